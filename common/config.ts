@@ -1,0 +1,118 @@
+// Configuration: every setting, its default, and its parsing, in one place.
+// The worker reads it from the environment (and an optional .env); workerd receives the parts
+// it needs as named bindings in the config the worker generates (see workers/web/workerd-config.ts).
+import { isQueueName, queueNames, type QueueName } from "./jobs";
+
+export const defaults = {
+  port: 2283,
+  host: "127.0.0.1",
+  dataDir: "./data",
+  workerHost: "127.0.0.1",
+  // 0: the OS picks a free port for the worker's internal endpoint (the embedded setup).
+  workerPort: 0,
+  jobConcurrency: 1,
+  jobMaxAttempts: 3,
+  jobLeaseMs: 60_000,
+  jobRetryBaseMs: 10_000,
+  jobPollMs: 1_000,
+} as const;
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  // Undefined: the worker serves the embedded database file in dataDir.
+  databaseUrl?: string;
+  databaseAuthToken?: string;
+  storage: { kind: "local"; root: string };
+  workerHost: string;
+  workerPort: number;
+  // Where workerd reaches the worker when they don't share a machine (docker compose).
+  workerUrl?: string;
+  jobs: {
+    concurrency: Record<QueueName, number>;
+    maxAttempts: number;
+    leaseMs: number;
+    retryBaseMs: number;
+    pollMs: number;
+  };
+}
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+type Env = Record<string, string | undefined>;
+
+function integer(env: Env, key: string, fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER): number {
+  const raw = env[key]?.trim();
+  if (!raw) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${key} must be a whole number between ${min} and ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+function url(env: Env, key: string): string | undefined {
+  const raw = env[key]?.trim();
+  if (!raw) return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError(`${key} must be a URL, got "${raw}"`);
+  }
+  if (!["http:", "https:", "libsql:"].includes(parsed.protocol)) {
+    throw new ConfigError(`${key} must be an http:, https: or libsql: URL, got "${raw}"`);
+  }
+  // libsql:// is sqld's name for Hrana over https.
+  if (parsed.protocol === "libsql:") return `https://${raw.slice("libsql://".length)}`;
+  return raw;
+}
+
+// JOB_CONCURRENCY="thumbnailGeneration=2,metadataExtraction=4"; queues not named run one job at a time.
+function jobConcurrency(env: Env): Record<QueueName, number> {
+  const result = Object.fromEntries(queueNames.map((q) => [q, defaults.jobConcurrency])) as Record<QueueName, number>;
+  const raw = env.JOB_CONCURRENCY?.trim();
+  if (!raw) return result;
+  for (const part of raw.split(",")) {
+    const [name, count] = part.split("=").map((s) => s.trim());
+    const value = Number(count);
+    if (!name || !isQueueName(name)) {
+      throw new ConfigError(`JOB_CONCURRENCY names an unknown queue "${name}"; queues are ${queueNames.join(", ")}`);
+    }
+    if (!Number.isInteger(value) || value < 0 || value > 64) {
+      throw new ConfigError(`JOB_CONCURRENCY for ${name} must be a whole number from 0 to 64, got "${count}"`);
+    }
+    result[name] = value;
+  }
+  return result;
+}
+
+export function parseConfig(env: Env): Config {
+  const dataDir = env.DATA_DIR?.trim() || defaults.dataDir;
+  const storage = env.STORAGE?.trim() || "local";
+  if (storage !== "local") {
+    throw new ConfigError(`STORAGE must be "local" (S3-compatible storage is not available yet), got "${storage}"`);
+  }
+  return {
+    port: integer(env, "PORT", defaults.port, 0, 65535),
+    host: env.HOST?.trim() || defaults.host,
+    dataDir,
+    databaseUrl: url(env, "DATABASE_URL"),
+    databaseAuthToken: env.DATABASE_AUTH_TOKEN?.trim() || undefined,
+    // Kept apart from the database file: workerd's disk binding sees only this folder.
+    storage: { kind: "local", root: `${dataDir.replace(/\/+$/, "")}/library` },
+    workerHost: env.WORKER_HOST?.trim() || defaults.workerHost,
+    workerPort: integer(env, "WORKER_PORT", defaults.workerPort, 0, 65535),
+    workerUrl: url(env, "WORKER_URL"),
+    jobs: {
+      concurrency: jobConcurrency(env),
+      maxAttempts: integer(env, "JOB_MAX_ATTEMPTS", defaults.jobMaxAttempts, 1, 100),
+      leaseMs: integer(env, "JOB_LEASE_MS", defaults.jobLeaseMs, 100),
+      retryBaseMs: integer(env, "JOB_RETRY_BASE_MS", defaults.jobRetryBaseMs, 0),
+      pollMs: integer(env, "JOB_POLL_MS", defaults.jobPollMs, 10),
+    },
+  };
+}

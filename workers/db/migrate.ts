@@ -1,0 +1,12 @@
+import { resolve } from "node:path";
+import { migrate } from "drizzle-orm/libsql/migrator";
+import type { Database } from "../../common/db";
+import { ensureQueues } from "../../common/queue";
+
+export const migrationsFolder = resolve(import.meta.dirname, "../../migrations");
+
+// Applies the migrations drizzle-kit generated that the database lacks; a no-op when it is current.
+export async function migrateDatabase(db: Database): Promise<void> {
+  await migrate(db, { migrationsFolder });
+  await ensureQueues(db);
+}

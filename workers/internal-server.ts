@@ -1,0 +1,85 @@
+// The worker's internal HTTP endpoint, reached by workerd through service bindings (and by other
+// workers): the embedded database over Hrana, and a nudge that wakes the job runner.
+// It listens on loopback by default and every request must carry the shared token.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { timingSafeEqual } from "node:crypto";
+import type { AddressInfo } from "node:net";
+import { HranaHttpError, type HranaServer } from "./db/hrana-server";
+import { log } from "./log";
+
+export interface InternalServerOptions {
+  host: string;
+  port: number;
+  token: string;
+  hrana?: HranaServer;
+  onJobsEnqueued: () => void;
+}
+
+const maxBodyBytes = 64 * 1024 * 1024;
+
+function authorized(req: IncomingMessage, token: string): boolean {
+  const given = Buffer.from(req.headers.authorization ?? "");
+  const expected = Buffer.from(`Bearer ${token}`);
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > maxBodyBytes) throw new HranaHttpError(413, "Request body too large");
+    chunks.push(chunk as Buffer);
+  }
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString("utf8"));
+  } catch {
+    throw new HranaHttpError(400, "The request body is not valid JSON");
+  }
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  const text = typeof body === "string" ? body : JSON.stringify(body);
+  res.writeHead(status, {
+    "content-type": typeof body === "string" ? "text/plain; charset=utf-8" : "application/json",
+    "content-length": Buffer.byteLength(text),
+  });
+  res.end(text);
+}
+
+async function route(req: IncomingMessage, res: ServerResponse, options: InternalServerOptions): Promise<void> {
+  const path = new URL(req.url ?? "/", "http://internal").pathname;
+  if (path === "/health" && req.method === "GET") return send(res, 200, "ok");
+  if (!authorized(req, options.token)) return send(res, 401, { message: "Missing or wrong authorization token" });
+
+  if (path === "/internal/jobs/enqueued" && req.method === "POST") {
+    options.onJobsEnqueued();
+    return send(res, 204, "");
+  }
+  if (options.hrana) {
+    if (path === "/v2" && req.method === "GET") return send(res, 200, "Hrana 2 over HTTP");
+    if (path === "/v2/pipeline" && req.method === "POST") {
+      return send(res, 200, await options.hrana.pipeline(await readJson(req)));
+    }
+  }
+  send(res, 404, { message: `No route for ${req.method} ${path}` });
+}
+
+export async function startInternalServer(options: InternalServerOptions): Promise<{ server: Server; url: string }> {
+  const server = createServer((req, res) => {
+    route(req, res, options).catch((error: unknown) => {
+      if (error instanceof HranaHttpError) return send(res, error.status, { message: error.message });
+      log.error("internal request failed", { url: req.url, error });
+      if (!res.headersSent) send(res, 500, { message: "Internal error" });
+      else res.destroy();
+    });
+  });
+  server.keepAliveTimeout = 30_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port, options.host, resolve);
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = options.host.includes(":") ? `[${options.host}]` : options.host;
+  return { server, url: `http://${host === "0.0.0.0" ? "127.0.0.1" : host}:${port}` };
+}
