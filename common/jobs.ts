@@ -1,0 +1,24 @@
+// Queue and job names, in one place. Names of queues follow Immich's so its clients recognise them.
+export const QueueName = {
+  MetadataExtraction: "metadataExtraction",
+  ThumbnailGeneration: "thumbnailGeneration",
+  BackgroundTask: "backgroundTask",
+} as const;
+export type QueueName = (typeof QueueName)[keyof typeof QueueName];
+export const queueNames = Object.values(QueueName) as QueueName[];
+
+export function isQueueName(value: string): value is QueueName {
+  return (queueNames as string[]).includes(value);
+}
+
+// Each job names the queue it runs on and the shape of its payload.
+export interface JobPayloads {
+  extractMetadata: { assetId: string };
+  generateThumbnails: { assetId: string };
+}
+export type JobName = keyof JobPayloads;
+
+export const jobQueue: Record<JobName, QueueName> = {
+  extractMetadata: QueueName.MetadataExtraction,
+  generateThumbnails: QueueName.ThumbnailGeneration,
+};
