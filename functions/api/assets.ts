@@ -1,0 +1,197 @@
+// Assets: upload and read, in Immich's shapes (POST /api/assets, GET /api/assets/:id, …).
+import { createRoute, z } from "@hono/zod-openapi";
+import { findAssetByChecksum, getAsset, getAssetFile, getAssetWithExif } from "../../common/assets";
+import { badRequest, notFound } from "../../common/errors";
+import type { Asset, Exif } from "../../common/schema";
+import { boundaryOf } from "../lib/multipart";
+import { serveStoredFile } from "../lib/serve-file";
+import { createRouter } from "../router";
+import { nudgeWorker } from "../services/jobs";
+import { normalizeChecksum, receiveUpload } from "../services/upload";
+
+const json = <T extends z.ZodType>(schema: T, description: string) => ({
+  description,
+  content: { "application/json": { schema } },
+});
+
+const IdParam = z.object({ id: z.uuid() });
+
+const UploadResponse = z.object({ id: z.string(), status: z.enum(["created", "duplicate"]) }).openapi("AssetMediaResponseDto");
+
+const ExifResponse = z
+  .object({
+    make: z.string().nullable(),
+    model: z.string().nullable(),
+    lensModel: z.string().nullable(),
+    fNumber: z.number().nullable(),
+    focalLength: z.number().nullable(),
+    iso: z.number().nullable(),
+    exposureTime: z.string().nullable(),
+    dateTimeOriginal: z.string().nullable(),
+    timeZone: z.string().nullable(),
+    latitude: z.number().nullable(),
+    longitude: z.number().nullable(),
+    city: z.string().nullable(),
+    state: z.string().nullable(),
+    country: z.string().nullable(),
+    orientation: z.string().nullable(),
+    exifImageWidth: z.number().nullable(),
+    exifImageHeight: z.number().nullable(),
+    fileSizeInByte: z.number().nullable(),
+    description: z.string().nullable(),
+    rating: z.number().nullable(),
+  })
+  .openapi("ExifResponseDto");
+
+const AssetResponse = z
+  .object({
+    id: z.string(),
+    type: z.enum(["IMAGE", "VIDEO"]),
+    originalFileName: z.string(),
+    originalMimeType: z.string(),
+    fileCreatedAt: z.string(),
+    fileModifiedAt: z.string(),
+    localDateTime: z.string(),
+    updatedAt: z.string(),
+    duration: z.string(),
+    width: z.number().nullable(),
+    height: z.number().nullable(),
+    checksum: z.string(),
+    thumbhash: z.string().nullable(),
+    isFavorite: z.boolean(),
+    isArchived: z.boolean(),
+    isTrashed: z.boolean(),
+    visibility: z.enum(["timeline", "archive", "hidden", "locked"]),
+    livePhotoVideoId: z.string().nullable(),
+    exifInfo: ExifResponse,
+  })
+  .openapi("AssetResponseDto");
+
+function toAssetResponse(asset: Asset, exif: Exif | null): z.infer<typeof AssetResponse> {
+  const iso = (ms: number) => new Date(ms).toISOString();
+  return {
+    id: asset.id,
+    type: asset.type,
+    originalFileName: asset.originalFileName,
+    originalMimeType: asset.originalMimeType,
+    fileCreatedAt: iso(asset.fileCreatedAt),
+    fileModifiedAt: iso(asset.fileModifiedAt),
+    localDateTime: iso(asset.localDateTime),
+    updatedAt: iso(asset.updatedAt),
+    duration: asset.duration ?? "0:00:00.00000",
+    width: asset.width,
+    height: asset.height,
+    checksum: asset.checksum,
+    thumbhash: asset.thumbhash,
+    isFavorite: asset.isFavorite,
+    isArchived: asset.visibility === "archive",
+    isTrashed: asset.deletedAt !== null,
+    visibility: asset.visibility,
+    livePhotoVideoId: null,
+    exifInfo: {
+      make: exif?.make ?? null,
+      model: exif?.model ?? null,
+      lensModel: exif?.lensModel ?? null,
+      fNumber: exif?.fNumber ?? null,
+      focalLength: exif?.focalLength ?? null,
+      iso: exif?.iso ?? null,
+      exposureTime: exif?.exposureTime ?? null,
+      dateTimeOriginal: exif?.dateTimeOriginal ?? null,
+      timeZone: exif?.timeZone ?? null,
+      latitude: exif?.latitude ?? null,
+      longitude: exif?.longitude ?? null,
+      city: null,
+      state: null,
+      country: null,
+      orientation: exif?.orientation ?? null,
+      exifImageWidth: exif?.exifImageWidth ?? null,
+      exifImageHeight: exif?.exifImageHeight ?? null,
+      fileSizeInByte: asset.fileSizeInByte,
+      description: exif?.description ?? null,
+      rating: exif?.rating ?? null,
+    },
+  };
+}
+
+// The body is multipart and streamed by the handler itself, so it is documented, not validated here.
+const upload = createRoute({
+  method: "post",
+  path: "/",
+  tags: ["Assets"],
+  description:
+    "Upload one photo or video as multipart/form-data: the file in `assetData`, with `fileCreatedAt` and `fileModifiedAt`. " +
+    "An `x-immich-checksum` header (SHA-1, hex or base64) that matches a known asset answers the duplicate without storing the body.",
+  request: { headers: z.object({ "x-immich-checksum": z.string().optional() }) },
+  responses: {
+    200: json(UploadResponse, "The file was already in the library"),
+    201: json(UploadResponse, "The file was added"),
+  },
+});
+
+const get = createRoute({
+  method: "get",
+  path: "/{id}",
+  tags: ["Assets"],
+  request: { params: IdParam },
+  responses: { 200: json(AssetResponse, "The asset") },
+});
+
+const original = createRoute({
+  method: "get",
+  path: "/{id}/original",
+  tags: ["Assets"],
+  request: { params: IdParam },
+  responses: { 200: { description: "The original file (Range requests are honoured)" } },
+});
+
+const thumbnail = createRoute({
+  method: "get",
+  path: "/{id}/thumbnail",
+  tags: ["Assets"],
+  request: { params: IdParam, query: z.object({ size: z.enum(["thumbnail", "preview"]).default("thumbnail") }) },
+  responses: { 200: { description: "The thumbnail (WebP) or preview (JPEG)" } },
+});
+
+export const assetRoutes = createRouter()
+  .openapi(upload, async (c) => {
+    const announced = c.req.valid("header")["x-immich-checksum"];
+    if (announced) {
+      const checksum = normalizeChecksum(announced);
+      if (!checksum) throw badRequest("x-immich-checksum: expected a SHA-1 as 40 hex digits or base64");
+      const existing = await findAssetByChecksum(c.var.db, checksum);
+      if (existing) {
+        await c.req.raw.body?.cancel();
+        return c.json({ id: existing.id, status: "duplicate" as const }, 200);
+      }
+    }
+    const body = c.req.raw.body;
+    if (!body) throw badRequest("assetData: required");
+    const { result, jobs } = await receiveUpload(
+      c.var.db,
+      c.var.storage,
+      body,
+      boundaryOf(c.req.header("content-type")),
+      Number(c.env.JOB_MAX_ATTEMPTS),
+    );
+    if (jobs) nudgeWorker(c);
+    return c.json(result, result.status === "created" ? 201 : 200);
+  })
+  .openapi(get, async (c) => {
+    const found = await getAssetWithExif(c.var.db, c.req.valid("param").id);
+    if (!found) throw notFound("Asset not found");
+    return c.json(toAssetResponse(found.asset, found.exif), 200);
+  })
+  .openapi(original, async (c) => {
+    const asset = await getAsset(c.var.db, c.req.valid("param").id);
+    if (!asset) throw notFound("Asset not found");
+    return serveStoredFile(c.req.raw, c.var.storage, asset.originalKey, {
+      mimeType: asset.originalMimeType,
+      downloadName: asset.originalFileName,
+    });
+  })
+  .openapi(thumbnail, async (c) => {
+    const { id } = c.req.valid("param");
+    const file = await getAssetFile(c.var.db, id, c.req.valid("query").size);
+    if (!file) throw notFound("No thumbnail yet: it is made shortly after upload");
+    return serveStoredFile(c.req.raw, c.var.storage, file.key, { mimeType: file.mimeType });
+  });

@@ -1,0 +1,149 @@
+// Background work, as the owner sees it: Immich's /api/queues shapes, plus retrying failed jobs.
+import { createRoute, z } from "@hono/zod-openapi";
+import { notFound } from "../../common/errors";
+import { queueNames, type QueueName } from "../../common/jobs";
+import { emptyQueue, getQueueStates, listJobs, retryFailedJobs, setQueuePaused } from "../../common/queue";
+import type { Database } from "../../common/db";
+import { createRouter } from "../router";
+import { nudgeWorker } from "../services/jobs";
+
+const QueueNameParam = z.object({ name: z.enum(queueNames as [QueueName, ...QueueName[]]) });
+
+const QueueStatistics = z
+  .object({
+    active: z.number().int(),
+    completed: z.number().int(),
+    failed: z.number().int(),
+    delayed: z.number().int(),
+    waiting: z.number().int(),
+    paused: z.number().int(),
+  })
+  .openapi("QueueStatisticsDto");
+
+const Queue = z
+  .object({ name: z.enum(queueNames as [QueueName, ...QueueName[]]), isPaused: z.boolean(), statistics: QueueStatistics })
+  .openapi("QueueResponseDto");
+
+const JobStatus = z.enum(["waiting", "active", "failed"]);
+
+const QueueJob = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    data: z.record(z.string(), z.unknown()),
+    timestamp: z.number().int(),
+    failedReason: z.string().optional(),
+    attemptsMade: z.number().int(),
+  })
+  .openapi("QueueJobResponseDto");
+
+const json = <T extends z.ZodType>(schema: T, description: string) => ({
+  description,
+  content: { "application/json": { schema } },
+});
+
+async function queueState(db: Database, name: QueueName) {
+  const state = (await getQueueStates(db)).find((q) => q.name === name);
+  if (!state) throw notFound(`No queue named ${name}`);
+  return state;
+}
+
+const list = createRoute({
+  method: "get",
+  path: "/",
+  tags: ["Queues"],
+  responses: { 200: json(z.array(Queue), "Every queue with its job counts") },
+});
+
+const get = createRoute({
+  method: "get",
+  path: "/{name}",
+  tags: ["Queues"],
+  request: { params: QueueNameParam },
+  responses: { 200: json(Queue, "One queue with its job counts") },
+});
+
+const update = createRoute({
+  method: "put",
+  path: "/{name}",
+  tags: ["Queues"],
+  request: {
+    params: QueueNameParam,
+    body: { content: { "application/json": { schema: z.object({ isPaused: z.boolean().optional() }).openapi("QueueUpdateDto") } } },
+  },
+  responses: { 200: json(Queue, "The queue after the change") },
+});
+
+const jobsOf = createRoute({
+  method: "get",
+  path: "/{name}/jobs",
+  tags: ["Queues"],
+  request: {
+    params: QueueNameParam,
+    query: z.object({ status: z.union([JobStatus, z.array(JobStatus)]).optional() }),
+  },
+  responses: { 200: json(z.array(QueueJob), "Jobs of the queue, oldest first (at most 100)") },
+});
+
+const empty = createRoute({
+  method: "delete",
+  path: "/{name}/jobs",
+  tags: ["Queues"],
+  request: {
+    params: QueueNameParam,
+    body: {
+      required: false,
+      content: { "application/json": { schema: z.object({ failed: z.boolean().optional() }).openapi("QueueDeleteDto") } },
+    },
+  },
+  responses: { 204: { description: "Waiting jobs (and failed ones, if asked) were removed" } },
+});
+
+const retry = createRoute({
+  method: "post",
+  path: "/{name}/retry",
+  tags: ["Queues"],
+  request: { params: QueueNameParam },
+  responses: { 200: json(Queue, "Failed jobs are waiting again, each with a fresh set of attempts") },
+});
+
+export const queueRoutes = createRouter()
+  .openapi(list, async (c) => c.json(await getQueueStates(c.var.db)))
+  .openapi(get, async (c) => c.json(await queueState(c.var.db, c.req.valid("param").name)))
+  .openapi(update, async (c) => {
+    const { name } = c.req.valid("param");
+    const { isPaused } = c.req.valid("json");
+    if (isPaused !== undefined) {
+      await setQueuePaused(c.var.db, name, isPaused);
+      if (!isPaused) nudgeWorker(c);
+    }
+    return c.json(await queueState(c.var.db, name));
+  })
+  .openapi(jobsOf, async (c) => {
+    const { name } = c.req.valid("param");
+    const { status } = c.req.valid("query");
+    const statuses = status === undefined ? JobStatus.options : Array.isArray(status) ? status : [status];
+    const jobs = await listJobs(c.var.db, name, statuses);
+    return c.json(
+      jobs.map((job) => ({
+        id: String(job.id),
+        name: job.name,
+        data: job.payload,
+        timestamp: job.createdAt,
+        ...(job.lastError ? { failedReason: job.lastError } : {}),
+        attemptsMade: job.attempts,
+      })),
+    );
+  })
+  .openapi(empty, async (c) => {
+    const { name } = c.req.valid("param");
+    const body = c.req.header("content-type")?.includes("json") ? c.req.valid("json") : {};
+    await emptyQueue(c.var.db, name, body?.failed ?? false);
+    return c.body(null, 204);
+  })
+  .openapi(retry, async (c) => {
+    const { name } = c.req.valid("param");
+    await retryFailedJobs(c.var.db, name);
+    nudgeWorker(c);
+    return c.json(await queueState(c.var.db, name));
+  });

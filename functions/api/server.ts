@@ -1,0 +1,27 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { createRouter } from "../router";
+
+const ping = createRoute({
+  method: "get",
+  path: "/ping",
+  tags: ["Server"],
+  responses: {
+    200: { description: "The server answers", content: { "application/json": { schema: z.object({ res: z.literal("pong") }) } } },
+  },
+});
+
+const ServerVersion = z.object({ major: z.number().int(), minor: z.number().int(), patch: z.number().int() }).openapi("ServerVersionResponseDto");
+
+const version = createRoute({
+  method: "get",
+  path: "/version",
+  tags: ["Server"],
+  responses: { 200: { description: "The server's version", content: { "application/json": { schema: ServerVersion } } } },
+});
+
+export const serverRoutes = createRouter()
+  .openapi(ping, (c) => c.json({ res: "pong" as const }))
+  .openapi(version, (c) => {
+    const [major = 0, minor = 0, patch = 0] = c.env.VERSION.split(/[.-]/).map(Number);
+    return c.json({ major, minor, patch });
+  });

@@ -1,0 +1,26 @@
+// What the handlers receive: the bindings named in the generated workerd config
+// (workers/web/workerd-config.ts) and the per-request services the middleware sets up.
+import type { Database } from "../common/db";
+import type { Storage } from "../common/storage";
+
+export interface Bindings {
+  DB: Fetcher;
+  WORKER: Fetcher;
+  STORAGE: Fetcher;
+  ASSETS: Fetcher;
+  DB_URL: string;
+  DB_AUTH_TOKEN: string;
+  INTERNAL_TOKEN: string;
+  VERSION: string;
+  JOB_MAX_ATTEMPTS: string;
+}
+
+export interface Variables {
+  db: Database;
+  storage: Storage;
+}
+
+export interface AppEnv {
+  Bindings: Bindings;
+  Variables: Variables;
+}

@@ -1,0 +1,45 @@
+// Storage on the local volume through workerd's disk service binding (STORAGE), which streams
+// reads and writes and answers Range requests itself.
+import { assertStorageKey, type Storage } from "../common/storage";
+
+export function createDiskStorage(disk: Fetcher): Storage {
+  const url = (key: string) => {
+    assertStorageKey(key);
+    return `http://storage/${key}`;
+  };
+  return {
+    async put(key, body) {
+      const response = await disk.fetch(url(key), { method: "PUT", body });
+      if (!response.ok) throw new Error(`Storage refused to write ${key}: ${response.status}`);
+    },
+    async get(key, range) {
+      const headers = new Headers();
+      if (range) headers.set("range", `bytes=${range.offset}-${range.length === undefined ? "" : range.offset + range.length - 1}`);
+      const response = await disk.fetch(url(key), { headers });
+      if (response.status === 404) return null;
+      if (response.status === 416) {
+        await response.body?.cancel();
+        const size = (await this.size(key)) ?? 0;
+        return { body: new Response(null).body ?? new ReadableStream(), size, range: { offset: size, length: 0 } };
+      }
+      if (!response.ok || !response.body) throw new Error(`Storage could not read ${key}: ${response.status}`);
+      const length = Number(response.headers.get("content-length"));
+      const contentRange = response.headers.get("content-range")?.match(/bytes (\d+)-\d+\/(\d+)/);
+      return {
+        body: response.body,
+        size: contentRange ? Number(contentRange[2]) : length,
+        range: { offset: contentRange ? Number(contentRange[1]) : 0, length },
+      };
+    },
+    async size(key) {
+      const response = await disk.fetch(url(key), { method: "HEAD" });
+      if (response.status === 404) return null;
+      if (!response.ok) throw new Error(`Storage could not stat ${key}: ${response.status}`);
+      return Number(response.headers.get("content-length"));
+    },
+    async delete(key) {
+      const response = await disk.fetch(url(key), { method: "DELETE" });
+      if (!response.ok && response.status !== 404) throw new Error(`Storage could not delete ${key}: ${response.status}`);
+    },
+  };
+}

@@ -1,0 +1,160 @@
+// Shoebox's process entry point.
+//   start   (default) the worker, and workerd for the HTTP side: what `npm start` runs
+//   worker  the worker alone (docker compose's `worker` service, or an extra worker)
+//   web     workerd alone, wired to a worker elsewhere (docker compose's `web` service)
+// Either process dying takes the other down with it, with the reason printed.
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { join, resolve } from "node:path";
+import { ConfigError, parseConfig, type Config } from "../common/config";
+import { connectDatabase } from "../common/db";
+import { EmbeddedDatabase } from "./db/embedded-database";
+import { HranaServer } from "./db/hrana-server";
+import { migrateDatabase } from "./db/migrate";
+import { startInternalServer } from "./internal-server";
+import { jobHandlers } from "./jobs";
+import { JobRunner } from "./jobs/runner";
+import { log } from "./log";
+import { createLocalStorage } from "./storage/local";
+import { writeWorkerdConfig } from "./web/workerd-config";
+import { startWorkerd } from "./web/workerd-process";
+
+const projectRoot = resolve(import.meta.dirname, "..");
+const roles = ["start", "worker", "web"] as const;
+type Role = (typeof roles)[number];
+
+type Stopper = () => Promise<void> | void;
+
+function version(): string {
+  return (JSON.parse(readFileSync(join(projectRoot, "package.json"), "utf8")) as { version: string }).version;
+}
+
+// The secret that workerd and the worker share; kept in the data folder so that processes started
+// separately on one volume (docker compose) agree on it without configuration.
+function internalToken(config: Config): string {
+  if (process.env.INTERNAL_TOKEN) return process.env.INTERNAL_TOKEN;
+  const path = join(config.dataDir, "internal-token");
+  if (existsSync(path)) return readFileSync(path, "utf8").trim();
+  const token = randomBytes(32).toString("base64url");
+  writeFileSync(path, token, { mode: 0o600, flag: "wx" });
+  return token;
+}
+
+async function startWorker(config: Config, token: string, stoppers: Stopper[]): Promise<string> {
+  let embedded: EmbeddedDatabase | undefined;
+  let hrana: HranaServer | undefined;
+  if (!config.databaseUrl) {
+    embedded = new EmbeddedDatabase(join(config.dataDir, "shoebox.db"));
+    hrana = new HranaServer(embedded);
+  }
+  let runner: JobRunner | undefined;
+  const internal = await startInternalServer({
+    host: config.workerHost,
+    port: config.workerPort,
+    token,
+    hrana,
+    onJobsEnqueued: () => runner?.wake(),
+  });
+  stoppers.push(() => {
+    hrana?.close();
+    embedded?.close();
+  });
+  stoppers.push(
+    () =>
+      new Promise<void>((done) => {
+        internal.server.close(() => done());
+        internal.server.closeAllConnections();
+      }),
+  );
+
+  const databaseUrl = config.databaseUrl ?? internal.url;
+  const { client, db } = connectDatabase({
+    url: databaseUrl,
+    authToken: config.databaseUrl ? config.databaseAuthToken : token,
+  });
+  stoppers.push(() => client.close());
+  await migrateDatabase(db);
+
+  const jobRunner = new JobRunner(db, jobHandlers({ db, storage: createLocalStorage(config.storage.root) }), config.jobs);
+  runner = jobRunner;
+  jobRunner.start();
+  stoppers.push(() => jobRunner.stop());
+  log.info("worker ready", { internal: internal.url, database: config.databaseUrl ? databaseUrl : "embedded" });
+  return internal.url;
+}
+
+async function startWeb(config: Config, workerUrl: string, token: string, stoppers: Stopper[]) {
+  const runDir = join(config.dataDir, "run");
+  const configPath = join(runDir, `workerd-${process.pid}.capnp`);
+  writeWorkerdConfig({
+    configPath,
+    bundlePath: join(projectRoot, "dist", "functions.js"),
+    publicDir: join(projectRoot, "public"),
+    storageRoot: config.storage.root,
+    listen: { host: config.host, port: config.port },
+    databaseUrl: config.databaseUrl ?? workerUrl,
+    workerUrl,
+    version: version(),
+    jobMaxAttempts: config.jobs.maxAttempts,
+  });
+  const workerd = await startWorkerd({
+    configPath,
+    dbAuthToken: config.databaseUrl ? (config.databaseAuthToken ?? "") : token,
+    internalToken: token,
+  });
+  stoppers.push(() => rmSync(configPath, { force: true }));
+  stoppers.push(() => workerd.stop());
+  const shown = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
+  // Tests and scripts read this line to find the port.
+  process.stdout.write(`Shoebox is listening on http://${shown.includes(":") ? `[${shown}]` : shown}:${workerd.port}\n`);
+  return workerd;
+}
+
+async function main(): Promise<void> {
+  const role = (process.argv[2] ?? "start") as Role;
+  if (!roles.includes(role)) throw new ConfigError(`Unknown role "${role}"; use one of ${roles.join(", ")}`);
+  if (existsSync(".env")) process.loadEnvFile(".env");
+  const config = parseConfig(process.env);
+  mkdirSync(config.dataDir, { recursive: true });
+  const token = internalToken(config);
+
+  const stoppers: Stopper[] = [];
+  let stopping = false;
+  const stop = async (reason: string, code: number) => {
+    if (stopping) return;
+    stopping = true;
+    (code === 0 ? log.info : log.error)(`stopping: ${reason}`);
+    const deadline = setTimeout(() => {
+      log.error("shutdown took too long; exiting anyway");
+      process.exit(code || 1);
+    }, 15_000);
+    // Last started, first stopped: workerd, then the job runner, then the database.
+    for (const stopper of stoppers.reverse()) {
+      try {
+        await stopper();
+      } catch (error) {
+        log.warn("error while stopping", { error });
+      }
+    }
+    clearTimeout(deadline);
+    process.exit(code);
+  };
+  process.once("SIGINT", () => void stop("interrupted", 0));
+  process.once("SIGTERM", () => void stop("terminated", 0));
+  process.on("uncaughtException", (error) => {
+    log.error("worker crashed", { error });
+    void stop("the worker crashed", 1);
+  });
+
+  try {
+    const workerUrl = role === "web" ? config.workerUrl : await startWorker(config, token, stoppers);
+    if (role === "worker") return;
+    if (!workerUrl) throw new ConfigError("WORKER_URL must say where the worker listens when running the web role alone");
+    const workerd = await startWeb(config, workerUrl, token, stoppers);
+    void workerd.exited.then((reason) => stop(reason, 1));
+  } catch (error) {
+    await stop(error instanceof ConfigError ? error.message : `could not start: ${(error as Error).stack ?? error}`, 1);
+  }
+}
+
+void main();

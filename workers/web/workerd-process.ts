@@ -1,0 +1,67 @@
+// Runs workerd as a child process and reports the port it listens on (it may be picked by the OS).
+import { spawn, type ChildProcess } from "node:child_process";
+import { createInterface } from "node:readline";
+import type { Readable } from "node:stream";
+import { createRequire } from "node:module";
+import { secretEnvironment } from "./workerd-config";
+
+// The workerd package exports the path of the binary for this platform (as a CommonJS default).
+const workerdBinary = (createRequire(import.meta.url)("workerd") as { default: string }).default;
+
+export interface WorkerdProcess {
+  child: ChildProcess;
+  port: number;
+  // Settles when workerd exits, with a human-readable reason.
+  exited: Promise<string>;
+  stop(): Promise<void>;
+}
+
+export interface StartWorkerdOptions {
+  configPath: string;
+  dbAuthToken: string;
+  internalToken: string;
+}
+
+export async function startWorkerd(options: StartWorkerdOptions): Promise<WorkerdProcess> {
+  const child = spawn(workerdBinary, ["serve", options.configPath, "--control-fd=3"], {
+    stdio: ["ignore", "inherit", "inherit", "pipe"],
+    env: {
+      ...process.env,
+      [secretEnvironment.dbAuthToken]: options.dbAuthToken,
+      [secretEnvironment.internalToken]: options.internalToken,
+    },
+  });
+
+  const exited = new Promise<string>((resolve) => {
+    child.once("exit", (code, signal) => resolve(signal ? `workerd was stopped by ${signal}` : `workerd exited with code ${code}`));
+    child.once("error", (error) => resolve(`workerd could not start: ${error.message}`));
+  });
+
+  // workerd writes one JSON line per socket to the control descriptor once it listens.
+  const control = createInterface({ input: child.stdio[3] as Readable });
+  const listening = new Promise<number>((resolve) => {
+    control.on("line", (line) => {
+      try {
+        const message = JSON.parse(line) as { event?: string; socket?: string; port?: number };
+        if (message.event === "listen" && message.socket === "http" && message.port) resolve(message.port);
+      } catch {
+        // Not a control message we know.
+      }
+    });
+  });
+
+  const port = await Promise.race([listening, exited.then((reason) => Promise.reject(new Error(reason)))]);
+
+  return {
+    child,
+    port,
+    exited,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill("SIGTERM");
+      const killer = setTimeout(() => child.kill("SIGKILL"), 5000);
+      await exited;
+      clearTimeout(killer);
+    },
+  };
+}
