@@ -81,14 +81,16 @@ export class EmbeddedDatabase {
     else connection.raw.close();
   }
 
-  // Waits until no other stream holds an open transaction.
+  // Waits until no other stream holds the gate, then holds it while the request runs. The check and
+  // the taking happen in one synchronous step, so two waiters woken together cannot both get in.
   async enterGate(owner: object): Promise<void> {
     while (this.gateHolder !== undefined && this.gateHolder !== owner) {
       await new Promise<void>((resolve) => this.gateWaiters.push(resolve));
     }
+    this.gateHolder = owner;
   }
 
-  // Called after each request of a stream: it keeps the gate while its transaction stays open.
+  // Called after each request of a stream: it keeps the gate only while its transaction stays open.
   updateGate(owner: object, inTransaction: boolean): void {
     if (inTransaction) {
       this.gateHolder = owner;
