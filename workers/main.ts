@@ -148,7 +148,10 @@ async function main(): Promise<void> {
 
   try {
     const workerUrl = role === "web" ? config.workerUrl : await startWorker(config, token, stoppers);
-    if (role === "worker") return;
+    if (role === "worker") {
+      process.stdout.write(`Shoebox worker is listening on ${workerUrl}\n`);
+      return;
+    }
     if (!workerUrl) throw new ConfigError("WORKER_URL must say where the worker listens when running the web role alone");
     const workerd = await startWeb(config, workerUrl, token, stoppers);
     void workerd.exited.then((reason) => stop(reason, 1));

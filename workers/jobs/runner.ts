@@ -83,6 +83,7 @@ export class JobRunner {
       );
     }, Math.max(50, Math.floor(this.settings.leaseMs / 3)));
     const started = Date.now();
+    log.debug("job started", { jobId: job.id, name: job.name, attempt: job.attempts });
     try {
       if (!handler) throw new Error(`No handler for job "${job.name}"; this worker is older than the job`);
       await handler(job.payload as JobPayloads[JobName], job);

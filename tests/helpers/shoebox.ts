@@ -1,0 +1,116 @@
+// Starts real Shoebox processes for integration tests: the worker (and workerd under it) on
+// loopback ports picked by the OS, with a temporary data folder.
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+
+export const projectRoot = resolve(import.meta.dirname, "../..");
+
+export interface Shoebox {
+  url: string;
+  // The worker's internal endpoint (Hrana and the job nudge).
+  workerUrl: string;
+  dataDir: string;
+  process: ChildProcess;
+  output(): string;
+  token(): string;
+  // Sends a signal and waits for the process to exit; resolves with its exit code.
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+  exited: Promise<number | null>;
+}
+
+export interface StartOptions {
+  role?: "start" | "worker" | "web";
+  dataDir?: string;
+  env?: Record<string, string>;
+  // Keep the data folder after stop (for a second start on the same data).
+  keepData?: boolean;
+}
+
+export function makeDataDir(): string {
+  return mkdtempSync(join(tmpdir(), "shoebox-test-"));
+}
+
+export async function startShoebox(options: StartOptions = {}): Promise<Shoebox> {
+  const role = options.role ?? "start";
+  const dataDir = options.dataDir ?? makeDataDir();
+  const child = spawn(process.execPath, ["--import", "tsx", "workers/main.ts", role], {
+    cwd: projectRoot,
+    env: {
+      PATH: process.env.PATH ?? "",
+      HOME: process.env.HOME ?? "",
+      DATA_DIR: dataDir,
+      PORT: "0",
+      WORKER_PORT: "0",
+      JOB_POLL_MS: "200",
+      ...options.env,
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((done) => child.once("exit", (code) => done(code)));
+
+  const ready = role === "worker" ? /Shoebox worker is listening on (\S+)/ : /Shoebox is listening on (\S+)/;
+  const deadline = Date.now() + 30_000;
+  let url: string | undefined;
+  while (!url) {
+    url = output.match(ready)?.[1];
+    if (url) break;
+    if (child.exitCode !== null || Date.now() > deadline) {
+      child.kill("SIGKILL");
+      throw new Error(`Shoebox did not start (exit ${child.exitCode}):\n${output}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const workerUrl = role === "web" ? (options.env?.WORKER_URL ?? "") : (output.match(/"internal":"([^"]+)"/)?.[1] ?? "");
+
+  return {
+    url,
+    workerUrl,
+    dataDir,
+    process: child,
+    output: () => output,
+    token: () => readFileSync(join(dataDir, "internal-token"), "utf8").trim(),
+    exited,
+    async stop(signal = "SIGTERM") {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      const code = await exited;
+      if (!options.keepData && !options.dataDir) rmSync(dataDir, { recursive: true, force: true });
+      return code;
+    },
+  };
+}
+
+// The PIDs of a process's children (from /proc), to check that none outlive it.
+export function childPids(pid: number): number[] {
+  try {
+    const tasks = readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim();
+    return tasks ? tasks.split(/\s+/).map(Number) : [];
+  } catch {
+    return [];
+  }
+}
+
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export async function waitFor<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+export const sharedMedia = resolve(projectRoot, "../shared/media");
