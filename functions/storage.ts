@@ -9,8 +9,28 @@ export function createDiskStorage(disk: Fetcher): Storage {
   };
   return {
     async put(key, body) {
-      const response = await disk.fetch(url(key), { method: "PUT", body });
-      if (!response.ok) throw new Error(`Storage refused to write ${key}: ${response.status}`);
+      // The disk service keeps whatever arrived, and never answers if its body errors. So the body is
+      // ended cleanly on a failure, and the partial file removed once the write is done.
+      let failure: unknown;
+      const source = body.getReader();
+      const guarded = new ReadableStream<Uint8Array>({
+        async pull(controller) {
+          try {
+            const { value, done } = await source.read();
+            if (done) controller.close();
+            else controller.enqueue(value);
+          } catch (error) {
+            failure = error;
+            controller.close();
+          }
+        },
+        cancel: (reason) => source.cancel(reason),
+      });
+      const response = await disk.fetch(url(key), { method: "PUT", body: guarded });
+      if (failure !== undefined || !response.ok) {
+        await this.delete(key);
+        throw failure ?? new Error(`Storage refused to write ${key}: ${response.status}`);
+      }
     },
     async get(key, range) {
       const headers = new Headers();

@@ -49,7 +49,10 @@ class Reader {
 
   private async fill(): Promise<boolean> {
     if (this.done) return false;
-    const { value, done } = await this.reader.read();
+    const { value, done } = await this.reader.read().catch(() => {
+      // The client went away mid-request: its fault, not the server's.
+      throw badRequest("The upload broke off before it was complete");
+    });
     if (done) {
       this.done = true;
       return false;
