@@ -1,0 +1,70 @@
+// Two workers and two workerd processes against one database and one volume, ingesting together:
+// no job runs twice and nothing is lost.
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { readdirSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { makeJpeg, upload } from "./helpers/media";
+import { makeDataDir, startShoebox, waitFor, type Shoebox } from "./helpers/shoebox";
+
+const jobsStarted = (output: string) => [...output.matchAll(/job started \{"jobId":(\d+)/g)].map((m) => Number(m[1]));
+
+describe("scale-out", () => {
+  const dataDir = makeDataDir();
+  let first: Shoebox;
+  let second: Shoebox;
+
+  before(async () => {
+    const env = { LOG_LEVEL: "debug", JOB_CONCURRENCY: "metadataExtraction=2,thumbnailGeneration=2" };
+    first = await startShoebox({ dataDir, env });
+    // The second process pair reaches the database through the first worker's Hrana endpoint, as it
+    // would reach sqld or Turso, and shares the volume.
+    second = await startShoebox({ dataDir, env: { ...env, DATABASE_URL: first.workerUrl, DATABASE_AUTH_TOKEN: first.token() } });
+  });
+  after(async () => {
+    await second?.stop();
+    await first?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it("shares the work without running a job twice or losing an upload", async () => {
+    const images = await Promise.all(Array.from({ length: 40 }, (_, i) => makeJpeg(1000 + i)));
+    const servers = [first.url, second.url];
+    // Every image goes to one server, and every fifth one to both at once, racing its own duplicate.
+    const uploads = images.flatMap((image, i) => (i % 5 === 0 ? [servers.map((url) => ({ url, image }))] : [[{ url: servers[i % 2]!, image }]]));
+    const results: Array<{ status: number; body: { id: string; status: string } }> = [];
+    for (let i = 0; i < uploads.length; i += 8) {
+      const batch = uploads.slice(i, i + 8).flat();
+      results.push(...(await Promise.all(batch.map(({ url, image }) => upload(url, image)))));
+    }
+    const created = results.filter((r) => r.status === 201);
+    assert.equal(created.length, images.length, "each distinct image created exactly once");
+    assert.equal(results.filter((r) => r.status === 200 && r.body.status === "duplicate").length, 8);
+
+    const queues = await waitFor("both queues to drain", async () => {
+      const all = (await (await fetch(`${first.url}/api/queues`)).json()) as Array<{ name: string; statistics: Record<string, number> }>;
+      const busy = all.some((q) => q.statistics.waiting + q.statistics.active + q.statistics.delayed > 0);
+      return busy ? undefined : all;
+    }, 60_000);
+    for (const name of ["metadataExtraction", "thumbnailGeneration"]) {
+      const queue = queues.find((q) => q.name === name)!;
+      assert.equal(queue.statistics.completed, images.length, `${name} completed once per asset`);
+      assert.equal(queue.statistics.failed, 0);
+    }
+
+    const startedByFirst = jobsStarted(first.output());
+    const startedBySecond = jobsStarted(second.output());
+    assert.ok(startedByFirst.length > 0 && startedBySecond.length > 0, "both workers took jobs");
+    const all = [...startedByFirst, ...startedBySecond];
+    assert.equal(all.length, images.length * 2, "every job started exactly once");
+    assert.equal(new Set(all).size, all.length);
+
+    for (const { body } of created) {
+      const asset = (await (await fetch(`${second.url}/api/assets/${body.id}`)).json()) as { thumbhash: string | null; width: number };
+      assert.ok(asset.thumbhash, `asset ${body.id} has its thumbnails`);
+      assert.equal(asset.width, 64);
+    }
+    const originals = readdirSync(join(dataDir, "library/originals"), { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
+    assert.equal(originals.length, images.length, "one original per asset, no strays");
+  });
+});
