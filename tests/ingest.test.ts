@@ -113,7 +113,7 @@ describe("ingest", () => {
   });
 
   it("refuses unsupported files and missing fields with a clear 400, storing nothing", async () => {
-    const before = filesUnder(join(shoebox.dataDir, "library")).length;
+    const before = filesUnder(join(shoebox.dataDir, "library/originals")).length;
     const text = await upload(shoebox.url, { bytes: new TextEncoder().encode("hello"), name: "notes.txt" });
     assert.equal(text.status, 400);
     assert.match(text.body.message!, /Unsupported file type.*notes\.txt/);
@@ -126,7 +126,7 @@ describe("ingest", () => {
 
     const notMultipart = await fetch(`${shoebox.url}/api/assets`, { method: "POST", body: "x" });
     assert.equal(notMultipart.status, 400);
-    assert.equal(filesUnder(join(shoebox.dataDir, "library")).length, before);
+    assert.equal(filesUnder(join(shoebox.dataDir, "library/originals")).length, before);
   });
 
   it("leaves no asset and no file behind when an upload breaks off", async () => {

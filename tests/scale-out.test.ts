@@ -43,7 +43,7 @@ describe("scale-out", () => {
 
     const queues = await waitFor("both queues to drain", async () => {
       const all = (await (await fetch(`${first.url}/api/queues`)).json()) as Array<{ name: string; statistics: Record<string, number> }>;
-      const busy = all.some((q) => q.statistics.waiting + q.statistics.active + q.statistics.delayed > 0);
+      const busy = all.some(({ statistics: s }) => s.waiting! + s.active! + s.delayed! > 0);
       return busy ? undefined : all;
     }, 60_000);
     for (const name of ["metadataExtraction", "thumbnailGeneration"]) {
