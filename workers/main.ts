@@ -154,7 +154,7 @@ async function main(): Promise<void> {
     }
     if (!workerUrl) throw new ConfigError("WORKER_URL must say where the worker listens when running the web role alone");
     const workerd = await startWeb(config, workerUrl, token, stoppers);
-    void workerd.exited.then((reason) => stop(reason, 1));
+    void workerd.exited.then(({ reason, requested }) => stop(reason, requested ? 0 : 1));
   } catch (error) {
     await stop(error instanceof ConfigError ? error.message : `could not start: ${(error as Error).stack ?? error}`, 1);
   }

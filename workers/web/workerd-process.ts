@@ -11,8 +11,9 @@ const workerdBinary = (createRequire(import.meta.url)("workerd") as { default: s
 export interface WorkerdProcess {
   child: ChildProcess;
   port: number;
-  // Settles when workerd exits, with a human-readable reason.
-  exited: Promise<string>;
+  // Settles when workerd exits: why, and whether it was asked to (a SIGINT or SIGTERM, as a terminal's
+  // Ctrl-C sends to the whole process group).
+  exited: Promise<{ reason: string; requested: boolean }>;
   stop(): Promise<void>;
 }
 
@@ -32,9 +33,14 @@ export async function startWorkerd(options: StartWorkerdOptions): Promise<Worker
     },
   });
 
-  const exited = new Promise<string>((resolve) => {
-    child.once("exit", (code, signal) => resolve(signal ? `workerd was stopped by ${signal}` : `workerd exited with code ${code}`));
-    child.once("error", (error) => resolve(`workerd could not start: ${error.message}`));
+  const exited = new Promise<{ reason: string; requested: boolean }>((resolve) => {
+    child.once("exit", (code, signal) =>
+      resolve({
+        reason: signal ? `workerd was stopped by ${signal}` : `workerd exited with code ${code}`,
+        requested: signal === "SIGINT" || signal === "SIGTERM",
+      }),
+    );
+    child.once("error", (error) => resolve({ reason: `workerd could not start: ${error.message}`, requested: false }));
   });
 
   // workerd writes one JSON line per socket to the control descriptor once it listens.
@@ -50,7 +56,7 @@ export async function startWorkerd(options: StartWorkerdOptions): Promise<Worker
     });
   });
 
-  const port = await Promise.race([listening, exited.then((reason) => Promise.reject(new Error(reason)))]);
+  const port = await Promise.race([listening, exited.then(({ reason }) => Promise.reject(new Error(reason)))]);
 
   return {
     child,
