@@ -1,4 +1,4 @@
-import { OpenAPIHono } from "@hono/zod-openapi";
+import { OpenAPIHono, type z } from "@hono/zod-openapi";
 import { badRequest } from "../common/errors";
 import type { AppEnv } from "./env";
 
@@ -15,3 +15,9 @@ export function createRouter() {
     },
   });
 }
+
+// A JSON response in a route definition.
+export const json = <T extends z.ZodType>(schema: T, description: string) => ({
+  description,
+  content: { "application/json": { schema } },
+});

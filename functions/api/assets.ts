@@ -5,14 +5,9 @@ import { badRequest, notFound } from "../../common/errors";
 import type { Asset, Exif } from "../../common/schema";
 import { boundaryOf } from "../lib/multipart";
 import { serveStoredFile } from "../lib/serve-file";
-import { createRouter } from "../router";
+import { createRouter, json } from "../router";
 import { nudgeWorker } from "../services/jobs";
 import { normalizeChecksum, receiveUpload } from "../services/upload";
-
-const json = <T extends z.ZodType>(schema: T, description: string) => ({
-  description,
-  content: { "application/json": { schema } },
-});
 
 const IdParam = z.object({ id: z.uuid() });
 

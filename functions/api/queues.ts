@@ -4,7 +4,7 @@ import { notFound } from "../../common/errors";
 import { queueNames, type QueueName } from "../../common/jobs";
 import { emptyQueue, getQueueStates, listJobs, retryFailedJobs, setQueuePaused } from "../../common/queue";
 import type { Database } from "../../common/db";
-import { createRouter } from "../router";
+import { createRouter, json } from "../router";
 import { nudgeWorker } from "../services/jobs";
 
 const QueueNameParam = z.object({ name: z.enum(queueNames as [QueueName, ...QueueName[]]) });
@@ -36,11 +36,6 @@ const QueueJob = z
     attemptsMade: z.number().int(),
   })
   .openapi("QueueJobResponseDto");
-
-const json = <T extends z.ZodType>(schema: T, description: string) => ({
-  description,
-  content: { "application/json": { schema } },
-});
 
 async function queueState(db: Database, name: QueueName) {
   const state = (await getQueueStates(db)).find((q) => q.name === name);
