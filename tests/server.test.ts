@@ -107,3 +107,15 @@ describe("starting and stopping", () => {
     await assert.rejects(shoebox, /JOB_CONCURRENCY names an unknown queue "noSuchQueue"/);
   });
 });
+
+describe("when the worker is killed outright", () => {
+  it("takes workerd down with it", { skip: process.platform !== "linux" && "needs Linux's parent-death signal" }, async () => {
+    const shoebox = await startShoebox();
+    const children = childPids(shoebox.process.pid!);
+    assert.ok(children.length > 0);
+    shoebox.process.kill("SIGKILL");
+    await shoebox.exited;
+    for (const pid of children) await waitFor(`workerd (${pid}) to exit`, async () => !isAlive(pid), 5000);
+    await shoebox.stop();
+  });
+});

@@ -2,11 +2,14 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createInterface } from "node:readline";
 import type { Readable } from "node:stream";
+import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { secretEnvironment } from "./workerd-config";
 
 // The workerd package exports the path of the binary for this platform (as a CommonJS default).
 const workerdBinary = (createRequire(import.meta.url)("workerd") as { default: string }).default;
+
+const setpriv = process.platform === "linux" ? ["/usr/bin/setpriv", "/bin/setpriv"].find((path) => existsSync(path)) : undefined;
 
 export interface WorkerdProcess {
   child: ChildProcess;
@@ -24,7 +27,11 @@ export interface StartWorkerdOptions {
 }
 
 export async function startWorkerd(options: StartWorkerdOptions): Promise<WorkerdProcess> {
-  const child = spawn(workerdBinary, ["serve", options.configPath, "--control-fd=3"], {
+  const args = ["serve", options.configPath, "--control-fd=3"];
+  // Where util-linux's setpriv is at hand (Linux), workerd gets SIGTERM even if the worker is killed
+  // outright, so it can never outlive it.
+  const [command, commandArgs] = setpriv ? [setpriv, ["--pdeathsig", "TERM", "--", workerdBinary, ...args]] : [workerdBinary, args];
+  const child = spawn(command, commandArgs, {
     stdio: ["ignore", "inherit", "inherit", "pipe"],
     env: {
       ...process.env,
