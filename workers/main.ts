@@ -35,9 +35,13 @@ function internalToken(config: Config): string {
   if (process.env.INTERNAL_TOKEN) return process.env.INTERNAL_TOKEN;
   const path = join(config.dataDir, "internal-token");
   if (existsSync(path)) return readFileSync(path, "utf8").trim();
-  const token = randomBytes(32).toString("base64url");
-  writeFileSync(path, token, { mode: 0o600, flag: "wx" });
-  return token;
+  try {
+    writeFileSync(path, randomBytes(32).toString("base64url"), { mode: 0o600, flag: "wx" });
+  } catch (error) {
+    // Another process on the same volume wrote it first: theirs is the one.
+    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+  }
+  return readFileSync(path, "utf8").trim();
 }
 
 async function startWorker(config: Config, token: string, stoppers: Stopper[]): Promise<string> {
@@ -141,10 +145,12 @@ async function main(): Promise<void> {
   };
   process.once("SIGINT", () => void stop("interrupted", 0));
   process.once("SIGTERM", () => void stop("terminated", 0));
-  process.on("uncaughtException", (error) => {
+  const crash = (error: unknown) => {
     log.error("worker crashed", { error });
     void stop("the worker crashed", 1);
-  });
+  };
+  process.on("uncaughtException", crash);
+  process.on("unhandledRejection", crash);
 
   try {
     const workerUrl = role === "web" ? config.workerUrl : await startWorker(config, token, stoppers);
@@ -160,4 +166,7 @@ async function main(): Promise<void> {
   }
 }
 
-void main();
+main().catch((error: unknown) => {
+  process.stderr.write(`Shoebox could not start: ${error instanceof ConfigError ? error.message : ((error as Error).stack ?? error)}\n`);
+  process.exit(1);
+});
