@@ -15,6 +15,15 @@ export const defaults = {
   jobLeaseMs: 60_000,
   jobRetryBaseMs: 10_000,
   jobPollMs: 1_000,
+  // How long one job may take before it is stopped and failed, per queue.
+  jobTimeoutMs: {
+    metadataExtraction: 2 * 60_000,
+    thumbnailGeneration: 5 * 60_000,
+    videoConversion: 3 * 60 * 60_000,
+    backgroundTask: 10 * 60_000,
+  } satisfies Record<QueueName, number>,
+  // Scratch folders of dead workers and partial files of abandoned uploads go after this long still.
+  staleAfterMs: 10 * 60_000,
 } as const;
 
 export interface Config {
@@ -35,7 +44,9 @@ export interface Config {
     leaseMs: number;
     retryBaseMs: number;
     pollMs: number;
+    timeoutMs: Record<QueueName, number>;
   };
+  staleAfterMs: number;
 }
 
 export class ConfigError extends Error {
@@ -113,6 +124,8 @@ export function parseConfig(env: Env): Config {
       leaseMs: integer(env, "JOB_LEASE_MS", defaults.jobLeaseMs, 100),
       retryBaseMs: integer(env, "JOB_RETRY_BASE_MS", defaults.jobRetryBaseMs, 0),
       pollMs: integer(env, "JOB_POLL_MS", defaults.jobPollMs, 10),
+      timeoutMs: defaults.jobTimeoutMs,
     },
+    staleAfterMs: integer(env, "STALE_AFTER_MS", defaults.staleAfterMs, 100),
   };
 }

@@ -114,16 +114,18 @@ export async function completeJob(db: Database, job: Job, leaseToken: string): P
   ]);
 }
 
-// Schedules another attempt with exponential backoff, or marks the job failed once out of attempts.
+// Schedules another attempt with exponential backoff, or marks the job failed once out of attempts
+// (or at once, for an error that no retry can cure).
 export async function failJob(
   db: Database,
   job: Job,
   leaseToken: string,
   error: string,
   retryBaseMs: number,
-  now = Date.now(),
+  options: { permanent?: boolean; now?: number } = {},
 ): Promise<"retrying" | "failed"> {
-  const outOfAttempts = job.attempts >= job.maxAttempts;
+  const now = options.now ?? Date.now();
+  const outOfAttempts = options.permanent === true || job.attempts >= job.maxAttempts;
   await db
     .update(jobs)
     .set({

@@ -1,5 +1,6 @@
 // The one job runner: per queue, as many loops as its concurrency, each claiming a job with a lease,
-// renewing the lease while the job runs, and completing or failing it.
+// running it in its own slot (a job process, see ./sandbox.ts) while renewing the lease, and
+// completing or failing it.
 import { randomUUID } from "node:crypto";
 import type { Config } from "../../common/config";
 import type { Database } from "../../common/db";
@@ -7,21 +8,32 @@ import { queueNames, type JobName, type JobPayloads, type QueueName } from "../.
 import { claimNextJob, completeJob, failAbandonedJobs, failJob, renewLease } from "../../common/queue";
 import type { Job } from "../../common/schema";
 import { log } from "../log";
+import { UnprocessableMediaError } from "./errors";
+import type { JobSlot } from "./sandbox";
 
 export type JobHandler<N extends JobName> = (payload: JobPayloads[N], job: Job) => Promise<void>;
 export type JobHandlers = { [N in JobName]: JobHandler<N> };
 
+export interface JobRunnerOptions {
+  db: Database;
+  createSlot: () => JobSlot;
+  settings: Config["jobs"];
+  workerId: string;
+  // Called once a job has failed for good.
+  onFailed?: (job: Job, message: string) => Promise<void>;
+}
+
 export class JobRunner {
-  private readonly workerId = `${process.pid}-${randomUUID().slice(0, 8)}`;
+  private readonly db: Database;
+  private readonly settings: Config["jobs"];
+  private readonly workerId: string;
   private stopped = false;
   private sleepers = new Set<() => void>();
   private loops: Promise<void>[] = [];
 
-  constructor(
-    private readonly db: Database,
-    private readonly handlers: JobHandlers,
-    private readonly settings: Config["jobs"],
-  ) {}
+  constructor(private readonly options: JobRunnerOptions) {
+    ({ db: this.db, settings: this.settings, workerId: this.workerId } = options);
+  }
 
   start(): void {
     for (const queue of queueNames) {
@@ -56,12 +68,13 @@ export class JobRunner {
   }
 
   private async loop(queue: QueueName): Promise<void> {
+    const slot = this.options.createSlot();
     while (!this.stopped) {
       try {
         const leaseToken = `${this.workerId}-${randomUUID().slice(0, 8)}`;
         const job = await claimNextJob(this.db, queue, leaseToken, this.settings.leaseMs);
         if (job) {
-          await this.run(job, leaseToken);
+          await this.run(job, leaseToken, slot, this.settings.timeoutMs[queue]);
         } else {
           await failAbandonedJobs(this.db);
           await this.sleep(this.settings.pollMs);
@@ -72,10 +85,10 @@ export class JobRunner {
         await this.sleep(Math.max(this.settings.pollMs, 1000));
       }
     }
+    await slot.close();
   }
 
-  private async run(job: Job, leaseToken: string): Promise<void> {
-    const handler = this.handlers[job.name as JobName] as JobHandler<JobName> | undefined;
+  private async run(job: Job, leaseToken: string, slot: JobSlot, timeoutMs: number): Promise<void> {
     const renewal = setInterval(() => {
       renewLease(this.db, job, leaseToken, this.settings.leaseMs).then(
         (held) => held || log.warn("job lease lost; another worker may run it again", { jobId: job.id, name: job.name }),
@@ -85,20 +98,21 @@ export class JobRunner {
     const started = Date.now();
     log.debug("job started", { jobId: job.id, name: job.name, attempt: job.attempts });
     try {
-      if (!handler) throw new Error(`No handler for job "${job.name}"; this worker is older than the job`);
-      await handler(job.payload as JobPayloads[JobName], job);
+      await slot.run(job, timeoutMs);
       clearInterval(renewal);
       await completeJob(this.db, job, leaseToken);
       log.debug("job completed", { jobId: job.id, name: job.name, ms: Date.now() - started });
     } catch (error) {
       clearInterval(renewal);
       const message = error instanceof Error ? error.message : String(error);
-      const outcome = await failJob(this.db, job, leaseToken, message, this.settings.retryBaseMs);
+      const permanent = error instanceof UnprocessableMediaError;
+      const outcome = await failJob(this.db, job, leaseToken, message, this.settings.retryBaseMs, { permanent });
+      if (outcome === "failed") await this.options.onFailed?.(job, message);
       log.warn(`job ${outcome === "failed" ? "failed for good" : "failed, will retry"}`, {
         jobId: job.id,
         name: job.name,
         attempt: job.attempts,
-        error,
+        reason: message,
       });
     }
   }
