@@ -1,5 +1,7 @@
 // Storage on the local volume, for the worker (the handlers reach the same folder through workerd's
-// disk binding: functions/storage.ts).
+// disk binding: functions/storage.ts). Files are written in this worker's scratch folder on the same
+// volume and moved into place once complete, so a reader never sees half a file and a killed worker
+// leaves its leftovers in one place (see workers/maintenance.ts).
 import { createReadStream, createWriteStream } from "node:fs";
 import { mkdir, rename, rm, stat } from "node:fs/promises";
 import { dirname, join } from "node:path";
@@ -8,27 +10,40 @@ import { Readable, Writable } from "node:stream";
 import { assertStorageKey, type Storage } from "../../common/storage";
 
 export interface LocalStorage extends Storage {
-  // The file behind a key, for tools that need a path (ffmpeg, exiftool).
+  // The file behind a key, for tools that need a path (ffmpeg, exifr).
   path(key: string): string;
+  // A fresh file name in this worker's scratch folder.
+  scratchPath(suffix?: string): Promise<string>;
+  // Moves a finished scratch file into place under `key`.
+  adopt(scratch: string, key: string): Promise<void>;
 }
 
-export function createLocalStorage(root: string): LocalStorage {
+export const scratchRoot = (root: string) => join(root, ".tmp");
+
+export function createLocalStorage(root: string, workerId: string): LocalStorage {
+  const scratchDir = join(scratchRoot(root), workerId);
   const path = (key: string) => {
     assertStorageKey(key);
     return join(root, key);
   };
-  return {
+  const storage: LocalStorage = {
     path,
-    async put(key, body) {
+    async scratchPath(suffix = "") {
+      await mkdir(scratchDir, { recursive: true });
+      return join(scratchDir, `${randomUUID()}${suffix}`);
+    },
+    async adopt(scratch, key) {
       const target = path(key);
       await mkdir(dirname(target), { recursive: true });
-      // Hidden temp file in the same folder, renamed into place only once complete.
-      const temp = join(dirname(target), `.tmp-${randomUUID()}`);
+      await rename(scratch, target);
+    },
+    async put(key, body) {
+      const scratch = await storage.scratchPath();
       try {
-        await body.pipeTo(Writable.toWeb(createWriteStream(temp)));
-        await rename(temp, target);
+        await body.pipeTo(Writable.toWeb(createWriteStream(scratch)));
+        await storage.adopt(scratch, key);
       } catch (error) {
-        await rm(temp, { force: true });
+        await rm(scratch, { force: true });
         throw error;
       }
     },
@@ -53,4 +68,5 @@ export function createLocalStorage(root: string): LocalStorage {
       await rm(path(key), { force: true });
     },
   };
+  return storage;
 }

@@ -1,0 +1,94 @@
+// Housekeeping that makes crashes harmless: the scratch folders of workers that died, and the partial
+// files of uploads whose web process died mid-way, are removed once they have been still for a while.
+import { readdir, rm, stat, utimes, writeFile, mkdir } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import type { Database } from "../common/db";
+import { finishUploadQuery, uploadsStartedBefore } from "../common/uploads";
+import { log } from "./log";
+import { scratchRoot, type LocalStorage } from "./storage/local";
+
+export interface MaintenanceOptions {
+  db: Database;
+  storage: LocalStorage;
+  storageRoot: string;
+  workerId: string;
+  // How long a scratch folder or an upload may stay untouched before it counts as abandoned.
+  staleMs: number;
+}
+
+const heartbeatFile = ".alive";
+
+async function modifiedAt(path: string): Promise<number | null> {
+  const info = await stat(path).catch(() => null);
+  return info ? info.mtimeMs : null;
+}
+
+// Every live worker touches a file in its scratch folder; a folder whose file went still belongs to a
+// worker that is gone.
+async function removeAbandonedScratch({ storageRoot, workerId, staleMs }: MaintenanceOptions): Promise<number> {
+  const root = scratchRoot(storageRoot);
+  const entries = await readdir(root).catch(() => [] as string[]);
+  let removed = 0;
+  for (const entry of entries) {
+    if (entry === workerId) continue;
+    const folder = join(root, entry);
+    const lastSign = (await modifiedAt(join(folder, heartbeatFile))) ?? (await modifiedAt(folder));
+    if (lastSign !== null && Date.now() - lastSign > staleMs) {
+      await rm(folder, { recursive: true, force: true });
+      removed++;
+    }
+  }
+  return removed;
+}
+
+// An upload still streaming keeps its file's modification time fresh; one that stopped does not.
+// workerd writes through a hidden temporary file beside the target, which goes too.
+async function removeAbandonedUploads({ db, storage, staleMs }: MaintenanceOptions): Promise<number> {
+  const keys = await uploadsStartedBefore(db, Date.now() - staleMs);
+  const abandoned: string[] = [];
+  for (const key of keys) {
+    const path = storage.path(key);
+    const folder = dirname(path);
+    const siblings = (await readdir(folder).catch(() => [] as string[])).filter((name) => name.startsWith(".")).map((name) => join(folder, name));
+    const times = await Promise.all([path, ...siblings].map(modifiedAt));
+    const latest = Math.max(0, ...times.filter((t): t is number => t !== null));
+    if (Date.now() - latest <= staleMs) continue;
+    await Promise.all([path, ...siblings].map((file) => rm(file, { force: true })));
+    abandoned.push(key);
+  }
+  if (abandoned.length) await finishUploadQuery(db, abandoned);
+  return abandoned.length;
+}
+
+export function startMaintenance(options: MaintenanceOptions): { stop(): Promise<void>; ready: Promise<void> } {
+  const ownFolder = join(scratchRoot(options.storageRoot), options.workerId);
+  const heartbeat = async () => {
+    await mkdir(ownFolder, { recursive: true });
+    const file = join(ownFolder, heartbeatFile);
+    const now = new Date();
+    await utimes(file, now, now).catch(() => writeFile(file, ""));
+  };
+  const sweep = async () => {
+    try {
+      const scratch = await removeAbandonedScratch(options);
+      const uploads = await removeAbandonedUploads(options);
+      if (scratch || uploads) log.info("removed leftovers", { scratchFolders: scratch, abandonedUploads: uploads });
+    } catch (error) {
+      log.warn("housekeeping failed; will try again", { error });
+    }
+  };
+  const ready = heartbeat().then(sweep);
+  const beat = setInterval(() => void heartbeat().catch(() => undefined), Math.max(100, options.staleMs / 4));
+  const sweeper = setInterval(() => void sweep(), Math.max(500, options.staleMs / 2));
+  beat.unref();
+  sweeper.unref();
+  return {
+    ready,
+    async stop() {
+      clearInterval(beat);
+      clearInterval(sweeper);
+      // A worker that stops cleanly takes its scratch folder with it.
+      await rm(ownFolder, { recursive: true, force: true });
+    },
+  };
+}
