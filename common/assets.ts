@@ -1,6 +1,7 @@
 // The asset repository: the only code that reads or writes assets, their EXIF and their files.
-import { and, eq } from "drizzle-orm";
+import { and, eq, inArray, isNull } from "drizzle-orm";
 import type { Database, Executor } from "./db";
+import { enqueueJobsQuery } from "./queue";
 import { assetFiles, assets, exif, type Asset, type Exif } from "./schema";
 
 export type NewAsset = typeof assets.$inferInsert;
@@ -34,16 +35,50 @@ export async function getAssetFile(db: Database, id: string, type: AssetFileType
   return file;
 }
 
-export async function saveMetadata(
-  db: Database,
-  id: string,
-  changes: Partial<Pick<Asset, "width" | "height" | "localDateTime" | "fileCreatedAt">>,
-  values: Omit<Exif, "assetId">,
-): Promise<void> {
+export type MetadataChanges = Partial<
+  Pick<Asset, "width" | "height" | "localDateTime" | "fileCreatedAt" | "duration" | "contentIdentifier">
+>;
+
+export async function saveMetadata(db: Database, id: string, changes: MetadataChanges, values: Omit<Exif, "assetId">): Promise<void> {
   await db.batch([
     db.update(assets).set({ ...changes, updatedAt: Date.now() }).where(eq(assets.id, id)),
     db.insert(exif).values({ assetId: id, ...values }).onConflictDoUpdate({ target: exif.assetId, set: values }),
   ]);
+}
+
+// The other half of a live photo: same content identifier, the other type.
+export async function findLivePhotoPartner(db: Database, asset: Asset): Promise<Asset | undefined> {
+  if (!asset.contentIdentifier) return undefined;
+  const [partner] = await db
+    .select()
+    .from(assets)
+    .where(
+      and(
+        eq(assets.contentIdentifier, asset.contentIdentifier),
+        eq(assets.type, asset.type === "IMAGE" ? "VIDEO" : "IMAGE"),
+        isNull(assets.deletedAt),
+      ),
+    )
+    .orderBy(assets.createdAt)
+    .limit(1);
+  return partner;
+}
+
+// Joins a photo and its video: the video disappears from listings and plays from the photo.
+export async function linkLivePhoto(db: Database, photoId: string, videoId: string): Promise<void> {
+  const now = Date.now();
+  await db.batch([
+    db.update(assets).set({ livePhotoVideoId: videoId, updatedAt: now }).where(eq(assets.id, photoId)),
+    db.update(assets).set({ visibility: "hidden", updatedAt: now }).where(eq(assets.id, videoId)),
+  ]);
+}
+
+export async function setEncodedVideo(db: Database, id: string, key: string): Promise<void> {
+  await db.update(assets).set({ encodedVideoKey: key, updatedAt: Date.now() }).where(eq(assets.id, id));
+}
+
+export async function recordProcessingError(db: Database, id: string, message: string | null): Promise<void> {
+  await db.update(assets).set({ processingError: message, updatedAt: Date.now() }).where(eq(assets.id, id));
 }
 
 export async function saveAssetFiles(
@@ -60,5 +95,59 @@ export async function saveAssetFiles(
         .values({ assetId: id, ...file })
         .onConflictDoUpdate({ target: [assetFiles.assetId, assetFiles.type], set: { key: file.key, mimeType: file.mimeType } }),
     ),
+  ]);
+}
+
+export async function findAssetsByChecksums(db: Database, checksums: string[]): Promise<Array<Pick<Asset, "id" | "checksum" | "deletedAt">>> {
+  if (checksums.length === 0) return [];
+  return db.select({ id: assets.id, checksum: assets.checksum, deletedAt: assets.deletedAt }).from(assets).where(inArray(assets.checksum, checksums));
+}
+
+// The given assets and the hidden video halves of their live photos.
+async function withLinkedVideos(db: Database, ids: string[]): Promise<Asset[]> {
+  if (ids.length === 0) return [];
+  const found = await db.select().from(assets).where(inArray(assets.id, ids));
+  const videoIds = found.map((a) => a.livePhotoVideoId).filter((id): id is string => id !== null && !ids.includes(id));
+  const videos = videoIds.length ? await db.select().from(assets).where(inArray(assets.id, videoIds)) : [];
+  return [...found, ...videos];
+}
+
+export async function trashAssets(db: Database, ids: string[]): Promise<number> {
+  const targets = await withLinkedVideos(db, ids);
+  if (targets.length === 0) return 0;
+  const now = Date.now();
+  const result = await db
+    .update(assets)
+    .set({ deletedAt: now, updatedAt: now })
+    .where(and(inArray(assets.id, targets.map((a) => a.id)), isNull(assets.deletedAt)));
+  return result.rowsAffected;
+}
+
+// Removes assets for good, and in the same transaction queues the deletion of every file they had.
+export async function deleteAssets(db: Database, ids: string[], maxAttempts: number): Promise<number> {
+  const targets = await withLinkedVideos(db, ids);
+  if (targets.length === 0) return 0;
+  const targetIds = targets.map((a) => a.id);
+  const files = await db.select({ key: assetFiles.key }).from(assetFiles).where(inArray(assetFiles.assetId, targetIds));
+  const keys = [
+    ...targets.flatMap((a) => [a.originalKey, a.sidecarKey, a.encodedVideoKey]).filter((key): key is string => key !== null),
+    ...files.map((f) => f.key),
+  ];
+  await db.batch([
+    // A photo whose video half goes keeps no dangling link.
+    db.update(assets).set({ livePhotoVideoId: null }).where(inArray(assets.livePhotoVideoId, targetIds)),
+    db.delete(assets).where(inArray(assets.id, targetIds)),
+    enqueueJobsQuery(db, [{ name: "deleteFiles", payload: { keys } }], maxAttempts),
+  ]);
+  return targets.length;
+}
+
+// Adds the video half of a motion photo, hidden, linked to its photo, with its jobs, all at once.
+export async function addMotionPhotoVideo(db: Database, photoId: string, video: NewAsset, maxAttempts: number): Promise<void> {
+  const now = Date.now();
+  await db.batch([
+    db.insert(assets).values(video).onConflictDoNothing(),
+    db.update(assets).set({ livePhotoVideoId: video.id, updatedAt: now }).where(eq(assets.id, photoId)),
+    enqueueJobsQuery(db, [{ name: "extractMetadata", payload: { assetId: video.id } }], maxAttempts, now),
   ]);
 }

@@ -2,6 +2,7 @@
 export const QueueName = {
   MetadataExtraction: "metadataExtraction",
   ThumbnailGeneration: "thumbnailGeneration",
+  VideoConversion: "videoConversion",
   BackgroundTask: "backgroundTask",
 } as const;
 export type QueueName = (typeof QueueName)[keyof typeof QueueName];
@@ -15,10 +16,16 @@ export function isQueueName(value: string): value is QueueName {
 export interface JobPayloads {
   extractMetadata: { assetId: string };
   generateThumbnails: { assetId: string };
+  // Makes a web-playable copy of a video browsers cannot play as it is.
+  encodeVideo: { assetId: string };
+  // Removes the files of assets deleted for good.
+  deleteFiles: { keys: string[] };
 }
 export type JobName = keyof JobPayloads;
 
 export const jobQueue: Record<JobName, QueueName> = {
   extractMetadata: QueueName.MetadataExtraction,
   generateThumbnails: QueueName.ThumbnailGeneration,
+  encodeVideo: QueueName.VideoConversion,
+  deleteFiles: QueueName.BackgroundTask,
 };

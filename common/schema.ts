@@ -60,13 +60,27 @@ export const assets = sqliteTable(
     height: integer("height"),
     duration: text("duration"),
     thumbhash: text("thumbhash"),
+    // Storage key of the XMP sidecar uploaded with the file, whose values win over embedded ones.
+    sidecarKey: text("sidecar_key"),
+    // Storage key of the web-playable copy of a video that browsers cannot play as it is.
+    encodedVideoKey: text("encoded_video_key"),
+    // The video half of a live or motion photo (hidden from listings, played from the photo).
+    livePhotoVideoId: text("live_photo_video_id"),
+    // Apple's Live Photo pairing key, on both halves.
+    contentIdentifier: text("content_identifier"),
+    // Why processing failed for good, shown with the asset; null when all is well.
+    processingError: text("processing_error"),
     isFavorite: integer("is_favorite", { mode: "boolean" }).notNull().default(false),
     visibility: text("visibility", { enum: ["timeline", "archive", "hidden", "locked"] }).notNull().default("timeline"),
     deletedAt: integer("deleted_at"),
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
   },
-  (t) => [uniqueIndex("assets_checksum_idx").on(t.checksum), index("assets_timeline_idx").on(t.localDateTime)],
+  (t) => [
+    uniqueIndex("assets_checksum_idx").on(t.checksum),
+    index("assets_timeline_idx").on(t.localDateTime),
+    index("assets_content_identifier_idx").on(t.contentIdentifier),
+  ],
 );
 
 export const exif = sqliteTable("exif", {
@@ -85,6 +99,9 @@ export const exif = sqliteTable("exif", {
   timeZone: text("time_zone"),
   latitude: real("latitude"),
   longitude: real("longitude"),
+  city: text("city"),
+  state: text("state"),
+  country: text("country"),
   orientation: text("orientation"),
   exifImageWidth: integer("exif_image_width"),
   exifImageHeight: integer("exif_image_height"),
@@ -108,3 +125,35 @@ export const assetFiles = sqliteTable(
 
 export type Asset = typeof assets.$inferSelect;
 export type Exif = typeof exif.$inferSelect;
+
+// Uploads being written: a row lives from the first byte to the asset's creation, so that the
+// worker can remove the partial file of an upload whose web process died mid-way.
+export const uploadsInProgress = sqliteTable("uploads_in_progress", {
+  key: text("key").primaryKey(),
+  startedAt: integer("started_at").notNull(),
+});
+
+export const albums = sqliteTable("albums", {
+  id: text("id").primaryKey(),
+  albumName: text("album_name").notNull(),
+  description: text("description").notNull().default(""),
+  albumThumbnailAssetId: text("album_thumbnail_asset_id").references(() => assets.id, { onDelete: "set null" }),
+  createdAt: integer("created_at").notNull(),
+  updatedAt: integer("updated_at").notNull(),
+});
+
+export const albumAssets = sqliteTable(
+  "album_assets",
+  {
+    albumId: text("album_id")
+      .notNull()
+      .references(() => albums.id, { onDelete: "cascade" }),
+    assetId: text("asset_id")
+      .notNull()
+      .references(() => assets.id, { onDelete: "cascade" }),
+    addedAt: integer("added_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.albumId, t.assetId] }), index("album_assets_asset_idx").on(t.assetId)],
+);
+
+export type Album = typeof albums.$inferSelect;

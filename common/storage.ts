@@ -35,3 +35,5 @@ const spread = (id: string) => `${id.slice(0, 2)}/${id.slice(2, 4)}/${id}`;
 export const originalKey = (assetId: string, extension: string) => `originals/${spread(assetId)}${extension}`;
 export const derivativeKey = (assetId: string, name: string, extension: string) =>
   `thumbs/${spread(assetId)}-${name}${extension}`;
+export const sidecarKey = (assetId: string) => `originals/${spread(assetId)}.xmp`;
+export const encodedVideoKey = (assetId: string) => `encoded-video/${spread(assetId)}.mp4`;

@@ -5,16 +5,19 @@
 // Either process dying takes the other down with it, with the reason printed.
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { randomBytes } from "node:crypto";
+import { hostname } from "node:os";
 import { join, resolve } from "node:path";
 import { ConfigError, parseConfig, type Config } from "../common/config";
+import { recordProcessingError } from "../common/assets";
 import { connectDatabase } from "../common/db";
 import { EmbeddedDatabase } from "./db/embedded-database";
 import { HranaServer } from "./db/hrana-server";
 import { migrateDatabase } from "./db/migrate";
 import { startInternalServer } from "./internal-server";
-import { jobHandlers } from "./jobs";
 import { JobRunner } from "./jobs/runner";
+import { createProcessSlot } from "./jobs/sandbox";
 import { log } from "./log";
+import { startMaintenance } from "./maintenance";
 import { createLocalStorage } from "./storage/local";
 import { writeWorkerdConfig } from "./web/workerd-config";
 import { startWorkerd } from "./web/workerd-process";
@@ -79,7 +82,32 @@ async function startWorker(config: Config, token: string, stoppers: Stopper[]): 
   stoppers.push(() => client.close());
   await migrateDatabase(db);
 
-  const jobRunner = new JobRunner(db, jobHandlers({ db, storage: createLocalStorage(config.storage.root) }), config.jobs);
+  const workerId = `${hostname()}-${process.pid}-${randomBytes(4).toString("hex")}`;
+  const storage = createLocalStorage(config.storage.root, workerId);
+  const maintenance = startMaintenance({ db, storage, storageRoot: config.storage.root, workerId, staleMs: config.staleAfterMs });
+  stoppers.push(() => maintenance.stop());
+  await maintenance.ready;
+
+  const jobRunner = new JobRunner({
+    db,
+    settings: config.jobs,
+    workerId,
+    createSlot: () =>
+      createProcessSlot(
+        {
+          databaseUrl,
+          databaseAuthToken: config.databaseUrl ? config.databaseAuthToken : token,
+          storageRoot: config.storage.root,
+          workerId,
+          maxAttempts: config.jobs.maxAttempts,
+        },
+        () => runner?.wake(),
+      ),
+    onFailed: async (job, message) => {
+      const { assetId } = job.payload as { assetId?: unknown };
+      if (typeof assetId === "string") await recordProcessingError(db, assetId, message);
+    },
+  });
   runner = jobRunner;
   jobRunner.start();
   stoppers.push(() => jobRunner.stop());

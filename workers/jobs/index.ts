@@ -1,13 +1,17 @@
 // Which function runs each job. Adding a job name to common/jobs.ts without a handler here fails
 // the type check.
 import type { JobContext } from "./context";
+import { deleteFiles } from "./files";
 import { extractMetadata } from "./metadata";
 import type { JobHandlers } from "./runner";
 import { generateThumbnails } from "./thumbnails";
+import { encodeVideo } from "./video";
 
 export function jobHandlers(context: JobContext): JobHandlers {
   return {
     extractMetadata: (payload) => extractMetadata(context, payload),
     generateThumbnails: (payload) => generateThumbnails(context, payload),
+    encodeVideo: (payload) => encodeVideo(context, payload),
+    deleteFiles: (payload) => deleteFiles(context, payload),
   };
 }

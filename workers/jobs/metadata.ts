@@ -1,43 +1,195 @@
-import { getAsset, saveMetadata } from "../../common/assets";
-import type { JobContext } from "./context";
-import { readImageMetadata } from "../media/image";
+// Reads what an asset's original says about itself — date and place taken, camera, exposure,
+// dimensions, duration — with an XMP sidecar winning over embedded values; then pairs live photos
+// and pulls the video out of motion photos.
+import { getAsset, saveMetadata, type MetadataChanges } from "../../common/assets";
+import type { Asset, Exif } from "../../common/schema";
+import { readContentIdentifier } from "../media/apple";
+import { readImageMetadata, type ImageMetadata } from "../media/image";
+import { offsetAt, reverseGeocode, timeZoneAt } from "../media/places";
+import { probeVideo } from "../media/video";
+import { readXmp } from "../media/xmp";
+import { originalPath, type JobContext } from "./context";
+import { pairLivePhoto, extractMotionPhotoVideo } from "./live-photos";
 
-// Reads date taken, camera, exposure, place and dimensions from the original.
-export async function extractMetadata({ db, storage }: JobContext, { assetId }: { assetId: string }): Promise<void> {
-  const asset = await getAsset(db, assetId);
-  if (!asset) return; // Deleted since the job was queued.
-  const meta = await readImageMetadata(storage.path(asset.originalKey));
+interface Taken {
+  localDateTime: number;
+  instant: number;
+  timeZone: string | null;
+  dateTimeOriginal: string | null;
+}
 
-  // The local time of day when the photo was taken; the instant too, when the offset is known.
-  const local = meta.dateTaken ? Date.parse(`${meta.dateTaken}Z`) : null;
-  const instant = meta.dateTaken && meta.offset ? Date.parse(`${meta.dateTaken}${meta.offset}`) : null;
+// The wall-clock time in a zone at an instant, as "YYYY-MM-DDTHH:MM:SS".
+function wallClock(timeZone: string, instant: number): string {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat("en-CA", {
+      timeZone,
+      hourCycle: "h23",
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+      second: "2-digit",
+    })
+      .formatToParts(instant)
+      .map((p) => [p.type, p.value]),
+  );
+  return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}:${parts.second}`;
+}
 
+const asUtc = (wallClockTime: string) => Date.parse(`${wallClockTime}Z`);
+
+function zoneAt(latitude: number | null, longitude: number | null): string | null {
+  return latitude !== null && longitude !== null ? timeZoneAt(latitude, longitude) : null;
+}
+
+// A date taken as wall-clock time, placed in time by its offset, or else by the zone of its GPS
+// position, or else read as UTC. With no date at all, the file's own times stand in.
+export function resolveTakenTime(dateTaken: string | null, offset: string | null, zone: string | null, fileCreatedAt: number): Taken {
+  if (dateTaken) {
+    const resolvedOffset = offset ?? (zone ? offsetAt(zone, dateTaken) : null);
+    const instant = resolvedOffset ? Date.parse(`${dateTaken}${resolvedOffset}`) : asUtc(dateTaken);
+    return {
+      localDateTime: asUtc(dateTaken),
+      instant,
+      timeZone: offset ? `UTC${offset}` : zone,
+      dateTimeOriginal: new Date(instant).toISOString(),
+    };
+  }
+  return {
+    localDateTime: zone ? asUtc(wallClock(zone, fileCreatedAt)) : fileCreatedAt,
+    instant: fileCreatedAt,
+    timeZone: zone,
+    dateTimeOriginal: null,
+  };
+}
+
+// A video's creation time is an instant; its wall clock comes from its own offset or its place.
+function resolveVideoTime(creationTime: string | null, offset: string | null, zone: string | null, fileCreatedAt: number): Taken {
+  const instant = creationTime ? Date.parse(creationTime) : NaN;
+  if (Number.isNaN(instant)) return resolveTakenTime(null, null, zone, fileCreatedAt);
+  const shift = offset ? (offset.startsWith("-") ? -1 : 1) * (Number(offset.slice(1, 3)) * 60 + Number(offset.slice(4, 6))) * 60_000 : null;
+  return {
+    localDateTime: shift !== null ? instant + shift : zone ? asUtc(wallClock(zone, instant)) : instant,
+    instant,
+    timeZone: offset ? `UTC${offset}` : zone,
+    dateTimeOriginal: new Date(instant).toISOString(),
+  };
+}
+
+// Immich writes durations as "H:MM:SS.ffffff".
+function formatDuration(seconds: number): string {
+  const hours = Math.floor(seconds / 3600);
+  const minutes = Math.floor((seconds % 3600) / 60);
+  const rest = (seconds % 60).toFixed(6).padStart(9, "0");
+  return `${hours}:${String(minutes).padStart(2, "0")}:${rest}`;
+}
+
+function place(latitude: number | null, longitude: number | null) {
+  return latitude !== null && longitude !== null ? reverseGeocode(latitude, longitude) : { city: null, state: null, country: null };
+}
+
+async function withSidecar(context: JobContext, asset: Asset, embedded: ImageMetadata): Promise<ImageMetadata> {
+  if (!asset.sidecarKey) return embedded;
+  const object = await context.storage.get(asset.sidecarKey);
+  if (!object) return embedded;
+  const sidecar = readXmp(new Uint8Array(await new Response(object.body).arrayBuffer()));
+  const hasDate = sidecar.dateTaken !== null;
+  const hasPlace = sidecar.latitude !== null && sidecar.longitude !== null;
+  return {
+    ...embedded,
+    make: sidecar.make ?? embedded.make,
+    model: sidecar.model ?? embedded.model,
+    lensModel: sidecar.lensModel ?? embedded.lensModel,
+    fNumber: sidecar.fNumber ?? embedded.fNumber,
+    focalLength: sidecar.focalLength ?? embedded.focalLength,
+    iso: sidecar.iso ?? embedded.iso,
+    exposureTime: sidecar.exposureTime ?? embedded.exposureTime,
+    dateTaken: hasDate ? sidecar.dateTaken : embedded.dateTaken,
+    offset: hasDate ? sidecar.offset : embedded.offset,
+    latitude: hasPlace ? sidecar.latitude : embedded.latitude,
+    longitude: hasPlace ? sidecar.longitude : embedded.longitude,
+    description: sidecar.description ?? embedded.description,
+    rating: sidecar.rating ?? embedded.rating,
+  };
+}
+
+async function extractImageMetadata(context: JobContext, asset: Asset, path: string): Promise<void> {
+  const meta = await withSidecar(context, asset, await readImageMetadata(path, asset.originalMimeType));
+  const taken = resolveTakenTime(meta.dateTaken, meta.offset, zoneAt(meta.latitude, meta.longitude), asset.fileCreatedAt);
+  const changes: MetadataChanges = {
+    width: meta.width,
+    height: meta.height,
+    localDateTime: taken.localDateTime,
+    fileCreatedAt: taken.instant,
+    contentIdentifier: await readContentIdentifier(path).catch(() => null),
+  };
+  const values: Omit<Exif, "assetId"> = {
+    make: meta.make,
+    model: meta.model,
+    lensModel: meta.lensModel,
+    fNumber: meta.fNumber,
+    focalLength: meta.focalLength,
+    iso: meta.iso,
+    exposureTime: meta.exposureTime,
+    dateTimeOriginal: taken.dateTimeOriginal,
+    timeZone: taken.timeZone,
+    latitude: meta.latitude,
+    longitude: meta.longitude,
+    ...place(meta.latitude, meta.longitude),
+    orientation: meta.orientation === null ? null : String(meta.orientation),
+    exifImageWidth: meta.exifImageWidth,
+    exifImageHeight: meta.exifImageHeight,
+    description: meta.description,
+    rating: meta.rating,
+  };
+  await saveMetadata(context.db, asset.id, changes, values);
+  await pairLivePhoto(context, asset.id);
+  await extractMotionPhotoVideo(context, asset.id, path);
+}
+
+async function extractVideoMetadata(context: JobContext, asset: Asset, path: string): Promise<void> {
+  const info = await probeVideo(path);
+  const taken = resolveVideoTime(info.creationTime, info.creationOffset, zoneAt(info.latitude, info.longitude), asset.fileCreatedAt);
   await saveMetadata(
-    db,
-    assetId,
+    context.db,
+    asset.id,
     {
-      width: meta.width,
-      height: meta.height,
-      ...(local !== null ? { localDateTime: local } : {}),
-      ...(instant !== null ? { fileCreatedAt: instant } : local !== null ? { fileCreatedAt: local } : {}),
+      width: info.width,
+      height: info.height,
+      duration: formatDuration(info.durationSeconds),
+      localDateTime: taken.localDateTime,
+      fileCreatedAt: taken.instant,
+      contentIdentifier: info.contentIdentifier,
     },
     {
-      make: meta.make,
-      model: meta.model,
-      lensModel: meta.lensModel,
-      fNumber: meta.fNumber,
-      focalLength: meta.focalLength,
-      iso: meta.iso,
-      exposureTime: meta.exposureTime,
-      dateTimeOriginal: instant !== null ? new Date(instant).toISOString() : local !== null ? new Date(local).toISOString() : null,
-      timeZone: meta.offset ? `UTC${meta.offset}` : null,
-      latitude: meta.latitude,
-      longitude: meta.longitude,
-      orientation: meta.orientation === null ? null : String(meta.orientation),
-      exifImageWidth: meta.exifImageWidth,
-      exifImageHeight: meta.exifImageHeight,
-      description: meta.description,
-      rating: meta.rating,
+      make: info.make,
+      model: info.model,
+      lensModel: null,
+      fNumber: null,
+      focalLength: null,
+      iso: null,
+      exposureTime: null,
+      dateTimeOriginal: taken.dateTimeOriginal,
+      timeZone: taken.timeZone,
+      latitude: info.latitude,
+      longitude: info.longitude,
+      ...place(info.latitude, info.longitude),
+      orientation: null,
+      exifImageWidth: info.width,
+      exifImageHeight: info.height,
+      description: null,
+      rating: null,
     },
   );
+  if (!info.isWebPlayable) await context.enqueue([{ name: "encodeVideo", payload: { assetId: asset.id } }]);
+  await pairLivePhoto(context, asset.id);
+}
+
+export async function extractMetadata(context: JobContext, { assetId }: { assetId: string }): Promise<void> {
+  const asset = await getAsset(context.db, assetId);
+  if (!asset) return; // Deleted since the job was queued.
+  const path = await originalPath(context, asset);
+  if (asset.type === "VIDEO") await extractVideoMetadata(context, asset, path);
+  else await extractImageMetadata(context, asset, path);
 }

@@ -1,7 +1,14 @@
-// Image tools: EXIF with exifr, pixels with sharp. The only code that opens image files.
+// Image tools: EXIF with exifr, pixels with sharp (HEVC-coded HEIC through libheif in WebAssembly,
+// camera RAW through its embedded preview). The only code that decodes image files.
 import exifr from "exifr";
-import sharp from "sharp";
+import { open, readFile } from "node:fs/promises";
+import sharp, { type Sharp } from "sharp";
 import { rgbaToThumbHash } from "thumbhash";
+import { UnprocessableMediaError } from "../jobs/errors";
+import { decodeHeic, hasHeifTransform, heifMetaReachable } from "./heic";
+import { decodeJxl } from "./jxl";
+import { extractRawPreview, readRawSize } from "./raw-preview";
+import { readXmp } from "./xmp";
 
 export interface ImageMetadata {
   width: number | null;
@@ -27,6 +34,23 @@ export interface ImageMetadata {
 
 type Tags = Record<string, unknown>;
 
+// Decoding more pixels than this is refused: a decompression bomb must not take the worker down.
+export const maxPixels = 200_000_000;
+
+const rawTypes = new Set([
+  "image/x-adobe-dng",
+  "image/x-sony-arw",
+  "image/x-canon-cr2",
+  "image/x-canon-cr3",
+  "image/x-nikon-nef",
+  "image/x-olympus-orf",
+  "image/x-pentax-pef",
+  "image/x-fuji-raf",
+  "image/x-panasonic-rw2",
+  "image/x-samsung-srw",
+]);
+const heifTypes = new Set(["image/heic", "image/heif", "image/avif"]);
+
 const text = (value: unknown) => (typeof value === "string" && value.trim() ? value.trim().replace(/\0+$/, "") : null);
 const number = (value: unknown) => (typeof value === "number" && Number.isFinite(value) ? value : null);
 
@@ -40,7 +64,7 @@ function exposure(value: unknown): string | null {
 function exifDate(value: unknown): string | null {
   const raw = text(value);
   const match = raw?.match(/^(\d{4})[:-](\d{2})[:-](\d{2})[ T](\d{2}):(\d{2}):(\d{2})/);
-  if (!match || match[1] === "0000") return null;
+  if (!match || match[1] === "0000" || match[2] === "00" || match[3] === "00") return null;
   return `${match[1]}-${match[2]}-${match[3]}T${match[4]}:${match[5]}:${match[6]}`;
 }
 
@@ -60,37 +84,199 @@ function coordinates(tags: Tags): { latitude: number | null; longitude: number |
   return { latitude, longitude };
 }
 
-export async function readImageMetadata(path: string): Promise<ImageMetadata> {
-  const [tags, pixels] = await Promise.all([
-    exifr
-      .parse(path, { tiff: true, exif: true, gps: true, xmp: true, iptc: false, icc: false, reviveValues: false, translateValues: false, mergeOutput: true })
-      .then((t: Tags | undefined) => t ?? {}),
-    sharp(path).metadata(),
-  ]);
-  const orientation = number(tags.Orientation) ?? pixels.orientation ?? null;
-  // Orientations 5–8 turn the picture a quarter: what is shown is as wide as the stored one is tall.
-  const turned = orientation !== null && orientation >= 5 && orientation <= 8;
-  const width = pixels.width ?? null;
-  const height = pixels.height ?? null;
+// Only the tags Shoebox uses, from IFD0, the EXIF IFD and GPS (never IFD1, the thumbnail's, whose
+// values would otherwise mix in). Picking also keeps exifr clear of odd tags it chokes on (DNG floats).
+const exifTags = {
+  ifd0: ["Make", "Model", "Orientation", "ImageWidth", "ImageHeight", "ImageDescription", "ModifyDate"],
+  exif: [
+    "DateTimeOriginal",
+    "CreateDate",
+    "OffsetTimeOriginal",
+    "OffsetTime",
+    "FNumber",
+    "ISO",
+    "ExposureTime",
+    "FocalLength",
+    "LensModel",
+    "ExifImageWidth",
+    "ExifImageHeight",
+    "Rating",
+  ],
+  gps: true,
+  ifd1: false,
+  xmp: false,
+  iptc: false,
+  icc: false,
+  reviveValues: false,
+  translateValues: false,
+  mergeOutput: true,
+};
+
+async function parseExif(input: string | Buffer): Promise<Tags> {
+  try {
+    return ((await exifr.parse(input, exifTags as never)) as Tags | undefined) ?? {};
+  } catch {
+    // Broken EXIF is common in real libraries; the picture itself may still be fine.
+    return {};
+  }
+}
+
+// An EXIF block as sharp hands it over ("Exif\0\0" and a TIFF header), for formats exifr cannot open.
+function tiffPart(exif: Buffer | undefined): Buffer | undefined {
+  if (!exif) return undefined;
+  const at = [exif.indexOf("II*\0", 0, "latin1"), exif.indexOf("MM\0*", 0, "latin1")].filter((i) => i >= 0 && i < 16);
+  return at.length ? exif.subarray(Math.min(...at)) : undefined;
+}
+
+// A PNG's eXIf chunk, wherever it sits (some writers put it after the image data, where exifr and
+// libvips stop looking). Chunk headers are walked; only the chunk itself is read.
+async function pngExif(path: string): Promise<Buffer | undefined> {
+  const file = await open(path, "r");
+  try {
+    const { size } = await file.stat();
+    const header = Buffer.alloc(8);
+    for (let at = 8, count = 0; at + 12 <= size && count < 10_000; count++) {
+      await file.read(header, 0, 8, at);
+      const length = header.readUInt32BE(0);
+      const type = header.toString("latin1", 4, 8);
+      if (type === "eXIf" && length <= 16 * 1024 * 1024 && at + 8 + length <= size) {
+        const chunk = Buffer.alloc(length);
+        await file.read(chunk, 0, length, at + 8);
+        return chunk;
+      }
+      if (type === "IEND") return undefined;
+      at += 12 + length;
+    }
+    return undefined;
+  } finally {
+    await file.close();
+  }
+}
+
+async function readTags(path: string, mimeType: string, embeddedExif?: Buffer): Promise<Tags> {
+  if (heifTypes.has(mimeType) && !(await heifMetaReachable(path).catch(() => false))) return {};
+  if (mimeType === "image/png") embeddedExif ??= await pngExif(path).catch(() => undefined);
+  const tags = await parseExif(path);
+  const embedded = tiffPart(embeddedExif);
+  // The embedded block is the fuller one where the file's own parse came back thin.
+  if (embedded && (Object.keys(tags).length === 0 || tags.DateTimeOriginal === undefined)) return { ...tags, ...(await parseExif(embedded)) };
+  if (Object.keys(tags).length > 0) return tags;
+  if (rawTypes.has(mimeType)) {
+    // Fujifilm RAF and others keep their EXIF in the embedded JPEG.
+    const preview = await extractRawPreview(path).catch(() => null);
+    if (preview) return parseExif(preview);
+  }
+  return {};
+}
+
+// sharp cannot read JPEG XL headers; decoding is the one sure way to its size.
+async function jxlSize(path: string): Promise<{ width: number; height: number } | null> {
+  const decoded = await decodeJxl(await readFile(path)).catch(() => null);
+  return decoded && { width: decoded.width, height: decoded.height };
+}
+
+const turnsQuarter = (orientation: number | null) => orientation !== null && orientation >= 5 && orientation <= 8;
+
+export async function readImageMetadata(path: string, mimeType: string): Promise<ImageMetadata> {
+  const raw = rawTypes.has(mimeType);
+  const pixels = raw ? null : await sharp(path, { limitInputPixels: maxPixels }).metadata().catch(() => null);
+  const tags = await readTags(path, mimeType, pixels?.exif);
+  // XMP fills what EXIF leaves out (PNGs and edited files often carry only XMP).
+  const xmp = pixels?.xmp ? readXmp(pixels.xmp) : null;
+  const orientation = number(tags.Orientation) ?? xmp?.orientation ?? null;
+  const rawSize = raw ? await readRawSize(path).catch(() => null) : mimeType === "image/jxl" ? await jxlSize(path) : null;
+  const width = rawSize?.width ?? pixels?.width ?? number(tags.ExifImageWidth) ?? number(tags.ImageWidth);
+  const height = rawSize?.height ?? pixels?.height ?? number(tags.ExifImageHeight) ?? number(tags.ImageHeight);
+  // libheif reports a HEIF's size with its own rotation applied; only a HEIF without one is turned by
+  // its EXIF Orientation, like any other image.
+  const turned = turnsQuarter(orientation) && !(heifTypes.has(mimeType) && (await hasHeifTransform(path).catch(() => false)));
+  const exifDateTaken = exifDate(tags.DateTimeOriginal);
+  const dateTaken = exifDateTaken ?? xmp?.dateTaken ?? exifDate(tags.CreateDate);
+  const dateOffset = exifDateTaken ? (offset(tags.OffsetTimeOriginal) ?? offset(tags.OffsetTime)) : dateTaken === xmp?.dateTaken ? xmp.offset : offset(tags.OffsetTime);
+  const exifPlace = coordinates(tags);
+  const place = exifPlace.latitude !== null ? exifPlace : { latitude: xmp?.latitude ?? null, longitude: xmp?.longitude ?? null };
   return {
     width: turned ? height : width,
     height: turned ? width : height,
-    make: text(tags.Make),
-    model: text(tags.Model),
-    lensModel: text(tags.LensModel),
-    fNumber: number(tags.FNumber),
-    focalLength: number(tags.FocalLength),
-    iso: number(tags.ISO),
-    exposureTime: exposure(tags.ExposureTime),
-    dateTaken: exifDate(tags.DateTimeOriginal) ?? exifDate(tags.CreateDate),
-    offset: offset(tags.OffsetTimeOriginal) ?? offset(tags.OffsetTime),
-    ...coordinates(tags),
+    make: text(tags.Make) ?? xmp?.make ?? null,
+    model: text(tags.Model) ?? xmp?.model ?? null,
+    lensModel: text(tags.LensModel) ?? xmp?.lensModel ?? null,
+    fNumber: number(tags.FNumber) ?? xmp?.fNumber ?? null,
+    focalLength: number(tags.FocalLength) ?? xmp?.focalLength ?? null,
+    iso: number(tags.ISO) ?? (Array.isArray(tags.ISO) ? number(tags.ISO[0]) : null) ?? xmp?.iso ?? null,
+    exposureTime: exposure(tags.ExposureTime) ?? xmp?.exposureTime ?? null,
+    dateTaken,
+    offset: dateOffset,
+    ...place,
     orientation,
     exifImageWidth: number(tags.ExifImageWidth) ?? number(tags.ImageWidth),
     exifImageHeight: number(tags.ExifImageHeight) ?? number(tags.ImageHeight),
-    description: text(tags.ImageDescription),
-    rating: number(tags.Rating),
+    description: text(tags.ImageDescription) ?? xmp?.description ?? null,
+    rating: number(tags.Rating) ?? xmp?.rating ?? null,
   };
+}
+
+// Applies an EXIF orientation by hand, for pixels that carry none of their own (RAW previews).
+// sharp mirrors before it rotates.
+function orient(image: Sharp, orientation: number | null): Sharp {
+  switch (orientation) {
+    case 2:
+      return image.flop();
+    case 3:
+      return image.rotate(180);
+    case 4:
+      return image.flip();
+    case 5:
+      return image.flop().rotate(270);
+    case 6:
+      return image.rotate(90);
+    case 7:
+      return image.flop().rotate(90);
+    case 8:
+      return image.rotate(270);
+    default:
+      return image;
+  }
+}
+
+// The picture, upright, ready to resize.
+async function openUpright(path: string, mimeType: string): Promise<Sharp> {
+  const options = { limitInputPixels: maxPixels, failOn: "none" as const };
+  if (rawTypes.has(mimeType)) {
+    const preview = await extractRawPreview(path);
+    if (!preview) throw new UnprocessableMediaError("This RAW file has no embedded preview to show");
+    const tags = await readTags(path, mimeType);
+    return orient(sharp(preview, options), number(tags.Orientation));
+  }
+  if (heifTypes.has(mimeType)) {
+    // libheif applies a HEIF's own rotation while decoding and sharp reports no EXIF orientation for
+    // these files, so the EXIF Orientation is applied by hand only where the HEIF has none of its own.
+    const [header, transformed, tags] = await Promise.all([
+      sharp(path, options).metadata().catch(() => null),
+      hasHeifTransform(path).catch(() => false),
+      readTags(path, mimeType),
+    ]);
+    const exifOrientation = transformed ? null : number(tags.Orientation);
+    // sharp's libvips decodes AV1-coded HEIF itself; HEVC needs libheif.
+    if (header?.compression === "av1") return orient(sharp(path, options), exifOrientation);
+    if (header?.width && header.height && header.width * header.height > maxPixels) {
+      throw new UnprocessableMediaError(`The image is too large to decode (${header.width}×${header.height})`);
+    }
+    const decoded = await decodeHeic(await readFile(path));
+    const pixels = sharp(Buffer.from(decoded.data.buffer, decoded.data.byteOffset, decoded.data.byteLength), {
+      raw: { width: decoded.width, height: decoded.height, channels: 4 },
+      limitInputPixels: maxPixels,
+    });
+    return orient(pixels, exifOrientation);
+  }
+  if (mimeType === "image/jxl") {
+    const decoded = await decodeJxl(await readFile(path));
+    return sharp(Buffer.from(decoded.data.buffer, decoded.data.byteOffset, decoded.data.byteLength), {
+      raw: { width: decoded.width, height: decoded.height, channels: 4 },
+      limitInputPixels: maxPixels,
+    });
+  }
+  return sharp(path, options).rotate();
 }
 
 export interface ImageDerivatives {
@@ -99,15 +285,35 @@ export interface ImageDerivatives {
   thumbhash: string;
 }
 
-// Upright (EXIF orientation applied) renderings: a small WebP for grids, a JPEG for the viewer,
-// and a thumbhash placeholder.
-export async function renderImageDerivatives(path: string): Promise<ImageDerivatives> {
-  const upright = sharp(path, { failOn: "none" }).rotate();
-  const preview = await upright.clone().resize(1440, 1440, { fit: "outside", withoutEnlargement: true }).jpeg({ quality: 80, mozjpeg: true }).toBuffer();
+// From an upright picture: a JPEG preview with a 1440 px short edge for the viewer, a WebP thumbnail
+// with a 250 px short edge for grids (both never enlarged) and a thumbhash placeholder. The source is
+// decoded once; the small outputs come from the preview.
+export async function renderDerivatives(upright: Sharp): Promise<ImageDerivatives> {
+  let preview: Buffer;
+  try {
+    preview = await upright
+      .resize(1440, 1440, { fit: "outside", withoutEnlargement: true })
+      .flatten({ background: "#ffffff" })
+      .jpeg({ quality: 80, mozjpeg: true })
+      .toBuffer();
+  } catch (error) {
+    throw new UnprocessableMediaError(`The image cannot be decoded: ${(error as Error).message}`);
+  }
   const [thumbnail, small] = await Promise.all([
     sharp(preview).resize(250, 250, { fit: "outside", withoutEnlargement: true }).webp({ quality: 80 }).toBuffer(),
     sharp(preview).resize(100, 100, { fit: "inside" }).ensureAlpha().raw().toBuffer({ resolveWithObject: true }),
   ]);
   const hash = rgbaToThumbHash(small.info.width, small.info.height, small.data);
   return { thumbnail, preview, thumbhash: Buffer.from(hash).toString("base64") };
+}
+
+export async function renderImageDerivatives(path: string, mimeType: string): Promise<ImageDerivatives> {
+  let upright: Sharp;
+  try {
+    upright = await openUpright(path, mimeType);
+  } catch (error) {
+    if (error instanceof UnprocessableMediaError || (error as NodeJS.ErrnoException).code === "ENOENT") throw error;
+    throw new UnprocessableMediaError(`The image cannot be decoded: ${(error as Error).message}`);
+  }
+  return renderDerivatives(upright);
 }

@@ -55,6 +55,9 @@ async function isDecodableJpeg(file: RawFile, range: Range): Promise<boolean> {
 
 const TAG = {
   jpgFromRaw: 0x002e, // RW2: a whole JPEG stored as the value of this IFD0 tag
+  newSubfileType: 0x00fe, // 0: the full-resolution image; 1: a reduced one
+  imageWidth: 0x0100,
+  imageHeight: 0x0101,
   compression: 0x0103,
   photometric: 0x0106,
   stripOffsets: 0x0111,
@@ -64,7 +67,7 @@ const TAG = {
   jpegLength: 0x0202,
   exifIfd: 0x8769,
 };
-const NUMERIC_TAGS = new Set([TAG.compression, TAG.photometric, TAG.stripOffsets, TAG.stripByteCounts, TAG.subIfds, TAG.jpegOffset, TAG.jpegLength, TAG.exifIfd]);
+const NUMERIC_TAGS = new Set([TAG.newSubfileType, TAG.imageWidth, TAG.imageHeight, TAG.compression, TAG.photometric, TAG.stripOffsets, TAG.stripByteCounts, TAG.subIfds, TAG.jpegOffset, TAG.jpegLength, TAG.exifIfd]);
 
 const SENSOR_PHOTOMETRICS = new Set([32803, 34892]); // CFA, LinearRaw
 
@@ -145,20 +148,24 @@ function ifdCandidates(ifd: Ifd): Range[] {
 }
 
 // Walks IFD0 and its chain (IFD1, IFD2…), SubIFDs and the EXIF IFD, each at most once.
-async function tiffCandidates(file: RawFile, head: Buffer): Promise<Range[]> {
+async function walkTiff(file: RawFile, head: Buffer, visit: (ifd: Ifd) => void): Promise<void> {
   const order = { le: head[0] === 0x49 };
   const queue = [u32(head, 4, order)];
   const seen = new Set<number>();
-  const candidates: Range[] = [];
   while (queue.length > 0 && seen.size < MAX_IFDS) {
     const offset = queue.shift()!;
     if (offset < 8 || seen.has(offset)) continue;
     seen.add(offset);
     const ifd = await readIfd(file, offset, order);
     if (!ifd) continue;
-    candidates.push(...ifdCandidates(ifd));
+    visit(ifd);
     queue.push(...(ifd.values.get(TAG.subIfds) ?? []), ...(ifd.values.get(TAG.exifIfd) ?? []), ifd.next);
   }
+}
+
+async function tiffCandidates(file: RawFile, head: Buffer): Promise<Range[]> {
+  const candidates: Range[] = [];
+  await walkTiff(file, head, (ifd) => candidates.push(...ifdCandidates(ifd)));
   return candidates;
 }
 
@@ -258,6 +265,28 @@ export async function extractRawPreview(path: string): Promise<Buffer | null> {
       if (await isDecodableJpeg(file, range)) return await readAt(file, range.offset, range.length);
     }
     return null;
+  } finally {
+    await handle.close();
+  }
+}
+
+// The size of a TIFF-based RAW's full-resolution image (the largest IFD not marked as reduced), which
+// is what the camera shot; the preview is usually smaller.
+export async function readRawSize(path: string): Promise<{ width: number; height: number } | null> {
+  const handle = await open(path, "r");
+  try {
+    const file = { handle, size: (await handle.stat()).size };
+    const head = await readAt(file, 0, 16);
+    if (!head || !["II", "MM"].includes(head.toString("latin1", 0, 2)) || !TIFF_MAGICS.has(head.toString("latin1", 2, 4))) return null;
+    let best: { width: number; height: number } | null = null;
+    await walkTiff(file, head, (ifd) => {
+      const [width] = ifd.values.get(TAG.imageWidth) ?? [];
+      const [height] = ifd.values.get(TAG.imageHeight) ?? [];
+      const [subfileType = 0] = ifd.values.get(TAG.newSubfileType) ?? [];
+      if (!width || !height || (subfileType & 1) === 1) return;
+      if (!best || width * height > best.width * best.height) best = { width, height };
+    });
+    return best;
   } finally {
     await handle.close();
   }

@@ -1,0 +1,103 @@
+// Reads the values Shoebox uses from an XMP packet (a sidecar file, or one embedded in a photo).
+// XMP writers differ (attributes or elements, rdf:Alt/Seq wrappers, UTF-8 or UTF-16), so this reads
+// the handful of properties it needs by name rather than through a full RDF model.
+
+export interface XmpValues {
+  // "YYYY-MM-DDTHH:MM:SS", with the offset apart when the packet gives one.
+  dateTaken: string | null;
+  offset: string | null;
+  make: string | null;
+  model: string | null;
+  lensModel: string | null;
+  latitude: number | null;
+  longitude: number | null;
+  rating: number | null;
+  description: string | null;
+  iso: number | null;
+  fNumber: number | null;
+  focalLength: number | null;
+  exposureTime: string | null;
+  orientation: number | null;
+}
+
+export function decodeXmp(bytes: Uint8Array): string {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder("utf-16le").decode(bytes);
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder("utf-16be").decode(bytes);
+  return new TextDecoder("utf-8").decode(bytes);
+}
+
+const unescape = (text: string) =>
+  text
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
+    .replace(/&#(\d+);/g, (_, code: string) => String.fromCodePoint(Number(code)))
+    .replace(/&amp;/g, "&");
+
+// The value of a property written as an attribute, a simple element, or the first rdf:li of a container.
+function property(xml: string, name: string): string | null {
+  const escaped = name.replace(":", "\\:");
+  const attribute = xml.match(new RegExp(`\\s${escaped}\\s*=\\s*"([^"]*)"`)) ?? xml.match(new RegExp(`\\s${escaped}\\s*=\\s*'([^']*)'`));
+  if (attribute) return unescape(attribute[1]!).trim() || null;
+  const element = xml.match(new RegExp(`<${escaped}(?:\\s[^>]*)?>([\\s\\S]*?)</${escaped}>`));
+  if (!element) return null;
+  const inner = element[1]!;
+  const item = inner.match(/<rdf:li(?:\s[^>]*)?>([\s\S]*?)<\/rdf:li>/);
+  const value = unescape((item ? item[1]! : inner).replace(/<[^>]+>/g, "")).trim();
+  return value || null;
+}
+
+function rational(value: string | null): number | null {
+  if (!value) return null;
+  const [num, den] = value.split("/").map(Number);
+  const result = den === undefined ? num! : num! / den;
+  return Number.isFinite(result) ? result : null;
+}
+
+// XMP writes GPS as "DDD,MM.mmmmk" or "DDD,MM,SSk" with k one of N, S, E, W.
+function coordinate(value: string | null): number | null {
+  const match = value?.match(/^(\d+(?:\.\d+)?),(\d+(?:\.\d+)?)(?:,(\d+(?:\.\d+)?))?([NSEW])$/i);
+  if (!match) return rational(value);
+  const degrees = Number(match[1]) + Number(match[2]) / 60 + Number(match[3] ?? 0) / 3600;
+  return /[SW]/i.test(match[4]!) ? -degrees : degrees;
+}
+
+function date(value: string | null): { dateTaken: string; offset: string | null } | null {
+  const match = value?.match(/^(\d{4})[-:](\d{2})[-:](\d{2})[T ](\d{2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?(Z|[+-]\d{2}:?\d{2})?/);
+  if (!match || match[1] === "0000") return null;
+  const offset = match[7] === "Z" ? "+00:00" : match[7] ? `${match[7].slice(0, 3)}:${match[7].slice(-2)}` : null;
+  return { dateTaken: `${match[1]}-${match[2]}-${match[3]}T${match[4]}:${match[5]}:${match[6] ?? "00"}`, offset };
+}
+
+function exposure(value: string | null): string | null {
+  const seconds = rational(value);
+  if (seconds === null || seconds <= 0) return null;
+  return seconds >= 1 ? String(Math.round(seconds * 10) / 10) : `1/${Math.round(1 / seconds)}`;
+}
+
+export function readXmp(bytes: Uint8Array): XmpValues {
+  const xml = decodeXmp(bytes);
+  const taken =
+    date(property(xml, "exif:DateTimeOriginal")) ?? date(property(xml, "photoshop:DateCreated")) ?? date(property(xml, "xmp:CreateDate"));
+  const latitude = coordinate(property(xml, "exif:GPSLatitude"));
+  const longitude = coordinate(property(xml, "exif:GPSLongitude"));
+  const valid = latitude !== null && longitude !== null && Math.abs(latitude) <= 90 && Math.abs(longitude) <= 180 && !(latitude === 0 && longitude === 0);
+  const rating = rational(property(xml, "xmp:Rating"));
+  return {
+    dateTaken: taken?.dateTaken ?? null,
+    offset: taken?.offset ?? null,
+    make: property(xml, "tiff:Make"),
+    model: property(xml, "tiff:Model"),
+    lensModel: property(xml, "exifEX:LensModel") ?? property(xml, "aux:Lens"),
+    latitude: valid ? latitude : null,
+    longitude: valid ? longitude : null,
+    rating: rating !== null && rating >= -1 && rating <= 5 ? Math.round(rating) : null,
+    description: property(xml, "dc:description"),
+    iso: rational(property(xml, "exif:ISOSpeedRatings") ?? property(xml, "exifEX:PhotographicSensitivity")),
+    fNumber: rational(property(xml, "exif:FNumber")),
+    focalLength: rational(property(xml, "exif:FocalLength")),
+    exposureTime: exposure(property(xml, "exif:ExposureTime")),
+    orientation: rational(property(xml, "tiff:Orientation")),
+  };
+}
