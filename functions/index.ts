@@ -1,4 +1,5 @@
 // The request handlers: every HTTP request to Shoebox is answered here, on workerd.
+import { albumRoutes } from "./api/albums";
 import { assetRoutes } from "./api/assets";
 import { queueRoutes } from "./api/queues";
 import { serverRoutes } from "./api/server";
@@ -10,6 +11,7 @@ import { serveStatic } from "./static";
 const app = createRouter();
 
 app.use("/api/*", services);
+app.route("/api/albums", albumRoutes);
 app.route("/api/assets", assetRoutes);
 app.route("/api/server", serverRoutes);
 app.route("/api/queues", queueRoutes);

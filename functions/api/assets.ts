@@ -1,6 +1,14 @@
 // Assets: upload and read, in Immich's shapes (POST /api/assets, GET /api/assets/:id, …).
 import { createRoute, z } from "@hono/zod-openapi";
-import { findAssetByChecksum, getAsset, getAssetFile, getAssetWithExif } from "../../common/assets";
+import {
+  deleteAssets,
+  findAssetByChecksum,
+  findAssetsByChecksums,
+  getAsset,
+  getAssetFile,
+  getAssetWithExif,
+  trashAssets,
+} from "../../common/assets";
 import { badRequest, notFound } from "../../common/errors";
 import type { Asset, Exif } from "../../common/schema";
 import { boundaryOf } from "../lib/multipart";
@@ -58,6 +66,8 @@ const AssetResponse = z
     isTrashed: z.boolean(),
     visibility: z.enum(["timeline", "archive", "hidden", "locked"]),
     livePhotoVideoId: z.string().nullable(),
+    // Shoebox's own: why processing this asset failed for good, if it did.
+    processingError: z.string().nullable(),
     exifInfo: ExifResponse,
   })
   .openapi("AssetResponseDto");
@@ -82,7 +92,8 @@ function toAssetResponse(asset: Asset, exif: Exif | null): z.infer<typeof AssetR
     isArchived: asset.visibility === "archive",
     isTrashed: asset.deletedAt !== null,
     visibility: asset.visibility,
-    livePhotoVideoId: null,
+    livePhotoVideoId: asset.livePhotoVideoId,
+    processingError: asset.processingError,
     exifInfo: {
       make: exif?.make ?? null,
       model: exif?.model ?? null,
@@ -95,9 +106,9 @@ function toAssetResponse(asset: Asset, exif: Exif | null): z.infer<typeof AssetR
       timeZone: exif?.timeZone ?? null,
       latitude: exif?.latitude ?? null,
       longitude: exif?.longitude ?? null,
-      city: null,
-      state: null,
-      country: null,
+      city: exif?.city ?? null,
+      state: exif?.state ?? null,
+      country: exif?.country ?? null,
       orientation: exif?.orientation ?? null,
       exifImageWidth: exif?.exifImageWidth ?? null,
       exifImageHeight: exif?.exifImageHeight ?? null,
@@ -147,7 +158,87 @@ const thumbnail = createRoute({
   responses: { 200: { description: "The thumbnail (WebP) or preview (JPEG)" } },
 });
 
+const BulkUploadCheck = z
+  .object({ assets: z.array(z.object({ id: z.string(), checksum: z.string() })).max(5000) })
+  .openapi("AssetBulkUploadCheckDto");
+
+const BulkUploadCheckResult = z
+  .object({
+    results: z.array(
+      z.object({
+        id: z.string(),
+        action: z.enum(["accept", "reject"]),
+        reason: z.enum(["duplicate", "unsupported-format"]).optional(),
+        assetId: z.string().optional(),
+        isTrashed: z.boolean().optional(),
+      }),
+    ),
+  })
+  .openapi("AssetBulkUploadCheckResponseDto");
+
+const bulkUploadCheck = createRoute({
+  method: "post",
+  path: "/bulk-upload-check",
+  tags: ["Assets"],
+  description: "Which of these files (by SHA-1, hex or base64) the library already has, so that clients upload only the rest.",
+  request: { body: { content: { "application/json": { schema: BulkUploadCheck } } } },
+  responses: { 200: json(BulkUploadCheckResult, "One verdict per file") },
+});
+
+const remove = createRoute({
+  method: "delete",
+  path: "/",
+  tags: ["Assets"],
+  request: {
+    body: {
+      content: {
+        "application/json": { schema: z.object({ ids: z.array(z.uuid()).min(1).max(1000), force: z.boolean().optional() }).openapi("AssetBulkDeleteDto") },
+      },
+    },
+  },
+  responses: { 204: { description: "Moved to the trash, or with `force`, deleted for good with their files" } },
+});
+
+const playback = createRoute({
+  method: "get",
+  path: "/{id}/video/playback",
+  tags: ["Assets"],
+  request: { params: IdParam },
+  responses: { 200: { description: "The video as browsers can play it (Range requests are honoured)" } },
+});
+
 export const assetRoutes = createRouter()
+  .openapi(bulkUploadCheck, async (c) => {
+    const { assets } = c.req.valid("json");
+    const normalized = assets.map((a) => ({ id: a.id, checksum: normalizeChecksum(a.checksum) }));
+    const known = await findAssetsByChecksums(
+      c.var.db,
+      normalized.flatMap((a) => (a.checksum ? [a.checksum] : [])),
+    );
+    const byChecksum = new Map(known.map((a) => [a.checksum, a]));
+    const results = normalized.map(({ id, checksum }) => {
+      if (!checksum) return { id, action: "reject" as const, reason: "unsupported-format" as const };
+      const existing = byChecksum.get(checksum);
+      if (!existing) return { id, action: "accept" as const };
+      return { id, action: "reject" as const, reason: "duplicate" as const, assetId: existing.id, isTrashed: existing.deletedAt !== null };
+    });
+    return c.json({ results }, 200);
+  })
+  .openapi(remove, async (c) => {
+    const { ids, force } = c.req.valid("json");
+    if (force) {
+      if (await deleteAssets(c.var.db, ids, Number(c.env.JOB_MAX_ATTEMPTS))) nudgeWorker(c);
+    } else {
+      await trashAssets(c.var.db, ids);
+    }
+    return c.body(null, 204);
+  })
+  .openapi(playback, async (c) => {
+    const asset = await getAsset(c.var.db, c.req.valid("param").id);
+    if (!asset || asset.type !== "VIDEO") throw notFound("Video not found");
+    const key = asset.encodedVideoKey ?? asset.originalKey;
+    return serveStoredFile(c.req.raw, c.var.storage, key, { mimeType: asset.encodedVideoKey ? "video/mp4" : asset.originalMimeType });
+  })
   .openapi(upload, async (c) => {
     const announced = c.req.valid("header")["x-immich-checksum"];
     if (announced) {

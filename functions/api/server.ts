@@ -1,5 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { createRouter } from "../router";
+import { mediaExtensions } from "../../common/media-types";
+import { createRouter, json } from "../router";
 
 const ping = createRoute({
   method: "get",
@@ -19,7 +20,19 @@ const version = createRoute({
   responses: { 200: { description: "The server's version", content: { "application/json": { schema: ServerVersion } } } },
 });
 
+const MediaTypes = z
+  .object({ image: z.array(z.string()), video: z.array(z.string()), sidecar: z.array(z.string()) })
+  .openapi("ServerMediaTypesResponseDto");
+
+const mediaTypes = createRoute({
+  method: "get",
+  path: "/media-types",
+  tags: ["Server"],
+  responses: { 200: json(MediaTypes, "File extensions Shoebox accepts") },
+});
+
 export const serverRoutes = createRouter()
+  .openapi(mediaTypes, (c) => c.json(mediaExtensions))
   .openapi(ping, (c) => c.json({ res: "pong" as const }))
   .openapi(version, (c) => {
     const [major = 0, minor = 0, patch = 0] = c.env.VERSION.split(/[.-]/).map(Number);

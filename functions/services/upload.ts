@@ -1,13 +1,17 @@
 // Receiving an upload: the file streams to storage while its SHA-1 is computed, so memory stays flat
 // whatever its size. An upload that breaks off, is refused or turns out to be a duplicate leaves no
-// file and no asset behind.
-import { findAssetByChecksum, insertAssetQuery } from "../../common/assets";
+// file and no asset behind; a web process that dies mid-way leaves a row in uploads_in_progress for
+// the worker to clean up.
+import { findAssetByChecksum, getAsset, insertAssetQuery } from "../../common/assets";
 import { AppError, badRequest } from "../../common/errors";
-import { mediaTypeOf } from "../../common/media-types";
+import { claimedType, detectMediaType, sniffLength, type MediaType } from "../../common/media-types";
 import { enqueueJobsQuery, type NewJob } from "../../common/queue";
-import { originalKey, type Storage } from "../../common/storage";
+import { originalKey, sidecarKey, type Storage } from "../../common/storage";
+import { finishUploadQuery, startUpload } from "../../common/uploads";
 import type { Database } from "../../common/db";
+import type { Asset } from "../../common/schema";
 import { parseMultipart } from "../lib/multipart";
+import { peek } from "../lib/peek";
 
 export interface UploadResult {
   id: string;
@@ -17,11 +21,13 @@ export interface UploadResult {
 interface StoredFile {
   key: string;
   fileName: string;
-  type: "IMAGE" | "VIDEO";
-  mimeType: string;
+  media: MediaType;
   size: number;
   checksum: string;
 }
+
+const visibilities = ["timeline", "archive", "hidden", "locked"] as const;
+const maxSidecarBytes = 4 * 1024 * 1024;
 
 function toBase64(bytes: Uint8Array): string {
   let binary = "";
@@ -39,13 +45,14 @@ export function normalizeChecksum(value: string): string | undefined {
   return undefined;
 }
 
-async function storeHashed(storage: Storage, key: string, body: ReadableStream<Uint8Array>): Promise<{ size: number; checksum: string }> {
+async function storeHashed(storage: Storage, key: string, body: ReadableStream<Uint8Array>, limit?: number): Promise<{ size: number; checksum: string }> {
   const digest = new crypto.DigestStream("SHA-1");
   const writer = digest.getWriter();
   let size = 0;
   const hashing = new TransformStream<Uint8Array, Uint8Array>({
     async transform(chunk, controller) {
       size += chunk.byteLength;
+      if (limit !== undefined && size > limit) throw new AppError(413, `The file is larger than ${limit} bytes`);
       await writer.write(chunk);
       controller.enqueue(chunk);
     },
@@ -65,6 +72,28 @@ function parseDate(fields: Map<string, string>, name: string): number {
   return time;
 }
 
+function parseVisibility(fields: Map<string, string>): Asset["visibility"] {
+  const raw = fields.get("visibility") ?? "timeline";
+  if (!(visibilities as readonly string[]).includes(raw)) throw badRequest(`visibility: must be one of ${visibilities.join(", ")}`);
+  return raw as Asset["visibility"];
+}
+
+// Immich sends durations as "H:MM:SS.ffffff".
+function parseDuration(fields: Map<string, string>): string | null {
+  const raw = fields.get("duration");
+  if (raw === undefined || raw === "") return null;
+  if (!/^\d+:\d{2}:\d{2}(\.\d+)?$/.test(raw)) throw badRequest(`duration: expected H:MM:SS.ffffff, got ${JSON.stringify(raw)}`);
+  return raw;
+}
+
+async function linkedVideo(db: Database, fields: Map<string, string>): Promise<string | null> {
+  const id = fields.get("livePhotoVideoId");
+  if (!id) return null;
+  const video = /^[0-9a-f-]{36}$/i.test(id) ? await getAsset(db, id) : undefined;
+  if (!video || video.type !== "VIDEO") throw badRequest("livePhotoVideoId: no video with that id");
+  return id;
+}
+
 export async function receiveUpload(
   db: Database,
   storage: Storage,
@@ -74,73 +103,102 @@ export async function receiveUpload(
 ): Promise<{ result: UploadResult; jobs: boolean }> {
   const fields = new Map<string, string>();
   const id = crypto.randomUUID();
+  const written: string[] = [];
   let file: StoredFile | undefined;
+  let sidecar: string | undefined;
   try {
     for await (const part of parseMultipart(body, boundary)) {
+      if (part.name === "sidecarData") {
+        if (sidecar) throw badRequest("sidecarData: only one sidecar per upload");
+        sidecar = sidecarKey(id);
+        await startUpload(db, sidecar);
+        written.push(sidecar);
+        await storeHashed(storage, sidecar, part.body, maxSidecarBytes);
+        continue;
+      }
       if (part.name !== "assetData") {
         fields.set(part.name, (await part.text()).slice(0, 10_000));
         continue;
       }
       if (file) throw badRequest("assetData: only one file per upload");
-      const fileName = part.filename?.split(/[\\/]/).pop()?.trim() ?? "";
-      const media = mediaTypeOf(fileName);
+      const fileName = fields.get("filename")?.trim() || part.filename?.split(/[\\/]/).pop()?.trim() || "";
+      const { head, stream } = await peek(part.body, sniffLength);
+      if (head.byteLength === 0) throw badRequest("assetData: the file is empty");
+      const media = detectMediaType(head, fileName);
       if (!media) {
-        await part.body.cancel();
-        throw new AppError(400, `Unsupported file type: ${JSON.stringify(fileName)}. See /api/server/media-types for what Shoebox accepts.`);
+        await stream.cancel();
+        const claimed = claimedType(fileName);
+        throw new AppError(
+          400,
+          claimed
+            ? `${JSON.stringify(fileName)} is named like ${claimed} but its content is not a photo or video Shoebox can read`
+            : `Unsupported file type: ${JSON.stringify(fileName)}. See /api/server/media-types for what Shoebox accepts.`,
+        );
       }
       const key = originalKey(id, media.extension);
-      const stored = await storeHashed(storage, key, part.body);
-      file = { key, fileName, type: media.type, mimeType: media.mimeType, ...stored };
+      await startUpload(db, key);
+      written.push(key);
+      file = { key, fileName, media, ...(await storeHashed(storage, key, stream)) };
     }
     if (!file) throw badRequest("assetData: required");
-    if (file.size === 0) throw badRequest("assetData: the file is empty");
 
     const existing = await findAssetByChecksum(db, file.checksum);
     if (existing) {
-      await storage.delete(file.key);
+      await discard(db, storage, written);
       return { result: { id: existing.id, status: "duplicate" }, jobs: false };
     }
 
     const fileCreatedAt = parseDate(fields, "fileCreatedAt");
     const fileModifiedAt = parseDate(fields, "fileModifiedAt");
+    const visibility = parseVisibility(fields);
+    const duration = parseDuration(fields);
+    const livePhotoVideoId = await linkedVideo(db, fields);
     const now = Date.now();
-    const jobs: NewJob[] =
-      file.type === "IMAGE"
-        ? [
-            { name: "extractMetadata", payload: { assetId: id } },
-            { name: "generateThumbnails", payload: { assetId: id } },
-          ]
-        : [];
-    // The asset and its jobs are written together: never an asset without its jobs.
+    const jobs: NewJob[] = [
+      { name: "extractMetadata", payload: { assetId: id } },
+      { name: "generateThumbnails", payload: { assetId: id } },
+    ];
+    const stored = file;
+    // The asset, its jobs and the end of the upload's bookkeeping are written together.
     const created = await db.transaction(async (tx) => {
       const inserted = await insertAssetQuery(tx, {
         id,
-        type: file!.type,
-        originalFileName: file!.fileName,
-        originalMimeType: file!.mimeType,
-        originalKey: file!.key,
-        checksum: file!.checksum,
-        fileSizeInByte: file!.size,
+        type: stored.media.type,
+        originalFileName: stored.fileName,
+        originalMimeType: stored.media.mimeType,
+        originalKey: stored.key,
+        sidecarKey: sidecar ?? null,
+        checksum: stored.checksum,
+        fileSizeInByte: stored.size,
         fileCreatedAt,
         fileModifiedAt,
         localDateTime: fileCreatedAt,
+        duration,
+        visibility,
+        livePhotoVideoId,
         isFavorite: fields.get("isFavorite") === "true",
         createdAt: now,
         updatedAt: now,
       });
       if (inserted.rowsAffected === 0) return false;
-      if (jobs.length) await enqueueJobsQuery(tx, jobs, maxAttempts, now);
+      await enqueueJobsQuery(tx, jobs, maxAttempts, now);
+      await finishUploadQuery(tx, written);
       return true;
     });
     if (!created) {
       // The same file arrived through another request a moment ago.
-      await storage.delete(file.key);
-      const winner = await findAssetByChecksum(db, file.checksum);
+      await discard(db, storage, written);
+      const winner = await findAssetByChecksum(db, stored.checksum);
       return { result: { id: winner?.id ?? id, status: "duplicate" }, jobs: false };
     }
-    return { result: { id, status: "created" }, jobs: jobs.length > 0 };
+    return { result: { id, status: "created" }, jobs: true };
   } catch (error) {
-    if (file) await storage.delete(file.key).catch(() => undefined);
+    await discard(db, storage, written).catch(() => undefined);
     throw error;
   }
+}
+
+async function discard(db: Database, storage: Storage, keys: string[]): Promise<void> {
+  for (const key of keys) await storage.delete(key);
+  await finishUploadQuery(db, keys);
 }
