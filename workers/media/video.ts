@@ -532,7 +532,7 @@ function isWebPlayable(container: string, brand: string, video: ProbeStream, aud
 
 // ffprobe opens far more than videos: text becomes ANSI art, images one-frame streams, and
 // HEIF/AVIF stills are MP4 files with an image brand. None of those is a video to this library.
-const STILL_BRANDS = new Set(["avif", "avis", "heic", "heix", "heim", "heis", "hevc", "hevx", "mif1", "msf1"]);
+const STILL_BRANDS = new Set(["avif", "heic", "heix", "heim", "heis", "hevc", "hevx", "mif1", "msf1"]);
 
 function notAVideo(container: string, brand: string | undefined): string | null {
   if (container === "tty") return "text";

@@ -1,0 +1,51 @@
+// Samples the resident memory of processes while a benchmark runs.
+import { readFileSync } from "node:fs";
+
+export function rssOf(pid: number): number {
+  try {
+    return Number(readFileSync(`/proc/${pid}/status`, "utf8").match(/VmRSS:\s+(\d+)/)![1]) * 1024;
+  } catch {
+    return 0;
+  }
+}
+
+export function childPidsOf(pid: number): number[] {
+  try {
+    const text = readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim();
+    return text ? text.split(/\s+/).map(Number) : [];
+  } catch {
+    return [];
+  }
+}
+
+export class PeakRss {
+  readonly start: Map<number, number>;
+  readonly peak: Map<number, number>;
+  private timer: NodeJS.Timeout;
+
+  constructor(private readonly pids: number[]) {
+    this.start = new Map(pids.map((pid) => [pid, rssOf(pid)]));
+    this.peak = new Map(this.start);
+    this.timer = setInterval(() => {
+      for (const pid of pids) this.peak.set(pid, Math.max(this.peak.get(pid)!, rssOf(pid)));
+    }, 25);
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  growth(pid: number): number {
+    return this.peak.get(pid)! - this.start.get(pid)!;
+  }
+}
+
+export const mib = (bytes: number) => `${(bytes / 1048576).toFixed(0)} MiB`;
+
+export function printTable(rows: string[][]): void {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  for (const [index, row] of rows.entries()) {
+    console.log(row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join("  "));
+    if (index === 0) console.log(widths.map((w) => "-".repeat(w)).join("  "));
+  }
+}
