@@ -57,7 +57,9 @@ try {
   const result = await response.json();
   const uploadSeconds = (performance.now() - started) / 1000;
   memory.stop();
-  if (response.status !== 201) throw new Error(`upload failed: ${response.status} ${JSON.stringify(result)}`);
+  if (response.status !== 201) {
+    throw new Error(`upload failed: ${response.status} ${JSON.stringify(result)}\n${shoebox.output().slice(-2000)}`);
+  }
 
   const megabytes = size / 1e6;
   console.log(`\nOne ${(size / 1073741824).toFixed(2)} GiB upload\n`);

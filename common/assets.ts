@@ -1,7 +1,8 @@
 // The asset repository: the only code that reads or writes assets, their EXIF and their files.
 import { and, eq, inArray, isNull } from "drizzle-orm";
 import type { Database, Executor } from "./db";
-import { enqueueJobsQuery } from "./queue";
+import { enqueueAssetJobsQuery, enqueueJobsQuery, type NewJob } from "./queue";
+import { finishUploadQuery } from "./uploads";
 import { assetFiles, assets, exif, type Asset, type Exif } from "./schema";
 
 export type NewAsset = typeof assets.$inferInsert;
@@ -9,6 +10,17 @@ export type AssetFileType = (typeof assetFiles.$inferSelect)["type"];
 
 export function insertAssetQuery(db: Executor, asset: NewAsset) {
   return db.insert(assets).values(asset).onConflictDoNothing({ target: assets.checksum });
+}
+
+// Adds an uploaded asset with its jobs and closes its upload bookkeeping, in one round trip.
+// False when an asset with the same checksum got there first.
+export async function addUploadedAsset(db: Database, asset: NewAsset & { id: string }, jobs: NewJob[], uploadKeys: string[], maxAttempts: number): Promise<boolean> {
+  const [inserted] = await db.batch([
+    insertAssetQuery(db, asset),
+    enqueueAssetJobsQuery(db, asset.id, jobs, maxAttempts, asset.createdAt),
+    finishUploadQuery(db, uploadKeys),
+  ]);
+  return inserted.rowsAffected === 1;
 }
 
 export async function findAssetByChecksum(db: Database, checksum: string): Promise<Pick<Asset, "id"> | undefined> {

@@ -4,7 +4,7 @@
 import { and, asc, eq, inArray, lte, lt, notExists, or, sql } from "drizzle-orm";
 import type { Database, Executor } from "./db";
 import { jobQueue, queueNames, type JobName, type JobPayloads, type QueueName } from "./jobs";
-import { jobs, queues, type Job } from "./schema";
+import { assets, jobs, queues, type Job } from "./schema";
 
 export interface NewJob<N extends JobName = JobName> {
   name: N;
@@ -49,6 +49,20 @@ export function enqueueJobsQuery(db: Executor, newJobs: NewJob[], maxAttempts: n
       updatedAt: now,
     })),
   );
+}
+
+// Queues jobs for an asset only if the asset exists: in a batch that tried to create it, the jobs
+// come with the asset or not at all (a duplicate upload creates neither).
+export function enqueueAssetJobsQuery(db: Executor, assetId: string, newJobs: NewJob[], maxAttempts: number, now = Date.now()) {
+  const columns = [jobs.queue, jobs.name, jobs.payload, jobs.status, jobs.priority, jobs.attempts, jobs.maxAttempts, jobs.runAfter, jobs.createdAt, jobs.updatedAt];
+  const rows = newJobs.map(
+    (job) =>
+      sql`(${jobQueue[job.name]}, ${job.name}, ${JSON.stringify(job.payload)}, 'waiting', ${job.priority ?? 0}, 0, ${maxAttempts}, ${job.runAfter ?? now}, ${now}, ${now})`,
+  );
+  return db.run(sql`
+    INSERT INTO ${jobs} (${sql.join(columns.map((column) => sql.identifier(column.name)), sql`, `)})
+    SELECT * FROM (VALUES ${sql.join(rows, sql`, `)})
+    WHERE EXISTS (SELECT 1 FROM ${assets} WHERE ${assets.id} = ${assetId})`);
 }
 
 export async function enqueueJobs(db: Database, newJobs: NewJob[], maxAttempts: number): Promise<void> {

@@ -3,11 +3,14 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { createHash } from "node:crypto";
 import { connect } from "node:net";
-import { readdirSync, readFileSync, rmSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import sharp from "sharp";
+import { videoTools } from "../workers/media/video";
 import { createClient, type Client } from "@libsql/client/web";
-import { makeJpeg, upload } from "./helpers/media";
+import { makeJpeg, upload, uploadForm } from "./helpers/media";
 import { hasSharedMedia, noSharedMedia, readMetadata } from "./helpers/metadata";
 import { sharedMedia, startShoebox, waitFor, type Shoebox } from "./helpers/shoebox";
 
@@ -234,6 +237,109 @@ describe("ingest", () => {
     await fetch(`${shoebox.url}/api/queues/metadataExtraction/retry`, { method: "POST" });
     assert.equal((await failedJobs()).some((j) => j.data.assetId === created.body.id), false);
     await waitFor("the retried job to fail again", async () => (await failedJobs()).some((j) => j.data.assetId === created.body.id));
+  });
+
+  it("tells a client which files it already has, by checksum", async () => {
+    const image = await makeJpeg(20);
+    const created = await upload(shoebox.url, image);
+    const sha1 = (bytes: Uint8Array) => createHash("sha1").update(bytes).digest("hex");
+    const response = await fetch(`${shoebox.url}/api/assets/bulk-upload-check`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        assets: [
+          { id: "known", checksum: sha1(image.bytes) },
+          { id: "new", checksum: sha1((await makeJpeg(21)).bytes) },
+          { id: "garbled", checksum: "not-a-checksum" },
+        ],
+      }),
+    });
+    const { results } = (await response.json()) as { results: Array<Record<string, unknown>> };
+    assert.deepEqual(results, [
+      { id: "known", action: "reject", reason: "duplicate", assetId: created.body.id, isTrashed: false },
+      { id: "new", action: "accept" },
+      { id: "garbled", action: "reject", reason: "unsupported-format" },
+    ]);
+  });
+
+  it("lists the file types it takes", async () => {
+    const types = (await (await fetch(`${shoebox.url}/api/server/media-types`)).json()) as Record<string, string[]>;
+    for (const extension of [".jpg", ".heic", ".dng", ".jxl", ".avif"]) assert.ok(types.image!.includes(extension), extension);
+    for (const extension of [".mp4", ".mov", ".webm"]) assert.ok(types.video!.includes(extension), extension);
+    assert.deepEqual(types.sidecar, [".xmp"]);
+  });
+
+  it("goes by a file's content, not its name", async () => {
+    const jpeg = await makeJpeg(22);
+    const misnamed = await upload(shoebox.url, { bytes: jpeg.bytes, name: "holiday.heic" });
+    assert.equal(misnamed.status, 201);
+    const asset = (await getAsset(misnamed.body.id)) as unknown as { originalMimeType: string; originalFileName: string };
+    assert.equal(asset.originalMimeType, "image/jpeg");
+    assert.equal(asset.originalFileName, "holiday.heic");
+    const text = await upload(shoebox.url, { bytes: new TextEncoder().encode("just words, no pixels"), name: "photo.jpg" });
+    assert.equal(text.status, 400);
+    assert.match(text.body.message!, /named like image\/jpeg but its content is not a photo or video/);
+  });
+
+  it("lets an XMP sidecar win over the photo's own metadata", async () => {
+    const image = await makeJpeg(23, { IFD0: { Make: "Embedded" }, IFD2: { DateTimeOriginal: "2010:01:01 10:00:00" } });
+    const xmp = `<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
+      <rdf:Description xmlns:exif="http://ns.adobe.com/exif/1.0/" xmlns:tiff="http://ns.adobe.com/tiff/1.0/" xmlns:xmp="http://ns.adobe.com/xap/1.0/"
+        exif:DateTimeOriginal="2019-06-09T12:57:32" exif:GPSLatitude="50,2.8647N" exif:GPSLongitude="8,34.3413E" tiff:Make="Sidecar" xmp:Rating="4"/>
+      </rdf:RDF></x:xmpmeta>`;
+    const form = uploadForm(image);
+    form.set("sidecarData", new Blob([xmp]), `${image.name}.xmp`);
+    const response = await fetch(`${shoebox.url}/api/assets`, { method: "POST", body: form });
+    const { id } = (await response.json()) as { id: string };
+    const asset = await processed(id);
+    assert.equal(asset.exifInfo.make, "Sidecar");
+    assert.equal(asset.exifInfo.rating, 4);
+    assert.equal(asset.localDateTime, "2019-06-09T12:57:32.000Z");
+    // No offset given: the zone of the place (Frankfurt, summer) puts it in time.
+    assert.equal(asset.exifInfo.timeZone, "Europe/Berlin");
+    assert.equal(asset.fileCreatedAt, "2019-06-09T10:57:32.000Z");
+    assert.equal(asset.exifInfo.country, "Germany");
+  });
+
+  it("moves assets to the trash, and deletes them with their files when forced", async () => {
+    const created = await upload(shoebox.url, await makeJpeg(24));
+    await processed(created.body.id);
+    const files = () => filesUnder(join(shoebox.dataDir, "library")).filter((f) => f.includes(created.body.id));
+    assert.equal(files().length, 3, "original, thumbnail and preview");
+    const remove = (force: boolean) =>
+      fetch(`${shoebox.url}/api/assets`, { method: "DELETE", headers: { "content-type": "application/json" }, body: JSON.stringify({ ids: [created.body.id], force }) });
+    assert.equal((await remove(false)).status, 204);
+    assert.equal(((await getAsset(created.body.id)) as unknown as { isTrashed: boolean }).isTrashed, true);
+    assert.equal(files().length, 3, "the trash keeps the files");
+    assert.equal((await remove(true)).status, 204);
+    assert.equal((await fetch(`${shoebox.url}/api/assets/${created.body.id}`)).status, 404);
+    await waitFor("the files to be deleted", async () => files().length === 0);
+  });
+
+  it("plays a video browsers cannot play from a web-playable copy, with Range", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "shoebox-video-"));
+    try {
+      // MPEG-4 Part 2 in AVI: a real format no browser plays.
+      const path = join(dir, "clip.avi");
+      const { ffmpeg } = await videoTools();
+      execFileSync(ffmpeg, ["-v", "error", "-f", "lavfi", "-i", "testsrc=size=320x240:rate=10", "-t", "2", "-c:v", "mpeg4", path]);
+      const created = await upload(shoebox.url, { bytes: readFileSync(path), name: "clip.avi" });
+      assert.equal(created.status, 201);
+      const asset = await processed(created.body.id);
+      assert.equal(asset.width, 320);
+      const playback = await waitFor("the web-playable copy", async () => {
+        const response = await fetch(`${shoebox.url}/api/assets/${created.body.id}/video/playback`, { headers: { range: "bytes=0-99" } });
+        if (response.headers.get("content-type") === "video/mp4") return response;
+        await response.body?.cancel();
+        return undefined;
+      }, 60_000);
+      assert.equal(playback.status, 206);
+      assert.equal(Buffer.from(await playback.arrayBuffer()).toString("latin1", 4, 8), "ftyp");
+      const thumbnail = await fetch(`${shoebox.url}/api/assets/${created.body.id}/thumbnail?size=preview`);
+      assert.equal(thumbnail.headers.get("content-type"), "image/jpeg");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("reads real photos' metadata as exiftool does", { skip: noSharedMedia }, async () => {

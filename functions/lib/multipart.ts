@@ -102,7 +102,7 @@ class Reader {
         for (;;) {
           const at = indexOf(this.buffer, needle, 0);
           if (at !== -1) {
-            if (at > 0) controller.enqueue(this.buffer.slice(0, at));
+            if (at > 0) controller.enqueue(this.buffer.subarray(0, at));
             this.buffer = this.buffer.subarray(at + needle.length);
             controller.close();
             onEnd();
@@ -111,7 +111,7 @@ class Reader {
           // Everything except a tail that could be the start of the delimiter is part of the body.
           const safe = this.buffer.length - (needle.length - 1);
           if (safe > 0) {
-            controller.enqueue(this.buffer.slice(0, safe));
+            controller.enqueue(this.buffer.subarray(0, safe));
             this.buffer = this.buffer.subarray(safe);
             return;
           }

@@ -2,10 +2,10 @@
 // whatever its size. An upload that breaks off, is refused or turns out to be a duplicate leaves no
 // file and no asset behind; a web process that dies mid-way leaves a row in uploads_in_progress for
 // the worker to clean up.
-import { findAssetByChecksum, getAsset, insertAssetQuery } from "../../common/assets";
+import { addUploadedAsset, findAssetByChecksum, getAsset } from "../../common/assets";
 import { AppError, badRequest } from "../../common/errors";
 import { claimedType, detectMediaType, sniffLength, type MediaType } from "../../common/media-types";
-import { enqueueJobsQuery, type NewJob } from "../../common/queue";
+import type { NewJob } from "../../common/queue";
 import { originalKey, sidecarKey, type Storage } from "../../common/storage";
 import { finishUploadQuery, startUpload } from "../../common/uploads";
 import type { Database } from "../../common/db";
@@ -142,12 +142,6 @@ export async function receiveUpload(
     }
     if (!file) throw badRequest("assetData: required");
 
-    const existing = await findAssetByChecksum(db, file.checksum);
-    if (existing) {
-      await discard(db, storage, written);
-      return { result: { id: existing.id, status: "duplicate" }, jobs: false };
-    }
-
     const fileCreatedAt = parseDate(fields, "fileCreatedAt");
     const fileModifiedAt = parseDate(fields, "fileModifiedAt");
     const visibility = parseVisibility(fields);
@@ -158,18 +152,17 @@ export async function receiveUpload(
       { name: "extractMetadata", payload: { assetId: id } },
       { name: "generateThumbnails", payload: { assetId: id } },
     ];
-    const stored = file;
-    // The asset, its jobs and the end of the upload's bookkeeping are written together.
-    const created = await db.transaction(async (tx) => {
-      const inserted = await insertAssetQuery(tx, {
+    const created = await addUploadedAsset(
+      db,
+      {
         id,
-        type: stored.media.type,
-        originalFileName: stored.fileName,
-        originalMimeType: stored.media.mimeType,
-        originalKey: stored.key,
+        type: file.media.type,
+        originalFileName: file.fileName,
+        originalMimeType: file.media.mimeType,
+        originalKey: file.key,
         sidecarKey: sidecar ?? null,
-        checksum: stored.checksum,
-        fileSizeInByte: stored.size,
+        checksum: file.checksum,
+        fileSizeInByte: file.size,
         fileCreatedAt,
         fileModifiedAt,
         localDateTime: fileCreatedAt,
@@ -179,16 +172,15 @@ export async function receiveUpload(
         isFavorite: fields.get("isFavorite") === "true",
         createdAt: now,
         updatedAt: now,
-      });
-      if (inserted.rowsAffected === 0) return false;
-      await enqueueJobsQuery(tx, jobs, maxAttempts, now);
-      await finishUploadQuery(tx, written);
-      return true;
-    });
+      },
+      jobs,
+      written,
+      maxAttempts,
+    );
     if (!created) {
-      // The same file arrived through another request a moment ago.
+      // The library already has this file (perhaps from another request a moment ago).
       await discard(db, storage, written);
-      const winner = await findAssetByChecksum(db, stored.checksum);
+      const winner = await findAssetByChecksum(db, file.checksum);
       return { result: { id: winner?.id ?? id, status: "duplicate" }, jobs: false };
     }
     return { result: { id, status: "created" }, jobs: true };

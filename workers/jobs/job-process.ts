@@ -1,6 +1,7 @@
 // A job process: runs the job handlers for one slot of the job runner, one job at a time. Media
 // files are hostile input: a parser that loops forever or a decoder that crashes takes down this
 // process only, never the worker that serves the database (see ./sandbox.ts).
+import sharp from "sharp";
 import { connectDatabase } from "../../common/db";
 import { enqueueJobs } from "../../common/queue";
 import type { JobName, JobPayloads } from "../../common/jobs";
@@ -25,6 +26,9 @@ export type FromJobProcess = { type: "done" } | { type: "failed"; message: strin
 const send = (message: FromJobProcess) => process.send!(message);
 
 const settings = JSON.parse(process.env.SHOEBOX_JOB_PROCESS ?? "{}") as JobProcessSettings;
+// Parallelism comes from running several job processes; libvips threads on top of that would only
+// fight over the same cores.
+sharp.concurrency(1);
 const { db } = connectDatabase({ url: settings.databaseUrl, authToken: settings.databaseAuthToken });
 const context: JobContext = {
   db,

@@ -32,6 +32,9 @@ export function createProcessSlot(settings: JobProcessSettings, onWake: () => vo
     if (child === process) child = undefined;
   };
 
+  // Started ahead of the first job: loading the media libraries takes a moment a job should not wait.
+  child = start();
+
   return {
     run(job, timeoutMs) {
       const current = child && child.connected ? child : (child = start());
