@@ -7,8 +7,8 @@ import { extname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { detectMediaType, mediaExtensions } from "../common/media-types";
 import { readImageMetadata, renderImageDerivatives } from "../workers/media/image";
-import { projectRoot, startShoebox, waitFor } from "../tests/helpers/shoebox";
-import { childPidsOf, mib, PeakRss, printTable } from "./rss";
+import { childPids, projectRoot, startShoebox, waitForQueuesToDrain, workerdPid } from "../tests/helpers/shoebox";
+import { mib, PeakRss, printTable } from "./rss";
 
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { concurrency: { type: "string", default: "2" } } });
 const folder = resolve(positionals[0] ?? join(projectRoot, "../shared/media/bench"));
@@ -46,9 +46,9 @@ const shoebox = await startShoebox({
 });
 try {
   const workerPid = shoebox.process.pid!;
-  // The worker's children: workerd first, then its job processes.
-  const [workerdPid, ...jobPids] = childPidsOf(workerPid);
-  const memory = new PeakRss([workerdPid!, workerPid, ...jobPids]);
+  const workerd = workerdPid(workerPid);
+  const jobPids = childPids(workerPid).filter((pid) => pid !== workerd);
+  const memory = new PeakRss([workerd, workerPid, ...jobPids]);
   started = performance.now();
   await pool(
     files.map((path, i) => ({ path, data: bytes[i]! })),
@@ -61,14 +61,7 @@ try {
       if (response.status >= 400) throw new Error(`${path}: ${response.status} ${await response.text()}`);
     },
   );
-  await waitFor(
-    "the queues to drain",
-    async () => {
-      const queues = (await (await fetch(`${shoebox.url}/api/queues`)).json()) as Array<{ statistics: Record<string, number> }>;
-      return queues.every(({ statistics: s }) => s.waiting! + s.active! + s.delayed! === 0);
-    },
-    30 * 60_000,
-  );
+  await waitForQueuesToDrain(shoebox.url, 30 * 60_000);
   const pipelineSeconds = (performance.now() - started) / 1000;
   memory.stop();
 
@@ -80,7 +73,7 @@ try {
       "full pipeline",
       (files.length / pipelineSeconds).toFixed(2),
       pipelineSeconds.toFixed(1),
-      `workerd ${mib(memory.peak.get(workerdPid!)!)}, worker ${mib(memory.peak.get(workerPid)!)}, ` +
+      `workerd ${mib(memory.peak.get(workerd)!)}, worker ${mib(memory.peak.get(workerPid)!)}, ` +
         `${jobPids.length} job processes ${jobPids.map((pid) => mib(memory.peak.get(pid)!)).join(" + ")}`,
     ],
   ]);

@@ -9,14 +9,6 @@ export function rssOf(pid: number): number {
   }
 }
 
-export function childPidsOf(pid: number): number[] {
-  try {
-    const text = readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim();
-    return text ? text.split(/\s+/).map(Number) : [];
-  } catch {
-    return [];
-  }
-}
 
 export class PeakRss {
   readonly start: Map<number, number>;

@@ -6,8 +6,8 @@ import { createWriteStream, rmSync } from "node:fs";
 import { join } from "node:path";
 import { Writable } from "node:stream";
 import { parseArgs } from "node:util";
-import { startShoebox } from "../tests/helpers/shoebox";
-import { childPidsOf, mib, PeakRss, printTable } from "./rss";
+import { startShoebox, workerdPid } from "../tests/helpers/shoebox";
+import { mib, PeakRss, printTable } from "./rss";
 
 const { values } = parseArgs({ options: { "size-mb": { type: "string", default: "2048" } } });
 const size = Number(values["size-mb"]) * 1024 * 1024;
@@ -41,8 +41,8 @@ try {
   rmSync(baselineFile);
 
   const workerPid = shoebox.process.pid!;
-  const [workerdPid] = childPidsOf(workerPid);
-  const memory = new PeakRss([workerdPid!, workerPid]);
+  const workerd = workerdPid(workerPid);
+  const memory = new PeakRss([workerd, workerPid]);
   const head =
     `--b\r\nContent-Disposition: form-data; name="fileCreatedAt"\r\n\r\n2024-01-01T00:00:00Z\r\n` +
     `--b\r\nContent-Disposition: form-data; name="fileModifiedAt"\r\n\r\n2024-01-01T00:00:00Z\r\n` +
@@ -66,7 +66,7 @@ try {
   printTable([
     ["path", "MB/s", "seconds", "workerd RSS growth", "worker RSS growth"],
     ["file write in Node (baseline)", (megabytes / baselineSeconds).toFixed(0), baselineSeconds.toFixed(1), "-", "-"],
-    ["POST /api/assets via workerd", (megabytes / uploadSeconds).toFixed(0), uploadSeconds.toFixed(1), mib(memory.growth(workerdPid!)), mib(memory.growth(workerPid))],
+    ["POST /api/assets via workerd", (megabytes / uploadSeconds).toFixed(0), uploadSeconds.toFixed(1), mib(memory.growth(workerd)), mib(memory.growth(workerPid))],
   ]);
   console.log(`\nratio to baseline: ${(baselineSeconds / uploadSeconds).toFixed(2)}; target: workerd and worker each grow by under 64 MiB`);
 } finally {

@@ -6,20 +6,10 @@ import { join } from "node:path";
 import { describe, it } from "node:test";
 import { createClient } from "@libsql/client/web";
 import { makeJpeg, upload } from "./helpers/media";
-import { childPids, isAlive, makeDataDir, startShoebox, waitFor } from "./helpers/shoebox";
+import { childPids, filesUnder, isAlive, makeDataDir, startShoebox, waitFor, waitForQueuesToDrain, workerdPid, type QueueState } from "./helpers/shoebox";
 
-function filesUnder(dir: string): string[] {
-  try {
-    return readdirSync(dir, { recursive: true, withFileTypes: true })
-      .filter((entry) => entry.isFile())
-      .map((entry) => join(entry.parentPath, entry.name));
-  } catch {
-    return [];
-  }
-}
 
-const queueStats = async (url: string) =>
-  (await (await fetch(`${url}/api/queues`)).json()) as Array<{ name: string; statistics: Record<string, number> }>;
+const queueStats = async (url: string) => (await (await fetch(`${url}/api/queues`)).json()) as QueueState[];
 
 describe("faults", () => {
   it("a worker killed mid-batch: after a restart every asset is processed once, with no leftovers", async () => {
@@ -33,7 +23,7 @@ describe("faults", () => {
 
       await waitFor("some thumbnails to be made", async () => {
         const thumbs = (await queueStats(first.url)).find((q) => q.name === "thumbnailGeneration")!.statistics;
-        return thumbs.completed! >= 2 && thumbs.completed! < images.length;
+        return thumbs.completed >= 2 && thumbs.completed < images.length;
       });
       const children = childPids(first.process.pid!);
       first.process.kill("SIGKILL");
@@ -43,14 +33,7 @@ describe("faults", () => {
       // Long enough for the dead worker's scratch folder and leases to go stale.
       await new Promise((r) => setTimeout(r, 1600));
       const second = await startShoebox({ dataDir, env });
-      const queues = await waitFor(
-        "every job to finish",
-        async () => {
-          const all = await queueStats(second.url);
-          return all.every(({ statistics: s }) => s.waiting! + s.active! + s.delayed! === 0) ? all : undefined;
-        },
-        60_000,
-      );
+      const queues = await waitForQueuesToDrain(second.url);
       for (const name of ["metadataExtraction", "thumbnailGeneration"]) {
         const s = queues.find((q) => q.name === name)!.statistics;
         assert.equal(s.completed, images.length, `${name}: each asset's job completed once`);
@@ -92,8 +75,7 @@ describe("faults", () => {
 
       const originals = join(dataDir, "library/originals");
       await waitFor("the upload to reach the disk", async () => filesUnder(originals).length > 0);
-      const [workerd] = childPids(first.process.pid!);
-      process.kill(workerd!, "SIGKILL");
+      process.kill(workerdPid(first.process.pid!), "SIGKILL");
       assert.equal(await first.exited, 1, "the worker stops when workerd dies");
       socket.destroy();
 

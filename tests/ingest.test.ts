@@ -4,7 +4,7 @@ import { after, before, describe, it } from "node:test";
 import { createHash } from "node:crypto";
 import { connect } from "node:net";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import sharp from "sharp";
@@ -12,7 +12,7 @@ import { videoTools } from "../workers/media/video";
 import { createClient, type Client } from "@libsql/client/web";
 import { makeJpeg, upload, uploadForm } from "./helpers/media";
 import { hasSharedMedia, noSharedMedia, readMetadata } from "./helpers/metadata";
-import { sharedMedia, startShoebox, waitFor, type Shoebox } from "./helpers/shoebox";
+import { filesUnder, sharedMedia, startShoebox, waitFor, type Shoebox } from "./helpers/shoebox";
 
 interface AssetBody {
   id: string;
@@ -25,15 +25,6 @@ interface AssetBody {
   exifInfo: Record<string, unknown>;
 }
 
-function filesUnder(dir: string): string[] {
-  try {
-    return readdirSync(dir, { recursive: true, withFileTypes: true })
-      .filter((entry) => entry.isFile())
-      .map((entry) => join(entry.parentPath, entry.name));
-  } catch {
-    return [];
-  }
-}
 
 describe("ingest", () => {
   let shoebox: Shoebox;

@@ -6,7 +6,7 @@ import { openAsBlob } from "node:fs";
 import { basename, join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { noSharedMedia, readMetadata, type MetadataRow } from "./helpers/metadata";
-import { sharedMedia, startShoebox, waitFor, type Shoebox } from "./helpers/shoebox";
+import { sharedMedia, startShoebox, waitForQueuesToDrain, type Shoebox } from "./helpers/shoebox";
 
 interface Asset {
   id: string;
@@ -101,14 +101,7 @@ describe("every file of the shared media", { skip: noSharedMedia }, () => {
   });
 
   it("processes everything it took, or shows why not", async () => {
-    await waitFor(
-      "every queue to drain",
-      async () => {
-        const queues = (await (await fetch(`${shoebox.url}/api/queues`)).json()) as Array<{ statistics: Record<string, number> }>;
-        return queues.every(({ statistics: s }) => s.waiting! + s.active! + s.delayed! === 0);
-      },
-      15 * 60_000,
-    );
+    await waitForQueuesToDrain(shoebox.url, 15 * 60_000);
     for (const outcome of outcomes.filter((o) => o.id)) {
       outcome.asset = (await (await fetch(`${shoebox.url}/api/assets/${outcome.id}`)).json()) as Asset;
     }

@@ -88,13 +88,13 @@ describe("job queue", () => {
       const job = await claimNextJob(a.db, "metadataExtraction", `w${attempt}`, 60_000);
       assert.ok(job, `attempt ${attempt} is claimable`);
       assert.equal(job.attempts, attempt);
-      const outcome = await failJob(a.db, job, `w${attempt}`, `boom ${attempt}`, 20);
+      const outcome = await failJob(a.db, job, `w${attempt}`, `boom ${attempt}`, 500);
       assert.equal(outcome, attempt < 3 ? "retrying" : "failed");
       if (attempt < 3) {
-        // Backoff: not due at once, due after the delay (20 ms, then 40 ms).
+        // Backoff: not due at once, due after the delay (500 ms, then 1 s).
         assert.equal(await claimNextJob(a.db, "metadataExtraction", "early", 60_000), undefined);
         assert.equal((await stats()).delayed, 1);
-        await new Promise((r) => setTimeout(r, 20 * 2 ** (attempt - 1) + 10));
+        await new Promise((r) => setTimeout(r, 500 * 2 ** (attempt - 1) + 20));
       }
     }
     assert.equal(await claimNextJob(a.db, "metadataExtraction", "after", 60_000), undefined);

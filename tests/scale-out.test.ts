@@ -5,7 +5,7 @@ import { after, before, describe, it } from "node:test";
 import { readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { makeJpeg, upload } from "./helpers/media";
-import { makeDataDir, startShoebox, waitFor, type Shoebox } from "./helpers/shoebox";
+import { makeDataDir, startShoebox, waitForQueuesToDrain, type Shoebox } from "./helpers/shoebox";
 
 const jobsStarted = (output: string) => [...output.matchAll(/job started \{"jobId":(\d+)/g)].map((m) => Number(m[1]));
 
@@ -41,11 +41,7 @@ describe("scale-out", () => {
     assert.equal(created.length, images.length, "each distinct image created exactly once");
     assert.equal(results.filter((r) => r.status === 200 && r.body.status === "duplicate").length, 8);
 
-    const queues = await waitFor("both queues to drain", async () => {
-      const all = (await (await fetch(`${first.url}/api/queues`)).json()) as Array<{ name: string; statistics: Record<string, number> }>;
-      const busy = all.some(({ statistics: s }) => s.waiting! + s.active! + s.delayed! > 0);
-      return busy ? undefined : all;
-    }, 60_000);
+    const queues = await waitForQueuesToDrain(first.url);
     for (const name of ["metadataExtraction", "thumbnailGeneration"]) {
       const queue = queues.find((q) => q.name === name)!;
       assert.equal(queue.statistics.completed, images.length, `${name} completed once per asset`);

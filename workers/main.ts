@@ -109,7 +109,7 @@ async function startWorker(config: Config, token: string, stoppers: Stopper[]): 
     },
   });
   runner = jobRunner;
-  jobRunner.start();
+  await jobRunner.start();
   stoppers.push(() => jobRunner.stop());
   log.info("worker ready", { internal: internal.url, database: config.databaseUrl ? databaseUrl : "embedded" });
   return internal.url;

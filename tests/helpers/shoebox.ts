@@ -1,7 +1,7 @@
 // Starts real Shoebox processes for integration tests: the worker (and workerd under it) on
 // loopback ports picked by the OS, with a temporary data folder.
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
@@ -94,6 +94,19 @@ export function childPids(pid: number): number[] {
   }
 }
 
+// The worker's workerd child (its other children are job processes).
+export function workerdPid(workerPid: number): number {
+  const pid = childPids(workerPid).find((child) => {
+    try {
+      return readFileSync(`/proc/${child}/cmdline`, "utf8").includes("workerd");
+    } catch {
+      return false;
+    }
+  });
+  if (pid === undefined) throw new Error(`worker ${workerPid} has no workerd child`);
+  return pid;
+}
+
 export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -114,3 +127,31 @@ export async function waitFor<T>(what: string, check: () => Promise<T | undefine
 }
 
 export const sharedMedia = resolve(projectRoot, "../shared/media");
+
+// Every file below a folder (none if it does not exist).
+export function filesUnder(dir: string): string[] {
+  try {
+    return readdirSync(dir, { recursive: true, withFileTypes: true })
+      .filter((entry) => entry.isFile())
+      .map((entry) => join(entry.parentPath, entry.name));
+  } catch {
+    return [];
+  }
+}
+
+export interface QueueState {
+  name: string;
+  statistics: Record<"active" | "completed" | "failed" | "delayed" | "waiting" | "paused", number>;
+}
+
+// Waits until no queue has a job waiting, delayed or running, and returns the queues then.
+export function waitForQueuesToDrain(url: string, timeoutMs = 60_000): Promise<QueueState[]> {
+  return waitFor(
+    "every queue to drain",
+    async () => {
+      const queues = (await (await fetch(`${url}/api/queues`)).json()) as QueueState[];
+      return queues.every(({ statistics: s }) => s.waiting + s.active + s.delayed === 0) ? queues : undefined;
+    },
+    timeoutMs,
+  );
+}

@@ -21,7 +21,11 @@ export interface JobProcessSettings {
 }
 
 export type ToJobProcess = { type: "run"; job: Job };
-export type FromJobProcess = { type: "done" } | { type: "failed"; message: string; permanent: boolean } | { type: "wake" };
+export type FromJobProcess =
+  | { type: "ready" }
+  | { type: "done" }
+  | { type: "failed"; message: string; permanent: boolean }
+  | { type: "wake" };
 
 const send = (message: FromJobProcess) => process.send!(message);
 
@@ -58,3 +62,4 @@ process.on("message", (message: ToJobProcess) => {
 });
 // The worker went away: nothing is left to report to.
 process.on("disconnect", () => process.exit(0));
+send({ type: "ready" });

@@ -35,10 +35,11 @@ export class JobRunner {
     ({ db: this.db, settings: this.settings, workerId: this.workerId } = options);
   }
 
-  start(): void {
-    for (const queue of queueNames) {
-      for (let i = 0; i < this.settings.concurrency[queue]; i++) this.loops.push(this.loop(queue));
-    }
+  // Resolves once every slot's process is ready, so that the first jobs do not wait for start-up.
+  async start(): Promise<void> {
+    const slots = queueNames.flatMap((queue) => Array.from({ length: this.settings.concurrency[queue] }, () => ({ queue, slot: this.options.createSlot() })));
+    await Promise.all(slots.map(({ slot }) => slot.ready));
+    for (const { queue, slot } of slots) this.loops.push(this.loop(queue, slot));
     log.info("job runner started", { workerId: this.workerId, concurrency: this.settings.concurrency });
   }
 
@@ -67,8 +68,7 @@ export class JobRunner {
     });
   }
 
-  private async loop(queue: QueueName): Promise<void> {
-    const slot = this.options.createSlot();
+  private async loop(queue: QueueName, slot: JobSlot): Promise<void> {
     while (!this.stopped) {
       try {
         const leaseToken = `${this.workerId}-${randomUUID().slice(0, 8)}`;

@@ -11,6 +11,8 @@ import type { FromJobProcess, JobProcessSettings, ToJobProcess } from "./job-pro
 const entry = fileURLToPath(new URL("./job-process.ts", import.meta.url));
 
 export interface JobSlot {
+  // Settles once the slot's process has loaded everything and can take a job.
+  ready: Promise<void>;
   run(job: Job, timeoutMs: number): Promise<void>;
   close(): Promise<void>;
 }
@@ -33,9 +35,20 @@ export function createProcessSlot(settings: JobProcessSettings, onWake: () => vo
   };
 
   // Started ahead of the first job: loading the media libraries takes a moment a job should not wait.
-  child = start();
+  const first = (child = start());
+  const ready = new Promise<void>((resolve) => {
+    const onMessage = (message: FromJobProcess) => message.type === "ready" && settle();
+    const settle = () => {
+      first.off("message", onMessage);
+      first.off("exit", settle);
+      resolve();
+    };
+    first.on("message", onMessage);
+    first.once("exit", settle);
+  });
 
   return {
+    ready,
     run(job, timeoutMs) {
       const current = child && child.connected ? child : (child = start());
       return new Promise<void>((resolve, reject) => {

@@ -3,26 +3,11 @@
 // top-level 'mpvd' box of a HEIC, and Samsung's trailer. Each is only a claim — phones get them
 // wrong (a Galaxy S22 HEIC's XMP points into its trailer) and editors strip the video but keep the
 // XMP — so a claim counts only if an MP4, starting with its ftyp box, is really there.
-import { open, type FileHandle } from "node:fs/promises";
+import { open } from "node:fs/promises";
+import { readAt, type MediaFile, type Range } from "./media-file";
 
-interface MediaFile {
-  handle: FileHandle;
-  size: number;
-}
 
-interface Range {
-  offset: number;
-  length: number;
-}
 
-// Exactly `length` bytes at `offset`, or null when that range is not inside the file.
-async function readAt(file: MediaFile, offset: number, length: number): Promise<Buffer | null> {
-  if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < 0 || length < 0) return null;
-  if (offset + length > file.size) return null;
-  const buffer = Buffer.alloc(length);
-  const { bytesRead } = await file.handle.read(buffer, 0, length, offset);
-  return bytesRead === length ? buffer : null;
-}
 
 // Limits no real file comes near; they bound the work a hostile file can cause.
 const MAX_BOXES = 256;

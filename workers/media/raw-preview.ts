@@ -1,34 +1,19 @@
 // Embedded JPEG previews of camera RAW files. We cannot demosaic sensor data, but every camera
 // stores a JPEG rendering of the shot beside it; this finds the largest one. Only the bytes needed
 // are read, and every offset and length comes from a possibly hostile file, so each is checked.
-import { open, type FileHandle } from "node:fs/promises";
+import { open } from "node:fs/promises";
+import { readAt, type MediaFile, type Range } from "./media-file";
 
-interface RawFile {
-  handle: FileHandle;
-  size: number;
-}
 
-interface Range {
-  offset: number;
-  length: number;
-}
 
-// Exactly `length` bytes at `offset`, or null when that range is not inside the file.
-async function readAt(file: RawFile, offset: number, length: number): Promise<Buffer | null> {
-  if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < 0 || length < 0) return null;
-  if (offset + length > file.size) return null;
-  const buffer = Buffer.alloc(length);
-  const { bytesRead } = await file.handle.read(buffer, 0, length, offset);
-  return bytesRead === length ? buffer : null;
-}
 
-const inside = (file: RawFile, range: Range) => range.offset >= 0 && range.length > 0 && range.offset + range.length <= file.size;
+const inside = (file: MediaFile, range: Range) => range.offset >= 0 && range.length > 0 && range.offset + range.length <= file.size;
 
 // A JPEG that sharp (libjpeg) can decode: its first frame header is 8-bit baseline, extended or
 // progressive Huffman (SOF0–SOF2). That rules out the lossless JPEG (SOF3) that CR2 and many DNGs
 // use for the sensor data itself, and the 12-bit JPEG of others: both also start with FF D8 and are
 // larger than any preview.
-async function isDecodableJpeg(file: RawFile, range: Range): Promise<boolean> {
+async function isDecodableJpeg(file: MediaFile, range: Range): Promise<boolean> {
   const end = range.offset + range.length;
   const soi = await readAt(file, range.offset, 2);
   if (!soi || soi[0] !== 0xff || soi[1] !== 0xd8) return false;
@@ -87,7 +72,7 @@ const u16 = (buffer: Buffer, at: number, { le }: TiffOrder) => (le ? buffer.read
 const u32 = (buffer: Buffer, at: number, { le }: TiffOrder) => (le ? buffer.readUInt32LE(at) : buffer.readUInt32BE(at));
 
 // The SHORT/LONG/IFD values of one IFD entry (at most MAX_VALUES), inline or where the entry points.
-async function entryValues(file: RawFile, entry: Buffer, order: TiffOrder): Promise<number[]> {
+async function entryValues(file: MediaFile, entry: Buffer, order: TiffOrder): Promise<number[]> {
   const type = u16(entry, 2, order);
   const count = u32(entry, 4, order);
   const width = type === 3 ? 2 : type === 4 || type === 13 ? 4 : 0;
@@ -103,7 +88,7 @@ interface Ifd {
   next: number;
 }
 
-async function readIfd(file: RawFile, offset: number, order: TiffOrder): Promise<Ifd | null> {
+async function readIfd(file: MediaFile, offset: number, order: TiffOrder): Promise<Ifd | null> {
   const countBytes = await readAt(file, offset, 2);
   const count = countBytes ? u16(countBytes, 0, order) : 0;
   if (count === 0 || count > MAX_ENTRIES) return null;
@@ -148,7 +133,7 @@ function ifdCandidates(ifd: Ifd): Range[] {
 }
 
 // Walks IFD0 and its chain (IFD1, IFD2…), SubIFDs and the EXIF IFD, each at most once.
-async function walkTiff(file: RawFile, head: Buffer, visit: (ifd: Ifd) => void): Promise<void> {
+async function walkTiff(file: MediaFile, head: Buffer, visit: (ifd: Ifd) => void): Promise<void> {
   const order = { le: head[0] === 0x49 };
   const queue = [u32(head, 4, order)];
   const seen = new Set<number>();
@@ -163,7 +148,7 @@ async function walkTiff(file: RawFile, head: Buffer, visit: (ifd: Ifd) => void):
   }
 }
 
-async function tiffCandidates(file: RawFile, head: Buffer): Promise<Range[]> {
+async function tiffCandidates(file: MediaFile, head: Buffer): Promise<Range[]> {
   const candidates: Range[] = [];
   await walkTiff(file, head, (ifd) => candidates.push(...ifdCandidates(ifd)));
   return candidates;
@@ -181,7 +166,7 @@ interface Box {
 const MAX_BOXES = 256;
 
 // The boxes between start and end; stops at the first header that does not fit.
-async function boxesIn(file: RawFile, start: number, end: number): Promise<Box[]> {
+async function boxesIn(file: MediaFile, start: number, end: number): Promise<Box[]> {
   const boxes: Box[] = [];
   let offset = start;
   while (offset + 8 <= end && boxes.length < MAX_BOXES) {
@@ -205,20 +190,20 @@ async function boxesIn(file: RawFile, start: number, end: number): Promise<Box[]
 const CANON_METADATA_UUID = "85c0b687820f11e08111f4ce462b6a48"; // in moov: CMT1–4, THMB
 const CANON_PREVIEW_UUID = "eaf42b5e1c984b88b9fbb7dc406e4d16"; // top level: PRVW
 
-async function uuidChildren(file: RawFile, box: Box, uuid: string, skip: number): Promise<Box[]> {
+async function uuidChildren(file: MediaFile, box: Box, uuid: string, skip: number): Promise<Box[]> {
   const id = await readAt(file, box.start, 16);
   return id?.toString("hex") === uuid ? boxesIn(file, box.start + 16 + skip, box.end) : [];
 }
 
 // PRVW (about 1620×1080) and THMB (160×120) hold a JPEG after a small header: its byte count at
 // 20 (PRVW) or 16 (THMB) from the box start, the data at 24 (layout from lclevy/canon_cr3).
-async function cr3JpegBox(file: RawFile, box: Box, lengthAt: number): Promise<Range | null> {
+async function cr3JpegBox(file: MediaFile, box: Box, lengthAt: number): Promise<Range | null> {
   const length = await readAt(file, box.offset + lengthAt, 4);
   const range = length ? { offset: box.offset + 24, length: length.readUInt32BE(0) } : null;
   return range && range.offset + range.length <= box.end ? range : null;
 }
 
-async function cr3Candidates(file: RawFile): Promise<Range[]> {
+async function cr3Candidates(file: MediaFile): Promise<Range[]> {
   const candidates: (Range | null)[] = [];
   for (const box of await boxesIn(file, 0, file.size)) {
     if (box.type === "moov") {
@@ -240,12 +225,12 @@ async function cr3Candidates(file: RawFile): Promise<Range[]> {
 
 // --- Fujifilm RAF: the header gives the JPEG's offset and length (big-endian) at 84 and 88 ---
 
-async function rafCandidates(file: RawFile): Promise<Range[]> {
+async function rafCandidates(file: MediaFile): Promise<Range[]> {
   const pointer = await readAt(file, 84, 8);
   return pointer ? [{ offset: pointer.readUInt32BE(0), length: pointer.readUInt32BE(4) }] : [];
 }
 
-async function candidatesOf(file: RawFile): Promise<Range[]> {
+async function candidatesOf(file: MediaFile): Promise<Range[]> {
   const head = await readAt(file, 0, 16);
   if (!head) return [];
   if (head.toString("latin1", 0, 16) === "FUJIFILMCCD-RAW ") return rafCandidates(file);
