@@ -3,7 +3,8 @@ import { readFileSync } from "node:fs";
 
 export function rssOf(pid: number): number {
   try {
-    return Number(readFileSync(`/proc/${pid}/status`, "utf8").match(/VmRSS:\s+(\d+)/)![1]) * 1024;
+    const status = readFileSync(`/proc/${pid}/status`, "utf8");
+    return Number(status.match(/RssAnon:\s+(\d+)/)![1]) * 1024;
   } catch {
     return 0;
   }

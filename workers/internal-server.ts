@@ -74,7 +74,10 @@ export async function startInternalServer(options: InternalServerOptions): Promi
       else res.destroy();
     });
   });
-  server.keepAliveTimeout = 30_000;
+  // workerd keeps a pool of connections to this server and reuses them after any pause (an upload can
+  // stream for minutes between two database calls); a connection closed here for idleness would fail
+  // its next request. The client decides when a connection goes.
+  server.keepAliveTimeout = 0;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port, options.host, resolve);
