@@ -59,6 +59,14 @@ describe("streaming multipart parser", () => {
     }
   });
 
+  it("reads byte streams in large pieces with the same result", async () => {
+    const boundary = "byob";
+    const file = new Uint8Array(700_000).map((_, i) => (i * 7) % 256);
+    const parts: Uint8Array[] = [];
+    for await (const part of parseMultipart(new Blob([body(boundary, file)]).stream(), boundary)) parts.push(await collect(part.body));
+    assert.deepEqual(parts[1], file);
+  });
+
   it("rejects a body that ends before its closing delimiter", async () => {
     const whole = body("b", encoder.encode("data"));
     const truncated = whole.slice(0, whole.length - 12);
