@@ -4,18 +4,20 @@
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { Readable } from "node:stream";
-import { addMotionPhotoVideo, findAssetByChecksum, findLivePhotoPartner, getAsset, linkLivePhoto } from "../../common/assets";
+import { addMotionPhotoVideo, findAssetByChecksum, findLivePhotoPartner, linkLivePhoto } from "../../common/assets";
+import type { Asset } from "../../common/schema";
 import { originalKey } from "../../common/storage";
 import { findMotionPhotoVideo } from "../media/motion-photo";
 import type { JobContext } from "./context";
 
-export async function pairLivePhoto(context: JobContext, assetId: string): Promise<void> {
-  const asset = await getAsset(context.db, assetId);
-  if (!asset?.contentIdentifier) return;
+// `asset` as just saved, its content identifier included. True when it was linked to its other half.
+export async function pairLivePhoto(context: JobContext, asset: Asset): Promise<boolean> {
+  if (!asset.contentIdentifier) return false;
   const partner = await findLivePhotoPartner(context.db, asset);
-  if (!partner) return;
+  if (!partner) return false;
   const [photo, video] = asset.type === "IMAGE" ? [asset, partner] : [partner, asset];
   await linkLivePhoto(context.db, photo.id, video.id);
+  return true;
 }
 
 // The same photo always gets the same video id, so a job that runs again after a crash overwrites
@@ -25,9 +27,9 @@ function motionVideoId(photoId: string): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${((parseInt(hex[16]!, 16) & 3) | 8).toString(16)}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
-export async function extractMotionPhotoVideo(context: JobContext, photoId: string, path: string): Promise<void> {
-  const photo = await getAsset(context.db, photoId);
-  if (!photo || photo.livePhotoVideoId) return;
+export async function extractMotionPhotoVideo(context: JobContext, photo: Asset, path: string): Promise<void> {
+  if (photo.livePhotoVideoId) return;
+  const photoId = photo.id;
   const range = await findMotionPhotoVideo(path);
   if (!range) return;
 

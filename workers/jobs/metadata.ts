@@ -144,8 +144,8 @@ async function extractImageMetadata(context: JobContext, asset: Asset, path: str
     rating: meta.rating,
   };
   await saveMetadata(context.db, asset.id, changes, values);
-  await pairLivePhoto(context, asset.id);
-  await extractMotionPhotoVideo(context, asset.id, path);
+  const saved = { ...asset, ...changes };
+  if (!(await pairLivePhoto(context, saved))) await extractMotionPhotoVideo(context, saved, path);
 }
 
 async function extractVideoMetadata(context: JobContext, asset: Asset, path: string): Promise<void> {
@@ -183,7 +183,7 @@ async function extractVideoMetadata(context: JobContext, asset: Asset, path: str
     },
   );
   if (!info.isWebPlayable) await context.enqueue([{ name: "encodeVideo", payload: { assetId: asset.id } }]);
-  await pairLivePhoto(context, asset.id);
+  await pairLivePhoto(context, { ...asset, contentIdentifier: info.contentIdentifier });
 }
 
 export async function extractMetadata(context: JobContext, { assetId }: { assetId: string }): Promise<void> {
