@@ -4,46 +4,13 @@
 // wrong (a Galaxy S22 HEIC's XMP points into its trailer) and editors strip the video but keep the
 // XMP — so a claim counts only if an MP4, starting with its ftyp box, is really there.
 import { open } from "node:fs/promises";
-import { readAt, type MediaFile, type Range } from "./media-file";
-
-
-
+import { boxesIn, readAt, type Box, type MediaFile, type Range } from "./media-file";
 
 // Limits no real file comes near; they bound the work a hostile file can cause.
-const MAX_BOXES = 256;
 const MAX_SEGMENTS = 256;
 const SCAN_CHUNK = 1 << 20;
 
 // --- ISO base media boxes: HEIC, and the MP4 itself ---
-
-interface Box {
-  type: string;
-  start: number; // of its payload
-  end: number;
-}
-
-// The boxes between start and end; stops at the first header that does not fit or is no box type.
-async function boxesIn(file: MediaFile, start: number, end: number): Promise<Box[]> {
-  const boxes: Box[] = [];
-  let offset = start;
-  while (offset + 8 <= end && boxes.length < MAX_BOXES) {
-    const header = await readAt(file, offset, 8);
-    const type = header?.toString("latin1", 4, 8) ?? "";
-    if (!header || !/^[a-zA-Z0-9 ]{4}$/.test(type)) break;
-    let size = header.readUInt32BE(0);
-    let payload = offset + 8;
-    if (size === 1) {
-      const large = await readAt(file, offset + 8, 8);
-      if (!large) break;
-      size = Number(large.readBigUInt64BE(0));
-      payload += 8;
-    } else if (size === 0) size = end - offset; // "to the end of the file"
-    if (size < payload - offset || offset + size > end) break;
-    boxes.push({ type, start: payload, end: offset + size });
-    offset += size;
-  }
-  return boxes;
-}
 
 // The MP4 at range.offset, cut to its whole top-level boxes, the first of which must be ftyp:
 // whatever follows the last one (Samsung's trailer after a MicroVideo) is not part of the video.

@@ -2,10 +2,7 @@
 // stores a JPEG rendering of the shot beside it; this finds the largest one. Only the bytes needed
 // are read, and every offset and length comes from a possibly hostile file, so each is checked.
 import { open } from "node:fs/promises";
-import { readAt, type MediaFile, type Range } from "./media-file";
-
-
-
+import { boxesIn, readAt, type Box, type MediaFile, type Range } from "./media-file";
 
 const inside = (file: MediaFile, range: Range) => range.offset >= 0 && range.length > 0 && range.offset + range.length <= file.size;
 
@@ -155,37 +152,6 @@ async function tiffCandidates(file: MediaFile, head: Buffer): Promise<Range[]> {
 }
 
 // --- Canon CR3 (ISO base media file) ---
-
-interface Box {
-  type: string;
-  offset: number; // of the box header
-  start: number; // of its payload
-  end: number;
-}
-
-const MAX_BOXES = 256;
-
-// The boxes between start and end; stops at the first header that does not fit.
-async function boxesIn(file: MediaFile, start: number, end: number): Promise<Box[]> {
-  const boxes: Box[] = [];
-  let offset = start;
-  while (offset + 8 <= end && boxes.length < MAX_BOXES) {
-    const header = await readAt(file, offset, 8);
-    if (!header) break;
-    let size = header.readUInt32BE(0);
-    let payload = offset + 8;
-    if (size === 1) {
-      const large = await readAt(file, offset + 8, 8);
-      if (!large) break;
-      size = Number(large.readBigUInt64BE(0));
-      payload += 8;
-    } else if (size === 0) size = end - offset; // "to the end of the file"
-    if (size < payload - offset || offset + size > end) break;
-    boxes.push({ type: header.toString("latin1", 4, 8), offset, start: payload, end: offset + size });
-    offset += size;
-  }
-  return boxes;
-}
 
 const CANON_METADATA_UUID = "85c0b687820f11e08111f4ce462b6a48"; // in moov: CMT1–4, THMB
 const CANON_PREVIEW_UUID = "eaf42b5e1c984b88b9fbb7dc406e4d16"; // top level: PRVW
