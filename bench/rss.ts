@@ -16,7 +16,7 @@ export class PeakRss {
   readonly peak: Map<number, number>;
   private timer: NodeJS.Timeout;
 
-  constructor(private readonly pids: number[]) {
+  constructor(pids: number[]) {
     this.start = new Map(pids.map((pid) => [pid, rssOf(pid)]));
     this.peak = new Map(this.start);
     this.timer = setInterval(() => {

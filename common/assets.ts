@@ -8,7 +8,7 @@ import { assetFiles, assets, exif, type Asset, type Exif } from "./schema";
 export type NewAsset = typeof assets.$inferInsert;
 export type AssetFileType = (typeof assetFiles.$inferSelect)["type"];
 
-export function insertAssetQuery(db: Executor, asset: NewAsset) {
+function insertAssetQuery(db: Executor, asset: NewAsset) {
   return db.insert(assets).values(asset).onConflictDoNothing({ target: assets.checksum });
 }
 

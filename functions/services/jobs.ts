@@ -1,14 +1,6 @@
-// Enqueues jobs for the worker and nudges it, so it starts now rather than at its next poll.
+// Nudges the worker after jobs were queued, so it starts now rather than at its next poll.
 import type { Context } from "hono";
-import type { NewJob } from "../../common/queue";
-import { enqueueJobs } from "../../common/queue";
 import type { AppEnv } from "../env";
-
-export async function queueJobs(c: Context<AppEnv>, jobs: NewJob[]): Promise<void> {
-  if (jobs.length === 0) return;
-  await enqueueJobs(c.var.db, jobs, Number(c.env.JOB_MAX_ATTEMPTS));
-  nudgeWorker(c);
-}
 
 export function nudgeWorker(c: Context<AppEnv>): void {
   const nudge = c.env.WORKER.fetch("http://worker/internal/jobs/enqueued", {

@@ -45,7 +45,7 @@ function zoneAt(latitude: number | null, longitude: number | null): string | nul
 
 // A date taken as wall-clock time, placed in time by its offset, or else by the zone of its GPS
 // position, or else read as UTC. With no date at all, the file's own times stand in.
-export function resolveTakenTime(dateTaken: string | null, offset: string | null, zone: string | null, fileCreatedAt: number): Taken {
+function resolveTakenTime(dateTaken: string | null, offset: string | null, zone: string | null, fileCreatedAt: number): Taken {
   if (dateTaken) {
     const resolvedOffset = offset ?? (zone ? offsetAt(zone, dateTaken) : null);
     const instant = resolvedOffset ? Date.parse(`${dateTaken}${resolvedOffset}`) : asUtc(dateTaken);

@@ -35,7 +35,7 @@ export interface ImageMetadata {
 type Tags = Record<string, unknown>;
 
 // Decoding more pixels than this is refused: a decompression bomb must not take the worker down.
-export const maxPixels = 200_000_000;
+const maxPixels = 200_000_000;
 
 const rawTypes = new Set([
   "image/x-adobe-dng",

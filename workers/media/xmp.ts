@@ -20,7 +20,7 @@ export interface XmpValues {
   orientation: number | null;
 }
 
-export function decodeXmp(bytes: Uint8Array): string {
+function decodeXmp(bytes: Uint8Array): string {
   if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder("utf-16le").decode(bytes);
   if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder("utf-16be").decode(bytes);
   return new TextDecoder("utf-8").decode(bytes);

@@ -41,7 +41,7 @@ function externalService(name: string, url: string): string {
   return `(name = ${text(name)}, external = (address = ${text(address)}, ${transport}))`;
 }
 
-export function renderWorkerdConfig(options: WorkerdConfigOptions): string {
+function renderWorkerdConfig(options: WorkerdConfigOptions): string {
   const { compatibilityDate, compatibilityFlags } = readRuntimeSettings();
   const configDir = dirname(options.configPath);
   const bundle = relative(configDir, options.bundlePath);
