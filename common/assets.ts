@@ -1,30 +1,47 @@
 // The asset repository: the only code that reads or writes assets, their EXIF and their files.
-import { and, eq, inArray, isNull } from "drizzle-orm";
+import { and, count, desc, eq, inArray, isNull, ne, sql } from "drizzle-orm";
 import type { Database, Executor } from "./db";
 import { enqueueAssetJobsQuery, enqueueJobsQuery, type NewJob } from "./queue";
 import { finishUploadQuery } from "./uploads";
-import { assetFiles, assets, exif, type Asset, type Exif } from "./schema";
+import { assetFiles, assets, exif, users, type Asset, type Exif } from "./schema";
 
 export type NewAsset = typeof assets.$inferInsert;
 export type AssetFileType = (typeof assetFiles.$inferSelect)["type"];
 
 function insertAssetQuery(db: Executor, asset: NewAsset) {
-  return db.insert(assets).values(asset).onConflictDoNothing({ target: assets.checksum });
+  return db
+    .insert(assets)
+    .values(asset)
+    .onConflictDoNothing({ target: [assets.ownerId, assets.checksum] });
 }
 
-// Adds an uploaded asset with its jobs and closes its upload bookkeeping, in one round trip.
-// False when an asset with the same checksum got there first.
+// Counts a new asset's bytes against its owner's quota, if the batch did create it.
+function addUsageQuery(db: Executor, asset: NewAsset & { id: string }) {
+  return db
+    .update(users)
+    .set({ quotaUsageInBytes: sql`${users.quotaUsageInBytes} + ${asset.fileSizeInByte}` })
+    .where(and(eq(users.id, asset.ownerId), sql`EXISTS (SELECT 1 FROM assets WHERE id = ${asset.id})`));
+}
+
+// Adds an uploaded asset with its jobs, counts it against the quota and closes its upload
+// bookkeeping, in one round trip. False when the owner's copy of the same file got there first.
 export async function addUploadedAsset(db: Database, asset: NewAsset & { id: string }, jobs: NewJob[], uploadKeys: string[], maxAttempts: number): Promise<boolean> {
   const [inserted] = await db.batch([
     insertAssetQuery(db, asset),
+    addUsageQuery(db, asset),
     enqueueAssetJobsQuery(db, asset.id, jobs, maxAttempts, asset.createdAt),
     finishUploadQuery(db, uploadKeys),
   ]);
   return inserted.rowsAffected === 1;
 }
 
-export async function findAssetByChecksum(db: Database, checksum: string): Promise<Pick<Asset, "id"> | undefined> {
-  const [found] = await db.select({ id: assets.id }).from(assets).where(eq(assets.checksum, checksum)).limit(1);
+// The owner's asset with this content, if they have one.
+export async function findAssetByChecksum(db: Database, ownerId: string, checksum: string): Promise<Pick<Asset, "id" | "deletedAt"> | undefined> {
+  const [found] = await db
+    .select({ id: assets.id, deletedAt: assets.deletedAt })
+    .from(assets)
+    .where(and(eq(assets.ownerId, ownerId), eq(assets.checksum, checksum)))
+    .limit(1);
   return found;
 }
 
@@ -66,6 +83,7 @@ export async function findLivePhotoPartner(db: Database, asset: Asset): Promise<
     .from(assets)
     .where(
       and(
+        eq(assets.ownerId, asset.ownerId),
         eq(assets.contentIdentifier, asset.contentIdentifier),
         eq(assets.type, asset.type === "IMAGE" ? "VIDEO" : "IMAGE"),
         isNull(assets.deletedAt),
@@ -110,9 +128,12 @@ export async function saveAssetFiles(
   ]);
 }
 
-export async function findAssetsByChecksums(db: Database, checksums: string[]): Promise<Array<Pick<Asset, "id" | "checksum" | "deletedAt">>> {
+export async function findAssetsByChecksums(db: Database, ownerId: string, checksums: string[]): Promise<Array<Pick<Asset, "id" | "checksum" | "deletedAt">>> {
   if (checksums.length === 0) return [];
-  return db.select({ id: assets.id, checksum: assets.checksum, deletedAt: assets.deletedAt }).from(assets).where(inArray(assets.checksum, checksums));
+  return db
+    .select({ id: assets.id, checksum: assets.checksum, deletedAt: assets.deletedAt })
+    .from(assets)
+    .where(and(eq(assets.ownerId, ownerId), inArray(assets.checksum, checksums)));
 }
 
 // The given assets and the hidden video halves of their live photos.
@@ -145,21 +166,54 @@ export async function deleteAssets(db: Database, ids: string[], maxAttempts: num
     ...targets.flatMap((a) => [a.originalKey, a.sidecarKey, a.encodedVideoKey]).filter((key): key is string => key !== null),
     ...files.map((f) => f.key),
   ];
+  const freed = new Map<string, number>();
+  for (const a of targets) freed.set(a.ownerId, (freed.get(a.ownerId) ?? 0) + a.fileSizeInByte);
   await db.batch([
     // A photo whose video half goes keeps no dangling link.
     db.update(assets).set({ livePhotoVideoId: null }).where(inArray(assets.livePhotoVideoId, targetIds)),
     db.delete(assets).where(inArray(assets.id, targetIds)),
+    ...[...freed].map(([ownerId, bytes]) =>
+      db
+        .update(users)
+        .set({ quotaUsageInBytes: sql`max(0, ${users.quotaUsageInBytes} - ${bytes})` })
+        .where(eq(users.id, ownerId)),
+    ),
     enqueueJobsQuery(db, [{ name: "deleteFiles", payload: { keys } }], maxAttempts),
   ]);
   return targets.length;
 }
 
 // Adds the video half of a motion photo, hidden, linked to its photo, with its jobs, all at once.
-export async function addMotionPhotoVideo(db: Database, photoId: string, video: NewAsset, maxAttempts: number): Promise<void> {
+export async function addMotionPhotoVideo(db: Database, photoId: string, video: NewAsset & { id: string }, maxAttempts: number): Promise<void> {
   const now = Date.now();
   await db.batch([
     db.insert(assets).values(video).onConflictDoNothing(),
+    addUsageQuery(db, video),
     db.update(assets).set({ livePhotoVideoId: video.id, updatedAt: now }).where(eq(assets.id, photoId)),
     enqueueJobsQuery(db, [{ name: "extractMetadata", payload: { assetId: video.id } }], maxAttempts, now),
   ]);
+}
+
+// How many photos and videos a user has, outside the trash (and not counting live photos' video halves).
+export async function assetStatistics(db: Database, ownerId: string): Promise<{ images: number; videos: number; total: number }> {
+  const rows = await db
+    .select({ type: assets.type, count: count() })
+    .from(assets)
+    .where(and(eq(assets.ownerId, ownerId), isNull(assets.deletedAt), ne(assets.visibility, "hidden")))
+    .groupBy(assets.type);
+  const images = rows.find((row) => row.type === "IMAGE")?.count ?? 0;
+  const videos = rows.find((row) => row.type === "VIDEO")?.count ?? 0;
+  return { images, videos, total: images + videos };
+}
+
+export async function getAssetsWithExif(db: Database, ids: string[]): Promise<Array<{ asset: Asset; exif: Exif | null }>> {
+  if (ids.length === 0) return [];
+  const rows = await db.select().from(assets).leftJoin(exif, eq(exif.assetId, assets.id)).where(inArray(assets.id, ids)).orderBy(desc(assets.localDateTime));
+  return rows.map((row) => ({ asset: row.assets, exif: row.exif }));
+}
+
+// A batch of a user's assets, to remove an account piece by piece.
+export async function someAssetIdsOf(db: Database, ownerId: string, limit: number): Promise<string[]> {
+  const rows = await db.select({ id: assets.id }).from(assets).where(eq(assets.ownerId, ownerId)).limit(limit);
+  return rows.map((row) => row.id);
 }

@@ -24,6 +24,16 @@ export const defaults = {
   } satisfies Record<QueueName, number>,
   // Scratch folders of dead workers and partial files of abandoned uploads go after this long still.
   staleAfterMs: 10 * 60_000,
+  // A user removed by an admin can be restored for this long; then the account and its files go.
+  userDeleteGraceMs: 7 * 24 * 60 * 60_000,
+  // Failed sign-ins: after maxFailures within windowMs, sign-in is refused for blockMs, per account
+  // and per client address (an address tries many accounts, so it gets more room).
+  loginLimits: {
+    account: { maxFailures: 5, windowMs: 15 * 60_000, blockMs: 15 * 60_000 },
+    address: { maxFailures: 20, windowMs: 15 * 60_000, blockMs: 15 * 60_000 },
+  },
+  // Sessions end after this long unused.
+  sessionIdleMs: 30 * 24 * 60 * 60_000,
 } as const;
 
 export interface Config {
@@ -47,6 +57,7 @@ export interface Config {
     timeoutMs: Record<QueueName, number>;
   };
   staleAfterMs: number;
+  userDeleteGraceMs: number;
 }
 
 export class ConfigError extends Error {
@@ -127,5 +138,6 @@ export function parseConfig(env: Env): Config {
       timeoutMs: defaults.jobTimeoutMs,
     },
     staleAfterMs: integer(env, "STALE_AFTER_MS", defaults.staleAfterMs, 100),
+    userDeleteGraceMs: integer(env, "USER_DELETE_GRACE_MS", defaults.userDeleteGraceMs, 0),
   };
 }

@@ -20,6 +20,8 @@ export interface JobPayloads {
   encodeVideo: { assetId: string };
   // Removes the files of assets deleted for good.
   deleteFiles: { keys: string[] };
+  // Removes a user removed by an admin, with everything they had, once the grace period is over.
+  deleteUser: { userId: string };
 }
 export type JobName = keyof JobPayloads;
 
@@ -28,4 +30,5 @@ export const jobQueue: Record<JobName, QueueName> = {
   generateThumbnails: QueueName.ThumbnailGeneration,
   encodeVideo: QueueName.VideoConversion,
   deleteFiles: QueueName.BackgroundTask,
+  deleteUser: QueueName.BackgroundTask,
 };

@@ -39,11 +39,106 @@ export const queues = sqliteTable("queues", {
 
 export type Job = typeof jobs.$inferSelect;
 
+// People with an account. Passwords are scrypt hashes made by the worker (workers/auth/passwords.ts).
+export const users = sqliteTable(
+  "users",
+  {
+    id: text("id").primaryKey(),
+    // Stored lower-case: sign-in is case-insensitive.
+    email: text("email").notNull(),
+    name: text("name").notNull(),
+    passwordHash: text("password_hash").notNull(),
+    isAdmin: integer("is_admin", { mode: "boolean" }).notNull().default(false),
+    shouldChangePassword: integer("should_change_password", { mode: "boolean" }).notNull().default(false),
+    // Null means no limit.
+    quotaSizeInBytes: integer("quota_size_in_bytes"),
+    // Bytes of originals the user owns, kept up to date with every upload and deletion.
+    quotaUsageInBytes: integer("quota_usage_in_bytes").notNull().default(0),
+    // Set when an admin removes the user; the account and its files go after a grace period.
+    deletedAt: integer("deleted_at"),
+    // 'removing' once the purge is queued: the account can no longer be restored.
+    status: text("status", { enum: ["active", "deleted", "removing"] }).notNull().default("active"),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [uniqueIndex("users_email_idx").on(t.email)],
+);
+
+export type User = typeof users.$inferSelect;
+
+// Signed-in browsers and apps. Only a SHA-256 of the token is kept, so a copy of the database
+// signs nobody in.
+export const sessions = sqliteTable(
+  "sessions",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    tokenHash: text("token_hash").notNull(),
+    deviceType: text("device_type").notNull().default(""),
+    deviceOS: text("device_os").notNull().default(""),
+    createdAt: integer("created_at").notNull(),
+    // Last use, refreshed at most once a minute.
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [uniqueIndex("sessions_token_idx").on(t.tokenHash), index("sessions_user_idx").on(t.userId)],
+);
+
+export type Session = typeof sessions.$inferSelect;
+
+export const apiKeys = sqliteTable(
+  "api_keys",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    keyHash: text("key_hash").notNull(),
+    // Immich's permission names, or ["all"].
+    permissions: text("permissions", { mode: "json" }).notNull().$type<string[]>(),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [uniqueIndex("api_keys_key_idx").on(t.keyHash), index("api_keys_user_idx").on(t.userId)],
+);
+
+export type ApiKey = typeof apiKeys.$inferSelect;
+
+// Failed sign-ins per account ('email:…') and per client address ('address:…'), for rate limiting.
+export const loginFailures = sqliteTable("login_failures", {
+  key: text("key").primaryKey(),
+  count: integer("count").notNull(),
+  windowStartedAt: integer("window_started_at").notNull(),
+  blockedUntil: integer("blocked_until"),
+});
+
+// One user lets another see their whole library, read-only.
+export const partners = sqliteTable(
+  "partners",
+  {
+    sharedById: text("shared_by_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    sharedWithId: text("shared_with_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    // Whether the partner's photos appear in the timeline of the one they are shared with.
+    inTimeline: integer("in_timeline", { mode: "boolean" }).notNull().default(false),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.sharedById, t.sharedWithId] }), index("partners_shared_with_idx").on(t.sharedWithId)],
+);
+
 // Photos and videos. Field names follow Immich's AssetResponseDto where they are exposed.
 export const assets = sqliteTable(
   "assets",
   {
     id: text("id").primaryKey(),
+    ownerId: text("owner_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
     type: text("type", { enum: ["IMAGE", "VIDEO"] }).notNull(),
     originalFileName: text("original_file_name").notNull(),
     originalMimeType: text("original_mime_type").notNull(),
@@ -77,8 +172,9 @@ export const assets = sqliteTable(
     updatedAt: integer("updated_at").notNull(),
   },
   (t) => [
-    uniqueIndex("assets_checksum_idx").on(t.checksum),
-    index("assets_timeline_idx").on(t.localDateTime),
+    // The same file may be in two people's libraries, but only once in each.
+    uniqueIndex("assets_owner_checksum_idx").on(t.ownerId, t.checksum),
+    index("assets_owner_timeline_idx").on(t.ownerId, t.localDateTime),
     index("assets_content_identifier_idx").on(t.contentIdentifier),
   ],
 );
@@ -133,14 +229,23 @@ export const uploadsInProgress = sqliteTable("uploads_in_progress", {
   startedAt: integer("started_at").notNull(),
 });
 
-export const albums = sqliteTable("albums", {
+export const albums = sqliteTable(
+  "albums",
+  {
   id: text("id").primaryKey(),
+  ownerId: text("owner_id")
+    .notNull()
+    .references(() => users.id, { onDelete: "cascade" }),
   albumName: text("album_name").notNull(),
   description: text("description").notNull().default(""),
   albumThumbnailAssetId: text("album_thumbnail_asset_id").references(() => assets.id, { onDelete: "set null" }),
+  // Newest or oldest first, as the owner chose.
+  order: text("order", { enum: ["asc", "desc"] }).notNull().default("desc"),
   createdAt: integer("created_at").notNull(),
   updatedAt: integer("updated_at").notNull(),
-});
+  },
+  (t) => [index("albums_owner_idx").on(t.ownerId)],
+);
 
 export const albumAssets = sqliteTable(
   "album_assets",
@@ -157,3 +262,60 @@ export const albumAssets = sqliteTable(
 );
 
 export type Album = typeof albums.$inferSelect;
+
+// Other users an album is shared with: a viewer sees it, an editor also adds and removes assets.
+export const albumUsers = sqliteTable(
+  "album_users",
+  {
+    albumId: text("album_id")
+      .notNull()
+      .references(() => albums.id, { onDelete: "cascade" }),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    role: text("role", { enum: ["editor", "viewer"] }).notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.albumId, t.userId] }), index("album_users_user_idx").on(t.userId)],
+);
+
+export type AlbumUser = typeof albumUsers.$inferSelect;
+
+// Public links to an album or to hand-picked assets. The key is the capability: whoever has the
+// link sees what it grants, and nothing else.
+export const sharedLinks = sqliteTable(
+  "shared_links",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    key: text("key").notNull(),
+    type: text("type", { enum: ["ALBUM", "INDIVIDUAL"] }).notNull(),
+    albumId: text("album_id").references(() => albums.id, { onDelete: "cascade" }),
+    description: text("description"),
+    // scrypt hash; null when the link needs no password.
+    passwordHash: text("password_hash"),
+    expiresAt: integer("expires_at"),
+    allowDownload: integer("allow_download", { mode: "boolean" }).notNull(),
+    allowUpload: integer("allow_upload", { mode: "boolean" }).notNull(),
+    showMetadata: integer("show_metadata", { mode: "boolean" }).notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [uniqueIndex("shared_links_key_idx").on(t.key), index("shared_links_user_idx").on(t.userId), index("shared_links_album_idx").on(t.albumId)],
+);
+
+export type SharedLink = typeof sharedLinks.$inferSelect;
+
+export const sharedLinkAssets = sqliteTable(
+  "shared_link_assets",
+  {
+    linkId: text("link_id")
+      .notNull()
+      .references(() => sharedLinks.id, { onDelete: "cascade" }),
+    assetId: text("asset_id")
+      .notNull()
+      .references(() => assets.id, { onDelete: "cascade" }),
+  },
+  (t) => [primaryKey({ columns: [t.linkId, t.assetId] }), index("shared_link_assets_asset_idx").on(t.assetId)],
+);

@@ -1,20 +1,39 @@
 // The request handlers: every HTTP request to Shoebox is answered here, on workerd.
+import { adminUserRoutes } from "./api/admin-users";
 import { albumRoutes } from "./api/albums";
+import { apiKeyRoutes } from "./api/api-keys";
 import { assetRoutes } from "./api/assets";
+import { authRoutes } from "./api/auth";
+import { partnerRoutes } from "./api/partners";
 import { queueRoutes } from "./api/queues";
 import { serverRoutes } from "./api/server";
+import { sessionRoutes } from "./api/sessions";
+import { sharedLinkRoutes } from "./api/shared-links";
+import { userRoutes } from "./api/users";
 import { handleError, handleNotFound } from "./errors";
+import { securityHeaders } from "./middleware/security-headers";
 import { services } from "./middleware/services";
 import { createRouter } from "./router";
 import { serveStatic } from "./static";
 
 const app = createRouter();
 
+app.use("*", securityHeaders);
 app.use("/api/*", services);
+app.route("/api/admin/users", adminUserRoutes);
 app.route("/api/albums", albumRoutes);
+app.route("/api/api-keys", apiKeyRoutes);
 app.route("/api/assets", assetRoutes);
-app.route("/api/server", serverRoutes);
+app.route("/api/auth", authRoutes);
+app.route("/api/partners", partnerRoutes);
 app.route("/api/queues", queueRoutes);
+app.route("/api/server", serverRoutes);
+app.route("/api/sessions", sessionRoutes);
+app.route("/api/shared-links", sharedLinkRoutes);
+app.route("/api/users", userRoutes);
+app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer" });
+app.openAPIRegistry.registerComponent("securitySchemes", "cookie", { type: "apiKey", in: "cookie", name: "immich_access_token" });
+app.openAPIRegistry.registerComponent("securitySchemes", "api_key", { type: "apiKey", in: "header", name: "x-api-key" });
 app.doc31("/api/spec.json", (c) => ({
   openapi: "3.1.0",
   info: { title: "Shoebox", version: c.env.VERSION, description: "Shoebox's JSON API; its shapes follow Immich's public API." },

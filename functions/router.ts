@@ -1,6 +1,7 @@
-import { OpenAPIHono, type z } from "@hono/zod-openapi";
+import { createRoute, OpenAPIHono, type RouteConfig, type z } from "@hono/zod-openapi";
 import { badRequest } from "../common/errors";
 import type { AppEnv } from "./env";
+import { authorize, type RouteAccess } from "./middleware/auth";
 
 // Every API router validates requests against its route definitions; a request that does not fit
 // gets a 400 naming the field.
@@ -14,6 +15,26 @@ export function createRouter() {
       }
     },
   });
+}
+
+const security: Array<Record<string, string[]>> = [{ bearer: [] }, { cookie: [] }, { api_key: [] }];
+
+// A route and who may call it. Guarded routes carry Immich's `x-immich-permission` in the OpenAPI
+// document; open ones say so with `x-shoebox-public`, so that a route added without a decision
+// fails the isolation test (tests/isolation.test.ts).
+export function route<R extends Omit<RouteConfig, "middleware" | "security">>(access: RouteAccess, config: R) {
+  return createRoute({
+    ...config,
+    security,
+    ...(access.permission ? { "x-immich-permission": access.permission } : {}),
+    ...(access.sharedLink ? { "x-immich-shared-link": true } : {}),
+    ...(access.admin ? { "x-immich-admin-only": true } : {}),
+    middleware: [authorize(access)] as const,
+  });
+}
+
+export function publicRoute<R extends Omit<RouteConfig, "middleware" | "security">>(config: R) {
+  return createRoute({ ...config, "x-shoebox-public": true });
 }
 
 // A JSON response in a route definition.

@@ -1,9 +1,10 @@
 // The worker's internal HTTP endpoint, reached by workerd through service bindings (and by other
-// workers): the embedded database over Hrana, and a nudge that wakes the job runner.
+// workers): the embedded database over Hrana, a nudge that wakes the job runner, and password hashing.
 // It listens on loopback by default and every request must carry the shared token.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { timingSafeEqual } from "node:crypto";
 import type { AddressInfo } from "node:net";
+import { hashPassword, verifyPassword } from "./auth/passwords";
 import { HranaHttpError, type HranaServer } from "./db/hrana-server";
 import { log } from "./log";
 
@@ -38,6 +39,12 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
   }
 }
 
+function passwordIn(body: unknown): string {
+  const password = (body as { password?: unknown } | null)?.password;
+  if (typeof password !== "string" || password.length > 1024) throw new HranaHttpError(400, "password: a string of at most 1024 characters");
+  return password;
+}
+
 function send(res: ServerResponse, status: number, body: unknown): void {
   const text = typeof body === "string" ? body : JSON.stringify(body);
   res.writeHead(status, {
@@ -55,6 +62,15 @@ async function route(req: IncomingMessage, res: ServerResponse, options: Interna
   if (path === "/internal/jobs/enqueued" && req.method === "POST") {
     options.onJobsEnqueued();
     return send(res, 204, "");
+  }
+  if (path === "/internal/passwords/hash" && req.method === "POST") {
+    return send(res, 200, { hash: await hashPassword(passwordIn(await readJson(req))) });
+  }
+  if (path === "/internal/passwords/verify" && req.method === "POST") {
+    const body = await readJson(req);
+    const hash = (body as { hash?: unknown }).hash;
+    if (typeof hash !== "string") throw new HranaHttpError(400, "hash: required");
+    return send(res, 200, { match: await verifyPassword(passwordIn(body), hash) });
   }
   if (options.hrana) {
     if (path === "/v2" && req.method === "GET") return send(res, 200, "Hrana 2 over HTTP");

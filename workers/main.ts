@@ -84,7 +84,16 @@ async function startWorker(config: Config, token: string, stoppers: Stopper[]): 
 
   const workerId = `${hostname()}-${process.pid}-${randomBytes(4).toString("hex")}`;
   const storage = createLocalStorage(config.storage.root, workerId);
-  const maintenance = startMaintenance({ db, storage, storageRoot: config.storage.root, workerId, staleMs: config.staleAfterMs });
+  const maintenance = startMaintenance({
+    db,
+    storage,
+    storageRoot: config.storage.root,
+    workerId,
+    staleMs: config.staleAfterMs,
+    userDeleteGraceMs: config.userDeleteGraceMs,
+    maxAttempts: config.jobs.maxAttempts,
+    onJobsQueued: () => runner?.wake(),
+  });
   stoppers.push(() => maintenance.stop());
   await maintenance.ready;
 

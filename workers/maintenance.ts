@@ -1,9 +1,11 @@
-// Housekeeping that makes crashes harmless: the scratch folders of workers that died, and the partial
+// Housekeeping. It makes crashes harmless: the scratch folders of workers that died, and the partial
 // files of uploads whose web process died mid-way, are removed once they have been still for a while.
+// And it queues the removal of accounts whose grace period is over.
 import { readdir, rm, stat, utimes, writeFile, mkdir } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import type { Database } from "../common/db";
 import { finishUploadQuery, uploadsStartedBefore } from "../common/uploads";
+import { queueExpiredUserDeletions } from "../common/users";
 import { log } from "./log";
 import { scratchRoot, type LocalStorage } from "./storage/local";
 
@@ -14,6 +16,10 @@ export interface MaintenanceOptions {
   workerId: string;
   // How long a scratch folder or an upload may stay untouched before it counts as abandoned.
   staleMs: number;
+  userDeleteGraceMs: number;
+  maxAttempts: number;
+  // Wakes the job runner for jobs queued here.
+  onJobsQueued: () => void;
 }
 
 const heartbeatFile = ".alive";
@@ -73,6 +79,11 @@ export function startMaintenance(options: MaintenanceOptions): { stop(): Promise
       const scratch = await removeAbandonedScratch(options);
       const uploads = await removeAbandonedUploads(options);
       if (scratch || uploads) log.info("removed leftovers", { scratchFolders: scratch, abandonedUploads: uploads });
+      const users = await queueExpiredUserDeletions(options.db, Date.now() - options.userDeleteGraceMs, options.maxAttempts);
+      if (users) {
+        log.info("removing accounts whose grace period is over", { users });
+        options.onJobsQueued();
+      }
     } catch (error) {
       log.warn("housekeeping failed; will try again", { error });
     }

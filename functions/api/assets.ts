@@ -1,5 +1,8 @@
 // Assets: upload and read, in Immich's shapes (POST /api/assets, GET /api/assets/:id, …).
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
+import { canReadAsset, ownedAssetIds, type Auth } from "../../common/access";
+import { addAssetsToAlbum } from "../../common/albums";
+import { addSharedLinkAssets } from "../../common/shared-links";
 import {
   deleteAssets,
   findAssetByChecksum,
@@ -9,118 +12,19 @@ import {
   getAssetWithExif,
   trashAssets,
 } from "../../common/assets";
-import { badRequest, notFound } from "../../common/errors";
-import type { Asset, Exif } from "../../common/schema";
+import type { Database } from "../../common/db";
+import { AppError, badRequest, notFound } from "../../common/errors";
 import { boundaryOf } from "../lib/multipart";
 import { serveStoredFile } from "../lib/serve-file";
-import { createRouter, json } from "../router";
+import { createRouter, json, route } from "../router";
 import { nudgeWorker } from "../services/jobs";
-import { normalizeChecksum, receiveUpload } from "../services/upload";
-
-const IdParam = z.object({ id: z.uuid() });
+import { bytesLeft, normalizeChecksum, quotaExceeded, receiveUpload } from "../services/upload";
+import { AssetResponse, IdParam, toAssetResponse } from "./responses";
 
 const UploadResponse = z.object({ id: z.string(), status: z.enum(["created", "duplicate"]) }).openapi("AssetMediaResponseDto");
 
-const ExifResponse = z
-  .object({
-    make: z.string().nullable(),
-    model: z.string().nullable(),
-    lensModel: z.string().nullable(),
-    fNumber: z.number().nullable(),
-    focalLength: z.number().nullable(),
-    iso: z.number().nullable(),
-    exposureTime: z.string().nullable(),
-    dateTimeOriginal: z.string().nullable(),
-    timeZone: z.string().nullable(),
-    latitude: z.number().nullable(),
-    longitude: z.number().nullable(),
-    city: z.string().nullable(),
-    state: z.string().nullable(),
-    country: z.string().nullable(),
-    orientation: z.string().nullable(),
-    exifImageWidth: z.number().nullable(),
-    exifImageHeight: z.number().nullable(),
-    fileSizeInByte: z.number().nullable(),
-    description: z.string().nullable(),
-    rating: z.number().nullable(),
-  })
-  .openapi("ExifResponseDto");
-
-const AssetResponse = z
-  .object({
-    id: z.string(),
-    type: z.enum(["IMAGE", "VIDEO"]),
-    originalFileName: z.string(),
-    originalMimeType: z.string(),
-    fileCreatedAt: z.string(),
-    fileModifiedAt: z.string(),
-    localDateTime: z.string(),
-    updatedAt: z.string(),
-    duration: z.string(),
-    width: z.number().nullable(),
-    height: z.number().nullable(),
-    checksum: z.string(),
-    thumbhash: z.string().nullable(),
-    isFavorite: z.boolean(),
-    isArchived: z.boolean(),
-    isTrashed: z.boolean(),
-    visibility: z.enum(["timeline", "archive", "hidden", "locked"]),
-    livePhotoVideoId: z.string().nullable(),
-    // Shoebox's own: why processing this asset failed for good, if it did.
-    processingError: z.string().nullable(),
-    exifInfo: ExifResponse,
-  })
-  .openapi("AssetResponseDto");
-
-function toAssetResponse(asset: Asset, exif: Exif | null): z.infer<typeof AssetResponse> {
-  const iso = (ms: number) => new Date(ms).toISOString();
-  return {
-    id: asset.id,
-    type: asset.type,
-    originalFileName: asset.originalFileName,
-    originalMimeType: asset.originalMimeType,
-    fileCreatedAt: iso(asset.fileCreatedAt),
-    fileModifiedAt: iso(asset.fileModifiedAt),
-    localDateTime: iso(asset.localDateTime),
-    updatedAt: iso(asset.updatedAt),
-    duration: asset.duration ?? "0:00:00.00000",
-    width: asset.width,
-    height: asset.height,
-    checksum: asset.checksum,
-    thumbhash: asset.thumbhash,
-    isFavorite: asset.isFavorite,
-    isArchived: asset.visibility === "archive",
-    isTrashed: asset.deletedAt !== null,
-    visibility: asset.visibility,
-    livePhotoVideoId: asset.livePhotoVideoId,
-    processingError: asset.processingError,
-    exifInfo: {
-      make: exif?.make ?? null,
-      model: exif?.model ?? null,
-      lensModel: exif?.lensModel ?? null,
-      fNumber: exif?.fNumber ?? null,
-      focalLength: exif?.focalLength ?? null,
-      iso: exif?.iso ?? null,
-      exposureTime: exif?.exposureTime ?? null,
-      dateTimeOriginal: exif?.dateTimeOriginal ?? null,
-      timeZone: exif?.timeZone ?? null,
-      latitude: exif?.latitude ?? null,
-      longitude: exif?.longitude ?? null,
-      city: exif?.city ?? null,
-      state: exif?.state ?? null,
-      country: exif?.country ?? null,
-      orientation: exif?.orientation ?? null,
-      exifImageWidth: exif?.exifImageWidth ?? null,
-      exifImageHeight: exif?.exifImageHeight ?? null,
-      fileSizeInByte: asset.fileSizeInByte,
-      description: exif?.description ?? null,
-      rating: exif?.rating ?? null,
-    },
-  };
-}
-
 // The body is multipart and streamed by the handler itself, so it is documented, not validated here.
-const upload = createRoute({
+const upload = route({ permission: "asset.upload", sharedLink: true }, {
   method: "post",
   path: "/",
   tags: ["Assets"],
@@ -134,7 +38,7 @@ const upload = createRoute({
   },
 });
 
-const get = createRoute({
+const get = route({ permission: "asset.read", sharedLink: true }, {
   method: "get",
   path: "/{id}",
   tags: ["Assets"],
@@ -142,7 +46,7 @@ const get = createRoute({
   responses: { 200: json(AssetResponse, "The asset") },
 });
 
-const original = createRoute({
+const original = route({ permission: "asset.download", sharedLink: true }, {
   method: "get",
   path: "/{id}/original",
   tags: ["Assets"],
@@ -150,7 +54,7 @@ const original = createRoute({
   responses: { 200: { description: "The original file (Range requests are honoured)" } },
 });
 
-const thumbnail = createRoute({
+const thumbnail = route({ permission: "asset.view", sharedLink: true }, {
   method: "get",
   path: "/{id}/thumbnail",
   tags: ["Assets"],
@@ -176,7 +80,7 @@ const BulkUploadCheckResult = z
   })
   .openapi("AssetBulkUploadCheckResponseDto");
 
-const bulkUploadCheck = createRoute({
+const bulkUploadCheck = route({ permission: "asset.upload" }, {
   method: "post",
   path: "/bulk-upload-check",
   tags: ["Assets"],
@@ -185,7 +89,7 @@ const bulkUploadCheck = createRoute({
   responses: { 200: json(BulkUploadCheckResult, "One verdict per file") },
 });
 
-const remove = createRoute({
+const remove = route({ permission: "asset.delete" }, {
   method: "delete",
   path: "/",
   tags: ["Assets"],
@@ -199,7 +103,7 @@ const remove = createRoute({
   responses: { 204: { description: "Moved to the trash, or with `force`, deleted for good with their files" } },
 });
 
-const playback = createRoute({
+const playback = route({ permission: "asset.view", sharedLink: true }, {
   method: "get",
   path: "/{id}/video/playback",
   tags: ["Assets"],
@@ -207,12 +111,34 @@ const playback = createRoute({
   responses: { 200: { description: "The video as browsers can play it (Range requests are honoured)" } },
 });
 
+// The asset, if the asker may see it; otherwise a 404, whether it exists or not.
+async function readableAsset(db: Database, auth: Auth, id: string) {
+  const asset = await getAsset(db, id);
+  if (!asset || !(await canReadAsset(db, auth, id))) throw notFound("Asset not found");
+  return asset;
+}
+
+// Where an upload goes: the asker's library, or, through a link that allows it, the link owner's.
+function uploadOwner(auth: Auth) {
+  if (auth.sharedLink && !auth.sharedLink.allowUpload) throw new AppError(403, "This link does not allow uploads");
+  return { id: auth.user.id, bytesLeft: bytesLeft(auth.user) };
+}
+
+// An upload through a link lands in what the link shares, so that its visitors see it.
+async function addToSharedLink(db: Database, auth: Auth, assetId: string): Promise<void> {
+  const link = auth.sharedLink;
+  if (!link) return;
+  if (link.albumId) await addAssetsToAlbum(db, link.albumId, [assetId], new Set([assetId]));
+  else await addSharedLinkAssets(db, link.id, [assetId]);
+}
+
 export const assetRoutes = createRouter()
   .openapi(bulkUploadCheck, async (c) => {
     const { assets } = c.req.valid("json");
     const normalized = assets.map((a) => ({ id: a.id, checksum: normalizeChecksum(a.checksum) }));
     const known = await findAssetsByChecksums(
       c.var.db,
+      c.var.auth.user.id,
       normalized.flatMap((a) => (a.checksum ? [a.checksum] : [])),
     );
     const byChecksum = new Map(known.map((a) => [a.checksum, a]));
@@ -226,29 +152,40 @@ export const assetRoutes = createRouter()
   })
   .openapi(remove, async (c) => {
     const { ids, force } = c.req.valid("json");
+    const owned = [...(await ownedAssetIds(c.var.db, c.var.auth, ids))];
+    if (owned.length !== new Set(ids).size) throw notFound("Asset not found");
     if (force) {
-      if (await deleteAssets(c.var.db, ids, Number(c.env.JOB_MAX_ATTEMPTS))) nudgeWorker(c);
+      if (await deleteAssets(c.var.db, owned, Number(c.env.JOB_MAX_ATTEMPTS))) nudgeWorker(c);
     } else {
-      await trashAssets(c.var.db, ids);
+      await trashAssets(c.var.db, owned);
     }
     return c.body(null, 204);
   })
   .openapi(playback, async (c) => {
-    const asset = await getAsset(c.var.db, c.req.valid("param").id);
-    if (!asset || asset.type !== "VIDEO") throw notFound("Video not found");
+    const asset = await readableAsset(c.var.db, c.var.auth, c.req.valid("param").id);
+    if (asset.type !== "VIDEO") throw notFound("Video not found");
     const key = asset.encodedVideoKey ?? asset.originalKey;
     return serveStoredFile(c.req.raw, c.var.storage, key, { mimeType: asset.encodedVideoKey ? "video/mp4" : asset.originalMimeType });
   })
   .openapi(upload, async (c) => {
+    const { auth } = c.var;
+    const owner = uploadOwner(auth);
     const announced = c.req.valid("header")["x-immich-checksum"];
     if (announced) {
       const checksum = normalizeChecksum(announced);
       if (!checksum) throw badRequest("x-immich-checksum: expected a SHA-1 as 40 hex digits or base64");
-      const existing = await findAssetByChecksum(c.var.db, checksum);
+      const existing = await findAssetByChecksum(c.var.db, owner.id, checksum);
       if (existing) {
         await c.req.raw.body?.cancel();
+        await addToSharedLink(c.var.db, auth, existing.id);
         return c.json({ id: existing.id, status: "duplicate" as const }, 200);
       }
+    }
+    // Refuse before reading a byte when the announced size cannot fit.
+    const length = Number(c.req.header("content-length") ?? NaN);
+    if (owner.bytesLeft !== undefined && (owner.bytesLeft === 0 || length > owner.bytesLeft + 64 * 1024)) {
+      await c.req.raw.body?.cancel();
+      throw quotaExceeded();
     }
     const body = c.req.raw.body;
     if (!body) throw badRequest("assetData: required");
@@ -258,18 +195,25 @@ export const assetRoutes = createRouter()
       body,
       boundaryOf(c.req.header("content-type")),
       Number(c.env.JOB_MAX_ATTEMPTS),
+      owner,
     );
+    await addToSharedLink(c.var.db, auth, result.id);
     if (jobs) nudgeWorker(c);
     return c.json(result, result.status === "created" ? 201 : 200);
   })
   .openapi(get, async (c) => {
-    const found = await getAssetWithExif(c.var.db, c.req.valid("param").id);
+    const { auth } = c.var;
+    const { id } = c.req.valid("param");
+    await readableAsset(c.var.db, auth, id);
+    const found = await getAssetWithExif(c.var.db, id);
     if (!found) throw notFound("Asset not found");
-    return c.json(toAssetResponse(found.asset, found.exif), 200);
+    const stripMetadata = auth.sharedLink ? !auth.sharedLink.showMetadata : false;
+    return c.json(toAssetResponse(found.asset, found.exif, { stripMetadata }), 200);
   })
   .openapi(original, async (c) => {
-    const asset = await getAsset(c.var.db, c.req.valid("param").id);
-    if (!asset) throw notFound("Asset not found");
+    const { auth } = c.var;
+    if (auth.sharedLink && !auth.sharedLink.allowDownload) throw new AppError(403, "This link does not allow downloads");
+    const asset = await readableAsset(c.var.db, auth, c.req.valid("param").id);
     return serveStoredFile(c.req.raw, c.var.storage, asset.originalKey, {
       mimeType: asset.originalMimeType,
       downloadName: asset.originalFileName,
@@ -277,6 +221,7 @@ export const assetRoutes = createRouter()
   })
   .openapi(thumbnail, async (c) => {
     const { id } = c.req.valid("param");
+    await readableAsset(c.var.db, c.var.auth, id);
     const file = await getAssetFile(c.var.db, id, c.req.valid("query").size);
     if (!file) throw notFound("No thumbnail yet: it is made shortly after upload");
     return serveStoredFile(c.req.raw, c.var.storage, file.key, { mimeType: file.mimeType });

@@ -1,10 +1,10 @@
 // Background work, as the owner sees it: Immich's /api/queues shapes, plus retrying failed jobs.
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import { notFound } from "../../common/errors";
 import { queueNames, type QueueName } from "../../common/jobs";
 import { emptyQueue, getQueueStates, listJobs, retryFailedJobs, setQueuePaused } from "../../common/queue";
 import type { Database } from "../../common/db";
-import { createRouter, json } from "../router";
+import { createRouter, json, route } from "../router";
 import { nudgeWorker } from "../services/jobs";
 
 const QueueNameParam = z.object({ name: z.enum(queueNames as [QueueName, ...QueueName[]]) });
@@ -43,14 +43,14 @@ async function queueState(db: Database, name: QueueName) {
   return state;
 }
 
-const list = createRoute({
+const list = route({ permission: "job.read", admin: true }, {
   method: "get",
   path: "/",
   tags: ["Queues"],
   responses: { 200: json(z.array(Queue), "Every queue with its job counts") },
 });
 
-const get = createRoute({
+const get = route({ permission: "job.read", admin: true }, {
   method: "get",
   path: "/{name}",
   tags: ["Queues"],
@@ -58,7 +58,7 @@ const get = createRoute({
   responses: { 200: json(Queue, "One queue with its job counts") },
 });
 
-const update = createRoute({
+const update = route({ permission: "job.create", admin: true }, {
   method: "put",
   path: "/{name}",
   tags: ["Queues"],
@@ -69,7 +69,7 @@ const update = createRoute({
   responses: { 200: json(Queue, "The queue after the change") },
 });
 
-const jobsOf = createRoute({
+const jobsOf = route({ permission: "job.read", admin: true }, {
   method: "get",
   path: "/{name}/jobs",
   tags: ["Queues"],
@@ -80,7 +80,7 @@ const jobsOf = createRoute({
   responses: { 200: json(z.array(QueueJob), "Jobs of the queue, oldest first (at most 100)") },
 });
 
-const empty = createRoute({
+const empty = route({ permission: "job.create", admin: true }, {
   method: "delete",
   path: "/{name}/jobs",
   tags: ["Queues"],
@@ -94,7 +94,7 @@ const empty = createRoute({
   responses: { 204: { description: "Waiting jobs (and failed ones, if asked) were removed" } },
 });
 
-const retry = createRoute({
+const retry = route({ permission: "job.create", admin: true }, {
   method: "post",
   path: "/{name}/retry",
   tags: ["Queues"],

@@ -1,8 +1,8 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import { mediaExtensions } from "../../common/media-types";
-import { createRouter, json } from "../router";
+import { createRouter, json, publicRoute } from "../router";
 
-const ping = createRoute({
+const ping = publicRoute({
   method: "get",
   path: "/ping",
   tags: ["Server"],
@@ -13,7 +13,7 @@ const ping = createRoute({
 
 const ServerVersion = z.object({ major: z.number().int(), minor: z.number().int(), patch: z.number().int() }).openapi("ServerVersionResponseDto");
 
-const version = createRoute({
+const version = publicRoute({
   method: "get",
   path: "/version",
   tags: ["Server"],
@@ -24,7 +24,7 @@ const MediaTypes = z
   .object({ image: z.array(z.string()), video: z.array(z.string()), sidecar: z.array(z.string()) })
   .openapi("ServerMediaTypesResponseDto");
 
-const mediaTypes = createRoute({
+const mediaTypes = publicRoute({
   method: "get",
   path: "/media-types",
   tags: ["Server"],

@@ -2,7 +2,7 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../env";
 
-export function nudgeWorker(c: Context<AppEnv>): void {
+export function nudgeWorker(c: Pick<Context<AppEnv>, "env" | "executionCtx">): void {
   const nudge = c.env.WORKER.fetch("http://worker/internal/jobs/enqueued", {
     method: "POST",
     headers: { authorization: `Bearer ${c.env.INTERNAL_TOKEN}` },

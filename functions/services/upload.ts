@@ -45,14 +45,33 @@ export function normalizeChecksum(value: string): string | undefined {
   return undefined;
 }
 
-async function storeHashed(storage: Storage, key: string, body: ReadableStream<Uint8Array>, limit?: number): Promise<{ size: number; checksum: string }> {
+// Who the upload is for, and how many more bytes their quota lets them store (undefined: no limit).
+export interface UploadOwner {
+  id: string;
+  bytesLeft?: number;
+}
+
+interface ByteLimit {
+  bytes: number;
+  error: () => AppError;
+}
+
+export function quotaExceeded(): AppError {
+  return new AppError(413, "This upload does not fit in your storage quota. Free some space, or ask the admin for a larger quota.");
+}
+
+export function bytesLeft(user: { quotaSizeInBytes: number | null; quotaUsageInBytes: number }): number | undefined {
+  return user.quotaSizeInBytes === null ? undefined : Math.max(0, user.quotaSizeInBytes - user.quotaUsageInBytes);
+}
+
+async function storeHashed(storage: Storage, key: string, body: ReadableStream<Uint8Array>, limit?: ByteLimit): Promise<{ size: number; checksum: string }> {
   const digest = new crypto.DigestStream("SHA-1");
   const writer = digest.getWriter();
   let size = 0;
   const hashing = new TransformStream<Uint8Array, Uint8Array>({
     async transform(chunk, controller) {
       size += chunk.byteLength;
-      if (limit !== undefined && size > limit) throw new AppError(413, `The file is larger than ${limit} bytes`);
+      if (limit && size > limit.bytes) throw limit.error();
       await writer.write(chunk);
       controller.enqueue(chunk);
     },
@@ -86,11 +105,11 @@ function parseDuration(fields: Map<string, string>): string | null {
   return raw;
 }
 
-async function linkedVideo(db: Database, fields: Map<string, string>): Promise<string | null> {
+async function linkedVideo(db: Database, ownerId: string, fields: Map<string, string>): Promise<string | null> {
   const id = fields.get("livePhotoVideoId");
   if (!id) return null;
   const video = /^[0-9a-f-]{36}$/i.test(id) ? await getAsset(db, id) : undefined;
-  if (!video || video.type !== "VIDEO") throw badRequest("livePhotoVideoId: no video with that id");
+  if (!video || video.type !== "VIDEO" || video.ownerId !== ownerId) throw badRequest("livePhotoVideoId: no video with that id");
   return id;
 }
 
@@ -100,7 +119,9 @@ export async function receiveUpload(
   body: ReadableStream<Uint8Array>,
   boundary: string,
   maxAttempts: number,
+  owner: UploadOwner,
 ): Promise<{ result: UploadResult; jobs: boolean }> {
+  const quota = owner.bytesLeft === undefined ? undefined : { bytes: owner.bytesLeft, error: quotaExceeded };
   const fields = new Map<string, string>();
   const id = crypto.randomUUID();
   const written: string[] = [];
@@ -113,7 +134,7 @@ export async function receiveUpload(
         sidecar = sidecarKey(id);
         await startUpload(db, sidecar);
         written.push(sidecar);
-        await storeHashed(storage, sidecar, part.body, maxSidecarBytes);
+        await storeHashed(storage, sidecar, part.body, { bytes: maxSidecarBytes, error: () => new AppError(413, `sidecarData: larger than ${maxSidecarBytes} bytes`) });
         continue;
       }
       if (part.name !== "assetData") {
@@ -138,7 +159,7 @@ export async function receiveUpload(
       const key = originalKey(id, media.extension);
       await startUpload(db, key);
       written.push(key);
-      file = { key, fileName, media, ...(await storeHashed(storage, key, stream)) };
+      file = { key, fileName, media, ...(await storeHashed(storage, key, stream, quota)) };
     }
     if (!file) throw badRequest("assetData: required");
 
@@ -146,7 +167,7 @@ export async function receiveUpload(
     const fileModifiedAt = parseDate(fields, "fileModifiedAt");
     const visibility = parseVisibility(fields);
     const duration = parseDuration(fields);
-    const livePhotoVideoId = await linkedVideo(db, fields);
+    const livePhotoVideoId = await linkedVideo(db, owner.id, fields);
     const now = Date.now();
     const jobs: NewJob[] = [
       { name: "extractMetadata", payload: { assetId: id } },
@@ -156,6 +177,7 @@ export async function receiveUpload(
       db,
       {
         id,
+        ownerId: owner.id,
         type: file.media.type,
         originalFileName: file.fileName,
         originalMimeType: file.media.mimeType,
@@ -180,7 +202,7 @@ export async function receiveUpload(
     if (!created) {
       // The library already has this file (perhaps from another request a moment ago).
       await discard(db, storage, written);
-      const winner = await findAssetByChecksum(db, file.checksum);
+      const winner = await findAssetByChecksum(db, owner.id, file.checksum);
       return { result: { id: winner?.id ?? id, status: "duplicate" }, jobs: false };
     }
     return { result: { id, status: "created" }, jobs: true };

@@ -5,6 +5,7 @@ import { deleteFiles } from "./files";
 import { extractMetadata } from "./metadata";
 import type { JobHandlers } from "./runner";
 import { generateThumbnails } from "./thumbnails";
+import { deleteUser } from "./users";
 import { encodeVideo } from "./video";
 
 export function jobHandlers(context: JobContext): JobHandlers {
@@ -13,5 +14,6 @@ export function jobHandlers(context: JobContext): JobHandlers {
     generateThumbnails: (payload) => generateThumbnails(context, payload),
     encodeVideo: (payload) => encodeVideo(context, payload),
     deleteFiles: (payload) => deleteFiles(context, payload),
+    deleteUser: (payload) => deleteUser(context, payload),
   };
 }

@@ -41,7 +41,7 @@ export async function extractMotionPhotoVideo(context: JobContext, photo: Asset,
   await context.storage.put(key, Readable.toWeb(source) as ReadableStream<Uint8Array>);
   const checksum = hash.digest("base64");
 
-  const existing = await findAssetByChecksum(context.db, checksum);
+  const existing = await findAssetByChecksum(context.db, photo.ownerId, checksum);
   if (existing && existing.id !== videoId) {
     // The same clip is already in the library (the photo was uploaded twice under other names).
     await context.storage.delete(key);
@@ -55,6 +55,7 @@ export async function extractMotionPhotoVideo(context: JobContext, photo: Asset,
     photoId,
     {
       id: videoId,
+      ownerId: photo.ownerId,
       type: "VIDEO",
       originalFileName: `${baseName}.mp4`,
       originalMimeType: "video/mp4",

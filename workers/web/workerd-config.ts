@@ -72,7 +72,7 @@ const config :Workerd.Config = (
     (name = "assets", disk = (path = ${text(resolve(options.publicDir))}, writable = false)),
   ],
   sockets = [
-    (name = "http", address = ${text(`${listenHost}:${options.listen.port}`)}, http = (), service = "shoebox"),
+    (name = "http", address = ${text(`${listenHost}:${options.listen.port}`)}, http = (forwardedProtoHeader = "X-Forwarded-Proto"), service = "shoebox"),
   ],
 );
 `;

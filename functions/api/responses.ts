@@ -1,0 +1,184 @@
+// Response shapes several domains share, in Immich's names.
+import { z } from "@hono/zod-openapi";
+import type { Asset, Exif, User } from "../../common/schema";
+
+export const iso = (ms: number) => new Date(ms).toISOString();
+export const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms));
+
+const avatarColors = ["primary", "pink", "red", "yellow", "blue", "green", "purple", "orange", "gray", "amber"] as const;
+
+export const UserResponse = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    email: z.string(),
+    profileImagePath: z.string(),
+    avatarColor: z.enum(avatarColors),
+    profileChangedAt: z.string(),
+  })
+  .openapi("UserResponseDto");
+
+export const UserAdminResponse = UserResponse.extend({
+  storageLabel: z.string().nullable(),
+  shouldChangePassword: z.boolean(),
+  isAdmin: z.boolean(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  deletedAt: z.string().nullable(),
+  oauthId: z.string(),
+  quotaSizeInBytes: z.number().int().nullable(),
+  quotaUsageInBytes: z.number().int(),
+  status: z.enum(["active", "deleted", "removing"]),
+  license: z.null(),
+}).openapi("UserAdminResponseDto");
+
+// A colour per user that stays the same across sessions and devices.
+function avatarColor(id: string): (typeof avatarColors)[number] {
+  let hash = 0;
+  for (const char of id) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
+  return avatarColors[hash % avatarColors.length]!;
+}
+
+export function toUserResponse(user: User): z.infer<typeof UserResponse> {
+  return {
+    id: user.id,
+    name: user.name,
+    email: user.email,
+    profileImagePath: "",
+    avatarColor: avatarColor(user.id),
+    profileChangedAt: iso(user.createdAt),
+  };
+}
+
+export function toUserAdminResponse(user: User): z.infer<typeof UserAdminResponse> {
+  return {
+    ...toUserResponse(user),
+    storageLabel: null,
+    shouldChangePassword: user.shouldChangePassword,
+    isAdmin: user.isAdmin,
+    createdAt: iso(user.createdAt),
+    updatedAt: iso(user.updatedAt),
+    deletedAt: isoOrNull(user.deletedAt),
+    oauthId: "",
+    quotaSizeInBytes: user.quotaSizeInBytes,
+    quotaUsageInBytes: user.quotaUsageInBytes,
+    status: user.status,
+    license: null,
+  };
+}
+
+export const IdParam = z.object({ id: z.uuid() });
+
+// What a new password must be, wherever one is set.
+export const NewPassword = z.string().min(8, "at least 8 characters").max(1024);
+export const Email = z.email().max(320);
+
+export const ExifResponse = z
+  .object({
+    make: z.string().nullable(),
+    model: z.string().nullable(),
+    lensModel: z.string().nullable(),
+    fNumber: z.number().nullable(),
+    focalLength: z.number().nullable(),
+    iso: z.number().nullable(),
+    exposureTime: z.string().nullable(),
+    dateTimeOriginal: z.string().nullable(),
+    timeZone: z.string().nullable(),
+    latitude: z.number().nullable(),
+    longitude: z.number().nullable(),
+    city: z.string().nullable(),
+    state: z.string().nullable(),
+    country: z.string().nullable(),
+    orientation: z.string().nullable(),
+    exifImageWidth: z.number().nullable(),
+    exifImageHeight: z.number().nullable(),
+    fileSizeInByte: z.number().nullable(),
+    description: z.string().nullable(),
+    rating: z.number().nullable(),
+  })
+  .openapi("ExifResponseDto");
+
+export const AssetResponse = z
+  .object({
+    id: z.string(),
+    ownerId: z.string(),
+    type: z.enum(["IMAGE", "VIDEO"]),
+    originalFileName: z.string(),
+    originalMimeType: z.string(),
+    fileCreatedAt: z.string(),
+    fileModifiedAt: z.string(),
+    localDateTime: z.string(),
+    updatedAt: z.string(),
+    duration: z.string(),
+    width: z.number().nullable(),
+    height: z.number().nullable(),
+    checksum: z.string(),
+    thumbhash: z.string().nullable(),
+    isFavorite: z.boolean(),
+    isArchived: z.boolean(),
+    isTrashed: z.boolean(),
+    visibility: z.enum(["timeline", "archive", "hidden", "locked"]),
+    livePhotoVideoId: z.string().nullable(),
+    // Shoebox's own: why processing this asset failed for good, if it did.
+    processingError: z.string().nullable(),
+    hasMetadata: z.boolean(),
+    // Absent when a shared link hides metadata.
+    exifInfo: ExifResponse.optional(),
+  })
+  .openapi("AssetResponseDto");
+
+// A shared link that hides metadata shows no camera, place or file name (stripMetadata).
+export function toAssetResponse(asset: Asset, exif: Exif | null, options: { stripMetadata?: boolean } = {}): z.infer<typeof AssetResponse> {
+  const base = {
+    id: asset.id,
+    ownerId: asset.ownerId,
+    type: asset.type,
+    originalMimeType: asset.originalMimeType,
+    fileCreatedAt: iso(asset.fileCreatedAt),
+    fileModifiedAt: iso(asset.fileModifiedAt),
+    localDateTime: iso(asset.localDateTime),
+    updatedAt: iso(asset.updatedAt),
+    duration: asset.duration ?? "0:00:00.00000",
+    width: asset.width,
+    height: asset.height,
+    checksum: asset.checksum,
+    thumbhash: asset.thumbhash,
+    isFavorite: asset.isFavorite,
+    isArchived: asset.visibility === "archive",
+    isTrashed: asset.deletedAt !== null,
+    visibility: asset.visibility,
+    livePhotoVideoId: asset.livePhotoVideoId,
+    processingError: asset.processingError,
+  };
+  if (options.stripMetadata) {
+    return { ...base, originalFileName: `${asset.id}${asset.originalFileName.match(/\.[^.]*$/)?.[0] ?? ""}`, hasMetadata: false };
+  }
+  return {
+    ...base,
+    originalFileName: asset.originalFileName,
+    hasMetadata: true,
+    exifInfo: {
+      make: exif?.make ?? null,
+      model: exif?.model ?? null,
+      lensModel: exif?.lensModel ?? null,
+      fNumber: exif?.fNumber ?? null,
+      focalLength: exif?.focalLength ?? null,
+      iso: exif?.iso ?? null,
+      exposureTime: exif?.exposureTime ?? null,
+      dateTimeOriginal: exif?.dateTimeOriginal ?? null,
+      timeZone: exif?.timeZone ?? null,
+      latitude: exif?.latitude ?? null,
+      longitude: exif?.longitude ?? null,
+      city: exif?.city ?? null,
+      state: exif?.state ?? null,
+      country: exif?.country ?? null,
+      orientation: exif?.orientation ?? null,
+      exifImageWidth: exif?.exifImageWidth ?? null,
+      exifImageHeight: exif?.exifImageHeight ?? null,
+      fileSizeInByte: asset.fileSizeInByte,
+      description: exif?.description ?? null,
+      rating: exif?.rating ?? null,
+    },
+  };
+}
+

@@ -1,0 +1,43 @@
+// Where the user is signed in, and signing out other devices.
+import { z } from "@hono/zod-openapi";
+import { deleteOtherSessions, deleteSession, listSessions } from "../../common/credentials";
+import { notFound } from "../../common/errors";
+import { createRouter, json, route } from "../router";
+import { IdParam, iso } from "./responses";
+
+const SessionResponse = z
+  .object({ id: z.string(), createdAt: z.string(), updatedAt: z.string(), current: z.boolean(), deviceType: z.string(), deviceOS: z.string() })
+  .openapi("SessionResponseDto");
+
+const list = route(
+  { permission: "session.read" },
+  { method: "get", path: "/", tags: ["Sessions"], responses: { 200: json(z.array(SessionResponse), "Every device the user is signed in on") } },
+);
+
+const removeOthers = route(
+  { permission: "session.delete" },
+  { method: "delete", path: "/", tags: ["Sessions"], responses: { 204: { description: "Signed out everywhere but here" } } },
+);
+
+const remove = route(
+  { permission: "session.delete" },
+  { method: "delete", path: "/{id}", tags: ["Sessions"], request: { params: IdParam }, responses: { 204: { description: "That device is signed out" } } },
+);
+
+export const sessionRoutes = createRouter()
+  .openapi(list, async (c) => {
+    const current = c.var.auth.session?.id;
+    const sessions = await listSessions(c.var.db, c.var.auth.user.id);
+    return c.json(
+      sessions.map((s) => ({ id: s.id, createdAt: iso(s.createdAt), updatedAt: iso(s.updatedAt), current: s.id === current, deviceType: s.deviceType, deviceOS: s.deviceOS })),
+      200,
+    );
+  })
+  .openapi(removeOthers, async (c) => {
+    await deleteOtherSessions(c.var.db, c.var.auth.user.id, c.var.auth.session?.id);
+    return c.body(null, 204);
+  })
+  .openapi(remove, async (c) => {
+    if (!(await deleteSession(c.var.db, c.var.auth.user.id, c.req.valid("param").id))) throw notFound("Session not found");
+    return c.body(null, 204);
+  });

@@ -1,0 +1,61 @@
+// Users as everyone sees them (to share with), and one's own account.
+import { z } from "@hono/zod-openapi";
+import { AppError, notFound } from "../../common/errors";
+import { emailTaken, getUser, listActiveUsers, updateUser } from "../../common/users";
+import { createRouter, json, route } from "../router";
+import { hashPassword } from "../services/auth";
+import { Email, IdParam, NewPassword, toUserAdminResponse, toUserResponse, UserAdminResponse, UserResponse } from "./responses";
+
+const me = route(
+  { permission: "user.read" },
+  { method: "get", path: "/me", tags: ["Users"], responses: { 200: json(UserAdminResponse, "The signed-in user") } },
+);
+
+const updateMe = route(
+  { permission: "user.update" },
+  {
+    method: "put",
+    path: "/me",
+    tags: ["Users"],
+    request: {
+      body: {
+        content: {
+          "application/json": {
+            schema: z.object({ email: Email.optional(), name: z.string().trim().min(1).max(200).optional(), password: NewPassword.optional() }).openapi("UserUpdateMeDto"),
+          },
+        },
+      },
+    },
+    responses: { 200: json(UserAdminResponse, "The updated account") },
+  },
+);
+
+const list = route(
+  { permission: "user.read" },
+  { method: "get", path: "/", tags: ["Users"], responses: { 200: json(z.array(UserResponse), "Everyone with an account, to share with") } },
+);
+
+const get = route(
+  { permission: "user.read" },
+  { method: "get", path: "/{id}", tags: ["Users"], request: { params: IdParam }, responses: { 200: json(UserResponse, "The user") } },
+);
+
+export const userRoutes = createRouter()
+  .openapi(me, (c) => c.json(toUserAdminResponse(c.var.auth.user), 200))
+  .openapi(updateMe, async (c) => {
+    const { email, name, password } = c.req.valid("json");
+    const { user } = c.var.auth;
+    if (email && (await emailTaken(c.var.db, email, user.id))) throw new AppError(409, "Another account uses this email");
+    const updated = await updateUser(c.var.db, user.id, {
+      ...(email ? { email } : {}),
+      ...(name ? { name } : {}),
+      ...(password ? { passwordHash: await hashPassword(c.env, password), shouldChangePassword: false } : {}),
+    });
+    return c.json(toUserAdminResponse(updated!), 200);
+  })
+  .openapi(list, async (c) => c.json((await listActiveUsers(c.var.db)).map(toUserResponse), 200))
+  .openapi(get, async (c) => {
+    const user = await getUser(c.var.db, c.req.valid("param").id);
+    if (!user || user.status !== "active" || user.passwordHash === "") throw notFound("User not found");
+    return c.json(toUserResponse(user), 200);
+  });
