@@ -1,5 +1,5 @@
 // The album repository. Callers check the asker's role (common/access.ts) before changing an album.
-import { and, asc, count, desc, eq, exists, inArray, isNull, max, min, or, sql } from "drizzle-orm";
+import { and, asc, count, desc, eq, inArray, isNull, max, min, or, sql } from "drizzle-orm";
 import type { Database } from "./db";
 import { albumAssets, albums, albumUsers, assets, users, type Album, type AlbumUser, type Asset, type User } from "./schema";
 
@@ -14,12 +14,9 @@ export interface AlbumSummary extends Album {
 
 export type AlbumFilter = { ownedOrSharedWith: string; shared?: boolean } | { id: string } | { ids: string[] };
 
-const isMember = (userId: string) =>
-  exists(sql`SELECT 1 FROM album_users au WHERE au.album_id = ${albums.id} AND au.user_id = ${userId}`);
-const isShared = or(
-  exists(sql`SELECT 1 FROM album_users au WHERE au.album_id = ${albums.id}`),
-  exists(sql`SELECT 1 FROM shared_links sl WHERE sl.album_id = ${albums.id}`),
-);
+const isMember = (userId: string) => sql`EXISTS (SELECT 1 FROM album_users au WHERE au.album_id = ${albums.id} AND au.user_id = ${userId})`;
+const isShared = sql`(EXISTS (SELECT 1 FROM album_users au WHERE au.album_id = ${albums.id})
+  OR EXISTS (SELECT 1 FROM shared_links sl WHERE sl.album_id = ${albums.id}))`;
 
 function where(filter: AlbumFilter) {
   if ("id" in filter) return eq(albums.id, filter.id);
