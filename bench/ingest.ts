@@ -57,11 +57,11 @@ try {
       form.set("fileCreatedAt", new Date().toISOString());
       form.set("fileModifiedAt", new Date().toISOString());
       form.set("assetData", new Blob([data]), path.split("/").pop()!);
-      const response = await fetch(`${shoebox.url}/api/assets`, { method: "POST", body: form });
+      const response = await shoebox.api("/api/assets", { method: "POST", body: form });
       if (response.status >= 400) throw new Error(`${path}: ${response.status} ${await response.text()}`);
     },
   );
-  await waitForQueuesToDrain(shoebox.url, 30 * 60_000);
+  await waitForQueuesToDrain(shoebox, 30 * 60_000);
   const pipelineSeconds = (performance.now() - started) / 1000;
   memory.stop();
 

@@ -48,7 +48,7 @@ try {
     `--b\r\nContent-Disposition: form-data; name="fileModifiedAt"\r\n\r\n2024-01-01T00:00:00Z\r\n` +
     `--b\r\nContent-Disposition: form-data; name="assetData"; filename="large.mp4"\r\n\r\n`;
   started = performance.now();
-  const response = await fetch(`${shoebox.url}/api/assets`, {
+  const response = await shoebox.api("/api/assets", {
     method: "POST",
     headers: { "content-type": "multipart/form-data; boundary=b" },
     body: body(head, "\r\n--b--\r\n"),

@@ -1,6 +1,7 @@
-// npm run import -- <folder> [--album NAME] [--server URL] [--concurrency N]
-// Uploads every photo and video under a folder (with its .xmp sidecar, if any). Files the library
-// already has are skipped by checksum, so a run that was interrupted picks up where it stopped.
+// npm run import -- <folder> [--album NAME] [--server URL] [--key KEY] [--concurrency N]
+// Uploads every photo and video under a folder (with its .xmp sidecar, if any), signed in with an API
+// key (--key, else SHOEBOX_API_KEY, else IMMICH_API_KEY). Files the library already has are skipped
+// by checksum, so a run that was interrupted picks up where it stopped.
 // Checksums of files already hashed are remembered (by path, size and time) to make re-runs quick.
 import { createHash } from "node:crypto";
 import { createReadStream, existsSync, mkdirSync, openAsBlob, readFileSync, writeFileSync } from "node:fs";
@@ -99,16 +100,29 @@ class Progress {
   }
 }
 
-async function api<T>(server: string, path: string, init: RequestInit = {}): Promise<{ status: number; body: T }> {
-  const response = await fetch(`${server}${path}`, init);
+interface Server {
+  url: string;
+  key: string;
+}
+
+async function api<T>(server: Server, path: string, init: RequestInit = {}): Promise<{ status: number; body: T }> {
+  const headers = new Headers(init.headers);
+  headers.set("x-api-key", server.key);
+  const response = await fetch(`${server.url}${path}`, { ...init, headers });
   const body = (await response.json().catch(() => ({}))) as T;
-  if (!response.ok) {
-    throw new Error(`${init.method ?? "GET"} ${path}: ${response.status} ${(body as { message?: string }).message ?? ""}`);
-  }
+  const message = (body as { message?: string }).message ?? "";
+  if (response.status === 401) throw new Error(`Shoebox at ${server.url} refused the API key (${message})`);
+  if (!response.ok) throw new Error(`${init.method ?? "GET"} ${path}: ${response.status} ${message}`);
   return { status: response.status, body };
 }
 
-async function upload(server: string, candidate: Candidate): Promise<{ id: string; status: string }> {
+const usage = "Usage: npm run import -- <folder> [--album NAME] [--server URL] [--key KEY] [--concurrency N]\n";
+const noKey = `No API key: pass --key KEY, or set SHOEBOX_API_KEY (or IMMICH_API_KEY).
+To make one, sign in with POST /api/auth/login {"email": …, "password": …}, then POST /api/api-keys with the header
+"authorization: Bearer <accessToken>" and {"name": "import", "permissions": ["all"]}: the "secret" it answers is the key.
+`;
+
+async function upload(server: Server, candidate: Candidate): Promise<{ id: string; status: string }> {
   const form = new FormData();
   const iso = (ms: number) => new Date(ms).toISOString();
   form.set("deviceAssetId", `${basename(candidate.path)}-${candidate.size}`);
@@ -127,18 +141,24 @@ async function main(): Promise<void> {
     options: {
       album: { type: "string" },
       server: { type: "string", default: process.env.SHOEBOX_URL ?? "http://localhost:2283" },
+      key: { type: "string" },
       concurrency: { type: "string", default: "2" },
     },
   });
   const folder = positionals[0];
   if (!folder || !existsSync(folder)) {
-    process.stderr.write("Usage: npm run import -- <folder> [--album NAME] [--server URL] [--concurrency N]\n");
+    process.stderr.write(usage);
     process.exit(2);
   }
-  const server = values.server!.replace(/\/+$/, "");
+  const key = values.key || process.env.SHOEBOX_API_KEY || process.env.IMMICH_API_KEY;
+  if (!key) {
+    process.stderr.write(noKey + usage);
+    process.exit(2);
+  }
+  const server = { url: values.server!.replace(/\/+$/, ""), key };
   const concurrency = Math.max(1, Math.min(16, Number(values.concurrency) || 2));
   await api(server, "/api/server/ping").catch((error: Error) => {
-    throw new Error(`Shoebox does not answer at ${server} (${error.message}); start it or pass --server`);
+    throw new Error(`Shoebox does not answer at ${server.url} (${error.message}); start it or pass --server`);
   });
 
   const media = await findMedia(resolve(folder));

@@ -6,10 +6,7 @@ import { join } from "node:path";
 import { describe, it } from "node:test";
 import { createClient } from "@libsql/client/web";
 import { makeJpeg, upload } from "./helpers/media";
-import { childPids, filesUnder, isAlive, makeDataDir, startShoebox, waitFor, waitForQueuesToDrain, workerdPid, type QueueState } from "./helpers/shoebox";
-
-
-const queueStats = async (url: string) => (await (await fetch(`${url}/api/queues`)).json()) as QueueState[];
+import { childPids, filesUnder, isAlive, makeDataDir, queueStates, startShoebox, waitFor, waitForQueuesToDrain, workerdPid } from "./helpers/shoebox";
 
 describe("faults", () => {
   it("a worker killed mid-batch: after a restart every asset is processed once, with no leftovers", async () => {
@@ -19,10 +16,10 @@ describe("faults", () => {
       const first = await startShoebox({ dataDir, env });
       const images = await Promise.all(Array.from({ length: 12 }, (_, i) => makeJpeg(500 + i, {}, { width: 2400, height: 1800 })));
       const ids: string[] = [];
-      for (const image of images) ids.push((await upload(first.url, image)).body.id);
+      for (const image of images) ids.push((await upload(first, image)).body.id);
 
       await waitFor("some thumbnails to be made", async () => {
-        const thumbs = (await queueStats(first.url)).find((q) => q.name === "thumbnailGeneration")!.statistics;
+        const thumbs = (await queueStates(first)).find((q) => q.name === "thumbnailGeneration")!.statistics;
         return thumbs.completed >= 2 && thumbs.completed < images.length;
       });
       const children = childPids(first.process.pid!);
@@ -33,14 +30,14 @@ describe("faults", () => {
       // Long enough for the dead worker's scratch folder and leases to go stale.
       await new Promise((r) => setTimeout(r, 1600));
       const second = await startShoebox({ dataDir, env });
-      const queues = await waitForQueuesToDrain(second.url);
+      const queues = await waitForQueuesToDrain(second);
       for (const name of ["metadataExtraction", "thumbnailGeneration"]) {
         const s = queues.find((q) => q.name === name)!.statistics;
         assert.equal(s.completed, images.length, `${name}: each asset's job completed once`);
         assert.equal(s.failed, 0);
       }
       for (const id of ids) {
-        const asset = (await (await fetch(`${second.url}/api/assets/${id}`)).json()) as { thumbhash: string | null; width: number };
+        const asset = (await (await second.api(`/api/assets/${id}`)).json()) as { thumbhash: string | null; width: number };
         assert.ok(asset.thumbhash, `asset ${id} has its thumbnails`);
         assert.equal(asset.width, 2400);
       }
@@ -70,7 +67,7 @@ describe("faults", () => {
       mp4.set([0, 0, 0, 0x18, ...Buffer.from("ftypmp42")]);
       socket = connect(Number(new URL(first.url).port), "127.0.0.1");
       socket.on("error", () => undefined);
-      socket.write(`POST /api/assets HTTP/1.1\r\nHost: localhost\r\nContent-Type: multipart/form-data; boundary=${boundary}\r\nContent-Length: 50000000\r\n\r\n${head}`);
+      socket.write(`POST /api/assets HTTP/1.1\r\nHost: localhost\r\nX-Api-Key: ${first.apiKey}\r\nContent-Type: multipart/form-data; boundary=${boundary}\r\nContent-Length: 50000000\r\n\r\n${head}`);
       socket.write(mp4);
 
       const originals = join(dataDir, "library/originals");

@@ -32,38 +32,45 @@ describe("npm run import", () => {
     rmSync(cache, { recursive: true, force: true });
   });
 
-  const run = () =>
-    spawnSync(process.execPath, ["--import", "tsx", "scripts/import.ts", folder, "--album", "Trip", "--server", shoebox.url], {
+  // Without any key the caller's environment may hold: only the key a test gives counts.
+  const importScript = (args: string[], env: Record<string, string> = {}) =>
+    spawnSync(process.execPath, ["--import", "tsx", "scripts/import.ts", folder, ...args], {
       cwd: projectRoot,
-      env: { ...process.env, XDG_CACHE_HOME: cache },
+      env: { ...process.env, SHOEBOX_API_KEY: "", IMMICH_API_KEY: "", XDG_CACHE_HOME: cache, ...env },
       encoding: "utf8",
     });
 
   it("uploads every photo under the folder into the album, with sidecars", async () => {
-    const first = run();
+    const first = importScript(["--album", "Trip", "--server", shoebox.url, "--key", shoebox.apiKey]);
     assert.equal(first.status, 0, first.stderr);
     assert.match(first.stdout, /3 uploaded, 0 already there, 0 failed \(of 3\)/);
     assert.match(first.stderr, /MB\/s.*ETA/);
-    const albums = (await (await fetch(`${shoebox.url}/api/albums`)).json()) as Array<{ albumName: string; assetCount: number }>;
+    const albums = (await (await shoebox.api("/api/albums")).json()) as Array<{ albumName: string; assetCount: number }>;
     assert.deepEqual(
       albums.map((a) => [a.albumName, a.assetCount]),
       [["Trip", 3]],
     );
   });
 
-  it("skips, on a second run, everything the library already has", () => {
-    const second = run();
+  it("skips, on a second run, everything the library already has, with the key from the environment", () => {
+    const second = importScript(["--album", "Trip", "--server", shoebox.url], { SHOEBOX_API_KEY: shoebox.apiKey });
     assert.equal(second.status, 0, second.stderr);
     assert.match(second.stdout, /0 uploaded, 3 already there, 0 failed \(of 3\)/);
   });
 
   it("says so when no server answers", () => {
-    const result = spawnSync(process.execPath, ["--import", "tsx", "scripts/import.ts", folder, "--server", "http://127.0.0.1:9"], {
-      cwd: projectRoot,
-      env: { ...process.env, XDG_CACHE_HOME: cache },
-      encoding: "utf8",
-    });
+    const result = importScript(["--server", "http://127.0.0.1:9", "--key", "any"]);
     assert.equal(result.status, 1);
     assert.match(result.stderr, /Shoebox does not answer at http:\/\/127\.0\.0\.1:9/);
+  });
+
+  it("says how to make a key when it has none, and when the server refuses the one it has", () => {
+    const none = importScript(["--server", shoebox.url]);
+    assert.equal(none.status, 2);
+    assert.match(none.stderr, /No API key: pass --key KEY, or set SHOEBOX_API_KEY/);
+    assert.match(none.stderr, /POST \/api\/api-keys/);
+    const wrong = importScript(["--server", shoebox.url], { IMMICH_API_KEY: "not-a-key" });
+    assert.equal(wrong.status, 1);
+    assert.match(wrong.stderr, /refused the API key/);
   });
 });

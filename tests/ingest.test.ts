@@ -39,7 +39,7 @@ describe("ingest", () => {
     await shoebox.stop();
   });
 
-  const getAsset = async (id: string) => (await (await fetch(`${shoebox.url}/api/assets/${id}`)).json()) as AssetBody;
+  const getAsset = async (id: string) => (await (await shoebox.api(`/api/assets/${id}`)).json()) as AssetBody;
   const processed = (id: string) =>
     waitFor(`asset ${id} to be processed`, async () => {
       const { rows } = await db.execute({ sql: "SELECT count(*) AS n FROM jobs WHERE json_extract(payload, '$.assetId') = ?", args: [id] });
@@ -52,7 +52,7 @@ describe("ingest", () => {
       IFD0: { Make: "Shoebox", Model: "Test Camera" },
       IFD2: { DateTimeOriginal: "2021:07:04 18:30:00", OffsetTimeOriginal: "-04:00", FNumber: "28/10", ISOSpeedRatings: "200" },
     }, { width: 320, height: 200 });
-    const created = await upload(shoebox.url, image, { isFavorite: "true" });
+    const created = await upload(shoebox, image, { isFavorite: "true" });
     assert.equal(created.status, 201);
     assert.equal(created.body.status, "created");
 
@@ -70,17 +70,17 @@ describe("ingest", () => {
     assert.equal(asset.exifInfo.timeZone, "UTC-04:00");
     assert.equal((asset as unknown as { isFavorite: boolean }).isFavorite, true);
 
-    const thumbnail = await fetch(`${shoebox.url}/api/assets/${asset.id}/thumbnail`);
+    const thumbnail = await shoebox.api(`/api/assets/${asset.id}/thumbnail`);
     assert.equal(thumbnail.headers.get("content-type"), "image/webp");
     const thumbMeta = await sharp(Buffer.from(await thumbnail.arrayBuffer())).metadata();
     assert.equal(thumbMeta.format, "webp");
     assert.equal(Math.min(thumbMeta.width!, thumbMeta.height!), 200, "never enlarged past the original");
-    const preview = await fetch(`${shoebox.url}/api/assets/${asset.id}/thumbnail?size=preview`);
+    const preview = await shoebox.api(`/api/assets/${asset.id}/thumbnail?size=preview`);
     assert.equal((await sharp(Buffer.from(await preview.arrayBuffer())).metadata()).format, "jpeg");
 
-    const original = await fetch(`${shoebox.url}/api/assets/${asset.id}/original`);
+    const original = await shoebox.api(`/api/assets/${asset.id}/original`);
     assert.deepEqual(Buffer.from(await original.arrayBuffer()), image.bytes);
-    const range = await fetch(`${shoebox.url}/api/assets/${asset.id}/original`, { headers: { range: "bytes=10-19" } });
+    const range = await shoebox.api(`/api/assets/${asset.id}/original`, { headers: { range: "bytes=10-19" } });
     assert.equal(range.status, 206);
     assert.equal(range.headers.get("content-range"), `bytes 10-19/${image.bytes.length}`);
     assert.deepEqual(Buffer.from(await range.arrayBuffer()), image.bytes.subarray(10, 20));
@@ -88,8 +88,8 @@ describe("ingest", () => {
 
   it("answers a second upload of the same file as a duplicate, by body or by checksum header", async () => {
     const image = await makeJpeg(2);
-    const first = await upload(shoebox.url, image);
-    const again = await upload(shoebox.url, image);
+    const first = await upload(shoebox, image);
+    const again = await upload(shoebox, image);
     assert.equal(again.status, 200);
     assert.deepEqual(again.body, { id: first.body.id, status: "duplicate" });
 
@@ -98,7 +98,7 @@ describe("ingest", () => {
       form.set("fileCreatedAt", "2024-01-01T00:00:00Z");
       form.set("fileModifiedAt", "2024-01-01T00:00:00Z");
       form.set("assetData", new Blob([new Uint8Array(10)]), "not-even-the-file.jpg");
-      const response = await fetch(`${shoebox.url}/api/assets`, { method: "POST", headers: { "x-immich-checksum": checksum }, body: form });
+      const response = await shoebox.api("/api/assets", { method: "POST", headers: { "x-immich-checksum": checksum }, body: form });
       assert.equal(response.status, 200);
       assert.deepEqual(await response.json(), { id: first.body.id, status: "duplicate" });
     }
@@ -108,17 +108,17 @@ describe("ingest", () => {
 
   it("refuses unsupported files and missing fields with a clear 400, storing nothing", async () => {
     const before = filesUnder(join(shoebox.dataDir, "library/originals")).length;
-    const text = await upload(shoebox.url, { bytes: new TextEncoder().encode("hello"), name: "notes.txt" });
+    const text = await upload(shoebox, { bytes: new TextEncoder().encode("hello"), name: "notes.txt" });
     assert.equal(text.status, 400);
     assert.match(text.body.message!, /Unsupported file type.*notes\.txt/);
 
     const form = new FormData();
     form.set("assetData", new Blob([(await makeJpeg(3)).bytes]), "no-dates.jpg");
-    const noDates = await fetch(`${shoebox.url}/api/assets`, { method: "POST", body: form });
+    const noDates = await shoebox.api("/api/assets", { method: "POST", body: form });
     assert.equal(noDates.status, 400);
     assert.match(((await noDates.json()) as { message: string }).message, /fileCreatedAt/);
 
-    const notMultipart = await fetch(`${shoebox.url}/api/assets`, { method: "POST", body: "x" });
+    const notMultipart = await shoebox.api("/api/assets", { method: "POST", body: "x" });
     assert.equal(notMultipart.status, 400);
     assert.equal(filesUnder(join(shoebox.dataDir, "library/originals")).length, before);
   });
@@ -135,7 +135,7 @@ describe("ingest", () => {
     await new Promise<void>((resolve) => {
       const socket = connect(port, "127.0.0.1", () => {
         socket.write(
-          `POST /api/assets HTTP/1.1\r\nHost: localhost\r\nContent-Type: multipart/form-data; boundary=${boundary}\r\nContent-Length: 5000000\r\n\r\n${head}`,
+          `POST /api/assets HTTP/1.1\r\nHost: localhost\r\nX-Api-Key: ${shoebox.apiKey}\r\nContent-Type: multipart/form-data; boundary=${boundary}\r\nContent-Length: 5000000\r\n\r\n${head}`,
         );
         socket.write(Buffer.alloc(300_000, 7));
         setTimeout(() => {
@@ -179,7 +179,7 @@ describe("ingest", () => {
           sent += chunk.length;
         },
       });
-      const response = await fetch(`${shoebox.url}/api/assets`, {
+      const response = await shoebox.api("/api/assets", {
         method: "POST",
         headers: { "content-type": "multipart/form-data; boundary=b" },
         body,
@@ -205,15 +205,15 @@ describe("ingest", () => {
 
   it("retries a job that fails, then shows it failed with its reason until retried", async () => {
     const failedJobs = async () =>
-      (await (await fetch(`${shoebox.url}/api/queues/metadataExtraction/jobs?status=failed`)).json()) as Array<{
+      (await (await shoebox.api("/api/queues/metadataExtraction/jobs?status=failed")).json()) as Array<{
         data: { assetId: string };
         attemptsMade: number;
         failedReason: string;
       }>;
     const put = (isPaused: boolean) =>
-      fetch(`${shoebox.url}/api/queues/metadataExtraction`, { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify({ isPaused }) });
+      shoebox.api("/api/queues/metadataExtraction", { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify({ isPaused }) });
     await put(true);
-    const created = await upload(shoebox.url, await makeJpeg(4));
+    const created = await upload(shoebox, await makeJpeg(4));
     // The original vanishes from the volume before the job runs.
     const original = filesUnder(join(shoebox.dataDir, "library/originals")).find((f) => f.includes(created.body.id))!;
     rmSync(original);
@@ -225,16 +225,16 @@ describe("ingest", () => {
     const asset = await getAsset(created.body.id);
     assert.match((asset as unknown as { processingError: string }).processingError, /missing/);
 
-    await fetch(`${shoebox.url}/api/queues/metadataExtraction/retry`, { method: "POST" });
+    await shoebox.api("/api/queues/metadataExtraction/retry", { method: "POST" });
     assert.equal((await failedJobs()).some((j) => j.data.assetId === created.body.id), false);
     await waitFor("the retried job to fail again", async () => (await failedJobs()).some((j) => j.data.assetId === created.body.id));
   });
 
   it("tells a client which files it already has, by checksum", async () => {
     const image = await makeJpeg(20);
-    const created = await upload(shoebox.url, image);
+    const created = await upload(shoebox, image);
     const sha1 = (bytes: Uint8Array) => createHash("sha1").update(bytes).digest("hex");
-    const response = await fetch(`${shoebox.url}/api/assets/bulk-upload-check`, {
+    const response = await shoebox.api("/api/assets/bulk-upload-check", {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify({
@@ -262,12 +262,12 @@ describe("ingest", () => {
 
   it("goes by a file's content, not its name", async () => {
     const jpeg = await makeJpeg(22);
-    const misnamed = await upload(shoebox.url, { bytes: jpeg.bytes, name: "holiday.heic" });
+    const misnamed = await upload(shoebox, { bytes: jpeg.bytes, name: "holiday.heic" });
     assert.equal(misnamed.status, 201);
     const asset = (await getAsset(misnamed.body.id)) as unknown as { originalMimeType: string; originalFileName: string };
     assert.equal(asset.originalMimeType, "image/jpeg");
     assert.equal(asset.originalFileName, "holiday.heic");
-    const text = await upload(shoebox.url, { bytes: new TextEncoder().encode("just words, no pixels"), name: "photo.jpg" });
+    const text = await upload(shoebox, { bytes: new TextEncoder().encode("just words, no pixels"), name: "photo.jpg" });
     assert.equal(text.status, 400);
     assert.match(text.body.message!, /named like image\/jpeg but its content is not a photo or video/);
   });
@@ -280,7 +280,7 @@ describe("ingest", () => {
       </rdf:RDF></x:xmpmeta>`;
     const form = uploadForm(image);
     form.set("sidecarData", new Blob([xmp]), `${image.name}.xmp`);
-    const response = await fetch(`${shoebox.url}/api/assets`, { method: "POST", body: form });
+    const response = await shoebox.api("/api/assets", { method: "POST", body: form });
     const { id } = (await response.json()) as { id: string };
     const asset = await processed(id);
     assert.equal(asset.exifInfo.make, "Sidecar");
@@ -293,17 +293,17 @@ describe("ingest", () => {
   });
 
   it("moves assets to the trash, and deletes them with their files when forced", async () => {
-    const created = await upload(shoebox.url, await makeJpeg(24));
+    const created = await upload(shoebox, await makeJpeg(24));
     await processed(created.body.id);
     const files = () => filesUnder(join(shoebox.dataDir, "library")).filter((f) => f.includes(created.body.id));
     assert.equal(files().length, 3, "original, thumbnail and preview");
     const remove = (force: boolean) =>
-      fetch(`${shoebox.url}/api/assets`, { method: "DELETE", headers: { "content-type": "application/json" }, body: JSON.stringify({ ids: [created.body.id], force }) });
+      shoebox.api("/api/assets", { method: "DELETE", headers: { "content-type": "application/json" }, body: JSON.stringify({ ids: [created.body.id], force }) });
     assert.equal((await remove(false)).status, 204);
     assert.equal(((await getAsset(created.body.id)) as unknown as { isTrashed: boolean }).isTrashed, true);
     assert.equal(files().length, 3, "the trash keeps the files");
     assert.equal((await remove(true)).status, 204);
-    assert.equal((await fetch(`${shoebox.url}/api/assets/${created.body.id}`)).status, 404);
+    assert.equal((await shoebox.api(`/api/assets/${created.body.id}`)).status, 404);
     await waitFor("the files to be deleted", async () => files().length === 0);
   });
 
@@ -314,19 +314,19 @@ describe("ingest", () => {
       const path = join(dir, "clip.avi");
       const { ffmpeg } = await videoTools();
       execFileSync(ffmpeg, ["-v", "error", "-f", "lavfi", "-i", "testsrc=size=320x240:rate=10", "-t", "2", "-c:v", "mpeg4", path]);
-      const created = await upload(shoebox.url, { bytes: readFileSync(path), name: "clip.avi" });
+      const created = await upload(shoebox, { bytes: readFileSync(path), name: "clip.avi" });
       assert.equal(created.status, 201);
       const asset = await processed(created.body.id);
       assert.equal(asset.width, 320);
       const playback = await waitFor("the web-playable copy", async () => {
-        const response = await fetch(`${shoebox.url}/api/assets/${created.body.id}/video/playback`, { headers: { range: "bytes=0-99" } });
+        const response = await shoebox.api(`/api/assets/${created.body.id}/video/playback`, { headers: { range: "bytes=0-99" } });
         if (response.headers.get("content-type") === "video/mp4") return response;
         await response.body?.cancel();
         return undefined;
       }, 60_000);
       assert.equal(playback.status, 206);
       assert.equal(Buffer.from(await playback.arrayBuffer()).toString("latin1", 4, 8), "ftyp");
-      const thumbnail = await fetch(`${shoebox.url}/api/assets/${created.body.id}/thumbnail?size=preview`);
+      const thumbnail = await shoebox.api(`/api/assets/${created.body.id}/thumbnail?size=preview`);
       assert.equal(thumbnail.headers.get("content-type"), "image/jpeg");
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -347,7 +347,7 @@ describe("ingest", () => {
     ];
     for (const file of files) {
       const expected = metadata.get(file)!;
-      const created = await upload(shoebox.url, { bytes: readFileSync(join(sharedMedia, file)), name: file.split("/").pop()! });
+      const created = await upload(shoebox, { bytes: readFileSync(join(sharedMedia, file)), name: file.split("/").pop()! });
       assert.equal(created.status, 201, `${file}: ${JSON.stringify(created.body)}`);
       const asset = await processed(created.body.id);
       assert.equal(asset.exifInfo.make, expected.Make, file);

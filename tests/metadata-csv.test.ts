@@ -83,7 +83,7 @@ describe("every file of the shared media", { skip: noSharedMedia }, () => {
           form.set("fileCreatedAt", "2001-02-03T04:05:06.000Z");
           form.set("fileModifiedAt", "2001-02-03T04:05:06.000Z");
           form.set("assetData", await openAsBlob(join(sharedMedia, file)), basename(file));
-          const response = await fetch(`${shoebox.url}/api/assets`, { method: "POST", body: form });
+          const response = await shoebox.api("/api/assets", { method: "POST", body: form });
           const body = (await response.json()) as { id?: string; message?: string };
           outcomes.push({ file, row, status: response.status, id: body.id, message: body.message });
         }
@@ -101,9 +101,9 @@ describe("every file of the shared media", { skip: noSharedMedia }, () => {
   });
 
   it("processes everything it took, or shows why not", async () => {
-    await waitForQueuesToDrain(shoebox.url, 15 * 60_000);
+    await waitForQueuesToDrain(shoebox, 15 * 60_000);
     for (const outcome of outcomes.filter((o) => o.id)) {
-      outcome.asset = (await (await fetch(`${shoebox.url}/api/assets/${outcome.id}`)).json()) as Asset;
+      outcome.asset = (await (await shoebox.api(`/api/assets/${outcome.id}`)).json()) as Asset;
     }
     // Damaged files may end in an error state, but only with a reason; sound files must not.
     const expectedToFail = (file: string) => file.startsWith("corrupt/") || isStub(file) || file in unrenderable;

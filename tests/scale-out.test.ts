@@ -29,19 +29,19 @@ describe("scale-out", () => {
 
   it("shares the work without running a job twice or losing an upload", async () => {
     const images = await Promise.all(Array.from({ length: 40 }, (_, i) => makeJpeg(1000 + i)));
-    const servers = [first.url, second.url];
+    const servers = [first, second];
     // Every image goes to one server, and every fifth one to both at once, racing its own duplicate.
-    const uploads = images.flatMap((image, i) => (i % 5 === 0 ? [servers.map((url) => ({ url, image }))] : [[{ url: servers[i % 2]!, image }]]));
+    const uploads = images.flatMap((image, i) => (i % 5 === 0 ? [servers.map((server) => ({ server, image }))] : [[{ server: servers[i % 2]!, image }]]));
     const results: Array<{ status: number; body: { id: string; status: string } }> = [];
     for (let i = 0; i < uploads.length; i += 8) {
       const batch = uploads.slice(i, i + 8).flat();
-      results.push(...(await Promise.all(batch.map(({ url, image }) => upload(url, image)))));
+      results.push(...(await Promise.all(batch.map(({ server, image }) => upload(server, image)))));
     }
     const created = results.filter((r) => r.status === 201);
     assert.equal(created.length, images.length, "each distinct image created exactly once");
     assert.equal(results.filter((r) => r.status === 200 && r.body.status === "duplicate").length, 8);
 
-    const queues = await waitForQueuesToDrain(first.url);
+    const queues = await waitForQueuesToDrain(first);
     for (const name of ["metadataExtraction", "thumbnailGeneration"]) {
       const queue = queues.find((q) => q.name === name)!;
       assert.equal(queue.statistics.completed, images.length, `${name} completed once per asset`);
@@ -56,7 +56,7 @@ describe("scale-out", () => {
     assert.equal(new Set(all).size, all.length);
 
     for (const { body } of created) {
-      const asset = (await (await fetch(`${second.url}/api/assets/${body.id}`)).json()) as { thumbhash: string | null; width: number };
+      const asset = (await (await second.api(`/api/assets/${body.id}`)).json()) as { thumbhash: string | null; width: number };
       assert.ok(asset.thumbhash, `asset ${body.id} has its thumbnails`);
       assert.equal(asset.width, 64);
     }

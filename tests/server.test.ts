@@ -21,31 +21,31 @@ describe("a running Shoebox", () => {
   });
 
   it("lists the queues and pauses and resumes one", async () => {
-    const queues = (await (await fetch(`${shoebox.url}/api/queues`)).json()) as Array<{ name: string; isPaused: boolean; statistics: Record<string, number> }>;
+    const queues = (await (await shoebox.api("/api/queues")).json()) as Array<{ name: string; isPaused: boolean; statistics: Record<string, number> }>;
     assert.ok(queues.some((q) => q.name === "thumbnailGeneration"));
     for (const q of queues) {
       assert.deepEqual(Object.keys(q.statistics).sort(), ["active", "completed", "delayed", "failed", "paused", "waiting"]);
     }
     const put = (isPaused: unknown) =>
-      fetch(`${shoebox.url}/api/queues/thumbnailGeneration`, { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify({ isPaused }) });
+      shoebox.api("/api/queues/thumbnailGeneration", { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify({ isPaused }) });
     assert.equal(((await (await put(true)).json()) as { isPaused: boolean }).isPaused, true);
     assert.equal(((await (await put(false)).json()) as { isPaused: boolean }).isPaused, false);
   });
 
   it("answers bad input with a 400 that names the field, and unknown paths with a 404", async () => {
-    const bad = await fetch(`${shoebox.url}/api/queues/thumbnailGeneration`, {
+    const bad = await shoebox.api("/api/queues/thumbnailGeneration", {
       method: "PUT",
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ isPaused: "yes" }),
     });
     assert.equal(bad.status, 400);
     assert.match(((await bad.json()) as { message: string }).message, /isPaused/);
-    const unknown = await fetch(`${shoebox.url}/api/queues/noSuchQueue`);
+    const unknown = await shoebox.api("/api/queues/noSuchQueue");
     assert.equal(unknown.status, 400);
     assert.match(((await unknown.json()) as { message: string }).message, /name/);
-    const missing = await fetch(`${shoebox.url}/api/nothing-here`);
+    const missing = await shoebox.api("/api/nothing-here");
     assert.equal(missing.status, 404);
-    const broken = await fetch(`${shoebox.url}/api/queues/thumbnailGeneration`, { method: "PUT", headers: { "content-type": "application/json" }, body: "{" });
+    const broken = await shoebox.api("/api/queues/thumbnailGeneration", { method: "PUT", headers: { "content-type": "application/json" }, body: "{" });
     assert.equal(broken.status, 400);
   });
 
@@ -70,10 +70,10 @@ describe("starting and stopping", () => {
     const dataDir = makeDataDir();
     try {
       const first = await startShoebox({ dataDir });
-      await fetch(`${first.url}/api/queues/backgroundTask`, { method: "PUT", headers: { "content-type": "application/json" }, body: '{"isPaused":true}' });
+      await first.api("/api/queues/backgroundTask", { method: "PUT", headers: { "content-type": "application/json" }, body: '{"isPaused":true}' });
       assert.equal(await first.stop(), 0);
       const second = await startShoebox({ dataDir });
-      const queue = (await (await fetch(`${second.url}/api/queues/backgroundTask`)).json()) as { isPaused: boolean };
+      const queue = (await (await second.api("/api/queues/backgroundTask")).json()) as { isPaused: boolean };
       assert.equal(queue.isPaused, true);
       assert.equal(await second.stop(), 0);
     } finally {

@@ -1,5 +1,6 @@
 // Small images made by the tests themselves (no binary fixtures in the repo), and upload helpers.
 import sharp from "sharp";
+import type { Shoebox } from "./shoebox";
 
 export interface MadeImage {
   bytes: Buffer;
@@ -29,7 +30,7 @@ export function uploadForm(file: { bytes: Uint8Array; name: string }, fields: Re
   return form;
 }
 
-export async function upload(baseUrl: string, file: { bytes: Uint8Array; name: string }, fields: Record<string, string> = {}) {
-  const response = await fetch(`${baseUrl}/api/assets`, { method: "POST", body: uploadForm(file, fields) });
+export async function upload({ api }: Pick<Shoebox, "api">, file: { bytes: Uint8Array; name: string }, fields: Record<string, string> = {}) {
+  const response = await api("/api/assets", { method: "POST", body: uploadForm(file, fields) });
   return { status: response.status, body: (await response.json()) as { id: string; status: string; message?: string } };
 }

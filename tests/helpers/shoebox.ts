@@ -4,6 +4,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { createApiKey, login, signUpAdmin } from "./accounts";
 
 export const projectRoot = resolve(import.meta.dirname, "../..");
 
@@ -18,7 +19,13 @@ export interface Shoebox {
   // Sends a signal and waits for the process to exit; resolves with its exit code.
   stop(signal?: NodeJS.Signals): Promise<number | null>;
   exited: Promise<number | null>;
+  // The first admin's API key, with every permission (empty for role "worker" or signUp: false).
+  apiKey: string;
+  // fetch of a path on this server, with the API key.
+  api: Api;
 }
+
+export type Api = (path: string, init?: RequestInit) => Promise<Response>;
 
 export interface StartOptions {
   role?: "start" | "worker" | "web";
@@ -26,7 +33,12 @@ export interface StartOptions {
   env?: Record<string, string>;
   // Keep the data folder after stop (for a second start on the same data).
   keepData?: boolean;
+  // Leave the server without accounts (to test the first run).
+  signUp?: false;
 }
+
+// The account startShoebox signs up (or in with).
+export const admin = { email: "admin@example.com", password: "test-password", name: "Admin" };
 
 export function makeDataDir(): string {
   return mkdtempSync(join(tmpdir(), "shoebox-test-"));
@@ -66,6 +78,13 @@ export async function startShoebox(options: StartOptions = {}): Promise<Shoebox>
     await new Promise((r) => setTimeout(r, 50));
   }
   const workerUrl = role === "web" ? (options.env?.WORKER_URL ?? "") : (output.match(/"internal":"([^"]+)"/)?.[1] ?? "");
+  const signsUp = role !== "worker" && options.signUp !== false;
+  const apiKey = signsUp
+    ? await createAdminApiKey(url).catch((error: Error) => {
+        child.kill("SIGKILL");
+        throw new Error(`${error.message}\n${output}`);
+      })
+    : "";
 
   return {
     url,
@@ -75,6 +94,8 @@ export async function startShoebox(options: StartOptions = {}): Promise<Shoebox>
     output: () => output,
     token: () => readFileSync(join(dataDir, "internal-token"), "utf8").trim(),
     exited,
+    apiKey,
+    api: apiClient(url, apiKey),
     async stop(signal = "SIGTERM") {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
       const code = await exited;
@@ -82,6 +103,21 @@ export async function startShoebox(options: StartOptions = {}): Promise<Shoebox>
       return code;
     },
   };
+}
+
+function apiClient(url: string, apiKey: string): Api {
+  return (path, init = {}) => {
+    const headers = new Headers(init.headers);
+    if (apiKey) headers.set("x-api-key", apiKey);
+    return fetch(`${url}${path}`, { ...init, headers });
+  };
+}
+
+// Signs up the first admin, or signs in where the database has one already (a second process pair,
+// a restart on the same data), and makes an API key with every permission.
+async function createAdminApiKey(url: string): Promise<string> {
+  await signUpAdmin(url, admin);
+  return createApiKey(await login(url, admin.email, admin.password), ["all"]);
 }
 
 // The PIDs of a process's children (from /proc), to check that none outlive it.
@@ -144,12 +180,16 @@ export interface QueueState {
   statistics: Record<"active" | "completed" | "failed" | "delayed" | "waiting" | "paused", number>;
 }
 
+export async function queueStates({ api }: Pick<Shoebox, "api">): Promise<QueueState[]> {
+  return (await (await api("/api/queues")).json()) as QueueState[];
+}
+
 // Waits until no queue has a job waiting, delayed or running, and returns the queues then.
-export function waitForQueuesToDrain(url: string, timeoutMs = 60_000): Promise<QueueState[]> {
+export function waitForQueuesToDrain(shoebox: Pick<Shoebox, "api">, timeoutMs = 60_000): Promise<QueueState[]> {
   return waitFor(
     "every queue to drain",
     async () => {
-      const queues = (await (await fetch(`${url}/api/queues`)).json()) as QueueState[];
+      const queues = await queueStates(shoebox);
       return queues.every(({ statistics: s }) => s.waiting + s.active + s.delayed === 0) ? queues : undefined;
     },
     timeoutMs,
