@@ -1,7 +1,11 @@
 import assert from "node:assert/strict";
-import { readdirSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, it } from "node:test";
+import { migrate } from "drizzle-orm/libsql/migrator";
 import { connectDatabase } from "../common/db";
+import { adminExists, createFirstAdmin, placeholderOwnerId } from "../common/users";
 import { migrateDatabase, migrationsFolder } from "../workers/db/migrate";
 import { startTestDatabase } from "./helpers/hrana";
 
@@ -23,6 +27,53 @@ describe("migrations", () => {
       assert.equal(applied.rows[0]!.n, readdirSync(migrationsFolder).filter((f) => f.endsWith(".sql")).length);
       const marker = await client.execute("SELECT is_paused FROM queues WHERE name = 'marker'");
       assert.equal(marker.rows[0]!.is_paused, 1);
+    } finally {
+      client.close();
+      await database.close();
+    }
+  });
+});
+
+describe("the accounts migration", () => {
+  it("keeps an older library whole and hands it to the first admin", async () => {
+    // A database as it was before accounts: only the first two migrations.
+    const olderFolder = mkdtempSync(join(tmpdir(), "shoebox-migrations-"));
+    const journal = JSON.parse(readFileSync(join(migrationsFolder, "meta/_journal.json"), "utf8")) as { entries: Array<{ tag: string }> };
+    journal.entries = journal.entries.slice(0, 2);
+    mkdirSync(join(olderFolder, "meta"));
+    writeFileSync(join(olderFolder, "meta/_journal.json"), JSON.stringify(journal));
+    for (const { tag } of journal.entries) cpSync(join(migrationsFolder, `${tag}.sql`), join(olderFolder, `${tag}.sql`));
+
+    const database = await startTestDatabase();
+    const { client, db } = connectDatabase({ url: database.url, authToken: database.token });
+    try {
+      await migrate(db, { migrationsFolder: olderFolder });
+      await client.batch([
+        `INSERT INTO assets (id, type, original_file_name, original_mime_type, original_key, checksum, file_size_in_byte, file_created_at, file_modified_at, local_date_time, created_at, updated_at)
+         VALUES ('a1', 'IMAGE', 'beach.jpg', 'image/jpeg', 'originals/a1.jpg', 'c1', 1234, 1, 1, 1, 1, 1)`,
+        "INSERT INTO exif (asset_id, make, city) VALUES ('a1', 'Canon', 'Lisbon')",
+        "INSERT INTO asset_files (asset_id, type, key, mime_type) VALUES ('a1', 'thumbnail', 'thumbs/a1.webp', 'image/webp')",
+        "INSERT INTO albums (id, album_name, album_thumbnail_asset_id, created_at, updated_at) VALUES ('al1', 'Summer', 'a1', 1, 1)",
+        "INSERT INTO album_assets (album_id, asset_id, added_at) VALUES ('al1', 'a1', 1)",
+      ]);
+
+      await migrateDatabase(db);
+      const asset = await client.execute("SELECT owner_id FROM assets WHERE id = 'a1'");
+      assert.equal(asset.rows[0]!.owner_id, placeholderOwnerId);
+      // Rebuilding the assets table must not cascade into the rows that point at it.
+      assert.equal((await client.execute("SELECT city FROM exif WHERE asset_id = 'a1'")).rows[0]!.city, "Lisbon");
+      assert.equal((await client.execute("SELECT count(*) AS n FROM asset_files")).rows[0]!.n, 1);
+      assert.equal((await client.execute("SELECT count(*) AS n FROM album_assets")).rows[0]!.n, 1);
+      const album = await client.execute("SELECT owner_id, album_thumbnail_asset_id FROM albums WHERE id = 'al1'");
+      assert.deepEqual({ ...album.rows[0] }, { owner_id: placeholderOwnerId, album_thumbnail_asset_id: "a1" });
+      assert.equal((await client.execute("PRAGMA foreign_key_check")).rows.length, 0);
+
+      assert.equal(await adminExists(db), false, "the placeholder owner is no admin anyone can use");
+      const admin = await createFirstAdmin(db, { email: "Owner@Example.com", name: "Owner", passwordHash: "scrypt$test" });
+      assert.equal(admin?.id, placeholderOwnerId);
+      assert.equal(admin?.email, "owner@example.com");
+      assert.equal(await adminExists(db), true);
+      assert.equal(await createFirstAdmin(db, { email: "second@example.com", name: "Second", passwordHash: "scrypt$test" }), undefined);
     } finally {
       client.close();
       await database.close();

@@ -1,0 +1,268 @@
+// Accounts end to end on a real server: first admin, sign-in and its rate limits, sessions, API
+// key permissions, quotas, and the removal of a user with its grace period.
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { filesUnder, startShoebox, waitFor, type Shoebox } from "./helpers/shoebox";
+import { makeJpeg, uploadForm } from "./helpers/media";
+import { login, signIn, type Client } from "./helpers/accounts";
+
+let shoebox: Shoebox;
+let admin: Client;
+
+const graceMs = 4_000;
+
+function loginAttempt(email: string, password: string, address: string): Promise<Response> {
+  return fetch(`${shoebox.url}/api/auth/login`, {
+    method: "POST",
+    headers: { "content-type": "application/json", "x-forwarded-for": address },
+    body: JSON.stringify({ email, password }),
+  });
+}
+
+async function uploadJpeg(client: Client | { fetch: Client["fetch"] }, seed: number, size = { width: 64, height: 48 }) {
+  const photo = await makeJpeg(seed, {}, size);
+  const response = await client.fetch("/api/assets", { method: "POST", body: uploadForm({ bytes: photo.bytes, name: `photo-${seed}.jpg` }) });
+  return { response, bytes: photo.bytes };
+}
+
+before(async () => {
+  // Removed accounts go after four seconds here, and housekeeping looks every half second.
+  shoebox = await startShoebox({ signUp: false, env: { USER_DELETE_GRACE_MS: String(graceMs), STALE_AFTER_MS: "1000" } });
+});
+
+after(async () => {
+  await shoebox?.stop();
+});
+
+describe("first start", () => {
+  it("lets the first visitor create the admin, once", async () => {
+    const before = await fetch(`${shoebox.url}/api/users/me`);
+    assert.equal(before.status, 401);
+    admin = await signIn(shoebox.url, { email: "Admin@Example.com", password: "admin-password", name: "Admin", admin: true });
+    const me = (await (await admin.fetch("/api/users/me")).json()) as { email: string; isAdmin: boolean; name: string };
+    assert.deepEqual({ email: me.email, isAdmin: me.isAdmin, name: me.name }, { email: "admin@example.com", isAdmin: true, name: "Admin" });
+
+    const again = await fetch(`${shoebox.url}/api/auth/admin-sign-up`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ email: "intruder@example.com", password: "intruder-password", name: "Intruder" }),
+    });
+    assert.equal(again.status, 400);
+    assert.match(((await again.json()) as { message: string }).message, /already has an admin/);
+  });
+
+  it("refuses weak passwords and bad emails with the field named", async () => {
+    const response = await admin.json("POST", "/api/admin/users", { email: "not-an-email", password: "short", name: "X" });
+    assert.equal(response.status, 400);
+    assert.match(((await response.json()) as { message: string }).message, /^(email|password):/);
+  });
+});
+
+describe("signing in", () => {
+  it("returns a token and an HttpOnly, SameSite=Lax cookie; the email is case-insensitive", async () => {
+    const response = await loginAttempt("ADMIN@example.com", "admin-password", "198.51.100.1");
+    assert.equal(response.status, 201);
+    const body = (await response.json()) as { accessToken: string; userEmail: string; isAdmin: boolean };
+    assert.equal(body.userEmail, "admin@example.com");
+    assert.equal(body.isAdmin, true);
+    const cookie = response.headers.get("set-cookie") ?? "";
+    assert.match(cookie, new RegExp(`immich_access_token=${body.accessToken}`));
+    assert.match(cookie, /HttpOnly/);
+    assert.match(cookie, /SameSite=Lax/);
+    assert.doesNotMatch(cookie, /Secure/, "plain http on loopback");
+    const behindHttps = await fetch(`${shoebox.url}/api/auth/login`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-forwarded-proto": "https", "x-forwarded-for": "198.51.100.1" },
+      body: JSON.stringify({ email: "admin@example.com", password: "admin-password" }),
+    });
+    assert.match(behindHttps.headers.get("set-cookie") ?? "", /Secure/);
+    assert.match(behindHttps.headers.get("strict-transport-security") ?? "", /max-age/);
+  });
+
+  it("blocks an account after five failures, whatever the address, and an address after twenty", async () => {
+    const carol = await signIn(shoebox.url, { email: "carol@example.com", password: "carol-password", name: "Carol", createdBy: admin });
+    for (let i = 0; i < 5; i++) {
+      const response = await loginAttempt(carol.email, "wrong-password", `203.0.113.${i}`);
+      assert.equal(response.status, 401, `attempt ${i + 1}`);
+      assert.equal(((await response.json()) as { message: string }).message, "Incorrect email or password");
+    }
+    const blocked = await loginAttempt(carol.email, "carol-password", "203.0.113.99");
+    assert.equal(blocked.status, 429);
+    assert.match(((await blocked.json()) as { message: string }).message, /Too many failed sign-ins. Try again in 15 minutes/);
+    assert.ok(Number(blocked.headers.get("retry-after")) > 800);
+    // Her sessions from before go on working, and other people sign in as usual.
+    assert.equal((await carol.fetch("/api/users/me")).status, 200);
+    assert.equal((await loginAttempt("admin@example.com", "admin-password", "203.0.113.99")).status, 201);
+
+    // One address guessing across many accounts: blocked for every account, its own included.
+    for (let i = 0; i < 20; i++) await (await loginAttempt(`nobody${i}@example.com`, "guess", "192.0.2.66")).body?.cancel();
+    assert.equal((await loginAttempt("admin@example.com", "admin-password", "192.0.2.66")).status, 429);
+    assert.equal((await loginAttempt("admin@example.com", "admin-password", "192.0.2.67")).status, 201);
+  });
+
+  it("takes as long for an unknown email as for a wrong password", async () => {
+    const time = async (email: string) => {
+      const start = performance.now();
+      await (await loginAttempt(email, "wrong-password", "198.51.100.50")).body?.cancel();
+      return performance.now() - start;
+    };
+    const unknown = await time("nobody-at-all@example.com");
+    const known = await time("admin@example.com");
+    // Both run the password hash (tens of milliseconds); an early exit would take a few.
+    assert.ok(unknown > known / 3, `unknown email answered in ${unknown.toFixed(0)} ms, a wrong password in ${known.toFixed(0)} ms`);
+  });
+});
+
+describe("sessions", () => {
+  it("lists devices, signs out one of them, and signs out on logout", async () => {
+    const laptop = await login(shoebox.url, "admin@example.com", "admin-password");
+    const phone = await laptop.newSession();
+    const sessions = (await (await laptop.fetch("/api/sessions")).json()) as Array<{ id: string; current: boolean }>;
+    assert.equal(sessions.filter((s) => s.current).length, 1);
+    const phoneSession = ((await (await phone.fetch("/api/sessions")).json()) as Array<{ id: string; current: boolean }>).find((s) => s.current)!;
+    assert.equal((await laptop.fetch(`/api/sessions/${phoneSession.id}`, { method: "DELETE" })).status, 204);
+    assert.equal((await phone.fetch("/api/users/me")).status, 401);
+
+    assert.equal((await laptop.json("POST", "/api/auth/logout")).status, 200);
+    assert.equal((await laptop.fetch("/api/users/me")).status, 401);
+  });
+
+  it("changing the password can sign out every other device", async () => {
+    const dave = await signIn(shoebox.url, { email: "dave@example.com", password: "dave-password", name: "Dave", createdBy: admin });
+    const other = await dave.newSession();
+    const wrong = await dave.json("POST", "/api/auth/change-password", { password: "not-it", newPassword: "dave-new-password" });
+    assert.equal(wrong.status, 400);
+    const changed = await dave.json("POST", "/api/auth/change-password", { password: "dave-password", newPassword: "dave-new-password", invalidateSessions: true });
+    assert.equal(changed.status, 200);
+    assert.equal((await dave.fetch("/api/users/me")).status, 200);
+    assert.equal((await other.fetch("/api/users/me")).status, 401);
+    assert.equal((await loginAttempt(dave.email, "dave-password", "198.51.100.7")).status, 401);
+    await login(shoebox.url, dave.email, "dave-new-password");
+  });
+
+  it("a browser session's changes need the CSRF token and our own origin", async () => {
+    const response = await loginAttempt("admin@example.com", "admin-password", "198.51.100.8");
+    const cookie = (response.headers.get("set-cookie") ?? "").split(";")[0]!;
+    const create = (headers: Record<string, string>) =>
+      fetch(`${shoebox.url}/api/albums`, { method: "POST", headers: { cookie, "content-type": "application/json", ...headers }, body: JSON.stringify({ albumName: "csrf" }) });
+    assert.equal((await create({})).status, 403);
+    assert.equal((await create({ "x-csrf-token": "guess" })).status, 403);
+    // The token is derived from the session's secret, which only our pages see (in a meta tag).
+    const { createHash } = await import("node:crypto");
+    const token = createHash("sha256").update(`csrf:${cookie.split("=")[1]}`).digest("base64url");
+    assert.equal((await create({ "x-csrf-token": token, origin: "https://evil.example" })).status, 403);
+    assert.equal((await create({ "x-csrf-token": token, origin: shoebox.url })).status, 201);
+    // Reads need no token.
+    assert.equal((await fetch(`${shoebox.url}/api/albums`, { headers: { cookie } })).status, 200);
+  });
+});
+
+describe("API keys", () => {
+  it("carry only their permissions", async () => {
+    const created = await admin.json("POST", "/api/api-keys", { name: "reader", permissions: ["asset.read"] });
+    assert.equal(created.status, 201);
+    const { secret, apiKey } = (await created.json()) as { secret: string; apiKey: { id: string; permissions: string[] } };
+    const reader = { fetch: (path: string, init: RequestInit = {}) => fetch(`${shoebox.url}${path}`, { ...init, headers: { ...(init.headers as object), "x-api-key": secret } }) };
+
+    const me = (await (await reader.fetch("/api/api-keys/me")).json()) as { id: string; permissions: string[] };
+    assert.deepEqual(me, { ...me, id: apiKey.id, permissions: ["asset.read"] });
+
+    const { response: refused } = await uploadJpeg(reader, 401);
+    assert.equal(refused.status, 403);
+    assert.equal(((await refused.json()) as { message: string }).message, "Missing required permission: asset.upload");
+    assert.equal((await reader.fetch("/api/albums")).status, 403);
+
+    const { response: uploaded } = await uploadJpeg(admin, 402);
+    const { id } = (await uploaded.json()) as { id: string };
+    assert.equal((await reader.fetch(`/api/assets/${id}`)).status, 200);
+
+    // A key cannot mint a stronger one.
+    const escalate = await reader.fetch("/api/api-keys", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ permissions: ["all"] }) });
+    assert.equal(escalate.status, 403);
+
+    assert.equal((await admin.fetch(`/api/api-keys/${apiKey.id}`, { method: "DELETE" })).status, 204);
+    assert.equal((await reader.fetch(`/api/assets/${id}`)).status, 401);
+  });
+
+  it("refuses unknown permission names with the field named", async () => {
+    const response = await admin.json("POST", "/api/api-keys", { permissions: ["asset.readd"] });
+    assert.equal(response.status, 400);
+    assert.match(((await response.json()) as { message: string }).message, /^permissions\.0:/);
+  });
+});
+
+describe("quotas", () => {
+  it("refuses an upload past the quota before storing it, and shows the usage", async () => {
+    const erin = await signIn(shoebox.url, { email: "erin@example.com", password: "erin-password", name: "Erin", createdBy: admin, quotaSizeInBytes: 60_000 });
+    const { response: first, bytes } = await uploadJpeg(erin, 501, { width: 400, height: 300 });
+    assert.equal(first.status, 201);
+    const { id } = (await first.json()) as { id: string };
+    const usage = async (client: Client) => ((await (await client.fetch("/api/users/me")).json()) as { quotaUsageInBytes: number }).quotaUsageInBytes;
+    assert.equal(await usage(erin), bytes.byteLength);
+
+    const filesBefore = filesUnder(`${shoebox.dataDir}/library`).length;
+    let refused: Response | undefined;
+    for (let seed = 502; seed < 520 && !refused; seed++) {
+      const { response } = await uploadJpeg(erin, seed, { width: 400, height: 300 });
+      if (response.status !== 201) refused = response;
+    }
+    assert.ok(refused, "the quota never ran out");
+    assert.equal(refused.status, 413);
+    assert.match(((await refused.json()) as { message: string }).message, /does not fit in your storage quota/);
+    const used = await usage(erin);
+    assert.ok(used <= 60_000, `usage ${used} is past the quota`);
+    await waitFor("thumbnails", async () => filesUnder(`${shoebox.dataDir}/library`).length >= filesBefore);
+
+    // The admin sees the same figure, and deleting frees it.
+    const seen = (await (await admin.fetch(`/api/admin/users/${erin.userId}`)).json()) as { quotaUsageInBytes: number; quotaSizeInBytes: number };
+    assert.deepEqual({ ...seen }, { ...seen, quotaUsageInBytes: used, quotaSizeInBytes: 60_000 });
+    assert.equal((await erin.json("DELETE", "/api/assets", { ids: [id], force: true })).status, 204);
+    assert.equal(await usage(erin), used - bytes.byteLength);
+  });
+});
+
+describe("removing a user", () => {
+  it("stops the account at once, can be undone during the grace period, and then deletes everything", async () => {
+    const frank = await signIn(shoebox.url, { email: "frank@example.com", password: "frank-password", name: "Frank", createdBy: admin });
+    const { response } = await uploadJpeg(frank, 601);
+    const { id } = (await response.json()) as { id: string };
+    await waitFor("Frank's thumbnail", async () => (await frank.fetch(`/api/assets/${id}/thumbnail`)).ok);
+
+    assert.equal((await admin.json("DELETE", `/api/admin/users/${frank.userId}`, {})).status, 200);
+    assert.equal((await frank.fetch("/api/users/me")).status, 401);
+    assert.equal((await loginAttempt(frank.email, "frank-password", "198.51.100.9")).status, 401);
+    const users = (await (await admin.fetch("/api/admin/users")).json()) as Array<{ id: string }>;
+    assert.ok(!users.some((u) => u.id === frank.userId));
+
+    assert.equal((await admin.json("POST", `/api/admin/users/${frank.userId}/restore`)).status, 200);
+    const back = await login(shoebox.url, frank.email, "frank-password");
+    assert.equal((await back.fetch(`/api/assets/${id}`)).status, 200);
+
+    const before = filesUnder(`${shoebox.dataDir}/library`).filter((f) => f.includes(id)).length;
+    assert.ok(before >= 2, "original and thumbnails");
+    assert.equal((await admin.json("DELETE", `/api/admin/users/${frank.userId}`, {})).status, 200);
+    await waitFor(
+      "the account to go after its grace period",
+      async () => {
+        const all = (await (await admin.fetch("/api/admin/users?withDeleted=true")).json()) as Array<{ id: string }>;
+        return !all.some((u) => u.id === frank.userId);
+      },
+      graceMs + 20_000,
+    );
+    await waitFor("Frank's files to go", async () => filesUnder(`${shoebox.dataDir}/library`).filter((f) => f.includes(id)).length === 0);
+  });
+
+  it("with force, goes at once", async () => {
+    const gina = await signIn(shoebox.url, { email: "gina@example.com", password: "gina-password", name: "Gina", createdBy: admin });
+    await uploadJpeg(gina, 701);
+    const removed = await admin.json("DELETE", `/api/admin/users/${gina.userId}`, { force: true });
+    assert.equal(((await removed.json()) as { status: string }).status, "removing");
+    assert.equal((await admin.json("POST", `/api/admin/users/${gina.userId}/restore`)).status, 400);
+    await waitFor("the account to go", async () => (await admin.fetch(`/api/admin/users/${gina.userId}`)).status === 404, 15_000);
+  });
+
+  it("an admin cannot remove themselves", async () => {
+    const response = await admin.json("DELETE", `/api/admin/users/${admin.userId}`, {});
+    assert.equal(response.status, 400);
+  });
+});

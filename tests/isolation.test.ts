@@ -1,0 +1,272 @@
+// Every route, walked by a second user against the first user's things. The table below must name
+// every operation of the OpenAPI document: a route added later without a case fails here, and one
+// added without an access check fails its case.
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+import { videoTools } from "../workers/media/video";
+import { makeDataDir, startShoebox, waitFor, type Shoebox } from "./helpers/shoebox";
+import { makeJpeg, uploadForm } from "./helpers/media";
+import { signIn, type Client } from "./helpers/accounts";
+
+interface Fixtures {
+  alice: Client;
+  bob: Client;
+  assetId: string;
+  videoId: string;
+  albumId: string;
+  linkId: string;
+  linkKey: string;
+  apiKeyId: string;
+  sessionId: string;
+  checksum: string;
+}
+
+interface Case {
+  // The status the second user must get.
+  status: number | number[];
+  body?: (f: Fixtures) => unknown;
+  query?: string;
+  // Needs a session of its own (it signs out or changes the password).
+  ownSession?: boolean;
+}
+
+const notFound: Case = { status: 404 };
+const adminOnly: Case = { status: 403 };
+
+// Keyed by "METHOD /path" as in the OpenAPI document. Path parameters are filled with the first
+// user's ids (see `fill`).
+const cases: Record<string, Case> = {
+  "GET /api/admin/users": adminOnly,
+  "POST /api/admin/users": { ...adminOnly, body: () => ({ email: "mallory@example.com", password: "mallory-pass", name: "Mallory" }) },
+  "GET /api/admin/users/{id}": adminOnly,
+  "PUT /api/admin/users/{id}": { ...adminOnly, body: () => ({ quotaSizeInBytes: 0 }) },
+  "DELETE /api/admin/users/{id}": { ...adminOnly, body: () => ({ force: true }) },
+  "POST /api/admin/users/{id}/restore": adminOnly,
+  "GET /api/admin/users/{id}/statistics": adminOnly,
+
+  "GET /api/albums": { status: 200 },
+  "POST /api/albums": { status: 201, body: (f) => ({ albumName: "Bob's", assetIds: [f.assetId] }) },
+  "GET /api/albums/{id}": notFound,
+  "PATCH /api/albums/{id}": { ...notFound, body: () => ({ albumName: "taken over" }) },
+  "DELETE /api/albums/{id}": notFound,
+  "PUT /api/albums/{id}/assets": { ...notFound, body: (f) => ({ ids: [f.assetId] }) },
+  "DELETE /api/albums/{id}/assets": { ...notFound, body: (f) => ({ ids: [f.assetId] }) },
+  "PUT /api/albums/{id}/users": { ...notFound, body: (f) => ({ albumUsers: [{ userId: f.bob.userId, role: "editor" }] }) },
+  "PUT /api/albums/{id}/user/{userId}": { ...notFound, body: () => ({ role: "editor" }) },
+  "DELETE /api/albums/{id}/user/{userId}": notFound,
+
+  "POST /api/api-keys": { status: 201, body: () => ({ name: "bob's", permissions: ["all"] }) },
+  "GET /api/api-keys": { status: 200 },
+  // Bob signs in with a session, not a key.
+  "GET /api/api-keys/me": { status: 403 },
+  "GET /api/api-keys/{id}": notFound,
+  "PUT /api/api-keys/{id}": { ...notFound, body: () => ({ name: "renamed" }) },
+  "DELETE /api/api-keys/{id}": notFound,
+
+  // Bob's own library knows nothing of Alice's copy of the same file.
+  "POST /api/assets/bulk-upload-check": { status: 200, body: (f) => ({ assets: [{ id: "x", checksum: f.checksum }] }) },
+  "DELETE /api/assets": { ...notFound, body: (f) => ({ ids: [f.assetId], force: true }) },
+  "POST /api/assets": { status: 201 },
+  "GET /api/assets/{id}/video/playback": notFound,
+  "GET /api/assets/{id}": notFound,
+  "GET /api/assets/{id}/original": notFound,
+  "GET /api/assets/{id}/thumbnail": notFound,
+
+  "POST /api/auth/logout": { status: 200, ownSession: true },
+  "POST /api/auth/change-password": { status: 400, ownSession: true, body: () => ({ password: "not-bobs-password", newPassword: "new-password" }) },
+  "POST /api/auth/validateToken": { status: 200 },
+
+  "GET /api/partners": { status: 200, query: "direction=shared-with" },
+  // Bob sharing his own library with Alice is his to do; Alice's is not.
+  "POST /api/partners": { status: 201, body: (f) => ({ sharedWithId: f.alice.userId }) },
+  "POST /api/partners/{id}": { status: 400 },
+  "PUT /api/partners/{id}": { ...notFound, body: () => ({ inTimeline: true }) },
+  "DELETE /api/partners/{id}": { status: 204 },
+
+  "GET /api/queues": adminOnly,
+  "GET /api/queues/{name}": adminOnly,
+  "PUT /api/queues/{name}": { ...adminOnly, body: () => ({ isPaused: true }) },
+  "GET /api/queues/{name}/jobs": adminOnly,
+  "DELETE /api/queues/{name}/jobs": adminOnly,
+  "POST /api/queues/{name}/retry": adminOnly,
+
+  "GET /api/sessions": { status: 200 },
+  "DELETE /api/sessions": { status: 204 },
+  "DELETE /api/sessions/{id}": notFound,
+
+  "GET /api/shared-links": { status: 200 },
+  "POST /api/shared-links": { ...notFound, body: (f) => ({ type: "INDIVIDUAL", assetIds: [f.assetId] }) },
+  "GET /api/shared-links/{id}": notFound,
+  "PATCH /api/shared-links/{id}": { ...notFound, body: () => ({ allowDownload: true, showMetadata: true }) },
+  "DELETE /api/shared-links/{id}": notFound,
+  "PUT /api/shared-links/{id}/assets": { ...notFound, body: (f) => ({ assetIds: [f.assetId] }) },
+  "DELETE /api/shared-links/{id}/assets": { ...notFound, body: (f) => ({ assetIds: [f.assetId] }) },
+
+  "GET /api/users/me": { status: 200 },
+  "PUT /api/users/me": { status: 200, body: () => ({ name: "Bob B." }) },
+  // The user directory is how people pick whom to share with: names are visible by design.
+  "GET /api/users": { status: 200 },
+  "GET /api/users/{id}": { status: 200 },
+};
+
+interface Operation {
+  method: string;
+  path: string;
+  isPublic: boolean;
+  sharedLink: boolean;
+}
+
+let shoebox: Shoebox;
+let fixtures: Fixtures;
+let operations: Operation[];
+// Values that must never reach Bob.
+let secrets: string[];
+
+function fill(path: string, f: Fixtures): string {
+  return path
+    .replace(/^\/api\/assets\/\{id\}\/video/, `/api/assets/${f.videoId}/video`)
+    .replace(/^\/api\/assets\/\{id\}/, `/api/assets/${f.assetId}`)
+    .replace(/^\/api\/albums\/\{id\}/, `/api/albums/${f.albumId}`)
+    .replace(/^\/api\/shared-links\/\{id\}/, `/api/shared-links/${f.linkId}`)
+    .replace(/^\/api\/api-keys\/\{id\}/, `/api/api-keys/${f.apiKeyId}`)
+    .replace(/^\/api\/sessions\/\{id\}/, `/api/sessions/${f.sessionId}`)
+    .replace(/\{name\}/, "metadataExtraction")
+    .replace(/\{userId\}/, f.alice.userId)
+    .replace(/\{id\}/, f.alice.userId);
+}
+
+async function makeVideo(dir: string): Promise<Uint8Array> {
+  const { ffmpeg } = await videoTools();
+  const path = join(dir, "clip.mp4");
+  execFileSync(ffmpeg, ["-v", "error", "-f", "lavfi", "-i", "testsrc=size=160x120:rate=10", "-t", "1", "-c:v", "mpeg4", path]);
+  return readFileSync(path);
+}
+
+async function uploadAs(client: Client, bytes: Uint8Array, name: string): Promise<{ id: string; status: string }> {
+  const response = await client.fetch("/api/assets", { method: "POST", body: uploadForm({ bytes, name }) });
+  assert.ok(response.status === 201 || response.status === 200, `upload of ${name}: ${response.status}`);
+  return (await response.json()) as { id: string; status: string };
+}
+
+before(async () => {
+  shoebox = await startShoebox({ signUp: false });
+  const alice = await signIn(shoebox.url, { email: "alice@example.com", password: "alice-password", name: "Alice", admin: true });
+  const bob = await signIn(shoebox.url, { email: "bob@example.com", password: "bob-password", name: "Bob", createdBy: alice });
+
+  const photo = await makeJpeg(7, { IFD0: { Make: "AliceCam", Model: "Secret 1" } });
+  const asset = await uploadAs(alice, photo.bytes, "alice-secret-beach.jpg");
+  const video = await uploadAs(alice, await makeVideo(makeDataDir()), "alice-secret-clip.mp4");
+  const album = (await (await alice.json("POST", "/api/albums", { albumName: "Alice private album", assetIds: [asset.id] })).json()) as { id: string };
+  const link = (await (await alice.json("POST", "/api/shared-links", { type: "ALBUM", albumId: album.id })).json()) as { id: string; key: string };
+  const key = (await (await alice.json("POST", "/api/api-keys", { name: "alice's", permissions: ["all"] })).json()) as { secret: string; apiKey: { id: string } };
+  const sessions = (await (await alice.fetch("/api/sessions")).json()) as Array<{ id: string; current: boolean }>;
+  const checksum = ((await (await alice.fetch(`/api/assets/${asset.id}`)).json()) as { checksum: string }).checksum;
+  // The thumbnail exists, so that a missing check would answer 200 rather than "no thumbnail yet".
+  await waitFor("Alice's thumbnail", async () => (await alice.fetch(`/api/assets/${asset.id}/thumbnail`)).ok);
+
+  fixtures = {
+    alice,
+    bob,
+    assetId: asset.id,
+    videoId: video.id,
+    albumId: album.id,
+    linkId: link.id,
+    linkKey: link.key,
+    apiKeyId: key.apiKey.id,
+    sessionId: sessions.find((s) => s.current)!.id,
+    checksum,
+  };
+  secrets = [asset.id, video.id, album.id, link.id, link.key, key.apiKey.id, key.secret, fixtures.sessionId, alice.token, checksum, "alice-secret", "Alice private album", "AliceCam"];
+
+  const spec = (await (await fetch(`${shoebox.url}/api/spec.json`)).json()) as { paths: Record<string, Record<string, Record<string, unknown>>> };
+  operations = Object.entries(spec.paths).flatMap(([path, methods]) =>
+    Object.entries(methods).map(([method, operation]) => ({
+      method: method.toUpperCase(),
+      path,
+      isPublic: operation["x-shoebox-public"] === true,
+      sharedLink: operation["x-immich-shared-link"] === true,
+    })),
+  );
+});
+
+after(async () => {
+  await shoebox?.stop();
+});
+
+test("every operation either is public or names its permission, and has an isolation case", () => {
+  const missing = operations.filter((op) => !op.isPublic && !cases[`${op.method} ${op.path}`]).map((op) => `${op.method} ${op.path}`);
+  assert.deepEqual(missing, [], "routes without an isolation case: add one to the table in tests/isolation.test.ts");
+  const stale = Object.keys(cases).filter((key) => !operations.some((op) => `${op.method} ${op.path}` === key));
+  assert.deepEqual(stale, [], "cases for routes that no longer exist");
+  assert.ok(operations.length > 50);
+});
+
+test("without credentials, every guarded operation answers 401", async () => {
+  for (const op of operations.filter((o) => !o.isPublic)) {
+    const body = cases[`${op.method} ${op.path}`]?.body?.(fixtures);
+    const response = await fetch(`${shoebox.url}${fill(op.path, fixtures)}`, {
+      method: op.method,
+      ...(body ? { headers: { "content-type": "application/json" }, body: JSON.stringify(body) } : {}),
+    });
+    assert.equal(response.status, 401, `${op.method} ${op.path}`);
+    await response.body?.cancel();
+  }
+});
+
+test("a second user gets 404 for the first user's things, never their data", async () => {
+  const bobUpload = await makeJpeg(7, { IFD0: { Make: "AliceCam", Model: "Secret 1" } });
+  for (const op of operations.filter((o) => !o.isPublic)) {
+    const name = `${op.method} ${op.path}`;
+    const spec = cases[name]!;
+    const client = spec.ownSession ? await fixtures.bob.newSession() : fixtures.bob;
+    const url = fill(op.path, fixtures) + (spec.query ? `?${spec.query}` : "");
+    const response =
+      name === "POST /api/assets"
+        ? await client.fetch(url, { method: "POST", body: uploadForm({ bytes: bobUpload.bytes, name: "bobs-copy.jpg" }) })
+        : await client.json(op.method, url, spec.body?.(fixtures));
+    const text = await response.text();
+    const expected = Array.isArray(spec.status) ? spec.status : [spec.status];
+    assert.ok(expected.includes(response.status), `${name}: expected ${expected.join(" or ")}, got ${response.status} ${text.slice(0, 200)}`);
+    for (const secret of secrets) assert.ok(!text.includes(secret), `${name} leaked ${secret}: ${text.slice(0, 300)}`);
+  }
+});
+
+test("a shared link's visitor sees what it shares and nothing more", async () => {
+  const key = fixtures.linkKey;
+  const inLink = await fetch(`${shoebox.url}/api/assets/${fixtures.assetId}?key=${key}`);
+  assert.equal(inLink.status, 200);
+  assert.equal(((await inLink.json()) as { id: string }).id, fixtures.assetId);
+  // The video is Alice's, but not in the album the link shares.
+  for (const path of [`/api/assets/${fixtures.videoId}`, `/api/assets/${fixtures.videoId}/thumbnail`, `/api/assets/${fixtures.videoId}/video/playback`]) {
+    const response = await fetch(`${shoebox.url}${path}?key=${key}`);
+    assert.equal(response.status, 404, path);
+    await response.body?.cancel();
+  }
+  // On routes that do not take links, the key is no credential at all.
+  for (const op of operations.filter((o) => !o.isPublic && !o.sharedLink)) {
+    const response = await fetch(`${shoebox.url}${fill(op.path, fixtures)}?key=${key}`, { method: op.method });
+    assert.equal(response.status, 401, `${op.method} ${op.path}`);
+    await response.body?.cancel();
+  }
+});
+
+test("after all that, the first user's things are as they were", async () => {
+  const { alice } = fixtures;
+  assert.equal((await alice.fetch(`/api/assets/${fixtures.assetId}`)).status, 200);
+  assert.equal((await alice.fetch(`/api/assets/${fixtures.videoId}`)).status, 200);
+  const album = (await (await alice.fetch(`/api/albums/${fixtures.albumId}`)).json()) as { albumName: string; assetCount: number; albumUsers: unknown[] };
+  assert.equal(album.albumName, "Alice private album");
+  assert.equal(album.assetCount, 1);
+  assert.deepEqual(album.albumUsers, []);
+  const link = (await (await fetch(`${shoebox.url}/api/shared-links/me?key=${fixtures.linkKey}`)).json()) as { allowDownload: boolean; assets: unknown[] };
+  assert.equal(link.assets.length, 1);
+  assert.equal((await alice.fetch(`/api/api-keys/${fixtures.apiKeyId}`)).status, 200);
+  const queues = await alice.fetch("/api/queues/metadataExtraction");
+  assert.equal(((await queues.json()) as { isPaused: boolean }).isPaused, false);
+  const me = (await (await alice.fetch("/api/users/me")).json()) as { quotaSizeInBytes: number | null; status: string };
+  assert.equal(me.quotaSizeInBytes, null);
+  assert.equal(me.status, "active");
+});
