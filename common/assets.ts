@@ -217,3 +217,13 @@ export async function someAssetIdsOf(db: Database, ownerId: string, limit: numbe
   const rows = await db.select({ id: assets.id }).from(assets).where(eq(assets.ownerId, ownerId)).limit(limit);
   return rows.map((row) => row.id);
 }
+
+// A user's newest photos and videos in their timeline: not trashed, archived, hidden or locked.
+export async function recentAssets(db: Database, ownerId: string, limit: number): Promise<Asset[]> {
+  return db
+    .select()
+    .from(assets)
+    .where(and(eq(assets.ownerId, ownerId), isNull(assets.deletedAt), eq(assets.visibility, "timeline")))
+    .orderBy(desc(assets.localDateTime))
+    .limit(limit);
+}

@@ -1,6 +1,6 @@
 // Maps errors to HTTP in one place, in Immich's error shape. Only an AppError's message reaches
 // the client; anything else is logged with its context and answered with a bare 500.
-import type { ErrorHandler, NotFoundHandler } from "hono";
+import type { Context, ErrorHandler, NotFoundHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { AppError } from "../common/errors";
 import type { AppEnv } from "./env";
@@ -23,16 +23,21 @@ function body(status: number, message: string, correlationId: string) {
   return { message, error: reasons[status] ?? "Error", statusCode: status, correlationId };
 }
 
-export const handleError: ErrorHandler<AppEnv> = (error, c) => {
+// Logs an unexpected error with its request; the id it returns lets the owner find it in the log.
+export function logUnexpected(error: unknown, c: Context<AppEnv>): string {
   const correlationId = crypto.randomUUID();
-  if (error instanceof AppError) return c.json(body(error.status, error.message, correlationId), error.status);
-  if (error instanceof HTTPException && error.status < 500) {
-    return c.json(body(error.status, error.message || reasons[error.status] || "Error", correlationId), error.status);
-  }
   console.error(
     JSON.stringify({ level: "error", correlationId, method: c.req.method, path: c.req.path, error: String(error), stack: (error as Error).stack }),
   );
-  return c.json(body(500, "Something went wrong on the server. The owner can find the details in its log.", correlationId), 500);
+  return correlationId;
+}
+
+export const handleError: ErrorHandler<AppEnv> = (error, c) => {
+  if (error instanceof AppError) return c.json(body(error.status, error.message, crypto.randomUUID()), error.status);
+  if (error instanceof HTTPException && error.status < 500) {
+    return c.json(body(error.status, error.message || reasons[error.status] || "Error", crypto.randomUUID()), error.status);
+  }
+  return c.json(body(500, "Something went wrong on the server. The owner can find the details in its log.", logUnexpected(error, c)), 500);
 };
 
 export const handleNotFound: NotFoundHandler<AppEnv> = (c) =>

@@ -1,4 +1,5 @@
 // The request handlers: every HTTP request to Shoebox is answered here, on workerd.
+import type { Context } from "hono";
 import { adminUserRoutes } from "./api/admin-users";
 import { albumRoutes } from "./api/albums";
 import { apiKeyRoutes } from "./api/api-keys";
@@ -11,8 +12,13 @@ import { sessionRoutes } from "./api/sessions";
 import { sharedLinkRoutes } from "./api/shared-links";
 import { userRoutes } from "./api/users";
 import { handleError, handleNotFound } from "./errors";
+import { pages } from "./middleware/pages";
 import { securityHeaders } from "./middleware/security-headers";
 import { services } from "./middleware/services";
+import { authPages } from "./pages/auth";
+import { handlePageError, handlePageNotFound } from "./pages/errors";
+import { homePage } from "./pages/home";
+import { sharePages } from "./pages/share";
 import { createRouter } from "./router";
 import { serveStatic } from "./static";
 
@@ -39,8 +45,16 @@ app.doc31("/api/spec.json", (c) => ({
   info: { title: "Shoebox", version: c.env.VERSION, description: "Shoebox's JSON API; its shapes follow Immich's public API." },
 }));
 
+app.use("*", pages);
+app.route("/", homePage);
+app.route("/auth", authPages);
+app.route("/share", sharePages);
+
 app.on(["GET", "HEAD"], "/static/*", serveStatic);
-app.onError(handleError);
-app.notFound(handleNotFound);
+
+// The API answers in JSON, pages with a page.
+const isApi = (c: Context) => c.req.path.startsWith("/api/");
+app.onError((error, c) => (isApi(c) ? handleError(error, c) : handlePageError(error, c)));
+app.notFound((c) => (isApi(c) ? handleNotFound(c) : handlePageNotFound(c)));
 
 export default app;

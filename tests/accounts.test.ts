@@ -88,7 +88,7 @@ describe("signing in", () => {
     }
     const blocked = await loginAttempt(carol.email, "carol-password", "203.0.113.99");
     assert.equal(blocked.status, 429);
-    assert.match(((await blocked.json()) as { message: string }).message, /Too many failed sign-ins. Try again in 15 minutes/);
+    assert.match(((await blocked.json()) as { message: string }).message, /Too many failed attempts. Try again in 15 minutes/);
     assert.ok(Number(blocked.headers.get("retry-after")) > 800);
     // Her sessions from before go on working, and other people sign in as usual.
     assert.equal((await carol.fetch("/api/users/me")).status, 200);
@@ -193,7 +193,7 @@ describe("API keys", () => {
 
 describe("quotas", () => {
   it("refuses an upload past the quota before storing it, and shows the usage", async () => {
-    const erin = await signIn(shoebox.url, { email: "erin@example.com", password: "erin-password", name: "Erin", createdBy: admin, quotaSizeInBytes: 60_000 });
+    const erin = await signIn(shoebox.url, { email: "erin@example.com", password: "erin-password", name: "Erin", createdBy: admin, quotaSizeInBytes: 150_000 });
     const { response: first, bytes } = await uploadJpeg(erin, 501, { width: 400, height: 300 });
     assert.equal(first.status, 201);
     const { id } = (await first.json()) as { id: string };
@@ -210,12 +210,12 @@ describe("quotas", () => {
     assert.equal(refused.status, 413);
     assert.match(((await refused.json()) as { message: string }).message, /does not fit in your storage quota/);
     const used = await usage(erin);
-    assert.ok(used <= 60_000, `usage ${used} is past the quota`);
+    assert.ok(used <= 150_000, `usage ${used} is past the quota`);
     await waitFor("thumbnails", async () => filesUnder(`${shoebox.dataDir}/library`).length >= filesBefore);
 
     // The admin sees the same figure, and deleting frees it.
     const seen = (await (await admin.fetch(`/api/admin/users/${erin.userId}`)).json()) as { quotaUsageInBytes: number; quotaSizeInBytes: number };
-    assert.deepEqual({ ...seen }, { ...seen, quotaUsageInBytes: used, quotaSizeInBytes: 60_000 });
+    assert.deepEqual({ ...seen }, { ...seen, quotaUsageInBytes: used, quotaSizeInBytes: 150_000 });
     assert.equal((await erin.json("DELETE", "/api/assets", { ids: [id], force: true })).status, 204);
     assert.equal(await usage(erin), used - bytes.byteLength);
   });

@@ -112,6 +112,14 @@ describe("shared links", () => {
     assert.equal((await visit(`/api/assets/${beach}/thumbnail?key=${link.key}`, { headers: { cookie } })).status, 401);
   });
 
+  it("stops taking password guesses after five wrong ones", async () => {
+    const { link } = await linkTo({ password: "hard to guess" });
+    for (let i = 0; i < 5; i++) assert.equal((await visit(`/api/shared-links/me?key=${link.key}&password=guess${i}`)).status, 401);
+    const blocked = await visit(`/api/shared-links/me?key=${link.key}&password=${encodeURIComponent("hard to guess")}`);
+    assert.equal(blocked.status, 429);
+    assert.match(((await blocked.json()) as { message: string }).message, /Too many failed attempts/);
+  });
+
   it("expires on time", async () => {
     const { link } = await linkTo({ expiresAt: new Date(Date.now() + 2_000).toISOString() });
     assert.equal((await visit(`/api/shared-links/me?key=${link.key}`)).status, 200);

@@ -56,8 +56,9 @@ export async function verifyPassword(env: Bindings, password: string, hash: stri
 }
 
 // A hash of a password nobody has, checked when the account does not exist, so that a wrong email
-// takes as long as a wrong password.
-let decoyHash: Promise<string> | undefined;
+// takes as long as a wrong password. The string is kept, not the promise: workerd cancels what a
+// finished request left pending, and a cached promise from such a request would never settle.
+let decoyHash: string | undefined;
 
 // The address of the client, as the nearest reverse proxy reports it. workerd does not see the
 // peer's address; without a proxy every direct client shares one bucket.
@@ -68,7 +69,7 @@ export function clientAddress<E extends AppEnv>(c: Context<E>): string {
 
 function tooManyAttempts(until: number): AppError {
   const minutes = Math.max(1, Math.ceil((until - Date.now()) / 60_000));
-  return new AppError(429, `Too many failed sign-ins. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`);
+  return new AppError(429, `Too many failed attempts. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`);
 }
 
 // Checks email and password, with per-account and per-address rate limits; the user on success.
@@ -83,8 +84,7 @@ export async function checkCredentials<E extends AppEnv>(c: Context<E>, email: s
   }
   const user = await findUserByEmail(db, email);
   const usable = user && user.status === "active" && user.passwordHash !== "";
-  decoyHash ??= hashPassword(c.env, randomToken());
-  const match = await verifyPassword(c.env, password, usable ? user.passwordHash : await decoyHash);
+  const match = await verifyPassword(c.env, password, usable ? user.passwordHash : (decoyHash ??= await hashPassword(c.env, randomToken())));
   if (!usable || !match) {
     await Promise.all([recordLoginFailure(db, accountKey, defaults.loginLimits.account), recordLoginFailure(db, addressKey, defaults.loginLimits.address)]);
     throw new AppError(401, "Incorrect email or password");
@@ -198,11 +198,21 @@ export async function findLinkAccess<E extends AppEnv>(c: Context<E>, key: strin
   const offered = c.req.query("token") ?? getCookie(c, `${linkGrantCookie}_${link.id}`);
   if (offered && sameText(offered, grant)) return { link, unlocked: true };
   const password = c.req.query("password");
-  if (password && (await verifyPassword(c.env, password, link.passwordHash))) {
+  if (password && (await checkLinkPassword(c, link, password))) {
     rememberLinkGrant(c, link, grant);
     return { link, unlocked: true };
   }
   return { link, unlocked: false };
+}
+
+// A link's password, with the same limit on guessing as a sign-in, counted per link.
+export async function checkLinkPassword<E extends AppEnv>(c: Context<E>, link: SharedLink, password: string): Promise<boolean> {
+  const key = `link:${link.id}`;
+  const blocked = await loginBlockedUntil(c.var.db, [key]);
+  if (blocked) throw tooManyAttempts(blocked);
+  if (link.passwordHash && (await verifyPassword(c.env, password, link.passwordHash))) return true;
+  await recordLoginFailure(c.var.db, key, defaults.loginLimits.account);
+  return false;
 }
 
 export function sharedLinkKey<E extends AppEnv>(c: Context<E>): string | undefined {

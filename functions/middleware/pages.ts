@@ -1,0 +1,86 @@
+// What the HTML pages need around their handlers: the first-run redirect to the sign-up form, a
+// same-origin rule for form posts, and who is signed in.
+import type { Context } from "hono";
+import { except } from "hono/combine";
+import { getCookie } from "hono/cookie";
+import { createMiddleware } from "hono/factory";
+import type { Database } from "../../common/db";
+import { AppError } from "../../common/errors";
+import type { User } from "../../common/schema";
+import { adminExists } from "../../common/users";
+import type { AppEnv } from "../env";
+import { authenticateUser, csrfToken, sessionCookie } from "../services/auth";
+import { services } from "./services";
+
+// The signed-in user of a page, and the CSRF token its forms must carry (none when the request
+// came with a bearer token or API key rather than the session cookie).
+export interface Viewer {
+  user: User;
+  sessionId?: string;
+  csrf?: string;
+}
+
+export type ViewerEnv = AppEnv & { Variables: { viewer: Viewer } };
+
+// Once an admin exists there always is one, so a yes is kept for the isolate's life.
+let adminFound = false;
+
+export async function hasAdmin(db: Database): Promise<boolean> {
+  adminFound ||= await adminExists(db);
+  return adminFound;
+}
+
+const registerPath = "/auth/register";
+
+// Until the first admin signs up, every page leads to the sign-up form.
+const signUpFirst = createMiddleware<AppEnv>(async (c, next) => {
+  if (c.req.path !== registerPath && !(await hasAdmin(c.var.db))) return c.redirect(registerPath);
+  await next();
+});
+
+// Forms of signed-in pages carry a CSRF token, but the sign-in, sign-up and link-password forms have
+// no session to tie one to: the browser's Origin header keeps other sites from posting them (to
+// sign a visitor in to an account of theirs, say).
+const refuseCrossSiteForms = createMiddleware<AppEnv>(async (c, next) => {
+  const origin = c.req.header("origin");
+  if (c.req.method === "POST" && origin && origin !== new URL(c.req.url).origin) throw new AppError(403, "Cross-site request refused");
+  await next();
+});
+
+// Every path but the API's and the static files' is a page, and gets the per-request services, the
+// first-run redirect and the same-origin rule.
+export const pages = except(["/api/*", "/static/*"], services, signUpFirst, refuseCrossSiteForms);
+
+export async function findViewer<E extends AppEnv>(c: Context<E>): Promise<Viewer | undefined> {
+  const auth = await authenticateUser(c);
+  if (!auth) return undefined;
+  const cookie = getCookie(c, sessionCookie);
+  return { user: auth.user, sessionId: auth.session?.id, csrf: cookie ? await csrfToken(cookie) : undefined };
+}
+
+// A text field of a parsed form body; missing or a file, it is empty.
+export function formText(value: unknown): string {
+  return typeof value === "string" ? value : "";
+}
+
+// Where the sign-in form sends the visitor afterwards: a path of this site, never another site
+// (`//host`, `/\host`, or a path browsers would turn into one by dropping control characters).
+export function safeNext(next: unknown): string {
+  return typeof next === "string" && /^\/(?![/\\])[^\\\x00-\x20]*$/.test(next) ? next : "/";
+}
+
+function loginPath(next?: string): string {
+  // The slashes stay readable in the address bar; they need no escaping in a query.
+  return next ? `/auth/login?next=${encodeURIComponent(next).replace(/%2F/g, "/")}` : "/auth/login";
+}
+
+// A page for signed-in users; anyone else goes to the sign-in form, and comes back after.
+export const requireViewer = createMiddleware<ViewerEnv>(async (c, next) => {
+  const viewer = await findViewer(c);
+  if (!viewer) {
+    const url = new URL(c.req.url);
+    return c.redirect(c.req.method === "GET" ? loginPath(url.pathname + url.search) : loginPath());
+  }
+  c.set("viewer", viewer);
+  await next();
+});

@@ -1,0 +1,161 @@
+// The frame of every page and the pieces pages share. The Content-Security-Policy allows no inline
+// script or style: behaviour lives in public/app.js and looks in public/app.css.
+import type { Child, PropsWithChildren } from "hono/jsx";
+import { raw } from "hono/html";
+import type { Asset } from "../../common/schema";
+import type { Viewer } from "../middleware/pages";
+
+// htmx would otherwise add an inline <style> for its indicators, which the CSP refuses.
+const htmxConfig = JSON.stringify({ includeIndicatorStyles: false });
+
+export function Layout(props: PropsWithChildren<{ title: string; viewer?: Viewer; narrow?: boolean }>) {
+  return (
+    <>
+      {raw("<!doctype html>")}
+      <html lang="en">
+        <head>
+          <meta charset="utf-8" />
+          <meta name="viewport" content="width=device-width, initial-scale=1" />
+          <meta name="htmx-config" content={htmxConfig} />
+          {props.viewer?.csrf && <meta name="csrf-token" content={props.viewer.csrf} />}
+          <title>{`${props.title} · Shoebox`}</title>
+          {/* No favicon request for every page. */}
+          <link rel="icon" href="data:," />
+          <link rel="stylesheet" href="/static/app.css" />
+          <script src="/static/vendor/htmx.min.js" defer></script>
+          <script src="/static/app.js" defer></script>
+        </head>
+        <body>
+          <Header viewer={props.viewer} />
+          <main class={props.narrow ? "page page-narrow" : "page"}>{props.children}</main>
+        </body>
+      </html>
+    </>
+  );
+}
+
+function Header({ viewer }: { viewer?: Viewer }) {
+  return (
+    <header class="bar">
+      <a class="brand" href="/">
+        Shoebox
+      </a>
+      {viewer && (
+        <div class="account">
+          <span class="account-name">{viewer.user.name}</span>
+          <form method="post" action="/auth/logout">
+            <CsrfField viewer={viewer} />
+            <button type="submit" class="button button-quiet">
+              Sign out
+            </button>
+          </form>
+        </div>
+      )}
+    </header>
+  );
+}
+
+// Every form a signed-in page posts carries this; services/auth.ts checks it.
+export function CsrfField({ viewer }: { viewer: Viewer }) {
+  return <input type="hidden" name="_csrf" value={viewer.csrf ?? ""} />;
+}
+
+export function Field(props: {
+  label: string;
+  name: string;
+  type?: "text" | "email" | "password";
+  value?: string;
+  autocomplete: string;
+  minlength?: number;
+  autofocus?: boolean;
+  hint?: string;
+}) {
+  const id = `field-${props.name}`;
+  return (
+    <div class="field">
+      <label for={id}>{props.label}</label>
+      {props.hint && (
+        <span class="field-hint" id={`${id}-hint`}>
+          {props.hint}
+        </span>
+      )}
+      <input
+        id={id}
+        aria-describedby={props.hint ? `${id}-hint` : undefined}
+        name={props.name}
+        type={props.type ?? "text"}
+        value={props.value}
+        autocomplete={props.autocomplete}
+        minlength={props.minlength}
+        autofocus={props.autofocus}
+        required
+      />
+    </div>
+  );
+}
+
+export function FormError({ message }: { message?: string }) {
+  return message ? (
+    <p class="form-error" role="alert">
+      {message}
+    </p>
+  ) : null;
+}
+
+// A page that only says something: an error, a link that no longer works.
+export function MessagePage(props: { title: string; message: Child }) {
+  return (
+    <Layout title={props.title} narrow>
+      <div class="card">
+        <h1>{props.title}</h1>
+        <p>{props.message}</p>
+        <p>
+          <a href="/">Go to Shoebox</a>
+        </p>
+      </div>
+    </Layout>
+  );
+}
+
+// localDateTime is the wall-clock time where the photo was taken, stored as if it were UTC.
+const dateTaken = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
+
+export function formatDateTaken(localDateTime: number): string {
+  return dateTaken.format(localDateTime);
+}
+
+export function countOf(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? "" : "s"}`;
+}
+
+// "0:01:05.250000" → "1:05".
+function formatDuration(duration: string | null): string {
+  const [hours = 0, minutes = 0, seconds = 0] = (duration ?? "").split(":").map(Number);
+  const total = Math.round(hours * 3600 + minutes * 60 + seconds) || 0;
+  const clock = `${Math.floor((total % 3600) / 60)}:${String(total % 60).padStart(2, "0")}`;
+  return total >= 3600 ? `${Math.floor(total / 3600)}:${clock.padStart(5, "0")}` : clock;
+}
+
+export function describeAsset(asset: Asset): string {
+  return `${asset.type === "VIDEO" ? "Video" : "Photo"} taken ${formatDateTaken(asset.localDateTime)}`;
+}
+
+// Square thumbnails, each a link, in the caller's order.
+export function AssetGrid(props: { assets: Asset[]; href: (asset: Asset) => string; thumbnail: (asset: Asset) => string }) {
+  return (
+    <ul class="grid">
+      {props.assets.map((asset) => (
+        <li>
+          <a class="tile" href={props.href(asset)}>
+            <img src={props.thumbnail(asset)} alt={describeAsset(asset)} loading="lazy" decoding="async" />
+            {asset.type === "VIDEO" && (
+              <span class="tile-badge" aria-hidden="true">
+                {`▶ ${formatDuration(asset.duration)}`}
+              </span>
+            )}
+          </a>
+        </li>
+      ))}
+    </ul>
+  );
+}
