@@ -1,5 +1,5 @@
 // The asset repository: the only code that reads or writes assets, their EXIF and their files.
-import { and, count, desc, eq, inArray, isNull, ne, sql } from "drizzle-orm";
+import { and, count, desc, eq, inArray, isNotNull, isNull, lt, ne, sql } from "drizzle-orm";
 import type { Database, Executor } from "./db";
 import { enqueueAssetJobsQuery, enqueueJobsQuery, type NewJob } from "./queue";
 import { finishUploadQuery } from "./uploads";
@@ -226,4 +226,72 @@ export async function recentAssets(db: Database, ownerId: string, limit: number)
     .where(and(eq(assets.ownerId, ownerId), isNull(assets.deletedAt), eq(assets.visibility, "timeline")))
     .orderBy(desc(assets.localDateTime))
     .limit(limit);
+}
+
+export type AssetChanges = Partial<Pick<Asset, "isFavorite" | "visibility">>;
+
+// Changes assets the caller has checked are the asker's own.
+export async function updateAssets(db: Database, ids: string[], changes: AssetChanges): Promise<void> {
+  if (ids.length === 0 || Object.keys(changes).length === 0) return;
+  await db.update(assets).set({ ...changes, updatedAt: Date.now() }).where(inArray(assets.id, ids));
+}
+
+export interface DescriptionChanges {
+  description?: string;
+  rating?: number | null;
+}
+
+export async function updateDescription(db: Database, ids: string[], changes: DescriptionChanges): Promise<void> {
+  if (ids.length === 0 || Object.keys(changes).length === 0) return;
+  await db.batch([
+    db.update(assets).set({ updatedAt: Date.now() }).where(inArray(assets.id, ids)),
+    ...ids.map((assetId) => db.insert(exif).values({ assetId, ...changes }).onConflictDoUpdate({ target: exif.assetId, set: changes })),
+  ]);
+}
+
+// A date taken set by hand: the wall-clock time and its offset, e.g. "2021-06-05T14:30:00+02:00".
+export async function setDateTaken(db: Database, ids: string[], dateTimeOriginal: string): Promise<void> {
+  const wallClock = Date.parse(`${dateTimeOriginal.slice(0, 19)}Z`);
+  const instant = Date.parse(dateTimeOriginal);
+  await db.batch([
+    db.update(assets).set({ localDateTime: wallClock, fileCreatedAt: instant, updatedAt: Date.now() }).where(inArray(assets.id, ids)),
+    ...ids.map((assetId) =>
+      db.insert(exif).values({ assetId, dateTimeOriginal }).onConflictDoUpdate({ target: exif.assetId, set: { dateTimeOriginal } }),
+    ),
+  ]);
+}
+
+// A place set by hand; the worker names it (city, state, country) in a job queued with it.
+export async function setPlace(db: Database, ids: string[], latitude: number, longitude: number, maxAttempts: number): Promise<void> {
+  const place = { latitude, longitude, city: null, state: null, country: null };
+  await db.batch([
+    db.update(assets).set({ updatedAt: Date.now() }).where(inArray(assets.id, ids)),
+    ...ids.map((assetId) => db.insert(exif).values({ assetId, ...place }).onConflictDoUpdate({ target: exif.assetId, set: place })),
+    enqueueJobsQuery(db, ids.map((assetId) => ({ name: "nameAssetPlace", payload: { assetId } })), maxAttempts),
+  ]);
+}
+
+export async function savePlaceNames(db: Database, id: string, names: Pick<Exif, "city" | "state" | "country">): Promise<void> {
+  await db.update(exif).set(names).where(eq(exif.assetId, id));
+}
+
+// Takes assets out of the trash: the given ones, or all of the owner's.
+export async function restoreAssets(db: Database, ownerId: string, ids?: string[]): Promise<number> {
+  const targets = ids ? await withLinkedVideos(db, ids) : undefined;
+  const result = await db
+    .update(assets)
+    .set({ deletedAt: null, updatedAt: Date.now() })
+    .where(and(eq(assets.ownerId, ownerId), isNotNull(assets.deletedAt), targets ? inArray(assets.id, targets.map((a) => a.id)) : undefined));
+  return result.rowsAffected;
+}
+
+// Trashed assets, oldest deletion first: of one owner, or of everyone's trash older than `before`.
+export async function trashedAssetIds(db: Database, filter: { ownerId: string } | { deletedBefore: number }, limit: number): Promise<string[]> {
+  const rows = await db
+    .select({ id: assets.id })
+    .from(assets)
+    .where(and(isNotNull(assets.deletedAt), "ownerId" in filter ? eq(assets.ownerId, filter.ownerId) : lt(assets.deletedAt, filter.deletedBefore)))
+    .orderBy(assets.deletedAt)
+    .limit(limit);
+  return rows.map((row) => row.id);
 }

@@ -32,6 +32,8 @@ export const defaults = {
     account: { maxFailures: 5, windowMs: 15 * 60_000, blockMs: 15 * 60_000 },
     address: { maxFailures: 20, windowMs: 15 * 60_000, blockMs: 15 * 60_000 },
   },
+  // Trashed photos are deleted for good after this many days.
+  trashDays: 30,
   // Sessions end after this long unused.
   sessionIdleMs: 30 * 24 * 60 * 60_000,
 } as const;

@@ -20,6 +20,8 @@ export interface JobPayloads {
   encodeVideo: { assetId: string };
   // Removes the files of assets deleted for good.
   deleteFiles: { keys: string[] };
+  // Names the place (city, state, country) of an asset whose position was set by hand.
+  nameAssetPlace: { assetId: string };
   // Removes a user removed by an admin, with everything they had, once the grace period is over.
   deleteUser: { userId: string };
 }
@@ -31,4 +33,5 @@ export const jobQueue: Record<JobName, QueueName> = {
   encodeVideo: QueueName.VideoConversion,
   deleteFiles: QueueName.BackgroundTask,
   deleteUser: QueueName.BackgroundTask,
+  nameAssetPlace: QueueName.MetadataExtraction,
 };

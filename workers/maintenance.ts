@@ -1,10 +1,13 @@
 // Housekeeping. It makes crashes harmless: the scratch folders of workers that died, and the partial
 // files of uploads whose web process died mid-way, are removed once they have been still for a while.
-// And it queues the removal of accounts whose grace period is over.
+// And it empties what stayed in the trash too long, and queues the removal of accounts whose grace
+// period is over.
 import { readdir, rm, stat, utimes, writeFile, mkdir } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import type { Database } from "../common/db";
 import { finishUploadQuery, uploadsStartedBefore } from "../common/uploads";
+import { deleteAssets, trashedAssetIds } from "../common/assets";
+import { defaults } from "../common/config";
 import { queueExpiredUserDeletions } from "../common/users";
 import { log } from "./log";
 import { scratchRoot, type LocalStorage } from "./storage/local";
@@ -66,6 +69,18 @@ async function removeAbandonedUploads({ db, storage, staleMs }: MaintenanceOptio
   return abandoned.length;
 }
 
+// What stayed in the trash for 30 days goes for good, its files with it (queued by deleteAssets).
+async function purgeExpiredTrash({ db, maxAttempts, onJobsQueued }: MaintenanceOptions): Promise<number> {
+  let purged = 0;
+  for (;;) {
+    const ids = await trashedAssetIds(db, { deletedBefore: Date.now() - defaults.trashDays * 24 * 3600 * 1000 }, 500);
+    if (ids.length === 0) break;
+    purged += await deleteAssets(db, ids, maxAttempts);
+    onJobsQueued();
+  }
+  return purged;
+}
+
 export function startMaintenance(options: MaintenanceOptions): { stop(): Promise<void>; ready: Promise<void> } {
   const ownFolder = join(scratchRoot(options.storageRoot), options.workerId);
   const heartbeat = async () => {
@@ -79,6 +94,8 @@ export function startMaintenance(options: MaintenanceOptions): { stop(): Promise
       const scratch = await removeAbandonedScratch(options);
       const uploads = await removeAbandonedUploads(options);
       if (scratch || uploads) log.info("removed leftovers", { scratchFolders: scratch, abandonedUploads: uploads });
+      const purged = await purgeExpiredTrash(options);
+      if (purged) log.info("deleted for good what was in the trash for 30 days", { assets: purged });
       const users = await queueExpiredUserDeletions(options.db, Date.now() - options.userDeleteGraceMs, options.maxAttempts);
       if (users) {
         log.info("removing accounts whose grace period is over", { users });

@@ -8,7 +8,9 @@ import type { Viewer } from "../middleware/pages";
 // htmx would otherwise add an inline <style> for its indicators, which the CSP refuses.
 const htmxConfig = JSON.stringify({ includeIndicatorStyles: false });
 
-export function Layout(props: PropsWithChildren<{ title: string; viewer?: Viewer; narrow?: boolean }>) {
+// Each area of the app keeps its own script and style sheet in public/ (e.g. "timeline" for
+// public/timeline.js and public/timeline.css), loaded only by its pages.
+export function Layout(props: PropsWithChildren<{ title: string; viewer?: Viewer; narrow?: boolean; area?: string; current?: string }>) {
   return (
     <>
       {raw("<!doctype html>")}
@@ -22,11 +24,14 @@ export function Layout(props: PropsWithChildren<{ title: string; viewer?: Viewer
           {/* No favicon request for every page. */}
           <link rel="icon" href="data:," />
           <link rel="stylesheet" href="/static/app.css" />
+          {props.area && <link rel="stylesheet" href={`/static/${props.area}.css`} />}
           <script src="/static/vendor/htmx.min.js" defer></script>
           <script src="/static/app.js" defer></script>
+          {props.area && <script src={`/static/${props.area}.js`} defer></script>}
         </head>
         <body>
           <Header viewer={props.viewer} />
+          {props.viewer && <Navigation viewer={props.viewer} current={props.current} />}
           <main class={props.narrow ? "page page-narrow" : "page"}>{props.children}</main>
         </body>
       </html>
@@ -52,6 +57,36 @@ function Header({ viewer }: { viewer?: Viewer }) {
         </div>
       )}
     </header>
+  );
+}
+
+const sections = [
+  { href: "/", label: "Photos" },
+  { href: "/search", label: "Search" },
+  { href: "/albums", label: "Albums" },
+  { href: "/map", label: "Map" },
+  { href: "/people", label: "People" },
+  { href: "/favorites", label: "Favorites" },
+  { href: "/recent", label: "Recently added" },
+  { href: "/archive", label: "Archive" },
+  { href: "/trash", label: "Trash" },
+];
+
+// The app's sections; `current` is the href of the one shown.
+function Navigation({ viewer, current }: { viewer: Viewer; current?: string }) {
+  const links = viewer.user.isAdmin ? [...sections, { href: "/admin", label: "Administration" }] : sections;
+  return (
+    <nav class="sections" aria-label="Sections">
+      <ul>
+        {links.map((link) => (
+          <li>
+            <a href={link.href} aria-current={link.href === current ? "page" : undefined}>
+              {link.label}
+            </a>
+          </li>
+        ))}
+      </ul>
+    </nav>
   );
 }
 

@@ -4,6 +4,7 @@ import type { JobContext } from "./context";
 import { deleteFiles } from "./files";
 import { extractMetadata } from "./metadata";
 import type { JobHandlers } from "./runner";
+import { nameAssetPlace } from "./places";
 import { generateThumbnails } from "./thumbnails";
 import { deleteUser } from "./users";
 import { encodeVideo } from "./video";
@@ -15,5 +16,6 @@ export function jobHandlers(context: JobContext): JobHandlers {
     encodeVideo: (payload) => encodeVideo(context, payload),
     deleteFiles: (payload) => deleteFiles(context, payload),
     deleteUser: (payload) => deleteUser(context, payload),
+    nameAssetPlace: (payload) => nameAssetPlace(context, payload),
   };
 }
