@@ -67,6 +67,8 @@ const cases: Record<string, Case> = {
   "DELETE /api/api-keys/{id}": notFound,
 
   // Bob's own library knows nothing of Alice's copy of the same file.
+  "PUT /api/assets": { ...notFound, body: (f) => ({ ids: [f.assetId], isFavorite: true, visibility: "archive" }) },
+  "PUT /api/assets/{id}": { ...notFound, body: () => ({ isFavorite: true, dateTimeOriginal: "2001-01-01T00:00:00+00:00" }) },
   "POST /api/assets/bulk-upload-check": { status: 200, body: (f) => ({ assets: [{ id: "x", checksum: f.checksum }] }) },
   "DELETE /api/assets": { ...notFound, body: (f) => ({ ids: [f.assetId], force: true }) },
   "POST /api/assets": { status: 201 },
@@ -104,6 +106,16 @@ const cases: Record<string, Case> = {
   "DELETE /api/shared-links/{id}": notFound,
   "PUT /api/shared-links/{id}/assets": { ...notFound, body: (f) => ({ assetIds: [f.assetId] }) },
   "DELETE /api/shared-links/{id}/assets": { ...notFound, body: (f) => ({ assetIds: [f.assetId] }) },
+
+  "GET /api/timeline/buckets": { status: 200, query: "withPartners=true" },
+  "GET /api/timeline/bucket": { status: 200, query: "withPartners=true&timeBucket=2024-05-01" },
+
+  // Bob's own trash, which is empty; Alice's asset is not in it.
+  "POST /api/trash/restore": { status: 200 },
+  "POST /api/trash/restore/assets": { status: 200, body: (f) => ({ ids: [f.assetId] }) },
+  "POST /api/trash/empty": { status: 200 },
+
+  "POST /api/download/archive": { ...notFound, body: (f) => ({ assetIds: [f.assetId, f.videoId] }) },
 
   "GET /api/users/me": { status: 200 },
   "PUT /api/users/me": { status: 200, body: () => ({ name: "Bob B." }) },

@@ -1,5 +1,6 @@
 // Assets: upload and read, in Immich's shapes (POST /api/assets, GET /api/assets/:id, …).
 import { z } from "@hono/zod-openapi";
+import type { Context } from "hono";
 import { canReadAsset, ownedAssetIds, type Auth } from "../../common/access";
 import { addAssetsToAlbum } from "../../common/albums";
 import { addSharedLinkAssets } from "../../common/shared-links";
@@ -10,12 +11,17 @@ import {
   getAsset,
   getAssetFile,
   getAssetWithExif,
+  setDateTaken,
+  setPlace,
   trashAssets,
+  updateAssets,
+  updateDescription,
 } from "../../common/assets";
 import type { Database } from "../../common/db";
 import { AppError, badRequest, notFound } from "../../common/errors";
 import { boundaryOf } from "../lib/multipart";
 import { serveStoredFile } from "../lib/serve-file";
+import type { AppEnv } from "../env";
 import { createRouter, json, route } from "../router";
 import { nudgeWorker } from "../services/jobs";
 import { bytesLeft, normalizeChecksum, quotaExceeded, receiveUpload } from "../services/upload";
@@ -111,6 +117,52 @@ const playback = route({ permission: "asset.view", sharedLink: true }, {
   responses: { 200: { description: "The video as browsers can play it (Range requests are honoured)" } },
 });
 
+const Changes = {
+  isFavorite: z.boolean().optional(),
+  visibility: z.enum(["timeline", "archive", "locked"]).optional(),
+  // The date taken, as a wall-clock time with its offset: "2021-06-05T14:30:00+02:00".
+  dateTimeOriginal: z.iso.datetime({ offset: true, local: false }).optional(),
+  latitude: z.number().min(-90).max(90).optional(),
+  longitude: z.number().min(-180).max(180).optional(),
+  description: z.string().max(10_000).optional(),
+  rating: z.number().int().min(-1).max(5).nullable().optional(),
+};
+
+const updateMany = route({ permission: "asset.update" }, {
+  method: "put",
+  path: "/",
+  tags: ["Assets"],
+  request: {
+    body: { content: { "application/json": { schema: z.object({ ids: z.array(z.uuid()).min(1).max(10_000), ...Changes }).openapi("AssetBulkUpdateDto") } } },
+  },
+  responses: { 204: { description: "The assets were changed" } },
+});
+
+const updateOne = route({ permission: "asset.update" }, {
+  method: "put",
+  path: "/{id}",
+  tags: ["Assets"],
+  request: { params: IdParam, body: { content: { "application/json": { schema: z.object(Changes).openapi("UpdateAssetDto") } } } },
+  responses: { 200: json(AssetResponse, "The changed asset") },
+});
+
+type ChangeInput = { [K in keyof typeof Changes]?: z.infer<(typeof Changes)[K]> };
+
+// Applies edits to assets the asker owns (all of them, or a 404).
+async function applyChanges<E extends AppEnv>(c: Context<E>, auth: Auth, ids: string[], changes: ChangeInput): Promise<void> {
+  const owned = [...(await ownedAssetIds(c.var.db, auth, ids))];
+  if (owned.length !== new Set(ids).size) throw notFound("Asset not found");
+  const { isFavorite, visibility, dateTimeOriginal, latitude, longitude, description, rating } = changes;
+  if ((latitude === undefined) !== (longitude === undefined)) throw badRequest("latitude: give latitude and longitude together");
+  await updateAssets(c.var.db, owned, { ...(isFavorite !== undefined ? { isFavorite } : {}), ...(visibility ? { visibility } : {}) });
+  await updateDescription(c.var.db, owned, { ...(description !== undefined ? { description } : {}), ...(rating !== undefined ? { rating } : {}) });
+  if (dateTimeOriginal) await setDateTaken(c.var.db, owned, dateTimeOriginal);
+  if (latitude !== undefined && longitude !== undefined) {
+    await setPlace(c.var.db, owned, latitude, longitude, Number(c.env.JOB_MAX_ATTEMPTS));
+    nudgeWorker(c);
+  }
+}
+
 // The asset, if the asker may see it; otherwise a 404, whether it exists or not.
 async function readableAsset(db: Database, auth: Auth, id: string) {
   const asset = await getAsset(db, id);
@@ -133,6 +185,18 @@ async function addToSharedLink(db: Database, auth: Auth, assetId: string): Promi
 }
 
 export const assetRoutes = createRouter()
+  .openapi(updateMany, async (c) => {
+    const { ids, ...changes } = c.req.valid("json");
+    await applyChanges(c, c.var.auth, ids, changes);
+    return c.body(null, 204);
+  })
+  .openapi(updateOne, async (c) => {
+    const { id } = c.req.valid("param");
+    await applyChanges(c, c.var.auth, [id], c.req.valid("json"));
+    const found = await getAssetWithExif(c.var.db, id);
+    if (!found) throw notFound("Asset not found");
+    return c.json(toAssetResponse(found.asset, found.exif), 200);
+  })
   .openapi(bulkUploadCheck, async (c) => {
     const { assets } = c.req.valid("json");
     const normalized = assets.map((a) => ({ id: a.id, checksum: normalizeChecksum(a.checksum) }));

@@ -1,0 +1,58 @@
+// Downloading many originals at once: a zip streamed as it is made (stored, not compressed: photos
+// and videos do not shrink), so memory stays flat whatever the selection's size.
+import { z } from "@hono/zod-openapi";
+import { downloadZip } from "client-zip";
+import { readableAssetIds } from "../../common/access";
+import { getAssetsWithExif } from "../../common/assets";
+import { AppError, notFound } from "../../common/errors";
+import type { Asset } from "../../common/schema";
+import type { Storage } from "../../common/storage";
+import { createRouter, route } from "../router";
+
+const archive = route(
+  { permission: "asset.download", sharedLink: true },
+  {
+    method: "post",
+    path: "/archive",
+    tags: ["Download"],
+    request: {
+      body: { content: { "application/json": { schema: z.object({ assetIds: z.array(z.uuid()).min(1).max(10_000) }).openapi("AssetIdsDto") } } },
+    },
+    responses: { 200: { description: "A zip of the originals", content: { "application/zip": { schema: z.string().openapi({ format: "binary" }) } } } },
+  },
+);
+
+// Two photos may share a name; the second becomes "name (1).jpg", and so on.
+function uniqueNames(assets: Asset[]): string[] {
+  const taken = new Set<string>();
+  return assets.map((asset) => {
+    const dot = asset.originalFileName.lastIndexOf(".");
+    const [stem, extension] = dot > 0 ? [asset.originalFileName.slice(0, dot), asset.originalFileName.slice(dot)] : [asset.originalFileName, ""];
+    let name = asset.originalFileName;
+    for (let n = 1; taken.has(name.toLowerCase()); n++) name = `${stem} (${n})${extension}`;
+    taken.add(name.toLowerCase());
+    return name;
+  });
+}
+
+async function* zipEntries(storage: Storage, assets: Asset[]) {
+  const names = uniqueNames(assets);
+  for (const [i, asset] of assets.entries()) {
+    const stored = await storage.get(asset.originalKey);
+    if (!stored) continue;
+    yield { name: names[i]!, input: stored.body, size: stored.size, lastModified: new Date(asset.fileModifiedAt) };
+  }
+}
+
+export const downloadRoutes = createRouter().openapi(archive, async (c) => {
+  const { auth } = c.var;
+  if (auth.sharedLink && !auth.sharedLink.allowDownload) throw new AppError(403, "This link does not allow downloads");
+  const { assetIds } = c.req.valid("json");
+  const readable = await readableAssetIds(c.var.db, auth, assetIds);
+  if (readable.size !== new Set(assetIds).size) throw notFound("Asset not found");
+  const assets = (await getAssetsWithExif(c.var.db, [...readable])).map((row) => row.asset);
+  const zip = downloadZip(zipEntries(c.var.storage, assets));
+  return new Response(zip.body, {
+    headers: { "content-type": "application/zip", "content-disposition": `attachment; filename="shoebox-${new Date().toISOString().slice(0, 10)}.zip"` },
+  });
+});
