@@ -36,6 +36,9 @@ export const defaults = {
   trashDays: 30,
   // Sessions end after this long unused.
   sessionIdleMs: 30 * 24 * 60 * 60_000,
+  // Where the map page's browser loads map tiles from, and the credit the tiles need.
+  mapTileUrl: "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+  mapTileAttribution: "© OpenStreetMap contributors",
 } as const;
 
 export interface Config {
@@ -60,6 +63,8 @@ export interface Config {
   };
   staleAfterMs: number;
   userDeleteGraceMs: number;
+  // Undefined tileUrl: the map shows photos on a plain background and the browser asks no tile server.
+  map: { tileUrl?: string; attribution: string };
 }
 
 export class ConfigError extends Error {
@@ -93,6 +98,38 @@ function url(env: Env, key: string): string | undefined {
   // libsql:// is sqld's name for Hrana over https.
   if (parsed.protocol === "libsql:") return `https://${raw.slice("libsql://".length)}`;
   return raw;
+}
+
+// The Content-Security-Policy source that lets pages load a tile URL's images ("https://tile.example.org",
+// or "https://*.tile.example.org" for a `{s}.` subdomain), or a ConfigError saying what is wrong with it.
+export function mapTileSource(tileUrl: string, key = "MAP_TILE_URL"): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(tileUrl);
+  } catch {
+    throw new ConfigError(`${key} must be an http: or https: URL with {z}, {x} and {y} in it, or "off", got "${tileUrl}"`);
+  }
+  if (parsed.protocol !== "http:" && parsed.protocol !== "https:") {
+    throw new ConfigError(`${key} must be an http: or https: URL, got "${tileUrl}"`);
+  }
+  const missing = ["{z}", "{x}", "{y}"].filter((part) => !tileUrl.includes(part));
+  if (missing.length) throw new ConfigError(`${key} must contain ${missing.join(", ")} (e.g. ${defaults.mapTileUrl}), got "${tileUrl}"`);
+  if (parsed.username || parsed.password) throw new ConfigError(`${key} must not carry a user name or password, got "${tileUrl}"`);
+  const subdomains = parsed.host.startsWith("{s}.");
+  const host = subdomains ? parsed.host.slice("{s}.".length) : parsed.host;
+  if (!/^[a-z0-9._-]+(:\d+)?$|^\[[0-9a-f:.]+\](:\d+)?$/.test(host)) {
+    throw new ConfigError(`${key} may use {s} only as the first part of the host name, got "${tileUrl}"`);
+  }
+  return `${parsed.protocol}//${subdomains ? "*." : ""}${host}`;
+}
+
+// MAP_TILE_URL: unset or empty (as docker compose passes an unset variable) means OpenStreetMap's
+// tiles; "off", none.
+function mapTileUrl(env: Env): string | undefined {
+  const value = env.MAP_TILE_URL?.trim() || defaults.mapTileUrl;
+  if (value.toLowerCase() === "off") return undefined;
+  mapTileSource(value);
+  return value;
 }
 
 // JOB_CONCURRENCY="thumbnailGeneration=2,metadataExtraction=4"; queues not named run one job at a time.
@@ -141,5 +178,6 @@ export function parseConfig(env: Env): Config {
     },
     staleAfterMs: integer(env, "STALE_AFTER_MS", defaults.staleAfterMs, 100),
     userDeleteGraceMs: integer(env, "USER_DELETE_GRACE_MS", defaults.userDeleteGraceMs, 0),
+    map: { tileUrl: mapTileUrl(env), attribution: env.MAP_TILE_ATTRIBUTION?.trim() || defaults.mapTileAttribution },
   };
 }

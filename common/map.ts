@@ -113,11 +113,21 @@ export interface MapMarker {
   country: string | null;
 }
 
-// Every geotagged timeline photo of these owners (Immich's /map/markers, for its clients).
-export async function allMarkers(db: Database, ownerIds: string[]): Promise<MapMarker[]> {
+// Every geotagged timeline photo of these owners (Immich's /map/markers, for its clients); with
+// isFavorite, only the favorites (true) or only the others (false).
+export async function allMarkers(db: Database, ownerIds: string[], options: { isFavorite?: boolean } = {}): Promise<MapMarker[]> {
   return (await db
     .select({ id: assets.id, latitude: exif.latitude, longitude: exif.longitude, city: exif.city, state: exif.state, country: exif.country })
     .from(assets)
     .innerJoin(exif, eq(exif.assetId, assets.id))
-    .where(and(inArray(assets.ownerId, ownerIds), isNull(assets.deletedAt), eq(assets.visibility, "timeline"), isNotNull(exif.latitude), isNotNull(exif.longitude)))) as MapMarker[];
+    .where(
+      and(
+        inArray(assets.ownerId, ownerIds),
+        isNull(assets.deletedAt),
+        eq(assets.visibility, "timeline"),
+        isNotNull(exif.latitude),
+        isNotNull(exif.longitude),
+        options.isFavorite === undefined ? undefined : eq(assets.isFavorite, options.isFavorite),
+      ),
+    )) as MapMarker[];
 }

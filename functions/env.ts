@@ -13,6 +13,9 @@ export interface Bindings {
   INTERNAL_TOKEN: string;
   VERSION: string;
   JOB_MAX_ATTEMPTS: string;
+  // The map's tile URL template; empty when tiles are off.
+  MAP_TILE_URL: string;
+  MAP_TILE_ATTRIBUTION: string;
 }
 
 export interface Variables {

@@ -137,6 +137,7 @@ async function startWeb(config: Config, workerUrl: string, token: string, stoppe
     workerUrl,
     version: version(),
     jobMaxAttempts: config.jobs.maxAttempts,
+    map: config.map,
   });
   const workerd = await startWorkerd({
     configPath,

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { ConfigError, defaults, parseConfig } from "../../common/config";
+import { ConfigError, defaults, mapTileSource, parseConfig } from "../../common/config";
 
 describe("configuration", () => {
   it("has working defaults for a plain npm start", () => {
@@ -11,6 +11,7 @@ describe("configuration", () => {
     assert.equal(config.storage.root, "./data/library");
     assert.equal(config.jobs.maxAttempts, defaults.jobMaxAttempts);
     assert.equal(config.jobs.concurrency.thumbnailGeneration, 1);
+    assert.deepEqual(config.map, { tileUrl: "https://tile.openstreetmap.org/{z}/{x}/{y}.png", attribution: "© OpenStreetMap contributors" });
   });
 
   it("reads every documented variable", () => {
@@ -23,6 +24,8 @@ describe("configuration", () => {
       WORKER_URL: "http://worker:2284",
       JOB_CONCURRENCY: "thumbnailGeneration=3, metadataExtraction=0",
       JOB_MAX_ATTEMPTS: "5",
+      MAP_TILE_URL: " https://{s}.tiles.example.org:8443/base/{z}/{x}/{y}{r}.png ",
+      MAP_TILE_ATTRIBUTION: "© Example Maps",
     });
     assert.equal(config.port, 8080);
     assert.equal(config.storage.root, "/srv/photos/library");
@@ -32,6 +35,16 @@ describe("configuration", () => {
     assert.equal(config.jobs.concurrency.thumbnailGeneration, 3);
     assert.equal(config.jobs.concurrency.metadataExtraction, 0);
     assert.equal(config.jobs.maxAttempts, 5);
+    assert.deepEqual(config.map, { tileUrl: "https://{s}.tiles.example.org:8443/base/{z}/{x}/{y}{r}.png", attribution: "© Example Maps" });
+  });
+
+  it("turns map tiles off, and names the tile server's origin for the Content-Security-Policy", () => {
+    assert.equal(parseConfig({ MAP_TILE_URL: "off" }).map.tileUrl, undefined);
+    assert.equal(parseConfig({ MAP_TILE_URL: "OFF" }).map.tileUrl, undefined);
+    assert.equal(parseConfig({ MAP_TILE_URL: "" }).map.tileUrl, defaults.mapTileUrl, "empty, as compose passes an unset variable, is the default");
+    assert.equal(mapTileSource(defaults.mapTileUrl), "https://tile.openstreetmap.org");
+    assert.equal(mapTileSource("http://localhost:8080/tiles/{z}/{x}/{y}.png"), "http://localhost:8080");
+    assert.equal(mapTileSource("https://{s}.Tiles.Example.org/{z}/{x}/{y}.png"), "https://*.tiles.example.org");
   });
 
   it("says which setting is wrong and why", () => {
@@ -39,5 +52,10 @@ describe("configuration", () => {
     assert.throws(() => parseConfig({ DATABASE_URL: "postgres://x" }), /DATABASE_URL must be an http:, https: or libsql: URL/);
     assert.throws(() => parseConfig({ JOB_CONCURRENCY: "faces=2" }), /unknown queue "faces"/);
     assert.throws(() => parseConfig({ STORAGE: "s3" }), /STORAGE/);
+    assert.throws(() => parseConfig({ MAP_TILE_URL: "tiles.example.org/{z}/{x}/{y}.png" }), /MAP_TILE_URL must be an http: or https: URL/);
+    assert.throws(() => parseConfig({ MAP_TILE_URL: "ftp://tiles.example.org/{z}/{x}/{y}.png" }), /MAP_TILE_URL must be an http: or https: URL/);
+    assert.throws(() => parseConfig({ MAP_TILE_URL: "https://tiles.example.org/{z}/{x}.png" }), /MAP_TILE_URL must contain \{y\}/);
+    assert.throws(() => parseConfig({ MAP_TILE_URL: "https://tiles-{s}.example.org/{z}/{x}/{y}.png" }), /\{s\} only as the first part of the host/);
+    assert.throws(() => parseConfig({ MAP_TILE_URL: "https://user:secret@tiles.example.org/{z}/{x}/{y}.png" }), /user name or password/);
   });
 });

@@ -15,6 +15,8 @@ export interface WorkerdConfigOptions {
   workerUrl: string;
   version: string;
   jobMaxAttempts: number;
+  // The map's tile URL template (undefined: no tiles) and the credit shown with the tiles.
+  map: { tileUrl?: string; attribution: string };
 }
 
 // The values of these bindings come from workerd's environment, so secrets never land in the file.
@@ -62,6 +64,8 @@ const config :Workerd.Config = (
         (name = "DB_URL", text = ${text(options.databaseUrl)}),
         (name = "VERSION", text = ${text(options.version)}),
         (name = "JOB_MAX_ATTEMPTS", text = ${text(String(options.jobMaxAttempts))}),
+        (name = "MAP_TILE_URL", text = ${text(options.map.tileUrl ?? "")}),
+        (name = "MAP_TILE_ATTRIBUTION", text = ${text(options.map.attribution)}),
         (name = "DB_AUTH_TOKEN", fromEnvironment = ${text(secretEnvironment.dbAuthToken)}),
         (name = "INTERNAL_TOKEN", fromEnvironment = ${text(secretEnvironment.internalToken)}),
       ],
