@@ -177,6 +177,8 @@ export const assets = sqliteTable(
     index("assets_owner_timeline_idx").on(t.ownerId, t.localDateTime),
     // Trash, newest deletion first, and the purge of what has been there too long.
     index("assets_trash_idx").on(t.ownerId, t.deletedAt),
+    // "Recently added": newest uploads first.
+    index("assets_owner_added_idx").on(t.ownerId, t.createdAt),
     index("assets_content_identifier_idx").on(t.contentIdentifier),
   ],
 );

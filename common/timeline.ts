@@ -1,7 +1,7 @@
 // The timeline repository: a library as months of photos, newest first, for the timeline, the
 // archive, favorites and the trash, and the "on this day" memories. Month counts come from
 // timeline_months (kept by triggers), so listing months costs the same for any library size.
-import { and, asc, desc, eq, gte, inArray, isNotNull, isNull, lt, ne, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, gt, gte, inArray, isNotNull, isNull, lt, ne, or, sql, type SQL } from "drizzle-orm";
 import type { Database } from "./db";
 import { assets, exif, partners, timelineMonths, type Asset } from "./schema";
 
@@ -85,6 +85,31 @@ export async function listMonthAssets(db: Database, scope: TimelineScope, month:
     .where(and(inArray(assets.ownerId, scope.ownerIds), gte(assets.localDateTime, start), lt(assets.localDateTime, end), assetFilter(scope.kind)))
     .orderBy(desc(assets.localDateTime), asc(assets.id));
   return rows.map((row) => ({ ...row.asset, city: row.city, country: row.country }));
+}
+
+// The asset next to `from` (or the first one) in a view's order, newest first then by id, looked
+// for within a range of dates taken: one read on the (owner, date taken) index, never longer than
+// the range.
+export async function adjacentAsset(
+  db: Database,
+  scope: TimelineScope,
+  { start, end }: { start: number; end: number },
+  direction: "newer" | "older",
+  from?: Asset,
+): Promise<Asset | undefined> {
+  const newer = direction === "newer";
+  const cursor = from
+    ? newer
+      ? or(gt(assets.localDateTime, from.localDateTime), and(eq(assets.localDateTime, from.localDateTime), lt(assets.id, from.id)))
+      : or(lt(assets.localDateTime, from.localDateTime), and(eq(assets.localDateTime, from.localDateTime), gt(assets.id, from.id)))
+    : undefined;
+  const [found] = await db
+    .select()
+    .from(assets)
+    .where(and(inArray(assets.ownerId, scope.ownerIds), gte(assets.localDateTime, start), lt(assets.localDateTime, end), assetFilter(scope.kind), cursor))
+    .orderBy(...(newer ? [asc(assets.localDateTime), desc(assets.id)] : [desc(assets.localDateTime), asc(assets.id)]))
+    .limit(1);
+  return found;
 }
 
 // The newest assets added to the library (by upload time), for "Recently added".

@@ -27,4 +27,6 @@ const htmx = require.resolve("htmx.org/dist/htmx.min.js");
 cpSync(htmx, join(vendor, "htmx.min.js"));
 const leaflet = dirname(require.resolve("leaflet/dist/leaflet.js"));
 cpSync(leaflet, join(vendor, "leaflet"), { recursive: true });
+// The timeline decodes thumbhash placeholders in the browser (an ES module, imported by public/timeline.js).
+cpSync(require.resolve("thumbhash"), join(vendor, "thumbhash.js"));
 console.log("built dist/functions.js and public/vendor");

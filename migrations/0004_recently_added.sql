@@ -1,0 +1,1 @@
+CREATE INDEX `assets_owner_added_idx` ON `assets` (`owner_id`,`created_at`);
