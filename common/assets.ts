@@ -218,16 +218,6 @@ export async function someAssetIdsOf(db: Database, ownerId: string, limit: numbe
   return rows.map((row) => row.id);
 }
 
-// A user's newest photos and videos in their timeline: not trashed, archived, hidden or locked.
-export async function recentAssets(db: Database, ownerId: string, limit: number): Promise<Asset[]> {
-  return db
-    .select()
-    .from(assets)
-    .where(and(eq(assets.ownerId, ownerId), isNull(assets.deletedAt), eq(assets.visibility, "timeline")))
-    .orderBy(desc(assets.localDateTime))
-    .limit(limit);
-}
-
 export type AssetChanges = Partial<Pick<Asset, "isFavorite" | "visibility">>;
 
 // Changes assets the caller has checked are the asker's own.
@@ -294,4 +284,39 @@ export async function trashedAssetIds(db: Database, filter: { ownerId: string } 
     .orderBy(assets.deletedAt)
     .limit(limit);
   return rows.map((row) => row.id);
+}
+
+export interface UserUsage {
+  userId: string;
+  userName: string;
+  quotaSizeInBytes: number | null;
+  // Photos and videos outside the trash, not counting live photos' video halves.
+  photos: number;
+  videos: number;
+  // Bytes of the originals outside the trash, the video halves of live photos included.
+  usagePhotos: number;
+  usageVideos: number;
+}
+
+// Every account's photos, videos and bytes, oldest account first, in one grouped read (as Immich
+// counts them for its server statistics). Removed accounts are left out.
+export async function serverStatistics(db: Database): Promise<UserUsage[]> {
+  const photo = sql`${assets.type} = 'IMAGE'`;
+  const video = sql`${assets.type} = 'VIDEO'`;
+  const listed = sql`${assets.visibility} != 'hidden'`;
+  return db
+    .select({
+      userId: users.id,
+      userName: users.name,
+      quotaSizeInBytes: users.quotaSizeInBytes,
+      photos: sql<number>`count(CASE WHEN ${photo} AND ${listed} THEN 1 END)`.mapWith(Number),
+      videos: sql<number>`count(CASE WHEN ${video} AND ${listed} THEN 1 END)`.mapWith(Number),
+      usagePhotos: sql<number>`coalesce(sum(CASE WHEN ${photo} THEN ${assets.fileSizeInByte} END), 0)`.mapWith(Number),
+      usageVideos: sql<number>`coalesce(sum(CASE WHEN ${video} THEN ${assets.fileSizeInByte} END), 0)`.mapWith(Number),
+    })
+    .from(users)
+    .leftJoin(assets, and(eq(assets.ownerId, users.id), isNull(assets.deletedAt)))
+    .where(and(isNull(users.deletedAt), ne(users.passwordHash, "")))
+    .groupBy(users.id)
+    .orderBy(users.createdAt);
 }

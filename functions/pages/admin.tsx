@@ -1,0 +1,495 @@
+// Administration, for admins only (anyone else finds no page here): the accounts, with their
+// storage, quotas and removal; the job queues; and what the server holds. The same repository
+// calls as the admin API, behind forms that work without JavaScript and swap in place with htmx.
+import { Hono, type Context } from "hono";
+import { z } from "zod";
+import { serverStatistics, type UserUsage } from "../../common/assets";
+import { notFound } from "../../common/errors";
+import { isQueueName, type QueueName } from "../../common/jobs";
+import { getQueueStates, retryFailedJobs, setQueuePaused, type QueueState } from "../../common/queue";
+import type { User } from "../../common/schema";
+import { createUser, emailTaken, getUser, listAllUsers, markUserDeleted, restoreUser, updateUser, type UserChanges } from "../../common/users";
+import { formText, requireViewer, type Viewer, type ViewerEnv } from "../middleware/pages";
+import { hashPassword } from "../services/auth";
+import { nudgeWorker } from "../services/jobs";
+import { CsrfField, FormError, Layout } from "./layout";
+
+type Ctx = Context<ViewerEnv>;
+
+const isHtmx = (c: Ctx) => c.req.header("hx-request") === "true";
+const gib = 1024 ** 3;
+
+const queueTitles: Record<QueueName, string> = {
+  metadataExtraction: "Metadata extraction",
+  thumbnailGeneration: "Thumbnails",
+  videoConversion: "Video conversion",
+  backgroundTask: "Background tasks",
+};
+
+const number = new Intl.NumberFormat("en");
+const dateFormat = new Intl.DateTimeFormat("en", { dateStyle: "medium" });
+
+export function formatBytes(bytes: number): string {
+  const units = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${unit === 0 ? value : value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Forms
+
+// The quota field: GiB, blank for no limit.
+const Quota = z
+  .string()
+  .trim()
+  .transform((text, ctx) => {
+    if (text === "") return null;
+    const value = Number(text);
+    if (!Number.isFinite(value) || value < 0 || value > 1_000_000) {
+      ctx.addIssue({ code: "custom", message: "Enter the quota in GiB (a number), or leave it blank for no limit" });
+      return z.NEVER;
+    }
+    return Math.round(value * gib);
+  });
+
+const Name = z.string().trim().min(1, "Enter a name").max(200, "Enter a name of at most 200 characters");
+const Email = z.email("Enter a valid email address").max(320, "Enter an email address of at most 320 characters");
+
+const NewUser = z.object({
+  name: Name,
+  email: Email,
+  password: z.string().min(8, "Choose a password of at least 8 characters").max(1024, "Choose a password of at most 1024 characters"),
+  quota: Quota,
+  isAdmin: z.literal("on").optional(),
+});
+
+const UserEdit = z.object({ name: Name, email: Email, quota: Quota, isAdmin: z.literal("on").optional() });
+
+interface NewUserDraft {
+  name: string;
+  email: string;
+  quota: string;
+  isAdmin: boolean;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The page
+
+interface AdminView {
+  viewer: Viewer;
+  users: User[];
+  usage: UserUsage[];
+  queues: QueueState[];
+  error?: string;
+  // The new-user form, kept open with what was typed when it could not be used.
+  draft?: NewUserDraft;
+  // The account whose edit form stays open (after an error in it).
+  editing?: string;
+}
+
+const hx = (path: string, target = "#admin-main") => ({ "hx-post": path, "hx-target": target, "hx-swap": "outerHTML" });
+
+function quotaText(user: Pick<User, "quotaSizeInBytes">): string {
+  return user.quotaSizeInBytes === null ? "" : String(Math.round((user.quotaSizeInBytes / gib) * 100) / 100);
+}
+
+function Storage({ used, quota }: { used: number; quota: number | null }) {
+  return (
+    <span class="storage">
+      <span>{quota === null ? `${formatBytes(used)} (no limit)` : `${formatBytes(used)} of ${formatBytes(quota)}`}</span>
+      {quota !== null && (
+        <meter min={0} max={Math.max(quota, 1)} value={Math.min(used, Math.max(quota, 1))} high={Math.max(quota, 1) * 0.9} aria-hidden="true"></meter>
+      )}
+    </span>
+  );
+}
+
+function statusOf(user: User): string {
+  if (user.status === "removing") return "Being removed";
+  if (user.status === "deleted") return `Removed ${user.deletedAt ? dateFormat.format(user.deletedAt) : ""}: can be restored until the grace period ends`;
+  return "Active";
+}
+
+function UserEditForm({ view, user }: { view: AdminView; user: User }) {
+  const self = user.id === view.viewer.user.id;
+  const id = user.id;
+  return (
+    <details class="disclosure" open={view.editing === id}>
+      <summary class="button button-quiet">Edit</summary>
+      <form class="panel" method="post" action={`/admin/users/${id}`} {...hx(`/admin/users/${id}`)}>
+        <CsrfField viewer={view.viewer} />
+        <div class="field">
+          <label for={`name-${id}`}>Name</label>
+          <input id={`name-${id}`} type="text" name="name" value={user.name} required maxlength={200} autocomplete="off" />
+        </div>
+        <div class="field">
+          <label for={`email-${id}`}>Email</label>
+          <input id={`email-${id}`} type="email" name="email" value={user.email} required maxlength={320} autocomplete="off" />
+        </div>
+        <div class="field">
+          <label for={`quota-${id}`}>Storage quota (GiB)</label>
+          <span class="field-hint" id={`quota-${id}-hint`}>
+            Blank for no limit
+          </span>
+          <input id={`quota-${id}`} type="text" inputmode="decimal" name="quota" value={quotaText(user)} aria-describedby={`quota-${id}-hint`} autocomplete="off" />
+        </div>
+        <label class="check">
+          {/* Nobody takes away their own admin rights: a server could end up with no admin. */}
+          <input type="checkbox" name="isAdmin" value="on" checked={user.isAdmin} disabled={self} />
+          Admin
+        </label>
+        {self && <input type="hidden" name="isAdmin" value="on" />}
+        <button type="submit" class="button">
+          Save
+        </button>
+      </form>
+    </details>
+  );
+}
+
+function UserActions({ view, user }: { view: AdminView; user: User }) {
+  if (user.id === view.viewer.user.id || user.status === "removing") return null;
+  const id = user.id;
+  return (
+    <details class="disclosure">
+      <summary class="button button-quiet">{user.status === "deleted" ? "Restore…" : "Remove…"}</summary>
+      <div class="panel remove-panel">
+        {user.status === "deleted" ? (
+          <form method="post" action={`/admin/users/${id}/restore`} {...hx(`/admin/users/${id}/restore`)}>
+            <CsrfField viewer={view.viewer} />
+            <p>{`${user.name} can sign in again, with everything they had.`}</p>
+            <button type="submit" class="button">
+              Restore the account
+            </button>
+          </form>
+        ) : (
+          <form method="post" action={`/admin/users/${id}/remove`} {...hx(`/admin/users/${id}/remove`)}>
+            <CsrfField viewer={view.viewer} />
+            <p>{`${user.name} is signed out at once. Their photos and albums are deleted after the grace period; until then you can restore the account.`}</p>
+            <button type="submit" class="button">
+              Remove the account
+            </button>
+          </form>
+        )}
+        <form method="post" action={`/admin/users/${id}/remove`} {...hx(`/admin/users/${id}/remove`)}>
+          <CsrfField viewer={view.viewer} />
+          <input type="hidden" name="force" value="on" />
+          <p>{`Or delete ${user.name}'s account with all their photos and albums now. This cannot be undone.`}</p>
+          <button type="submit" class="button button-danger">
+            Delete now
+          </button>
+        </form>
+      </div>
+    </details>
+  );
+}
+
+function UsersSection({ view }: { view: AdminView }) {
+  const draft = view.draft;
+  return (
+    <section aria-labelledby="users-heading" class="admin-section">
+      <div class="section-head">
+        <h2 id="users-heading">Users</h2>
+        <details class="disclosure new-user" open={Boolean(draft)}>
+          <summary class="button">New user</summary>
+          <form class="panel" method="post" action="/admin/users" {...hx("/admin/users")}>
+            <CsrfField viewer={view.viewer} />
+            <div class="field">
+              <label for="new-name">Name</label>
+              <input id="new-name" type="text" name="name" value={draft?.name} required maxlength={200} autocomplete="off" />
+            </div>
+            <div class="field">
+              <label for="new-email">Email</label>
+              <input id="new-email" type="email" name="email" value={draft?.email} required maxlength={320} autocomplete="off" />
+            </div>
+            <div class="field">
+              <label for="new-password">Password</label>
+              <span class="field-hint" id="new-password-hint">
+                At least 8 characters. Give it to them; they can change it.
+              </span>
+              <input id="new-password" type="password" name="password" required minlength={8} maxlength={1024} autocomplete="new-password" aria-describedby="new-password-hint" />
+            </div>
+            <div class="field">
+              <label for="new-quota">Storage quota (GiB)</label>
+              <span class="field-hint" id="new-quota-hint">
+                Blank for no limit
+              </span>
+              <input id="new-quota" type="text" inputmode="decimal" name="quota" value={draft?.quota} autocomplete="off" aria-describedby="new-quota-hint" />
+            </div>
+            <label class="check">
+              <input type="checkbox" name="isAdmin" value="on" checked={draft?.isAdmin} />
+              Admin
+            </label>
+            <button type="submit" class="button">
+              Create the account
+            </button>
+          </form>
+        </details>
+      </div>
+      <div class="table-wrap">
+        <table class="admin-table users-table">
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">Role</th>
+              <th scope="col">Storage</th>
+              <th scope="col">Status</th>
+              <th scope="col">
+                <span class="visually-hidden">Actions</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {view.users.map((user) => (
+              <tr class={user.status === "active" ? undefined : "user-removed"}>
+                <th scope="row" class="user-cell">
+                  <span class="user-name">{user.name}</span>
+                  <span class="muted user-email">{user.email}</span>
+                </th>
+                <td data-label="Role">{user.isAdmin ? "Admin" : "User"}</td>
+                <td data-label="Storage">
+                  <Storage used={user.quotaUsageInBytes} quota={user.quotaSizeInBytes} />
+                </td>
+                <td data-label="Status">{statusOf(user)}</td>
+                <td class="actions-cell">
+                  {user.status !== "removing" && <UserEditForm view={view} user={user} />}
+                  <UserActions view={view} user={user} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}
+
+function StatisticsSection({ usage }: { usage: UserUsage[] }) {
+  const total = (key: "photos" | "videos" | "usagePhotos" | "usageVideos") => usage.reduce((sum, row) => sum + row[key], 0);
+  const bytes = total("usagePhotos") + total("usageVideos");
+  return (
+    <section aria-labelledby="stats-heading" class="admin-section">
+      <h2 id="stats-heading">Library</h2>
+      <dl class="stats">
+        <div>
+          <dt>Photos</dt>
+          <dd>{number.format(total("photos"))}</dd>
+        </div>
+        <div>
+          <dt>Videos</dt>
+          <dd>{number.format(total("videos"))}</dd>
+        </div>
+        <div>
+          <dt>Storage</dt>
+          <dd>{formatBytes(bytes)}</dd>
+        </div>
+      </dl>
+      <div class="table-wrap">
+        <table class="admin-table usage-table">
+          <caption class="visually-hidden">Usage by user</caption>
+          <thead>
+            <tr>
+              <th scope="col">User</th>
+              <th scope="col">Photos</th>
+              <th scope="col">Videos</th>
+              <th scope="col">Storage</th>
+            </tr>
+          </thead>
+          <tbody>
+            {usage.map((row) => (
+              <tr>
+                <th scope="row">{row.userName}</th>
+                <td data-label="Photos">{number.format(row.photos)}</td>
+                <td data-label="Videos">{number.format(row.videos)}</td>
+                <td data-label="Storage">
+                  <Storage used={row.usagePhotos + row.usageVideos} quota={row.quotaSizeInBytes} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}
+
+function QueuesSection({ viewer, queues, error }: { viewer: Viewer; queues: QueueState[]; error?: string }) {
+  return (
+    <section id="admin-queues" class="admin-section" aria-labelledby="queues-heading" hx-get="/admin/queues" hx-trigger="every 10s" hx-swap="outerHTML">
+      <h2 id="queues-heading">Jobs</h2>
+      <FormError message={error} />
+      <div class="table-wrap">
+        <table class="admin-table queues-table">
+          <thead>
+            <tr>
+              <th scope="col">Queue</th>
+              <th scope="col">Running</th>
+              <th scope="col">Waiting</th>
+              <th scope="col">Failed</th>
+              <th scope="col">Done</th>
+              <th scope="col">
+                <span class="visually-hidden">Actions</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {queues.map(({ name, isPaused, statistics: s }) => (
+              <tr>
+                <th scope="row">
+                  {queueTitles[name]}
+                  {isPaused && <span class="badge">Paused</span>}
+                </th>
+                <td data-label="Running">{number.format(s.active)}</td>
+                <td data-label="Waiting">{number.format(s.waiting + s.delayed + s.paused)}</td>
+                <td data-label="Failed" class={s.failed ? "failed" : undefined}>
+                  {number.format(s.failed)}
+                </td>
+                <td data-label="Done">{number.format(s.completed)}</td>
+                <td class="actions-cell">
+                  <form method="post" action={`/admin/queues/${name}/retry`} {...hx(`/admin/queues/${name}/retry`, "#admin-queues")}>
+                    <CsrfField viewer={viewer} />
+                    <button type="submit" class="button button-quiet" id={`retry-${name}`} disabled={s.failed === 0}>
+                      Retry failed
+                    </button>
+                  </form>
+                  <form method="post" action={`/admin/queues/${name}/${isPaused ? "resume" : "pause"}`} {...hx(`/admin/queues/${name}/${isPaused ? "resume" : "pause"}`, "#admin-queues")}>
+                    <CsrfField viewer={viewer} />
+                    <button type="submit" class="button button-quiet" id={`pause-${name}`}>
+                      {isPaused ? "Resume" : "Pause"}
+                    </button>
+                  </form>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}
+
+// What an account change can alter: the users and the statistics.
+function AdminMain({ view }: { view: AdminView }) {
+  return (
+    <div id="admin-main">
+      <FormError message={view.error} />
+      <StatisticsSection usage={view.usage} />
+      <UsersSection view={view} />
+    </div>
+  );
+}
+
+function AdminPage({ view }: { view: AdminView }) {
+  return (
+    <Layout title="Administration" viewer={view.viewer} area="admin" current="/admin">
+      <h1>Administration</h1>
+      <AdminMain view={view} />
+      <QueuesSection viewer={view.viewer} queues={view.queues} />
+    </Layout>
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Handlers
+
+async function adminView(c: Ctx, extra: Partial<AdminView> = {}): Promise<AdminView> {
+  const { db, viewer } = c.var;
+  const [users, usage, queues] = await Promise.all([listAllUsers(db, true), serverStatistics(db), getQueueStates(db)]);
+  return { viewer, users, usage, queues, ...extra };
+}
+
+// After an account change: the users and statistics for htmx, a redirect back for a plain form,
+// the page with the error (400) when the form could not be used.
+async function afterUserChange(c: Ctx, extra: Partial<AdminView> = {}) {
+  if (isHtmx(c)) return c.html(<AdminMain view={await adminView(c, extra)} />);
+  if (extra.error) return c.html(<AdminPage view={await adminView(c, extra)} />, 400);
+  return c.redirect("/admin", 303);
+}
+
+async function afterQueueChange(c: Ctx, error?: string) {
+  if (isHtmx(c)) return c.html(<QueuesSection viewer={c.var.viewer} queues={await getQueueStates(c.var.db)} error={error} />);
+  if (error) return c.html(<AdminPage view={await adminView(c)} />, 400);
+  return c.redirect("/admin#queues-heading", 303);
+}
+
+// An account an admin manages: not the placeholder owner of an older library.
+async function managedUser(c: Ctx, id: string): Promise<User> {
+  const user = await getUser(c.var.db, id);
+  if (!user || user.passwordHash === "") throw notFound("There is no such account.");
+  return user;
+}
+
+function queueOf(name: string): QueueName {
+  if (!isQueueName(name)) throw notFound("There is no such queue.");
+  return name;
+}
+
+export const adminPages = new Hono<ViewerEnv>()
+  .use(requireViewer)
+  // Others find no page here at all, as with anything that is not theirs.
+  .use(async (c, next) => {
+    if (!c.var.viewer.user.isAdmin) throw notFound("There is no page at this address.");
+    await next();
+  })
+  .get("/", async (c) => c.html(<AdminPage view={await adminView(c)} />))
+  .get("/queues", async (c) => c.html(<QueuesSection viewer={c.var.viewer} queues={await getQueueStates(c.var.db)} />))
+  .post("/users", async (c) => {
+    const form = await c.req.parseBody();
+    const draft: NewUserDraft = { name: formText(form.name), email: formText(form.email), quota: formText(form.quota), isAdmin: form.isAdmin === "on" };
+    const parsed = NewUser.safeParse({ name: form.name, email: formText(form.email).trim(), password: form.password, quota: formText(form.quota), isAdmin: form.isAdmin });
+    if (!parsed.success) return afterUserChange(c, { error: parsed.error.issues[0]?.message, draft });
+    const { name, email, password, quota, isAdmin } = parsed.data;
+    if (await emailTaken(c.var.db, email)) return afterUserChange(c, { error: "Another account uses this email.", draft });
+    await createUser(c.var.db, { name, email, passwordHash: await hashPassword(c.env, password), quotaSizeInBytes: quota, isAdmin: isAdmin === "on" });
+    return afterUserChange(c);
+  })
+  .post("/users/:id", async (c) => {
+    const id = c.req.param("id");
+    await managedUser(c, id);
+    const form = await c.req.parseBody({ all: true });
+    // The disabled checkbox of one's own account is sent by a hidden field instead: either may come.
+    const isAdmin = [form.isAdmin].flat().includes("on") ? "on" : undefined;
+    const parsed = UserEdit.safeParse({ name: form.name, email: formText(form.email).trim(), quota: formText(form.quota), isAdmin });
+    if (!parsed.success) return afterUserChange(c, { error: parsed.error.issues[0]?.message, editing: id });
+    const { name, email, quota } = parsed.data;
+    if (await emailTaken(c.var.db, email, id)) return afterUserChange(c, { error: "Another account uses this email.", editing: id });
+    const changes: UserChanges = { name, email, quotaSizeInBytes: quota, isAdmin: isAdmin === "on" };
+    if (id === c.var.viewer.user.id && !changes.isAdmin) return afterUserChange(c, { error: "You cannot take away your own admin rights.", editing: id });
+    await updateUser(c.var.db, id, changes);
+    return afterUserChange(c);
+  })
+  .post("/users/:id/remove", async (c) => {
+    const id = c.req.param("id");
+    await managedUser(c, id);
+    if (id === c.var.viewer.user.id) return afterUserChange(c, { error: "You cannot remove your own account." });
+    const force = (await c.req.parseBody()).force === "on";
+    const removed = await markUserDeleted(c.var.db, id, force, Number(c.env.JOB_MAX_ATTEMPTS));
+    if (!removed) return afterUserChange(c, { error: "This account is being removed already." });
+    if (force) nudgeWorker(c);
+    return afterUserChange(c);
+  })
+  .post("/users/:id/restore", async (c) => {
+    const id = c.req.param("id");
+    await managedUser(c, id);
+    if (!(await restoreUser(c.var.db, id))) return afterUserChange(c, { error: "Only a removed account still in its grace period can be restored." });
+    return afterUserChange(c);
+  })
+  .post("/queues/:name/retry", async (c) => {
+    await retryFailedJobs(c.var.db, queueOf(c.req.param("name")));
+    nudgeWorker(c);
+    return afterQueueChange(c);
+  })
+  .post("/queues/:name/pause", async (c) => {
+    await setQueuePaused(c.var.db, queueOf(c.req.param("name")), true);
+    return afterQueueChange(c);
+  })
+  .post("/queues/:name/resume", async (c) => {
+    await setQueuePaused(c.var.db, queueOf(c.req.param("name")), false);
+    nudgeWorker(c);
+    return afterQueueChange(c);
+  });

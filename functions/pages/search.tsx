@@ -1,0 +1,201 @@
+// Search: one's photos and videos by file name, place, camera, date taken, type and favourites.
+// A plain GET form, so that a search has an address; "More" brings the next page in with htmx,
+// or opens it without JavaScript. (Smart search, by what is in the picture, comes later.)
+import { Hono } from "hono";
+import type { Asset } from "../../common/schema";
+import { hasFilters, searchAssets, type SearchCursor, type SearchFilters } from "../../common/search";
+import { requireViewer, type Viewer, type ViewerEnv } from "../middleware/pages";
+import { AssetGrid, FormError, Layout } from "./layout";
+
+const pageSize = 100;
+
+// The form's fields, as they came in the query.
+interface SearchForm {
+  name: string;
+  place: string;
+  camera: string;
+  after: string;
+  before: string;
+  type: string;
+  favorites: boolean;
+}
+
+function readForm(query: Record<string, string>): SearchForm {
+  const text = (key: string) => (query[key] ?? "").trim().slice(0, 200);
+  return {
+    name: text("name"),
+    place: text("place"),
+    camera: text("camera"),
+    after: text("after"),
+    before: text("before"),
+    type: text("type"),
+    favorites: query.favorites === "on",
+  };
+}
+
+// A date of the form, 'YYYY-MM-DD', as its first millisecond in local_date_time's terms.
+function dayStart(value: string): number | undefined {
+  const match = value.match(/^(\d{4})-(\d{2})-(\d{2})$/);
+  if (!match) return undefined;
+  const time = Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]));
+  return Number.isNaN(time) ? undefined : time;
+}
+
+const dayMs = 24 * 60 * 60_000;
+
+function filtersOf(form: SearchForm): { filters: SearchFilters; error?: string } {
+  const after = dayStart(form.after);
+  const beforeStart = dayStart(form.before);
+  const filters: SearchFilters = {
+    originalFileName: form.name || undefined,
+    place: form.place || undefined,
+    camera: form.camera || undefined,
+    takenAfter: after,
+    // The whole day of "taken before" counts.
+    takenBefore: beforeStart === undefined ? undefined : beforeStart + dayMs - 1,
+    type: form.type === "photo" ? "IMAGE" : form.type === "video" ? "VIDEO" : undefined,
+    isFavorite: form.favorites ? true : undefined,
+  };
+  if ((form.after && after === undefined) || (form.before && beforeStart === undefined)) return { filters, error: "Enter dates as year, month and day." };
+  if (after !== undefined && beforeStart !== undefined && after > beforeStart) return { filters, error: "The first date is after the last one: swap them." };
+  return { filters };
+}
+
+// The cursor after the last result shown: "<date taken>.<id>".
+function cursorOf(asset: Asset): string {
+  return `${asset.localDateTime}.${asset.id}`;
+}
+
+function parseCursor(value: string | undefined): SearchCursor | undefined {
+  const match = value?.match(/^(-?\d+)\.([0-9a-f-]{36})$/i);
+  return match ? { localDateTime: Number(match[1]), id: match[2]! } : undefined;
+}
+
+function queryOf(form: SearchForm, extra: Record<string, string> = {}): string {
+  const params = new URLSearchParams();
+  for (const key of ["name", "place", "camera", "after", "before", "type"] as const) if (form[key]) params.set(key, form[key]);
+  if (form.favorites) params.set("favorites", "on");
+  for (const [key, value] of Object.entries(extra)) params.set(key, value);
+  return params.toString();
+}
+
+// A page of results and, when there are more, the link to the next page.
+function ResultsPage(props: { form: SearchForm; assets: Asset[]; more: boolean }) {
+  const last = props.assets[props.assets.length - 1];
+  const cursor = last && cursorOf(last);
+  return (
+    <>
+      <AssetGrid assets={props.assets} href={(asset) => `/photos/${asset.id}`} thumbnail={(asset) => `/api/assets/${asset.id}/thumbnail`} />
+      {props.more && cursor && (
+        <div class="more" id={`more-${cursor.replace(/\W/g, "")}`}>
+          <a
+            class="button button-quiet"
+            href={`/search?${queryOf(props.form, { after_item: cursor })}`}
+            hx-get={`/search?${queryOf(props.form, { after_item: cursor, fragment: "1" })}`}
+            hx-target={`#more-${cursor.replace(/\W/g, "")}`}
+            hx-swap="outerHTML"
+          >
+            More
+          </a>
+        </div>
+      )}
+    </>
+  );
+}
+
+function TextField(props: { name: keyof SearchForm; label: string; value: string; hint?: string; placeholder?: string }) {
+  const id = `search-${props.name}`;
+  return (
+    <div class="field">
+      <label for={id}>{props.label}</label>
+      <input id={id} type="text" name={props.name} value={props.value} placeholder={props.placeholder} autocomplete="off" maxlength={200} />
+    </div>
+  );
+}
+
+function SearchPage(props: { viewer: Viewer; form: SearchForm; results?: { assets: Asset[]; more: boolean; continued: boolean }; error?: string }) {
+  const { form, results } = props;
+  return (
+    <Layout title="Search" viewer={props.viewer} area="search" current="/search">
+      <h1>Search</h1>
+      <form class="search-form card" method="get" action="/search" role="search" aria-label="Your photos and videos">
+        <div class="search-fields">
+          <TextField name="name" label="File name" value={form.name} placeholder="IMG_1234" />
+          <TextField name="place" label="Place" value={form.place} placeholder="City, region or country" />
+          <TextField name="camera" label="Camera" value={form.camera} placeholder="Make or model" />
+          <div class="field">
+            <label for="search-after">Taken from</label>
+            <input id="search-after" type="date" name="after" value={form.after} />
+          </div>
+          <div class="field">
+            <label for="search-before">Taken until</label>
+            <input id="search-before" type="date" name="before" value={form.before} />
+          </div>
+          <div class="field">
+            <label for="search-type">Type</label>
+            <select id="search-type" name="type">
+              <option value="" selected={form.type === ""}>
+                Photos and videos
+              </option>
+              <option value="photo" selected={form.type === "photo"}>
+                Photos
+              </option>
+              <option value="video" selected={form.type === "video"}>
+                Videos
+              </option>
+            </select>
+          </div>
+        </div>
+        <div class="search-actions">
+          <label class="check">
+            <input type="checkbox" name="favorites" value="on" checked={form.favorites} />
+            Favorites only
+          </label>
+          <span class="search-buttons">
+            <a class="button button-quiet" href="/search">
+              Clear
+            </a>
+            <button type="submit" class="button">
+              Search
+            </button>
+          </span>
+        </div>
+      </form>
+      <FormError message={props.error} />
+      {results ? (
+        <section class="search-results" aria-labelledby="results-heading">
+          <h2 id="results-heading">Results</h2>
+          {results.assets.length ? (
+            <>
+              <p class="muted grid-caption">
+                {results.continued
+                  ? "Earlier results, newest first"
+                  : results.more
+                    ? `The newest ${pageSize} results first`
+                    : `${results.assets.length} result${results.assets.length === 1 ? "" : "s"}, newest first`}
+              </p>
+              <ResultsPage form={form} assets={results.assets} more={results.more} />
+            </>
+          ) : (
+            <p class="empty">Nothing matches. Try fewer or shorter words: a part of a name is enough.</p>
+          )}
+        </section>
+      ) : (
+        !props.error && <p class="empty">Fill in what you remember: any part of a file name, a place or a camera, dates, or just a type.</p>
+      )}
+    </Layout>
+  );
+}
+
+export const searchPage = new Hono<ViewerEnv>().get("/", requireViewer, async (c) => {
+  const { viewer, db } = c.var;
+  const form = readForm(c.req.query());
+  const { filters, error } = filtersOf(form);
+  if (error || !hasFilters(filters)) return c.html(<SearchPage viewer={viewer} form={form} error={error} />, error ? 400 : 200);
+  const before = parseCursor(c.req.query("after_item"));
+  const found = await searchAssets(db, [viewer.user.id], filters, { limit: pageSize + 1, before });
+  const assets = found.slice(0, pageSize).map((hit) => hit.asset);
+  const more = found.length > pageSize;
+  if (c.req.query("fragment")) return c.html(<ResultsPage form={form} assets={assets} more={more} />);
+  return c.html(<SearchPage viewer={viewer} form={form} results={{ assets, more, continued: before !== undefined }} />);
+});
