@@ -77,3 +77,13 @@ async function uploadFile(url, file) {
 }
 
 document.querySelectorAll("form[data-upload]").forEach(setUpUpload);
+
+// A session that ended meanwhile answers with the sign-in form: show it as a page, not inside this one.
+document.addEventListener("htmx:beforeSwap", (event) => {
+  const to = event.detail.xhr.responseURL;
+  if (to && new URL(to).pathname === "/auth/login") {
+    event.detail.shouldSwap = false;
+    // Back to this page after signing in, not to the piece of it that was asked for.
+    window.location.assign(`/auth/login?next=${encodeURIComponent(window.location.pathname + window.location.search)}`);
+  }
+});

@@ -81,6 +81,11 @@ const cases: Record<string, Case> = {
   "POST /api/auth/change-password": { status: 400, ownSession: true, body: () => ({ password: "not-bobs-password", newPassword: "new-password" }) },
   "POST /api/auth/validateToken": { status: 200 },
 
+  // Bob's map holds his own photos only (tests/map.test.ts puts both users' photos on it).
+  "GET /api/map/markers": { status: 200, query: "withPartners=true" },
+  "GET /api/map/clusters": { status: 200, query: "zoom=2&west=-180&south=-90&east=180&north=90" },
+  "GET /api/map/assets": { status: 200, query: "west=-180&south=-90&east=180&north=90" },
+
   "GET /api/partners": { status: 200, query: "direction=shared-with" },
   // Bob sharing his own library with Alice is his to do; Alice's is not.
   "POST /api/partners": { status: 201, body: (f) => ({ sharedWithId: f.alice.userId }) },
@@ -94,6 +99,11 @@ const cases: Record<string, Case> = {
   "GET /api/queues/{name}/jobs": adminOnly,
   "DELETE /api/queues/{name}/jobs": adminOnly,
   "POST /api/queues/{name}/retry": adminOnly,
+
+  // Search looks in Bob's own library only: none of Alice's files match.
+  "POST /api/search/metadata": { status: 200, body: () => ({ originalFileName: "alice-secret" }) },
+
+  "GET /api/server/statistics": adminOnly,
 
   "GET /api/sessions": { status: 200 },
   "DELETE /api/sessions": { status: 204 },

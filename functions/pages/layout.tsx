@@ -5,8 +5,9 @@ import { raw } from "hono/html";
 import type { Asset } from "../../common/schema";
 import type { Viewer } from "../middleware/pages";
 
-// htmx would otherwise add an inline <style> for its indicators, which the CSP refuses.
-const htmxConfig = JSON.stringify({ includeIndicatorStyles: false });
+// htmx would otherwise add an inline <style> for its indicators, and carry a swapped element's
+// style attribute (set by an extension, say) over to its replacement; the CSP refuses both.
+const htmxConfig = JSON.stringify({ includeIndicatorStyles: false, attributesToSettle: ["class", "width", "height"] });
 
 // Each area of the app keeps its own script and style sheet in public/ (e.g. "timeline" for
 // public/timeline.js and public/timeline.css), loaded only by its pages.
