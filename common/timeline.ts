@@ -75,17 +75,52 @@ export interface TimelineAsset extends Asset {
   country: string | null;
 }
 
-// A month of the timeline, newest first.
-export async function listMonthAssets(db: Database, scope: TimelineScope, month: string): Promise<TimelineAsset[]> {
+// Where a page of a month ends: the last asset it showed, in the month's order.
+export interface MonthCursor {
+  localDateTime: number;
+  id: string;
+}
+
+export interface MonthPage {
+  assets: TimelineAsset[];
+  // Set when the month goes on past this page.
+  next?: MonthCursor;
+}
+
+// A month of the timeline, newest first: all of it, or a page of `limit` assets after a cursor.
+// A page is one bounded range read, however crowded the month.
+export async function listMonthAssets(db: Database, scope: TimelineScope, month: string, page?: { limit: number; after?: MonthCursor }): Promise<MonthPage> {
   const { start, end } = monthRange(month);
+  const after = page?.after;
   const rows = await db
     .select({ asset: assets, city: exif.city, country: exif.country })
     .from(assets)
     .leftJoin(exif, eq(exif.assetId, assets.id))
-    .where(and(inArray(assets.ownerId, scope.ownerIds), gte(assets.localDateTime, start), lt(assets.localDateTime, end), assetFilter(scope.kind)))
-    .orderBy(desc(assets.localDateTime), asc(assets.id));
-  return rows.map((row) => ({ ...row.asset, city: row.city, country: row.country }));
+    .where(
+      and(
+        inArray(assets.ownerId, scope.ownerIds),
+        gte(assets.localDateTime, start),
+        lt(assets.localDateTime, after ? after.localDateTime + 1 : end),
+        assetFilter(scope.kind),
+        after ? or(lt(assets.localDateTime, after.localDateTime), and(eq(assets.localDateTime, after.localDateTime), gt(assets.id, after.id))) : undefined,
+      ),
+    )
+    .orderBy(desc(assets.localDateTime), asc(assets.id))
+    .limit(page ? page.limit + 1 : -1);
+  const found = rows.map((row) => ({ ...row.asset, city: row.city, country: row.country }));
+  if (!page || found.length <= page.limit) return { assets: found };
+  const shown = found.slice(0, page.limit);
+  const last = shown[shown.length - 1]!;
+  return { assets: shown, next: { localDateTime: last.localDateTime, id: last.id } };
 }
+
+// A cursor as it travels in a URL: "<ms>_<id>". Undefined when it is not one.
+export function parseMonthCursor(text: string | undefined): MonthCursor | undefined {
+  const match = text?.match(/^(\d{1,15})_([0-9a-f-]{36})$/);
+  return match ? { localDateTime: Number(match[1]), id: match[2]! } : undefined;
+}
+
+export const formatMonthCursor = (cursor: MonthCursor) => `${cursor.localDateTime}_${cursor.id}`;
 
 // The asset next to `from` (or the first one) in a view's order, newest first then by id, looked
 // for within a range of dates taken: one read on the (owner, date taken) index, never longer than

@@ -91,7 +91,10 @@
 
   function sizePending(scope) {
     for (const body of scope.querySelectorAll(".month-body.is-pending")) {
-      const { height, width } = estimateSize(Number(body.closest(".month")?.dataset.count || 1));
+      // The rest of a crowded month is what its count says, less what is shown already.
+      const section = body.closest(".month");
+      const shown = section?.querySelectorAll(".tile").length ?? 0;
+      const { height, width } = estimateSize(Math.max(1, Number(section?.dataset.count || 1) - shown));
       body.style.height = `${height}px`;
       body.style.maxWidth = width ? `${width}px` : "";
     }
@@ -140,12 +143,14 @@
   document.addEventListener("htmx:afterSwap", (event) => {
     const element = event.target;
     if (!(element instanceof Element)) return;
-    if (element.matches(".month-body")) {
-      const section = element.closest(".month");
+    // A month arrives as its body; the rest of a crowded month as days inside the body.
+    const body = element.closest(".month-body");
+    if (body) {
+      const section = body.closest(".month");
       const anchor = anchors.get(section);
       anchors.delete(section);
       if (anchor && anchor.top < viewTop()) window.scrollBy({ top: section.getBoundingClientRect().height - anchor.height, behavior: "instant" });
-      enhance(element);
+      enhance(body);
       scheduleScrubber();
     } else if (element.id === "timeline-root") {
       setUp();

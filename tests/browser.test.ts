@@ -30,7 +30,7 @@ describe("the web app in Chromium", { skip: noBrowser }, () => {
   let folder: string;
 
   const tiles = () => page.locator("#timeline .tile");
-  const tileIds = async () => (await tiles().evaluateAll((links) => links.map((a) => (a as HTMLAnchorElement).pathname.split("/").pop()!))) as string[];
+  const tileIds = async () => (await tiles().evaluateAll((links) => links.map((a) => (a as unknown as { pathname: string }).pathname.split("/").pop()!))) as string[];
 
   // Loads every month of the timeline (they come as the page scrolls) and returns the tiles' ids.
   async function allTiles(): Promise<string[]> {
@@ -65,7 +65,8 @@ describe("the web app in Chromium", { skip: noBrowser }, () => {
     errors = watchForErrors(page);
     folder = mkdtempSync(join(tmpdir(), "shoebox-browser-"));
     for (const [i, photo] of photos.entries()) {
-      const gps = "gps" in photo ? { IFD3: { GPSLatitudeRef: photo.gps[0], GPSLatitude: photo.gps[1], GPSLongitudeRef: photo.gps[2], GPSLongitude: photo.gps[3] } } : {};
+      const gps: Record<string, Record<string, string>> =
+        "gps" in photo ? { IFD3: { GPSLatitudeRef: photo.gps[0], GPSLatitude: photo.gps[1], GPSLongitudeRef: photo.gps[2], GPSLongitude: photo.gps[3] } } : {};
       const image = await makeJpeg(300 + i, { IFD0: { Make: "Test", Model: "Camera" }, IFD2: { DateTimeOriginal: photo.taken }, ...gps }, { width: 320, height: 240 });
       writeFileSync(join(folder, photo.name), image.bytes);
     }
@@ -114,7 +115,8 @@ describe("the web app in Chromium", { skip: noBrowser }, () => {
     const taken = await Promise.all(ids.map(async (id) => (await api<{ localDateTime: string }>(`/api/assets/${id}`)).localDateTime));
     assert.deepEqual(taken, [...taken].sort().reverse());
     assert.equal(taken[0], "2023-05-01T09:00:00.000Z");
-    await page.waitForFunction(() => [...document.querySelectorAll<HTMLImageElement>("#timeline .tile img")].every((img) => img.complete && img.naturalWidth > 0));
+    // Every thumbnail has arrived (the function runs in the page).
+    await page.waitForFunction('[...document.querySelectorAll("#timeline .tile img")].every((img) => img.complete && img.naturalWidth > 0)');
     await screenshot(page, "05-timeline");
   });
 
@@ -213,7 +215,7 @@ describe("the web app in Chromium", { skip: noBrowser }, () => {
     await page.setViewportSize({ width: 390, height: 844 });
     for (const path of ["/", "/albums", "/map"]) {
       await page.goto(path);
-      const scrollable = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
+      const scrollable = await page.evaluate("document.documentElement.scrollWidth > window.innerWidth");
       assert.equal(scrollable, false, `${path} scrolls sideways on a phone`);
       await screenshot(page, `16-phone-${path.slice(1) || "timeline"}`);
     }

@@ -57,6 +57,16 @@ describe("timeline", () => {
     assert.ok(june.ratio.every((r) => Math.abs(r - 64 / 48) < 0.01));
   });
 
+  it("pages through a month when asked, for months too crowded to send whole", async () => {
+    const first = await json<{ id: string[]; nextCursor?: string }>("/api/timeline/bucket?timeBucket=2021-06-01&pageSize=1");
+    assert.deepEqual(first.id, [photos[2]!.id]);
+    assert.ok(first.nextCursor);
+    const second = await json<{ id: string[]; nextCursor?: string }>(`/api/timeline/bucket?timeBucket=2021-06-01&pageSize=1&after=${first.nextCursor}`);
+    assert.deepEqual(second.id, [photos[1]!.id]);
+    assert.equal(second.nextCursor, undefined);
+    assert.equal((await shoebox.api("/api/timeline/bucket?timeBucket=2021-06-01&pageSize=1&after=nonsense")).status, 400);
+  });
+
   it("answers with the time the server took", async () => {
     const response = await shoebox.api("/api/timeline/buckets");
     assert.match(response.headers.get("server-timing") ?? "", /^total;dur=\d+(\.\d)?$/);

@@ -4,7 +4,17 @@ import { z } from "@hono/zod-openapi";
 import { albumRole } from "../../common/access";
 import { albumAssetList } from "../../common/albums";
 import { notFound } from "../../common/errors";
-import { listMonthAssets, listTimelineMonths, timelineOwnerIds, type TimelineAsset, type TimelineKind, type TimelineScope } from "../../common/timeline";
+import {
+  formatMonthCursor,
+  listMonthAssets,
+  listTimelineMonths,
+  parseMonthCursor,
+  timelineOwnerIds,
+  type MonthPage,
+  type TimelineAsset,
+  type TimelineKind,
+  type TimelineScope,
+} from "../../common/timeline";
 import type { Auth } from "../../common/access";
 import type { Database } from "../../common/db";
 import { createRouter, json, route } from "../router";
@@ -68,6 +78,8 @@ const Columns = z
     livePhotoVideoId: z.array(z.string().nullable()),
     city: z.array(z.string().nullable()),
     country: z.array(z.string().nullable()),
+    // Shoebox's own: where the next page starts, when the month goes on.
+    nextCursor: z.string().optional(),
   })
   .openapi("TimeBucketAssetResponseDto");
 
@@ -77,13 +89,23 @@ const bucket = route(
     method: "get",
     path: "/bucket",
     tags: ["Timeline"],
-    request: { query: Filters.extend({ timeBucket: z.string().regex(/^\d{4}-\d{2}(-\d{2})?/, "a month as YYYY-MM-01") }) },
+    description:
+      "A month's assets, newest first. Immich's clients take the whole month; with `pageSize`, a page of it, and `nextCursor` " +
+      "(passed back as `after`) to the next page, so that a crowded month never comes in one piece.",
+    request: {
+      query: Filters.extend({
+        timeBucket: z.string().regex(/^\d{4}-\d{2}(-\d{2})?/, "a month as YYYY-MM-01"),
+        pageSize: z.coerce.number().int().min(1).max(1000).optional(),
+        after: z.string().regex(/^\d{1,15}_[0-9a-f-]{36}$/, "a nextCursor from an earlier page").optional(),
+      }),
+    },
     responses: { 200: json(Columns, "The month's assets, newest first, as columns") },
   },
 );
 
-function toColumns(assets: TimelineAsset[]): z.infer<typeof Columns> {
+function toColumns({ assets, next }: MonthPage): z.infer<typeof Columns> {
   return {
+    ...(next ? { nextCursor: formatMonthCursor(next) } : {}),
     id: assets.map((a) => a.id),
     ownerId: assets.map((a) => a.ownerId),
     ratio: assets.map((a) => (a.width && a.height ? a.width / a.height : 1)),
@@ -116,10 +138,10 @@ export const timelineRoutes = createRouter()
     return c.json(months.map((m) => ({ timeBucket: `${m.month}-01`, count: m.count })), 200);
   })
   .openapi(bucket, async (c) => {
-    const { timeBucket, ...filters } = c.req.valid("query");
+    const { timeBucket, pageSize, after, ...filters } = c.req.valid("query");
     const month = timeBucket.slice(0, 7);
-    const assets = filters.albumId
-      ? (await albumAssets(c.var.db, c.var.auth, filters.albumId)).filter((a) => monthOf(a.localDateTime) === month)
-      : await listMonthAssets(c.var.db, await scopeOf(c.var.db, c.var.auth, filters), month);
-    return c.json(toColumns(assets), 200);
+    const page = filters.albumId
+      ? { assets: (await albumAssets(c.var.db, c.var.auth, filters.albumId)).filter((a) => monthOf(a.localDateTime) === month) }
+      : await listMonthAssets(c.var.db, await scopeOf(c.var.db, c.var.auth, filters), month, pageSize ? { limit: pageSize, after: parseMonthCursor(after) } : undefined);
+    return c.json(toColumns(page), 200);
   });

@@ -555,7 +555,7 @@ async function pickerMonths(db: Database, viewer: Viewer, from: number): Promise
   let index = from;
   while (index < all.length && count < pickerChunk) {
     const month = all[index]!.month;
-    const assets = await listMonthAssets(db, scope, month);
+    const { assets } = await listMonthAssets(db, scope, month);
     months.push({ month, assets });
     count += assets.length;
     index++;

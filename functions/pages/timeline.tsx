@@ -8,13 +8,17 @@ import type { Database } from "../../common/db";
 import { notFound } from "../../common/errors";
 import type { Asset } from "../../common/schema";
 import {
+  formatMonthCursor,
   listMonthAssets,
   listRecentlyAdded,
   listTimelineMonths,
   onThisDay,
+  parseMonthCursor,
   timelineKinds,
   timelineOwnerIds,
   type Memory,
+  type MonthCursor,
+  type MonthPage,
   type TimelineKind,
   type TimelineMonth,
   type TimelineScope,
@@ -137,13 +141,14 @@ function dayLabel(day: Day): string {
   return place ? `${name} · ${[place.city, place.country].filter(Boolean).join(", ")}` : name;
 }
 
-// A month's photos, by day: what GET /timeline/months/:month answers, and the page's first months.
-export function MonthBody({ assets, view, viewer }: { assets: Day["assets"]; view: TimelineKind; viewer: Viewer }) {
+// A page of a month's photos, by day: what GET /timeline/months/:month answers, and the page's
+// first months. A crowded month comes in pages; the rest of it loads like a month not loaded yet.
+function MonthDays({ page, view, viewer, continues }: { page: MonthPage; view: TimelineKind; viewer: Viewer; continues?: MonthCursor }) {
   return (
-    <div class="month-body">
-      {assets.length === 0 && <p class="empty">Nothing here any more.</p>}
-      {groupByDay(assets).map((day) => (
-        <section class="day" data-day={day.day}>
+    <>
+      {groupByDay(page.assets).map((day, i) => (
+        // The first day may go on from the page before: its title is shown there already.
+        <section class={i === 0 && continues && dayOf(continues.localDateTime) === day.day ? "day is-continued" : "day"} data-day={day.day}>
           <h3 class="day-title">{dayLabel(day)}</h3>
           <div class="day-tiles">
             {day.assets.map((asset) => (
@@ -152,16 +157,27 @@ export function MonthBody({ assets, view, viewer }: { assets: Day["assets"]; vie
           </div>
         </section>
       ))}
+      {page.next && <PendingMonthBody month={monthOf(page.next.localDateTime)} view={view} after={page.next} />}
+    </>
+  );
+}
+
+export function MonthBody({ page, view, viewer }: { page: MonthPage; view: TimelineKind; viewer: Viewer }) {
+  return (
+    <div class="month-body">
+      {page.assets.length === 0 && <p class="empty">Nothing here any more.</p>}
+      <MonthDays page={page} view={view} viewer={viewer} />
     </div>
   );
 }
 
-// A month not loaded yet: timeline.js sizes it from its count and triggers the load as it comes
-// near. Without script, a link opens the timeline at that month.
-function PendingMonthBody({ month, view }: { month: TimelineMonth; view: TimelineKind }) {
+// A month (or the rest of one) not loaded yet: timeline.js sizes it from its count and triggers
+// the load as it comes near. Without script, a link opens the timeline at that month.
+function PendingMonthBody({ month, view, count, after }: { month: string; view: TimelineKind; count?: number; after?: MonthCursor }) {
+  const query = after ? `?view=${view}&after=${formatMonthCursor(after)}` : `?view=${view}`;
   return (
-    <div class="month-body is-pending" hx-get={`/timeline/months/${month.month}?view=${view}`} hx-trigger="load-month" hx-swap="outerHTML" hx-sync="this:drop">
-      <a class="month-link" href={`${viewPaths[view]}?from=${month.month}`}>{`Show ${countOf(month.count, "item")}`}</a>
+    <div class="month-body is-pending" hx-get={`/timeline/months/${month}${query}`} hx-trigger="load-month" hx-swap="outerHTML" hx-sync="this:drop">
+      <a class="month-link" href={`${viewPaths[view]}?from=${month}`}>{count === undefined ? "Show more" : `Show ${countOf(count, "item")}`}</a>
     </div>
   );
 }
@@ -355,11 +371,13 @@ function UploadPanel() {
 // How many items the page renders itself before handing over to timeline.js.
 const firstRenderItems = 60;
 const firstRenderMonths = 3;
+// A month loads this many photos at a time: a crowded month of thousands comes in pieces.
+const monthPageSize = 300;
 
 interface TimelineData {
   view: TimelineKind;
   months: TimelineMonth[];
-  loaded: Map<string, Day["assets"]>;
+  loaded: Map<string, MonthPage>;
   start?: string;
   memories: Memory[];
   today: Date;
@@ -384,13 +402,13 @@ function TimelinePage({ viewer, data }: { viewer: Viewer; data: TimelineData }) 
         ) : (
           <div class="timeline" id="timeline">
             {months.map((month) => {
-              const assets = data.loaded.get(month.month);
+              const page = data.loaded.get(month.month);
               return (
                 <section class="month" id={`month-${month.month}`} data-month={month.month} data-count={month.count} aria-labelledby={`month-${month.month}-title`}>
                   <h2 class="month-title" id={`month-${month.month}-title`}>
                     {formatMonth(month.month)}
                   </h2>
-                  {assets ? <MonthBody assets={assets} view={view} viewer={viewer} /> : <PendingMonthBody month={month} view={view} />}
+                  {page ? <MonthBody page={page} view={view} viewer={viewer} /> : <PendingMonthBody month={month.month} view={view} count={month.count} />}
                 </section>
               );
             })}
@@ -454,7 +472,7 @@ async function timelineData(db: Database, viewer: Viewer, view: TimelineKind, fr
   const today = new Date();
   const atTop = first === 0;
   const [monthAssets, memories] = await Promise.all([
-    Promise.all(chosen.map((month) => listMonthAssets(db, scope, month))),
+    Promise.all(chosen.map((month) => listMonthAssets(db, scope, month, { limit: monthPageSize }))),
     view === "timeline" && atTop ? onThisDay(db, scope.ownerIds, today) : Promise.resolve([]),
   ]);
   return {
@@ -489,6 +507,8 @@ export const timelinePages = new Hono<AppEnv>()
     const month = c.req.param("month");
     const view = c.req.query("view") ?? "timeline";
     if (!monthPattern.test(month) || !isTimelineKind(view)) throw notFound("There is no such month.");
-    const assets = await listMonthAssets(db, await scopeFor(db, viewer.user.id, view), month);
-    return c.html(<MonthBody assets={assets} view={view} viewer={viewer} />);
+    const after = parseMonthCursor(c.req.query("after"));
+    const page = await listMonthAssets(db, await scopeFor(db, viewer.user.id, view), month, { limit: monthPageSize, after });
+    // The rest of a month goes into the month's body it continues; a whole month is a body of its own.
+    return c.html(after ? <MonthDays page={page} view={view} viewer={viewer} continues={after} /> : <MonthBody page={page} view={view} viewer={viewer} />);
   });
