@@ -1,6 +1,7 @@
-// Albums in the browser: selecting photos, the photo picker, the panels, copying links. The pages
-// work without this file; it makes them quicker to use. htmx swaps the album in after each change,
-// so everything here listens on the document rather than on elements that get replaced.
+// Albums in the browser: selecting photos, the photo picker, copying links (the panels and "Show
+// more" are app.js's). The pages work without this file; it makes them quicker to use. htmx swaps the
+// album in after each change, so everything here listens on the document rather than on elements
+// that get replaced.
 "use strict";
 
 // ---- Selecting photos in an album ---------------------------------------------------------------
@@ -60,6 +61,11 @@ document.addEventListener("click", (event) => {
   if (event.target.closest("[data-selection-clear]")) clearSelection();
 });
 
+// Escape clears the selection, unless it closed a panel (app.js) or the picker.
+document.addEventListener("keydown", (event) => {
+  if (event.key === "Escape" && !event.defaultPrevented && !picker()?.open && selectionState().chosen.length) clearSelection();
+});
+
 // ---- The picker ---------------------------------------------------------------------------------
 
 function picker() {
@@ -78,45 +84,6 @@ function updatePicked() {
 
 document.addEventListener("click", (event) => {
   if (event.target instanceof Element && event.target.closest("[data-close-dialog]")) picker()?.close();
-});
-
-// ---- The panels ---------------------------------------------------------------------------------
-
-// One panel open at a time; Escape or a click elsewhere closes it. A panel the visitor opens takes
-// the focus to its first field (one the page opens, after a change, leaves the focus be).
-let openedByHand;
-document.addEventListener("click", (event) => {
-  const summary = event.target instanceof Element ? event.target.closest("details.disclosure > summary") : null;
-  openedByHand = summary?.parentElement;
-});
-
-document.addEventListener(
-  "toggle",
-  (event) => {
-    const details = event.target;
-    if (!(details instanceof HTMLDetailsElement) || !details.open || !details.matches(".disclosure")) return;
-    for (const other of document.querySelectorAll("details.disclosure[open]")) if (other !== details) other.open = false;
-    if (details === openedByHand) details.querySelector("input:not([type=hidden]):not([readonly]), select, textarea")?.focus();
-    openedByHand = undefined;
-  },
-  true,
-);
-
-document.addEventListener("keydown", (event) => {
-  if (event.key !== "Escape") return;
-  const open = document.activeElement?.closest("details.disclosure[open]") ?? document.querySelector("details.disclosure[open]");
-  if (open) {
-    open.open = false;
-    open.querySelector("summary")?.focus();
-    event.preventDefault();
-  } else if (!picker()?.open && selectionState().chosen.length) {
-    clearSelection();
-  }
-});
-
-document.addEventListener("click", (event) => {
-  if (!(event.target instanceof Element)) return;
-  for (const open of document.querySelectorAll("details.disclosure[open]")) if (!open.contains(event.target)) open.open = false;
 });
 
 // ---- Copying a link -----------------------------------------------------------------------------
@@ -140,27 +107,6 @@ document.addEventListener("click", async (event) => {
   const done = (await copy(field.value)) || document.execCommand("copy");
   button.textContent = done ? "Copied" : "Select and copy";
   setTimeout(() => (button.textContent = "Copy"), 2000);
-});
-
-// ---- Loading more tiles --------------------------------------------------------------------------
-
-// "Show more" and "Earlier photos" replace themselves with what comes next: the focus goes to the
-// first new photo rather than to the top of the page.
-let loading;
-document.addEventListener("htmx:beforeRequest", (event) => {
-  const more = event.detail.elt instanceof Element ? event.detail.elt.closest(".more") : null;
-  const root = more?.closest("form, .album-page");
-  loading = root ? { root, count: focusables(root).length } : undefined;
-});
-
-function focusables(root) {
-  return [...root.querySelectorAll(".tile, .pick input:not(:disabled)")];
-}
-
-document.addEventListener("htmx:afterSettle", () => {
-  if (!loading) return;
-  focusables(loading.root)[loading.count]?.focus();
-  loading = undefined;
 });
 
 // ---- After htmx swaps ---------------------------------------------------------------------------
@@ -195,37 +141,30 @@ document.addEventListener("htmx:afterRequest", (event) => {
 // change says: its error, or else the album's title.
 document.addEventListener("htmx:afterSettle", (event) => {
   if (event.detail.target?.id !== "album" && event.detail.elt?.id !== "album") return;
-  if (document.activeElement && document.activeElement !== document.body) return;
-  const target = document.querySelector("#album > .form-error") ?? document.querySelector("#album h1");
-  if (!target) return;
-  target.setAttribute("tabindex", "-1");
-  target.focus();
+  focusIfLost(document.querySelector("#album > .form-error") ?? document.querySelector("#album h1"));
 });
 
-// A refused change (not the album's owner any more, say) shows why, above the album.
-document.addEventListener("htmx:responseError", (event) => {
-  const album = document.getElementById("album");
-  if (!album) return;
-  const page = new DOMParser().parseFromString(event.detail.xhr.responseText, "text/html");
-  const message = page.querySelector(".card p")?.textContent || "That did not work. Reload the page and try again.";
+// Why a change failed, above the album (in place of the last such message).
+function showAlert(album, message) {
   album.querySelector(".album-alert")?.remove();
   const alert = document.createElement("p");
   alert.className = "form-error album-alert";
   alert.setAttribute("role", "alert");
   alert.textContent = message;
   album.querySelector(".album-head")?.after(alert);
+}
+
+// A refused change (not the album's owner any more, say) shows why.
+document.addEventListener("htmx:responseError", (event) => {
+  const album = document.getElementById("album");
+  if (!album) return;
+  showAlert(album, refusalOf(event.detail.xhr));
   picker()?.close();
 });
 
 document.addEventListener("htmx:sendError", () => {
   const album = document.getElementById("album");
-  if (!album) return;
-  const alert = document.createElement("p");
-  alert.className = "form-error album-alert";
-  alert.setAttribute("role", "alert");
-  alert.textContent = "The server could not be reached. Check the connection and try again.";
-  album.querySelector(".album-alert")?.remove();
-  album.querySelector(".album-head")?.after(alert);
+  if (album) showAlert(album, "The server could not be reached. Check the connection and try again.");
 });
 
 enhance();

@@ -1,5 +1,5 @@
-// Shoebox's browser code, all in this file: the Content-Security-Policy allows no inline script.
-// The pages work without it; this only makes them nicer.
+// Shoebox's browser code for every page, and what the areas' scripts (public/<area>.js) share: the
+// Content-Security-Policy allows no inline script. The pages work without it; this only makes them nicer.
 "use strict";
 
 // htmx requests carry the session's CSRF token, which signed-in pages put in a meta tag.
@@ -87,3 +87,73 @@ document.addEventListener("htmx:beforeSwap", (event) => {
     window.location.assign(`/auth/login?next=${encodeURIComponent(window.location.pathname + window.location.search)}`);
   }
 });
+
+// Panels that open under their button (details.disclosure): one open at a time; Escape or a click
+// elsewhere closes it. A panel the visitor opens takes the focus to its first field, or else to its
+// first button, but never to one that deletes; one the page opens (after a change) leaves the focus be.
+let panelOpenedByHand;
+document.addEventListener("click", (event) => {
+  if (!(event.target instanceof Element)) return;
+  panelOpenedByHand = event.target.closest("details.disclosure > summary")?.parentElement;
+  for (const open of document.querySelectorAll("details.disclosure[open]")) if (!open.contains(event.target)) open.open = false;
+});
+
+document.addEventListener(
+  "toggle",
+  (event) => {
+    const details = event.target;
+    if (!(details instanceof HTMLDetailsElement) || !details.open || !details.matches(".disclosure")) return;
+    for (const other of document.querySelectorAll("details.disclosure[open]")) if (other !== details) other.open = false;
+    if (details === panelOpenedByHand) firstControlOf(details)?.focus();
+    panelOpenedByHand = undefined;
+  },
+  true,
+);
+
+function firstControlOf(panel) {
+  return panel.querySelector("input:not([type=hidden]):not([readonly]):not(:disabled), select, textarea") ?? panel.querySelector("button:not(.button-danger)");
+}
+
+// The press that closes a panel is used up (preventDefault): a page's own Escape, clearing a
+// selection say, waits for the next one.
+document.addEventListener("keydown", (event) => {
+  if (event.key !== "Escape") return;
+  const open = document.activeElement?.closest("details.disclosure[open]") ?? document.querySelector("details.disclosure[open]");
+  if (!open) return;
+  open.open = false;
+  open.querySelector("summary")?.focus();
+  event.preventDefault();
+});
+
+// "Show more" (.more) replaces itself with what comes next: the focus goes to the first new item
+// rather than to the top of the page.
+let loadingMore;
+document.addEventListener("htmx:beforeRequest", (event) => {
+  const list = event.detail.elt instanceof Element ? event.detail.elt.closest(".more")?.parentElement : null;
+  loadingMore = list ? { list, count: itemsOf(list).length } : undefined;
+});
+
+document.addEventListener("htmx:afterSettle", () => {
+  if (!loadingMore) return;
+  itemsOf(loadingMore.list)[loadingMore.count]?.focus();
+  loadingMore = undefined;
+});
+
+// Tiles, or the photos of the album picker.
+function itemsOf(list) {
+  return [...list.querySelectorAll(".tile, .pick input:not(:disabled)")];
+}
+
+// For the areas' scripts (loaded after this one), after htmx swaps in what a change altered: the
+// focus, if it went with the old content, goes to the outcome (an error, or a heading).
+function focusIfLost(outcome) {
+  if (!outcome || (document.activeElement && document.activeElement !== document.body)) return;
+  outcome.setAttribute("tabindex", "-1");
+  outcome.focus();
+}
+
+// Why the server refused an htmx request: the message of the error page it answered with.
+function refusalOf(xhr) {
+  const page = new DOMParser().parseFromString(xhr.responseText, "text/html");
+  return page.querySelector(".card p")?.textContent || "That did not work. Reload the page and try again.";
+}

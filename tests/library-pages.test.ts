@@ -1,68 +1,12 @@
 // The library's pages on a real server: albums (made, changed and shared through their page
 // routes), search, administration and people; and the JSON routes behind them (metadata search,
-// server statistics). Plain fetch with a small cookie jar plays the browser, as in pages.test.ts.
+// server statistics). Plain fetch with a small cookie jar plays the browser (helpers/pages.ts).
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { login, type Client } from "./helpers/accounts";
 import { makeJpeg, upload, uploadForm } from "./helpers/media";
+import { Browser, pageText, signInWithCookie } from "./helpers/pages";
 import { admin, startShoebox, waitFor, type Shoebox } from "./helpers/shoebox";
-
-type Fields = Record<string, string | string[]>;
-
-// A browser without JavaScript (or, with `htmx`, the requests htmx makes): it keeps cookies and
-// does not follow redirects.
-class Browser {
-  readonly cookies = new Map<string, string>();
-  csrf = "";
-  constructor(private readonly url: string) {}
-
-  async request(path: string, init: RequestInit = {}): Promise<Response> {
-    const headers = new Headers(init.headers);
-    if (this.cookies.size) headers.set("cookie", [...this.cookies].map(([name, value]) => `${name}=${value}`).join("; "));
-    const response = await fetch(`${this.url}${path}`, { ...init, headers, redirect: "manual" });
-    for (const cookie of response.headers.getSetCookie()) {
-      const [pair = "", ...attributes] = cookie.split(";");
-      const [name = "", value = ""] = pair.trim().split("=");
-      const expired = attributes.some((a) => /^\s*max-age=0\s*$/i.test(a)) || value === "";
-      if (expired) this.cookies.delete(name);
-      else this.cookies.set(name, value);
-    }
-    return response;
-  }
-
-  get(path: string, headers: Record<string, string> = {}): Promise<Response> {
-    return this.request(path, { headers });
-  }
-
-  // A form post, with the page's CSRF token unless the fields name their own.
-  post(path: string, fields: Fields = {}, options: { htmx?: boolean; csrf?: boolean } = {}): Promise<Response> {
-    const body = new URLSearchParams();
-    if (options.csrf !== false) body.set("_csrf", this.csrf);
-    for (const [key, value] of Object.entries(fields)) for (const one of [value].flat()) body.append(key, one);
-    return this.request(path, { method: "POST", body, headers: options.htmx ? { "hx-request": "true" } : {} });
-  }
-
-  async signIn(email: string, password: string): Promise<this> {
-    const response = await this.post("/auth/login", { email, password }, { csrf: false });
-    assert.equal(response.status, 302, `sign-in of ${email}`);
-    const home = await this.get("/albums");
-    this.csrf = (await home.text()).match(/<meta name="csrf-token" content="([^"]+)"/)?.[1] ?? "";
-    assert.ok(this.csrf, "the page carries a CSRF token");
-    return this;
-  }
-}
-
-// A page as the CSP wants it: no inline script, style or event handler.
-async function pageText(response: Response, status = 200): Promise<string> {
-  const html = await response.text();
-  assert.equal(response.status, status, html.slice(0, 500));
-  assert.match(response.headers.get("content-type") ?? "", /^text\/html/);
-  assert.match(html, /^<!doctype html>/);
-  assert.doesNotMatch(html, /<script(?![^>]*\ssrc=)[^>]*>/);
-  assert.doesNotMatch(html, /\sstyle=/);
-  assert.doesNotMatch(html, /\son[a-z]+=/);
-  return html;
-}
 
 // What htmx swaps in: a piece of a page, not a page.
 async function fragmentText(response: Response): Promise<string> {
@@ -141,8 +85,8 @@ describe("the library's pages", () => {
     const bobAssetId = ((await bobUpload.json()) as { id: string }).id;
     bobPhoto = { id: bobAssetId, bytes: bobImage.bytes.length, localDateTime: await waitForAsset(bob.fetch, bobAssetId, (exif) => exif.model !== null) };
 
-    adminBrowser = await new Browser(shoebox.url).signIn(admin.email, admin.password);
-    bobBrowser = await new Browser(shoebox.url).signIn("bob@example.com", "bob-password");
+    adminBrowser = await signInWithCookie(shoebox.url, admin.email, admin.password);
+    bobBrowser = await signInWithCookie(shoebox.url, "bob@example.com", "bob-password");
   });
 
   after(async () => {

@@ -1,60 +1,14 @@
 // The HTML pages on a real server: the first run, signing in and out, and shared links opened in a
-// private window. Plain fetch with a small cookie jar plays the browser.
+// private window. Plain fetch with a small cookie jar plays the browser (helpers/pages.ts).
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { admin, startShoebox, waitFor, type Shoebox } from "./helpers/shoebox";
 import { makeJpeg, upload } from "./helpers/media";
-
-// A browser without JavaScript: it keeps cookies and does not follow redirects, so that tests see them.
-class Browser {
-  readonly cookies = new Map<string, string>();
-  constructor(private readonly url: string) {}
-
-  async request(path: string, init: RequestInit = {}): Promise<Response> {
-    const headers = new Headers(init.headers);
-    if (this.cookies.size) headers.set("cookie", [...this.cookies].map(([name, value]) => `${name}=${value}`).join("; "));
-    const response = await fetch(`${this.url}${path}`, { ...init, headers, redirect: "manual" });
-    for (const cookie of response.headers.getSetCookie()) {
-      const [pair = "", ...attributes] = cookie.split(";");
-      const [name = "", value = ""] = pair.trim().split("=");
-      const expired = attributes.some((a) => /^\s*max-age=0\s*$/i.test(a)) || value === "";
-      if (expired) this.cookies.delete(name);
-      else this.cookies.set(name, value);
-    }
-    return response;
-  }
-
-  get(path: string): Promise<Response> {
-    return this.request(path);
-  }
-
-  post(path: string, fields: Record<string, string>, headers: Record<string, string> = {}): Promise<Response> {
-    return this.request(path, { method: "POST", headers, body: new URLSearchParams(fields) });
-  }
-}
+import { Browser, csrfOf, pageText, signInWithCookie } from "./helpers/pages";
 
 function assertRedirect(response: Response, location: string) {
   assert.equal(response.status, 302);
   assert.equal(response.headers.get("location"), location);
-}
-
-// A page as the CSP wants it: no inline script, style or event handler.
-async function pageText(response: Response, status = 200): Promise<string> {
-  assert.equal(response.status, status);
-  assert.match(response.headers.get("content-type") ?? "", /^text\/html/);
-  assert.match(response.headers.get("content-security-policy") ?? "", /script-src 'self'; style-src 'self'/);
-  const html = await response.text();
-  assert.match(html, /^<!doctype html>/);
-  assert.doesNotMatch(html, /<script(?![^>]*\ssrc=)[^>]*>/);
-  assert.doesNotMatch(html, /\sstyle=/);
-  assert.doesNotMatch(html, /\son[a-z]+=/);
-  return html;
-}
-
-function csrfOf(html: string): string {
-  const token = html.match(/<meta name="csrf-token" content="([^"]+)"/)?.[1];
-  assert.ok(token, "the page carries a CSRF token");
-  return token;
 }
 
 describe("the first run", () => {
@@ -141,7 +95,7 @@ describe("a server with an admin", () => {
       const statuses: number[] = [];
       let html = "";
       for (let attempt = 0; attempt < 6; attempt++) {
-        const response = await browser.post("/auth/login", { email: user.email, password: "guess" }, from);
+        const response = await browser.post("/auth/login", { email: user.email, password: "guess" }, { headers: from });
         statuses.push(response.status);
         html = await pageText(response, response.status);
       }
@@ -151,7 +105,7 @@ describe("a server with an admin", () => {
     });
 
     it("refuses a sign-in form posted from another site", async () => {
-      const response = await new Browser(shoebox.url).post("/auth/login", { email: admin.email, password: admin.password }, { origin: "http://evil.example" });
+      const response = await new Browser(shoebox.url).post("/auth/login", { email: admin.email, password: admin.password }, { headers: { origin: "http://evil.example" } });
       assert.equal(response.status, 403);
       assert.equal(response.headers.get("set-cookie"), null);
     });
@@ -173,8 +127,7 @@ describe("a server with an admin", () => {
 
     it("shows the newest photos at home, in the timeline", async () => {
       const photo = await upload(shoebox, await makeJpeg(40));
-      const browser = new Browser(shoebox.url);
-      await browser.post("/auth/login", { email: admin.email, password: admin.password });
+      const browser = await signInWithCookie(shoebox.url, admin.email, admin.password);
       const home = await pageText(await browser.get("/"));
       assert.match(home, new RegExp(`<a class="tile" href="/photos/${photo.body.id}"[^>]*><img src="/api/assets/${photo.body.id}/thumbnail" alt="Photo taken [^"]+" loading="lazy"`));
       assert.match(home, /<a href="\/" aria-current="page">Photos<\/a>/);

@@ -1,56 +1,12 @@
 // The timeline's pages on a real server: months newest first and loaded one at a time, Favorites,
 // Archive, Trash and Recently added, "on this day", and the photo viewer with its neighbours and
-// edits. Plain fetch with a small cookie jar plays the browser.
+// edits. Plain fetch with a small cookie jar plays the browser (helpers/pages.ts).
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { login, type Client } from "./helpers/accounts";
 import { makeJpeg, upload, uploadForm } from "./helpers/media";
+import { Browser, pageText, signInWithCookie } from "./helpers/pages";
 import { admin, startShoebox, waitFor, type Shoebox } from "./helpers/shoebox";
-
-// A browser without JavaScript: it keeps cookies and does not follow redirects.
-class Browser {
-  readonly cookies = new Map<string, string>();
-  constructor(private readonly url: string) {}
-
-  async request(path: string, init: RequestInit = {}): Promise<Response> {
-    const headers = new Headers(init.headers);
-    if (this.cookies.size) headers.set("cookie", [...this.cookies].map(([name, value]) => `${name}=${value}`).join("; "));
-    const response = await fetch(`${this.url}${path}`, { ...init, headers, redirect: "manual" });
-    for (const cookie of response.headers.getSetCookie()) {
-      const [pair = ""] = cookie.split(";");
-      const [name = "", value = ""] = pair.trim().split("=");
-      if (value) this.cookies.set(name, value);
-      else this.cookies.delete(name);
-    }
-    return response;
-  }
-
-  get(path: string, headers: Record<string, string> = {}): Promise<Response> {
-    return this.request(path, { headers });
-  }
-
-  post(path: string, fields: Record<string, string>, headers: Record<string, string> = {}): Promise<Response> {
-    return this.request(path, { method: "POST", headers, body: new URLSearchParams(fields) });
-  }
-}
-
-// A page as the CSP wants it: no inline script, style or event handler.
-async function pageText(response: Response, status = 200): Promise<string> {
-  assert.equal(response.status, status, `expected ${status}, got ${response.status} for ${response.url}`);
-  assert.match(response.headers.get("content-type") ?? "", /^text\/html/);
-  const html = await response.text();
-  assert.match(html, /^<!doctype html>/);
-  assert.doesNotMatch(html, /<script(?![^>]*\ssrc=)[^>]*>/);
-  assert.doesNotMatch(html, /\sstyle=/);
-  assert.doesNotMatch(html, /\son[a-z]+=/);
-  return html;
-}
-
-function csrfOf(html: string): string {
-  const token = html.match(/<meta name="csrf-token" content="([^"]+)"/)?.[1];
-  assert.ok(token, "the page carries a CSRF token");
-  return token;
-}
 
 // Where each string first appears in the page; all of them must.
 function positions(html: string, needles: string[]): number[] {
@@ -82,7 +38,6 @@ const exifDate = (date: Date) => date.toISOString().slice(0, 19).replace("T", " 
 
 let shoebox: Shoebox;
 let browser: Browser;
-let csrf: string;
 let other: Client;
 let othersPhoto: string;
 const photos: Photo[] = [];
@@ -131,10 +86,7 @@ before(async () => {
     return true;
   });
 
-  browser = new Browser(shoebox.url);
-  const signedIn = await browser.post("/auth/login", { email: admin.email, password: admin.password });
-  assert.equal(signedIn.status, 302);
-  csrf = csrfOf(await pageText(await browser.get("/")));
+  browser = await signInWithCookie(shoebox.url, admin.email, admin.password);
 
   const created = await send("POST", "/api/admin/users", { email: "other@example.com", password: "other-password", name: "Other" });
   assert.equal(created.status, 201);
@@ -270,8 +222,8 @@ describe("the viewer", () => {
 
   it("changes the date and the place, and refuses a form without the CSRF token", async () => {
     const target = photo("2019:08");
-    assert.equal((await browser.post(`/photos/${target.id}/date`, { dateTime: "2018-02-03T04:05", offset: "+02:00" })).status, 403);
-    const dated = await browser.post(`/photos/${target.id}/date?info=1`, { _csrf: csrf, dateTime: "2018-02-03T04:05", offset: "+02:00" });
+    assert.equal((await browser.post(`/photos/${target.id}/date`, { dateTime: "2018-02-03T04:05", offset: "+02:00" }, { csrf: false })).status, 403);
+    const dated = await browser.post(`/photos/${target.id}/date?info=1`, { dateTime: "2018-02-03T04:05", offset: "+02:00" });
     assert.equal(dated.status, 303);
     assert.equal(dated.headers.get("location"), `/photos/${target.id}?info=1`);
     const asset = await json<{ localDateTime: string; fileCreatedAt: string; exifInfo: { dateTimeOriginal: string } }>(`/api/assets/${target.id}`);
@@ -280,16 +232,16 @@ describe("the viewer", () => {
     const page = await pageText(await browser.get(`/photos/${target.id}?info=1`));
     assert.match(page, /value="2018-02-03T04:05:00"/);
     assert.match(page, /<option value="\+02:00" selected="">/);
-    assert.match(await pageText(await browser.post(`/photos/${target.id}/date`, { _csrf: csrf, dateTime: "yesterday", offset: "+02:00" }), 400), /Enter a date, a time and a time zone/);
+    assert.match(await pageText(await browser.post(`/photos/${target.id}/date`, { dateTime: "yesterday", offset: "+02:00" }), 400), /Enter a date, a time and a time zone/);
 
-    const placed = await browser.post(`/photos/${target.id}/place`, { _csrf: csrf, latitude: "48.8584", longitude: "2.2945" });
+    const placed = await browser.post(`/photos/${target.id}/place`, { latitude: "48.8584", longitude: "2.2945" });
     assert.equal(placed.status, 303);
     const withPlace = await json<{ exifInfo: { latitude: number; longitude: number } }>(`/api/assets/${target.id}`);
     assert.deepEqual([withPlace.exifInfo.latitude, withPlace.exifInfo.longitude], [48.8584, 2.2945]);
     assert.match(await pageText(await browser.get(`/photos/${target.id}`)), /<div class="mini-map" data-lat="48.8584" data-lon="2.2945">/);
-    assert.match(await pageText(await browser.post(`/photos/${target.id}/place`, { _csrf: csrf, latitude: "91", longitude: "0" }), 400), /Enter a latitude/);
+    assert.match(await pageText(await browser.post(`/photos/${target.id}/place`, { latitude: "91", longitude: "0" }), 400), /Enter a latitude/);
     // Others' photos cannot be changed.
-    assert.equal((await browser.post(`/photos/${othersPhoto}/date`, { _csrf: csrf, dateTime: "2018-02-03T04:05", offset: "+02:00" })).status, 404);
+    assert.equal((await browser.post(`/photos/${othersPhoto}/date`, { dateTime: "2018-02-03T04:05", offset: "+02:00" })).status, 404);
   });
 });
 
@@ -342,22 +294,22 @@ describe("favorites, the archive, the trash and recently added", () => {
 
   it("favorite, trash and restore from the viewer, moving on to the next photo", async () => {
     const target = photo("2021:06:05");
-    const favorited = await browser.post(`/photos/${target.id}/favorite`, { _csrf: csrf, favorite: "true" });
+    const favorited = await browser.post(`/photos/${target.id}/favorite`, { favorite: "true" });
     assert.equal(favorited.status, 303);
     assert.equal((await json<{ isFavorite: boolean }>(`/api/assets/${target.id}`)).isFavorite, true);
-    const fragment = await browser.post(`/photos/${target.id}/favorite`, { _csrf: csrf, favorite: "false" }, { "hx-request": "true" });
+    const fragment = await browser.post(`/photos/${target.id}/favorite`, { favorite: "false" }, { htmx: true });
     assert.equal(fragment.status, 200);
     assert.match(await fragment.text(), /^<form class="pv-form"[^>]*data-favorite-form/);
     assert.equal((await json<{ isFavorite: boolean }>(`/api/assets/${target.id}`)).isFavorite, false);
 
     const viewer = await pageText(await browser.get(`/photos/${target.id}`));
     const next = linkTo(viewer, "next");
-    const trashed = await browser.post(`/photos/${target.id}/trash`, { _csrf: csrf });
+    const trashed = await browser.post(`/photos/${target.id}/trash`);
     assert.equal(trashed.status, 303);
     assert.equal(trashed.headers.get("location"), next);
     assert.ok(!(await pageText(await browser.get("/"))).includes(tileOf(target.id)));
 
-    const restored = await browser.post(`/photos/${target.id}/restore?view=trash`, { _csrf: csrf });
+    const restored = await browser.post(`/photos/${target.id}/restore?view=trash`);
     assert.equal(restored.status, 303);
     assert.ok((await (await browser.get("/timeline/months/2021-06?view=timeline")).text()).includes(tileOf(target.id)));
   });

@@ -2,6 +2,7 @@
 // storage, quotas and removal; the job queues; and what the server holds. The same repository
 // calls as the admin API, behind forms that work without JavaScript and swap in place with htmx.
 import { Hono, type Context } from "hono";
+import type { PropsWithChildren } from "hono/jsx";
 import { z } from "zod";
 import { serverStatistics, type UserUsage } from "../../common/assets";
 import { notFound } from "../../common/errors";
@@ -12,7 +13,7 @@ import { createUser, emailTaken, getUser, listAllUsers, markUserDeleted, restore
 import { formText, requireViewer, type Viewer, type ViewerEnv } from "../middleware/pages";
 import { hashPassword } from "../services/auth";
 import { nudgeWorker } from "../services/jobs";
-import { CsrfField, FormError, Layout } from "./layout";
+import { CsrfField, Disclosure, formatBytes, FormError, Layout } from "./layout";
 
 type Ctx = Context<ViewerEnv>;
 
@@ -28,17 +29,6 @@ const queueTitles: Record<QueueName, string> = {
 
 const number = new Intl.NumberFormat("en");
 const dateFormat = new Intl.DateTimeFormat("en", { dateStyle: "medium" });
-
-export function formatBytes(bytes: number): string {
-  const units = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${unit === 0 ? value : value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
-}
 
 // ---------------------------------------------------------------------------------------------
 // Forms
@@ -92,8 +82,6 @@ interface AdminView {
   editing?: string;
 }
 
-const hx = (path: string, target = "#admin-main") => ({ "hx-post": path, "hx-target": target, "hx-swap": "outerHTML" });
-
 function quotaText(user: Pick<User, "quotaSizeInBytes">): string {
   return user.quotaSizeInBytes === null ? "" : String(Math.round((user.quotaSizeInBytes / gib) * 100) / 100);
 }
@@ -109,6 +97,80 @@ function Storage({ used, quota }: { used: number; quota: number | null }) {
   );
 }
 
+// A form with the CSRF token that works without JavaScript (a post, then a redirect back) and, with
+// htmx, swaps in `target` as the change left it.
+function PostForm(props: PropsWithChildren<{ viewer: Viewer; action: string; target?: string; class?: string }>) {
+  const { action, target = "#admin-main" } = props;
+  return (
+    <form class={props.class} method="post" action={action} hx-post={action} hx-target={target} hx-swap="outerHTML">
+      <CsrfField viewer={props.viewer} />
+      {props.children}
+    </form>
+  );
+}
+
+// The name and email fields of the new-user and edit forms; `idOf` keeps each form's ids apart.
+function IdentityFields(props: { idOf: (field: string) => string; name?: string; email?: string }) {
+  const { idOf } = props;
+  return (
+    <>
+      <div class="field">
+        <label for={idOf("name")}>Name</label>
+        <input id={idOf("name")} type="text" name="name" value={props.name} required maxlength={200} autocomplete="off" />
+      </div>
+      <div class="field">
+        <label for={idOf("email")}>Email</label>
+        <input id={idOf("email")} type="email" name="email" value={props.email} required maxlength={320} autocomplete="off" />
+      </div>
+    </>
+  );
+}
+
+function QuotaField({ id, value }: { id: string; value?: string }) {
+  return (
+    <div class="field">
+      <label for={id}>Storage quota (GiB)</label>
+      <span class="field-hint" id={`${id}-hint`}>
+        Blank for no limit
+      </span>
+      <input id={id} type="text" inputmode="decimal" name="quota" value={value} aria-describedby={`${id}-hint`} autocomplete="off" />
+    </div>
+  );
+}
+
+function AdminCheck({ checked, disabled }: { checked?: boolean; disabled?: boolean }) {
+  return (
+    <label class="check">
+      <input type="checkbox" name="isAdmin" value="on" checked={checked} disabled={disabled} />
+      Admin
+    </label>
+  );
+}
+
+// A table of this page, in its frame; with `actions`, each row ends in a cell of buttons.
+function AdminTable(props: PropsWithChildren<{ class: string; columns: string[]; actions?: boolean; caption?: string }>) {
+  return (
+    <div class="table-wrap">
+      <table class={`admin-table ${props.class}`}>
+        {props.caption && <caption class="visually-hidden">{props.caption}</caption>}
+        <thead>
+          <tr>
+            {props.columns.map((column) => (
+              <th scope="col">{column}</th>
+            ))}
+            {props.actions && (
+              <th scope="col">
+                <span class="visually-hidden">Actions</span>
+              </th>
+            )}
+          </tr>
+        </thead>
+        <tbody>{props.children}</tbody>
+      </table>
+    </div>
+  );
+}
+
 function statusOf(user: User): string {
   if (user.status === "removing") return "Being removed";
   if (user.status === "deleted") return `Removed ${user.deletedAt ? dateFormat.format(user.deletedAt) : ""}: can be restored until the grace period ends`;
@@ -119,36 +181,18 @@ function UserEditForm({ view, user }: { view: AdminView; user: User }) {
   const self = user.id === view.viewer.user.id;
   const id = user.id;
   return (
-    <details class="disclosure" open={view.editing === id}>
-      <summary class="button button-quiet">Edit</summary>
-      <form class="panel" method="post" action={`/admin/users/${id}`} {...hx(`/admin/users/${id}`)}>
-        <CsrfField viewer={view.viewer} />
-        <div class="field">
-          <label for={`name-${id}`}>Name</label>
-          <input id={`name-${id}`} type="text" name="name" value={user.name} required maxlength={200} autocomplete="off" />
-        </div>
-        <div class="field">
-          <label for={`email-${id}`}>Email</label>
-          <input id={`email-${id}`} type="email" name="email" value={user.email} required maxlength={320} autocomplete="off" />
-        </div>
-        <div class="field">
-          <label for={`quota-${id}`}>Storage quota (GiB)</label>
-          <span class="field-hint" id={`quota-${id}-hint`}>
-            Blank for no limit
-          </span>
-          <input id={`quota-${id}`} type="text" inputmode="decimal" name="quota" value={quotaText(user)} aria-describedby={`quota-${id}-hint`} autocomplete="off" />
-        </div>
-        <label class="check">
-          {/* Nobody takes away their own admin rights: a server could end up with no admin. */}
-          <input type="checkbox" name="isAdmin" value="on" checked={user.isAdmin} disabled={self} />
-          Admin
-        </label>
+    <Disclosure label="Edit" quiet open={view.editing === id}>
+      <PostForm class="panel" viewer={view.viewer} action={`/admin/users/${id}`}>
+        <IdentityFields idOf={(field) => `${field}-${id}`} name={user.name} email={user.email} />
+        <QuotaField id={`quota-${id}`} value={quotaText(user)} />
+        {/* Nobody takes away their own admin rights: a server could end up with no admin. */}
+        <AdminCheck checked={user.isAdmin} disabled={self} />
         {self && <input type="hidden" name="isAdmin" value="on" />}
         <button type="submit" class="button">
           Save
         </button>
-      </form>
-    </details>
+      </PostForm>
+    </Disclosure>
   );
 }
 
@@ -156,36 +200,32 @@ function UserActions({ view, user }: { view: AdminView; user: User }) {
   if (user.id === view.viewer.user.id || user.status === "removing") return null;
   const id = user.id;
   return (
-    <details class="disclosure">
-      <summary class="button button-quiet">{user.status === "deleted" ? "Restore…" : "Remove…"}</summary>
+    <Disclosure label={user.status === "deleted" ? "Restore…" : "Remove…"} quiet>
       <div class="panel remove-panel">
         {user.status === "deleted" ? (
-          <form method="post" action={`/admin/users/${id}/restore`} {...hx(`/admin/users/${id}/restore`)}>
-            <CsrfField viewer={view.viewer} />
+          <PostForm viewer={view.viewer} action={`/admin/users/${id}/restore`}>
             <p>{`${user.name} can sign in again, with everything they had.`}</p>
             <button type="submit" class="button">
               Restore the account
             </button>
-          </form>
+          </PostForm>
         ) : (
-          <form method="post" action={`/admin/users/${id}/remove`} {...hx(`/admin/users/${id}/remove`)}>
-            <CsrfField viewer={view.viewer} />
+          <PostForm viewer={view.viewer} action={`/admin/users/${id}/remove`}>
             <p>{`${user.name} is signed out at once. Their photos and albums are deleted after the grace period; until then you can restore the account.`}</p>
             <button type="submit" class="button">
               Remove the account
             </button>
-          </form>
+          </PostForm>
         )}
-        <form method="post" action={`/admin/users/${id}/remove`} {...hx(`/admin/users/${id}/remove`)}>
-          <CsrfField viewer={view.viewer} />
+        <PostForm viewer={view.viewer} action={`/admin/users/${id}/remove`}>
           <input type="hidden" name="force" value="on" />
           <p>{`Or delete ${user.name}'s account with all their photos and albums now. This cannot be undone.`}</p>
           <button type="submit" class="button button-danger">
             Delete now
           </button>
-        </form>
+        </PostForm>
       </div>
-    </details>
+    </Disclosure>
   );
 }
 
@@ -195,18 +235,9 @@ function UsersSection({ view }: { view: AdminView }) {
     <section aria-labelledby="users-heading" class="admin-section">
       <div class="section-head">
         <h2 id="users-heading">Users</h2>
-        <details class="disclosure new-user" open={Boolean(draft)}>
-          <summary class="button">New user</summary>
-          <form class="panel" method="post" action="/admin/users" {...hx("/admin/users")}>
-            <CsrfField viewer={view.viewer} />
-            <div class="field">
-              <label for="new-name">Name</label>
-              <input id="new-name" type="text" name="name" value={draft?.name} required maxlength={200} autocomplete="off" />
-            </div>
-            <div class="field">
-              <label for="new-email">Email</label>
-              <input id="new-email" type="email" name="email" value={draft?.email} required maxlength={320} autocomplete="off" />
-            </div>
+        <Disclosure label="New user" class="new-user" open={Boolean(draft)}>
+          <PostForm class="panel" viewer={view.viewer} action="/admin/users">
+            <IdentityFields idOf={(field) => `new-${field}`} name={draft?.name} email={draft?.email} />
             <div class="field">
               <label for="new-password">Password</label>
               <span class="field-hint" id="new-password-hint">
@@ -214,58 +245,43 @@ function UsersSection({ view }: { view: AdminView }) {
               </span>
               <input id="new-password" type="password" name="password" required minlength={8} maxlength={1024} autocomplete="new-password" aria-describedby="new-password-hint" />
             </div>
-            <div class="field">
-              <label for="new-quota">Storage quota (GiB)</label>
-              <span class="field-hint" id="new-quota-hint">
-                Blank for no limit
-              </span>
-              <input id="new-quota" type="text" inputmode="decimal" name="quota" value={draft?.quota} autocomplete="off" aria-describedby="new-quota-hint" />
-            </div>
-            <label class="check">
-              <input type="checkbox" name="isAdmin" value="on" checked={draft?.isAdmin} />
-              Admin
-            </label>
+            <QuotaField id="new-quota" value={draft?.quota} />
+            <AdminCheck checked={draft?.isAdmin} />
             <button type="submit" class="button">
               Create the account
             </button>
-          </form>
-        </details>
+          </PostForm>
+        </Disclosure>
       </div>
-      <div class="table-wrap">
-        <table class="admin-table users-table">
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Role</th>
-              <th scope="col">Storage</th>
-              <th scope="col">Status</th>
-              <th scope="col">
-                <span class="visually-hidden">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {view.users.map((user) => (
-              <tr class={user.status === "active" ? undefined : "user-removed"}>
-                <th scope="row" class="user-cell">
-                  <span class="user-name">{user.name}</span>
-                  <span class="muted user-email">{user.email}</span>
-                </th>
-                <td data-label="Role">{user.isAdmin ? "Admin" : "User"}</td>
-                <td data-label="Storage">
-                  <Storage used={user.quotaUsageInBytes} quota={user.quotaSizeInBytes} />
-                </td>
-                <td data-label="Status">{statusOf(user)}</td>
-                <td class="actions-cell">
-                  {user.status !== "removing" && <UserEditForm view={view} user={user} />}
-                  <UserActions view={view} user={user} />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <AdminTable class="users-table" columns={["Name", "Role", "Storage", "Status"]} actions>
+        {view.users.map((user) => (
+          <tr class={user.status === "active" ? undefined : "user-removed"}>
+            <th scope="row" class="user-cell">
+              <span class="user-name">{user.name}</span>
+              <span class="muted user-email">{user.email}</span>
+            </th>
+            <td data-label="Role">{user.isAdmin ? "Admin" : "User"}</td>
+            <td data-label="Storage">
+              <Storage used={user.quotaUsageInBytes} quota={user.quotaSizeInBytes} />
+            </td>
+            <td data-label="Status">{statusOf(user)}</td>
+            <td class="actions-cell">
+              {user.status !== "removing" && <UserEditForm view={view} user={user} />}
+              <UserActions view={view} user={user} />
+            </td>
+          </tr>
+        ))}
+      </AdminTable>
     </section>
+  );
+}
+
+function Statistic({ label, value }: { label: string; value: string }) {
+  return (
+    <div>
+      <dt>{label}</dt>
+      <dd>{value}</dd>
+    </div>
   );
 }
 
@@ -276,44 +292,22 @@ function StatisticsSection({ usage }: { usage: UserUsage[] }) {
     <section aria-labelledby="stats-heading" class="admin-section">
       <h2 id="stats-heading">Library</h2>
       <dl class="stats">
-        <div>
-          <dt>Photos</dt>
-          <dd>{number.format(total("photos"))}</dd>
-        </div>
-        <div>
-          <dt>Videos</dt>
-          <dd>{number.format(total("videos"))}</dd>
-        </div>
-        <div>
-          <dt>Storage</dt>
-          <dd>{formatBytes(bytes)}</dd>
-        </div>
+        <Statistic label="Photos" value={number.format(total("photos"))} />
+        <Statistic label="Videos" value={number.format(total("videos"))} />
+        <Statistic label="Storage" value={formatBytes(bytes)} />
       </dl>
-      <div class="table-wrap">
-        <table class="admin-table usage-table">
-          <caption class="visually-hidden">Usage by user</caption>
-          <thead>
-            <tr>
-              <th scope="col">User</th>
-              <th scope="col">Photos</th>
-              <th scope="col">Videos</th>
-              <th scope="col">Storage</th>
-            </tr>
-          </thead>
-          <tbody>
-            {usage.map((row) => (
-              <tr>
-                <th scope="row">{row.userName}</th>
-                <td data-label="Photos">{number.format(row.photos)}</td>
-                <td data-label="Videos">{number.format(row.videos)}</td>
-                <td data-label="Storage">
-                  <Storage used={row.usagePhotos + row.usageVideos} quota={row.quotaSizeInBytes} />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <AdminTable class="usage-table" columns={["User", "Photos", "Videos", "Storage"]} caption="Usage by user">
+        {usage.map((row) => (
+          <tr>
+            <th scope="row">{row.userName}</th>
+            <td data-label="Photos">{number.format(row.photos)}</td>
+            <td data-label="Videos">{number.format(row.videos)}</td>
+            <td data-label="Storage">
+              <Storage used={row.usagePhotos + row.usageVideos} quota={row.quotaSizeInBytes} />
+            </td>
+          </tr>
+        ))}
+      </AdminTable>
     </section>
   );
 }
@@ -323,52 +317,34 @@ function QueuesSection({ viewer, queues, error }: { viewer: Viewer; queues: Queu
     <section id="admin-queues" class="admin-section" aria-labelledby="queues-heading" hx-get="/admin/queues" hx-trigger="every 10s" hx-swap="outerHTML">
       <h2 id="queues-heading">Jobs</h2>
       <FormError message={error} />
-      <div class="table-wrap">
-        <table class="admin-table queues-table">
-          <thead>
-            <tr>
-              <th scope="col">Queue</th>
-              <th scope="col">Running</th>
-              <th scope="col">Waiting</th>
-              <th scope="col">Failed</th>
-              <th scope="col">Done</th>
-              <th scope="col">
-                <span class="visually-hidden">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {queues.map(({ name, isPaused, statistics: s }) => (
-              <tr>
-                <th scope="row">
-                  {queueTitles[name]}
-                  {isPaused && <span class="badge">Paused</span>}
-                </th>
-                <td data-label="Running">{number.format(s.active)}</td>
-                <td data-label="Waiting">{number.format(s.waiting + s.delayed + s.paused)}</td>
-                <td data-label="Failed" class={s.failed ? "failed" : undefined}>
-                  {number.format(s.failed)}
-                </td>
-                <td data-label="Done">{number.format(s.completed)}</td>
-                <td class="actions-cell">
-                  <form method="post" action={`/admin/queues/${name}/retry`} {...hx(`/admin/queues/${name}/retry`, "#admin-queues")}>
-                    <CsrfField viewer={viewer} />
-                    <button type="submit" class="button button-quiet" id={`retry-${name}`} disabled={s.failed === 0}>
-                      Retry failed
-                    </button>
-                  </form>
-                  <form method="post" action={`/admin/queues/${name}/${isPaused ? "resume" : "pause"}`} {...hx(`/admin/queues/${name}/${isPaused ? "resume" : "pause"}`, "#admin-queues")}>
-                    <CsrfField viewer={viewer} />
-                    <button type="submit" class="button button-quiet" id={`pause-${name}`}>
-                      {isPaused ? "Resume" : "Pause"}
-                    </button>
-                  </form>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <AdminTable class="queues-table" columns={["Queue", "Running", "Waiting", "Failed", "Done"]} actions>
+        {queues.map(({ name, isPaused, statistics: s }) => (
+          <tr>
+            <th scope="row">
+              {queueTitles[name]}
+              {isPaused && <span class="badge">Paused</span>}
+            </th>
+            <td data-label="Running">{number.format(s.active)}</td>
+            <td data-label="Waiting">{number.format(s.waiting + s.delayed + s.paused)}</td>
+            <td data-label="Failed" class={s.failed ? "failed" : undefined}>
+              {number.format(s.failed)}
+            </td>
+            <td data-label="Done">{number.format(s.completed)}</td>
+            <td class="actions-cell">
+              <PostForm viewer={viewer} action={`/admin/queues/${name}/retry`} target="#admin-queues">
+                <button type="submit" class="button button-quiet" id={`retry-${name}`} disabled={s.failed === 0}>
+                  Retry failed
+                </button>
+              </PostForm>
+              <PostForm viewer={viewer} action={`/admin/queues/${name}/${isPaused ? "resume" : "pause"}`} target="#admin-queues">
+                <button type="submit" class="button button-quiet" id={`pause-${name}`}>
+                  {isPaused ? "Resume" : "Pause"}
+                </button>
+              </PostForm>
+            </td>
+          </tr>
+        ))}
+      </AdminTable>
     </section>
   );
 }

@@ -26,7 +26,7 @@ import { listMonthAssets, listTimelineMonths } from "../../common/timeline";
 import { listActiveUsers } from "../../common/users";
 import { formText, requireViewer, type Viewer, type ViewerEnv } from "../middleware/pages";
 import { hashPassword, randomToken } from "../services/auth";
-import { countOf, CsrfField, describeAsset, FormError, Layout } from "./layout";
+import { AssetTile, countOf, CsrfField, describeAsset, Disclosure, FormError, Layout } from "./layout";
 
 type Ctx = Context<ViewerEnv>;
 
@@ -51,14 +51,6 @@ export function formatDateRange(start: number | null, end: number | null): strin
   const [from, to] = start <= end ? [start, end] : [end, start];
   // ICU puts thin spaces around the dash; plain ones read the same and search and copy better.
   return dayFormat.formatRange(from, to).replace(/[\u2009\u202f]/g, " ");
-}
-
-// "0:01:05.250000" → "1:05".
-function formatDuration(duration: string | null): string {
-  const [hours = 0, minutes = 0, seconds = 0] = (duration ?? "").split(":").map(Number);
-  const total = Math.round(hours * 3600 + minutes * 60 + seconds) || 0;
-  const clock = `${Math.floor((total % 3600) / 60)}:${String(total % 60).padStart(2, "0")}`;
-  return total >= 3600 ? `${Math.floor(total / 3600)}:${clock.padStart(5, "0")}` : clock;
 }
 
 function sharingSummary(album: AlbumSummary, viewer: Viewer): string | undefined {
@@ -113,10 +105,9 @@ function AlbumsPage(props: { viewer: Viewer; albums: AlbumSummary[]; form?: NewA
   const shared = props.albums.filter((album) => album.ownerId !== viewer.user.id);
   return (
     <Layout title="Albums" viewer={viewer} area="albums" current="/albums">
-      <div class="albums-top">
+      <div class="section-head">
         <h1>Albums</h1>
-        <details class="disclosure new-album" open={Boolean(form)}>
-          <summary class="button">New album</summary>
+        <Disclosure label="New album" class="new-album" open={Boolean(form)}>
           <form class="panel" method="post" action="/albums">
             <CsrfField viewer={viewer} />
             <FormError message={form?.error} />
@@ -134,7 +125,7 @@ function AlbumsPage(props: { viewer: Viewer; albums: AlbumSummary[]; form?: NewA
               Create the album
             </button>
           </form>
-        </details>
+        </Disclosure>
       </div>
       <section aria-labelledby="own-albums">
         <h2 id="own-albums" class="section-title">
@@ -180,21 +171,14 @@ const hx = (path: string) => ({ "hx-post": path, "hx-target": "#album", "hx-swap
 const selectable = (view: AlbumView, asset: Asset) => view.role === "owner" || (view.role === "editor" && asset.ownerId === view.viewer.user.id);
 
 function AlbumTile({ view, asset }: { view: AlbumView; asset: Asset }) {
-  const label = describeAsset(asset);
   const isCover = view.album.albumThumbnailAssetId === asset.id;
   return (
     <li class="album-tile">
-      <a class="tile" href={`/photos/${asset.id}?album=${view.album.id}`}>
-        <img src={`/api/assets/${asset.id}/thumbnail`} alt={label} loading="lazy" decoding="async" />
-        {asset.type === "VIDEO" && (
-          <span class="tile-badge" aria-hidden="true">
-            {`▶ ${formatDuration(asset.duration)}`}
-          </span>
-        )}
+      <AssetTile asset={asset} href={`/photos/${asset.id}?album=${view.album.id}`} thumbnail={`/api/assets/${asset.id}/thumbnail`}>
         {isCover && <span class="tile-cover">Cover</span>}
-      </a>
+      </AssetTile>
       {selectable(view, asset) && (
-        <input class="tile-check" type="checkbox" name="ids" value={asset.id} form="album-selection" aria-label={`Select: ${label}`} />
+        <input class="tile-check" type="checkbox" name="ids" value={asset.id} form="album-selection" aria-label={`Select: ${describeAsset(asset)}`} />
       )}
     </li>
   );
@@ -258,8 +242,7 @@ function SelectionBar({ view }: { view: AlbumView }) {
 function EditPanel({ view }: { view: AlbumView }) {
   const { album } = view;
   return (
-    <details class="disclosure" open={view.open === "edit"}>
-      <summary class="button button-quiet">Edit</summary>
+    <Disclosure label="Edit" quiet open={view.open === "edit"}>
       <form class="panel" method="post" action={`/albums/${album.id}/details`} {...hx(`/albums/${album.id}/details`)}>
         <CsrfField viewer={view.viewer} />
         <div class="field">
@@ -276,7 +259,7 @@ function EditPanel({ view }: { view: AlbumView }) {
           Save
         </button>
       </form>
-    </details>
+    </Disclosure>
   );
 }
 
@@ -372,8 +355,7 @@ function SharePanel({ view }: { view: AlbumView }) {
   const candidates = view.people.filter((user) => !memberIds.has(user.id));
   const links = [...view.links].sort((a, b) => (a.id === view.newLinkId ? -1 : b.id === view.newLinkId ? 1 : 0));
   return (
-    <details class="disclosure" open={view.open === "share"}>
-      <summary class="button button-quiet">Share</summary>
+    <Disclosure label="Share" quiet open={view.open === "share"}>
       <div class="panel share-panel">
         <h2 class="panel-title">People</h2>
         {album.albumUsers.length ? (
@@ -458,7 +440,7 @@ function SharePanel({ view }: { view: AlbumView }) {
           </button>
         </form>
       </div>
-    </details>
+    </Disclosure>
   );
 }
 
@@ -475,8 +457,7 @@ function DeletePanel({ view }: { view: AlbumView }) {
     );
   }
   return (
-    <details class="disclosure" open={view.open === "delete"}>
-      <summary class="button button-quiet">Delete</summary>
+    <Disclosure label="Delete" quiet open={view.open === "delete"}>
       <form class="panel" method="post" action={`/albums/${album.id}/delete`}>
         <CsrfField viewer={view.viewer} />
         <p>Delete this album? Its photos stay in your library{album.albumUsers.length ? ", and the people it is shared with lose it" : ""}.</p>
@@ -484,7 +465,7 @@ function DeletePanel({ view }: { view: AlbumView }) {
           Delete the album
         </button>
       </form>
-    </details>
+    </Disclosure>
   );
 }
 

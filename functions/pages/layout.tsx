@@ -130,6 +130,17 @@ export function Field(props: {
   );
 }
 
+// A button that opens a panel under it: the child with class "panel". app.js keeps one open at a
+// time; app.css and the area's sheet place it.
+export function Disclosure(props: PropsWithChildren<{ label: string; open?: boolean; quiet?: boolean; class?: string }>) {
+  return (
+    <details class={props.class ? `disclosure ${props.class}` : "disclosure"} open={props.open}>
+      <summary class={props.quiet ? "button button-quiet" : "button"}>{props.label}</summary>
+      {props.children}
+    </details>
+  );
+}
+
 export function FormError({ message }: { message?: string }) {
   return message ? (
     <p class="form-error" role="alert">
@@ -165,15 +176,47 @@ export function countOf(n: number, noun: string): string {
 }
 
 // "0:01:05.250000" → "1:05".
-function formatDuration(duration: string | null): string {
+export function formatDuration(duration: string | null): string {
   const [hours = 0, minutes = 0, seconds = 0] = (duration ?? "").split(":").map(Number);
   const total = Math.round(hours * 3600 + minutes * 60 + seconds) || 0;
   const clock = `${Math.floor((total % 3600) / 60)}:${String(total % 60).padStart(2, "0")}`;
   return total >= 3600 ? `${Math.floor(total / 3600)}:${clock.padStart(5, "0")}` : clock;
 }
 
+// Storage in powers of 1024 (KiB, MiB…); a file's size in powers of 1000 (KB, MB…), as file
+// managers show it.
+const binaryUnits = { step: 1024, names: ["B", "KiB", "MiB", "GiB", "TiB", "PiB"] };
+const decimalUnits = { step: 1000, names: ["B", "KB", "MB", "GB", "TB"] };
+
+export function formatBytes(bytes: number, { decimal = false } = {}): string {
+  const { step, names } = decimal ? decimalUnits : binaryUnits;
+  let value = bytes;
+  let unit = 0;
+  while (value >= step && unit < names.length - 1) {
+    value /= step;
+    unit++;
+  }
+  return `${unit === 0 ? value : value.toFixed(value < 10 ? 1 : 0)} ${names[unit]}`;
+}
+
 export function describeAsset(asset: Asset): string {
   return `${asset.type === "VIDEO" ? "Video" : "Photo"} taken ${formatDateTaken(asset.localDateTime)}`;
+}
+
+// A square thumbnail, a link; `children` go over it (a "Cover" label, say).
+export function AssetTile(props: PropsWithChildren<{ asset: Asset; href: string; thumbnail: string }>) {
+  const { asset } = props;
+  return (
+    <a class="tile" href={props.href}>
+      <img src={props.thumbnail} alt={describeAsset(asset)} loading="lazy" decoding="async" />
+      {asset.type === "VIDEO" && (
+        <span class="tile-badge" aria-hidden="true">
+          {`▶ ${formatDuration(asset.duration)}`}
+        </span>
+      )}
+      {props.children}
+    </a>
+  );
 }
 
 // Square thumbnails, each a link, in the caller's order.
@@ -182,14 +225,7 @@ export function AssetGrid(props: { assets: Asset[]; href: (asset: Asset) => stri
     <ul class="grid">
       {props.assets.map((asset) => (
         <li>
-          <a class="tile" href={props.href(asset)}>
-            <img src={props.thumbnail(asset)} alt={describeAsset(asset)} loading="lazy" decoding="async" />
-            {asset.type === "VIDEO" && (
-              <span class="tile-badge" aria-hidden="true">
-                {`▶ ${formatDuration(asset.duration)}`}
-              </span>
-            )}
-          </a>
+          <AssetTile asset={asset} href={props.href(asset)} thumbnail={props.thumbnail(asset)} />
         </li>
       ))}
     </ul>

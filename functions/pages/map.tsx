@@ -48,11 +48,11 @@ function MapPage(props: { viewer: Viewer; years: number[]; filters: MapFilters; 
           map.js, which waits for the document, and so for Leaflet, before it starts. */}
       <script src="/static/vendor/leaflet/leaflet.js" defer></script>
       <div class="map-app">
-        <h1 class="map-title">Map</h1>
+        <h1 class="visually-hidden">Map</h1>
         <form class="map-filters" method="get" action="/map" aria-label="Filters">
           <YearSelect name="from" label="From" years={years} selected={filters.fromYear} />
           <YearSelect name="to" label="To" years={years} selected={filters.toYear} />
-          <div class="map-filter map-filter-check">
+          <div class="map-filter map-filter-check check">
             <input id="map-favorites" type="checkbox" name="favorites" value="1" checked={filters.favoritesOnly} />
             <label for="map-favorites">Favorites only</label>
           </div>

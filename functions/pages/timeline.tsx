@@ -25,7 +25,7 @@ import {
 } from "../../common/timeline";
 import type { AppEnv } from "../env";
 import { requireViewer, type Viewer } from "../middleware/pages";
-import { countOf, describeAsset, Layout } from "./layout";
+import { countOf, describeAsset, formatDuration, Layout } from "./layout";
 
 // The views a photo can be opened from, each with its own previous and next.
 export type ViewKind = TimelineKind | "recent";
@@ -62,14 +62,6 @@ const dayName = new Intl.DateTimeFormat("en", { weekday: "short", month: "short"
 export function formatMonth(month: string): string {
   const [year, number] = month.split("-").map(Number) as [number, number];
   return monthName.format(Date.UTC(year, number - 1, 1));
-}
-
-// "0:01:05.250000" → "1:05".
-export function formatDuration(duration: string | null): string {
-  const [hours = 0, minutes = 0, seconds = 0] = (duration ?? "").split(":").map(Number);
-  const total = Math.round(hours * 3600 + minutes * 60 + seconds) || 0;
-  const clock = `${Math.floor((total % 3600) / 60)}:${String(total % 60).padStart(2, "0")}`;
-  return total >= 3600 ? `${Math.floor(total / 3600)}:${clock.padStart(5, "0")}` : clock;
 }
 
 // Small inline icons (Material Design paths); inline SVG needs no style attribute.

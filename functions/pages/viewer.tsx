@@ -14,8 +14,8 @@ import { adjacentAsset, listRecentlyAdded, listTimelineMonths, monthRange, type 
 import type { AppEnv } from "../env";
 import { formText, requireViewer, type Viewer, type ViewerEnv } from "../middleware/pages";
 import { nudgeWorker } from "../services/jobs";
-import { CsrfField, describeAsset, FormError, Layout } from "./layout";
-import { dayOf, formatDuration, Icon, isTimelineKind, monthOf, recentLimit, scopeFor, viewPaths, type ViewKind } from "./timeline";
+import { CsrfField, describeAsset, formatBytes, formatDuration, FormError, Layout } from "./layout";
+import { dayOf, Icon, isTimelineKind, monthOf, recentLimit, scopeFor, viewPaths, type ViewKind } from "./timeline";
 
 // Where the photo was opened from, which decides its neighbours and where "back" goes.
 type ViewContext = { kind: "view"; view: ViewKind } | { kind: "album"; albumId: string } | { kind: "memory"; day: string };
@@ -139,17 +139,6 @@ function cameraName(make: string | null, model: string | null): string | null {
   return model.toLowerCase().startsWith(brand.toLowerCase()) ? model : `${make} ${model}`;
 }
 
-function formatBytes(bytes: number): string {
-  const units = ["B", "KB", "MB", "GB", "TB"];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit++;
-  }
-  return `${unit === 0 ? value : value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
-}
-
 function formatCoordinate(value: number, positive: string, negative: string): string {
   return `${Math.abs(value).toFixed(5)}° ${value < 0 ? negative : positive}`;
 }
@@ -205,7 +194,7 @@ function Details({ data, viewer }: { data: ViewerData; viewer: Viewer }) {
         {asset.type === "VIDEO" && asset.duration && <InfoRow label="Duration">{formatDuration(asset.duration)}</InfoRow>}
         <InfoRow label="File">
           <span class="pv-file-name">{asset.originalFileName}</span>
-          <span class="muted">{[formatBytes(asset.fileSizeInByte), width && height ? `${width} × ${height}` : "", width && height ? `${((width * height) / 1e6).toFixed(1)} MP` : ""].filter(Boolean).join(" · ")}</span>
+          <span class="muted">{[formatBytes(asset.fileSizeInByte, { decimal: true }), width && height ? `${width} × ${height}` : "", width && height ? `${((width * height) / 1e6).toFixed(1)} MP` : ""].filter(Boolean).join(" · ")}</span>
         </InfoRow>
         {(place || hasCoordinates) && (
           <InfoRow label="Place">
