@@ -6,8 +6,8 @@
 
 (() => {
   // As in common/map.ts: below pointZoom the server answers with cells of a grid at level
-  // zoom - 1 (0 to 7), cells 360 / 2^(level + 3) degrees on a side; from pointZoom on, with photos.
-  const deepestLevel = 7;
+  // zoom - 1 (0 to 12), cells 360 / 2^(level + 3) degrees on a side; from pointZoom on, with photos.
+  const deepestLevel = 12;
   const pointZoom = deepestLevel + 2;
   // Photos closer than this on screen share a marker (the server clusters only far views).
   const nearPixels = 44;
@@ -188,7 +188,8 @@
     // near enough on screen (looked up in a grid of that size), so that none hide one another; the
     // marker knows its photos.
     function groups(clusters, zoom) {
-      if (zoom < pointZoom) return farGroups(clusters, zoom);
+      // Close up, a spot with more photos than a map can show apart still comes as grid cells.
+      if (zoom < pointZoom || clusters.some((c) => !c.assetId)) return farGroups(clusters, zoom);
       const grid = new Map();
       const found = [];
       for (const c of clusters) {

@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { login, type Client } from "./helpers/accounts";
 import { makeJpeg, upload } from "./helpers/media";
+import { pageText } from "./helpers/pages";
 import { admin, startShoebox, waitFor, type Shoebox } from "./helpers/shoebox";
 
 interface Cluster {
@@ -110,7 +111,7 @@ describe("the map API", () => {
   });
 
   it("comes apart into single photos close up", async () => {
-    const found = await clusters({ zoom: 12, ...aroundLisbon });
+    const found = await clusters({ zoom: 15, ...aroundLisbon });
     assert.equal(found.length, 3);
     assert.deepEqual(found.map((c) => c.assetId).sort(), [...ids.lisbon].sort());
     assert.ok(found.every((c) => c.count === 1));
@@ -122,7 +123,7 @@ describe("the map API", () => {
       years.map((c) => c.count),
       [2],
     );
-    const close = await clusters({ zoom: 12, ...aroundLisbon, fromYear: 2020, toYear: 2020 });
+    const close = await clusters({ zoom: 15, ...aroundLisbon, fromYear: 2020, toYear: 2020 });
     assert.deepEqual(
       close.map((c) => c.assetId),
       [ids.lisbon[1]],
@@ -138,7 +139,7 @@ describe("the map API", () => {
       [1],
     );
     assert.deepEqual(
-      (await clusters({ zoom: 12, west: 139, south: 35, east: 140, north: 36, isFavorite: "true" })).map((c) => c.assetId),
+      (await clusters({ zoom: 15, west: 139, south: 35, east: 140, north: 36, isFavorite: "true" })).map((c) => c.assetId),
       [favorite],
     );
     assert.deepEqual(
@@ -242,14 +243,14 @@ describe("another user", () => {
 
   it("sees none of the first user's photos, and only his own", async () => {
     assert.deepEqual(await clusters({ zoom: 2, ...world }, bobApi), []);
-    assert.deepEqual(await clusters({ zoom: 12, ...aroundLisbon }, bobApi), []);
+    assert.deepEqual(await clusters({ zoom: 15, ...aroundLisbon }, bobApi), []);
     assert.deepEqual(await boxAssets(world, bobApi), []);
     assert.deepEqual(await json("/api/map/markers?withPartners=true", bobApi), []);
 
     bobPhoto = await uploadAt(400, places.lisbon[0]!, bob.fetch);
     await placed(bobPhoto, bob.fetch);
     assert.deepEqual(
-      (await clusters({ zoom: 12, ...aroundLisbon }, bobApi)).map((c) => c.assetId),
+      (await clusters({ zoom: 15, ...aroundLisbon }, bobApi)).map((c) => c.assetId),
       [bobPhoto],
     );
     assert.deepEqual(
@@ -293,12 +294,7 @@ describe("another user", () => {
 // The page, as a browser without JavaScript gets it.
 async function mapPage(server: Shoebox): Promise<{ response: Response; html: string }> {
   const response = await server.api("/map");
-  assert.equal(response.status, 200);
-  const html = await response.text();
-  assert.doesNotMatch(html, /<script(?![^>]*\ssrc=)[^>]*>/);
-  assert.doesNotMatch(html, /\sstyle=/);
-  assert.doesNotMatch(html, /\son[a-z]+=/);
-  return { response, html };
+  return { response, html: await pageText(response) };
 }
 
 const imgSrc = (response: Response) => (response.headers.get("content-security-policy") ?? "").split("; ").find((d) => d.startsWith("img-src "));
