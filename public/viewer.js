@@ -77,6 +77,7 @@
   // Details
   function setInfo(open) {
     info.hidden = !open;
+    if (open) showMiniMap();
     infoToggle.setAttribute("aria-expanded", String(open));
     infoToggle.classList.toggle("is-on", open);
     const withInfo = (href) => {
@@ -254,3 +255,21 @@
     setTimeout(() => toast?.remove(), 5000);
   }
 })();
+
+// The small map in the details: where the photo was taken, on the configured tiles (or on a
+// plain background when tiles are off or do not load). Leaflet is deferred like this script.
+function showMiniMap() {
+  const container = document.querySelector(".mini-map");
+  // A map drawn while the details are hidden has no size: it waits until they open.
+  if (!container || !window.L || container.dataset.ready || container.offsetParent === null) return;
+  container.dataset.ready = "yes";
+  const position = [Number(container.dataset.lat), Number(container.dataset.lon)];
+  const map = window.L.map(container, { zoomControl: false, attributionControl: Boolean(container.dataset.tileUrl), scrollWheelZoom: false }).setView(position, 12);
+  if (container.dataset.tileUrl) {
+    window.L.tileLayer(container.dataset.tileUrl, { attribution: container.dataset.tileAttribution?.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`) ?? "" }).addTo(map);
+  }
+  window.L.marker(position, { icon: window.L.divIcon({ className: "mini-map-pin", iconSize: [18, 18] }), keyboard: false }).addTo(map);
+}
+
+if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", showMiniMap);
+else showMiniMap();

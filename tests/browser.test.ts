@@ -115,8 +115,12 @@ describe("the web app in Chromium", { skip: noBrowser }, () => {
     const taken = await Promise.all(ids.map(async (id) => (await api<{ localDateTime: string }>(`/api/assets/${id}`)).localDateTime));
     assert.deepEqual(taken, [...taken].sort().reverse());
     assert.equal(taken[0], "2023-05-01T09:00:00.000Z");
-    // Every thumbnail has arrived (the function runs in the page).
-    await page.waitForFunction('[...document.querySelectorAll("#timeline .tile img")].every((img) => img.complete && img.naturalWidth > 0)');
+    // Every thumbnail has arrived. The function runs in the page (as a function: the CSP refuses
+    // code passed as a string), where the DOM is, which this file's types do not know.
+    await page.waitForFunction(() => {
+      const { document } = globalThis as unknown as { document: { querySelectorAll(selector: string): Iterable<{ complete: boolean; naturalWidth: number }> } };
+      return [...document.querySelectorAll("#timeline .tile img")].every((img) => img.complete && img.naturalWidth > 0);
+    });
     await screenshot(page, "05-timeline");
   });
 
@@ -133,6 +137,8 @@ describe("the web app in Chromium", { skip: noBrowser }, () => {
     await page.waitForURL(new RegExp(`/photos/${ids[1]}`));
     await page.keyboard.press("i");
     await page.getByText("Test Camera").first().waitFor();
+    // Where it was taken, on a small map (the tiles themselves cannot load here).
+    await page.locator(".mini-map .mini-map-pin").waitFor();
     await screenshot(page, "07-viewer-info");
     await page.keyboard.press("Escape");
     await page.waitForURL(/\/(\?.*)?$/);

@@ -150,6 +150,8 @@ interface ViewerData {
   neighbours: Neighbours;
   owned: boolean;
   info: boolean;
+  // The map tiles for the details' small map (an empty url: tiles are off).
+  tiles: { url: string; attribution: string };
   error?: string;
 }
 
@@ -204,7 +206,17 @@ function Details({ data, viewer }: { data: ViewerData; viewer: Viewer }) {
         )}
         {exif?.description && <InfoRow label="Description">{exif.description}</InfoRow>}
       </dl>
-      {hasCoordinates && <div class="mini-map" data-lat={String(exif!.latitude)} data-lon={String(exif!.longitude)}></div>}
+      {hasCoordinates && (
+        <div
+          class="mini-map"
+          data-lat={String(exif!.latitude)}
+          data-lon={String(exif!.longitude)}
+          data-tile-url={data.tiles.url}
+          data-tile-attribution={data.tiles.attribution}
+          role="img"
+          aria-label="Where it was taken"
+        ></div>
+      )}
       {data.owned && (
         <div class="pv-edits">
           <details class="pv-edit">
@@ -285,6 +297,8 @@ function ViewerPage({ viewer, data }: { viewer: Viewer; data: ViewerData }) {
   const place = data.exif ? [data.exif.city, data.exif.country].filter(Boolean).join(", ") : "";
   return (
     <Layout title={describeAsset(asset)} viewer={viewer} area="viewer">
+      {/* Leaflet, for the small map in the details (its styles come with viewer.css). */}
+      <script src="/static/vendor/leaflet/leaflet.js" defer></script>
       <div
         class="photo-viewer"
         data-photo-viewer
@@ -389,6 +403,7 @@ async function viewerData(c: ViewerContext, id: string, error?: string): Promise
     neighbours: await neighbours(db, viewer, context, found.asset),
     owned: found.asset.ownerId === viewer.user.id,
     info: c.req.query("info") === "1" || error !== undefined,
+    tiles: { url: c.env.MAP_TILE_URL ?? "", attribution: c.env.MAP_TILE_ATTRIBUTION ?? "" },
     error,
   };
 }
