@@ -2,6 +2,7 @@
 // key permissions, quotas, and the removal of a user with its grace period.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import { connectDatabase } from "../common/db";
 import { filesUnder, startShoebox, waitFor, type Shoebox } from "./helpers/shoebox";
 import { makeJpeg, uploadForm } from "./helpers/media";
 import { login, signIn, type Client } from "./helpers/accounts";
@@ -264,5 +265,20 @@ describe("removing a user", () => {
   it("an admin cannot remove themselves", async () => {
     const response = await admin.json("DELETE", `/api/admin/users/${admin.userId}`, {});
     assert.equal(response.status, 400);
+  });
+});
+
+describe("the trash", () => {
+  it("deletes for good, with their files, the photos that stayed in it 30 days", async () => {
+    const { response } = await uploadJpeg(admin, 801);
+    const { id } = (await response.json()) as { id: string };
+    await waitFor("the thumbnail", async () => (await admin.fetch(`/api/assets/${id}/thumbnail`)).ok);
+    assert.equal((await admin.json("DELETE", "/api/assets", { ids: [id] })).status, 204);
+    // Thirty-one days pass for this photo.
+    const { client } = connectDatabase({ url: shoebox.workerUrl, authToken: shoebox.token() });
+    await client.execute({ sql: "UPDATE assets SET deleted_at = ? WHERE id = ?", args: [Date.now() - 31 * 24 * 3600 * 1000, id] });
+    client.close();
+    await waitFor("the photo to go", async () => (await admin.fetch(`/api/assets/${id}`)).status === 404);
+    await waitFor("its files to go", async () => filesUnder(`${shoebox.dataDir}/library`).filter((f) => f.includes(id)).length === 0);
   });
 });
