@@ -238,7 +238,7 @@ describe("the viewer", () => {
     assert.equal(placed.status, 303);
     const withPlace = await json<{ exifInfo: { latitude: number; longitude: number } }>(`/api/assets/${target.id}`);
     assert.deepEqual([withPlace.exifInfo.latitude, withPlace.exifInfo.longitude], [48.8584, 2.2945]);
-    assert.match(await pageText(await browser.get(`/photos/${target.id}`)), /<div class="mini-map" data-lat="48.8584" data-lon="2.2945">/);
+    assert.match(await pageText(await browser.get(`/photos/${target.id}`)), /<div class="mini-map" data-lat="48.8584" data-lon="2.2945" data-tile-url="https:\/\/tile.openstreetmap.org\/{z}\/{x}\/{y}.png"/);
     assert.match(await pageText(await browser.post(`/photos/${target.id}/place`, { latitude: "91", longitude: "0" }), 400), /Enter a latitude/);
     // Others' photos cannot be changed.
     assert.equal((await browser.post(`/photos/${othersPhoto}/date`, { dateTime: "2018-02-03T04:05", offset: "+02:00" })).status, 404);
