@@ -5,7 +5,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { timingSafeEqual } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import { hashPassword, verifyPassword } from "./auth/passwords";
-import { HranaHttpError, type HranaServer } from "./db/hrana-server";
+import type { HranaServer } from "./db/hrana-server";
+import { InternalHttpError } from "./http-error";
 import { log } from "./log";
 
 export interface InternalServerOptions {
@@ -29,19 +30,19 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > maxBodyBytes) throw new HranaHttpError(413, "Request body too large");
+    if (size > maxBodyBytes) throw new InternalHttpError(413, "Request body too large");
     chunks.push(chunk as Buffer);
   }
   try {
     return JSON.parse(Buffer.concat(chunks).toString("utf8"));
   } catch {
-    throw new HranaHttpError(400, "The request body is not valid JSON");
+    throw new InternalHttpError(400, "The request body is not valid JSON");
   }
 }
 
 function passwordIn(body: unknown): string {
   const password = (body as { password?: unknown } | null)?.password;
-  if (typeof password !== "string" || password.length > 1024) throw new HranaHttpError(400, "password: a string of at most 1024 characters");
+  if (typeof password !== "string" || password.length > 1024) throw new InternalHttpError(400, "password: a string of at most 1024 characters");
   return password;
 }
 
@@ -69,7 +70,7 @@ async function route(req: IncomingMessage, res: ServerResponse, options: Interna
   if (path === "/internal/passwords/verify" && req.method === "POST") {
     const body = await readJson(req);
     const hash = (body as { hash?: unknown }).hash;
-    if (typeof hash !== "string") throw new HranaHttpError(400, "hash: required");
+    if (typeof hash !== "string") throw new InternalHttpError(400, "hash: required");
     return send(res, 200, { match: await verifyPassword(passwordIn(body), hash) });
   }
   if (options.hrana) {
@@ -84,7 +85,7 @@ async function route(req: IncomingMessage, res: ServerResponse, options: Interna
 export async function startInternalServer(options: InternalServerOptions): Promise<{ server: Server; url: string }> {
   const server = createServer((req, res) => {
     route(req, res, options).catch((error: unknown) => {
-      if (error instanceof HranaHttpError) return send(res, error.status, { message: error.message });
+      if (error instanceof InternalHttpError) return send(res, error.status, { message: error.message });
       log.error("internal request failed", { url: req.url, error });
       if (!res.headersSent) send(res, 500, { message: "Internal error" });
       else res.destroy();

@@ -2,6 +2,7 @@
 // so that the stock @libsql/client works against it unchanged.
 // Spec: the "Hrana over HTTP" document of libsql's repository, version 2 (JSON, /v2/pipeline).
 import { randomBytes } from "node:crypto";
+import { InternalHttpError } from "../http-error";
 import type { EmbeddedDatabase, PooledConnection } from "./embedded-database";
 
 // ---- Protocol types (JSON encoding) ----
@@ -64,16 +65,6 @@ export interface PipelineResponse {
   baton: string | null;
   base_url: string | null;
   results: StreamResult[];
-}
-
-// An error in the request as a whole (not in one of its statements): answered with an HTTP status.
-export class HranaHttpError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 class StatementError extends Error {
@@ -292,7 +283,7 @@ export class HranaServer {
     let stream: Stream;
     if (request.baton) {
       const found = this.streams.get(request.baton);
-      if (!found) throw new HranaHttpError(400, "The baton is unknown or was already used, or its stream expired");
+      if (!found) throw new InternalHttpError(400, "The baton is unknown or was already used, or its stream expired");
       this.streams.delete(request.baton);
       clearTimeout(found.idleTimer);
       stream = found;
@@ -338,15 +329,15 @@ function closedResult(): StreamResult {
 
 function parsePipelineRequest(body: unknown): PipelineRequest {
   if (typeof body !== "object" || body === null || !Array.isArray((body as PipelineRequest).requests)) {
-    throw new HranaHttpError(400, "A pipeline request is a JSON object with a `requests` array");
+    throw new InternalHttpError(400, "A pipeline request is a JSON object with a `requests` array");
   }
   const { baton, requests } = body as PipelineRequest;
   if (baton !== undefined && baton !== null && typeof baton !== "string") {
-    throw new HranaHttpError(400, "`baton` must be a string or null");
+    throw new InternalHttpError(400, "`baton` must be a string or null");
   }
   for (const r of requests) {
     if (typeof r !== "object" || r === null || typeof (r as { type?: unknown }).type !== "string") {
-      throw new HranaHttpError(400, "Each request must be an object with a `type`");
+      throw new InternalHttpError(400, "Each request must be an object with a `type`");
     }
   }
   return { baton, requests };
