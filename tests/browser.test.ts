@@ -32,14 +32,13 @@ describe("the web app in Chromium", { skip: noBrowser }, () => {
   const tiles = () => page.locator("#timeline .tile");
   const tileIds = async () => (await tiles().evaluateAll((links) => links.map((a) => (a as unknown as { pathname: string }).pathname.split("/").pop()!))) as string[];
 
-  // Loads every month of the timeline (they come as the page scrolls) and returns the tiles' ids.
+  // Loads every month of the timeline (they come as the page scrolls near them, however slowly a
+  // busy machine answers) and returns the tiles' ids.
   async function allTiles(): Promise<string[]> {
-    let count = -1;
-    while ((await tiles().count()) !== count) {
-      count = await tiles().count();
+    await waitFor("every month to load", async () => {
       await page.mouse.wheel(0, 20_000);
-      await page.waitForTimeout(400);
-    }
+      return (await page.locator("#timeline .month-body.is-pending").count()) === 0;
+    });
     return tileIds();
   }
 
