@@ -125,6 +125,9 @@ const cases: Record<string, Case> = {
   "POST /api/trash/restore/assets": { status: 200, body: (f) => ({ ids: [f.assetId] }) },
   "POST /api/trash/empty": { status: 200 },
 
+  // Bob's own upload, into Bob's library.
+  "POST /api/uploads/raw": { status: 201 },
+
   "POST /api/download/archive": { ...notFound, body: (f) => ({ assetIds: [f.assetId, f.videoId] }) },
 
   "GET /api/users/me": { status: 200 },
@@ -248,7 +251,9 @@ test("a second user gets 404 for the first user's things, never their data", asy
     const response =
       name === "POST /api/assets"
         ? await client.fetch(url, { method: "POST", body: uploadForm({ bytes: bobUpload.bytes, name: "bobs-copy.jpg" }) })
-        : await client.json(op.method, url, spec.body?.(fixtures));
+        : name === "POST /api/uploads/raw"
+          ? await client.fetch(url, { method: "POST", headers: { "x-file-name": "bobs-raw.jpg" }, body: (await makeJpeg(8)).bytes })
+          : await client.json(op.method, url, spec.body?.(fixtures));
     const text = await response.text();
     const expected = Array.isArray(spec.status) ? spec.status : [spec.status];
     assert.ok(expected.includes(response.status), `${name}: expected ${expected.join(" or ")}, got ${response.status} ${text.slice(0, 200)}`);

@@ -132,6 +132,31 @@ describe("trash", () => {
   });
 });
 
+describe("raw uploads, as a phone shortcut sends them", () => {
+  it("take the body as the file and its name from X-File-Name, and answer like POST /api/assets", async () => {
+    const image = await makeJpeg(950);
+    const send = (headers: Record<string, string>, body: Uint8Array | string = image.bytes) =>
+      shoebox.api("/api/uploads/raw", { method: "POST", headers: { "content-type": "application/octet-stream", ...headers }, body });
+    const created = await send({ "x-file-name": "IMG_0950.JPG", "x-file-created-at": "2024-02-03T10:20:30+01:00" });
+    assert.equal(created.status, 201);
+    const { id, status } = (await created.json()) as { id: string; status: string };
+    assert.equal(status, "created");
+    const asset = await json<{ originalFileName: string; fileCreatedAt: string }>(`/api/assets/${id}`);
+    assert.deepEqual({ name: asset.originalFileName, created: asset.fileCreatedAt }, { name: "IMG_0950.JPG", created: "2024-02-03T09:20:30.000Z" });
+    const again = await send({ "x-file-name": "copy.jpg" });
+    assert.equal(again.status, 200);
+    assert.deepEqual(await again.json(), { id, status: "duplicate" });
+
+    const nameless = await send({});
+    assert.equal(nameless.status, 400);
+    assert.match(((await nameless.json()) as { message: string }).message, /^x-file-name:/);
+    const text = await send({ "x-file-name": "notes.jpg" }, "not a photo");
+    assert.equal(text.status, 400);
+    assert.match(((await text.json()) as { message: string }).message, /named like .* but its content is not a photo/);
+    assert.equal((await fetch(`${shoebox.url}/api/uploads/raw`, { method: "POST", headers: { "x-file-name": "a.jpg" }, body: image.bytes })).status, 401);
+  });
+});
+
 // The entries of a zip, read through its central directory.
 function readZip(zip: Buffer): Map<string, Buffer> {
   const end = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));

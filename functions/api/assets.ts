@@ -6,7 +6,6 @@ import { addAssetsToAlbum } from "../../common/albums";
 import { addSharedLinkAssets } from "../../common/shared-links";
 import {
   deleteAssets,
-  findAssetByChecksum,
   findAssetsByChecksums,
   getAsset,
   getAssetFile,
@@ -19,12 +18,12 @@ import {
 } from "../../common/assets";
 import type { Database } from "../../common/db";
 import { AppError, badRequest, notFound } from "../../common/errors";
-import { boundaryOf } from "../lib/multipart";
+import { boundaryOf, parseMultipart } from "../lib/multipart";
 import { serveStoredFile } from "../lib/serve-file";
 import type { AppEnv } from "../env";
 import { createRouter, json, route } from "../router";
 import { nudgeWorker } from "../services/jobs";
-import { bytesLeft, normalizeChecksum, quotaExceeded, receiveUpload } from "../services/upload";
+import { acceptUpload, bytesLeft, normalizeChecksum } from "../services/upload";
 import { AssetResponse, IdParam, toAssetResponse } from "./responses";
 
 const UploadResponse = z.object({ id: z.string(), status: z.enum(["created", "duplicate"]) }).openapi("AssetMediaResponseDto");
@@ -233,33 +232,8 @@ export const assetRoutes = createRouter()
   })
   .openapi(upload, async (c) => {
     const { auth } = c.var;
-    const owner = uploadOwner(auth);
-    const announced = c.req.valid("header")["x-immich-checksum"];
-    if (announced) {
-      const checksum = normalizeChecksum(announced);
-      if (!checksum) throw badRequest("x-immich-checksum: expected a SHA-1 as 40 hex digits or base64");
-      const existing = await findAssetByChecksum(c.var.db, owner.id, checksum);
-      if (existing) {
-        await c.req.raw.body?.cancel();
-        await addToSharedLink(c.var.db, auth, existing.id);
-        return c.json({ id: existing.id, status: "duplicate" as const }, 200);
-      }
-    }
-    // Refuse before reading a byte when the announced size cannot fit.
-    const length = Number(c.req.header("content-length") ?? NaN);
-    if (owner.bytesLeft !== undefined && (owner.bytesLeft === 0 || length > owner.bytesLeft + 64 * 1024)) {
-      await c.req.raw.body?.cancel();
-      throw quotaExceeded();
-    }
-    const body = c.req.raw.body;
-    if (!body) throw badRequest("assetData: required");
-    const { result, jobs } = await receiveUpload(
-      c.var.db,
-      c.var.storage,
-      body,
-      boundaryOf(c.req.header("content-type")),
-      Number(c.env.JOB_MAX_ATTEMPTS),
-      owner,
+    const { result, jobs } = await acceptUpload(c.var.db, c.var.storage, c.req.raw, Number(c.env.JOB_MAX_ATTEMPTS), uploadOwner(auth), (body) =>
+      parseMultipart(body, boundaryOf(c.req.header("content-type"))),
     );
     await addToSharedLink(c.var.db, auth, result.id);
     if (jobs) nudgeWorker(c);

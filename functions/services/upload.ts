@@ -10,7 +10,7 @@ import { originalKey, sidecarKey, type Storage } from "../../common/storage";
 import { finishUploadQuery, startUpload } from "../../common/uploads";
 import type { Database } from "../../common/db";
 import type { Asset } from "../../common/schema";
-import { parseMultipart } from "../lib/multipart";
+import type { MultipartPart } from "../lib/multipart";
 import { peek } from "../lib/peek";
 
 export interface UploadResult {
@@ -116,8 +116,7 @@ async function linkedVideo(db: Database, ownerId: string, fields: Map<string, st
 export async function receiveUpload(
   db: Database,
   storage: Storage,
-  body: ReadableStream<Uint8Array>,
-  boundary: string,
+  parts: AsyncIterable<MultipartPart>,
   maxAttempts: number,
   owner: UploadOwner,
 ): Promise<{ result: UploadResult; jobs: boolean }> {
@@ -128,7 +127,7 @@ export async function receiveUpload(
   let file: StoredFile | undefined;
   let sidecar: string | undefined;
   try {
-    for await (const part of parseMultipart(body, boundary)) {
+    for await (const part of parts) {
       if (part.name === "sidecarData") {
         if (sidecar) throw badRequest("sidecarData: only one sidecar per upload");
         sidecar = sidecarKey(id);
@@ -210,6 +209,50 @@ export async function receiveUpload(
     await discard(db, storage, written).catch(() => undefined);
     throw error;
   }
+}
+
+// What every upload route does around receiving the file: a checksum the owner's library knows
+// (x-immich-checksum) answers at once, and an upload that cannot fit the quota is refused before a
+// byte of it is read. `parts` turns the body into the fields and file of an upload.
+export async function acceptUpload(
+  db: Database,
+  storage: Storage,
+  request: Request,
+  maxAttempts: number,
+  owner: UploadOwner,
+  parts: (body: ReadableStream<Uint8Array>) => AsyncIterable<MultipartPart>,
+): Promise<{ result: UploadResult; jobs: boolean }> {
+  const announced = request.headers.get("x-immich-checksum");
+  if (announced) {
+    const checksum = normalizeChecksum(announced);
+    if (!checksum) throw badRequest("x-immich-checksum: expected a SHA-1 as 40 hex digits or base64");
+    const existing = await findAssetByChecksum(db, owner.id, checksum);
+    if (existing) {
+      await request.body?.cancel();
+      return { result: { id: existing.id, status: "duplicate" }, jobs: false };
+    }
+  }
+  // The announced length includes a little multipart framing.
+  const length = Number(request.headers.get("content-length") ?? NaN);
+  if (owner.bytesLeft !== undefined && (owner.bytesLeft === 0 || length > owner.bytesLeft + 64 * 1024)) {
+    await request.body?.cancel();
+    throw quotaExceeded();
+  }
+  if (!request.body) throw badRequest("assetData: required");
+  return receiveUpload(db, storage, parts(request.body), maxAttempts, owner);
+}
+
+const textPart = (name: string, value: string): MultipartPart => ({
+  name,
+  body: new Response(value).body!,
+  text: async () => value,
+});
+
+// A raw body (what an iOS Shortcut's "Get Contents of URL" sends) as the parts of an upload.
+export async function* rawUploadParts(body: ReadableStream<Uint8Array>, fileName: string, createdAt: string): AsyncGenerator<MultipartPart> {
+  yield textPart("fileCreatedAt", createdAt);
+  yield textPart("fileModifiedAt", createdAt);
+  yield { name: "assetData", filename: fileName, body, text: () => new Response(body).text() };
 }
 
 async function discard(db: Database, storage: Storage, keys: string[]): Promise<void> {
