@@ -212,12 +212,6 @@ export async function getAssetsWithExif(db: Database, ids: string[]): Promise<Ar
   return rows.map((row) => ({ asset: row.assets, exif: row.exif }));
 }
 
-// A batch of a user's assets, to remove an account piece by piece.
-export async function someAssetIdsOf(db: Database, ownerId: string, limit: number): Promise<string[]> {
-  const rows = await db.select({ id: assets.id }).from(assets).where(eq(assets.ownerId, ownerId)).limit(limit);
-  return rows.map((row) => row.id);
-}
-
 export type AssetChanges = Partial<Pick<Asset, "isFavorite" | "visibility">>;
 
 // Changes assets the caller has checked are the asker's own.
@@ -275,15 +269,23 @@ export async function restoreAssets(db: Database, ownerId: string, ids?: string[
   return result.rowsAffected;
 }
 
-// Trashed assets, oldest deletion first: of one owner, or of everyone's trash older than `before`.
-export async function trashedAssetIds(db: Database, filter: { ownerId: string } | { deletedBefore: number }, limit: number): Promise<string[]> {
-  const rows = await db
-    .select({ id: assets.id })
-    .from(assets)
-    .where(and(isNotNull(assets.deletedAt), "ownerId" in filter ? eq(assets.ownerId, filter.ownerId) : lt(assets.deletedAt, filter.deletedBefore)))
-    .orderBy(assets.deletedAt)
-    .limit(limit);
-  return rows.map((row) => row.id);
+// Which assets a bulk deletion takes: all of a user's (removing the account), a user's trash
+// (emptying it), or everyone's trash older than a time (the 30-day purge).
+export type DeletionScope = { ownerId: string; trashedOnly: boolean } | { deletedBefore: number };
+
+// Deletes for good, in batches, the assets of a scope (each batch queues the deletion of its
+// files); how many went.
+export async function deleteAssetsInBatches(db: Database, scope: DeletionScope, maxAttempts: number): Promise<number> {
+  const where =
+    "ownerId" in scope
+      ? and(eq(assets.ownerId, scope.ownerId), scope.trashedOnly ? isNotNull(assets.deletedAt) : undefined)
+      : and(isNotNull(assets.deletedAt), lt(assets.deletedAt, scope.deletedBefore));
+  let deleted = 0;
+  for (;;) {
+    const batch = await db.select({ id: assets.id }).from(assets).where(where).limit(500);
+    if (batch.length === 0) return deleted;
+    deleted += await deleteAssets(db, batch.map((row) => row.id), maxAttempts);
+  }
 }
 
 export interface UserUsage {

@@ -55,6 +55,15 @@ export async function getUser(db: Database, id: string): Promise<User | undefine
   return user;
 }
 
+// Whether an account can sign in and be shared with: not removed, and not the placeholder owner.
+export const isActive = (user: User) => user.status === "active" && user.passwordHash !== "";
+
+// An account by id, if it is active.
+export async function getActiveUser(db: Database, id: string): Promise<User | undefined> {
+  const user = await getUser(db, id);
+  return user && isActive(user) ? user : undefined;
+}
+
 export async function findUserByEmail(db: Database, email: string): Promise<User | undefined> {
   const [user] = await db.select().from(users).where(eq(users.email, normalizeEmail(email))).limit(1);
   return user;

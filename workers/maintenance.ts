@@ -6,7 +6,7 @@ import { readdir, rm, stat, utimes, writeFile, mkdir } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import type { Database } from "../common/db";
 import { finishUploadQuery, uploadsStartedBefore } from "../common/uploads";
-import { deleteAssets, trashedAssetIds } from "../common/assets";
+import { deleteAssetsInBatches } from "../common/assets";
 import { defaults } from "../common/config";
 import { queueExpiredUserDeletions } from "../common/users";
 import { log } from "./log";
@@ -69,15 +69,10 @@ async function removeAbandonedUploads({ db, storage, staleMs }: MaintenanceOptio
   return abandoned.length;
 }
 
-// What stayed in the trash for 30 days goes for good, its files with it (queued by deleteAssets).
+// What stayed in the trash for 30 days goes for good, its files with it (queued by the deletion).
 async function purgeExpiredTrash({ db, maxAttempts, onJobsQueued }: MaintenanceOptions): Promise<number> {
-  let purged = 0;
-  for (;;) {
-    const ids = await trashedAssetIds(db, { deletedBefore: Date.now() - defaults.trashDays * 24 * 3600 * 1000 }, 500);
-    if (ids.length === 0) break;
-    purged += await deleteAssets(db, ids, maxAttempts);
-    onJobsQueued();
-  }
+  const purged = await deleteAssetsInBatches(db, { deletedBefore: Date.now() - defaults.trashDays * 24 * 3600 * 1000 }, maxAttempts);
+  if (purged) onJobsQueued();
   return purged;
 }
 

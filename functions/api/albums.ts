@@ -18,7 +18,7 @@ import {
 } from "../../common/albums";
 import type { Database } from "../../common/db";
 import { AppError, badRequest, notFound } from "../../common/errors";
-import { getUser } from "../../common/users";
+import { getActiveUser } from "../../common/users";
 import { createRouter, json, route } from "../router";
 import { AssetResponse, IdParam, iso, toAssetResponse, toUserResponse, UserResponse } from "./responses";
 
@@ -237,8 +237,7 @@ async function albumResponse(db: Database, id: string, withAssets: boolean, stri
 async function checkNewMembers(db: Database, ownerId: string, members: Array<{ userId: string }>): Promise<void> {
   for (const { userId } of members) {
     if (userId === ownerId) throw badRequest("albumUsers: the owner is not a member of their own album");
-    const user = await getUser(db, userId);
-    if (!user || user.status !== "active" || user.passwordHash === "") throw badRequest(`albumUsers: no user ${userId}`);
+    if (!(await getActiveUser(db, userId))) throw badRequest(`albumUsers: no user ${userId}`);
   }
 }
 

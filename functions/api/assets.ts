@@ -23,7 +23,7 @@ import { serveStoredFile } from "../lib/serve-file";
 import type { AppEnv } from "../env";
 import { createRouter, json, route } from "../router";
 import { nudgeWorker } from "../services/jobs";
-import { acceptUpload, bytesLeft, normalizeChecksum } from "../services/upload";
+import { acceptUpload, normalizeChecksum, uploadOwnerOf } from "../services/upload";
 import { AssetResponse, IdParam, toAssetResponse } from "./responses";
 
 const UploadResponse = z.object({ id: z.string(), status: z.enum(["created", "duplicate"]) }).openapi("AssetMediaResponseDto");
@@ -172,7 +172,7 @@ async function readableAsset(db: Database, auth: Auth, id: string) {
 // Where an upload goes: the asker's library, or, through a link that allows it, the link owner's.
 function uploadOwner(auth: Auth) {
   if (auth.sharedLink && !auth.sharedLink.allowUpload) throw new AppError(403, "This link does not allow uploads");
-  return { id: auth.user.id, bytesLeft: bytesLeft(auth.user) };
+  return uploadOwnerOf(auth.user);
 }
 
 // An upload through a link lands in what the link shares, so that its visitors see it.
@@ -242,8 +242,7 @@ export const assetRoutes = createRouter()
   .openapi(get, async (c) => {
     const { auth } = c.var;
     const { id } = c.req.valid("param");
-    await readableAsset(c.var.db, auth, id);
-    const found = await getAssetWithExif(c.var.db, id);
+    const found = (await canReadAsset(c.var.db, auth, id)) ? await getAssetWithExif(c.var.db, id) : undefined;
     if (!found) throw notFound("Asset not found");
     const stripMetadata = auth.sharedLink ? !auth.sharedLink.showMetadata : false;
     return c.json(toAssetResponse(found.asset, found.exif, { stripMetadata }), 200);
@@ -259,7 +258,7 @@ export const assetRoutes = createRouter()
   })
   .openapi(thumbnail, async (c) => {
     const { id } = c.req.valid("param");
-    await readableAsset(c.var.db, c.var.auth, id);
+    if (!(await canReadAsset(c.var.db, c.var.auth, id))) throw notFound("Asset not found");
     const file = await getAssetFile(c.var.db, id, c.req.valid("query").size);
     if (!file) throw notFound("No thumbnail yet: it is made shortly after upload");
     return serveStoredFile(c.req.raw, c.var.storage, file.key, { mimeType: file.mimeType });

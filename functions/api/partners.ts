@@ -3,7 +3,7 @@ import { z } from "@hono/zod-openapi";
 import type { Database } from "../../common/db";
 import { badRequest, notFound } from "../../common/errors";
 import { addPartner, listPartners, removePartner, setPartnerInTimeline, type Partner } from "../../common/partners";
-import { getUser } from "../../common/users";
+import { getActiveUser, getUser } from "../../common/users";
 import { createRouter, json, route } from "../router";
 import { IdParam, toUserResponse, UserResponse } from "./responses";
 
@@ -73,8 +73,8 @@ const remove = route(
 
 async function share(db: Database, me: string, sharedWithId: string) {
   if (sharedWithId === me) throw badRequest("sharedWithId: you cannot partner with yourself");
-  const partner = await getUser(db, sharedWithId);
-  if (!partner || partner.status !== "active" || partner.passwordHash === "") throw notFound("User not found");
+  const partner = await getActiveUser(db, sharedWithId);
+  if (!partner) throw notFound("User not found");
   if (!(await addPartner(db, me, sharedWithId))) throw badRequest("Your library is already shared with this user");
   return toPartnerResponse({ user: partner, inTimeline: false });
 }

@@ -1,7 +1,7 @@
 // The trash: restore what was deleted, or empty it for good. What stays 30 days goes by itself
 // (workers/maintenance.ts).
 import { z } from "@hono/zod-openapi";
-import { deleteAssets, restoreAssets, trashedAssetIds } from "../../common/assets";
+import { deleteAssetsInBatches, restoreAssets } from "../../common/assets";
 import { createRouter, json, route } from "../router";
 import { nudgeWorker } from "../services/jobs";
 
@@ -32,12 +32,7 @@ export const trashRoutes = createRouter()
   .openapi(restoreAll, async (c) => c.json({ count: await restoreAssets(c.var.db, c.var.auth.user.id) }, 200))
   .openapi(restoreSome, async (c) => c.json({ count: await restoreAssets(c.var.db, c.var.auth.user.id, c.req.valid("json").ids) }, 200))
   .openapi(empty, async (c) => {
-    let count = 0;
-    for (;;) {
-      const ids = await trashedAssetIds(c.var.db, { ownerId: c.var.auth.user.id }, 500);
-      if (ids.length === 0) break;
-      count += await deleteAssets(c.var.db, ids, Number(c.env.JOB_MAX_ATTEMPTS));
-    }
+    const count = await deleteAssetsInBatches(c.var.db, { ownerId: c.var.auth.user.id, trashedOnly: true }, Number(c.env.JOB_MAX_ATTEMPTS));
     if (count) nudgeWorker(c);
     return c.json({ count }, 200);
   });

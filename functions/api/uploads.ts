@@ -4,7 +4,7 @@ import { z } from "@hono/zod-openapi";
 import { badRequest } from "../../common/errors";
 import { createRouter, json, route } from "../router";
 import { nudgeWorker } from "../services/jobs";
-import { acceptUpload, bytesLeft, rawUploadParts } from "../services/upload";
+import { acceptUpload, rawUploadParts, uploadOwnerOf } from "../services/upload";
 
 const raw = route(
   { permission: "asset.upload" },
@@ -34,8 +34,7 @@ export const uploadRoutes = createRouter().openapi(raw, async (c) => {
   const fileName = headers["x-file-name"].split(/[\\/]/).pop()!;
   if (!fileName) throw badRequest("x-file-name: the file's name, e.g. IMG_0001.HEIC");
   const createdAt = headers["x-file-created-at"] ?? new Date().toISOString();
-  const { user } = c.var.auth;
-  const { result, jobs } = await acceptUpload(c.var.db, c.var.storage, c.req.raw, Number(c.env.JOB_MAX_ATTEMPTS), { id: user.id, bytesLeft: bytesLeft(user) }, (body) =>
+  const { result, jobs } = await acceptUpload(c.var.db, c.var.storage, c.req.raw, Number(c.env.JOB_MAX_ATTEMPTS), uploadOwnerOf(c.var.auth.user), (body) =>
     rawUploadParts(body, fileName, createdAt),
   );
   if (jobs) nudgeWorker(c);

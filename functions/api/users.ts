@@ -1,7 +1,7 @@
 // Users as everyone sees them (to share with), and one's own account.
 import { z } from "@hono/zod-openapi";
 import { AppError, notFound } from "../../common/errors";
-import { emailTaken, getUser, listActiveUsers, updateUser } from "../../common/users";
+import { emailTaken, getActiveUser, listActiveUsers, updateUser } from "../../common/users";
 import { createRouter, json, route } from "../router";
 import { hashPassword } from "../services/auth";
 import { Email, IdParam, NewPassword, toUserAdminResponse, toUserResponse, UserAdminResponse, UserResponse } from "./responses";
@@ -55,7 +55,7 @@ export const userRoutes = createRouter()
   })
   .openapi(list, async (c) => c.json((await listActiveUsers(c.var.db)).map(toUserResponse), 200))
   .openapi(get, async (c) => {
-    const user = await getUser(c.var.db, c.req.valid("param").id);
-    if (!user || user.status !== "active" || user.passwordHash === "") throw notFound("User not found");
+    const user = await getActiveUser(c.var.db, c.req.valid("param").id);
+    if (!user) throw notFound("User not found");
     return c.json(toUserResponse(user), 200);
   });

@@ -8,7 +8,7 @@ import { clearLoginFailures, createSession, findApiKey, findSession, loginBlocke
 import { AppError } from "../../common/errors";
 import type { SharedLink, User } from "../../common/schema";
 import { findActiveSharedLink } from "../../common/shared-links";
-import { findUserByEmail, getUser } from "../../common/users";
+import { findUserByEmail, getUser, isActive } from "../../common/users";
 import type { AppEnv, Bindings } from "../env";
 
 export const sessionCookie = "immich_access_token";
@@ -83,7 +83,7 @@ export async function checkCredentials<E extends AppEnv>(c: Context<E>, email: s
     throw tooManyAttempts(blocked);
   }
   const user = await findUserByEmail(db, email);
-  const usable = user && user.status === "active" && user.passwordHash !== "";
+  const usable = user && isActive(user);
   const match = await verifyPassword(c.env, password, usable ? user.passwordHash : (decoyHash ??= await hashPassword(c.env, randomToken())));
   if (!usable || !match) {
     await Promise.all([recordLoginFailure(db, accountKey, defaults.loginLimits.account), recordLoginFailure(db, addressKey, defaults.loginLimits.address)]);
@@ -165,7 +165,8 @@ export async function authenticateUser<E extends AppEnv>(c: Context<E>): Promise
     throw new AppError(401, "Invalid or expired session: sign in again");
   }
   if (cookie) await checkCsrf(c, cookie);
-  c.executionCtx.waitUntil(touchSession(db, found.session));
+  // Awaited, not left to waitUntil: the request's database client closes when the response is made.
+  await touchSession(db, found.session);
   return { user: found.user, session: { id: found.session.id } };
 }
 

@@ -9,7 +9,7 @@ import type { NewJob } from "../../common/queue";
 import { originalKey, sidecarKey, type Storage } from "../../common/storage";
 import { finishUploadQuery, startUpload } from "../../common/uploads";
 import type { Database } from "../../common/db";
-import type { Asset } from "../../common/schema";
+import type { Asset, User } from "../../common/schema";
 import type { MultipartPart } from "../lib/multipart";
 import { peek } from "../lib/peek";
 
@@ -56,12 +56,13 @@ interface ByteLimit {
   error: () => AppError;
 }
 
-export function quotaExceeded(): AppError {
+function quotaExceeded(): AppError {
   return new AppError(413, "This upload does not fit in your storage quota. Free some space, or ask the admin for a larger quota.");
 }
 
-export function bytesLeft(user: { quotaSizeInBytes: number | null; quotaUsageInBytes: number }): number | undefined {
-  return user.quotaSizeInBytes === null ? undefined : Math.max(0, user.quotaSizeInBytes - user.quotaUsageInBytes);
+// An upload into this user's library, with what their quota leaves.
+export function uploadOwnerOf(user: Pick<User, "id" | "quotaSizeInBytes" | "quotaUsageInBytes">): UploadOwner {
+  return { id: user.id, bytesLeft: user.quotaSizeInBytes === null ? undefined : Math.max(0, user.quotaSizeInBytes - user.quotaUsageInBytes) };
 }
 
 async function storeHashed(storage: Storage, key: string, body: ReadableStream<Uint8Array>, limit?: ByteLimit): Promise<{ size: number; checksum: string }> {

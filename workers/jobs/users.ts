@@ -1,4 +1,4 @@
-import { deleteAssets, someAssetIdsOf } from "../../common/assets";
+import { deleteAssetsInBatches } from "../../common/assets";
 import { deleteUserRow, getUser } from "../../common/users";
 import type { JobContext } from "./context";
 
@@ -7,11 +7,6 @@ import type { JobContext } from "./context";
 export async function deleteUser(context: JobContext, { userId }: { userId: string }): Promise<void> {
   const user = await getUser(context.db, userId);
   if (!user || user.status !== "removing") return;
-  for (;;) {
-    const ids = await someAssetIdsOf(context.db, userId, 500);
-    if (ids.length === 0) break;
-    await deleteAssets(context.db, ids, context.maxAttempts);
-    context.wake();
-  }
+  if (await deleteAssetsInBatches(context.db, { ownerId: userId, trashedOnly: false }, context.maxAttempts)) context.wake();
   await deleteUserRow(context.db, userId);
 }
