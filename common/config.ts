@@ -2,6 +2,7 @@
 // The worker reads it from the environment (and an optional .env); workerd receives the parts
 // it needs as named bindings in the config the worker generates (see workers/web/workerd-config.ts).
 import { isQueueName, queueNames, type QueueName } from "./jobs";
+import type { S3Settings } from "./s3";
 
 export const defaults = {
   port: 2283,
@@ -39,7 +40,19 @@ export const defaults = {
   // Where the map page's browser loads map tiles from, and the credit the tiles need.
   mapTileUrl: "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
   mapTileAttribution: "© OpenStreetMap contributors",
+  // How long a presigned URL (a direct upload, or a redirect to an original in the bucket) works.
+  presignedUploadSeconds: 15 * 60,
+  presignedDownloadSeconds: 5 * 60,
+  // Where originals go on a local volume, under library/<user>/ (see common/storage-template.ts).
+  storageTemplate: "{{y}}/{{y}}-{{MM}}-{{dd}}/{{filename}}",
 } as const;
+
+// Originals and derivatives on the local volume (under dataDir/library), or in a bucket. With a
+// bucket, files are served either through Shoebox ("proxy") or by redirecting the client to a
+// short-lived presigned URL ("redirect"), which takes the bytes off this server.
+export type StorageConfig =
+  | { kind: "local"; root: string; template: string }
+  | { kind: "s3"; s3: S3Settings; serve: "proxy" | "redirect"; template: string };
 
 export interface Config {
   port: number;
@@ -48,7 +61,10 @@ export interface Config {
   // Undefined: the worker serves the embedded database file in dataDir.
   databaseUrl?: string;
   databaseAuthToken?: string;
-  storage: { kind: "local"; root: string };
+  storage: StorageConfig;
+  // Where the worker's tools write temporary files: beside the library on a volume, so that a
+  // finished file is moved into place rather than copied.
+  scratchRoot: string;
   workerHost: string;
   workerPort: number;
   // Where workerd reaches the worker when they don't share a machine (docker compose).
@@ -151,20 +167,60 @@ function jobConcurrency(env: Env): Record<QueueName, number> {
   return result;
 }
 
-export function parseConfig(env: Env): Config {
-  const dataDir = env.DATA_DIR?.trim() || defaults.dataDir;
-  const storage = env.STORAGE?.trim() || "local";
-  if (storage !== "local") {
-    throw new ConfigError(`STORAGE must be "local" (S3-compatible storage is not available yet), got "${storage}"`);
+function required(env: Env, key: string, why: string): string {
+  const value = env[key]?.trim();
+  if (!value) throw new ConfigError(`${key} must be set ${why}`);
+  return value;
+}
+
+function storageTemplate(env: Env): string {
+  const template = env.STORAGE_TEMPLATE?.trim() || defaults.storageTemplate;
+  if (!template.includes("{{filename}}")) throw new ConfigError(`STORAGE_TEMPLATE must end in {{filename}}, got "${template}"`);
+  if (template.startsWith("/") || template.split("/").some((part) => part === ".." || part === ".")) {
+    throw new ConfigError(`STORAGE_TEMPLATE must be a relative path without . or .. parts, got "${template}"`);
   }
+  return template;
+}
+
+function s3Storage(env: Env): StorageConfig {
+  const why = 'when STORAGE is "s3"';
+  const endpoint = url(env, "S3_ENDPOINT");
+  if (!endpoint) throw new ConfigError(`S3_ENDPOINT must be set ${why} (e.g. http://nas.local:9000)`);
+  const serve = env.S3_SERVE?.trim() || "proxy";
+  if (serve !== "proxy" && serve !== "redirect") throw new ConfigError(`S3_SERVE must be "proxy" or "redirect", got "${serve}"`);
+  const forcePathStyle = env.S3_FORCE_PATH_STYLE?.trim().toLowerCase() || "true";
+  if (!["true", "false", "1", "0"].includes(forcePathStyle)) throw new ConfigError(`S3_FORCE_PATH_STYLE must be true or false, got "${forcePathStyle}"`);
+  return {
+    kind: "s3",
+    serve,
+    template: storageTemplate(env),
+    s3: {
+      endpoint,
+      publicEndpoint: url(env, "S3_PUBLIC_ENDPOINT"),
+      bucket: required(env, "S3_BUCKET", why),
+      region: env.S3_REGION?.trim() || "us-east-1",
+      accessKeyId: required(env, "S3_ACCESS_KEY_ID", why),
+      secretAccessKey: required(env, "S3_SECRET_ACCESS_KEY", why),
+      forcePathStyle: forcePathStyle === "true" || forcePathStyle === "1",
+    },
+  };
+}
+
+export function parseConfig(env: Env): Config {
+  const dataDir = (env.DATA_DIR?.trim() || defaults.dataDir).replace(/\/+$/, "") || "/";
+  const kind = env.STORAGE?.trim() || "local";
+  if (kind !== "local" && kind !== "s3") throw new ConfigError(`STORAGE must be "local" or "s3", got "${kind}"`);
+  // Kept apart from the database file: workerd's disk binding sees only this folder.
+  const libraryRoot = `${dataDir}/library`;
+  const storage: StorageConfig = kind === "s3" ? s3Storage(env) : { kind: "local", root: libraryRoot, template: storageTemplate(env) };
   return {
     port: integer(env, "PORT", defaults.port, 0, 65535),
     host: env.HOST?.trim() || defaults.host,
     dataDir,
     databaseUrl: url(env, "DATABASE_URL"),
     databaseAuthToken: env.DATABASE_AUTH_TOKEN?.trim() || undefined,
-    // Kept apart from the database file: workerd's disk binding sees only this folder.
-    storage: { kind: "local", root: `${dataDir.replace(/\/+$/, "")}/library` },
+    storage,
+    scratchRoot: storage.kind === "local" ? `${libraryRoot}/.tmp` : `${dataDir}/scratch`,
     workerHost: env.WORKER_HOST?.trim() || defaults.workerHost,
     workerPort: integer(env, "WORKER_PORT", defaults.workerPort, 0, 65535),
     workerUrl: url(env, "WORKER_URL"),

@@ -54,6 +54,8 @@ export const users = sqliteTable(
     quotaSizeInBytes: integer("quota_size_in_bytes"),
     // Bytes of originals the user owns, kept up to date with every upload and deletion.
     quotaUsageInBytes: integer("quota_usage_in_bytes").notNull().default(0),
+    // The folder name of the user's originals in the storage template; null: the user's id.
+    storageLabel: text("storage_label"),
     // Set when an admin removes the user; the account and its files go after a grace period.
     deletedAt: integer("deleted_at"),
     // 'removing' once the purge is queued: the account can no longer be restored.
@@ -170,6 +172,12 @@ export const assets = sqliteTable(
     deletedAt: integer("deleted_at"),
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
+    // Set for a file of an external library: it is read in place at externalPath, never from storage,
+    // and never written or deleted by Shoebox.
+    libraryId: text("library_id").references(() => libraries.id, { onDelete: "cascade" }),
+    externalPath: text("external_path"),
+    // A library file that was gone at the last scan; it comes back if the file does.
+    isOffline: integer("is_offline", { mode: "boolean" }).notNull().default(false),
   },
   (t) => [
     // The same file may be in two people's libraries, but only once in each.
@@ -180,6 +188,8 @@ export const assets = sqliteTable(
     // "Recently added": newest uploads first.
     index("assets_owner_added_idx").on(t.ownerId, t.createdAt),
     index("assets_content_identifier_idx").on(t.contentIdentifier),
+    // A rescan looks up each file it finds by its path.
+    uniqueIndex("assets_library_path_idx").on(t.libraryId, t.externalPath),
   ],
 );
 
@@ -237,6 +247,71 @@ export const uploadsInProgress = sqliteTable("uploads_in_progress", {
   key: text("key").primaryKey(),
   startedAt: integer("started_at").notNull(),
 });
+
+// Direct uploads: a client was handed a signed URL to put one file at `key` (in the bucket, or on
+// this server for a local volume) and completes it afterwards. One URL, one object, one use.
+export const directUploads = sqliteTable(
+  "direct_uploads",
+  {
+    id: text("id").primaryKey(),
+    ownerId: text("owner_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    key: text("key").notNull(),
+    fileName: text("file_name").notNull(),
+    size: integer("size").notNull(),
+    // SHA-1 the client announced, base64; checked on completion.
+    checksum: text("checksum"),
+    contentType: text("content_type"),
+    expiresAt: integer("expires_at").notNull(),
+    // Set once the object has been ingested (or refused): the URL is spent.
+    completedAt: integer("completed_at"),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [uniqueIndex("direct_uploads_key_idx").on(t.key), index("direct_uploads_expiry_idx").on(t.completedAt, t.expiresAt)],
+);
+
+// External libraries: read-only folders on the server whose files are imported in place for one user.
+export const libraries = sqliteTable(
+  "libraries",
+  {
+    id: text("id").primaryKey(),
+    ownerId: text("owner_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    importPaths: text("import_paths", { mode: "json" }).notNull().$type<string[]>(),
+    exclusionPatterns: text("exclusion_patterns", { mode: "json" }).notNull().$type<string[]>(),
+    // Watch the folders for new and changed files between scans.
+    watch: integer("watch", { mode: "boolean" }).notNull().default(false),
+    // Progress of the running (or last) scan.
+    scanTotal: integer("scan_total").notNull().default(0),
+    scanDone: integer("scan_done").notNull().default(0),
+    scanStartedAt: integer("scan_started_at"),
+    refreshedAt: integer("refreshed_at"),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [index("libraries_owner_idx").on(t.ownerId)],
+);
+
+export type Library = typeof libraries.$inferSelect;
+
+// What the last integrity check found wrong between the database and storage.
+export const integrityFindings = sqliteTable(
+  "integrity_findings",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    // 'missing': an asset's file is not in storage; 'orphan': a stored file no asset knows;
+    // 'checksum': an original whose content no longer matches its checksum.
+    kind: text("kind", { enum: ["missing", "orphan", "checksum"] }).notNull(),
+    key: text("key").notNull(),
+    assetId: text("asset_id").references(() => assets.id, { onDelete: "cascade" }),
+    detail: text("detail"),
+    foundAt: integer("found_at").notNull(),
+  },
+  (t) => [index("integrity_findings_kind_idx").on(t.kind, t.key)],
+);
 
 export const albums = sqliteTable(
   "albums",

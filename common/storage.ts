@@ -18,16 +18,23 @@ export interface Storage {
   get(key: string, range?: ByteRange): Promise<StoredObject | null>;
   size(key: string): Promise<number | null>;
   delete(key: string): Promise<void>;
+  // Set when clients should fetch objects straight from storage (a bucket serving presigned URLs):
+  // a short-lived URL for the object, answered with this content type and file name.
+  downloadUrl?(key: string, response: { contentType: string; downloadName?: string }): Promise<string>;
 }
 
-// Keys are relative paths of safe characters; no segment starts with a dot, so none climbs out of
-// the storage root or names a hidden file.
-const keyPattern = /^[A-Za-z0-9_-][A-Za-z0-9._-]*(\/[A-Za-z0-9_-][A-Za-z0-9._-]*)*$/;
+// Keys are relative paths: no empty segment, and none that starts with a dot, so none climbs out of
+// the storage root or names a hidden file. Any other printable character may appear, since originals
+// keep their own names under the storage template.
+const forbidden = /[\u0000-\u001f\u007f\\]/;
 
 export function assertStorageKey(key: string): void {
-  if (!keyPattern.test(key)) {
-    throw new Error(`Invalid storage key: ${JSON.stringify(key)}`);
-  }
+  const valid =
+    key.length > 0 &&
+    key.length <= 1024 &&
+    !forbidden.test(key) &&
+    key.split("/").every((segment) => segment.length > 0 && segment.length <= 255 && !segment.startsWith(".") && segment.trim() === segment);
+  if (!valid) throw new Error(`Invalid storage key: ${JSON.stringify(key)}`);
 }
 
 // Where things go: spread over two levels of folders so that no folder grows huge.

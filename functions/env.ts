@@ -16,6 +16,16 @@ export interface Bindings {
   // The map's tile URL template; empty when tiles are off.
   MAP_TILE_URL: string;
   MAP_TILE_ATTRIBUTION: string;
+  // "local": STORAGE is the library folder; "s3": STORAGE reaches the bucket, set up by the rest.
+  STORAGE_KIND: "local" | "s3";
+  S3_ENDPOINT: string;
+  S3_PUBLIC_ENDPOINT: string;
+  S3_BUCKET: string;
+  S3_REGION: string;
+  S3_FORCE_PATH_STYLE: string;
+  S3_SERVE: "proxy" | "redirect";
+  S3_ACCESS_KEY_ID: string;
+  S3_SECRET_ACCESS_KEY: string;
 }
 
 export interface Variables {

@@ -1,11 +1,42 @@
-// Storage on the local volume through workerd's disk service binding (STORAGE), which streams
-// reads and writes and answers Range requests itself.
+// The handlers' storage, from the STORAGE binding: the library folder through workerd's disk
+// service, which streams reads and writes and answers Range requests itself, or a bucket reached
+// through the binding (common/s3.ts).
+import { defaults } from "../common/config";
+import { createS3Storage } from "../common/s3";
 import { assertStorageKey, type Storage } from "../common/storage";
+import type { Bindings } from "./env";
 
+export function createStorage(env: Bindings): Storage {
+  if (env.STORAGE_KIND !== "s3") return createDiskStorage(env.STORAGE);
+  const bucket = createS3Storage(
+    {
+      endpoint: env.S3_ENDPOINT,
+      publicEndpoint: env.S3_PUBLIC_ENDPOINT,
+      bucket: env.S3_BUCKET,
+      region: env.S3_REGION,
+      accessKeyId: env.S3_ACCESS_KEY_ID,
+      secretAccessKey: env.S3_SECRET_ACCESS_KEY,
+      forcePathStyle: env.S3_FORCE_PATH_STYLE === "true",
+    },
+    (request) => env.STORAGE.fetch(request),
+  );
+  const { put, get, size, delete: remove } = bucket;
+  const storage: Storage = { put, get, size, delete: remove };
+  if (env.S3_SERVE === "redirect") {
+    storage.downloadUrl = (key, { contentType, downloadName }) =>
+      bucket.presign("GET", key, defaults.presignedDownloadSeconds, {
+        "response-content-type": contentType,
+        ...(downloadName ? { "response-content-disposition": `attachment; filename*=UTF-8''${encodeURIComponent(downloadName)}` } : {}),
+      });
+  }
+  return storage;
+}
+
+// Any service that answers like workerd's disk service (GET with Range, HEAD, PUT, DELETE by path).
 export function createDiskStorage(disk: Fetcher): Storage {
   const url = (key: string) => {
     assertStorageKey(key);
-    return `http://storage/${key}`;
+    return `http://storage/${key.split("/").map(encodeURIComponent).join("/")}`;
   };
   return {
     async put(key, body) {

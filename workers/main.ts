@@ -18,7 +18,7 @@ import { JobRunner } from "./jobs/runner";
 import { createProcessSlot } from "./jobs/sandbox";
 import { log } from "./log";
 import { startMaintenance } from "./maintenance";
-import { createLocalStorage } from "./storage/local";
+import { createWorkerStorage } from "./storage";
 import { writeWorkerdConfig } from "./web/workerd-config";
 import { startWorkerd } from "./web/workerd-process";
 
@@ -83,11 +83,11 @@ async function startWorker(config: Config, token: string, stoppers: Stopper[]): 
   await migrateDatabase(db);
 
   const workerId = `${hostname()}-${process.pid}-${randomBytes(4).toString("hex")}`;
-  const storage = createLocalStorage(config.storage.root, workerId);
+  const storage = createWorkerStorage(config.storage, config.scratchRoot, workerId);
   const maintenance = startMaintenance({
     db,
     storage,
-    storageRoot: config.storage.root,
+    scratchRoot: config.scratchRoot,
     workerId,
     staleMs: config.staleAfterMs,
     userDeleteGraceMs: config.userDeleteGraceMs,
@@ -106,7 +106,8 @@ async function startWorker(config: Config, token: string, stoppers: Stopper[]): 
         {
           databaseUrl,
           databaseAuthToken: config.databaseUrl ? config.databaseAuthToken : token,
-          storageRoot: config.storage.root,
+          storage: config.storage,
+          scratchRoot: config.scratchRoot,
           workerId,
           maxAttempts: config.jobs.maxAttempts,
         },
@@ -131,7 +132,7 @@ async function startWeb(config: Config, workerUrl: string, token: string, stoppe
     configPath,
     bundlePath: join(projectRoot, "dist", "functions.js"),
     publicDir: join(projectRoot, "public"),
-    storageRoot: config.storage.root,
+    storage: config.storage,
     listen: { host: config.host, port: config.port },
     databaseUrl: config.databaseUrl ?? workerUrl,
     workerUrl,
@@ -143,6 +144,7 @@ async function startWeb(config: Config, workerUrl: string, token: string, stoppe
     configPath,
     dbAuthToken: config.databaseUrl ? (config.databaseAuthToken ?? "") : token,
     internalToken: token,
+    s3: config.storage.kind === "s3" ? config.storage.s3 : undefined,
   });
   stoppers.push(() => rmSync(configPath, { force: true }));
   stoppers.push(() => workerd.stop());

@@ -3,19 +3,19 @@
 // And it empties what stayed in the trash too long, and queues the removal of accounts whose grace
 // period is over.
 import { readdir, rm, stat, utimes, writeFile, mkdir } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import type { Database } from "../common/db";
 import { finishUploadQuery, uploadsStartedBefore } from "../common/uploads";
 import { deleteAssetsInBatches } from "../common/assets";
 import { defaults } from "../common/config";
 import { queueExpiredUserDeletions } from "../common/users";
 import { log } from "./log";
-import { scratchRoot, type LocalStorage } from "./storage/local";
+import type { WorkerStorage } from "./storage/storage";
 
 export interface MaintenanceOptions {
   db: Database;
-  storage: LocalStorage;
-  storageRoot: string;
+  storage: WorkerStorage;
+  scratchRoot: string;
   workerId: string;
   // How long a scratch folder or an upload may stay untouched before it counts as abandoned.
   staleMs: number;
@@ -34,8 +34,7 @@ async function modifiedAt(path: string): Promise<number | null> {
 
 // Every live worker touches a file in its scratch folder; a folder whose file went still belongs to a
 // worker that is gone.
-async function removeAbandonedScratch({ storageRoot, workerId, staleMs }: MaintenanceOptions): Promise<number> {
-  const root = scratchRoot(storageRoot);
+async function removeAbandonedScratch({ scratchRoot: root, workerId, staleMs }: MaintenanceOptions): Promise<number> {
   const entries = await readdir(root).catch(() => [] as string[]);
   let removed = 0;
   for (const entry of entries) {
@@ -50,19 +49,15 @@ async function removeAbandonedScratch({ storageRoot, workerId, staleMs }: Mainte
   return removed;
 }
 
-// An upload still streaming keeps its file's modification time fresh; one that stopped does not.
-// workerd writes through a hidden temporary file beside the target, which goes too.
+// An upload still streaming keeps its file (or its unfinished parts in a bucket) fresh; one that
+// stopped does not.
 async function removeAbandonedUploads({ db, storage, staleMs }: MaintenanceOptions): Promise<number> {
   const keys = await uploadsStartedBefore(db, Date.now() - staleMs);
   const abandoned: string[] = [];
   for (const key of keys) {
-    const path = storage.path(key);
-    const folder = dirname(path);
-    const siblings = (await readdir(folder).catch(() => [] as string[])).filter((name) => name.startsWith(".")).map((name) => join(folder, name));
-    const times = await Promise.all([path, ...siblings].map(modifiedAt));
-    const latest = Math.max(0, ...times.filter((t): t is number => t !== null));
+    const latest = (await storage.lastWrittenAt(key)) ?? 0;
     if (Date.now() - latest <= staleMs) continue;
-    await Promise.all([path, ...siblings].map((file) => rm(file, { force: true })));
+    await storage.discardPartial(key);
     abandoned.push(key);
   }
   if (abandoned.length) await finishUploadQuery(db, abandoned);
@@ -77,7 +72,7 @@ async function purgeExpiredTrash({ db, maxAttempts, onJobsQueued }: MaintenanceO
 }
 
 export function startMaintenance(options: MaintenanceOptions): { stop(): Promise<void>; ready: Promise<void> } {
-  const ownFolder = join(scratchRoot(options.storageRoot), options.workerId);
+  const ownFolder = join(options.scratchRoot, options.workerId);
   const heartbeat = async () => {
     await mkdir(ownFolder, { recursive: true });
     const file = join(ownFolder, heartbeatFile);

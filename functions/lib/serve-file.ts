@@ -25,6 +25,11 @@ function parseRange(header: string | null, size: number): { offset: number; leng
 }
 
 export async function serveStoredFile(request: Request, storage: Storage, key: string, options: ServeOptions): Promise<Response> {
+  if (storage.downloadUrl) {
+    const location = await storage.downloadUrl(key, { contentType: options.mimeType, downloadName: options.downloadName });
+    // The URL expires in minutes, so neither the redirect nor the browser's copy of it may be kept.
+    return new Response(null, { status: 302, headers: { location, "cache-control": "no-store" } });
+  }
   const headers = new Headers({
     "content-type": options.mimeType,
     "accept-ranges": "bytes",

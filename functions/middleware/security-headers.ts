@@ -6,15 +6,15 @@ import { createMiddleware } from "hono/factory";
 import { mapTileSource } from "../../common/config";
 import type { AppEnv } from "../env";
 
-// The map's tiles are the one kind of image from elsewhere: img-src names the tile server's origin
-// (MAP_TILE_URL; none when tiles are off).
-function policyFor(tileSource: string): string {
+// Images from elsewhere: the map's tiles (MAP_TILE_URL; none when tiles are off), and photos and
+// videos redirected to the bucket (S3_SERVE=redirect).
+function policyFor(tileSource: string, bucketSource: string): string {
   return [
     "default-src 'self'",
     "script-src 'self'",
     "style-src 'self'",
-    `img-src 'self' data: blob:${tileSource ? ` ${tileSource}` : ""}`,
-    "media-src 'self' blob:",
+    `img-src 'self' data: blob:${tileSource ? ` ${tileSource}` : ""}${bucketSource ? ` ${bucketSource}` : ""}`,
+    `media-src 'self' blob:${bucketSource ? ` ${bucketSource}` : ""}`,
     "connect-src 'self'",
     "font-src 'self'",
     "object-src 'none'",
@@ -28,23 +28,31 @@ function policyFor(tileSource: string): string {
 // here anyway, the policy names no tile server rather than fail every request.
 const policies = new Map<string, string>();
 
-function contentSecurityPolicy(tileUrl = ""): string {
-  let policy = policies.get(tileUrl);
+function contentSecurityPolicy(tileUrl = "", bucketUrl = ""): string {
+  const cacheKey = `${tileUrl} ${bucketUrl}`;
+  let policy = policies.get(cacheKey);
   if (policy === undefined) {
     let source = "";
     try {
       if (tileUrl) source = mapTileSource(tileUrl);
     } catch {}
-    policy = policyFor(source);
-    policies.set(tileUrl, policy);
+    policy = policyFor(source, bucketUrl ? new URL(bucketUrl).origin : "");
+    policies.set(cacheKey, policy);
   }
   return policy;
+}
+
+// Where redirected files come from: the bucket's public endpoint, with the bucket as a subdomain
+// unless paths name it.
+function bucketOrigin(env: AppEnv["Bindings"]): string {
+  const url = new URL(env.S3_PUBLIC_ENDPOINT);
+  return env.S3_FORCE_PATH_STYLE === "true" ? url.origin : `${url.protocol}//${env.S3_BUCKET}.${url.host}`;
 }
 
 export const securityHeaders = createMiddleware<AppEnv>(async (c, next) => {
   await next();
   const headers = c.res.headers;
-  headers.set("content-security-policy", contentSecurityPolicy(c.env.MAP_TILE_URL));
+  headers.set("content-security-policy", contentSecurityPolicy(c.env.MAP_TILE_URL, c.env.S3_SERVE === "redirect" ? bucketOrigin(c.env) : ""));
   headers.set("x-content-type-options", "nosniff");
   headers.set("x-frame-options", "DENY");
   headers.set("referrer-policy", "same-origin");

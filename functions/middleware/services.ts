@@ -2,7 +2,7 @@
 import { createMiddleware } from "hono/factory";
 import { connectDatabase } from "../../common/db";
 import type { AppEnv } from "../env";
-import { createDiskStorage } from "../storage";
+import { createStorage } from "../storage";
 
 export const services = createMiddleware<AppEnv>(async (c, next) => {
   const { client, db } = connectDatabase({
@@ -11,7 +11,7 @@ export const services = createMiddleware<AppEnv>(async (c, next) => {
     fetch: (request) => c.env.DB.fetch(request),
   });
   c.set("db", db);
-  c.set("storage", createDiskStorage(c.env.STORAGE));
+  c.set("storage", createStorage(c.env));
   try {
     await next();
   } finally {

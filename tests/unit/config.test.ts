@@ -8,7 +8,8 @@ describe("configuration", () => {
     assert.equal(config.port, 2283);
     assert.equal(config.dataDir, "./data");
     assert.equal(config.databaseUrl, undefined);
-    assert.equal(config.storage.root, "./data/library");
+    assert.deepEqual(config.storage, { kind: "local", root: "./data/library", template: defaults.storageTemplate });
+    assert.equal(config.scratchRoot, "./data/library/.tmp");
     assert.equal(config.jobs.maxAttempts, defaults.jobMaxAttempts);
     assert.equal(config.jobs.concurrency.thumbnailGeneration, 1);
     assert.deepEqual(config.map, { tileUrl: "https://tile.openstreetmap.org/{z}/{x}/{y}.png", attribution: "© OpenStreetMap contributors" });
@@ -28,7 +29,7 @@ describe("configuration", () => {
       MAP_TILE_ATTRIBUTION: "© Example Maps",
     });
     assert.equal(config.port, 8080);
-    assert.equal(config.storage.root, "/srv/photos/library");
+    assert.deepEqual(config.storage, { kind: "local", root: "/srv/photos/library", template: defaults.storageTemplate });
     assert.equal(config.databaseUrl, "https://db.example.org");
     assert.equal(config.databaseAuthToken, "secret");
     assert.equal(config.workerUrl, "http://worker:2284");
@@ -36,6 +37,38 @@ describe("configuration", () => {
     assert.equal(config.jobs.concurrency.metadataExtraction, 0);
     assert.equal(config.jobs.maxAttempts, 5);
     assert.deepEqual(config.map, { tileUrl: "https://{s}.tiles.example.org:8443/base/{z}/{x}/{y}{r}.png", attribution: "© Example Maps" });
+  });
+
+  it("reads the bucket settings of S3 mode", () => {
+    const config = parseConfig({
+      DATA_DIR: "/srv/photos",
+      STORAGE: "s3",
+      S3_ENDPOINT: "http://nas.local:9000",
+      S3_BUCKET: "photos",
+      S3_ACCESS_KEY_ID: "id",
+      S3_SECRET_ACCESS_KEY: "secret",
+      S3_FORCE_PATH_STYLE: "false",
+      S3_SERVE: "redirect",
+      STORAGE_TEMPLATE: "{{y}}/{{filename}}",
+    });
+    assert.deepEqual(config.storage, {
+      kind: "s3",
+      serve: "redirect",
+      template: "{{y}}/{{filename}}",
+      s3: {
+        endpoint: "http://nas.local:9000",
+        publicEndpoint: undefined,
+        bucket: "photos",
+        region: "us-east-1",
+        accessKeyId: "id",
+        secretAccessKey: "secret",
+        forcePathStyle: false,
+      },
+    });
+    assert.equal(config.scratchRoot, "/srv/photos/scratch");
+    assert.throws(() => parseConfig({ STORAGE: "s3", S3_ENDPOINT: "http://nas.local:9000" }), /S3_BUCKET must be set/);
+    assert.throws(() => parseConfig({ STORAGE: "ftp" }), /STORAGE must be "local" or "s3"/);
+    assert.throws(() => parseConfig({ STORAGE_TEMPLATE: "../{{filename}}" }), /STORAGE_TEMPLATE/);
   });
 
   it("turns map tiles off, and names the tile server's origin for the Content-Security-Policy", () => {

@@ -6,7 +6,8 @@ import { connectDatabase } from "../../common/db";
 import { enqueueJobs } from "../../common/queue";
 import type { JobName, JobPayloads } from "../../common/jobs";
 import type { Job } from "../../common/schema";
-import { createLocalStorage } from "../storage/local";
+import type { StorageConfig } from "../../common/config";
+import { createWorkerStorage } from "../storage";
 import type { JobContext } from "./context";
 import { UnprocessableMediaError } from "./errors";
 import { jobHandlers } from "./index";
@@ -15,7 +16,8 @@ import type { JobHandler } from "./runner";
 export interface JobProcessSettings {
   databaseUrl: string;
   databaseAuthToken?: string;
-  storageRoot: string;
+  storage: StorageConfig;
+  scratchRoot: string;
   workerId: string;
   maxAttempts: number;
 }
@@ -36,7 +38,7 @@ sharp.concurrency(1);
 const { db } = connectDatabase({ url: settings.databaseUrl, authToken: settings.databaseAuthToken });
 const context: JobContext = {
   db,
-  storage: createLocalStorage(settings.storageRoot, settings.workerId),
+  storage: createWorkerStorage(settings.storage, settings.scratchRoot, settings.workerId),
   maxAttempts: settings.maxAttempts,
   wake: () => send({ type: "wake" }),
   enqueue: async (jobs) => {

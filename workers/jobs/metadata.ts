@@ -8,7 +8,7 @@ import { readImageMetadata, type ImageMetadata } from "../media/image";
 import { offsetAt, reverseGeocode, timeZoneAt } from "../media/places";
 import { probeVideo } from "../media/video";
 import { readXmp } from "../media/xmp";
-import { originalPath, type JobContext } from "./context";
+import { withOriginal, type JobContext } from "./context";
 import { pairLivePhoto, extractMotionPhotoVideo } from "./live-photos";
 
 interface Taken {
@@ -189,7 +189,7 @@ async function extractVideoMetadata(context: JobContext, asset: Asset, path: str
 export async function extractMetadata(context: JobContext, { assetId }: { assetId: string }): Promise<void> {
   const asset = await getAsset(context.db, assetId);
   if (!asset) return; // Deleted since the job was queued.
-  const path = await originalPath(context, asset);
-  if (asset.type === "VIDEO") await extractVideoMetadata(context, asset, path);
-  else await extractImageMetadata(context, asset, path);
+  await withOriginal(context, asset, (path) =>
+    asset.type === "VIDEO" ? extractVideoMetadata(context, asset, path) : extractImageMetadata(context, asset, path),
+  );
 }

@@ -4,7 +4,7 @@ import { derivativeKey } from "../../common/storage";
 import { renderDerivatives, renderImageDerivatives, type ImageDerivatives } from "../media/image";
 import { extractPosterFrame, probeVideo } from "../media/video";
 import { UnprocessableMediaError } from "./errors";
-import { originalPath, type JobContext } from "./context";
+import { withOriginal, type JobContext } from "./context";
 
 const streamOf = (buffer: Buffer) => new Blob([buffer]).stream();
 
@@ -23,8 +23,9 @@ async function renderVideoDerivatives(path: string): Promise<ImageDerivatives> {
 export async function generateThumbnails(context: JobContext, { assetId }: { assetId: string }): Promise<void> {
   const asset = await getAsset(context.db, assetId);
   if (!asset) return; // Deleted since the job was queued.
-  const path = await originalPath(context, asset);
-  const rendered = asset.type === "VIDEO" ? await renderVideoDerivatives(path) : await renderImageDerivatives(path, asset.originalMimeType);
+  const rendered = await withOriginal(context, asset, (path) =>
+    asset.type === "VIDEO" ? renderVideoDerivatives(path) : renderImageDerivatives(path, asset.originalMimeType),
+  );
   const thumbnail = { type: "thumbnail" as const, key: derivativeKey(assetId, "thumbnail", ".webp"), mimeType: "image/webp" };
   const preview = { type: "preview" as const, key: derivativeKey(assetId, "preview", ".jpeg"), mimeType: "image/jpeg" };
   await context.storage.put(thumbnail.key, streamOf(rendered.thumbnail));

@@ -1,7 +1,7 @@
 import { getAsset, setEncodedVideo } from "../../common/assets";
 import { encodedVideoKey } from "../../common/storage";
 import { probeVideo, transcodeForWeb } from "../media/video";
-import { originalPath, type JobContext } from "./context";
+import { withOriginal, type JobContext } from "./context";
 import { UnprocessableMediaError } from "./errors";
 
 // A web-playable copy (H.264/AAC MP4, 720p) of a video browsers cannot play as it is. The original
@@ -9,14 +9,17 @@ import { UnprocessableMediaError } from "./errors";
 export async function encodeVideo(context: JobContext, { assetId }: { assetId: string }): Promise<void> {
   const asset = await getAsset(context.db, assetId);
   if (!asset) return; // Deleted since the job was queued.
-  const path = await originalPath(context, asset);
-  const info = await probeVideo(path).catch((error: Error) => {
-    throw new UnprocessableMediaError(`The video cannot be read: ${error.message}`);
+  const scratch = await withOriginal(context, asset, async (path) => {
+    const info = await probeVideo(path).catch((error: Error) => {
+      throw new UnprocessableMediaError(`The video cannot be read: ${error.message}`);
+    });
+    if (info.isWebPlayable) return null;
+    const output = await context.storage.scratchPath(".mp4");
+    await transcodeForWeb(path, info, output);
+    return output;
   });
-  if (info.isWebPlayable) return;
-  const scratch = await context.storage.scratchPath(".mp4");
-  await transcodeForWeb(path, info, scratch);
+  if (!scratch) return;
   const key = encodedVideoKey(assetId);
-  await context.storage.adopt(scratch, key);
+  await context.storage.putFile(scratch, key);
   await setEncodedVideo(context.db, assetId, key);
 }

@@ -3,45 +3,56 @@
 // volume and moved into place once complete, so a reader never sees half a file and a killed worker
 // leaves its leftovers in one place (see workers/maintenance.ts).
 import { createReadStream, createWriteStream } from "node:fs";
-import { mkdir, rename, rm, stat } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { mkdir, readdir, rename, rm, stat } from "node:fs/promises";
+import { dirname, join, relative, sep } from "node:path";
 import { randomUUID } from "node:crypto";
 import { Readable, Writable } from "node:stream";
-import { assertStorageKey, type Storage } from "../../common/storage";
+import { assertStorageKey } from "../../common/storage";
+import { MissingObjectError, type WorkerStorage } from "./storage";
 
-export interface LocalStorage extends Storage {
-  // The file behind a key, for tools that need a path (ffmpeg, exifr).
-  path(key: string): string;
-  // A fresh file name in this worker's scratch folder.
-  scratchPath(suffix?: string): Promise<string>;
-  // Moves a finished scratch file into place under `key`.
-  adopt(scratch: string, key: string): Promise<void>;
+async function modifiedAt(path: string): Promise<number | null> {
+  const info = await stat(path).catch(() => null);
+  return info ? info.mtimeMs : null;
 }
 
-export const scratchRoot = (root: string) => join(root, ".tmp");
-
-export function createLocalStorage(root: string, workerId: string): LocalStorage {
-  const scratchDir = join(scratchRoot(root), workerId);
+// `scratchRoot` must be on the same volume as `root`, so that finished files are renamed into place.
+export function createLocalStorage(root: string, scratchRoot: string, workerId: string): WorkerStorage {
+  const scratchDir = join(scratchRoot, workerId);
   const path = (key: string) => {
     assertStorageKey(key);
     return join(root, key);
   };
-  const storage: LocalStorage = {
-    path,
+  // workerd writes through a hidden temporary file beside the target.
+  const partialFiles = async (key: string) => {
+    const folder = dirname(path(key));
+    const names = await readdir(folder).catch(() => [] as string[]);
+    return names.filter((name) => name.startsWith(".")).map((name) => join(folder, name));
+  };
+  const storage: WorkerStorage = {
+    async withFile(key, use) {
+      const file = path(key);
+      if (!(await stat(file).catch(() => null))?.isFile()) throw new MissingObjectError(key);
+      return use(file);
+    },
     async scratchPath(suffix = "") {
       await mkdir(scratchDir, { recursive: true });
       return join(scratchDir, `${randomUUID()}${suffix}`);
     },
-    async adopt(scratch, key) {
+    async putFile(scratch, key) {
       const target = path(key);
       await mkdir(dirname(target), { recursive: true });
       await rename(scratch, target);
+    },
+    async move(from, to) {
+      const target = path(to);
+      await mkdir(dirname(target), { recursive: true });
+      await rename(path(from), target);
     },
     async put(key, body) {
       const scratch = await storage.scratchPath();
       try {
         await body.pipeTo(Writable.toWeb(createWriteStream(scratch)));
-        await storage.adopt(scratch, key);
+        await storage.putFile(scratch, key);
       } catch (error) {
         await rm(scratch, { force: true });
         throw error;
@@ -66,6 +77,31 @@ export function createLocalStorage(root: string, workerId: string): LocalStorage
     },
     async delete(key) {
       await rm(path(key), { force: true });
+    },
+    async *list(prefix) {
+      const walk = async function* (folder: string): AsyncGenerator<{ key: string; size: number }> {
+        const entries = await readdir(folder, { withFileTypes: true }).catch(() => []);
+        for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
+          if (entry.name.startsWith(".")) continue;
+          const full = join(folder, entry.name);
+          if (entry.isDirectory()) yield* walk(full);
+          else if (entry.isFile()) {
+            const key = relative(root, full).split(sep).join("/");
+            if (key.startsWith(prefix)) yield { key, size: (await stat(full)).size };
+          }
+        }
+      };
+      // Start from the deepest folder the prefix names whole.
+      const folder = prefix.includes("/") ? prefix.slice(0, prefix.lastIndexOf("/")) : "";
+      yield* walk(folder ? path(folder) : root);
+    },
+    async lastWrittenAt(key) {
+      const times = await Promise.all([path(key), ...(await partialFiles(key))].map(modifiedAt));
+      const known = times.filter((t): t is number => t !== null);
+      return known.length ? Math.max(...known) : null;
+    },
+    async discardPartial(key) {
+      await Promise.all([path(key), ...(await partialFiles(key))].map((file) => rm(file, { force: true })));
     },
   };
   return storage;

@@ -3,13 +3,14 @@
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, relative, resolve } from "node:path";
 import { parse as parseToml } from "smol-toml";
+import type { StorageConfig } from "../../common/config";
 
 export interface WorkerdConfigOptions {
   // Where the generated config goes; embed paths are written relative to it.
   configPath: string;
   bundlePath: string;
   publicDir: string;
-  storageRoot: string;
+  storage: StorageConfig;
   listen: { host: string; port: number };
   databaseUrl: string;
   workerUrl: string;
@@ -20,7 +21,12 @@ export interface WorkerdConfigOptions {
 }
 
 // The values of these bindings come from workerd's environment, so secrets never land in the file.
-export const secretEnvironment = { dbAuthToken: "SHOEBOX_DB_AUTH_TOKEN", internalToken: "SHOEBOX_INTERNAL_TOKEN" };
+export const secretEnvironment = {
+  dbAuthToken: "SHOEBOX_DB_AUTH_TOKEN",
+  internalToken: "SHOEBOX_INTERNAL_TOKEN",
+  s3AccessKeyId: "SHOEBOX_S3_ACCESS_KEY_ID",
+  s3SecretAccessKey: "SHOEBOX_S3_SECRET_ACCESS_KEY",
+};
 
 const wranglerToml = resolve(import.meta.dirname, "../../wrangler.toml");
 
@@ -43,10 +49,37 @@ function externalService(name: string, url: string): string {
   return `(name = ${text(name)}, external = (address = ${text(address)}, ${transport}))`;
 }
 
+// STORAGE is the library folder through workerd's disk service, or the bucket's endpoint; the
+// bucket's settings come as text bindings and its keys from the environment.
+function storageBindings(storage: StorageConfig): { bindings: string[]; service: string } {
+  if (storage.kind === "local") {
+    return {
+      bindings: [`(name = "STORAGE_KIND", text = "local")`],
+      service: `(name = "storage", disk = (path = ${text(resolve(storage.root))}, writable = true))`,
+    };
+  }
+  const { s3 } = storage;
+  return {
+    bindings: [
+      `(name = "STORAGE_KIND", text = "s3")`,
+      `(name = "S3_ENDPOINT", text = ${text(s3.endpoint)})`,
+      `(name = "S3_PUBLIC_ENDPOINT", text = ${text(s3.publicEndpoint ?? s3.endpoint)})`,
+      `(name = "S3_BUCKET", text = ${text(s3.bucket)})`,
+      `(name = "S3_REGION", text = ${text(s3.region)})`,
+      `(name = "S3_FORCE_PATH_STYLE", text = ${text(String(s3.forcePathStyle))})`,
+      `(name = "S3_SERVE", text = ${text(storage.serve)})`,
+      `(name = "S3_ACCESS_KEY_ID", fromEnvironment = ${text(secretEnvironment.s3AccessKeyId)})`,
+      `(name = "S3_SECRET_ACCESS_KEY", fromEnvironment = ${text(secretEnvironment.s3SecretAccessKey)})`,
+    ],
+    service: externalService("storage", s3.endpoint),
+  };
+}
+
 function renderWorkerdConfig(options: WorkerdConfigOptions): string {
   const { compatibilityDate, compatibilityFlags } = readRuntimeSettings();
   const configDir = dirname(options.configPath);
   const bundle = relative(configDir, options.bundlePath);
+  const storage = storageBindings(options.storage);
   const listenHost = options.listen.host.includes(":") ? `[${options.listen.host}]` : options.listen.host;
   return `using Workerd = import "/workerd/workerd.capnp";
 
@@ -68,11 +101,12 @@ const config :Workerd.Config = (
         (name = "MAP_TILE_ATTRIBUTION", text = ${text(options.map.attribution)}),
         (name = "DB_AUTH_TOKEN", fromEnvironment = ${text(secretEnvironment.dbAuthToken)}),
         (name = "INTERNAL_TOKEN", fromEnvironment = ${text(secretEnvironment.internalToken)}),
+        ${storage.bindings.join(",\n        ")},
       ],
     )),
     ${externalService("db", options.databaseUrl)},
     ${externalService("worker", options.workerUrl)},
-    (name = "storage", disk = (path = ${text(resolve(options.storageRoot))}, writable = true)),
+    ${storage.service},
     (name = "assets", disk = (path = ${text(resolve(options.publicDir))}, writable = false)),
   ],
   sockets = [
@@ -84,7 +118,7 @@ const config :Workerd.Config = (
 
 export function writeWorkerdConfig(options: WorkerdConfigOptions): void {
   mkdirSync(dirname(options.configPath), { recursive: true });
-  mkdirSync(options.storageRoot, { recursive: true });
+  if (options.storage.kind === "local") mkdirSync(options.storage.root, { recursive: true });
   writeFileSync(options.configPath, renderWorkerdConfig(options), { mode: 0o600 });
   chmodSync(options.configPath, 0o600);
 }

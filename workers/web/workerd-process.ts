@@ -24,6 +24,8 @@ export interface StartWorkerdOptions {
   configPath: string;
   dbAuthToken: string;
   internalToken: string;
+  // The bucket's keys, when storage is a bucket.
+  s3?: { accessKeyId: string; secretAccessKey: string };
 }
 
 export async function startWorkerd(options: StartWorkerdOptions): Promise<WorkerdProcess> {
@@ -37,6 +39,8 @@ export async function startWorkerd(options: StartWorkerdOptions): Promise<Worker
       ...process.env,
       [secretEnvironment.dbAuthToken]: options.dbAuthToken,
       [secretEnvironment.internalToken]: options.internalToken,
+      [secretEnvironment.s3AccessKeyId]: options.s3?.accessKeyId ?? "",
+      [secretEnvironment.s3SecretAccessKey]: options.s3?.secretAccessKey ?? "",
     },
   });
 
