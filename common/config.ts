@@ -22,6 +22,8 @@ export const defaults = {
     thumbnailGeneration: 5 * 60_000,
     videoConversion: 3 * 60 * 60_000,
     backgroundTask: 10 * 60_000,
+    // A scan walks a whole folder tree (a NAS share of 100,000 files); a sync job hashes its files.
+    library: 60 * 60_000,
   } satisfies Record<QueueName, number>,
   // Scratch folders of dead workers and partial files of abandoned uploads go after this long still.
   staleAfterMs: 10 * 60_000,
@@ -47,12 +49,15 @@ export const defaults = {
   storageTemplate: "{{y}}/{{y}}-{{MM}}-{{dd}}/{{filename}}",
 } as const;
 
+// How long after its URL expires a direct upload may still be completed; its object is kept that long.
+export const directUploadCompletionGraceMs = 60 * 60_000;
+
 // Originals and derivatives on the local volume (under dataDir/library), or in a bucket. With a
 // bucket, files are served either through Shoebox ("proxy") or by redirecting the client to a
 // short-lived presigned URL ("redirect"), which takes the bytes off this server.
 export type StorageConfig =
   | { kind: "local"; root: string; template: string }
-  | { kind: "s3"; s3: S3Settings; serve: "proxy" | "redirect"; template: string };
+  | { kind: "s3"; s3: S3Settings; serve: "proxy" | "redirect" };
 
 export interface Config {
   port: number;
@@ -193,7 +198,6 @@ function s3Storage(env: Env): StorageConfig {
   return {
     kind: "s3",
     serve,
-    template: storageTemplate(env),
     s3: {
       endpoint,
       publicEndpoint: url(env, "S3_PUBLIC_ENDPOINT"),

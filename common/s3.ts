@@ -29,9 +29,9 @@ export interface PendingMultipartUpload {
 
 export interface S3Storage extends Storage {
   list(prefix: string): AsyncIterable<S3Object>;
-  copy(from: string, to: string): Promise<void>;
   // A URL that lets its holder do `method` on `key` until it expires, with no other credentials.
-  presign(method: "GET" | "PUT", key: string, expiresInSeconds: number, query?: Record<string, string>): Promise<string>;
+  // Headers given are signed too: the holder must send them as they are.
+  presign(method: "GET" | "PUT", key: string, expiresInSeconds: number, query?: Record<string, string>, headers?: Record<string, string>): Promise<string>;
   pendingUploads(prefix: string): Promise<PendingMultipartUpload[]>;
   // When the last part of an unfinished upload arrived (when it started, if none has).
   lastPartAt(upload: PendingMultipartUpload): Promise<number>;
@@ -217,11 +217,11 @@ export function createS3Storage(settings: S3Settings, fetcher: (request: Request
       if (!response.ok || answer.includes("<Error>")) throw new S3Error(`S3 could not copy ${from} to ${to}: ${element(answer, "Code") ?? response.status}`);
     },
 
-    async presign(method, key, expiresInSeconds, query = {}) {
+    async presign(method, key, expiresInSeconds, query = {}, headers) {
       const url = new URL(objectUrl(key, publicBucketUrl));
       for (const [name, value] of Object.entries(query)) url.searchParams.set(name, value);
       url.searchParams.set("X-Amz-Expires", String(expiresInSeconds));
-      const signed = await client.sign(url.toString(), { method, aws: { signQuery: true } });
+      const signed = await client.sign(url.toString(), { method, headers, aws: { signQuery: true, allHeaders: headers !== undefined } });
       return signed.url;
     },
 

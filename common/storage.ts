@@ -18,9 +18,14 @@ export interface Storage {
   get(key: string, range?: ByteRange): Promise<StoredObject | null>;
   size(key: string): Promise<number | null>;
   delete(key: string): Promise<void>;
+  // Copies an object to another key (inside the bucket, or through the disk).
+  copy(from: string, to: string): Promise<void>;
   // Set when clients should fetch objects straight from storage (a bucket serving presigned URLs):
   // a short-lived URL for the object, answered with this content type and file name.
   downloadUrl?(key: string, response: { contentType: string; downloadName?: string }): Promise<string>;
+  // Set when clients can put objects straight into storage (a bucket): a short-lived URL that
+  // accepts one PUT of exactly `size` bytes at `key`.
+  uploadUrl?(key: string, size: number, expiresInSeconds: number): Promise<string>;
 }
 
 // Keys are relative paths: no empty segment, and none that starts with a dot, so none climbs out of
@@ -43,4 +48,7 @@ export const originalKey = (assetId: string, extension: string) => `originals/${
 export const derivativeKey = (assetId: string, name: string, extension: string) =>
   `thumbs/${spread(assetId)}-${name}${extension}`;
 export const sidecarKey = (assetId: string) => `originals/${spread(assetId)}.xmp`;
+// Where a direct upload into a bucket lands before it is checked: the bucket accepts a presigned PUT
+// again until the URL expires, so nothing there is ever an asset's original.
+export const stagedUploadKey = (uploadId: string, extension: string) => `uploads/${uploadId}${extension}`;
 export const encodedVideoKey = (assetId: string) => `encoded-video/${spread(assetId)}.mp4`;

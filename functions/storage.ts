@@ -20,8 +20,16 @@ export function createStorage(env: Bindings): Storage {
     },
     (request) => env.STORAGE.fetch(request),
   );
-  const { put, get, size, delete: remove } = bucket;
-  const storage: Storage = { put, get, size, delete: remove };
+  const { put, get, size, copy, delete: remove } = bucket;
+  const storage: Storage = {
+    put,
+    get,
+    size,
+    copy,
+    delete: remove,
+    // Signing the length makes the bucket refuse a file of any other size.
+    uploadUrl: (key, length, expiresInSeconds) => bucket.presign("PUT", key, expiresInSeconds, {}, { "content-length": String(length) }),
+  };
   if (env.S3_SERVE === "redirect") {
     storage.downloadUrl = (key, { contentType, downloadName }) =>
       bucket.presign("GET", key, defaults.presignedDownloadSeconds, {
@@ -87,6 +95,11 @@ export function createDiskStorage(disk: Fetcher): Storage {
       if (response.status === 404) return null;
       if (!response.ok) throw new Error(`Storage could not stat ${key}: ${response.status}`);
       return Number(response.headers.get("content-length"));
+    },
+    async copy(from, to) {
+      const object = await this.get(from);
+      if (!object) throw new Error(`Storage has no ${from} to copy`);
+      await this.put(to, object.body);
     },
     async delete(key) {
       const response = await disk.fetch(url(key), { method: "DELETE" });

@@ -6,8 +6,9 @@ import { readdir, rm, stat, utimes, writeFile, mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import type { Database } from "../common/db";
 import { finishUploadQuery, uploadsStartedBefore } from "../common/uploads";
+import { expiredDirectUploads, forgetDirectUpload } from "../common/direct-uploads";
 import { deleteAssetsInBatches } from "../common/assets";
-import { defaults } from "../common/config";
+import { defaults, directUploadCompletionGraceMs } from "../common/config";
 import { queueExpiredUserDeletions } from "../common/users";
 import { log } from "./log";
 import type { WorkerStorage } from "./storage/storage";
@@ -64,6 +65,21 @@ async function removeAbandonedUploads({ db, storage, staleMs }: MaintenanceOptio
   return abandoned.length;
 }
 
+// Direct uploads never completed lose their object once their URL has expired (and the time to
+// complete them is over). Spent ones are forgotten once their URL can no longer be replayed, and a
+// replay into the bucket's staging key goes with them.
+async function removeExpiredDirectUploads({ db, storage }: MaintenanceOptions): Promise<number> {
+  let removed = 0;
+  for (const upload of await expiredDirectUploads(db, Date.now(), directUploadCompletionGraceMs)) {
+    if (upload.completedAt === null || upload.key.startsWith("uploads/")) {
+      await storage.discardPartial(upload.key);
+      removed++;
+    }
+    await forgetDirectUpload(db, upload.id);
+  }
+  return removed;
+}
+
 // What stayed in the trash for 30 days goes for good, its files with it (queued by the deletion).
 async function purgeExpiredTrash({ db, maxAttempts, onJobsQueued }: MaintenanceOptions): Promise<number> {
   const purged = await deleteAssetsInBatches(db, { deletedBefore: Date.now() - defaults.trashDays * 24 * 3600 * 1000 }, maxAttempts);
@@ -83,7 +99,8 @@ export function startMaintenance(options: MaintenanceOptions): { stop(): Promise
     try {
       const scratch = await removeAbandonedScratch(options);
       const uploads = await removeAbandonedUploads(options);
-      if (scratch || uploads) log.info("removed leftovers", { scratchFolders: scratch, abandonedUploads: uploads });
+      const directUploads = await removeExpiredDirectUploads(options);
+      if (scratch || uploads || directUploads) log.info("removed leftovers", { scratchFolders: scratch, abandonedUploads: uploads, directUploads });
       const purged = await purgeExpiredTrash(options);
       if (purged) log.info("deleted for good what was in the trash for 30 days", { assets: purged });
       const users = await queueExpiredUserDeletions(options.db, Date.now() - options.userDeleteGraceMs, options.maxAttempts);

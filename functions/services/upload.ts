@@ -18,7 +18,7 @@ export interface UploadResult {
   status: "created" | "duplicate";
 }
 
-interface StoredFile {
+export interface StoredFile {
   key: string;
   fileName: string;
   media: MediaType;
@@ -51,12 +51,12 @@ export interface UploadOwner {
   bytesLeft?: number;
 }
 
-interface ByteLimit {
+export interface ByteLimit {
   bytes: number;
   error: () => AppError;
 }
 
-function quotaExceeded(): AppError {
+export function quotaExceeded(): AppError {
   return new AppError(413, "This upload does not fit in your storage quota. Free some space, or ask the admin for a larger quota.");
 }
 
@@ -65,11 +65,12 @@ export function uploadOwnerOf(user: Pick<User, "id" | "quotaSizeInBytes" | "quot
   return { id: user.id, bytesLeft: user.quotaSizeInBytes === null ? undefined : Math.max(0, user.quotaSizeInBytes - user.quotaUsageInBytes) };
 }
 
-async function storeHashed(storage: Storage, key: string, body: ReadableStream<Uint8Array>, limit?: ByteLimit): Promise<{ size: number; checksum: string }> {
+// Counts and hashes (SHA-1) what streams through, refusing more than `limit` bytes.
+export function hashingStream(limit?: ByteLimit): { stream: TransformStream<Uint8Array, Uint8Array>; result: () => Promise<{ size: number; checksum: string }> } {
   const digest = new crypto.DigestStream("SHA-1");
   const writer = digest.getWriter();
   let size = 0;
-  const hashing = new TransformStream<Uint8Array, Uint8Array>({
+  const stream = new TransformStream<Uint8Array, Uint8Array>({
     async transform(chunk, controller) {
       size += chunk.byteLength;
       if (limit && size > limit.bytes) throw limit.error();
@@ -80,8 +81,13 @@ async function storeHashed(storage: Storage, key: string, body: ReadableStream<U
       await writer.close();
     },
   });
-  await storage.put(key, body.pipeThrough(hashing));
-  return { size, checksum: toBase64(new Uint8Array(await digest.digest)) };
+  return { stream, result: async () => ({ size, checksum: toBase64(new Uint8Array(await digest.digest)) }) };
+}
+
+export async function storeHashed(storage: Storage, key: string, body: ReadableStream<Uint8Array>, limit?: ByteLimit): Promise<{ size: number; checksum: string }> {
+  const hashing = hashingStream(limit);
+  await storage.put(key, body.pipeThrough(hashing.stream));
+  return hashing.result();
 }
 
 function parseDate(fields: Map<string, string>, name: string): number {
@@ -113,6 +119,32 @@ async function linkedVideo(db: Database, ownerId: string, fields: Map<string, st
   if (!video || video.type !== "VIDEO" || video.ownerId !== ownerId) throw badRequest("livePhotoVideoId: no video with that id");
   return id;
 }
+
+type AssetDetails = Pick<Asset, "fileCreatedAt" | "fileModifiedAt" | "duration" | "visibility" | "livePhotoVideoId" | "sidecarKey" | "isFavorite">;
+
+// The row of a new asset whose original is stored, until its metadata is read.
+export function newAssetRecord(id: string, ownerId: string, file: StoredFile, details: AssetDetails) {
+  const now = Date.now();
+  return {
+    id,
+    ownerId,
+    type: file.media.type,
+    originalFileName: file.fileName,
+    originalMimeType: file.media.mimeType,
+    originalKey: file.key,
+    checksum: file.checksum,
+    fileSizeInByte: file.size,
+    localDateTime: details.fileCreatedAt,
+    ...details,
+    createdAt: now,
+    updatedAt: now,
+  };
+}
+
+export const newAssetJobs = (id: string): NewJob[] => [
+  { name: "extractMetadata", payload: { assetId: id } },
+  { name: "generateThumbnails", payload: { assetId: id } },
+];
 
 export async function receiveUpload(
   db: Database,
@@ -168,34 +200,10 @@ export async function receiveUpload(
     const visibility = parseVisibility(fields);
     const duration = parseDuration(fields);
     const livePhotoVideoId = await linkedVideo(db, owner.id, fields);
-    const now = Date.now();
-    const jobs: NewJob[] = [
-      { name: "extractMetadata", payload: { assetId: id } },
-      { name: "generateThumbnails", payload: { assetId: id } },
-    ];
     const created = await addUploadedAsset(
       db,
-      {
-        id,
-        ownerId: owner.id,
-        type: file.media.type,
-        originalFileName: file.fileName,
-        originalMimeType: file.media.mimeType,
-        originalKey: file.key,
-        sidecarKey: sidecar ?? null,
-        checksum: file.checksum,
-        fileSizeInByte: file.size,
-        fileCreatedAt,
-        fileModifiedAt,
-        localDateTime: fileCreatedAt,
-        duration,
-        visibility,
-        livePhotoVideoId,
-        isFavorite: fields.get("isFavorite") === "true",
-        createdAt: now,
-        updatedAt: now,
-      },
-      jobs,
+      newAssetRecord(id, owner.id, file, { fileCreatedAt, fileModifiedAt, duration, visibility, livePhotoVideoId, sidecarKey: sidecar ?? null, isFavorite: fields.get("isFavorite") === "true" }),
+      newAssetJobs(id),
       written,
       maxAttempts,
     );
@@ -254,6 +262,20 @@ export async function* rawUploadParts(body: ReadableStream<Uint8Array>, fileName
   yield textPart("fileCreatedAt", createdAt);
   yield textPart("fileModifiedAt", createdAt);
   yield { name: "assetData", filename: fileName, body, text: () => new Response(body).text() };
+}
+
+// A form with one file in any field (what Android's HTTP Shortcuts sends for a shared file) as the
+// parts of an upload; other fields are ignored.
+export async function* formUploadParts(form: AsyncIterable<MultipartPart>, createdAt: string, fileName?: string): AsyncGenerator<MultipartPart> {
+  yield textPart("fileCreatedAt", createdAt);
+  yield textPart("fileModifiedAt", createdAt);
+  for await (const part of form) {
+    if (part.filename === undefined) {
+      await part.text();
+      continue;
+    }
+    yield { ...part, name: "assetData", filename: fileName ?? part.filename };
+  }
 }
 
 async function discard(db: Database, storage: Storage, keys: string[]): Promise<void> {

@@ -49,12 +49,10 @@ describe("configuration", () => {
       S3_SECRET_ACCESS_KEY: "secret",
       S3_FORCE_PATH_STYLE: "false",
       S3_SERVE: "redirect",
-      STORAGE_TEMPLATE: "{{y}}/{{filename}}",
     });
     assert.deepEqual(config.storage, {
       kind: "s3",
       serve: "redirect",
-      template: "{{y}}/{{filename}}",
       s3: {
         endpoint: "http://nas.local:9000",
         publicEndpoint: undefined,
