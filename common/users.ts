@@ -9,7 +9,7 @@ import { sessions, users, type User } from "./schema";
 export const placeholderOwnerId = "00000000-0000-4000-8000-000000000000";
 
 export type NewUser = Pick<User, "email" | "name" | "passwordHash"> &
-  Partial<Pick<User, "isAdmin" | "shouldChangePassword" | "quotaSizeInBytes">>;
+  Partial<Pick<User, "isAdmin" | "shouldChangePassword" | "quotaSizeInBytes" | "storageLabel">>;
 
 export const normalizeEmail = (email: string) => email.trim().toLowerCase();
 
@@ -30,14 +30,14 @@ export async function createFirstAdmin(db: Database, admin: Pick<User, "email" |
   const email = normalizeEmail(admin.email);
   const [claimed] = await db
     .update(users)
-    .set({ email, name: admin.name, passwordHash: admin.passwordHash, updatedAt: now })
+    .set({ email, name: admin.name, passwordHash: admin.passwordHash, storageLabel: "admin", updatedAt: now })
     .where(and(eq(users.id, placeholderOwnerId), noAdminYet))
     .returning();
   if (claimed) return claimed;
   const id = crypto.randomUUID();
   await db.run(sql`
-    INSERT INTO users (id, email, name, password_hash, is_admin, created_at, updated_at)
-    SELECT ${id}, ${email}, ${admin.name}, ${admin.passwordHash}, 1, ${now}, ${now} WHERE ${noAdminYet}`);
+    INSERT INTO users (id, email, name, password_hash, is_admin, storage_label, created_at, updated_at)
+    SELECT ${id}, ${email}, ${admin.name}, ${admin.passwordHash}, 1, 'admin', ${now}, ${now} WHERE ${noAdminYet}`);
   return getUser(db, id);
 }
 
@@ -91,7 +91,17 @@ export async function listAllUsers(db: Database, withDeleted: boolean): Promise<
     .orderBy(asc(users.createdAt));
 }
 
-export type UserChanges = Partial<Pick<User, "email" | "name" | "passwordHash" | "isAdmin" | "shouldChangePassword" | "quotaSizeInBytes">>;
+export type UserChanges = Partial<Pick<User, "email" | "name" | "passwordHash" | "isAdmin" | "shouldChangePassword" | "quotaSizeInBytes" | "storageLabel">>;
+
+// Storage labels name the folder of a user's originals, so no two users may share one.
+export async function storageLabelTaken(db: Database, label: string, exceptUserId?: string): Promise<boolean> {
+  const [found] = await db
+    .select({ id: users.id })
+    .from(users)
+    .where(and(sql`lower(${users.storageLabel}) = lower(${label})`, exceptUserId ? ne(users.id, exceptUserId) : undefined))
+    .limit(1);
+  return found !== undefined;
+}
 
 export async function updateUser(db: Database, id: string, changes: UserChanges): Promise<User | undefined> {
   const [user] = await db

@@ -45,6 +45,15 @@ describe("docker compose", () => {
     assert.equal(worker.WORKER_HOST, "0.0.0.0");
   });
 
+  it("hands both processes the storage settings, since both reach the bucket", () => {
+    for (const role of ["web", "worker"]) {
+      const environment = compose.services[role]!.environment!;
+      for (const name of ["STORAGE", "S3_ENDPOINT", "S3_BUCKET", "S3_REGION", "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY", "S3_FORCE_PATH_STYLE", "S3_PUBLIC_ENDPOINT"]) {
+        assert.equal(environment[name], `\${${name}:-}`, `${role} gets ${name}`);
+      }
+    }
+  });
+
   it("offers a libSQL server and an S3-compatible server as optional profiles", () => {
     assert.deepEqual(compose.services.libsql!.profiles, ["libsql"]);
     assert.match(compose.services.libsql!.image!, /libsql-server/);

@@ -52,7 +52,8 @@ describe("scale-out", () => {
     const startedBySecond = jobsStarted(second.output());
     assert.ok(startedByFirst.length > 0 && startedBySecond.length > 0, "both workers took jobs");
     const all = [...startedByFirst, ...startedBySecond];
-    assert.equal(all.length, images.length * 2, "every job started exactly once");
+    // Metadata, thumbnails, and the move of the original under the storage template.
+    assert.equal(all.length, images.length * 3, "every job started exactly once");
     assert.equal(new Set(all).size, all.length);
 
     for (const { body } of created) {
@@ -60,7 +61,10 @@ describe("scale-out", () => {
       assert.ok(asset.thumbhash, `asset ${body.id} has its thumbnails`);
       assert.equal(asset.width, 64);
     }
-    const originals = readdirSync(join(dataDir, "library/originals"), { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
+    await waitForQueuesToDrain(first);
+    const originals = readdirSync(join(dataDir, "library"), { recursive: true, withFileTypes: true }).filter(
+      (e) => e.isFile() && !e.parentPath.includes("/thumbs") && !e.parentPath.includes("/.tmp"),
+    );
     assert.equal(originals.length, images.length, "one original per asset, no strays");
   });
 });

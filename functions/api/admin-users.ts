@@ -2,11 +2,22 @@
 import { z } from "@hono/zod-openapi";
 import { assetStatistics } from "../../common/assets";
 import { AppError, badRequest, notFound } from "../../common/errors";
-import { createUser, emailTaken, getUser, listAllUsers, markUserDeleted, restoreUser, updateUser } from "../../common/users";
+import { queueOriginalMoves } from "../../common/originals";
+import { reservedLabels } from "../../common/storage-template";
+import { createUser, emailTaken, getUser, listAllUsers, markUserDeleted, restoreUser, storageLabelTaken, updateUser } from "../../common/users";
 import { createRouter, json, route } from "../router";
 import { nudgeWorker } from "../services/jobs";
 import { hashPassword } from "../services/auth";
-import { Email, IdParam, NewPassword, toUserAdminResponse, UserAdminResponse } from "./responses";
+import { AssetStatsQuery, AssetStatsResponse, Email, IdParam, NewPassword, toAssetStatsFilter, toUserAdminResponse, UserAdminResponse } from "./responses";
+
+// The folder of the user's originals under the storage template; null: their id.
+const StorageLabel = z
+  .string()
+  .trim()
+  .max(64)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9 ._-]*$/, "letters, digits, spaces, dots, dashes and underscores, starting with a letter or digit")
+  .refine((label) => !reservedLabels.has(label.toLowerCase()), "this name is used by Shoebox itself")
+  .nullable();
 
 const Quota = z.number().int().min(0).nullable();
 
@@ -37,6 +48,7 @@ const create = route(
                 password: NewPassword,
                 name: z.string().trim().min(1).max(200),
                 quotaSizeInBytes: Quota.optional(),
+                storageLabel: StorageLabel.optional(),
                 isAdmin: z.boolean().optional(),
                 shouldChangePassword: z.boolean().optional(),
                 notify: z.boolean().optional(),
@@ -72,6 +84,7 @@ const update = route(
                 password: NewPassword.optional(),
                 name: z.string().trim().min(1).max(200).optional(),
                 quotaSizeInBytes: Quota.optional(),
+                storageLabel: StorageLabel.optional(),
                 isAdmin: z.boolean().optional(),
                 shouldChangePassword: z.boolean().optional(),
               })
@@ -110,18 +123,20 @@ const restore = route(
   },
 );
 
-const AssetStats = z.object({ images: z.number().int(), videos: z.number().int(), total: z.number().int() }).openapi("AssetStatsResponseDto");
-
 const statistics = route(
   { permission: "adminUser.read", admin: true },
   {
     method: "get",
     path: "/{id}/statistics",
     tags: ["Users (admin)"],
-    request: { params: IdParam },
-    responses: { 200: json(AssetStats, "How many photos and videos the user has") },
+    request: { params: IdParam, query: AssetStatsQuery },
+    responses: { 200: json(AssetStatsResponse, "How many photos and videos the user has") },
   },
 );
+
+async function checkStorageLabel(db: Parameters<typeof getUser>[0], label: string | null | undefined, userId?: string) {
+  if (label && (await storageLabelTaken(db, label, userId))) throw new AppError(409, "Another account uses this storage label");
+}
 
 async function userOr404(db: Parameters<typeof getUser>[0], id: string) {
   const user = await getUser(db, id);
@@ -134,6 +149,7 @@ export const adminUserRoutes = createRouter()
   .openapi(create, async (c) => {
     const { password, notify: _notify, ...fields } = c.req.valid("json");
     if (await emailTaken(c.var.db, fields.email)) throw new AppError(409, "Another account uses this email");
+    await checkStorageLabel(c.var.db, fields.storageLabel);
     const user = await createUser(c.var.db, { ...fields, passwordHash: await hashPassword(c.env, password) });
     return c.json(toUserAdminResponse(user), 201);
   })
@@ -141,10 +157,15 @@ export const adminUserRoutes = createRouter()
   .openapi(update, async (c) => {
     const { id } = c.req.valid("param");
     const { password, ...fields } = c.req.valid("json");
-    await userOr404(c.var.db, id);
+    const before = await userOr404(c.var.db, id);
     if (fields.email && (await emailTaken(c.var.db, fields.email, id))) throw new AppError(409, "Another account uses this email");
+    await checkStorageLabel(c.var.db, fields.storageLabel, id);
     if (fields.isAdmin === false && id === c.var.auth.user.id) throw badRequest("isAdmin: you cannot take away your own admin rights");
     const updated = await updateUser(c.var.db, id, { ...fields, ...(password ? { passwordHash: await hashPassword(c.env, password) } : {}) });
+    if (fields.storageLabel !== undefined && fields.storageLabel !== before.storageLabel) {
+      // The user's originals move to the folder of the new label.
+      if (await queueOriginalMoves(c.var.db, { ownerId: id }, Number(c.env.JOB_MAX_ATTEMPTS))) nudgeWorker(c);
+    }
     return c.json(toUserAdminResponse(updated!), 200);
   })
   .openapi(remove, async (c) => {
@@ -167,5 +188,5 @@ export const adminUserRoutes = createRouter()
   .openapi(statistics, async (c) => {
     const { id } = c.req.valid("param");
     await userOr404(c.var.db, id);
-    return c.json(await assetStatistics(c.var.db, id), 200);
+    return c.json(await assetStatistics(c.var.db, id, toAssetStatsFilter(c.req.valid("query"))), 200);
   });

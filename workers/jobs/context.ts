@@ -2,13 +2,16 @@ import { access } from "node:fs/promises";
 import type { Database } from "../../common/db";
 import type { NewJob } from "../../common/queue";
 import type { Asset } from "../../common/schema";
-import { MissingObjectError, type WorkerStorage } from "../storage/storage";
+import { getAsset } from "../../common/assets";
+import type { WorkerStorage } from "../storage/storage";
 
 // What every job handler may use.
 export interface JobContext {
   db: Database;
   storage: WorkerStorage;
   maxAttempts: number;
+  // Where originals go once their date is known; undefined in a bucket, whose keys stay as uploaded.
+  storageTemplate?: string;
   // Queues follow-up jobs and wakes this worker's runner for them.
   enqueue(jobs: NewJob[]): Promise<void>;
   // Wakes the runner for jobs queued some other way (in a batch with other writes).
@@ -17,8 +20,9 @@ export interface JobContext {
 
 // Runs `use` with a file holding an asset's original: the file of an external library in place, or
 // the object in storage. A missing file is an ordinary (retried) failure, since a volume that is
-// briefly unmounted comes back.
-export async function withOriginal<T>({ storage }: JobContext, asset: Asset, use: (path: string) => Promise<T>): Promise<T> {
+// briefly unmounted comes back. An original the storage template moved while `use` was starting is
+// followed to its new place.
+export async function withOriginal<T>(context: JobContext, asset: Asset, use: (path: string) => Promise<T>): Promise<T> {
   if (asset.externalPath !== null) {
     const path = asset.externalPath;
     await access(path).catch(() => {
@@ -26,10 +30,15 @@ export async function withOriginal<T>({ storage }: JobContext, asset: Asset, use
     });
     return use(path);
   }
+  const { storage } = context;
   try {
     return await storage.withFile(asset.originalKey, use);
   } catch (error) {
-    if (error instanceof MissingObjectError) throw new Error(`The original of asset ${asset.id} is missing from storage (${asset.originalKey})`);
+    if ((await storage.size(asset.originalKey)) === null) {
+      const current = await getAsset(context.db, asset.id);
+      if (current && current.originalKey !== asset.originalKey) return withOriginal(context, current, use);
+      throw new Error(`The original of asset ${asset.id} is missing from storage (${asset.originalKey})`);
+    }
     throw error;
   }
 }

@@ -40,6 +40,7 @@ const context: JobContext = {
   db,
   storage: createWorkerStorage(settings.storage, settings.scratchRoot, settings.workerId),
   maxAttempts: settings.maxAttempts,
+  storageTemplate: settings.storage.kind === "local" ? settings.storage.template : undefined,
   wake: () => send({ type: "wake" }),
   enqueue: async (jobs) => {
     await enqueueJobs(db, jobs, settings.maxAttempts);

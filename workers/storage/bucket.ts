@@ -29,13 +29,15 @@ export function createBucketStorage(settings: S3Settings, scratchRoot: string, w
         await rm(scratch, { force: true });
       }
     },
+    // Buckets have no exclusive copy; keys copied to are fresh ones, so looking first is enough.
+    async copyIfAbsent(from, to) {
+      if ((await bucket.size(to)) !== null) return false;
+      await bucket.copy(from, to);
+      return true;
+    },
     async putFile(scratch, key) {
       await bucket.put(key, Readable.toWeb(createReadStream(scratch)) as ReadableStream<Uint8Array>);
       await rm(scratch, { force: true });
-    },
-    async move(from, to) {
-      await bucket.copy(from, to);
-      await bucket.delete(from);
     },
     async *list(prefix) {
       for await (const { key, size } of bucket.list(prefix)) yield { key, size };

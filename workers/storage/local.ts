@@ -2,8 +2,8 @@
 // disk binding: functions/storage.ts). Files are written in this worker's scratch folder on the same
 // volume and moved into place once complete, so a reader never sees half a file and a killed worker
 // leaves its leftovers in one place (see workers/maintenance.ts).
-import { createReadStream, createWriteStream } from "node:fs";
-import { mkdir, readdir, rename, rm, stat } from "node:fs/promises";
+import { constants, createWriteStream } from "node:fs";
+import { copyFile, link, mkdir, open, readdir, rename, rm, stat } from "node:fs/promises";
 import { dirname, join, relative, sep } from "node:path";
 import { randomUUID } from "node:crypto";
 import { Readable, Writable } from "node:stream";
@@ -43,10 +43,33 @@ export function createLocalStorage(root: string, scratchRoot: string, workerId: 
       await mkdir(dirname(target), { recursive: true });
       await rename(scratch, target);
     },
-    async move(from, to) {
+    async copyIfAbsent(from, to) {
+      const source = path(from);
       const target = path(to);
       await mkdir(dirname(target), { recursive: true });
-      await rename(path(from), target);
+      try {
+        // A second name for the same file where the volume allows it: instant, and no extra space.
+        await link(source, target);
+        return true;
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === "EEXIST") {
+          const [a, b] = await Promise.all([stat(source), stat(target)]);
+          return a.ino === b.ino && a.dev === b.dev;
+        }
+        if (code !== "EXDEV" && code !== "EPERM" && code !== "ENOTSUP") throw error;
+      }
+      try {
+        await copyFile(source, target, constants.COPYFILE_EXCL);
+        return true;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === "EEXIST") return false;
+        await rm(target, { force: true });
+        throw error;
+      }
+    },
+    async copy(from, to) {
+      if (!(await storage.copyIfAbsent(from, to))) throw new Error(`Storage already has ${to}`);
     },
     async put(key, body) {
       const scratch = await storage.scratchPath();
@@ -59,12 +82,18 @@ export function createLocalStorage(root: string, scratchRoot: string, workerId: 
       }
     },
     async get(key, range) {
-      const file = path(key);
-      const info = await stat(file).catch(() => null);
-      if (!info?.isFile()) return null;
+      // Opened at once, so a file moved or removed after this (the storage template) still reads whole.
+      const handle = await open(path(key)).catch(() => null);
+      if (!handle) return null;
+      const info = await handle.stat();
+      if (!info.isFile()) {
+        await handle.close();
+        return null;
+      }
       const offset = Math.min(range?.offset ?? 0, info.size);
       const length = Math.min(range?.length ?? info.size - offset, info.size - offset);
-      const stream = length > 0 ? createReadStream(file, { start: offset, end: offset + length - 1 }) : Readable.from([]);
+      if (length === 0) await handle.close();
+      const stream = length > 0 ? handle.createReadStream({ start: offset, end: offset + length - 1 }) : Readable.from([]);
       return {
         body: Readable.toWeb(stream) as ReadableStream<Uint8Array>,
         size: info.size,

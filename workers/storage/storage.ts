@@ -16,8 +16,9 @@ export interface WorkerStorage extends Storage {
   scratchPath(suffix?: string): Promise<string>;
   // Stores a finished scratch file under `key`, and the scratch file is gone.
   putFile(scratch: string, key: string): Promise<void>;
-  // Moves an object to a new key; the old key is gone afterwards.
-  move(from: string, to: string): Promise<void>;
+  // Copies an object to a key that holds nothing yet; false when `to` is taken by another object.
+  // (A key that already holds this very file on a volume counts as done.)
+  copyIfAbsent(from: string, to: string): Promise<boolean>;
   // Every object whose key starts with `prefix`, scratch files left out.
   list(prefix: string): AsyncIterable<StoredEntry>;
   // When the object under `key`, or a write still under way to it, last changed; null when neither
