@@ -1,4 +1,7 @@
-// Uploads through the real workerd handlers and the real worker's jobs.
+// Uploads through the real workerd handlers and the real worker's jobs, with the library on the local
+// volume and in an S3-compatible bucket (a local s3rver that checks SigV4 signatures as a bucket does).
+// What was stored is looked at through a storage-neutral view, and an asset's files are found by the
+// keys the database keeps, never by the asset's id in a path (originals move under the storage template).
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { createHash } from "node:crypto";
@@ -12,7 +15,17 @@ import { videoTools } from "../workers/media/video";
 import { createClient, type Client } from "@libsql/client/web";
 import { makeJpeg, upload, uploadForm } from "./helpers/media";
 import { hasSharedMedia, noSharedMedia, readMetadata } from "./helpers/metadata";
-import { filesUnder, sharedMedia, startShoebox, waitFor, type Shoebox } from "./helpers/shoebox";
+import { startLocalS3, type LocalS3 } from "./helpers/s3";
+import {
+  makeDataDir,
+  sharedMedia,
+  startShoebox,
+  waitFor,
+  waitForQueuesToDrain,
+  workerdPid,
+  type Shoebox,
+} from "./helpers/shoebox";
+import { added, assetKeys, localStorageView, s3StorageView, type StorageView } from "./helpers/storage";
 
 interface AssetBody {
   id: string;
@@ -25,19 +38,41 @@ interface AssetBody {
   exifInfo: Record<string, unknown>;
 }
 
-
-describe("ingest", () => {
+for (const mode of ["local", "s3"] as const) describe(`ingest (${mode} storage)`, () => {
+  let s3: LocalS3 | undefined;
+  let dataDir: string;
+  let env: Record<string, string>;
   let shoebox: Shoebox;
   let db: Client;
+  let storage: StorageView;
 
   before(async () => {
-    shoebox = await startShoebox({ env: { JOB_RETRY_BASE_MS: "50", JOB_CONCURRENCY: "metadataExtraction=2,thumbnailGeneration=2" } });
+    if (mode === "s3") s3 = await startLocalS3();
+    // A data folder of our own, so that the S3 test of redirects can restart Shoebox on it.
+    dataDir = makeDataDir();
+    env = { ...s3?.env, JOB_RETRY_BASE_MS: "50", JOB_CONCURRENCY: "metadataExtraction=2,thumbnailGeneration=2" };
+    shoebox = await startShoebox({ dataDir, env });
     db = createClient({ url: shoebox.workerUrl, authToken: shoebox.token() });
+    storage = s3 ? s3StorageView(s3) : localStorageView(dataDir);
   });
   after(async () => {
-    db.close();
-    await shoebox.stop();
+    db?.close();
+    await shoebox?.stop();
+    await s3?.stop();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
+
+  // The asset's files as the database names them (the asset must exist).
+  const keysOf = async (id: string) => {
+    const keys = await assetKeys(db, id);
+    assert.ok(keys, `asset ${id} is in the database`);
+    return keys;
+  };
+  // Every stored key, once no job is left to add, move or delete one.
+  const settledKeys = async () => {
+    await waitForQueuesToDrain(shoebox);
+    return storage.keys();
+  };
 
   const getAsset = async (id: string) => (await (await shoebox.api(`/api/assets/${id}`)).json()) as AssetBody;
   const processed = (id: string) =>
@@ -84,10 +119,17 @@ describe("ingest", () => {
     assert.equal(range.status, 206);
     assert.equal(range.headers.get("content-range"), `bytes 10-19/${image.bytes.length}`);
     assert.deepEqual(Buffer.from(await range.arrayBuffer()), image.bytes.subarray(10, 20));
+
+    // Stored as it came, where the database says; with a bucket, nothing is kept on the local volume.
+    const keys = await keysOf(asset.id);
+    assert.deepEqual(Buffer.from((await storage.read(keys.original))!), image.bytes);
+    for (const key of keys.all) assert.notEqual(await storage.read(key), null, `${key} is stored`);
+    if (mode === "s3") assert.deepEqual(await localStorageView(dataDir).keys(), [], "no file in the local library folder");
   });
 
   it("answers a second upload of the same file as a duplicate, by body or by checksum header", async () => {
     const image = await makeJpeg(2);
+    const keysBefore = await settledKeys();
     const first = await upload(shoebox, image);
     const again = await upload(shoebox, image);
     assert.equal(again.status, 200);
@@ -102,12 +144,15 @@ describe("ingest", () => {
       assert.equal(response.status, 200);
       assert.deepEqual(await response.json(), { id: first.body.id, status: "duplicate" });
     }
-    const originals = filesUnder(join(shoebox.dataDir, "library/originals"));
-    assert.equal(originals.filter((f) => f.includes(first.body.id)).length, 1);
+    // One stored copy: what was added is exactly the first upload's original and its derivatives.
+    await processed(first.body.id);
+    const keys = await keysOf(first.body.id);
+    assert.deepEqual(added(keysBefore, await settledKeys()), keys.all);
+    assert.deepEqual(Buffer.from((await storage.read(keys.original))!), image.bytes);
   });
 
   it("refuses unsupported files and missing fields with a clear 400, storing nothing", async () => {
-    const before = filesUnder(join(shoebox.dataDir, "library/originals")).length;
+    const before = await settledKeys();
     const text = await upload(shoebox, { bytes: new TextEncoder().encode("hello"), name: "notes.txt" });
     assert.equal(text.status, 400);
     assert.match(text.body.message!, /Unsupported file type.*notes\.txt/);
@@ -120,11 +165,11 @@ describe("ingest", () => {
 
     const notMultipart = await shoebox.api("/api/assets", { method: "POST", body: "x" });
     assert.equal(notMultipart.status, 400);
-    assert.equal(filesUnder(join(shoebox.dataDir, "library/originals")).length, before);
+    assert.deepEqual(await storage.keys(), before);
   });
 
   it("leaves no asset and no file behind when an upload breaks off", async () => {
-    const before = filesUnder(join(shoebox.dataDir, "library/originals"));
+    const before = await settledKeys();
     const { rows: countBefore } = await db.execute("SELECT count(*) AS n FROM assets");
     const port = Number(new URL(shoebox.url).port);
     const boundary = "----shoebox-broken";
@@ -146,11 +191,14 @@ describe("ingest", () => {
       socket.on("error", () => resolve());
     });
     await new Promise((r) => setTimeout(r, 1000));
-    assert.deepEqual(filesUnder(join(shoebox.dataDir, "library/originals")).filter((f) => !before.includes(f)), []);
+    assert.deepEqual(added(before, await storage.keys()), []);
     const { rows: countAfter } = await db.execute("SELECT count(*) AS n FROM assets");
     assert.equal(countAfter[0]!.n, countBefore[0]!.n);
   });
 
+  // In both modes: the handler runs in workerd either way, and with a bucket it is workerd that cuts
+  // the body into multipart parts and sends them through its S3 binding, so a buffer held too long
+  // there shows in workerd's memory just as one on the way to the disk would.
   it("streams a large upload through workerd without holding it in memory", async () => {
     const streamUpload = async (megabytes: number) => {
       const chunk = Buffer.alloc(1024 * 1024);
@@ -189,8 +237,9 @@ describe("ingest", () => {
       assert.equal(response.status, 201, JSON.stringify(result));
       return { id: result.id, size };
     };
-    const [workerdPid] = readFileSync(`/proc/${shoebox.process.pid}/task/${shoebox.process.pid}/children`, "utf8").trim().split(/\s+/);
-    const rss = () => Number(readFileSync(`/proc/${workerdPid}/status`, "utf8").match(/VmRSS:\s+(\d+)/)![1]) * 1024;
+    // The worker's workerd child (its other children are job processes).
+    const workerd = workerdPid(shoebox.process.pid!);
+    const rss = () => Number(readFileSync(`/proc/${workerd}/status`, "utf8").match(/VmRSS:\s+(\d+)/)![1]) * 1024;
 
     await streamUpload(32); // Lets the runtime's heap settle to its working size first.
     const before = rss();
@@ -199,6 +248,11 @@ describe("ingest", () => {
     const big = await streamUpload(384).finally(() => clearInterval(sampler));
     const asset = await getAsset(big.id);
     assert.equal((asset.exifInfo as { fileSizeInByte: number }).fileSizeInByte, big.size);
+    // With a bucket, the parts were put together whole (once no job can be moving the original).
+    if (s3) {
+      await waitForQueuesToDrain(shoebox);
+      assert.equal(await s3.bucket.size((await keysOf(big.id)).original), big.size);
+    }
     const grown = Math.round((peak - before) / 1048576);
     assert.ok(grown < 128, `workerd grew by ${grown} MiB while a 384 MiB upload streamed through`);
   });
@@ -214,9 +268,10 @@ describe("ingest", () => {
       shoebox.api("/api/queues/metadataExtraction", { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify({ isPaused }) });
     await put(true);
     const created = await upload(shoebox, await makeJpeg(4));
-    // The original vanishes from the volume before the job runs.
-    const original = filesUnder(join(shoebox.dataDir, "library/originals")).find((f) => f.includes(created.body.id))!;
-    rmSync(original);
+    // The original vanishes from storage before the job runs.
+    const { original } = await keysOf(created.body.id);
+    assert.notEqual(await storage.read(original), null);
+    await storage.remove(original);
     await put(false);
 
     const failed = await waitFor("the job to fail for good", async () => (await failedJobs()).find((j) => j.data.assetId === created.body.id));
@@ -293,18 +348,26 @@ describe("ingest", () => {
   });
 
   it("moves assets to the trash, and deletes them with their files when forced", async () => {
+    const keysBefore = await settledKeys();
     const created = await upload(shoebox, await makeJpeg(24));
     await processed(created.body.id);
-    const files = () => filesUnder(join(shoebox.dataDir, "library")).filter((f) => f.includes(created.body.id));
-    assert.equal(files().length, 3, "original, thumbnail and preview");
+    const { all } = await keysOf(created.body.id);
+    const stored = new Set(await settledKeys());
+    const files = async () => {
+      const now = new Set(await storage.keys());
+      return all.filter((key) => now.has(key));
+    };
+    assert.equal(new Set(all).size, 3, "original, thumbnail and preview");
+    assert.deepEqual(added(keysBefore, [...stored]), all);
     const remove = (force: boolean) =>
       shoebox.api("/api/assets", { method: "DELETE", headers: { "content-type": "application/json" }, body: JSON.stringify({ ids: [created.body.id], force }) });
     assert.equal((await remove(false)).status, 204);
     assert.equal(((await getAsset(created.body.id)) as unknown as { isTrashed: boolean }).isTrashed, true);
-    assert.equal(files().length, 3, "the trash keeps the files");
+    assert.equal((await files()).length, 3, "the trash keeps the files");
     assert.equal((await remove(true)).status, 204);
     assert.equal((await shoebox.api(`/api/assets/${created.body.id}`)).status, 404);
-    await waitFor("the files to be deleted", async () => files().length === 0);
+    await waitFor("the files to be deleted", async () => (await files()).length === 0);
+    assert.deepEqual(await settledKeys(), keysBefore, "no file left behind");
   });
 
   it("plays a video browsers cannot play from a web-playable copy, with Range", async () => {
@@ -362,4 +425,67 @@ describe("ingest", () => {
       }
     }
   });
+
+  // Last: it restarts Shoebox with S3_SERVE=redirect, on the same data folder and bucket.
+  if (mode === "s3") {
+    it("with S3_SERVE=redirect, sends clients to a short-lived presigned URL on the bucket", async () => {
+      const bucketOrigin = new URL(s3!.settings.endpoint).origin;
+      const policy = async () => {
+        const page = await fetch(`${shoebox.url}/`);
+        await page.body?.cancel();
+        const header = page.headers.get("content-security-policy") ?? "";
+        return new Map(header.split(";").map((d) => d.trim().split(/\s+/)).map(([name, ...sources]) => [name!, sources]));
+      };
+      const image = await makeJpeg(40);
+      const name = "Sommer am Fluss – 1.jpg";
+      const created = await upload(shoebox, { bytes: image.bytes, name });
+      assert.equal(created.status, 201);
+      await processed(created.body.id);
+      // Proxied, as so far: the bytes come through Shoebox, and pages load nothing from the bucket.
+      const proxied = await shoebox.api(`/api/assets/${created.body.id}/original`, { redirect: "manual" });
+      assert.equal(proxied.status, 200);
+      assert.deepEqual(Buffer.from(await proxied.arrayBuffer()), image.bytes);
+      const disposition = `attachment; filename*=UTF-8''${encodeURIComponent(name)}`;
+      assert.equal(proxied.headers.get("content-disposition"), disposition);
+      assert.equal((await policy()).get("img-src")!.includes(bucketOrigin), false);
+
+      await waitForQueuesToDrain(shoebox);
+      db.close();
+      await shoebox.stop();
+      shoebox = await startShoebox({ dataDir, env: { ...env, S3_SERVE: "redirect" } });
+      db = createClient({ url: shoebox.workerUrl, authToken: shoebox.token() });
+
+      const response = await shoebox.api(`/api/assets/${created.body.id}/original`, { redirect: "manual" });
+      assert.equal(response.status, 302, await response.text());
+      assert.equal(response.headers.get("cache-control"), "no-store");
+      const location = response.headers.get("location")!;
+      const url = new URL(location);
+      const { original } = await keysOf(created.body.id);
+      assert.equal(url.origin, bucketOrigin);
+      assert.equal(decodeURIComponent(url.pathname), `/${s3!.settings.bucket}/${original}`);
+      assert.equal(url.searchParams.get("X-Amz-Algorithm"), "AWS4-HMAC-SHA256");
+      assert.ok(Number(url.searchParams.get("X-Amz-Expires")) <= 15 * 60, "short-lived");
+
+      // The URL alone is enough: no API key, no cookie.
+      const direct = await fetch(location);
+      assert.equal(direct.status, 200, await direct.clone().text());
+      assert.deepEqual(Buffer.from(await direct.arrayBuffer()), image.bytes);
+      assert.equal(direct.headers.get("content-disposition"), disposition);
+      assert.equal(direct.headers.get("content-type"), "image/jpeg");
+
+      // Pages may show what the bucket serves.
+      const directives = await policy();
+      assert.ok(directives.get("img-src")!.includes(bucketOrigin), `img-src ${directives.get("img-src")!.join(" ")}`);
+      assert.ok(directives.get("media-src")!.includes(bucketOrigin), `media-src ${directives.get("media-src")!.join(" ")}`);
+
+      // One character of the signature changed: the bucket refuses it.
+      const signature = url.searchParams.get("X-Amz-Signature")!;
+      const changed = `${signature.slice(0, -1)}${signature.endsWith("0") ? "1" : "0"}`;
+      const tampered = location.replace(`X-Amz-Signature=${signature}`, `X-Amz-Signature=${changed}`);
+      assert.notEqual(tampered, location);
+      const refused = await fetch(tampered);
+      assert.equal(refused.status, 403);
+      assert.match(await refused.text(), /SignatureDoesNotMatch/);
+    });
+  }
 });
