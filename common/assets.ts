@@ -162,12 +162,14 @@ export async function deleteAssets(db: Database, ids: string[], maxAttempts: num
   if (targets.length === 0) return 0;
   const targetIds = targets.map((a) => a.id);
   const files = await db.select({ key: assetFiles.key }).from(assetFiles).where(inArray(assetFiles.assetId, targetIds));
+  // The file of an external library stays where it is (its originalKey is no storage key) and was
+  // never counted against the quota: only its derivatives go.
   const keys = [
-    ...targets.flatMap((a) => [a.originalKey, a.sidecarKey, a.encodedVideoKey]).filter((key): key is string => key !== null),
+    ...targets.flatMap((a) => [a.externalPath === null ? a.originalKey : null, a.sidecarKey, a.encodedVideoKey]).filter((key): key is string => key !== null),
     ...files.map((f) => f.key),
   ];
   const freed = new Map<string, number>();
-  for (const a of targets) freed.set(a.ownerId, (freed.get(a.ownerId) ?? 0) + a.fileSizeInByte);
+  for (const a of targets) if (a.externalPath === null) freed.set(a.ownerId, (freed.get(a.ownerId) ?? 0) + a.fileSizeInByte);
   await db.batch([
     // A photo whose video half goes keeps no dangling link.
     db.update(assets).set({ livePhotoVideoId: null }).where(inArray(assets.livePhotoVideoId, targetIds)),
@@ -194,12 +196,27 @@ export async function addMotionPhotoVideo(db: Database, photoId: string, video: 
   ]);
 }
 
-// How many photos and videos a user has, outside the trash (and not counting live photos' video halves).
-export async function assetStatistics(db: Database, ownerId: string): Promise<{ images: number; videos: number; total: number }> {
+export interface AssetStatsFilter {
+  visibility?: Asset["visibility"];
+  isFavorite?: boolean;
+  isTrashed?: boolean;
+}
+
+// How many photos and videos a user has, counted as Immich counts them: without a visibility, those
+// on the timeline and in the archive (not live photos' hidden video halves, nor the locked folder);
+// outside the trash, or with isTrashed, in it.
+export async function assetStatistics(db: Database, ownerId: string, filter: AssetStatsFilter = {}): Promise<{ images: number; videos: number; total: number }> {
   const rows = await db
     .select({ type: assets.type, count: count() })
     .from(assets)
-    .where(and(eq(assets.ownerId, ownerId), isNull(assets.deletedAt), ne(assets.visibility, "hidden")))
+    .where(
+      and(
+        eq(assets.ownerId, ownerId),
+        filter.isTrashed ? isNotNull(assets.deletedAt) : isNull(assets.deletedAt),
+        filter.visibility ? eq(assets.visibility, filter.visibility) : inArray(assets.visibility, ["timeline", "archive"]),
+        filter.isFavorite === undefined ? undefined : eq(assets.isFavorite, filter.isFavorite),
+      ),
+    )
     .groupBy(assets.type);
   const images = rows.find((row) => row.type === "IMAGE")?.count ?? 0;
   const videos = rows.find((row) => row.type === "VIDEO")?.count ?? 0;
@@ -270,8 +287,8 @@ export async function restoreAssets(db: Database, ownerId: string, ids?: string[
 }
 
 // Which assets a bulk deletion takes: all of a user's (removing the account), a user's trash
-// (emptying it), or everyone's trash older than a time (the 30-day purge).
-export type DeletionScope = { ownerId: string; trashedOnly: boolean } | { deletedBefore: number };
+// (emptying it), everyone's trash older than a time (the 30-day purge), or an external library's.
+export type DeletionScope = { ownerId: string; trashedOnly: boolean } | { deletedBefore: number } | { libraryId: string };
 
 // Deletes for good, in batches, the assets of a scope (each batch queues the deletion of its
 // files); how many went.
@@ -279,7 +296,9 @@ export async function deleteAssetsInBatches(db: Database, scope: DeletionScope, 
   const where =
     "ownerId" in scope
       ? and(eq(assets.ownerId, scope.ownerId), scope.trashedOnly ? isNotNull(assets.deletedAt) : undefined)
-      : and(isNotNull(assets.deletedAt), lt(assets.deletedAt, scope.deletedBefore));
+      : "libraryId" in scope
+        ? eq(assets.libraryId, scope.libraryId)
+        : and(isNotNull(assets.deletedAt), lt(assets.deletedAt, scope.deletedBefore));
   let deleted = 0;
   for (;;) {
     const batch = await db.select({ id: assets.id }).from(assets).where(where).limit(500);
@@ -295,7 +314,7 @@ export interface UserUsage {
   // Photos and videos outside the trash, not counting live photos' video halves.
   photos: number;
   videos: number;
-  // Bytes of the originals outside the trash, the video halves of live photos included.
+  // Bytes of the stored originals outside the trash, the video halves of live photos included.
   usagePhotos: number;
   usageVideos: number;
 }
@@ -306,6 +325,8 @@ export async function serverStatistics(db: Database): Promise<UserUsage[]> {
   const photo = sql`${assets.type} = 'IMAGE'`;
   const video = sql`${assets.type} = 'VIDEO'`;
   const listed = sql`${assets.visibility} != 'hidden'`;
+  // Bytes Shoebox stores: the files of external libraries stay in their folders, outside the quota.
+  const stored = sql`${assets.externalPath} IS NULL`;
   return db
     .select({
       userId: users.id,
@@ -313,8 +334,8 @@ export async function serverStatistics(db: Database): Promise<UserUsage[]> {
       quotaSizeInBytes: users.quotaSizeInBytes,
       photos: sql<number>`count(CASE WHEN ${photo} AND ${listed} THEN 1 END)`.mapWith(Number),
       videos: sql<number>`count(CASE WHEN ${video} AND ${listed} THEN 1 END)`.mapWith(Number),
-      usagePhotos: sql<number>`coalesce(sum(CASE WHEN ${photo} THEN ${assets.fileSizeInByte} END), 0)`.mapWith(Number),
-      usageVideos: sql<number>`coalesce(sum(CASE WHEN ${video} THEN ${assets.fileSizeInByte} END), 0)`.mapWith(Number),
+      usagePhotos: sql<number>`coalesce(sum(CASE WHEN ${photo} AND ${stored} THEN ${assets.fileSizeInByte} END), 0)`.mapWith(Number),
+      usageVideos: sql<number>`coalesce(sum(CASE WHEN ${video} AND ${stored} THEN ${assets.fileSizeInByte} END), 0)`.mapWith(Number),
     })
     .from(users)
     .leftJoin(assets, and(eq(assets.ownerId, users.id), isNull(assets.deletedAt)))

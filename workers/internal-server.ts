@@ -1,12 +1,14 @@
 // The worker's internal HTTP endpoint, reached by workerd through service bindings (and by other
-// workers): the embedded database over Hrana, a nudge that wakes the job runner, and password hashing.
+// workers): the embedded database over Hrana, a nudge that wakes the job runner, password hashing,
+// and the files of external libraries.
 // It listens on loopback by default and every request must carry the shared token.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { timingSafeEqual } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import { hashPassword, verifyPassword } from "./auth/passwords";
 import type { HranaServer } from "./db/hrana-server";
-import { InternalHttpError } from "./http-error";
+import { InternalHttpError, readJson, send } from "./http";
+import type { InternalRoutes } from "./libraries/endpoints";
 import { log } from "./log";
 
 export interface InternalServerOptions {
@@ -15,6 +17,8 @@ export interface InternalServerOptions {
   token: string;
   hrana?: HranaServer;
   onJobsEnqueued: () => void;
+  // The external libraries' files and folders (./libraries/endpoints.ts).
+  libraries?: InternalRoutes;
 }
 
 const maxBodyBytes = 64 * 1024 * 1024;
@@ -25,34 +29,10 @@ function authorized(req: IncomingMessage, token: string): boolean {
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
-async function readJson(req: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > maxBodyBytes) throw new InternalHttpError(413, "Request body too large");
-    chunks.push(chunk as Buffer);
-  }
-  try {
-    return JSON.parse(Buffer.concat(chunks).toString("utf8"));
-  } catch {
-    throw new InternalHttpError(400, "The request body is not valid JSON");
-  }
-}
-
 function passwordIn(body: unknown): string {
   const password = (body as { password?: unknown } | null)?.password;
   if (typeof password !== "string" || password.length > 1024) throw new InternalHttpError(400, "password: a string of at most 1024 characters");
   return password;
-}
-
-function send(res: ServerResponse, status: number, body: unknown): void {
-  const text = typeof body === "string" ? body : JSON.stringify(body);
-  res.writeHead(status, {
-    "content-type": typeof body === "string" ? "text/plain; charset=utf-8" : "application/json",
-    "content-length": Buffer.byteLength(text),
-  });
-  res.end(text);
 }
 
 async function route(req: IncomingMessage, res: ServerResponse, options: InternalServerOptions): Promise<void> {
@@ -65,18 +45,19 @@ async function route(req: IncomingMessage, res: ServerResponse, options: Interna
     return send(res, 204, "");
   }
   if (path === "/internal/passwords/hash" && req.method === "POST") {
-    return send(res, 200, { hash: await hashPassword(passwordIn(await readJson(req))) });
+    return send(res, 200, { hash: await hashPassword(passwordIn(await readJson(req, maxBodyBytes))) });
   }
   if (path === "/internal/passwords/verify" && req.method === "POST") {
-    const body = await readJson(req);
+    const body = await readJson(req, maxBodyBytes);
     const hash = (body as { hash?: unknown }).hash;
     if (typeof hash !== "string") throw new InternalHttpError(400, "hash: required");
     return send(res, 200, { match: await verifyPassword(passwordIn(body), hash) });
   }
+  if (options.libraries && (await options.libraries(req, res, path))) return;
   if (options.hrana) {
     if (path === "/v2" && req.method === "GET") return send(res, 200, "Hrana 2 over HTTP");
     if (path === "/v2/pipeline" && req.method === "POST") {
-      return send(res, 200, await options.hrana.pipeline(await readJson(req)));
+      return send(res, 200, await options.hrana.pipeline(await readJson(req, maxBodyBytes)));
     }
   }
   send(res, 404, { message: `No route for ${req.method} ${path}` });

@@ -8,6 +8,7 @@ import { AppError, notFound } from "../../common/errors";
 import type { Asset } from "../../common/schema";
 import type { Storage } from "../../common/storage";
 import { createRouter, route } from "../router";
+import { originalOf } from "../services/libraries";
 
 const archive = route(
   { permission: "asset.download", sharedLink: true },
@@ -35,10 +36,11 @@ function uniqueNames(assets: Asset[]): string[] {
   });
 }
 
-async function* zipEntries(storage: Storage, assets: Asset[]) {
+async function* zipEntries(originals: (asset: Asset) => { storage: Storage; key: string }, assets: Asset[]) {
   const names = uniqueNames(assets);
   for (const [i, asset] of assets.entries()) {
-    const stored = await storage.get(asset.originalKey);
+    const { storage, key } = originals(asset);
+    const stored = await storage.get(key);
     if (!stored) continue;
     yield { name: names[i]!, input: stored.body, size: stored.size, lastModified: new Date(asset.fileModifiedAt) };
   }
@@ -51,7 +53,7 @@ export const downloadRoutes = createRouter().openapi(archive, async (c) => {
   const readable = await readableAssetIds(c.var.db, auth, assetIds);
   if (readable.size !== new Set(assetIds).size) throw notFound("Asset not found");
   const assets = (await getAssetsWithExif(c.var.db, [...readable])).map((row) => row.asset);
-  const zip = downloadZip(zipEntries(c.var.storage, assets));
+  const zip = downloadZip(zipEntries((asset) => originalOf(c, asset), assets));
   return new Response(zip.body, {
     headers: { "content-type": "application/zip", "content-disposition": `attachment; filename="shoebox-${new Date().toISOString().slice(0, 10)}.zip"` },
   });

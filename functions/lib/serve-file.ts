@@ -2,26 +2,13 @@
 // downloads send).
 import type { Storage } from "../../common/storage";
 import { notFound } from "../../common/errors";
+import { parseRange } from "../../common/http-range";
 
 interface ServeOptions {
   mimeType: string;
   // Set for downloads: the name the browser saves the file under.
   downloadName?: string;
   cacheControl?: string;
-}
-
-function parseRange(header: string | null, size: number): { offset: number; length: number } | "invalid" | undefined {
-  if (!header) return undefined;
-  const match = header.match(/^bytes=(\d*)-(\d*)$/);
-  if (!match || (match[1] === "" && match[2] === "")) return undefined;
-  if (match[1] === "") {
-    const suffix = Math.min(Number(match[2]), size);
-    return suffix === 0 ? "invalid" : { offset: size - suffix, length: suffix };
-  }
-  const start = Number(match[1]);
-  const end = match[2] === "" ? size - 1 : Math.min(Number(match[2]), size - 1);
-  if (start >= size || end < start) return "invalid";
-  return { offset: start, length: end - start + 1 };
 }
 
 export async function serveStoredFile(request: Request, storage: Storage, key: string, options: ServeOptions): Promise<Response> {

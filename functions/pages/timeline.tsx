@@ -104,9 +104,11 @@ function Tile({ asset, view, viewer }: { asset: Asset; view: ViewKind; viewer: V
   if (asset.isFavorite) classes.push("is-fav");
   if (asset.livePhotoVideoId) classes.push("is-live");
   if (asset.ownerId !== viewer.user.id) classes.push("is-partner");
+  // A file of an external library that was gone at the last scan: still shown, marked.
+  if (asset.isOffline) classes.push("is-offline");
   return (
     <a class={classes.join(" ")} href={photoHref(asset.id, view)} data-th={asset.thumbhash ?? undefined} data-d={asset.type === "VIDEO" ? formatDuration(asset.duration) : undefined}>
-      <img src={`/api/assets/${asset.id}/thumbnail`} alt={describeAsset(asset)} loading="lazy" />
+      <img src={`/api/assets/${asset.id}/thumbnail`} alt={asset.isOffline ? `${describeAsset(asset)}, offline` : describeAsset(asset)} loading="lazy" />
     </a>
   );
 }

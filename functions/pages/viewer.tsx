@@ -194,6 +194,7 @@ function Details({ data, viewer }: { data: ViewerData; viewer: Viewer }) {
         {exif?.lensModel && <InfoRow label="Lens">{exif.lensModel}</InfoRow>}
         {exposure.length > 0 && <InfoRow label="Exposure">{exposure.join(" · ")}</InfoRow>}
         {asset.type === "VIDEO" && asset.duration && <InfoRow label="Duration">{formatDuration(asset.duration)}</InfoRow>}
+        {asset.isOffline && <InfoRow label="Offline">The file is gone from its library folder: the original cannot be opened until it is back.</InfoRow>}
         <InfoRow label="File">
           <span class="pv-file-name">{asset.originalFileName}</span>
           <span class="muted">{[formatBytes(asset.fileSizeInByte, { decimal: true }), width && height ? `${width} × ${height}` : "", width && height ? `${((width * height) / 1e6).toFixed(1)} MP` : ""].filter(Boolean).join(" · ")}</span>

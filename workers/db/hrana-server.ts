@@ -2,7 +2,7 @@
 // so that the stock @libsql/client works against it unchanged.
 // Spec: the "Hrana over HTTP" document of libsql's repository, version 2 (JSON, /v2/pipeline).
 import { randomBytes } from "node:crypto";
-import { InternalHttpError } from "../http-error";
+import { InternalHttpError } from "../http";
 import type { EmbeddedDatabase, PooledConnection } from "./embedded-database";
 
 // ---- Protocol types (JSON encoding) ----

@@ -8,6 +8,7 @@ import { readImageMetadata, type ImageMetadata } from "../media/image";
 import { offsetAt, reverseGeocode, timeZoneAt } from "../media/places";
 import { probeVideo } from "../media/video";
 import { readXmp } from "../media/xmp";
+import { sidecarBeside } from "../libraries/folders";
 import { withOriginal, type JobContext } from "./context";
 import { pairLivePhoto, extractMotionPhotoVideo } from "./live-photos";
 
@@ -89,11 +90,18 @@ function place(latitude: number | null, longitude: number | null) {
   return latitude !== null && longitude !== null ? reverseGeocode(latitude, longitude) : { city: null, state: null, country: null };
 }
 
-async function withSidecar(context: JobContext, asset: Asset, embedded: ImageMetadata): Promise<ImageMetadata> {
-  if (!asset.sidecarKey) return embedded;
+// The sidecar uploaded with the asset, or for a file of an external library, the one beside it.
+async function sidecarOf(context: JobContext, asset: Asset): Promise<Uint8Array | null> {
+  if (asset.externalPath !== null) return sidecarBeside(asset.externalPath);
+  if (!asset.sidecarKey) return null;
   const object = await context.storage.get(asset.sidecarKey);
-  if (!object) return embedded;
-  const sidecar = readXmp(new Uint8Array(await new Response(object.body).arrayBuffer()));
+  return object && new Uint8Array(await new Response(object.body).arrayBuffer());
+}
+
+async function withSidecar(context: JobContext, asset: Asset, embedded: ImageMetadata): Promise<ImageMetadata> {
+  const bytes = await sidecarOf(context, asset);
+  if (!bytes) return embedded;
+  const sidecar = readXmp(bytes);
   const hasDate = sidecar.dateTaken !== null;
   const hasPlace = sidecar.latitude !== null && sidecar.longitude !== null;
   return {
@@ -192,4 +200,6 @@ export async function extractMetadata(context: JobContext, { assetId }: { assetI
   await withOriginal(context, asset, (path) =>
     asset.type === "VIDEO" ? extractVideoMetadata(context, asset, path) : extractImageMetadata(context, asset, path),
   );
+  // With the date known, the original can go where the storage template puts it.
+  if (context.storageTemplate && asset.externalPath === null) await context.enqueue([{ name: "applyStorageTemplate", payload: { assetId } }]);
 }
