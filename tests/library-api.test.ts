@@ -83,6 +83,10 @@ describe("favorites and the archive", () => {
       { timeBucket: "2019-08-01", count: 1 },
     ]);
     assert.deepEqual(await buckets("?visibility=archive"), [{ timeBucket: "2021-06-01", count: 1 }]);
+    // Counted as Immich counts: the timeline and the archive, unless asked for one.
+    assert.deepEqual(await json("/api/assets/statistics"), { images: 4, videos: 0, total: 4 });
+    assert.deepEqual(await json("/api/assets/statistics?isFavorite=true"), { images: 2, videos: 0, total: 2 });
+    assert.deepEqual(await json("/api/assets/statistics?visibility=timeline"), { images: 3, videos: 0, total: 3 });
     // Archived photos leave the timeline.
     assert.deepEqual(await buckets(), [
       { timeBucket: "2023-01-01", count: 1 },
@@ -123,6 +127,8 @@ describe("trash", () => {
   it("restores some or all, and empties for good", async () => {
     assert.equal((await send("DELETE", "/api/assets", { ids: [photos[0]!.id, photos[1]!.id, photos[2]!.id] })).status, 204);
     assert.equal((await buckets("?isTrashed=true")).reduce((n, m) => n + m.count, 0), 3);
+    assert.deepEqual(await json("/api/assets/statistics?isTrashed=true"), { images: 3, videos: 0, total: 3 });
+    assert.deepEqual(await json("/api/assets/statistics"), { images: 1, videos: 0, total: 1 });
     assert.deepEqual(await json("/api/trash/restore/assets", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ ids: [photos[0]!.id] }) }), { count: 1 });
     assert.deepEqual(await json("/api/trash/empty", { method: "POST" }), { count: 2 });
     assert.deepEqual(await buckets("?isTrashed=true"), []);

@@ -20,6 +20,18 @@ describe("a running Shoebox", () => {
     assert.ok(Object.values(version).every(Number.isInteger));
   });
 
+  it("tells Immich clients where its API is and what it does, without signing in", async () => {
+    assert.deepEqual(await (await fetch(`${shoebox.url}/.well-known/immich`)).json(), { api: { endpoint: "/api" } });
+    const features = (await (await fetch(`${shoebox.url}/api/server/features`)).json()) as Record<string, boolean>;
+    assert.equal(features.trash, true);
+    assert.equal(features.passwordLogin, true);
+    assert.equal(features.smartSearch, false);
+    assert.equal(features.oauth, false);
+    const config = (await (await fetch(`${shoebox.url}/api/server/config`)).json()) as Record<string, unknown>;
+    assert.equal(config.trashDays, 30);
+    assert.equal(config.isInitialized, true);
+  });
+
   it("lists the queues and pauses and resumes one", async () => {
     const queues = (await (await shoebox.api("/api/queues")).json()) as Array<{ name: string; isPaused: boolean; statistics: Record<string, number> }>;
     assert.ok(queues.some((q) => q.name === "thumbnailGeneration"));

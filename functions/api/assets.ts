@@ -5,6 +5,7 @@ import { canReadAsset, ownedAssetIds, type Auth } from "../../common/access";
 import { addAssetsToAlbum } from "../../common/albums";
 import { addSharedLinkAssets } from "../../common/shared-links";
 import {
+  assetStatistics,
   deleteAssets,
   findAssetsByChecksums,
   getAsset,
@@ -23,10 +24,11 @@ import { serveStoredFile } from "../lib/serve-file";
 import type { AppEnv } from "../env";
 import { createRouter, json, route } from "../router";
 import { nudgeWorker } from "../services/jobs";
+import { originalOf } from "../services/libraries";
 import { acceptUpload, normalizeChecksum, uploadOwnerOf } from "../services/upload";
-import { AssetResponse, IdParam, toAssetResponse } from "./responses";
+import { AssetResponse, AssetStatsQuery, AssetStatsResponse, IdParam, toAssetResponse, toAssetStatsFilter } from "./responses";
 
-const UploadResponse = z.object({ id: z.string(), status: z.enum(["created", "duplicate"]) }).openapi("AssetMediaResponseDto");
+export const UploadResponse = z.object({ id: z.string(), status: z.enum(["created", "duplicate"]) }).openapi("AssetMediaResponseDto");
 
 // The body is multipart and streamed by the handler itself, so it is documented, not validated here.
 const upload = route({ permission: "asset.upload", sharedLink: true }, {
@@ -92,6 +94,33 @@ const bulkUploadCheck = route({ permission: "asset.upload" }, {
   description: "Which of these files (by SHA-1, hex or base64) the library already has, so that clients upload only the rest.",
   request: { body: { content: { "application/json": { schema: BulkUploadCheck } } } },
   responses: { 200: json(BulkUploadCheckResult, "One verdict per file") },
+});
+
+const CheckExisting = z.object({ deviceAssetIds: z.array(z.string()), deviceId: z.string() }).openapi("CheckExistingAssetsDto");
+
+// Immich answers this from the device asset ids clients send with each upload; Shoebox keeps none,
+// so it knows of none. A client that then uploads a file the library has gets "duplicate", and
+// nothing is stored twice.
+const exist = route({ permission: "asset.upload" }, {
+  method: "post",
+  path: "/exist",
+  tags: ["Assets"],
+  description:
+    "Which of a device's asset ids the library has. Shoebox does not keep device asset ids, so it answers none: " +
+    "check by checksum with `POST /api/assets/bulk-upload-check` instead.",
+  request: { body: { content: { "application/json": { schema: CheckExisting } } } },
+  responses: { 200: json(z.object({ existingIds: z.array(z.string()) }).openapi("CheckExistingAssetsResponseDto"), "The ids the library has") },
+});
+
+const statistics = route({ permission: "asset.statistics" }, {
+  method: "get",
+  path: "/statistics",
+  tags: ["Assets"],
+  description:
+    "How many photos and videos my library has: without `visibility`, those on the timeline and in the archive; " +
+    "outside the trash, or with `isTrashed=true`, in it.",
+  request: { query: AssetStatsQuery },
+  responses: { 200: json(AssetStatsResponse, "The counts") },
 });
 
 const remove = route({ permission: "asset.delete" }, {
@@ -213,6 +242,8 @@ export const assetRoutes = createRouter()
     });
     return c.json({ results }, 200);
   })
+  .openapi(exist, (c) => c.json({ existingIds: [] }, 200))
+  .openapi(statistics, async (c) => c.json(await assetStatistics(c.var.db, c.var.auth.user.id, toAssetStatsFilter(c.req.valid("query"))), 200))
   .openapi(remove, async (c) => {
     const { ids, force } = c.req.valid("json");
     const owned = [...(await ownedAssetIds(c.var.db, c.var.auth, ids))];
@@ -227,8 +258,9 @@ export const assetRoutes = createRouter()
   .openapi(playback, async (c) => {
     const asset = await readableAsset(c.var.db, c.var.auth, c.req.valid("param").id);
     if (asset.type !== "VIDEO") throw notFound("Video not found");
-    const key = asset.encodedVideoKey ?? asset.originalKey;
-    return serveStoredFile(c.req.raw, c.var.storage, key, { mimeType: asset.encodedVideoKey ? "video/mp4" : asset.originalMimeType });
+    if (asset.encodedVideoKey) return serveStoredFile(c.req.raw, c.var.storage, asset.encodedVideoKey, { mimeType: "video/mp4" });
+    const { storage, key } = originalOf(c, asset);
+    return serveStoredFile(c.req.raw, storage, key, { mimeType: asset.originalMimeType });
   })
   .openapi(upload, async (c) => {
     const { auth } = c.var;
@@ -251,7 +283,8 @@ export const assetRoutes = createRouter()
     const { auth } = c.var;
     if (auth.sharedLink && !auth.sharedLink.allowDownload) throw new AppError(403, "This link does not allow downloads");
     const asset = await readableAsset(c.var.db, auth, c.req.valid("param").id);
-    return serveStoredFile(c.req.raw, c.var.storage, asset.originalKey, {
+    const { storage, key } = originalOf(c, asset);
+    return serveStoredFile(c.req.raw, storage, key, {
       mimeType: asset.originalMimeType,
       downloadName: asset.originalFileName,
     });

@@ -1,5 +1,6 @@
 // Response shapes several domains share, in Immich's names.
 import { z } from "@hono/zod-openapi";
+import type { AssetStatsFilter } from "../../common/assets";
 import type { Asset, Exif, User } from "../../common/schema";
 
 export const iso = (ms: number) => new Date(ms).toISOString();
@@ -53,7 +54,7 @@ export function toUserResponse(user: User): z.infer<typeof UserResponse> {
 export function toUserAdminResponse(user: User): z.infer<typeof UserAdminResponse> {
   return {
     ...toUserResponse(user),
-    storageLabel: null,
+    storageLabel: user.storageLabel,
     shouldChangePassword: user.shouldChangePassword,
     isAdmin: user.isAdmin,
     createdAt: iso(user.createdAt),
@@ -68,6 +69,23 @@ export function toUserAdminResponse(user: User): z.infer<typeof UserAdminRespons
 }
 
 export const IdParam = z.object({ id: z.uuid() });
+
+const visibilities = ["timeline", "archive", "hidden", "locked"] as const;
+
+export const AssetStatsResponse = z
+  .object({ images: z.number().int(), videos: z.number().int(), total: z.number().int() })
+  .openapi("AssetStatsResponseDto");
+
+export const AssetStatsQuery = z.object({
+  visibility: z.enum(visibilities).optional(),
+  isFavorite: z.enum(["true", "false"]).optional(),
+  isTrashed: z.enum(["true", "false"]).optional(),
+});
+
+export function toAssetStatsFilter(query: z.infer<typeof AssetStatsQuery>): AssetStatsFilter {
+  const flag = (value?: "true" | "false") => (value === undefined ? undefined : value === "true");
+  return { visibility: query.visibility, isFavorite: flag(query.isFavorite), isTrashed: flag(query.isTrashed) };
+}
 
 // What a new password must be, wherever one is set.
 export const NewPassword = z.string().min(8, "at least 8 characters").max(1024);
@@ -117,8 +135,11 @@ export const AssetResponse = z
     isFavorite: z.boolean(),
     isArchived: z.boolean(),
     isTrashed: z.boolean(),
-    visibility: z.enum(["timeline", "archive", "hidden", "locked"]),
+    visibility: z.enum(visibilities),
     livePhotoVideoId: z.string().nullable(),
+    // The external library of the file, and whether the file was gone at its last scan.
+    libraryId: z.string().nullable(),
+    isOffline: z.boolean(),
     // Shoebox's own: why processing this asset failed for good, if it did.
     processingError: z.string().nullable(),
     hasMetadata: z.boolean(),
@@ -148,6 +169,8 @@ export function toAssetResponse(asset: Asset, exif: Exif | null, options: { stri
     isTrashed: asset.deletedAt !== null,
     visibility: asset.visibility,
     livePhotoVideoId: asset.livePhotoVideoId,
+    libraryId: asset.libraryId,
+    isOffline: asset.isOffline,
     processingError: asset.processingError,
   };
   if (options.stripMetadata) {

@@ -1,6 +1,8 @@
 import { z } from "@hono/zod-openapi";
 import { serverStatistics, type UserUsage } from "../../common/assets";
+import { defaults } from "../../common/config";
 import { mediaExtensions } from "../../common/media-types";
+import { adminExists } from "../../common/users";
 import { createRouter, json, publicRoute, route } from "../router";
 
 const ping = publicRoute({
@@ -30,6 +32,56 @@ const mediaTypes = publicRoute({
   path: "/media-types",
   tags: ["Server"],
   responses: { 200: json(MediaTypes, "File extensions Shoebox accepts") },
+});
+
+const ServerFeatures = z
+  .object({
+    smartSearch: z.boolean(),
+    duplicateDetection: z.boolean(),
+    configFile: z.boolean(),
+    facialRecognition: z.boolean(),
+    map: z.boolean(),
+    trash: z.boolean(),
+    reverseGeocoding: z.boolean(),
+    importFaces: z.boolean(),
+    oauth: z.boolean(),
+    oauthAutoLaunch: z.boolean(),
+    passwordLogin: z.boolean(),
+    sidecar: z.boolean(),
+    search: z.boolean(),
+    email: z.boolean(),
+    ocr: z.boolean(),
+  })
+  .openapi("ServerFeaturesDto");
+
+const features = publicRoute({
+  method: "get",
+  path: "/features",
+  tags: ["Server"],
+  responses: { 200: json(ServerFeatures, "What this server does, so that clients show only that") },
+});
+
+const ServerConfig = z
+  .object({
+    oauthButtonText: z.string(),
+    loginPageMessage: z.string(),
+    trashDays: z.number().int(),
+    userDeleteDelay: z.number().int(),
+    isInitialized: z.boolean(),
+    isOnboarded: z.boolean(),
+    externalDomain: z.string(),
+    publicUsers: z.boolean(),
+    mapDarkStyleUrl: z.string(),
+    mapLightStyleUrl: z.string(),
+    maintenanceMode: z.boolean(),
+  })
+  .openapi("ServerConfigDto");
+
+const config = publicRoute({
+  method: "get",
+  path: "/config",
+  tags: ["Server"],
+  responses: { 200: json(ServerConfig, "Settings clients need before signing in") },
 });
 
 const UsageByUser = z
@@ -85,6 +137,46 @@ export function toServerStats(rows: UserUsage[]): z.infer<typeof ServerStats> {
 export const serverRoutes = createRouter()
   .openapi(statistics, async (c) => c.json(toServerStats(await serverStatistics(c.var.db)), 200))
   .openapi(mediaTypes, (c) => c.json(mediaExtensions))
+  // No machine learning (smart search, faces, OCR, near-duplicates), no email, no OAuth yet. The map
+  // counts as on when it has tiles to show.
+  .openapi(features, (c) =>
+    c.json({
+      smartSearch: false,
+      duplicateDetection: false,
+      configFile: false,
+      facialRecognition: false,
+      map: c.env.MAP_TILE_URL !== "",
+      trash: true,
+      reverseGeocoding: true,
+      importFaces: false,
+      oauth: false,
+      oauthAutoLaunch: false,
+      passwordLogin: true,
+      sidecar: true,
+      search: true,
+      email: false,
+      ocr: false,
+    }),
+  )
+  // Shoebox has no onboarding step past creating the admin, and every user may see the others'
+  // names (GET /api/users); its map draws raster tiles, not a MapLibre style.
+  .openapi(config, async (c) => {
+    const initialized = await adminExists(c.var.db);
+    return c.json({
+      oauthButtonText: "",
+      loginPageMessage: "",
+      trashDays: defaults.trashDays,
+      // The worker's USER_DELETE_GRACE_MS does not reach workerd, which knows only the default.
+      userDeleteDelay: Math.round(defaults.userDeleteGraceMs / (24 * 60 * 60_000)),
+      isInitialized: initialized,
+      isOnboarded: initialized,
+      externalDomain: "",
+      publicUsers: true,
+      mapDarkStyleUrl: "",
+      mapLightStyleUrl: "",
+      maintenanceMode: false,
+    });
+  })
   .openapi(ping, (c) => c.json({ res: "pong" as const }))
   .openapi(version, (c) => {
     const [major = 0, minor = 0, patch = 0] = c.env.VERSION.split(/[.-]/).map(Number);
