@@ -4,6 +4,7 @@ export const QueueName = {
   ThumbnailGeneration: "thumbnailGeneration",
   VideoConversion: "videoConversion",
   BackgroundTask: "backgroundTask",
+  Library: "library",
 } as const;
 export type QueueName = (typeof QueueName)[keyof typeof QueueName];
 export const queueNames = Object.values(QueueName) as QueueName[];
@@ -24,6 +25,17 @@ export interface JobPayloads {
   nameAssetPlace: { assetId: string };
   // Removes a user removed by an admin, with everything they had, once the grace period is over.
   deleteUser: { userId: string };
+  // Moves an original to where the storage template puts it, once its date is known.
+  applyStorageTemplate: { assetId: string };
+  // One step of an integrity check (workers/jobs/integrity.ts): first the orphans, then the assets
+  // page by page from `after`, each step queuing the next so that none runs long.
+  checkIntegrity: { runId: number; phase: "orphans" } | { runId: number; phase: "assets"; after: string };
+  // Walks an external library's folders: queues the import of new and changed files, marks the
+  // files that are gone offline.
+  scanLibrary: { libraryId: string };
+  // Brings these files of a library up to date: imports new or changed ones, marks missing ones
+  // offline. `scan`: counted in the running scan's progress (not for the watcher's).
+  syncLibraryFiles: { libraryId: string; paths: string[]; scan: boolean };
 }
 export type JobName = keyof JobPayloads;
 
@@ -34,4 +46,8 @@ export const jobQueue: Record<JobName, QueueName> = {
   deleteFiles: QueueName.BackgroundTask,
   deleteUser: QueueName.BackgroundTask,
   nameAssetPlace: QueueName.MetadataExtraction,
+  applyStorageTemplate: QueueName.BackgroundTask,
+  checkIntegrity: QueueName.BackgroundTask,
+  scanLibrary: QueueName.Library,
+  syncLibraryFiles: QueueName.Library,
 };

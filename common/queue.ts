@@ -235,3 +235,22 @@ export async function listJobs(db: Database, name: QueueName, statuses: Job["sta
     .orderBy(asc(jobs.id))
     .limit(limit);
 }
+
+// The payloads of the jobs of a name still to run (waiting, or running now).
+export async function pendingJobPayloads<N extends JobName>(db: Database, name: N): Promise<Array<JobPayloads[N]>> {
+  const rows = await db
+    .select({ payload: jobs.payload })
+    .from(jobs)
+    .where(and(eq(jobs.name, name), inArray(jobs.status, ["waiting", "active"])));
+  return rows.map((row) => row.payload as JobPayloads[N]);
+}
+
+// Queues a job unless one of the same name is still to run, in one statement so that two callers
+// at once queue one; whether it was queued.
+export async function enqueueJobUnlessPending(db: Database, job: NewJob, maxAttempts: number, now = Date.now()): Promise<boolean> {
+  const result = await db.run(sql`
+    INSERT INTO ${jobs} (queue, name, payload, status, priority, attempts, max_attempts, run_after, created_at, updated_at)
+    SELECT ${jobQueue[job.name]}, ${job.name}, ${JSON.stringify(job.payload)}, 'waiting', ${job.priority ?? 0}, 0, ${maxAttempts}, ${job.runAfter ?? now}, ${now}, ${now}
+    WHERE NOT EXISTS (SELECT 1 FROM ${jobs} WHERE ${jobs.name} = ${job.name} AND ${jobs.status} IN ('waiting', 'active'))`);
+  return result.rowsAffected === 1;
+}

@@ -22,6 +22,8 @@ interface Fixtures {
   apiKeyId: string;
   sessionId: string;
   checksum: string;
+  // A direct upload of Alice's, put but not completed.
+  uploadId: string;
 }
 
 interface Case {
@@ -46,6 +48,8 @@ const cases: Record<string, Case> = {
   "DELETE /api/admin/users/{id}": { ...adminOnly, body: () => ({ force: true }) },
   "POST /api/admin/users/{id}/restore": adminOnly,
   "GET /api/admin/users/{id}/statistics": adminOnly,
+  "GET /api/admin/integrity": adminOnly,
+  "POST /api/admin/integrity/check": adminOnly,
 
   "GET /api/albums": { status: 200 },
   "POST /api/albums": { status: 201, body: (f) => ({ albumName: "Bob's", assetIds: [f.assetId] }) },
@@ -70,6 +74,9 @@ const cases: Record<string, Case> = {
   "PUT /api/assets": { ...notFound, body: (f) => ({ ids: [f.assetId], isFavorite: true, visibility: "archive" }) },
   "PUT /api/assets/{id}": { ...notFound, body: () => ({ isFavorite: true, dateTimeOriginal: "2001-01-01T00:00:00+00:00" }) },
   "POST /api/assets/bulk-upload-check": { status: 200, body: (f) => ({ assets: [{ id: "x", checksum: f.checksum }] }) },
+  "POST /api/assets/exist": { status: 200, body: () => ({ deviceAssetIds: ["alice-secret-beach.jpg"], deviceId: "test" }) },
+  // Counts of Bob's own library.
+  "GET /api/assets/statistics": { status: 200, query: "isFavorite=false" },
   "DELETE /api/assets": { ...notFound, body: (f) => ({ ids: [f.assetId], force: true }) },
   "POST /api/assets": { status: 201 },
   "GET /api/assets/{id}/video/playback": notFound,
@@ -82,6 +89,16 @@ const cases: Record<string, Case> = {
   "POST /api/auth/validateToken": { status: 200 },
 
   // Bob's map holds his own photos only (tests/map.test.ts puts both users' photos on it).
+  // External libraries are the admin's to manage.
+  "GET /api/libraries": adminOnly,
+  "POST /api/libraries": { ...adminOnly, body: (f) => ({ ownerId: f.bob.userId, importPaths: ["/"] }) },
+  "GET /api/libraries/{id}": adminOnly,
+  "PUT /api/libraries/{id}": { ...adminOnly, body: () => ({ watch: true, importPaths: ["/"] }) },
+  "DELETE /api/libraries/{id}": adminOnly,
+  "POST /api/libraries/{id}/scan": adminOnly,
+  "GET /api/libraries/{id}/statistics": adminOnly,
+  "POST /api/libraries/{id}/validate": { ...adminOnly, body: () => ({ importPaths: ["/"] }) },
+
   "GET /api/map/markers": { status: 200, query: "withPartners=true" },
   "GET /api/map/clusters": { status: 200, query: "zoom=2&west=-180&south=-90&east=180&north=90" },
   "GET /api/map/assets": { status: 200, query: "west=-180&south=-90&east=180&north=90" },
@@ -127,6 +144,8 @@ const cases: Record<string, Case> = {
 
   // Bob's own upload, into Bob's library.
   "POST /api/uploads/raw": { status: 201 },
+  "POST /api/uploads": { status: 201, body: () => ({ filename: "bobs-direct.jpg", size: 1000 }) },
+  "POST /api/uploads/{uploadId}/complete": notFound,
 
   "POST /api/download/archive": { ...notFound, body: (f) => ({ assetIds: [f.assetId, f.videoId] }) },
 
@@ -158,9 +177,18 @@ function fill(path: string, f: Fixtures): string {
     .replace(/^\/api\/shared-links\/\{id\}/, `/api/shared-links/${f.linkId}`)
     .replace(/^\/api\/api-keys\/\{id\}/, `/api/api-keys/${f.apiKeyId}`)
     .replace(/^\/api\/sessions\/\{id\}/, `/api/sessions/${f.sessionId}`)
+    .replace(/\{uploadId\}/, f.uploadId)
     .replace(/\{name\}/, "metadataExtraction")
     .replace(/\{userId\}/, f.alice.userId)
     .replace(/\{id\}/, f.alice.userId);
+}
+
+async function directUpload(alice: Client): Promise<string> {
+  const image = await makeJpeg(77);
+  const announced = await alice.json("POST", "/api/uploads", { filename: "alice-secret-direct.jpg", size: image.bytes.byteLength });
+  const ticket = (await announced.json()) as { uploadId: string; url: string };
+  assert.equal((await fetch(ticket.url, { method: "PUT", body: image.bytes })).status, 200);
+  return ticket.uploadId;
 }
 
 async function makeVideo(dir: string): Promise<Uint8Array> {
@@ -203,8 +231,9 @@ before(async () => {
     apiKeyId: key.apiKey.id,
     sessionId: sessions.find((s) => s.current)!.id,
     checksum,
+    uploadId: await directUpload(alice),
   };
-  secrets = [asset.id, video.id, album.id, link.id, link.key, key.apiKey.id, key.secret, fixtures.sessionId, alice.token, checksum, "alice-secret", "Alice private album", "AliceCam"];
+  secrets = [fixtures.uploadId, asset.id, video.id, album.id, link.id, link.key, key.apiKey.id, key.secret, fixtures.sessionId, alice.token, checksum, "alice-secret", "Alice private album", "AliceCam"];
 
   const spec = (await (await fetch(`${shoebox.url}/api/spec.json`)).json()) as { paths: Record<string, Record<string, Record<string, unknown>>> };
   operations = Object.entries(spec.paths).flatMap(([path, methods]) =>

@@ -9,11 +9,14 @@ import { hostname } from "node:os";
 import { join, resolve } from "node:path";
 import { ConfigError, parseConfig, type Config } from "../common/config";
 import { recordProcessingError } from "../common/assets";
+import { queueOriginalMoves } from "../common/originals";
 import { connectDatabase } from "../common/db";
 import { EmbeddedDatabase } from "./db/embedded-database";
 import { HranaServer } from "./db/hrana-server";
 import { migrateDatabase } from "./db/migrate";
 import { startInternalServer } from "./internal-server";
+import { libraryEndpoints, type InternalRoutes } from "./libraries/endpoints";
+import { startLibraryWatches } from "./libraries/watch";
 import { JobRunner } from "./jobs/runner";
 import { createProcessSlot } from "./jobs/sandbox";
 import { log } from "./log";
@@ -55,12 +58,15 @@ async function startWorker(config: Config, token: string, stoppers: Stopper[]): 
     hrana = new HranaServer(embedded);
   }
   let runner: JobRunner | undefined;
+  // Ready once the database is: until then a library request finds no route.
+  let libraryRoutes: InternalRoutes | undefined;
   const internal = await startInternalServer({
     host: config.workerHost,
     port: config.workerPort,
     token,
     hrana,
     onJobsEnqueued: () => runner?.wake(),
+    libraries: (req, res, path) => libraryRoutes?.(req, res, path) ?? Promise.resolve(false),
   });
   stoppers.push(() => {
     hrana?.close();
@@ -96,6 +102,10 @@ async function startWorker(config: Config, token: string, stoppers: Stopper[]): 
   });
   stoppers.push(() => maintenance.stop());
   await maintenance.ready;
+  if (config.storage.kind === "local") {
+    const moves = await queueOriginalMoves(db, "unplaced", config.jobs.maxAttempts);
+    if (moves) log.info("moving originals to where the storage template puts them", { assets: moves });
+  }
 
   const jobRunner = new JobRunner({
     db,
@@ -121,6 +131,9 @@ async function startWorker(config: Config, token: string, stoppers: Stopper[]): 
   runner = jobRunner;
   await jobRunner.start();
   stoppers.push(() => jobRunner.stop());
+  const watches = startLibraryWatches({ db, maxAttempts: config.jobs.maxAttempts, onJobsQueued: () => runner?.wake() });
+  stoppers.push(() => watches.stop());
+  libraryRoutes = libraryEndpoints({ db, dataDir: config.dataDir, onLibrariesChanged: () => watches.refresh() });
   log.info("worker ready", { internal: internal.url, database: config.databaseUrl ? databaseUrl : "embedded" });
   return internal.url;
 }

@@ -5,14 +5,17 @@ import { Hono, type Context } from "hono";
 import type { PropsWithChildren } from "hono/jsx";
 import { z } from "zod";
 import { serverStatistics, type UserUsage } from "../../common/assets";
+import { createLibrary, deleteLibrary, getLibrary, listLibraries, queueLibraryScan, type LibraryWithCount } from "../../common/libraries";
 import { notFound } from "../../common/errors";
+import { findingKinds, integrityReport, startIntegrityCheck, type FindingKind, type IntegrityReport } from "../../common/integrity";
 import { isQueueName, type QueueName } from "../../common/jobs";
 import { getQueueStates, retryFailedJobs, setQueuePaused, type QueueState } from "../../common/queue";
 import type { User } from "../../common/schema";
-import { createUser, emailTaken, getUser, listAllUsers, markUserDeleted, restoreUser, updateUser, type UserChanges } from "../../common/users";
+import { createUser, emailTaken, getUser, isActive, listAllUsers, markUserDeleted, restoreUser, updateUser, type UserChanges } from "../../common/users";
 import { formText, requireViewer, type Viewer, type ViewerEnv } from "../middleware/pages";
 import { hashPassword } from "../services/auth";
 import { nudgeWorker } from "../services/jobs";
+import { notifyLibrariesChanged, validateImportPaths } from "../services/libraries";
 import { CsrfField, Disclosure, formatBytes, FormError, Layout } from "./layout";
 
 type Ctx = Context<ViewerEnv>;
@@ -25,6 +28,7 @@ const queueTitles: Record<QueueName, string> = {
   thumbnailGeneration: "Thumbnails",
   videoConversion: "Video conversion",
   backgroundTask: "Background tasks",
+  library: "External libraries",
 };
 
 const number = new Intl.NumberFormat("en");
@@ -75,12 +79,28 @@ interface AdminView {
   users: User[];
   usage: UserUsage[];
   queues: QueueState[];
+  integrity: IntegrityReport;
   error?: string;
   // The new-user form, kept open with what was typed when it could not be used.
   draft?: NewUserDraft;
   // The account whose edit form stays open (after an error in it).
   editing?: string;
+  libraries: LibraryWithCount[];
+  libraryError?: string;
+  // The new-library form, kept open with what was typed when it could not be used.
+  libraryDraft?: LibraryDraft;
 }
+
+interface LibraryDraft {
+  name: string;
+  ownerId: string;
+  importPaths: string;
+  exclusionPatterns: string;
+  watch: boolean;
+}
+
+// What a NAS or a photo manager leaves beside the photos: Synology's thumbnails, hidden files.
+const defaultExclusions = ["**/@eaDir/**", "**/#recycle/**", "**/.*"].join("\n");
 
 function quotaText(user: Pick<User, "quotaSizeInBytes">): string {
   return user.quotaSizeInBytes === null ? "" : String(Math.round((user.quotaSizeInBytes / gib) * 100) / 100);
@@ -349,6 +369,196 @@ function QueuesSection({ viewer, queues, error }: { viewer: Viewer; queues: Queu
   );
 }
 
+const findingTitles: Record<FindingKind, { title: string; hint: string }> = {
+  missing: { title: "Missing files", hint: "Files of photos and videos that are not in storage." },
+  orphan: { title: "Unknown files", hint: "Files in storage that no photo or video refers to." },
+  checksum: { title: "Damaged originals", hint: "Originals whose content no longer matches the checksum taken at upload." },
+};
+
+// How many findings of each kind the page lists; the counts cover them all.
+const findingsShown = 100;
+
+function IntegritySection({ viewer, report }: { viewer: Viewer; report: IntegrityReport }) {
+  const total = findingKinds.reduce((sum, kind) => sum + report.counts[kind], 0);
+  // While a check runs, the section refreshes itself to show its outcome.
+  const refresh = report.checking ? { "hx-get": "/admin/integrity", "hx-trigger": "every 5s", "hx-swap": "outerHTML" } : {};
+  return (
+    <section id="admin-integrity" class="admin-section" aria-labelledby="integrity-heading" {...refresh}>
+      <div class="section-head">
+        <h2 id="integrity-heading">Storage integrity</h2>
+        <PostForm viewer={viewer} action="/admin/integrity/check" target="#admin-integrity">
+          <button type="submit" class="button" id="integrity-check" disabled={report.checking}>
+            {report.checking ? "Checking…" : "Check now"}
+          </button>
+        </PostForm>
+      </div>
+      <p class="muted">
+        {report.checking
+          ? "A check is running; what it finds replaces the list below when it is done."
+          : total === 0
+            ? "The last check found nothing wrong, or none has run yet."
+            : "What the last check found. Nothing is changed or deleted for you."}
+      </p>
+      <dl class="stats">
+        {findingKinds.map((kind) => (
+          <Statistic label={findingTitles[kind].title} value={number.format(report.counts[kind])} />
+        ))}
+      </dl>
+      {findingKinds
+        .filter((kind) => report.counts[kind] > 0)
+        .map((kind) => {
+          const findings = report.findings.filter((finding) => finding.kind === kind);
+          return (
+            <section class="integrity-kind" aria-labelledby={`integrity-${kind}`}>
+              <h3 id={`integrity-${kind}`}>{`${findingTitles[kind].title} (${number.format(report.counts[kind])})`}</h3>
+              <p class="muted">
+                {findingTitles[kind].hint}
+                {report.counts[kind] > findings.length && ` The first ${number.format(findings.length)}, by name.`}
+              </p>
+              <AdminTable class="integrity-table" columns={["File", "Asset", "Detail"]}>
+                {findings.map((finding) => (
+                  <tr>
+                    <th scope="row" class="integrity-key">
+                      {finding.key}
+                    </th>
+                    <td data-label="Asset">{finding.assetId ? <a href={`/photos/${finding.assetId}`}>{finding.assetId}</a> : "None"}</td>
+                    <td data-label="Detail">{finding.detail}</td>
+                  </tr>
+                ))}
+              </AdminTable>
+            </section>
+          );
+        })}
+    </section>
+  );
+}
+
+const lines = (text: string) =>
+  text
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter(Boolean);
+
+function ScanState({ library }: { library: LibraryWithCount }) {
+  const started = library.scanStartedAt;
+  const scanning = started !== null && (library.refreshedAt === null || library.refreshedAt < started || library.scanDone < library.scanTotal);
+  if (scanning) {
+    const done = Math.min(library.scanDone, library.scanTotal);
+    return (
+      <span class="scan-state">
+        <span>{`Scanning: ${number.format(done)} of ${number.format(library.scanTotal)} files`}</span>
+        <progress max={Math.max(library.scanTotal, 1)} value={done}></progress>
+      </span>
+    );
+  }
+  return <span>{library.refreshedAt === null ? "Not scanned yet" : `Scanned ${dateFormat.format(library.refreshedAt)}`}</span>;
+}
+
+// The libraries' rows, refreshed every few seconds to show a scan's progress (admin.js keeps a
+// focused button from being swapped away).
+function LibraryList({ view }: { view: Pick<AdminView, "viewer" | "users" | "libraries"> }) {
+  const ownerName = (id: string) => view.users.find((user) => user.id === id)?.name ?? "—";
+  return (
+    <div id="library-list" hx-get="/admin/libraries" hx-trigger="every 5s" hx-swap="outerHTML">
+      {view.libraries.length === 0 ? (
+        <p class="muted">No external libraries. Add one to show the photos of a folder on this server (a NAS share, an old archive) in someone's library, without copying them.</p>
+      ) : (
+        <AdminTable class="libraries-table" columns={["Library", "Owner", "Photos and videos", "Scan"]} actions caption="External libraries">
+          {view.libraries.map((library) => (
+            <tr>
+              <th scope="row" class="library-cell">
+                <span class="library-name">
+                  {library.name}
+                  {library.watch && <span class="badge">Watched</span>}
+                </span>
+                {library.importPaths.map((path) => (
+                  <code class="library-path">{path}</code>
+                ))}
+              </th>
+              <td data-label="Owner">{ownerName(library.ownerId)}</td>
+              <td data-label="Photos and videos">{number.format(library.assetCount)}</td>
+              <td data-label="Scan">
+                <ScanState library={library} />
+              </td>
+              <td class="actions-cell">
+                <PostForm viewer={view.viewer} action={`/admin/libraries/${library.id}/scan`} target="#admin-libraries">
+                  <button type="submit" class="button button-quiet" id={`scan-${library.id}`}>
+                    Scan now
+                  </button>
+                </PostForm>
+                <Disclosure label="Delete…" quiet>
+                  <PostForm class="panel remove-panel" viewer={view.viewer} action={`/admin/libraries/${library.id}/delete`} target="#admin-libraries">
+                    <p>{`The ${number.format(library.assetCount)} photos and videos of ${library.name} leave Shoebox. The files in the folder stay as they are.`}</p>
+                    <button type="submit" class="button button-danger">
+                      Delete the library
+                    </button>
+                  </PostForm>
+                </Disclosure>
+              </td>
+            </tr>
+          ))}
+        </AdminTable>
+      )}
+    </div>
+  );
+}
+
+function LibrariesSection({ view }: { view: AdminView }) {
+  const draft = view.libraryDraft;
+  return (
+    <section id="admin-libraries" class="admin-section" aria-labelledby="libraries-heading">
+      <div class="section-head">
+        <h2 id="libraries-heading">External libraries</h2>
+        <Disclosure label="New library" class="new-library" open={Boolean(draft)}>
+          <PostForm class="panel" viewer={view.viewer} action="/admin/libraries" target="#admin-libraries">
+            <div class="field">
+              <label for="library-name">Name</label>
+              <input id="library-name" type="text" name="name" value={draft?.name} required maxlength={200} autocomplete="off" />
+            </div>
+            <div class="field">
+              <label for="library-owner">Owner</label>
+              <select id="library-owner" name="ownerId" required>
+                {view.users.filter(isActive).map((user) => (
+                  <option value={user.id} selected={(draft?.ownerId ?? view.viewer.user.id) === user.id}>
+                    {`${user.name} (${user.email})`}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <div class="field">
+              <label for="library-paths">Folders</label>
+              <span class="field-hint" id="library-paths-hint">
+                One absolute path per line, as the worker sees it (with docker compose, the path inside the container). Shoebox only reads them.
+              </span>
+              <textarea id="library-paths" name="importPaths" rows={3} required aria-describedby="library-paths-hint">
+                {draft?.importPaths ?? ""}
+              </textarea>
+            </div>
+            <div class="field">
+              <label for="library-exclusions">Leave out</label>
+              <span class="field-hint" id="library-exclusions-hint">
+                One pattern per line: ** stands for any folders, * for any part of a name.
+              </span>
+              <textarea id="library-exclusions" name="exclusionPatterns" rows={3} aria-describedby="library-exclusions-hint">
+                {draft?.exclusionPatterns ?? defaultExclusions}
+              </textarea>
+            </div>
+            <label class="check">
+              <input type="checkbox" name="watch" value="on" checked={draft?.watch} />
+              Watch for new files
+            </label>
+            <button type="submit" class="button">
+              Add and scan
+            </button>
+          </PostForm>
+        </Disclosure>
+      </div>
+      <FormError message={view.libraryError} />
+      <LibraryList view={view} />
+    </section>
+  );
+}
+
 // What an account change can alter: the users and the statistics.
 function AdminMain({ view }: { view: AdminView }) {
   return (
@@ -365,7 +575,9 @@ function AdminPage({ view }: { view: AdminView }) {
     <Layout title="Administration" viewer={view.viewer} area="admin" current="/admin">
       <h1>Administration</h1>
       <AdminMain view={view} />
+      <LibrariesSection view={view} />
       <QueuesSection viewer={view.viewer} queues={view.queues} />
+      <IntegritySection viewer={view.viewer} report={view.integrity} />
     </Layout>
   );
 }
@@ -375,8 +587,14 @@ function AdminPage({ view }: { view: AdminView }) {
 
 async function adminView(c: Ctx, extra: Partial<AdminView> = {}): Promise<AdminView> {
   const { db, viewer } = c.var;
-  const [users, usage, queues] = await Promise.all([listAllUsers(db, true), serverStatistics(db), getQueueStates(db)]);
-  return { viewer, users, usage, queues, ...extra };
+  const [users, usage, queues, integrity, libraries] = await Promise.all([
+    listAllUsers(db, true),
+    serverStatistics(db),
+    getQueueStates(db),
+    integrityReport(db, findingsShown),
+    listLibraries(db),
+  ]);
+  return { viewer, users, usage, queues, integrity, libraries, ...extra };
 }
 
 // After an account change: the users and statistics for htmx, a redirect back for a plain form,
@@ -391,6 +609,31 @@ async function afterQueueChange(c: Ctx, error?: string) {
   if (isHtmx(c)) return c.html(<QueuesSection viewer={c.var.viewer} queues={await getQueueStates(c.var.db)} error={error} />);
   if (error) return c.html(<AdminPage view={await adminView(c)} />, 400);
   return c.redirect("/admin#queues-heading", 303);
+}
+
+async function afterLibraryChange(c: Ctx, extra: Partial<AdminView> = {}) {
+  if (isHtmx(c)) return c.html(<LibrariesSection view={await adminView(c, extra)} />);
+  if (extra.libraryError) return c.html(<AdminPage view={await adminView(c, extra)} />, 400);
+  return c.redirect("/admin#libraries-heading", 303);
+}
+
+async function libraryOr404(c: Ctx, id: string): Promise<LibraryWithCount> {
+  const library = await getLibrary(c.var.db, id);
+  if (!library) throw notFound("There is no such library.");
+  return library;
+}
+
+// What is wrong with a new library, if anything: it needs a name, an active owner, and folders the
+// worker can read.
+async function newLibraryProblem(c: Ctx, draft: LibraryDraft): Promise<string | undefined> {
+  const name = draft.name.trim();
+  if (!name || name.length > 200) return "Enter a name of at most 200 characters.";
+  const owner = await getUser(c.var.db, draft.ownerId);
+  if (!owner || !isActive(owner)) return "Choose whose library the photos go into.";
+  const paths = lines(draft.importPaths);
+  if (paths.length === 0) return "Enter the folder to import from.";
+  const refused = (await validateImportPaths(c.env, paths)).find((check) => !check.isValid);
+  return refused && `${refused.importPath}: ${refused.message ?? "cannot be used"}.`;
 }
 
 // An account an admin manages: not the placeholder owner of an older library.
@@ -414,6 +657,12 @@ export const adminPages = new Hono<ViewerEnv>()
   })
   .get("/", async (c) => c.html(<AdminPage view={await adminView(c)} />))
   .get("/queues", async (c) => c.html(<QueuesSection viewer={c.var.viewer} queues={await getQueueStates(c.var.db)} />))
+  .get("/integrity", async (c) => c.html(<IntegritySection viewer={c.var.viewer} report={await integrityReport(c.var.db, findingsShown)} />))
+  .post("/integrity/check", async (c) => {
+    if (await startIntegrityCheck(c.var.db, Number(c.env.JOB_MAX_ATTEMPTS))) nudgeWorker(c);
+    if (!isHtmx(c)) return c.redirect("/admin#integrity-heading", 303);
+    return c.html(<IntegritySection viewer={c.var.viewer} report={await integrityReport(c.var.db, findingsShown)} />);
+  })
   .post("/users", async (c) => {
     const form = await c.req.parseBody();
     const draft: NewUserDraft = { name: formText(form.name), email: formText(form.email), quota: formText(form.quota), isAdmin: form.isAdmin === "on" };
@@ -454,6 +703,46 @@ export const adminPages = new Hono<ViewerEnv>()
     await managedUser(c, id);
     if (!(await restoreUser(c.var.db, id))) return afterUserChange(c, { error: "Only a removed account still in its grace period can be restored." });
     return afterUserChange(c);
+  })
+  .get("/libraries", async (c) => {
+    const [users, libraries] = await Promise.all([listAllUsers(c.var.db, true), listLibraries(c.var.db)]);
+    return c.html(<LibraryList view={{ viewer: c.var.viewer, users, libraries }} />);
+  })
+  .post("/libraries", async (c) => {
+    const form = await c.req.parseBody();
+    const draft: LibraryDraft = {
+      name: formText(form.name),
+      ownerId: formText(form.ownerId),
+      importPaths: formText(form.importPaths),
+      exclusionPatterns: formText(form.exclusionPatterns),
+      watch: form.watch === "on",
+    };
+    const problem = await newLibraryProblem(c, draft);
+    if (problem) return afterLibraryChange(c, { libraryError: problem, libraryDraft: draft });
+    const library = await createLibrary(c.var.db, {
+      name: draft.name.trim(),
+      ownerId: draft.ownerId,
+      importPaths: [...new Set(lines(draft.importPaths))],
+      exclusionPatterns: [...new Set(lines(draft.exclusionPatterns))],
+      watch: draft.watch,
+    });
+    await queueLibraryScan(c.var.db, library.id, Number(c.env.JOB_MAX_ATTEMPTS));
+    notifyLibrariesChanged(c);
+    nudgeWorker(c);
+    return afterLibraryChange(c);
+  })
+  .post("/libraries/:id/scan", async (c) => {
+    const library = await libraryOr404(c, c.req.param("id"));
+    await queueLibraryScan(c.var.db, library.id, Number(c.env.JOB_MAX_ATTEMPTS));
+    nudgeWorker(c);
+    return afterLibraryChange(c);
+  })
+  .post("/libraries/:id/delete", async (c) => {
+    const library = await libraryOr404(c, c.req.param("id"));
+    await deleteLibrary(c.var.db, library.id, Number(c.env.JOB_MAX_ATTEMPTS));
+    notifyLibrariesChanged(c);
+    nudgeWorker(c);
+    return afterLibraryChange(c);
   })
   .post("/queues/:name/retry", async (c) => {
     await retryFailedJobs(c.var.db, queueOf(c.req.param("name")));

@@ -2,9 +2,12 @@
 // the type check.
 import type { JobContext } from "./context";
 import { deleteFiles } from "./files";
+import { checkIntegrity } from "./integrity";
+import { scanLibrary, syncLibraryFiles } from "./library";
 import { extractMetadata } from "./metadata";
 import type { JobHandlers } from "./runner";
 import { nameAssetPlace } from "./places";
+import { applyStorageTemplate } from "./storage-template";
 import { generateThumbnails } from "./thumbnails";
 import { deleteUser } from "./users";
 import { encodeVideo } from "./video";
@@ -17,5 +20,9 @@ export function jobHandlers(context: JobContext): JobHandlers {
     deleteFiles: (payload) => deleteFiles(context, payload),
     deleteUser: (payload) => deleteUser(context, payload),
     nameAssetPlace: (payload) => nameAssetPlace(context, payload),
+    applyStorageTemplate: (payload) => applyStorageTemplate(context, payload),
+    checkIntegrity: (payload) => checkIntegrity(context, payload),
+    scanLibrary: (payload) => scanLibrary(context, payload),
+    syncLibraryFiles: (payload) => syncLibraryFiles(context, payload),
   };
 }

@@ -18,7 +18,11 @@ export interface XmpValues {
   focalLength: number | null;
   exposureTime: string | null;
   orientation: number | null;
+  // Album names, as Shoebox's export writes them: "Albums|<name>" in lr:hierarchicalSubject.
+  albums: string[];
 }
+
+export const albumSubjectPrefix = "Albums|";
 
 function decodeXmp(bytes: Uint8Array): string {
   if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder("utf-16le").decode(bytes);
@@ -46,6 +50,14 @@ function property(xml: string, name: string): string | null {
   const item = inner.match(/<rdf:li(?:\s[^>]*)?>([\s\S]*?)<\/rdf:li>/);
   const value = unescape((item ? item[1]! : inner).replace(/<[^>]+>/g, "")).trim();
   return value || null;
+}
+
+// Every item of a list property (an rdf:Bag or rdf:Seq).
+function list(xml: string, name: string): string[] {
+  const escaped = name.replace(":", "\\:");
+  const element = xml.match(new RegExp(`<${escaped}(?:\\s[^>]*)?>([\\s\\S]*?)</${escaped}>`));
+  if (!element) return [];
+  return [...element[1]!.matchAll(/<rdf:li(?:\s[^>]*)?>([\s\S]*?)<\/rdf:li>/g)].map((item) => unescape(item[1]!.replace(/<[^>]+>/g, "")).trim()).filter(Boolean);
 }
 
 function rational(value: string | null): number | null {
@@ -99,5 +111,8 @@ export function readXmp(bytes: Uint8Array): XmpValues {
     focalLength: rational(property(xml, "exif:FocalLength")),
     exposureTime: exposure(property(xml, "exif:ExposureTime")),
     orientation: rational(property(xml, "tiff:Orientation")),
+    albums: list(xml, "lr:hierarchicalSubject")
+      .filter((subject) => subject.startsWith(albumSubjectPrefix))
+      .map((subject) => subject.slice(albumSubjectPrefix.length)),
   };
 }
