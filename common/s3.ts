@@ -2,7 +2,7 @@
 // handlers and the worker both use it; each passes the fetch that may reach the bucket (workerd's
 // named S3 binding, or Node's fetch).
 import { AwsClient } from "aws4fetch";
-import { assertStorageKey, type Storage } from "./storage";
+import { assertStorageKey, rangeHeader, storedObjectFrom, type Storage } from "./storage";
 
 export interface S3Settings {
   endpoint: string;
@@ -159,26 +159,8 @@ export function createS3Storage(settings: S3Settings, fetcher: (request: Request
     },
 
     async get(key, range) {
-      const headers: Record<string, string> = {};
-      if (range) headers.range = `bytes=${range.offset}-${range.length === undefined ? "" : range.offset + range.length - 1}`;
-      const response = await send(objectUrl(key), { headers });
-      if (response.status === 404) {
-        await response.body?.cancel();
-        return null;
-      }
-      if (response.status === 416) {
-        await response.body?.cancel();
-        const size = (await storage.size(key)) ?? 0;
-        return { body: new Response(null).body ?? new ReadableStream(), size, range: { offset: size, length: 0 } };
-      }
-      if (!response.ok || !response.body) throw await failure(response, `read ${key}`);
-      const length = Number(response.headers.get("content-length"));
-      const contentRange = response.headers.get("content-range")?.match(/bytes (\d+)-\d+\/(\d+)/);
-      return {
-        body: response.body,
-        size: contentRange ? Number(contentRange[2]) : length,
-        range: { offset: contentRange ? Number(contentRange[1]) : 0, length },
-      };
+      const response = await send(objectUrl(key), { headers: range ? { range: rangeHeader(range) } : {} });
+      return storedObjectFrom(response, () => storage.size(key), () => failure(response, `read ${key}`));
     },
 
     async size(key) {

@@ -28,6 +28,31 @@ export interface Storage {
   uploadUrl?(key: string, size: number, expiresInSeconds: number): Promise<string>;
 }
 
+// The object in an answer to a GET (with or without Range) from a service that speaks HTTP like a
+// static file server: workerd's disk service, or a bucket. Null for 404; an empty range past the end
+// for 416, whose size `size` looks up.
+export async function storedObjectFrom(response: Response, size: () => Promise<number | null>, failure: () => Promise<Error>): Promise<StoredObject | null> {
+  if (response.status === 404) {
+    await response.body?.cancel();
+    return null;
+  }
+  if (response.status === 416) {
+    await response.body?.cancel();
+    const total = (await size()) ?? 0;
+    return { body: new Response(null).body ?? new ReadableStream(), size: total, range: { offset: total, length: 0 } };
+  }
+  if (!response.ok || !response.body) throw await failure();
+  const length = Number(response.headers.get("content-length"));
+  const contentRange = response.headers.get("content-range")?.match(/bytes (\d+)-\d+\/(\d+)/);
+  return {
+    body: response.body,
+    size: contentRange ? Number(contentRange[2]) : length,
+    range: { offset: contentRange ? Number(contentRange[1]) : 0, length },
+  };
+}
+
+export const rangeHeader = (range: ByteRange) => `bytes=${range.offset}-${range.length === undefined ? "" : range.offset + range.length - 1}`;
+
 // Keys are relative paths: no empty segment, and none that starts with a dot, so none climbs out of
 // the storage root or names a hidden file. Any other printable character may appear, since originals
 // keep their own names under the storage template.

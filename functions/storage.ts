@@ -3,7 +3,7 @@
 // through the binding (common/s3.ts).
 import { defaults } from "../common/config";
 import { createS3Storage } from "../common/s3";
-import { assertStorageKey, type Storage } from "../common/storage";
+import { assertStorageKey, rangeHeader, storedObjectFrom, type Storage } from "../common/storage";
 import type { Bindings } from "./env";
 
 export function createStorage(env: Bindings): Storage {
@@ -72,23 +72,8 @@ export function createDiskStorage(disk: Fetcher): Storage {
       }
     },
     async get(key, range) {
-      const headers = new Headers();
-      if (range) headers.set("range", `bytes=${range.offset}-${range.length === undefined ? "" : range.offset + range.length - 1}`);
-      const response = await disk.fetch(url(key), { headers });
-      if (response.status === 404) return null;
-      if (response.status === 416) {
-        await response.body?.cancel();
-        const size = (await this.size(key)) ?? 0;
-        return { body: new Response(null).body ?? new ReadableStream(), size, range: { offset: size, length: 0 } };
-      }
-      if (!response.ok || !response.body) throw new Error(`Storage could not read ${key}: ${response.status}`);
-      const length = Number(response.headers.get("content-length"));
-      const contentRange = response.headers.get("content-range")?.match(/bytes (\d+)-\d+\/(\d+)/);
-      return {
-        body: response.body,
-        size: contentRange ? Number(contentRange[2]) : length,
-        range: { offset: contentRange ? Number(contentRange[1]) : 0, length },
-      };
+      const response = await disk.fetch(url(key), { headers: range ? { range: rangeHeader(range) } : {} });
+      return storedObjectFrom(response, () => this.size(key), async () => new Error(`Storage could not read ${key}: ${response.status}`));
     },
     async size(key) {
       const response = await disk.fetch(url(key), { method: "HEAD" });

@@ -209,7 +209,8 @@ async function main(): Promise<number> {
     connection.client.close();
     await close();
   }
-  process.stdout.write(`Exported ${mediaCount(tally.assets)} (${formatBytes(tally.bytes)}; ${plural(tally.files, "file")} with the copies in several albums) to ${folder}\n`);
+  // Files outnumber photos where a photo is in several albums, or a live photo brings its video.
+  process.stdout.write(`Exported ${mediaCount(tally.assets)} as ${plural(tally.files, "file")} (${formatBytes(tally.bytes)}) to ${folder}\n`);
   if (tally.failures.length === 0) return 0;
   for (const failure of tally.failures) process.stderr.write(`could not export ${failure}\n`);
   process.stderr.write(`Could not read ${mediaCount(tally.failures.length)}; the integrity check (Administration) tells more.\n`);
