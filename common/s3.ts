@@ -69,10 +69,14 @@ async function failure(response: Response, what: string): Promise<S3Error> {
   return new S3Error(`S3 could not ${what}: ${response.status} ${code}`);
 }
 
-// Reads a stream into chunks of `size` bytes (the last one shorter).
+// Reads a stream into chunks of `size` bytes (the last one shorter). Two buffers take turns: the
+// caller holds at most the last two chunks, and must be done with a chunk before asking for the one
+// after the next (as parts sent one at a time are), so memory stays at two parts whatever the size.
 async function* chunksOf(body: ReadableStream<Uint8Array>, size: number): AsyncGenerator<Uint8Array> {
   const reader = body.getReader();
-  let buffer = new Uint8Array(size);
+  const buffers = [new Uint8Array(size), new Uint8Array(size)];
+  let turn = 0;
+  let buffer = buffers[turn]!;
   let filled = 0;
   for (;;) {
     const { value, done } = await reader.read();
@@ -85,7 +89,8 @@ async function* chunksOf(body: ReadableStream<Uint8Array>, size: number): AsyncG
       offset += take;
       if (filled === size) {
         yield buffer;
-        buffer = new Uint8Array(size);
+        turn = 1 - turn;
+        buffer = buffers[turn]!;
         filled = 0;
       }
     }

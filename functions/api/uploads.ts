@@ -7,6 +7,7 @@ import { createRouter, json, publicRoute, route } from "../router";
 import { UploadResponse } from "./assets";
 import { announceUpload, completeDirectUpload, receiveDirectUpload } from "../services/direct-upload";
 import { nudgeWorker } from "../services/jobs";
+import { inLargeChunks } from "../lib/chunks";
 import { boundaryOf, parseMultipart, type MultipartPart } from "../lib/multipart";
 import { acceptUpload, formUploadParts, rawUploadParts, uploadOwnerOf } from "../services/upload";
 
@@ -115,7 +116,8 @@ export const uploadRoutes = createRouter()
   })
   .openapi(content, async (c) => {
     const { uploadId } = c.req.valid("param");
-    const stored = await receiveDirectUpload(c.var.db, c.var.storage, uploadId, c.req.valid("query"), c.req.raw.body, c.env.INTERNAL_TOKEN);
+    const body = c.req.raw.body && inLargeChunks(c.req.raw.body);
+    const stored = await receiveDirectUpload(c.var.db, c.var.storage, uploadId, c.req.valid("query"), body, c.env.INTERNAL_TOKEN);
     return c.json(stored, 200);
   })
   .openapi(complete, async (c) => {
@@ -134,7 +136,7 @@ export const uploadRoutes = createRouter()
       parts = (body) => formUploadParts(parseMultipart(body, boundary), createdAt, named);
     } else {
       if (!named) throw badRequest("x-file-name: required: the file's name, e.g. IMG_0001.HEIC");
-      parts = (body) => rawUploadParts(body, named, createdAt);
+      parts = (body) => rawUploadParts(inLargeChunks(body), named, createdAt);
     }
     const { result, jobs } = await acceptUpload(c.var.db, c.var.storage, c.req.raw, Number(c.env.JOB_MAX_ATTEMPTS), uploadOwnerOf(c.var.auth.user), parts);
     if (jobs) nudgeWorker(c);

@@ -2,6 +2,7 @@
 // from the request, so a file of any size passes through in small chunks. Read or cancel each part's
 // body before asking for the next part.
 import { badRequest } from "../../common/errors";
+import { chunkReader, type ChunkReader } from "./chunks";
 
 export interface MultipartPart {
   name: string;
@@ -12,7 +13,6 @@ export interface MultipartPart {
 }
 
 const maxHeaderBytes = 16 * 1024;
-const readSize = 256 * 1024;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
@@ -39,31 +39,6 @@ function concat(a: Uint8Array<ArrayBuffer>, b: Uint8Array<ArrayBuffer>): Uint8Ar
   out.set(a);
   out.set(b, a.length);
   return out;
-}
-
-interface ChunkReader {
-  read(): Promise<{ value?: Uint8Array; done: boolean }>;
-  cancel(reason?: unknown): Promise<void>;
-}
-
-// Reads in large pieces where the runtime allows (workerd's readAtLeast): a request body arrives in
-// small pieces otherwise, and every piece costs a round through each stream layer downstream and
-// garbage for the runtime to collect. Elsewhere, whatever the stream yields.
-function chunkReader(body: ReadableStream<Uint8Array>): ChunkReader {
-  try {
-    const reader = body.getReader({ mode: "byob" }) as ReadableStreamBYOBReader & {
-      readAtLeast?: (min: number, view: Uint8Array) => Promise<{ value?: Uint8Array; done: boolean }>;
-    };
-    const readAtLeast = reader.readAtLeast?.bind(reader);
-    return {
-      read: () => (readAtLeast ? readAtLeast(readSize, new Uint8Array(readSize)) : reader.read(new Uint8Array(readSize))),
-      cancel: (reason) => reader.cancel(reason),
-    };
-  } catch {
-    // Not a byte stream.
-    const reader = body.getReader();
-    return { read: () => reader.read(), cancel: (reason) => reader.cancel(reason) };
-  }
 }
 
 // Buffers just enough of the request to find the next delimiter.

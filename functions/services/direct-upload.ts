@@ -10,6 +10,7 @@ import { claimedType, detectMediaType, extensionOf, sniffLength } from "../../co
 import { originalKey, stagedUploadKey, type Storage } from "../../common/storage";
 import { finishUploadQuery, startUpload } from "../../common/uploads";
 import type { Database } from "../../common/db";
+import { inLargeChunks } from "../lib/chunks";
 import { hashingStream, newAssetJobs, newAssetRecord, normalizeChecksum, quotaExceeded, type UploadOwner, type UploadResult } from "./upload";
 
 export interface DirectUploadRequest {
@@ -155,7 +156,7 @@ async function ingest(db: Database, storage: Storage, owner: UploadOwner, upload
   const whole = await storage.get(upload.key);
   if (!whole) throw new AppError(409, "The uploaded file disappeared");
   const hashing = hashingStream();
-  await whole.body.pipeThrough(hashing.stream).pipeTo(new WritableStream());
+  await inLargeChunks(whole.body).pipeThrough(hashing.stream).pipeTo(new WritableStream());
   const { checksum } = await hashing.result();
   if (upload.checksum && upload.checksum !== checksum) throw badRequest("The uploaded file does not match the checksum announced");
 
