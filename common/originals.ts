@@ -1,5 +1,5 @@
 // Moving originals to where the storage template puts them (workers/jobs/storage-template.ts).
-import { and, eq, gt, isNull, ne, sql } from "drizzle-orm";
+import { and, eq, gt, isNull, ne } from "drizzle-orm";
 import type { Database } from "./db";
 import { enqueueJobs } from "./queue";
 import { assets, users } from "./schema";
@@ -29,22 +29,16 @@ export async function moveOriginalKey(db: Database, assetId: string, from: strin
   return result.rowsAffected === 1;
 }
 
-// Queues the move of originals to where the storage template puts them: a user's (their storage
-// label changed), or those still under the machine-made keys of uploads (a library from before the
-// storage template, or a move that failed), unless such moves are queued already.
-export async function queueOriginalMoves(db: Database, scope: { ownerId: string } | "unplaced", maxAttempts: number): Promise<number> {
-  if (scope === "unplaced") {
-    const [pending] = await db.all<{ n: number }>(sql`SELECT count(*) AS n FROM jobs WHERE name = 'applyStorageTemplate'`);
-    if (pending && pending.n > 0) return 0;
-  }
-  const which = scope === "unplaced" ? sql`${assets.originalKey} LIKE 'originals/%'` : eq(assets.ownerId, scope.ownerId);
+// Queues the move of a user's originals to where the storage template puts them (their storage
+// label changed).
+export async function queueOriginalMoves(db: Database, ownerId: string, maxAttempts: number): Promise<number> {
   let queued = 0;
   let after = "";
   for (;;) {
     const rows = await db
       .select({ id: assets.id })
       .from(assets)
-      .where(and(which, isNull(assets.externalPath), gt(assets.id, after)))
+      .where(and(eq(assets.ownerId, ownerId), isNull(assets.externalPath), gt(assets.id, after)))
       .orderBy(assets.id)
       .limit(1000);
     if (rows.length === 0) return queued;

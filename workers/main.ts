@@ -9,7 +9,6 @@ import { hostname } from "node:os";
 import { join, resolve } from "node:path";
 import { ConfigError, parseConfig, type Config } from "../common/config";
 import { recordProcessingError } from "../common/assets";
-import { queueOriginalMoves } from "../common/originals";
 import { connectDatabase } from "../common/db";
 import { EmbeddedDatabase } from "./db/embedded-database";
 import { HranaServer } from "./db/hrana-server";
@@ -102,10 +101,6 @@ async function startWorker(config: Config, token: string, stoppers: Stopper[]): 
   });
   stoppers.push(() => maintenance.stop());
   await maintenance.ready;
-  if (config.storage.kind === "local") {
-    const moves = await queueOriginalMoves(db, "unplaced", config.jobs.maxAttempts);
-    if (moves) log.info("moving originals to where the storage template puts them", { assets: moves });
-  }
 
   const jobRunner = new JobRunner({
     db,

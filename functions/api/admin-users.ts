@@ -164,7 +164,7 @@ export const adminUserRoutes = createRouter()
     const updated = await updateUser(c.var.db, id, { ...fields, ...(password ? { passwordHash: await hashPassword(c.env, password) } : {}) });
     if (fields.storageLabel !== undefined && fields.storageLabel !== before.storageLabel) {
       // The user's originals move to the folder of the new label.
-      if (await queueOriginalMoves(c.var.db, { ownerId: id }, Number(c.env.JOB_MAX_ATTEMPTS))) nudgeWorker(c);
+      if (await queueOriginalMoves(c.var.db, id, Number(c.env.JOB_MAX_ATTEMPTS))) nudgeWorker(c);
     }
     return c.json(toUserAdminResponse(updated!), 200);
   })
