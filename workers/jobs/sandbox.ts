@@ -85,7 +85,9 @@ export function createProcessSlot(settings: JobProcessSettings, onWake: () => vo
       if (!current || current.exitCode !== null || current.signalCode !== null) return;
       await new Promise<void>((done) => {
         current.once("exit", () => done());
-        current.disconnect();
+        // A job process that got the same signal as the worker (Ctrl-C reaches the whole process
+        // group) may have let go of its channel already; it is on its way out.
+        if (current.connected) current.disconnect();
         setTimeout(() => current.kill("SIGKILL"), 5000).unref();
       });
     },
