@@ -4,6 +4,7 @@ import { build } from "esbuild";
 import { cpSync, mkdirSync, rmSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { createRequire } from "node:module";
+import { convertModels } from "./convert-models";
 
 const root = resolve(import.meta.dirname, "..");
 const require = createRequire(import.meta.url);
@@ -30,3 +31,6 @@ cpSync(leaflet, join(vendor, "leaflet"), { recursive: true });
 // The timeline decodes thumbhash placeholders in the browser (an ES module, imported by public/timeline.js).
 cpSync(require.resolve("thumbhash"), join(vendor, "thumbhash.js"));
 console.log("built dist/functions.js and public/vendor");
+
+// The image models, converted from TF.js to ONNX under dist/models; skipped when already up to date.
+await convertModels();

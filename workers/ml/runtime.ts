@@ -1,0 +1,100 @@
+// What the three image models share: their onnxruntime sessions (loaded once per process, on first
+// use, from the ONNX files `npm run build` converts) and the upright RGB pixels they read.
+import { existsSync } from "node:fs";
+import * as ort from "onnxruntime-node";
+import sharp from "sharp";
+import { modelPath, models, type ModelName } from "./models";
+
+export { ort };
+
+// Pixels as sharp gives them: rows of interleaved R, G, B bytes.
+export interface RgbImage {
+  data: Uint8Array;
+  width: number;
+  height: number;
+}
+
+const sessions = new Map<ModelName, Promise<ort.InferenceSession>>();
+
+// One thread per core by default; ML_THREADS lowers it when other jobs share the machine.
+const threads = () => Number(process.env.ML_THREADS) || undefined;
+
+export function session(name: ModelName): Promise<ort.InferenceSession> {
+  let loading = sessions.get(name);
+  if (!loading) {
+    const path = modelPath(name);
+    if (!existsSync(path)) throw new Error(`The ${name} model is missing (${path}): run \`npm run build\` to convert it`);
+    loading = ort.InferenceSession.create(path, {
+      ...(threads() ? { intraOpNumThreads: threads() } : {}),
+      interOpNumThreads: 1,
+      graphOptimizationLevel: "all",
+      executionMode: "sequential",
+    });
+    sessions.set(name, loading);
+  }
+  return loading;
+}
+
+export async function releaseSessions(): Promise<void> {
+  const all = [...sessions.values()];
+  sessions.clear();
+  await Promise.all(all.map(async (s) => (await s).release()));
+}
+
+// Runs a model on NHWC float input of its own size; answers its outputs by the names in models.ts.
+export async function run(name: ModelName, input: Float32Array, batch = 1): Promise<Record<string, ort.Tensor>> {
+  const spec = models[name];
+  const s = await session(name);
+  const tensor = new ort.Tensor("float32", input, [batch, spec.size, spec.size, 3]);
+  return s.run({ [spec.input]: tensor });
+}
+
+// Decodes an image file (or a preview's bytes) into upright RGB, alpha flattened onto black.
+export async function readRgb(input: string | Buffer): Promise<RgbImage> {
+  const { data, info } = await sharp(input, { limitInputPixels: 200_000_000 })
+    .rotate()
+    .toColourspace("srgb")
+    .removeAlpha()
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  return { data: new Uint8Array(data.buffer, data.byteOffset, data.length), width: info.width, height: info.height };
+}
+
+// A square region of an image (which may reach past its edges: that part is black), resized to
+// size×size and returned as RGB bytes.
+export async function cropSquare(image: RgbImage, left: number, top: number, side: number, size: number): Promise<Uint8Array> {
+  const l = Math.round(left);
+  const t = Math.round(top);
+  const s = Math.max(1, Math.round(side));
+  const x0 = Math.max(0, l);
+  const y0 = Math.max(0, t);
+  const x1 = Math.min(image.width, l + s);
+  const y1 = Math.min(image.height, t + s);
+  const base = sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } });
+  const region =
+    x1 > x0 && y1 > y0
+      ? base
+          .extract({ left: x0, top: y0, width: x1 - x0, height: y1 - y0 })
+          .extend({ left: x0 - l, top: y0 - t, right: l + s - x1, bottom: t + s - y1, background: { r: 0, g: 0, b: 0 } })
+      : sharp({ create: { width: s, height: s, channels: 3, background: { r: 0, g: 0, b: 0 } } });
+  const out = await sharp(await region.raw().toBuffer(), { raw: { width: s, height: s, channels: 3 } })
+    .resize(size, size, { fit: "fill", kernel: "linear" })
+    .raw()
+    .toBuffer();
+  return new Uint8Array(out.buffer, out.byteOffset, out.length);
+}
+
+// The whole image stretched to size×size (as the object model was used in @vladmandic/human).
+export async function resizeStretched(image: RgbImage, size: number): Promise<Uint8Array> {
+  const out = await sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } })
+    .resize(size, size, { fit: "fill", kernel: "linear" })
+    .raw()
+    .toBuffer();
+  return new Uint8Array(out.buffer, out.byteOffset, out.length);
+}
+
+export const toFloat = (pixels: Uint8Array, scale = 1, offset = 0): Float32Array => {
+  const out = new Float32Array(pixels.length);
+  for (let i = 0; i < pixels.length; i++) out[i] = pixels[i]! * scale + offset;
+  return out;
+};
