@@ -107,8 +107,18 @@ describe("signing in", () => {
       await (await loginAttempt(email, "wrong-password", "198.51.100.50")).body?.cancel();
       return performance.now() - start;
     };
-    const unknown = await time("nobody-at-all@example.com");
-    const known = await time("admin@example.com");
+    // The fastest of a few tries of each: the password hash is a floor that a busy machine only adds
+    // to. One wrong password per account, so that none is blocked.
+    const accounts = ["timing-1@example.com", "timing-2@example.com", "timing-3@example.com"];
+    for (const email of accounts) assert.equal((await admin.json("POST", "/api/admin/users", { email, password: "timing-password", name: "Timing" })).status, 201);
+    const unknownTimes: number[] = [];
+    const knownTimes: number[] = [];
+    for (const [i, email] of accounts.entries()) {
+      unknownTimes.push(await time(`nobody-at-all-${i}@example.com`));
+      knownTimes.push(await time(email));
+    }
+    const unknown = Math.min(...unknownTimes);
+    const known = Math.min(...knownTimes);
     // Both run the password hash (tens of milliseconds); an early exit would take a few.
     assert.ok(unknown > known / 3, `unknown email answered in ${unknown.toFixed(0)} ms, a wrong password in ${known.toFixed(0)} ms`);
   });

@@ -6,7 +6,7 @@ import { after, before, describe, it } from "node:test";
 import { createClient, type Client as DatabaseClient } from "@libsql/client/web";
 import Libsql from "libsql";
 import { makeJpeg, upload } from "./helpers/media";
-import { startShoebox, waitForQueuesToDrain, type Shoebox } from "./helpers/shoebox";
+import { projectRoot, startShoebox, waitForQueuesToDrain, type Shoebox } from "./helpers/shoebox";
 
 describe("storage template", () => {
   let shoebox: Shoebox;
@@ -80,8 +80,8 @@ describe("storage template", () => {
     renameSync(join(shoebox.dataDir, "library", placed), join(shoebox.dataDir, "library", old));
     const file = new Libsql(join(shoebox.dataDir, "shoebox.db"));
     file.prepare("UPDATE assets SET original_key = ? WHERE id = ?").run(old, created.body.id);
-    // As before the migration that queues the moves.
-    file.prepare("DELETE FROM __drizzle_migrations WHERE created_at = (SELECT max(created_at) FROM __drizzle_migrations)").run();
+    // What the upgrade does: the migration queues the moves.
+    file.exec(readFileSync(join(projectRoot, "migrations/0007_storage_template.sql"), "utf8"));
     file.close();
 
     shoebox = await startShoebox({ dataDir: shoebox.dataDir, keepData: true });
