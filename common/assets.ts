@@ -116,9 +116,11 @@ export async function saveAssetFiles(
   id: string,
   files: Array<{ type: AssetFileType; key: string; mimeType: string }>,
   thumbhash: string | null,
+  // A new hash is compared with the owner's others again (common/duplicates.ts).
+  perceptualHash: string | null = null,
 ): Promise<void> {
   await db.batch([
-    db.update(assets).set({ thumbhash, updatedAt: Date.now() }).where(eq(assets.id, id)),
+    db.update(assets).set({ thumbhash, perceptualHash, duplicatesDetectedAt: null, updatedAt: Date.now() }).where(eq(assets.id, id)),
     ...files.map((file) =>
       db
         .insert(assetFiles)

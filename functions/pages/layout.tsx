@@ -70,6 +70,7 @@ const sections = [
   { href: "/favorites", label: "Favorites" },
   { href: "/recent", label: "Recently added" },
   { href: "/archive", label: "Archive" },
+  { href: "/duplicates", label: "Duplicates" },
   { href: "/trash", label: "Trash" },
 ];
 

@@ -283,11 +283,56 @@ export interface ImageDerivatives {
   thumbnail: Buffer;
   preview: Buffer;
   thumbhash: string;
+  // The thumbnail's perceptual hash (perceptualHash below).
+  perceptualHash: string;
+}
+
+// cos((2x + 1)uπ / 64) for the 8 lowest frequencies u of a 32-point DCT.
+const dctSize = 32;
+const dctCosines = Array.from({ length: 8 }, (_, u) => Float64Array.from({ length: dctSize }, (_, x) => Math.cos(((2 * x + 1) * u * Math.PI) / (2 * dctSize))));
+
+// A 64-bit perceptual hash (pHash) of a picture, as 16 hex digits: its grey levels at 32×32, the
+// 8×8 lowest frequencies of their DCT, one bit each for being above their median. Resizing,
+// re-encoding, small crops and brightness changes move few bits; different photos differ in about
+// half (common/duplicates.ts compares them). Made from the thumbnail, which is small to decode, so
+// that a thumbnail made earlier hashes as one made now.
+export async function perceptualHash(image: Buffer): Promise<string> {
+  const pixels = await sharp(image).flatten({ background: "#ffffff" }).greyscale().resize(dctSize, dctSize, { fit: "fill" }).raw().toBuffer();
+  // Rows first (8 frequencies per row), then columns.
+  const rows = new Float64Array(dctSize * 8);
+  for (let y = 0; y < dctSize; y++) {
+    for (let v = 0; v < 8; v++) {
+      let sum = 0;
+      for (let x = 0; x < dctSize; x++) sum += pixels[y * dctSize + x]! * dctCosines[v]![x]!;
+      rows[y * 8 + v] = sum;
+    }
+  }
+  const coefficients: number[] = [];
+  for (let u = 0; u < 8; u++) {
+    for (let v = 0; v < 8; v++) {
+      let sum = 0;
+      for (let y = 0; y < dctSize; y++) sum += rows[y * 8 + v]! * dctCosines[u]![y]!;
+      coefficients.push(sum);
+    }
+  }
+  // The median of all but the mean (u = v = 0), which would skew it.
+  const sorted = coefficients.slice(1).sort((a, b) => a - b);
+  const median = sorted[31]!;
+  // A flat picture (less than a grey level of change across it) has only rounding noise for
+  // frequencies: its hash is the mean's bit alone, which common/duplicates.ts leaves ungrouped.
+  if (Math.max(-sorted[0]!, sorted[62]!) < 256) return "8000000000000000";
+  let hex = "";
+  for (let i = 0; i < 64; i += 4) {
+    let nibble = 0;
+    for (let j = 0; j < 4; j++) nibble = (nibble << 1) | (coefficients[i + j]! > median ? 1 : 0);
+    hex += nibble.toString(16);
+  }
+  return hex;
 }
 
 // From an upright picture: a JPEG preview with a 1440 px short edge for the viewer, a WebP thumbnail
-// with a 250 px short edge for grids (both never enlarged) and a thumbhash placeholder. The source is
-// decoded once; the small outputs come from the preview.
+// with a 250 px short edge for grids (both never enlarged), a thumbhash placeholder and a perceptual
+// hash. The source is decoded once; the small outputs come from the preview, the hash from the thumbnail.
 export async function renderDerivatives(upright: Sharp): Promise<ImageDerivatives> {
   let preview: Buffer;
   try {
@@ -304,7 +349,7 @@ export async function renderDerivatives(upright: Sharp): Promise<ImageDerivative
     sharp(preview).resize(100, 100, { fit: "inside" }).ensureAlpha().raw().toBuffer({ resolveWithObject: true }),
   ]);
   const hash = rgbaToThumbHash(small.info.width, small.info.height, small.data);
-  return { thumbnail, preview, thumbhash: Buffer.from(hash).toString("base64") };
+  return { thumbnail, preview, thumbhash: Buffer.from(hash).toString("base64"), perceptualHash: await perceptualHash(thumbnail) };
 }
 
 export async function renderImageDerivatives(path: string, mimeType: string): Promise<ImageDerivatives> {
