@@ -5,6 +5,9 @@ export const QueueName = {
   VideoConversion: "videoConversion",
   BackgroundTask: "backgroundTask",
   Library: "library",
+  // Face detection and embedding on each preview, then clustering of the faces into people.
+  FaceDetection: "faceDetection",
+  FacialRecognition: "facialRecognition",
 } as const;
 export type QueueName = (typeof QueueName)[keyof typeof QueueName];
 export const queueNames = Object.values(QueueName) as QueueName[];
@@ -36,6 +39,17 @@ export interface JobPayloads {
   // Brings these files of a library up to date: imports new or changed ones, marks missing ones
   // offline. `scan`: counted in the running scan's progress (not for the watcher's).
   syncLibraryFiles: { libraryId: string; paths: string[]; scan: boolean };
+  // Hashes the thumbnail of an asset made before perceptual hashes (queued by migration 0008).
+  computePerceptualHash: { assetId: string };
+  // Compares the assets not compared yet with the rest of their owner's library and groups the
+  // near-identical ones (common/duplicates.ts).
+  detectDuplicates: Record<string, never>;
+  // Finds the faces in an asset's preview, with their embeddings, in place of those it had; then
+  // queues the recognition of each.
+  detectFaces: { assetId: string };
+  // Puts one face with a person (workers/jobs/faces.ts). `deferred`: the second look at a face that
+  // had too few neighbours the first time.
+  recognizeFaces: { faceId: string; deferred?: boolean };
 }
 export type JobName = keyof JobPayloads;
 
@@ -50,4 +64,8 @@ export const jobQueue: Record<JobName, QueueName> = {
   checkIntegrity: QueueName.BackgroundTask,
   scanLibrary: QueueName.Library,
   syncLibraryFiles: QueueName.Library,
+  computePerceptualHash: QueueName.ThumbnailGeneration,
+  detectDuplicates: QueueName.BackgroundTask,
+  detectFaces: QueueName.FaceDetection,
+  recognizeFaces: QueueName.FacialRecognition,
 };

@@ -1,7 +1,7 @@
 // The database schema, shared by the request handlers and the worker.
 // `npm run db:generate` turns changes here into a SQL migration in migrations/.
 import { sql } from "drizzle-orm";
-import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { customType, index, integer, primaryKey, real, sqliteTable, text, uniqueIndex, type AnySQLiteColumn } from "drizzle-orm/sqlite-core";
 
 export const jobs = sqliteTable(
   "jobs",
@@ -178,6 +178,14 @@ export const assets = sqliteTable(
     externalPath: text("external_path"),
     // A library file that was gone at the last scan; it comes back if the file does.
     isOffline: integer("is_offline", { mode: "boolean" }).notNull().default(false),
+    // A 64-bit perceptual hash of the thumbnail, 16 hex digits (common/duplicates.ts): near-identical
+    // pictures have hashes a few bits apart. Null until the thumbnail is made.
+    perceptualHash: text("perceptual_hash"),
+    // The owner's assets that look alike share this id (Immich's duplicateId); null when none was
+    // found, or the owner said they are not duplicates.
+    duplicateId: text("duplicate_id"),
+    // When the asset was last compared with the rest of its owner's library.
+    duplicatesDetectedAt: integer("duplicates_detected_at"),
   },
   (t) => [
     // The same file may be in two people's libraries, but only once in each.
@@ -190,6 +198,8 @@ export const assets = sqliteTable(
     index("assets_content_identifier_idx").on(t.contentIdentifier),
     // A rescan looks up each file it finds by its path.
     uniqueIndex("assets_library_path_idx").on(t.libraryId, t.externalPath),
+    // The duplicates review lists an owner's groups.
+    index("assets_owner_duplicate_idx").on(t.ownerId, t.duplicateId),
   ],
 );
 
@@ -446,3 +456,69 @@ export const mapLevels = sqliteTable("map_levels", {
   level: integer("level").primaryKey(),
   cellsAround: integer("cells_around").notNull(),
 });
+
+// A libSQL vector column: `dimensions` 32-bit floats, stored as their little-endian bytes (what
+// vector32() makes of a JSON array), searched through a libsql_vector_idx index with vector_top_k().
+const f32Blob = (dimensions: number) =>
+  customType<{ data: Float32Array; driverData: Uint8Array | ArrayBuffer }>({
+    dataType: () => `F32_BLOB(${dimensions})`,
+    toDriver: (value) => new Uint8Array(value.buffer, value.byteOffset, value.byteLength),
+    fromDriver: (value) => {
+      const bytes = value instanceof ArrayBuffer ? new Uint8Array(value) : value;
+      // Copied, so that the floats are aligned whatever the driver's buffer.
+      return new Float32Array(bytes.slice().buffer);
+    },
+  });
+
+// The people found in a user's photos (Immich's person): made by face recognition, named, hidden
+// and merged by their owner. Each user has their own, even for the same face.
+export const people = sqliteTable(
+  "people",
+  {
+    id: text("id").primaryKey(),
+    ownerId: text("owner_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    // Empty until the owner names them.
+    name: text("name").notNull().default(""),
+    isHidden: integer("is_hidden", { mode: "boolean" }).notNull().default(false),
+    // The face shown for them (Immich's faceAssetId, which is a face's id).
+    faceAssetId: text("face_asset_id").references((): AnySQLiteColumn => faces.id, { onDelete: "set null" }),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [index("people_owner_idx").on(t.ownerId, t.isHidden)],
+);
+
+export type Person = typeof people.$inferSelect;
+
+// Faces found in an asset's preview (Immich's asset_face and face_search in one row). The box is in
+// pixels of the preview the face was found on, whose size is kept with it, so that it scales to any
+// rendition of the photo.
+export const faces = sqliteTable(
+  "faces",
+  {
+    id: text("id").primaryKey(),
+    assetId: text("asset_id")
+      .notNull()
+      .references(() => assets.id, { onDelete: "cascade" }),
+    personId: text("person_id").references((): AnySQLiteColumn => people.id, { onDelete: "set null" }),
+    imageWidth: integer("image_width").notNull(),
+    imageHeight: integer("image_height").notNull(),
+    boundingBoxX1: integer("bounding_box_x1").notNull(),
+    boundingBoxY1: integer("bounding_box_y1").notNull(),
+    boundingBoxX2: integer("bounding_box_x2").notNull(),
+    boundingBoxY2: integer("bounding_box_y2").notNull(),
+    // BlazeFace's six keypoints in preview pixels: the eyes, the nose, the mouth, the ears.
+    landmarks: text("landmarks", { mode: "json" }).notNull().$type<Array<[number, number]>>(),
+    score: real("score").notNull(),
+    // HSE FaceRes, L2-normalised: the cosine distance of two faces tells whether they are one person.
+    embedding: f32Blob(1024)("embedding").notNull(),
+    // Immich's source types; Shoebox's own faces come from the models.
+    sourceType: text("source_type", { enum: ["machine-learning", "exif", "manual"] }).notNull().default("machine-learning"),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [index("faces_asset_idx").on(t.assetId), index("faces_person_idx").on(t.personId)],
+);
+
+export type Face = typeof faces.$inferSelect;

@@ -103,6 +103,16 @@ const cases: Record<string, Case> = {
   "GET /api/map/clusters": { status: 200, query: "zoom=2&west=-180&south=-90&east=180&north=90" },
   "GET /api/map/assets": { status: 200, query: "west=-180&south=-90&east=180&north=90" },
 
+  // People are their owner's alone ({id} is no person of Bob's; tests/people.test.ts walks Alice's).
+  "GET /api/people": { status: 200, query: "withHidden=true" },
+  "GET /api/people/{id}": notFound,
+  "PUT /api/people/{id}": { ...notFound, body: () => ({ name: "taken over", isHidden: true }) },
+  "POST /api/people/{id}/merge": { ...notFound, body: (f) => ({ ids: [f.alice.userId] }) },
+  "GET /api/people/{id}/thumbnail": notFound,
+  // The faces of Alice's asset (the query names an asset id that is not Bob's either way).
+  "GET /api/faces": { ...notFound, query: "id=00000000-0000-4000-8000-000000000000" },
+  "PUT /api/faces/{id}": { ...notFound, body: (f) => ({ personId: f.alice.userId }) },
+
   "GET /api/partners": { status: 200, query: "direction=shared-with" },
   // Bob sharing his own library with Alice is his to do; Alice's is not.
   "POST /api/partners": { status: 201, body: (f) => ({ sharedWithId: f.alice.userId }) },
@@ -148,6 +158,13 @@ const cases: Record<string, Case> = {
   "POST /api/uploads/{uploadId}/complete": notFound,
 
   "POST /api/download/archive": { ...notFound, body: (f) => ({ assetIds: [f.assetId, f.videoId] }) },
+
+  // Bob's own groups (none); Alice's groups, by any id, do not exist for him (tests/duplicates.test.ts
+  // tries her real ones).
+  "GET /api/duplicates": { status: 200 },
+  "DELETE /api/duplicates": { ...notFound, body: (f) => ({ ids: [f.assetId] }) },
+  "DELETE /api/duplicates/{id}": notFound,
+  "POST /api/duplicates/{id}/resolve": { ...notFound, body: (f) => ({ keepAssetIds: [f.assetId] }) },
 
   "GET /api/users/me": { status: 200 },
   "PUT /api/users/me": { status: 200, body: () => ({ name: "Bob B." }) },

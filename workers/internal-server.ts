@@ -10,6 +10,7 @@ import type { HranaServer } from "./db/hrana-server";
 import { InternalHttpError, readJson, send } from "./http";
 import type { InternalRoutes } from "./libraries/endpoints";
 import { log } from "./log";
+import { cropFace } from "./ml/face-thumbnail";
 
 export interface InternalServerOptions {
   host: string;
@@ -53,6 +54,7 @@ async function route(req: IncomingMessage, res: ServerResponse, options: Interna
     if (typeof hash !== "string") throw new InternalHttpError(400, "hash: required");
     return send(res, 200, { match: await verifyPassword(passwordIn(body), hash) });
   }
+  if (path === "/internal/faces/crop" && req.method === "POST") return sendFaceCrop(req, res);
   if (options.libraries && (await options.libraries(req, res, path))) return;
   if (options.hrana) {
     if (path === "/v2" && req.method === "GET") return send(res, 200, "Hrana 2 over HTTP");
@@ -61,6 +63,29 @@ async function route(req: IncomingMessage, res: ServerResponse, options: Interna
     }
   }
   send(res, 404, { message: `No route for ${req.method} ${path}` });
+}
+
+// A person's picture, for workerd, which has no image library: the body is the preview, the query
+// the face's box in its pixels.
+async function sendFaceCrop(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const query = new URL(req.url ?? "/", "http://internal").searchParams;
+  const [x1, y1, x2, y2] = ["x1", "y1", "x2", "y2"].map((name) => Number(query.get(name)));
+  if (![x1, y1, x2, y2].every((v) => Number.isFinite(v) && v! >= 0) || x2! <= x1! || y2! <= y1!) throw new InternalHttpError(400, "x1, y1, x2, y2: a box");
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > maxBodyBytes) throw new InternalHttpError(413, "Request body too large");
+    chunks.push(chunk as Buffer);
+  }
+  let jpeg: Buffer;
+  try {
+    jpeg = await cropFace(Buffer.concat(chunks), { x1: x1!, y1: y1!, x2: x2!, y2: y2! });
+  } catch (error) {
+    throw new InternalHttpError(422, `The face cannot be cut out: ${(error as Error).message}`);
+  }
+  res.writeHead(200, { "content-type": "image/jpeg", "content-length": jpeg.length });
+  res.end(jpeg);
 }
 
 export async function startInternalServer(options: InternalServerOptions): Promise<{ server: Server; url: string }> {

@@ -115,6 +115,7 @@ async function startWorker(config: Config, token: string, stoppers: Stopper[]): 
           scratchRoot: config.scratchRoot,
           workerId,
           maxAttempts: config.jobs.maxAttempts,
+          ml: config.ml,
         },
         () => runner?.wake(),
       ),

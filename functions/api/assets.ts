@@ -26,7 +26,8 @@ import { createRouter, json, route } from "../router";
 import { nudgeWorker } from "../services/jobs";
 import { originalOf } from "../services/libraries";
 import { acceptUpload, normalizeChecksum, uploadOwnerOf } from "../services/upload";
-import { AssetResponse, AssetStatsQuery, AssetStatsResponse, IdParam, toAssetResponse, toAssetStatsFilter } from "./responses";
+import { facesOfAsset } from "../../common/people";
+import { AssetResponse, AssetStatsQuery, AssetStatsResponse, IdParam, toAssetPeople, toAssetResponse, toAssetStatsFilter } from "./responses";
 
 export const UploadResponse = z.object({ id: z.string(), status: z.enum(["created", "duplicate"]) }).openapi("AssetMediaResponseDto");
 
@@ -277,7 +278,10 @@ export const assetRoutes = createRouter()
     const found = (await canReadAsset(c.var.db, auth, id)) ? await getAssetWithExif(c.var.db, id) : undefined;
     if (!found) throw notFound("Asset not found");
     const stripMetadata = auth.sharedLink ? !auth.sharedLink.showMetadata : false;
-    return c.json(toAssetResponse(found.asset, found.exif, { stripMetadata }), 200);
+    const response = toAssetResponse(found.asset, found.exif, { stripMetadata });
+    // People are their owner's own: others who may see the photo do not see whom it shows.
+    const ownerAsks = !auth.sharedLink && found.asset.ownerId === auth.user.id;
+    return c.json(ownerAsks ? { ...response, ...toAssetPeople(await facesOfAsset(c.var.db, id)) } : response, 200);
   })
   .openapi(original, async (c) => {
     const { auth } = c.var;

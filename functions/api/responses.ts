@@ -1,7 +1,8 @@
 // Response shapes several domains share, in Immich's names.
 import { z } from "@hono/zod-openapi";
 import type { AssetStatsFilter } from "../../common/assets";
-import type { Asset, Exif, User } from "../../common/schema";
+import type { FaceWithPerson } from "../../common/people";
+import type { Asset, Exif, Person, User } from "../../common/schema";
 
 export const iso = (ms: number) => new Date(ms).toISOString();
 export const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms));
@@ -116,6 +117,76 @@ export const ExifResponse = z
   })
   .openapi("ExifResponseDto");
 
+export const PersonResponse = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    birthDate: z.string().nullable(),
+    // Where the person's picture is: GET it with the same credentials.
+    thumbnailPath: z.string(),
+    isHidden: z.boolean(),
+    isFavorite: z.boolean(),
+    updatedAt: z.string(),
+  })
+  .openapi("PersonResponseDto");
+
+export function toPersonResponse(person: Person): z.infer<typeof PersonResponse> {
+  return {
+    id: person.id,
+    name: person.name,
+    birthDate: null,
+    thumbnailPath: `/api/people/${person.id}/thumbnail`,
+    isHidden: person.isHidden,
+    isFavorite: false,
+    updatedAt: iso(person.updatedAt),
+  };
+}
+
+// A face's box is in pixels of an image of imageWidth × imageHeight (the preview it was found on).
+export const AssetFaceWithoutPersonResponse = z
+  .object({
+    id: z.string(),
+    imageWidth: z.number().int(),
+    imageHeight: z.number().int(),
+    boundingBoxX1: z.number().int(),
+    boundingBoxY1: z.number().int(),
+    boundingBoxX2: z.number().int(),
+    boundingBoxY2: z.number().int(),
+    sourceType: z.enum(["machine-learning", "exif", "manual"]),
+  })
+  .openapi("AssetFaceWithoutPersonResponseDto");
+
+export function toFaceResponse(face: FaceWithPerson["face"]): z.infer<typeof AssetFaceWithoutPersonResponse> {
+  return {
+    id: face.id,
+    imageWidth: face.imageWidth,
+    imageHeight: face.imageHeight,
+    boundingBoxX1: face.boundingBoxX1,
+    boundingBoxY1: face.boundingBoxY1,
+    boundingBoxX2: face.boundingBoxX2,
+    boundingBoxY2: face.boundingBoxY2,
+    sourceType: face.sourceType,
+  };
+}
+
+export const PersonWithFacesResponse = PersonResponse.extend({ faces: z.array(AssetFaceWithoutPersonResponse) }).openapi("PersonWithFacesResponseDto");
+
+// The people in an asset, each with their faces in it, and the faces of nobody yet.
+export function toAssetPeople(found: FaceWithPerson[]): { people: z.infer<typeof PersonWithFacesResponse>[]; unassignedFaces: z.infer<typeof AssetFaceWithoutPersonResponse>[] } {
+  const byPerson = new Map<string, z.infer<typeof PersonWithFacesResponse>>();
+  const unassignedFaces: z.infer<typeof AssetFaceWithoutPersonResponse>[] = [];
+  for (const { face, person } of found) {
+    if (!person) {
+      unassignedFaces.push(toFaceResponse(face));
+      continue;
+    }
+    const entry = byPerson.get(person.id) ?? { ...toPersonResponse(person), faces: [] };
+    entry.faces.push(toFaceResponse(face));
+    byPerson.set(person.id, entry);
+  }
+  return { people: [...byPerson.values()], unassignedFaces };
+}
+
 export const AssetResponse = z
   .object({
     id: z.string(),
@@ -145,6 +216,9 @@ export const AssetResponse = z
     hasMetadata: z.boolean(),
     // Absent when a shared link hides metadata.
     exifInfo: ExifResponse.optional(),
+    // The people in it, for its owner only (GET /api/assets/{id}).
+    people: z.array(PersonWithFacesResponse).optional(),
+    unassignedFaces: z.array(AssetFaceWithoutPersonResponse).optional(),
   })
   .openapi("AssetResponseDto");
 

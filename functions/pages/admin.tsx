@@ -29,6 +29,8 @@ const queueTitles: Record<QueueName, string> = {
   videoConversion: "Video conversion",
   backgroundTask: "Background tasks",
   library: "External libraries",
+  faceDetection: "Face detection",
+  facialRecognition: "Face recognition",
 };
 
 const number = new Intl.NumberFormat("en");

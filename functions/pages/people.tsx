@@ -1,16 +1,173 @@
-// People: the faces found in one's photos. Face recognition comes later; until then, a page that says so.
-import { Hono } from "hono";
-import { requireViewer, type ViewerEnv } from "../middleware/pages";
-import { Layout } from "./layout";
+// People: the faces found in one's photos, grouped by face recognition (workers/jobs/faces.ts). The
+// grid of people at /people, and a person's own page at /people/:id with their photos, where they
+// are named, hidden or merged into someone else. Every change is a plain form post that redirects
+// back; people are their owner's alone, anyone else's answers 404.
+import { Hono, type Context } from "hono";
+import { notFound } from "../../common/errors";
+import { getPerson, listPeople, mergePeople, ownedPeople, personAssets, updatePerson, type PersonWithCount } from "../../common/people";
+import type { Person } from "../../common/schema";
+import { formText, requireViewer, type Viewer, type ViewerEnv } from "../middleware/pages";
+import { AssetGrid, countOf, CsrfField, Layout } from "./layout";
 
-export const peoplePage = new Hono<ViewerEnv>().get("/", requireViewer, (c) =>
-  c.html(
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export const personName = (person: Pick<Person, "name">) => person.name || "Unnamed person";
+
+function PersonTile({ person }: { person: PersonWithCount }) {
+  return (
+    <li>
+      <a class="person" href={`/people/${person.id}`}>
+        <img class="person-face" src={`/api/people/${person.id}/thumbnail`} alt="" loading="lazy" decoding="async" width={250} height={250} />
+        <span class={person.name ? "person-name" : "person-name muted"}>{personName(person)}</span>
+        <span class="muted person-count">{countOf(person.assetCount, "photo")}</span>
+      </a>
+    </li>
+  );
+}
+
+function PeopleGrid({ people }: { people: PersonWithCount[] }) {
+  return (
+    <ul class="people">
+      {people.map((person) => (
+        <PersonTile person={person} />
+      ))}
+    </ul>
+  );
+}
+
+async function peopleList(c: Context<ViewerEnv>) {
+  const showHidden = c.req.query("hidden") === "1";
+  const { people, hidden } = await listPeople(c.var.db, c.var.viewer.user.id, { withHidden: true });
+  const named = people.filter((p) => !p.isHidden && p.name);
+  const unnamed = people.filter((p) => !p.isHidden && !p.name);
+  const hiddenPeople = people.filter((p) => p.isHidden);
+  return c.html(
     <Layout title="People" viewer={c.var.viewer} current="/people">
       <h1>People</h1>
-      <div class="card">
-        <p>People appear here once face recognition has run on your photos.</p>
-        <p class="muted">Then you can name them and see every photo of someone in one place.</p>
-      </div>
+      {people.length === 0 ? (
+        <div class="card">
+          <p>People appear here once face recognition has run on your photos.</p>
+          <p class="muted">Then you can name them and see every photo of someone in one place.</p>
+        </div>
+      ) : (
+        <>
+          {named.length > 0 && (
+            <section aria-labelledby="people-named">
+              <h2 id="people-named">Named</h2>
+              <PeopleGrid people={named} />
+            </section>
+          )}
+          {unnamed.length > 0 && (
+            <section aria-labelledby="people-unnamed">
+              <h2 id="people-unnamed">Not named yet</h2>
+              <PeopleGrid people={unnamed} />
+            </section>
+          )}
+          {hidden > 0 &&
+            (showHidden ? (
+              <section aria-labelledby="people-hidden">
+                <h2 id="people-hidden">Hidden</h2>
+                <PeopleGrid people={hiddenPeople} />
+                <p>
+                  <a href="/people">Leave the hidden people out</a>
+                </p>
+              </section>
+            ) : (
+              <p>
+                <a href="/people?hidden=1">{`Show ${countOf(hidden, "hidden person")}`.replace("persons", "people")}</a>
+              </p>
+            ))}
+        </>
+      )}
     </Layout>,
-  ),
-);
+  );
+}
+
+// The viewer's person, or a 404.
+async function ownPerson(c: Context<ViewerEnv>): Promise<Person> {
+  const id = c.req.param("id") ?? "";
+  const person = uuidPattern.test(id) ? await getPerson(c.var.db, c.var.viewer.user.id, id.toLowerCase()) : undefined;
+  if (!person) throw notFound("There is nothing at this address.");
+  return person;
+}
+
+function PersonPage({ viewer, person, others, assets }: { viewer: Viewer; person: Person; others: PersonWithCount[]; assets: Awaited<ReturnType<typeof personAssets>> }) {
+  const action = (what: string) => `/people/${person.id}/${what}`;
+  return (
+    <Layout title={personName(person)} viewer={viewer} current="/people">
+      <p>
+        <a href="/people">← People</a>
+      </p>
+      <div class="person-header">
+        <img class="person-face person-face-large" src={`/api/people/${person.id}/thumbnail`} alt="" width={250} height={250} />
+        <div>
+          <h1>{personName(person)}</h1>
+          <p class="muted">
+            {countOf(assets.length, "photo")}
+            {person.isHidden ? " · hidden from People" : ""}
+          </p>
+        </div>
+      </div>
+      <div class="person-actions">
+        <form method="post" action={action("name")} class="person-form">
+          <CsrfField viewer={viewer} />
+          <label for="person-name">Name</label>
+          <input id="person-name" name="name" type="text" maxlength={200} value={person.name} placeholder="Add a name" autocomplete="off" />
+          <button type="submit" class="button">
+            Save the name
+          </button>
+        </form>
+        <form method="post" action={action("hide")} class="person-form">
+          <CsrfField viewer={viewer} />
+          <input type="hidden" name="hidden" value={person.isHidden ? "false" : "true"} />
+          <button type="submit" class="button button-quiet">
+            {person.isHidden ? "Show in People" : "Hide from People"}
+          </button>
+        </form>
+        {others.length > 0 && (
+          <form method="post" action={action("merge")} class="person-form">
+            <CsrfField viewer={viewer} />
+            <label for="person-merge">{`Merge ${personName(person)} into`}</label>
+            <select id="person-merge" name="into" required>
+              {others.map((other) => (
+                <option value={other.id}>{`${personName(other)} (${countOf(other.assetCount, "photo")})`}</option>
+              ))}
+            </select>
+            <button type="submit" class="button button-quiet">
+              Merge
+            </button>
+          </form>
+        )}
+      </div>
+      <AssetGrid assets={assets} href={(asset) => `/photos/${asset.id}`} thumbnail={(asset) => `/api/assets/${asset.id}/thumbnail`} />
+    </Layout>
+  );
+}
+
+export const peoplePage = new Hono<ViewerEnv>()
+  .get("/", requireViewer, peopleList)
+  .get("/:id", requireViewer, async (c) => {
+    const person = await ownPerson(c);
+    const [assets, { people }] = await Promise.all([personAssets(c.var.db, person.id), listPeople(c.var.db, person.ownerId, { withHidden: true })]);
+    const others = people.filter((p) => p.id !== person.id);
+    return c.html(<PersonPage viewer={c.var.viewer} person={person} others={others} assets={assets} />);
+  })
+  .post("/:id/name", requireViewer, async (c) => {
+    const person = await ownPerson(c);
+    const name = formText((await c.req.parseBody()).name).trim().slice(0, 200);
+    await updatePerson(c.var.db, person.id, { name });
+    return c.redirect(`/people/${person.id}`, 303);
+  })
+  .post("/:id/hide", requireViewer, async (c) => {
+    const person = await ownPerson(c);
+    await updatePerson(c.var.db, person.id, { isHidden: formText((await c.req.parseBody()).hidden) === "true" });
+    return c.redirect(`/people/${person.id}`, 303);
+  })
+  .post("/:id/merge", requireViewer, async (c) => {
+    const person = await ownPerson(c);
+    const into = formText((await c.req.parseBody()).into);
+    const [target] = uuidPattern.test(into) ? await ownedPeople(c.var.db, person.ownerId, [into.toLowerCase()]) : [];
+    if (!target || target.id === person.id) throw notFound("There is nobody to merge into.");
+    await mergePeople(c.var.db, target, [person]);
+    return c.redirect(`/people/${target.id}`, 303);
+  });

@@ -9,11 +9,13 @@ import { albumAssetList, getAlbum } from "../../common/albums";
 import { deleteAssets, getAssetWithExif, restoreAssets, setDateTaken, setPlace, trashAssets, updateAssets } from "../../common/assets";
 import type { Database } from "../../common/db";
 import { notFound } from "../../common/errors";
-import type { Asset, Exif } from "../../common/schema";
+import { facesOfAsset } from "../../common/people";
+import type { Asset, Exif, Person } from "../../common/schema";
 import { adjacentAsset, listRecentlyAdded, listTimelineMonths, monthRange, type TimelineMonth, type TimelineScope } from "../../common/timeline";
 import type { AppEnv } from "../env";
 import { formText, requireViewer, type Viewer, type ViewerEnv } from "../middleware/pages";
 import { nudgeWorker } from "../services/jobs";
+import { personName } from "./people";
 import { CsrfField, describeAsset, formatBytes, formatDuration, FormError, Layout } from "./layout";
 import { dayOf, Icon, isTimelineKind, monthOf, recentLimit, scopeFor, viewPaths, type ViewKind } from "./timeline";
 
@@ -149,6 +151,8 @@ interface ViewerData {
   context: ViewContext;
   neighbours: Neighbours;
   owned: boolean;
+  // Who is in it (for its owner only: people are private), hidden people left out.
+  people: Person[];
   info: boolean;
   // The map tiles for the details' small map (an empty url: tiles are off).
   tiles: { url: string; attribution: string };
@@ -206,6 +210,20 @@ function Details({ data, viewer }: { data: ViewerData; viewer: Viewer }) {
           </InfoRow>
         )}
         {exif?.description && <InfoRow label="Description">{exif.description}</InfoRow>}
+        {data.people.length > 0 && (
+          <InfoRow label="People">
+            <ul class="pv-people">
+              {data.people.map((person) => (
+                <li>
+                  <a href={`/people/${person.id}`}>
+                    <img src={`/api/people/${person.id}/thumbnail`} alt="" loading="lazy" width={56} height={56} />
+                    <span>{personName(person)}</span>
+                  </a>
+                </li>
+              ))}
+            </ul>
+          </InfoRow>
+        )}
       </dl>
       {hasCoordinates && (
         <div
@@ -397,12 +415,16 @@ async function viewerData(c: ViewerContext, id: string, error?: string): Promise
   const [found, readable] = await Promise.all([getAssetWithExif(db, id), uuidPattern.test(id) ? canReadAsset(db, auth, id) : false]);
   if (!found || !readable) throw notFound("There is nothing at this address.");
   const context = parseContext((name) => c.req.query(name));
+  const owned = found.asset.ownerId === viewer.user.id;
+  const people = new Map<string, Person>();
+  if (owned) for (const { person } of await facesOfAsset(db, id)) if (person && !person.isHidden) people.set(person.id, person);
   return {
     asset: found.asset,
     exif: found.exif,
     context,
     neighbours: await neighbours(db, viewer, context, found.asset),
-    owned: found.asset.ownerId === viewer.user.id,
+    owned,
+    people: [...people.values()],
     info: c.req.query("info") === "1" || error !== undefined,
     tiles: { url: c.env.MAP_TILE_URL ?? "", attribution: c.env.MAP_TILE_ATTRIBUTION ?? "" },
     error,

@@ -49,7 +49,12 @@ export async function snapshotRemote(url: string, authToken: string | undefined,
   out.pragma("foreign_keys = OFF");
   const transaction = await client.transaction("read");
   try {
-    const schema = (await transaction.execute("SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY rowid")).rows;
+    const all = (await transaction.execute("SELECT type, name, tbl_name, sql FROM sqlite_master WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY rowid")).rows;
+    // A vector index (libsql_vector_idx) keeps its graph in shadow tables of its own, which creating
+    // the index again, after the rows, rebuilds: they are not copied.
+    const vectorIndexes = all.filter((entry) => entry.type === "index" && /libsql_vector_idx\s*\(/i.test(String(entry.sql))).map((entry) => String(entry.name));
+    const shadows = new Set(["libsql_vector_meta_shadow", ...vectorIndexes.map((name) => `${name}_shadow`)]);
+    const schema = all.filter((entry) => !shadows.has(String(entry.tbl_name)));
     const tables = schema.filter((entry) => entry.type === "table");
     out.exec("BEGIN");
     for (const table of tables) out.exec(String(table.sql));

@@ -1,4 +1,5 @@
 import { access } from "node:fs/promises";
+import type { MlConfig } from "../../common/config";
 import type { Database } from "../../common/db";
 import type { NewJob } from "../../common/queue";
 import type { Asset } from "../../common/schema";
@@ -12,6 +13,8 @@ export interface JobContext {
   maxAttempts: number;
   // Where originals go once their date is known; undefined in a bucket, whose keys stay as uploaded.
   storageTemplate?: string;
+  // Whether the image models run (ML=off: no face jobs are queued), and the clustering's settings.
+  ml: MlConfig;
   // Queues follow-up jobs and wakes this worker's runner for them.
   enqueue(jobs: NewJob[]): Promise<void>;
   // Wakes the runner for jobs queued some other way (in a batch with other writes).

@@ -8,9 +8,11 @@ import { extractMetadata } from "./metadata";
 import type { JobHandlers } from "./runner";
 import { nameAssetPlace } from "./places";
 import { applyStorageTemplate } from "./storage-template";
-import { generateThumbnails } from "./thumbnails";
+import { detectAllDuplicates } from "../../common/duplicates";
+import { computePerceptualHash, generateThumbnails } from "./thumbnails";
 import { deleteUser } from "./users";
 import { encodeVideo } from "./video";
+import { detectFaces, recognizeFaces } from "./faces";
 
 export function jobHandlers(context: JobContext): JobHandlers {
   return {
@@ -24,5 +26,9 @@ export function jobHandlers(context: JobContext): JobHandlers {
     checkIntegrity: (payload) => checkIntegrity(context, payload),
     scanLibrary: (payload) => scanLibrary(context, payload),
     syncLibraryFiles: (payload) => syncLibraryFiles(context, payload),
+    detectFaces: (payload) => detectFaces(context, payload),
+    recognizeFaces: (payload) => recognizeFaces(context, payload),
+    computePerceptualHash: (payload) => computePerceptualHash(context, payload),
+    detectDuplicates: async () => void (await detectAllDuplicates(context.db)),
   };
 }

@@ -6,7 +6,7 @@ import { connectDatabase } from "../../common/db";
 import { enqueueJobs } from "../../common/queue";
 import type { JobName, JobPayloads } from "../../common/jobs";
 import type { Job } from "../../common/schema";
-import type { StorageConfig } from "../../common/config";
+import type { MlConfig, StorageConfig } from "../../common/config";
 import { createWorkerStorage } from "../storage";
 import type { JobContext } from "./context";
 import { UnprocessableMediaError } from "./errors";
@@ -20,6 +20,7 @@ export interface JobProcessSettings {
   scratchRoot: string;
   workerId: string;
   maxAttempts: number;
+  ml: MlConfig;
 }
 
 export type ToJobProcess = { type: "run"; job: Job };
@@ -41,6 +42,7 @@ const context: JobContext = {
   storage: createWorkerStorage(settings.storage, settings.scratchRoot, settings.workerId),
   maxAttempts: settings.maxAttempts,
   storageTemplate: settings.storage.kind === "local" ? settings.storage.template : undefined,
+  ml: settings.ml,
   wake: () => send({ type: "wake" }),
   enqueue: async (jobs) => {
     await enqueueJobs(db, jobs, settings.maxAttempts);

@@ -1,7 +1,8 @@
 import sharp from "sharp";
-import { getAsset, saveAssetFiles } from "../../common/assets";
+import { getAsset, getAssetFile, saveAssetFiles } from "../../common/assets";
+import { queueDuplicateDetection, savePerceptualHash } from "../../common/duplicates";
 import { derivativeKey } from "../../common/storage";
-import { renderDerivatives, renderImageDerivatives, type ImageDerivatives } from "../media/image";
+import { perceptualHash, renderDerivatives, renderImageDerivatives, type ImageDerivatives } from "../media/image";
 import { extractPosterFrame, probeVideo } from "../media/video";
 import { UnprocessableMediaError } from "./errors";
 import { withOriginal, type JobContext } from "./context";
@@ -19,7 +20,8 @@ async function renderVideoDerivatives(path: string): Promise<ImageDerivatives> {
   return renderDerivatives(sharp(poster));
 }
 
-// Makes the grid thumbnail, the viewer's preview and the thumbhash placeholder of a photo or video.
+// Makes the grid thumbnail, the viewer's preview, the thumbhash placeholder and the perceptual hash
+// of a photo or video, then has the owner's library searched for duplicates of it.
 export async function generateThumbnails(context: JobContext, { assetId }: { assetId: string }): Promise<void> {
   const asset = await getAsset(context.db, assetId);
   if (!asset) return; // Deleted since the job was queued.
@@ -30,5 +32,25 @@ export async function generateThumbnails(context: JobContext, { assetId }: { ass
   const preview = { type: "preview" as const, key: derivativeKey(assetId, "preview", ".jpeg"), mimeType: "image/jpeg" };
   await context.storage.put(thumbnail.key, streamOf(rendered.thumbnail));
   await context.storage.put(preview.key, streamOf(rendered.preview));
-  await saveAssetFiles(context.db, assetId, [thumbnail, preview], rendered.thumbhash);
+  await saveAssetFiles(context.db, assetId, [thumbnail, preview], rendered.thumbhash, rendered.perceptualHash);
+  await queueDuplicateDetection(context.db, context.maxAttempts);
+  // Faces are found on the preview (of a photo, or a video's poster frame).
+  if (context.ml.enabled) await context.enqueue([{ name: "detectFaces", payload: { assetId } }]);
+}
+
+// The perceptual hash of a thumbnail made before there were any (see migrations/0008).
+export async function computePerceptualHash(context: JobContext, { assetId }: { assetId: string }): Promise<void> {
+  const asset = await getAsset(context.db, assetId);
+  const file = asset && (await getAssetFile(context.db, assetId, "thumbnail"));
+  if (!file || asset.perceptualHash) return; // Gone, or hashed with a new thumbnail meanwhile.
+  const thumbnail = await context.storage.get(file.key);
+  if (!thumbnail) return; // The thumbnail is missing: the integrity check reports it; a new one brings a hash.
+  let hash: string;
+  try {
+    hash = await perceptualHash(Buffer.from(await new Response(thumbnail.body).arrayBuffer()));
+  } catch (error) {
+    throw new UnprocessableMediaError(`The thumbnail cannot be decoded: ${(error as Error).message}`);
+  }
+  await savePerceptualHash(context.db, assetId, hash);
+  await queueDuplicateDetection(context.db, context.maxAttempts);
 }

@@ -1,0 +1,101 @@
+// Faces and people. detectFaces runs the face models on an asset's preview and keeps the faces with
+// their embeddings; recognizeFaces then clusters each face as Immich does (an incremental DBSCAN):
+//
+// - its neighbours are the owner's faces within maxDistance (cosine) of it, itself included, found
+//   through the vector index;
+// - with at least minFaces neighbours it is a core face: it joins the person most of its neighbours
+//   already belong to, or founds a new person;
+// - a face that is not core yet is looked at once more, after the faces still being detected are in
+//   (Immich defers it to the end of the batch). Then it joins the person most of its neighbours
+//   belong to, if any; otherwise it stays with nobody (as noise does in DBSCAN).
+//
+// The recognition queue runs one job at a time by default: two at once could each found a person
+// for the same face's neighbours.
+import { and, count, inArray } from "drizzle-orm";
+import { getAsset, getAssetFile } from "../../common/assets";
+import { jobs } from "../../common/schema";
+import { assignFaces, createPersonForFace, getFaceForRecognition, replaceAssetFaces, searchFaces, type FaceMatch } from "../../common/people";
+import { detectFacesInImage } from "../ml/face-detection";
+import { embedFaces } from "../ml/face-embedding";
+import { readRgb, type RgbImage } from "../ml/runtime";
+import { UnprocessableMediaError } from "./errors";
+import type { JobContext } from "./context";
+
+// How long the second look at a face waits, and waits again while detection is still under way.
+const deferralMs = 3_000;
+
+export async function detectFaces(context: JobContext, { assetId }: { assetId: string }): Promise<void> {
+  if (!context.ml.enabled) return;
+  const asset = await getAsset(context.db, assetId);
+  const preview = asset && (await getAssetFile(context.db, assetId, "preview"));
+  if (!preview) return; // Gone, or no preview yet: making one queues this job again.
+  let image: RgbImage;
+  try {
+    image = await context.storage.withFile(preview.key, (path) => readRgb(path));
+  } catch (error) {
+    if ((await context.storage.size(preview.key)) === null) return; // The integrity check reports a missing preview.
+    throw new UnprocessableMediaError(`The preview cannot be decoded for face detection: ${(error as Error).message}`);
+  }
+  const detected = await detectFacesInImage(image);
+  const embeddings = await embedFaces(image, detected);
+  await replaceAssetFaces(
+    context.db,
+    assetId,
+    detected.map((face, i) => ({
+      imageWidth: image.width,
+      imageHeight: image.height,
+      box: { x1: face.box.x, y1: face.box.y, x2: face.box.x + face.box.width, y2: face.box.y + face.box.height },
+      landmarks: face.landmarks,
+      score: face.score,
+      embedding: embeddings[i]!,
+    })),
+    (faceId) => [{ name: "recognizeFaces", payload: { faceId } }],
+    context.maxAttempts,
+  );
+  context.wake();
+}
+
+// Whether faces are still to be detected (or previews, to detect them on, still to be made).
+async function detectionUnderWay(context: JobContext): Promise<boolean> {
+  const [row] = await context.db
+    .select({ n: count() })
+    .from(jobs)
+    .where(and(inArray(jobs.name, ["detectFaces", "generateThumbnails"]), inArray(jobs.status, ["waiting", "active"])));
+  return (row?.n ?? 0) > 0;
+}
+
+// The person most of these faces belong to (the nearest one's, on a tie).
+export function majorityPerson(matches: FaceMatch[]): string | undefined {
+  const votes = new Map<string, number>();
+  for (const match of matches) if (match.personId) votes.set(match.personId, (votes.get(match.personId) ?? 0) + 1);
+  let best: string | undefined;
+  let bestVotes = 0;
+  // Matches come nearest first, so the first person to reach the top count wins a tie.
+  for (const match of matches) {
+    const votesFor = match.personId ? votes.get(match.personId)! : 0;
+    if (votesFor > bestVotes) {
+      best = match.personId!;
+      bestVotes = votesFor;
+    }
+  }
+  return best;
+}
+
+export async function recognizeFaces(context: JobContext, { faceId, deferred = false }: { faceId: string; deferred?: boolean }): Promise<void> {
+  if (!context.ml.enabled) return;
+  const { db } = context;
+  const found = await getFaceForRecognition(db, faceId);
+  if (!found || found.face.personId || found.face.sourceType !== "machine-learning" || found.deletedAt !== null) return;
+  const later = () => context.enqueue([{ name: "recognizeFaces", payload: { faceId, deferred: true }, priority: 1, runAfter: Date.now() + deferralMs }]);
+  // The second look waits for the faces still being found (a cheap count, before any search).
+  if (deferred && (await detectionUnderWay(context))) return later();
+  const { maxDistance, minFaces } = context.ml.faces;
+  const matches = await searchFaces(db, found.ownerId, found.face.embedding, maxDistance);
+  // As in Immich, only faces on the timeline found people (not archived or hidden ones).
+  const isCore = matches.length >= minFaces && found.visibility === "timeline";
+  // Not core yet: looked at again after every first look (priority 1 comes after 0).
+  if (!isCore && !deferred) return later();
+  const personId = majorityPerson(matches.filter((match) => match.id !== faceId));
+  if (personId) await assignFaces(db, [faceId], personId);
+  else if (isCore) await createPersonForFace(db, found.ownerId, faceId);
+}
