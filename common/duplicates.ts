@@ -10,8 +10,8 @@
 import { and, eq, inArray, isNotNull, isNull, sql } from "drizzle-orm";
 import { trashAssets } from "./assets";
 import type { Database } from "./db";
-import { jobQueue } from "./jobs";
-import { assets, exif, jobs, type Asset, type Exif } from "./schema";
+import { enqueueJobUnlessPending } from "./queue";
+import { assets, exif, type Asset, type Exif } from "./schema";
 
 // Measured on the 165 real photos of ../shared/media (their thumbnails, as the worker makes them):
 // a copy at half size, re-encoded at JPEG quality 60, cropped by 2% (centred or from one corner),
@@ -171,12 +171,7 @@ const listed = ["timeline", "archive"] as const;
 // unless one is waiting already (one running does not count: it may have read the library before
 // the newest hash). One job serves every owner.
 export async function queueDuplicateDetection(db: Database, maxAttempts: number, delayMs = 2_000): Promise<void> {
-  const now = Date.now();
-  const name = "detectDuplicates";
-  await db.run(sql`
-    INSERT INTO ${jobs} (queue, name, payload, status, priority, attempts, max_attempts, run_after, created_at, updated_at)
-    SELECT ${jobQueue[name]}, ${name}, '{}', 'waiting', 0, 0, ${maxAttempts}, ${now + delayMs}, ${now}, ${now}
-    WHERE NOT EXISTS (SELECT 1 FROM ${jobs} WHERE ${jobs.name} = ${name} AND ${jobs.status} = 'waiting')`);
+  await enqueueJobUnlessPending(db, { name: "detectDuplicates", payload: {}, runAfter: Date.now() + delayMs }, maxAttempts, { orRunning: false });
 }
 
 export async function savePerceptualHash(db: Database, id: string, perceptualHash: string): Promise<void> {

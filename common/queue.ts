@@ -245,12 +245,18 @@ export async function pendingJobPayloads<N extends JobName>(db: Database, name: 
   return rows.map((row) => row.payload as JobPayloads[N]);
 }
 
-// Queues a job unless one of the same name is still to run, in one statement so that two callers
-// at once queue one; whether it was queued.
-export async function enqueueJobUnlessPending(db: Database, job: NewJob, maxAttempts: number, now = Date.now()): Promise<boolean> {
+// Queues a job unless one of the same name is waiting (or, with `orRunning`, running too), in one
+// statement so that two callers at once queue one; whether it was queued.
+export async function enqueueJobUnlessPending(
+  db: Database,
+  job: NewJob,
+  maxAttempts: number,
+  { orRunning = true, now = Date.now() }: { orRunning?: boolean; now?: number } = {},
+): Promise<boolean> {
+  const pending = orRunning ? sql`('waiting', 'active')` : sql`('waiting')`;
   const result = await db.run(sql`
     INSERT INTO ${jobs} (queue, name, payload, status, priority, attempts, max_attempts, run_after, created_at, updated_at)
     SELECT ${jobQueue[job.name]}, ${job.name}, ${JSON.stringify(job.payload)}, 'waiting', ${job.priority ?? 0}, 0, ${maxAttempts}, ${job.runAfter ?? now}, ${now}, ${now}
-    WHERE NOT EXISTS (SELECT 1 FROM ${jobs} WHERE ${jobs.name} = ${job.name} AND ${jobs.status} IN ('waiting', 'active'))`);
+    WHERE NOT EXISTS (SELECT 1 FROM ${jobs} WHERE ${jobs.name} = ${job.name} AND ${jobs.status} IN ${pending})`);
   return result.rowsAffected === 1;
 }
