@@ -27,6 +27,8 @@ export const defaults = {
     // One preview through the face models; one face's clustering.
     faceDetection: 5 * 60_000,
     facialRecognition: 2 * 60_000,
+    // One preview through the object model.
+    smartSearch: 5 * 60_000,
   } satisfies Record<QueueName, number>,
   // Scratch folders of dead workers and partial files of abandoned uploads go after this long still.
   staleAfterMs: 10 * 60_000,
@@ -98,7 +100,7 @@ export interface Config {
   userDeleteGraceMs: number;
   // Undefined tileUrl: the map shows photos on a plain background and the browser asks no tile server.
   map: { tileUrl?: string; attribution: string };
-  // ML=off: no face detection or recognition is queued, and their queues run no process.
+  // ML=off: no face detection, recognition or object tagging is queued, and their queues run no process.
   ml: MlConfig;
 }
 
@@ -108,7 +110,7 @@ export interface MlConfig {
 }
 
 // The queues of the image models: they run nothing when ML is off.
-export const mlQueues: QueueName[] = ["faceDetection", "facialRecognition"];
+export const mlQueues: QueueName[] = ["faceDetection", "facialRecognition", "smartSearch"];
 
 export class ConfigError extends Error {
   override name = "ConfigError";

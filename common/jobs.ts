@@ -8,6 +8,8 @@ export const QueueName = {
   // Face detection and embedding on each preview, then clustering of the faces into people.
   FaceDetection: "faceDetection",
   FacialRecognition: "facialRecognition",
+  // Tags of the things in each preview, from the object model (Immich's smart search queue).
+  SmartSearch: "smartSearch",
 } as const;
 export type QueueName = (typeof QueueName)[keyof typeof QueueName];
 export const queueNames = Object.values(QueueName) as QueueName[];
@@ -50,6 +52,9 @@ export interface JobPayloads {
   // Puts one face with a person (workers/jobs/faces.ts). `deferred`: the second look at a face that
   // had too few neighbours the first time.
   recognizeFaces: { faceId: string; deferred?: boolean };
+  // Tags an asset's preview with the things the object model sees in it (common/tags.ts), in place
+  // of the tags it had.
+  tagObjects: { assetId: string };
 }
 export type JobName = keyof JobPayloads;
 
@@ -68,4 +73,5 @@ export const jobQueue: Record<JobName, QueueName> = {
   detectDuplicates: QueueName.BackgroundTask,
   detectFaces: QueueName.FaceDetection,
   recognizeFaces: QueueName.FacialRecognition,
+  tagObjects: QueueName.SmartSearch,
 };

@@ -522,3 +522,19 @@ export const faces = sqliteTable(
 );
 
 export type Face = typeof faces.$inferSelect;
+
+// The things the object model saw in an asset's preview (COCO's class names: "dog", "car",
+// "person"), each with the model's score; replaced whole when the asset is tagged again.
+export const assetTags = sqliteTable(
+  "asset_tags",
+  {
+    assetId: text("asset_id")
+      .notNull()
+      .references(() => assets.id, { onDelete: "cascade" }),
+    tag: text("tag").notNull(),
+    score: real("score").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.assetId, t.tag] }), index("asset_tags_tag_idx").on(t.tag)],
+);
+
+export type AssetTag = typeof assetTags.$inferSelect;

@@ -2,7 +2,8 @@
 // type and favourite, newest first. Text filters match anywhere in the field, ignoring case.
 import { and, desc, eq, gte, inArray, isNull, lt, lte, or, sql, type SQL, type SQLWrapper } from "drizzle-orm";
 import type { Database } from "./db";
-import { assets, exif, type Asset, type Exif } from "./schema";
+import { assets, assetTags, exif, type Asset, type Exif } from "./schema";
+import { tagsForWord } from "./tags";
 
 export interface SearchFilters {
   originalFileName?: string;
@@ -20,6 +21,8 @@ export interface SearchFilters {
   takenBefore?: number;
   type?: Asset["type"];
   isFavorite?: boolean;
+  // A thing in the photo: a tag of the object model, or a word for one ("puppy" finds dogs).
+  tag?: string;
 }
 
 export interface SearchCursor {
@@ -63,6 +66,7 @@ function conditions(filters: SearchFilters): Array<SQL | undefined> {
     filters.takenBefore !== undefined ? lte(assets.localDateTime, filters.takenBefore) : undefined,
     filters.type ? eq(assets.type, filters.type) : undefined,
     filters.isFavorite !== undefined ? eq(assets.isFavorite, filters.isFavorite) : undefined,
+    text(filters.tag, (t) => sql`EXISTS (SELECT 1 FROM ${assetTags} WHERE ${assetTags.assetId} = ${assets.id} AND ${inArray(assetTags.tag, tagsForWord(t))})`),
   ];
 }
 

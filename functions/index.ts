@@ -34,6 +34,7 @@ import { duplicatePages } from "./pages/duplicates";
 import { handlePageError, handlePageNotFound } from "./pages/errors";
 import { mapPage } from "./pages/map";
 import { peoplePage } from "./pages/people";
+import { explorePage } from "./pages/explore";
 import { searchPage } from "./pages/search";
 import { sharePages } from "./pages/share";
 import { timelinePages } from "./pages/timeline";
@@ -85,6 +86,7 @@ app.route("/auth", authPages);
 app.route("/duplicates", duplicatePages);
 app.route("/map", mapPage);
 app.route("/people", peoplePage);
+app.route("/explore", explorePage);
 app.route("/search", searchPage);
 app.route("/share", sharePages);
 

@@ -19,6 +19,8 @@ const MetadataSearch = z
     takenBefore: z.iso.datetime({ offset: true }).optional(),
     type: z.enum(["IMAGE", "VIDEO"]).optional(),
     isFavorite: z.boolean().optional(),
+    // Shoebox's own: a thing in the photo, by its tag or a word for it ("puppy" finds dogs).
+    tag: Text,
     page: z.number().int().min(1).optional(),
     size: z.number().int().min(1).max(1000).optional(),
   })
@@ -44,7 +46,7 @@ const metadata = route(
     path: "/metadata",
     tags: ["Search"],
     description:
-      "My photos and videos (in the timeline or the archive, not in the trash) matching every filter given, newest first. Text filters match part of the field, ignoring case; `takenAfter` and `takenBefore` bound the date taken. `nextPage` names the next page, if there is one.",
+      "My photos and videos (in the timeline or the archive, not in the trash) matching every filter given, newest first. Text filters match part of the field, ignoring case; `takenAfter` and `takenBefore` bound the date taken; `tag` names a thing in the photo, or a word for it (\"puppy\" finds dogs). `nextPage` names the next page, if there is one.",
     request: { body: { content: { "application/json": { schema: MetadataSearch } } } },
     responses: { 200: json(SearchResponse, "The matching assets, one page of them") },
   },
@@ -75,6 +77,7 @@ export const searchRoutes = createRouter().openapi(metadata, async (c) => {
     takenBefore: wallClock(body.takenBefore),
     type: body.type,
     isFavorite: body.isFavorite,
+    tag: orUndefined(body.tag),
   };
   // One more than asked for tells whether there is a next page.
   const hits = await searchAssets(c.var.db, [c.var.auth.user.id], filters, { limit: size + 1, offset: (page - 1) * size });

@@ -31,6 +31,7 @@ const queueTitles: Record<QueueName, string> = {
   library: "External libraries",
   faceDetection: "Face detection",
   facialRecognition: "Face recognition",
+  smartSearch: "Tags of things in photos",
 };
 
 const number = new Intl.NumberFormat("en");

@@ -67,6 +67,7 @@ const sections = [
   { href: "/albums", label: "Albums" },
   { href: "/map", label: "Map" },
   { href: "/people", label: "People" },
+  { href: "/explore", label: "Explore" },
   { href: "/favorites", label: "Favorites" },
   { href: "/recent", label: "Recently added" },
   { href: "/archive", label: "Archive" },

@@ -14,6 +14,7 @@ interface SearchForm {
   name: string;
   place: string;
   camera: string;
+  thing: string;
   after: string;
   before: string;
   type: string;
@@ -26,6 +27,7 @@ function readForm(query: Record<string, string>): SearchForm {
     name: text("name"),
     place: text("place"),
     camera: text("camera"),
+    thing: text("thing"),
     after: text("after"),
     before: text("before"),
     type: text("type"),
@@ -50,6 +52,7 @@ function filtersOf(form: SearchForm): { filters: SearchFilters; error?: string }
     originalFileName: form.name || undefined,
     place: form.place || undefined,
     camera: form.camera || undefined,
+    tag: form.thing || undefined,
     takenAfter: after,
     // The whole day of "taken before" counts.
     takenBefore: beforeStart === undefined ? undefined : beforeStart + dayMs - 1,
@@ -73,7 +76,7 @@ function parseCursor(value: string | undefined): SearchCursor | undefined {
 
 function queryOf(form: SearchForm, extra: Record<string, string> = {}): string {
   const params = new URLSearchParams();
-  for (const key of ["name", "place", "camera", "after", "before", "type"] as const) if (form[key]) params.set(key, form[key]);
+  for (const key of ["name", "place", "camera", "thing", "after", "before", "type"] as const) if (form[key]) params.set(key, form[key]);
   if (form.favorites) params.set("favorites", "on");
   for (const [key, value] of Object.entries(extra)) params.set(key, value);
   return params.toString();
@@ -123,6 +126,7 @@ function SearchPage(props: { viewer: Viewer; form: SearchForm; results?: { asset
           <TextField name="name" label="File name" value={form.name} placeholder="IMG_1234" />
           <TextField name="place" label="Place" value={form.place} placeholder="City, region or country" />
           <TextField name="camera" label="Camera" value={form.camera} placeholder="Make or model" />
+          <TextField name="thing" label="Thing in the photo" value={form.thing} placeholder="Dog, car, person" />
           <div class="field">
             <label for="search-after">Taken from</label>
             <input id="search-after" type="date" name="after" value={form.after} />

@@ -13,6 +13,7 @@ import { computePerceptualHash, generateThumbnails } from "./thumbnails";
 import { deleteUser } from "./users";
 import { encodeVideo } from "./video";
 import { detectFaces, recognizeFaces } from "./faces";
+import { tagObjects } from "./tags";
 
 export function jobHandlers(context: JobContext): JobHandlers {
   return {
@@ -28,6 +29,7 @@ export function jobHandlers(context: JobContext): JobHandlers {
     syncLibraryFiles: (payload) => syncLibraryFiles(context, payload),
     detectFaces: (payload) => detectFaces(context, payload),
     recognizeFaces: (payload) => recognizeFaces(context, payload),
+    tagObjects: (payload) => tagObjects(context, payload),
     computePerceptualHash: (payload) => computePerceptualHash(context, payload),
     detectDuplicates: async () => void (await detectAllDuplicates(context.db)),
   };

@@ -35,7 +35,12 @@ export async function generateThumbnails(context: JobContext, { assetId }: { ass
   await saveAssetFiles(context.db, assetId, [thumbnail, preview], rendered.thumbhash, rendered.perceptualHash);
   await queueDuplicateDetection(context.db, context.maxAttempts);
   // Faces are found on the preview (of a photo, or a video's poster frame).
-  if (context.ml.enabled) await context.enqueue([{ name: "detectFaces", payload: { assetId } }]);
+  // So are the things in it, for tags.
+  if (context.ml.enabled)
+    await context.enqueue([
+      { name: "detectFaces", payload: { assetId } },
+      { name: "tagObjects", payload: { assetId } },
+    ]);
 }
 
 // The perceptual hash of a thumbnail made before there were any (see migrations/0008).

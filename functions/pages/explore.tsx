@@ -1,0 +1,115 @@
+// Explore: what is in one's library at a glance: people (from face recognition), places (the cities
+// of geocoding) and things (the object model's tags), each with a count and a cover; /explore/tags/:tag
+// shows the photos of one thing. Only the viewer's own photos count, as for people.
+import { Hono } from "hono";
+import { listPeople } from "../../common/people";
+import { listPlaces, listTags, taggedAssets } from "../../common/tags";
+import { requireViewer, type ViewerEnv } from "../middleware/pages";
+import { AssetGrid, countOf, Layout } from "./layout";
+import { personName } from "./people";
+
+const tagPattern = /^[a-z][a-z ]{0,40}$/;
+const capitalized = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+
+function Cover(props: { href: string; assetId: string; title: string; count: number; round?: boolean; src?: string }) {
+  return (
+    <li>
+      <a class="person" href={props.href}>
+        <img
+          class={props.round ? "person-face" : "explore-cover"}
+          src={props.src ?? `/api/assets/${props.assetId}/thumbnail`}
+          alt=""
+          loading="lazy"
+          decoding="async"
+          width={250}
+          height={250}
+        />
+        <span class="person-name">{props.title}</span>
+        <span class="muted person-count">{countOf(props.count, "photo")}</span>
+      </a>
+    </li>
+  );
+}
+
+export const explorePage = new Hono<ViewerEnv>()
+  .get("/", requireViewer, async (c) => {
+    const { viewer, db } = c.var;
+    const [{ people }, places, tags] = await Promise.all([listPeople(db, viewer.user.id), listPlaces(db, viewer.user.id), listTags(db, viewer.user.id)]);
+    return c.html(
+      <Layout title="Explore" viewer={viewer} current="/explore">
+        <h1>Explore</h1>
+        <section aria-labelledby="explore-people">
+          <h2 id="explore-people">
+            <a href="/people">People</a>
+          </h2>
+          {people.length ? (
+            <ul class="people">
+              {people.slice(0, 12).map((person) => (
+                <Cover href={`/people/${person.id}`} assetId="" src={`/api/people/${person.id}/thumbnail`} round title={personName(person)} count={person.assetCount} />
+              ))}
+            </ul>
+          ) : (
+            <p class="empty">People appear here once face recognition has run on your photos.</p>
+          )}
+        </section>
+        <section aria-labelledby="explore-places">
+          <h2 id="explore-places">
+            <a href="/map">Places</a>
+          </h2>
+          {places.length ? (
+            <ul class="people">
+              {places.map((place) => (
+                <Cover
+                  href={`/search?${new URLSearchParams({ place: place.city })}`}
+                  assetId={place.coverAssetId}
+                  title={place.country ? `${place.city}, ${place.country}` : place.city}
+                  count={place.count}
+                />
+              ))}
+            </ul>
+          ) : (
+            <p class="empty">Places appear here for photos that know where they were taken.</p>
+          )}
+        </section>
+        <section aria-labelledby="explore-things">
+          <h2 id="explore-things">Things</h2>
+          {tags.length ? (
+            <ul class="people">
+              {tags.map((tag) => (
+                <Cover href={`/explore/tags/${encodeURIComponent(tag.tag)}`} assetId={tag.coverAssetId} title={capitalized(tag.tag)} count={tag.count} />
+              ))}
+            </ul>
+          ) : (
+            <p class="empty">Things appear here once the object model has looked at your photos.</p>
+          )}
+        </section>
+      </Layout>,
+    );
+  })
+  .get("/tags/:tag", requireViewer, async (c) => {
+    const { viewer, db } = c.var;
+    const tag = c.req.param("tag").toLowerCase();
+    const assets = tagPattern.test(tag) ? await taggedAssets(db, viewer.user.id, [tag]) : [];
+    if (assets.length === 0) {
+      return c.html(
+        <Layout title="Not found" viewer={viewer} current="/explore">
+          <h1>{capitalized(tag.slice(0, 40))}</h1>
+          <p class="empty">None of your photos has this tag.</p>
+          <p>
+            <a href="/explore">Back to Explore</a>
+          </p>
+        </Layout>,
+        404,
+      );
+    }
+    return c.html(
+      <Layout title={capitalized(tag)} viewer={viewer} current="/explore">
+        <p>
+          <a href="/explore">Explore</a>
+        </p>
+        <h1>{capitalized(tag)}</h1>
+        <p class="muted grid-caption">{countOf(assets.length, "photo")}, newest first</p>
+        <AssetGrid assets={assets} href={(asset) => `/photos/${asset.id}`} thumbnail={(asset) => `/api/assets/${asset.id}/thumbnail`} />
+      </Layout>,
+    );
+  });
