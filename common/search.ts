@@ -2,7 +2,8 @@
 // type and favourite, newest first. Text filters match anywhere in the field, ignoring case.
 import { and, desc, eq, gte, inArray, isNull, lt, lte, or, sql, type SQL, type SQLWrapper } from "drizzle-orm";
 import type { Database } from "./db";
-import { assets, assetTags, exif, type Asset, type Exif } from "./schema";
+import { assets, assetTags, exif, faces, people, type Asset, type Exif } from "./schema";
+import type { SearchVocabulary } from "./search-query";
 import { tagsForWord } from "./tags";
 
 export interface SearchFilters {
@@ -23,6 +24,15 @@ export interface SearchFilters {
   isFavorite?: boolean;
   // A thing in the photo: a tag of the object model, or a word for one ("puppy" finds dogs).
   tag?: string;
+  // The search box's (common/search-query.ts): every one must match.
+  // People in the photo, each of them.
+  personIds?: string[];
+  // Things in the photo, each a tag or a word for one.
+  tags?: string[];
+  // Cameras, each the make, the model, or part of "make model".
+  cameras?: string[];
+  // Words in the file name or the description.
+  words?: string[];
 }
 
 export interface SearchCursor {
@@ -66,9 +76,15 @@ function conditions(filters: SearchFilters): Array<SQL | undefined> {
     filters.takenBefore !== undefined ? lte(assets.localDateTime, filters.takenBefore) : undefined,
     filters.type ? eq(assets.type, filters.type) : undefined,
     filters.isFavorite !== undefined ? eq(assets.isFavorite, filters.isFavorite) : undefined,
-    text(filters.tag, (t) => sql`EXISTS (SELECT 1 FROM ${assetTags} WHERE ${assetTags.assetId} = ${assets.id} AND ${inArray(assetTags.tag, tagsForWord(t))})`),
+    text(filters.tag, (t) => hasTag(t)),
+    ...(filters.tags ?? []).filter(present).map((t) => hasTag(t.trim())),
+    ...(filters.personIds ?? []).map((id) => sql`EXISTS (SELECT 1 FROM ${faces} WHERE ${faces.assetId} = ${assets.id} AND ${faces.personId} = ${id})`),
+    ...(filters.cameras ?? []).filter(present).map((t) => or(contains(exif.make, t.trim()), contains(exif.model, t.trim()), contains(sql`(${exif.make} || ' ' || ${exif.model})`, t.trim()))),
+    ...(filters.words ?? []).filter(present).map((t) => or(contains(assets.originalFileName, t.trim()), contains(exif.description, t.trim()))),
   ];
 }
+
+const hasTag = (word: string) => sql`EXISTS (SELECT 1 FROM ${assetTags} WHERE ${assetTags.assetId} = ${assets.id} AND ${inArray(assetTags.tag, tagsForWord(word))})`;
 
 // Whether the filters narrow anything down (an empty search form finds nothing, rather than all).
 export function hasFilters(filters: SearchFilters): boolean {
@@ -96,4 +112,29 @@ export async function searchAssets(db: Database, ownerIds: string[], filters: Se
     .limit(page.limit)
     .offset(page.offset ?? 0);
   return rows.map((row) => ({ asset: row.assets, exif: row.exif }));
+}
+
+// What the search box can recognise in an owner's library: the places, cameras, named people and
+// tags of their own photos (in the timeline or the archive, outside the trash).
+export async function searchVocabulary(db: Database, ownerId: string): Promise<SearchVocabulary> {
+  const own = and(eq(assets.ownerId, ownerId), isNull(assets.deletedAt), inArray(assets.visibility, ["timeline", "archive"]));
+  const distinct = async (column: SQLWrapper) => {
+    const rows = await db
+      .selectDistinct({ value: sql<string>`${column}` })
+      .from(exif)
+      .innerJoin(assets, eq(assets.id, exif.assetId))
+      .where(and(own, sql`${column} IS NOT NULL AND ${column} != ''`))
+      .limit(5000);
+    return rows.map((row) => row.value);
+  };
+  const [cities, states, countries, makes, models, named, tags] = await Promise.all([
+    distinct(exif.city),
+    distinct(exif.state),
+    distinct(exif.country),
+    distinct(exif.make),
+    distinct(exif.model),
+    db.select({ id: people.id, name: people.name }).from(people).where(and(eq(people.ownerId, ownerId), sql`${people.name} != ''`)),
+    db.selectDistinct({ tag: assetTags.tag }).from(assetTags).innerJoin(assets, eq(assets.id, assetTags.assetId)).where(own).limit(1000),
+  ]);
+  return { cities, states, countries, makes, models, people: named, tags: tags.map((row) => row.tag) };
 }

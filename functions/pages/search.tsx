@@ -1,9 +1,12 @@
 // Search: one's photos and videos by file name, place, camera, date taken, type and favourites.
 // A plain GET form, so that a search has an address; "More" brings the next page in with htmx,
-// or opens it without JavaScript. (Smart search, by what is in the picture, comes later.)
+// or opens it without JavaScript. One box reads words ("mum lisbon june 2021", common/search-query.ts)
+// and shows what it understood as chips, each with a link that searches without it; the detailed
+// fields are under "Advanced" and narrow further. Results are grouped by month and day, newest first.
 import { Hono } from "hono";
 import type { Asset } from "../../common/schema";
-import { hasFilters, searchAssets, type SearchCursor, type SearchFilters } from "../../common/search";
+import { hasFilters, searchAssets, searchVocabulary, type SearchCursor, type SearchFilters } from "../../common/search";
+import { parseSearchQuery, queryWithout, type ParsedSearchQuery } from "../../common/search-query";
 import { requireViewer, type Viewer, type ViewerEnv } from "../middleware/pages";
 import { AssetGrid, FormError, Layout } from "./layout";
 
@@ -11,6 +14,8 @@ const pageSize = 100;
 
 // The form's fields, as they came in the query.
 interface SearchForm {
+  // The one box.
+  q: string;
   name: string;
   place: string;
   camera: string;
@@ -24,6 +29,7 @@ interface SearchForm {
 function readForm(query: Record<string, string>): SearchForm {
   const text = (key: string) => (query[key] ?? "").trim().slice(0, 200);
   return {
+    q: text("q"),
     name: text("name"),
     place: text("place"),
     camera: text("camera"),
@@ -45,6 +51,7 @@ function dayStart(value: string): number | undefined {
 
 const dayMs = 24 * 60 * 60_000;
 
+// The advanced fields, which narrow what the box found.
 function filtersOf(form: SearchForm): { filters: SearchFilters; error?: string } {
   const after = dayStart(form.after);
   const beforeStart = dayStart(form.before);
@@ -64,6 +71,15 @@ function filtersOf(form: SearchForm): { filters: SearchFilters; error?: string }
   return { filters };
 }
 
+// The box's filters narrowed by the advanced fields: both date ranges hold, and a field given in
+// both is the advanced one's.
+function combine(box: SearchFilters, fields: SearchFilters): SearchFilters {
+  const defined = Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as SearchFilters;
+  const max = (a?: number, b?: number) => (a === undefined ? b : b === undefined ? a : Math.max(a, b));
+  const min = (a?: number, b?: number) => (a === undefined ? b : b === undefined ? a : Math.min(a, b));
+  return { ...box, ...defined, takenAfter: max(box.takenAfter, fields.takenAfter), takenBefore: min(box.takenBefore, fields.takenBefore) };
+}
+
 // The cursor after the last result shown: "<date taken>.<id>".
 function cursorOf(asset: Asset): string {
   return `${asset.localDateTime}.${asset.id}`;
@@ -76,19 +92,54 @@ function parseCursor(value: string | undefined): SearchCursor | undefined {
 
 function queryOf(form: SearchForm, extra: Record<string, string> = {}): string {
   const params = new URLSearchParams();
-  for (const key of ["name", "place", "camera", "thing", "after", "before", "type"] as const) if (form[key]) params.set(key, form[key]);
+  for (const key of ["q", "name", "place", "camera", "thing", "after", "before", "type"] as const) if (form[key]) params.set(key, form[key]);
   if (form.favorites) params.set("favorites", "on");
   for (const [key, value] of Object.entries(extra)) params.set(key, value);
   return params.toString();
 }
 
+const monthFormat = new Intl.DateTimeFormat("en", { month: "long", year: "numeric", timeZone: "UTC" });
+const dayFormat = new Intl.DateTimeFormat("en", { weekday: "short", day: "numeric", month: "long", timeZone: "UTC" });
+const dayKey = (time: number) => new Date(time).toISOString().slice(0, 10);
+
+// The results as a timeline: a heading per month, a smaller one per day. `previous` is the date
+// taken of the result before these (the page before), whose headings are not repeated.
+function Timeline(props: { assets: Asset[]; previous?: number }) {
+  const days: Asset[][] = [];
+  for (const asset of props.assets) {
+    const group = days[days.length - 1];
+    if (group && dayKey(group[0]!.localDateTime) === dayKey(asset.localDateTime)) group.push(asset);
+    else days.push([asset]);
+  }
+  let month = props.previous === undefined ? undefined : dayKey(props.previous).slice(0, 7);
+  let day = props.previous === undefined ? undefined : dayKey(props.previous);
+  return (
+    <>
+      {days.map((group) => {
+        const time = group[0]!.localDateTime;
+        const newMonth = dayKey(time).slice(0, 7) !== month;
+        const newDay = dayKey(time) !== day;
+        month = dayKey(time).slice(0, 7);
+        day = dayKey(time);
+        return (
+          <>
+            {newMonth && <h3 class="search-month">{monthFormat.format(time)}</h3>}
+            {newDay && <h4 class="search-day muted">{dayFormat.format(time)}</h4>}
+            <AssetGrid assets={group} href={(asset) => `/photos/${asset.id}`} thumbnail={(asset) => `/api/assets/${asset.id}/thumbnail`} />
+          </>
+        );
+      })}
+    </>
+  );
+}
+
 // A page of results and, when there are more, the link to the next page.
-function ResultsPage(props: { form: SearchForm; assets: Asset[]; more: boolean }) {
+function ResultsPage(props: { form: SearchForm; assets: Asset[]; more: boolean; previous?: number }) {
   const last = props.assets[props.assets.length - 1];
   const cursor = last && cursorOf(last);
   return (
     <>
-      <AssetGrid assets={props.assets} href={(asset) => `/photos/${asset.id}`} thumbnail={(asset) => `/api/assets/${asset.id}/thumbnail`} />
+      <Timeline assets={props.assets} previous={props.previous} />
       {props.more && cursor && (
         <div class="more" id={`more-${cursor.replace(/\W/g, "")}`}>
           <a
@@ -116,40 +167,78 @@ function TextField(props: { name: keyof SearchForm; label: string; value: string
   );
 }
 
-function SearchPage(props: { viewer: Viewer; form: SearchForm; results?: { assets: Asset[]; more: boolean; continued: boolean }; error?: string }) {
+// What the box understood, each with a link that searches without it.
+function Chips(props: { form: SearchForm; parsed: ParsedSearchQuery }) {
+  const { chips } = props.parsed;
+  if (!chips.length) return null;
+  return (
+    <ul class="search-chips" aria-label="Understood as">
+      {chips.map((chip) => (
+        <li class={`search-chip search-chip-${chip.kind}`}>
+          <span>{chip.label}</span>
+          <a class="search-chip-remove" href={`/search?${queryOf({ ...props.form, q: queryWithout(props.parsed, chip) })}`} aria-label={`Remove ${chip.label}`} title="Remove">
+            ×
+          </a>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+const advancedKeys = ["name", "place", "camera", "thing", "after", "before", "type"] as const;
+
+function SearchPage(props: { viewer: Viewer; form: SearchForm; parsed?: ParsedSearchQuery; results?: { assets: Asset[]; more: boolean; continued: boolean; previous?: number }; error?: string }) {
   const { form, results } = props;
+  const advanced = advancedKeys.some((key) => form[key] !== "") || form.favorites;
   return (
     <Layout title="Search" viewer={props.viewer} area="search" current="/search">
       <h1>Search</h1>
       <form class="search-form card" method="get" action="/search" role="search" aria-label="Your photos and videos">
-        <div class="search-fields">
-          <TextField name="name" label="File name" value={form.name} placeholder="IMG_1234" />
-          <TextField name="place" label="Place" value={form.place} placeholder="City, region or country" />
-          <TextField name="camera" label="Camera" value={form.camera} placeholder="Make or model" />
-          <TextField name="thing" label="Thing in the photo" value={form.thing} placeholder="Dog, car, person" />
-          <div class="field">
-            <label for="search-after">Taken from</label>
-            <input id="search-after" type="date" name="after" value={form.after} />
-          </div>
-          <div class="field">
-            <label for="search-before">Taken until</label>
-            <input id="search-before" type="date" name="before" value={form.before} />
-          </div>
-          <div class="field">
-            <label for="search-type">Type</label>
-            <select id="search-type" name="type">
-              <option value="" selected={form.type === ""}>
-                Photos and videos
-              </option>
-              <option value="photo" selected={form.type === "photo"}>
-                Photos
-              </option>
-              <option value="video" selected={form.type === "video"}>
-                Videos
-              </option>
-            </select>
-          </div>
+        <div class="field search-box">
+          <label for="search-q">Search</label>
+          <input
+            id="search-q"
+            type="search"
+            name="q"
+            value={form.q}
+            placeholder="Mum in Lisbon last summer, puppy 2019, videos, IMG_1234"
+            autocomplete="off"
+            maxlength={200}
+            autofocus={!form.q && !advanced}
+          />
         </div>
+        {props.parsed && <Chips form={form} parsed={props.parsed} />}
+        <details class="search-advanced" open={advanced}>
+          <summary>Advanced</summary>
+          <div class="search-fields">
+            <TextField name="name" label="File name" value={form.name} placeholder="IMG_1234" />
+            <TextField name="place" label="Place" value={form.place} placeholder="City, region or country" />
+            <TextField name="camera" label="Camera" value={form.camera} placeholder="Make or model" />
+            <TextField name="thing" label="Thing in the photo" value={form.thing} placeholder="Dog, car, person" />
+            <div class="field">
+              <label for="search-after">Taken from</label>
+              <input id="search-after" type="date" name="after" value={form.after} />
+            </div>
+            <div class="field">
+              <label for="search-before">Taken until</label>
+              <input id="search-before" type="date" name="before" value={form.before} />
+            </div>
+            <div class="field">
+              <label for="search-type">Type</label>
+              <select id="search-type" name="type">
+                <option value="" selected={form.type === ""}>
+                  Photos and videos
+                </option>
+                <option value="photo" selected={form.type === "photo"}>
+                  Photos
+                </option>
+                <option value="video" selected={form.type === "video"}>
+                  Videos
+                </option>
+              </select>
+            </div>
+          </div>
+        </details>
         <div class="search-actions">
           <label class="check">
             <input type="checkbox" name="favorites" value="on" checked={form.favorites} />
@@ -178,14 +267,19 @@ function SearchPage(props: { viewer: Viewer; form: SearchForm; results?: { asset
                     ? `The newest ${pageSize} results first`
                     : `${results.assets.length} result${results.assets.length === 1 ? "" : "s"}, newest first`}
               </p>
-              <ResultsPage form={form} assets={results.assets} more={results.more} />
+              <ResultsPage form={form} assets={results.assets} more={results.more} previous={results.previous} />
             </>
           ) : (
             <p class="empty">Nothing matches. Try fewer or shorter words: a part of a name is enough.</p>
           )}
         </section>
       ) : (
-        !props.error && <p class="empty">Fill in what you remember: any part of a file name, a place or a camera, dates, or just a type.</p>
+        !props.error && (
+          <p class="empty">
+            Fill in what you remember: a year or month ("june 2021", "last summer"), a place, a person's name, a thing ("dog"), a camera, a file name, or
+            "videos".
+          </p>
+        )
       )}
     </Layout>
   );
@@ -194,12 +288,15 @@ function SearchPage(props: { viewer: Viewer; form: SearchForm; results?: { asset
 export const searchPage = new Hono<ViewerEnv>().get("/", requireViewer, async (c) => {
   const { viewer, db } = c.var;
   const form = readForm(c.req.query());
-  const { filters, error } = filtersOf(form);
-  if (error || !hasFilters(filters)) return c.html(<SearchPage viewer={viewer} form={form} error={error} />, error ? 400 : 200);
+  const advanced = filtersOf(form);
+  const { error } = advanced;
+  const parsed = form.q ? parseSearchQuery(form.q, { ...(await searchVocabulary(db, viewer.user.id)), now: Date.now() }) : undefined;
+  const filters = combine(parsed?.filters ?? {}, advanced.filters);
+  if (error || !hasFilters(filters)) return c.html(<SearchPage viewer={viewer} form={form} parsed={parsed} error={error} />, error ? 400 : 200);
   const before = parseCursor(c.req.query("after_item"));
   const found = await searchAssets(db, [viewer.user.id], filters, { limit: pageSize + 1, before });
   const assets = found.slice(0, pageSize).map((hit) => hit.asset);
   const more = found.length > pageSize;
-  if (c.req.query("fragment")) return c.html(<ResultsPage form={form} assets={assets} more={more} />);
-  return c.html(<SearchPage viewer={viewer} form={form} results={{ assets, more, continued: before !== undefined }} />);
+  if (c.req.query("fragment")) return c.html(<ResultsPage form={form} assets={assets} more={more} previous={before?.localDateTime} />);
+  return c.html(<SearchPage viewer={viewer} form={form} parsed={parsed} results={{ assets, more, continued: before !== undefined, previous: before?.localDateTime }} />);
 });
