@@ -1,4 +1,5 @@
-// Samples the resident memory of processes while a benchmark runs.
+// What the benchmarks share: the resident memory of processes sampled while they run, a large
+// upload's bytes, and the printed table.
 import { readFileSync } from "node:fs";
 
 export function rssOf(pid: number): number {
@@ -41,4 +42,29 @@ export function printTable(rows: string[][]): void {
     console.log(row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join("  "));
     if (index === 0) console.log(widths.map((w) => "-".repeat(w)).join("  "));
   }
+}
+
+const encoder = new TextEncoder();
+
+// `size` bytes that pass the content check as an MP4 video, made as they are read (so a large upload
+// costs the benchmark no memory). `seed` changes the first chunk, so that uploads differ; `prefix`
+// and `suffix` wrap the bytes (a multipart form's framing).
+export function mp4Body(size: number, { seed = 0, prefix = "", suffix = "" } = {}): ReadableStream<Uint8Array> {
+  const chunk = new Uint8Array(1024 * 1024);
+  chunk.set([0, 0, 0, 0x18, ...encoder.encode("ftypmp42"), 0, 0, 0, 0, ...encoder.encode("mp42isom")]);
+  let sent = 0;
+  return new ReadableStream({
+    pull(controller) {
+      if (sent === 0 && prefix) controller.enqueue(encoder.encode(prefix));
+      if (sent >= size) {
+        if (suffix) controller.enqueue(encoder.encode(suffix));
+        controller.close();
+        return;
+      }
+      const next = chunk.slice();
+      if (sent === 0) next[100] = seed;
+      controller.enqueue(next);
+      sent += chunk.length;
+    },
+  });
 }

@@ -9,33 +9,12 @@ import { Writable } from "node:stream";
 import { parseArgs } from "node:util";
 import { startLocalS3 } from "../tests/helpers/s3";
 import { startShoebox, workerdPid, type Shoebox } from "../tests/helpers/shoebox";
-import { mib, PeakRss, printTable } from "./rss";
+import { mib, mp4Body, PeakRss, printTable } from "./rss";
 
 const { values } = parseArgs({ options: { "size-mb": { type: "string", default: "512" } } });
 const size = Number(values["size-mb"]) * 1024 * 1024;
-const chunk = new Uint8Array(1024 * 1024);
-// An MP4 header, so the file passes the content check like a real video.
-chunk.set([0, 0, 0, 0x18, ...new TextEncoder().encode("ftypmp42"), 0, 0, 0, 0, ...new TextEncoder().encode("mp42isom")]);
-
-// `size` bytes (the first chunk differs per seed, so that no upload is a duplicate of another).
-function body(seed: number, prefix = "", suffix = ""): ReadableStream<Uint8Array> {
-  let sent = 0;
-  const encoder = new TextEncoder();
-  return new ReadableStream({
-    pull(controller) {
-      if (sent === 0 && prefix) controller.enqueue(encoder.encode(prefix));
-      if (sent >= size) {
-        if (suffix) controller.enqueue(encoder.encode(suffix));
-        controller.close();
-        return;
-      }
-      const next = chunk.slice();
-      if (sent === 0) next[100] = seed;
-      controller.enqueue(next);
-      sent += chunk.length;
-    },
-  });
-}
+// The file, different per seed so that no upload is a duplicate of another.
+const body = (seed: number, prefix = "", suffix = "") => mp4Body(size, { seed, prefix, suffix });
 
 const streaming = { duplex: "half" } as RequestInit;
 

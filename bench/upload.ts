@@ -7,30 +7,11 @@ import { join } from "node:path";
 import { Writable } from "node:stream";
 import { parseArgs } from "node:util";
 import { startShoebox, workerdPid } from "../tests/helpers/shoebox";
-import { mib, PeakRss, printTable } from "./rss";
+import { mib, mp4Body, PeakRss, printTable } from "./rss";
 
 const { values } = parseArgs({ options: { "size-mb": { type: "string", default: "2048" } } });
 const size = Number(values["size-mb"]) * 1024 * 1024;
-const chunk = new Uint8Array(1024 * 1024);
-// An MP4 header, so the upload passes the content check like a real video.
-chunk.set([0, 0, 0, 0x18, ...new TextEncoder().encode("ftypmp42"), 0, 0, 0, 0, ...new TextEncoder().encode("mp42isom")]);
-
-function body(prefix = "", suffix = ""): ReadableStream<Uint8Array> {
-  let sent = 0;
-  const encoder = new TextEncoder();
-  return new ReadableStream({
-    pull(controller) {
-      if (sent === 0 && prefix) controller.enqueue(encoder.encode(prefix));
-      if (sent >= size) {
-        if (suffix) controller.enqueue(encoder.encode(suffix));
-        controller.close();
-        return;
-      }
-      controller.enqueue(chunk.slice());
-      sent += chunk.length;
-    },
-  });
-}
+const body = (prefix = "", suffix = "") => mp4Body(size, { prefix, suffix });
 
 const shoebox = await startShoebox({ env: { JOB_CONCURRENCY: "metadataExtraction=0,thumbnailGeneration=0,videoConversion=0" } });
 try {

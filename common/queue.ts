@@ -1,7 +1,7 @@
 // The job queue: the only code that reads or writes the jobs and queues tables.
 // Rows live in libSQL so that any number of worker processes can share one database;
 // every state change is one statement (or one batch), so two claimers never take one job.
-import { and, asc, eq, inArray, lte, lt, notExists, or, sql } from "drizzle-orm";
+import { and, asc, count, eq, inArray, lte, lt, notExists, or, sql } from "drizzle-orm";
 import type { Database, Executor } from "./db";
 import { jobQueue, queueNames, type JobName, type JobPayloads, type QueueName } from "./jobs";
 import { assets, jobs, queues, type Job } from "./schema";
@@ -243,6 +243,15 @@ export async function pendingJobPayloads<N extends JobName>(db: Database, name: 
     .from(jobs)
     .where(and(eq(jobs.name, name), inArray(jobs.status, ["waiting", "active"])));
   return rows.map((row) => row.payload as JobPayloads[N]);
+}
+
+// Whether any job of these names is still to run (waiting, or running now).
+export async function jobsPending(db: Database, names: JobName[]): Promise<boolean> {
+  const [row] = await db
+    .select({ n: count() })
+    .from(jobs)
+    .where(and(inArray(jobs.name, names), inArray(jobs.status, ["waiting", "active"])));
+  return (row?.n ?? 0) > 0;
 }
 
 // Queues a job unless one of the same name is waiting (or, with `orRunning`, running too), in one

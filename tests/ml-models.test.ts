@@ -12,6 +12,7 @@ import { alignFace, cosine, embedFaces } from "../workers/ml/face-embedding";
 import { models, type ModelName } from "../workers/ml/models";
 import { tagObjects } from "../workers/ml/object-tags";
 import { cropSquare, readRgb, releaseSessions, resizeStretched, run, toFloat, type RgbImage } from "../workers/ml/runtime";
+import { faceCopies, peopleInFacePhotos } from "./helpers/faces";
 
 const media = resolve(import.meta.dirname, "../../shared/media");
 const noMedia = existsSync(media) ? false : `no shared media at ${media}`;
@@ -103,38 +104,19 @@ describe("converted models against the TF.js runtime", () => {
   });
 });
 
-// Who is in each photo of ../shared/media/faces, left to right (obama2.jpg and the RGBA PNG are the
-// same photo, as are the two immich portraits: the copies count for detection, not for matching).
-const people: Record<string, string[]> = {
-  "skimage-astronaut-eileen-collins.png": ["collins"],
-  "immich/portrait.jpg": ["immich-portrait"],
-  "immich/portrait-orientation-6.jpg": ["immich-portrait"],
-  "face_recognition/biden.jpg": ["biden"],
-  "face_recognition/biden2.jpg": ["biden"],
-  "face_recognition/obama.jpg": ["obama"],
-  "face_recognition/obama1.jpg": ["obama"],
-  "face_recognition/obama2.jpg": ["obama"],
-  "face_recognition/obama-32bit-rgba.png": ["obama"],
-  "face_recognition/obama3.jpg": ["obama"],
-  "face_recognition/obama_small.jpg": ["obama"],
-  "face_recognition/obama_partial_face.jpg": ["obama"],
-  "face_recognition/two_people.jpg": ["obama", "biden"],
-  "face_recognition/obama_and_biden.jpg": ["biden", "obama", "girl"],
-};
-const copies = new Set(["immich/portrait-orientation-6.jpg", "face_recognition/obama-32bit-rgba.png"]);
 
 describe("faces in ../shared/media/faces", { skip: noMedia }, () => {
   const found = new Map<string, { image: RgbImage; faces: DetectedFace[] }>();
 
   before(async () => {
-    for (const file of Object.keys(people)) {
+    for (const file of Object.keys(peopleInFacePhotos)) {
       const image = await readRgb(join(faces, file));
       found.set(file, { image, faces: (await detectFacesInImage(image)).sort((a, b) => a.box.x - b.box.x) });
     }
   });
 
   it("finds every face, and no other", () => {
-    for (const [file, who] of Object.entries(people)) {
+    for (const [file, who] of Object.entries(peopleInFacePhotos)) {
       const { faces: detected } = found.get(file)!;
       console.log(`${file}: ${detected.map((f) => `${f.score.toFixed(2)} at ${Math.round(f.box.x)},${Math.round(f.box.y)} ${Math.round(f.box.width)}px`).join("; ")}`);
       assert.equal(detected.length, who.length, `${file}: ${detected.length} faces found, ${who.length} in the photo`);
@@ -165,8 +147,8 @@ describe("faces in ../shared/media/faces", { skip: noMedia }, () => {
 
   it("puts each person's faces closest to each other", async () => {
     const all: { who: string; file: string; embedding: Float32Array }[] = [];
-    for (const [file, who] of Object.entries(people)) {
-      if (copies.has(file)) continue;
+    for (const [file, who] of Object.entries(peopleInFacePhotos)) {
+      if (faceCopies.has(file)) continue;
       const { image, faces: detected } = found.get(file)!;
       const embeddings = await embedFaces(image, detected);
       embeddings.forEach((embedding, i) => {

@@ -13,29 +13,10 @@ import { signIn, type Client } from "./helpers/accounts";
 import { uploadForm } from "./helpers/media";
 import { pageText, signInWithCookie, type Browser } from "./helpers/pages";
 import { queueStates, sharedMedia, startShoebox, waitForQueuesToDrain, type Shoebox } from "./helpers/shoebox";
+import { peopleInFacePhotos } from "./helpers/faces";
 
 const facesDir = join(sharedMedia, "faces");
 const noFaces = existsSync(facesDir) ? false : `no face photos at ${facesDir}`;
-
-// Who is in each photo, left to right (from ../shared/media/manifest.tsv: "person A (Obama)",
-// "person B (Biden)", "persons A+B in crowd scene" with a girl on the right; the Immich portrait is
-// one photo stored twice, once rotated, as is Obama's RGBA PNG of obama2.jpg).
-const truth: Record<string, string[]> = {
-  "skimage-astronaut-eileen-collins.png": ["collins"],
-  "immich/portrait.jpg": ["immich-portrait"],
-  "immich/portrait-orientation-6.jpg": ["immich-portrait"],
-  "face_recognition/biden.jpg": ["biden"],
-  "face_recognition/biden2.jpg": ["biden"],
-  "face_recognition/obama.jpg": ["obama"],
-  "face_recognition/obama1.jpg": ["obama"],
-  "face_recognition/obama2.jpg": ["obama"],
-  "face_recognition/obama-32bit-rgba.png": ["obama"],
-  "face_recognition/obama3.jpg": ["obama"],
-  "face_recognition/obama_small.jpg": ["obama"],
-  "face_recognition/obama_partial_face.jpg": ["obama"],
-  "face_recognition/two_people.jpg": ["obama", "biden"],
-  "face_recognition/obama_and_biden.jpg": ["biden", "obama", "girl"],
-};
 
 interface ApiPerson {
   id: string;
@@ -109,11 +90,11 @@ describe("faces and people", { skip: noFaces }, () => {
     alice = await signIn(shoebox.url, { email: "alice@example.com", password: "alice-password", name: "Alice", admin: true });
     bob = await signIn(shoebox.url, { email: "bob@example.com", password: "bob-password", name: "Bob", createdBy: alice });
     const started = Date.now();
-    for (const file of Object.keys(truth)) assetOf.set(file, await uploadFile(alice, file));
+    for (const file of Object.keys(peopleInFacePhotos)) assetOf.set(file, await uploadFile(alice, file));
     const api = (path: string) => alice.fetch(path);
     await waitForQueuesToDrain({ api }, 100_000);
     console.log(`${assetOf.size} photos uploaded, their faces found and clustered in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-    for (const [file, who] of Object.entries(truth)) {
+    for (const [file, who] of Object.entries(peopleInFacePhotos)) {
       const faces = await facesOf(alice, assetOf.get(file)!);
       assert.equal(faces.length, who.length, `${file}: ${faces.length} faces found on the preview, ${who.length} in the photo`);
       faces.forEach((face, i) => found.push({ file, assetId: assetOf.get(file)!, faceId: face.id, who: who[i]!, personId: face.person?.id ?? null }));

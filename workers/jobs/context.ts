@@ -3,7 +3,9 @@ import type { MlConfig } from "../../common/config";
 import type { Database } from "../../common/db";
 import type { NewJob } from "../../common/queue";
 import type { Asset } from "../../common/schema";
-import { getAsset } from "../../common/assets";
+import { getAsset, getAssetFile } from "../../common/assets";
+import { readRgb, type RgbImage } from "../ml/runtime";
+import { UnprocessableMediaError } from "./errors";
 import type { WorkerStorage } from "../storage/storage";
 
 // What every job handler may use.
@@ -43,5 +45,20 @@ export async function withOriginal<T>(context: JobContext, asset: Asset, use: (p
       throw new Error(`The original of asset ${asset.id} is missing from storage (${asset.originalKey})`);
     }
     throw error;
+  }
+}
+
+// An asset's preview as pixels, for the image models; undefined when the asset is gone or has no
+// preview yet (making one queues the model jobs again), or the preview is missing from storage (the
+// integrity check reports that). A preview that cannot be decoded fails the job for good.
+export async function readPreview(context: JobContext, assetId: string, purpose: string): Promise<RgbImage | undefined> {
+  const asset = await getAsset(context.db, assetId);
+  const preview = asset && (await getAssetFile(context.db, assetId, "preview"));
+  if (!preview) return undefined;
+  try {
+    return await context.storage.withFile(preview.key, (path) => readRgb(path));
+  } catch (error) {
+    if ((await context.storage.size(preview.key)) === null) return undefined;
+    throw new UnprocessableMediaError(`The preview cannot be decoded for ${purpose}: ${(error as Error).message}`);
   }
 }

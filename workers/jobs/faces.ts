@@ -11,31 +11,19 @@
 //
 // The recognition queue runs one job at a time by default: two at once could each found a person
 // for the same face's neighbours.
-import { and, count, inArray } from "drizzle-orm";
-import { getAsset, getAssetFile } from "../../common/assets";
-import { jobs } from "../../common/schema";
+import { jobsPending } from "../../common/queue";
 import { assignFaces, createPersonForFace, getFaceForRecognition, replaceAssetFaces, searchFaces, type FaceMatch } from "../../common/people";
 import { detectFacesInImage } from "../ml/face-detection";
 import { embedFaces } from "../ml/face-embedding";
-import { readRgb, type RgbImage } from "../ml/runtime";
-import { UnprocessableMediaError } from "./errors";
-import type { JobContext } from "./context";
+import { readPreview, type JobContext } from "./context";
 
 // How long the second look at a face waits, and waits again while detection is still under way.
 const deferralMs = 3_000;
 
 export async function detectFaces(context: JobContext, { assetId }: { assetId: string }): Promise<void> {
   if (!context.ml.enabled) return;
-  const asset = await getAsset(context.db, assetId);
-  const preview = asset && (await getAssetFile(context.db, assetId, "preview"));
-  if (!preview) return; // Gone, or no preview yet: making one queues this job again.
-  let image: RgbImage;
-  try {
-    image = await context.storage.withFile(preview.key, (path) => readRgb(path));
-  } catch (error) {
-    if ((await context.storage.size(preview.key)) === null) return; // The integrity check reports a missing preview.
-    throw new UnprocessableMediaError(`The preview cannot be decoded for face detection: ${(error as Error).message}`);
-  }
+  const image = await readPreview(context, assetId, "face detection");
+  if (!image) return;
   const detected = await detectFacesInImage(image);
   const embeddings = await embedFaces(image, detected);
   await replaceAssetFaces(
@@ -56,13 +44,7 @@ export async function detectFaces(context: JobContext, { assetId }: { assetId: s
 }
 
 // Whether faces are still to be detected (or previews, to detect them on, still to be made).
-async function detectionUnderWay(context: JobContext): Promise<boolean> {
-  const [row] = await context.db
-    .select({ n: count() })
-    .from(jobs)
-    .where(and(inArray(jobs.name, ["detectFaces", "generateThumbnails"]), inArray(jobs.status, ["waiting", "active"])));
-  return (row?.n ?? 0) > 0;
-}
+const detectionUnderWay = (context: JobContext) => jobsPending(context.db, ["detectFaces", "generateThumbnails"]);
 
 // The person most of these faces belong to (the nearest one's, on a tie).
 export function majorityPerson(matches: FaceMatch[]): string | undefined {
