@@ -22,9 +22,14 @@ function base64url(bytes: ArrayBuffer | Uint8Array): string {
   return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 }
 
-// 32 random bytes: session tokens, API keys and shared-link keys.
+// 32 random bytes: session tokens, API keys and shared-link keys. Drawn again when it would start
+// with "-": keys are pasted as command-line arguments (the Immich CLI's `login URL KEY`), where a
+// leading dash reads as an option.
 export function randomToken(): string {
-  return base64url(crypto.getRandomValues(new Uint8Array(32)));
+  for (;;) {
+    const token = base64url(crypto.getRandomValues(new Uint8Array(32)));
+    if (!token.startsWith("-")) return token;
+  }
 }
 
 export async function sha256(value: string): Promise<string> {
