@@ -107,6 +107,9 @@ export interface Config {
 export interface MlConfig {
   enabled: boolean;
   faces: { maxDistance: number; minFaces: number };
+  // The folder of an Immich-style CLIP model (textual/ and visual/ with model.onnx in each), for
+  // search in words; undefined when none is set up, or ML is off.
+  clipModelDir?: string;
 }
 
 // The queues of the image models: they run nothing when ML is off.
@@ -208,8 +211,11 @@ function number(env: Env, key: string, fallback: number, min: number, max: numbe
 export function parseMl(env: Env): MlConfig {
   const raw = env.ML?.trim().toLowerCase() || "on";
   if (!["on", "off", "true", "false", "1", "0"].includes(raw)) throw new ConfigError(`ML must be "on" or "off", got "${env.ML}"`);
+  const enabled = raw === "on" || raw === "true" || raw === "1";
+  const clipModelDir = env.CLIP_MODEL_DIR?.trim().replace(/\/+$/, "") || undefined;
   return {
-    enabled: raw === "on" || raw === "true" || raw === "1",
+    enabled,
+    ...(enabled && clipModelDir ? { clipModelDir } : {}),
     faces: {
       maxDistance: number(env, "FACE_MAX_DISTANCE", defaults.faces.maxDistance, 0.05, 2),
       minFaces: integer(env, "FACE_MIN_FACES", defaults.faces.minFaces, 1, 100),

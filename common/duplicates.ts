@@ -6,11 +6,13 @@
 //
 // Grouping runs in a job (detectDuplicates), not in requests: for every asset not compared yet it
 // finds the close hashes among all of its owner's with a multi-index hash table, and gives them a
-// shared duplicateId as Immich does. The review page then reads the groups by that id.
+// shared duplicateId as Immich does; with a CLIP model, nearly equal embeddings join groups too
+// (common/smart-search.ts). The review page then reads the groups by that id.
 import { and, eq, inArray, isNotNull, isNull, sql } from "drizzle-orm";
 import { trashAssets } from "./assets";
 import type { Database } from "./db";
 import { enqueueJobUnlessPending } from "./queue";
+import { nearIdenticalPairs } from "./smart-search";
 import { assets, exif, type Asset, type Exif } from "./schema";
 
 // Measured on the 165 real photos of ../shared/media (their thumbnails, as the worker makes them):
@@ -19,6 +21,10 @@ import { assets, exif, type Asset, type Exif } from "./schema";
 // misses: two tiny test pictures of 128 px, at 12 to 16 bits); of the 13,530 pairs of different
 // photos none came closer than 18 bits.
 export const duplicateDistance = 10;
+
+// With a CLIP model, pictures whose embeddings are within this cosine distance are duplicates too
+// (Immich's default), which can catch copies whose hashes drifted apart (a heavier crop or edit).
+export const clipDuplicateDistance = 0.01;
 
 // A flat picture has no frequencies but its mean: its hash has (nearly) one bit set, and every such
 // picture would match every other. They are left out of the grouping.
@@ -76,7 +82,8 @@ function masksUpTo(r: number): number[] {
 // the duplicateId it gets and its members. Multi-index hashing: hashes within `distance` bits agree
 // to within floor(distance / 4) bits on at least one of their four 16-bit chunks, so each new hash
 // probes four tables (one per chunk) at those few nearby values instead of scanning every hash.
-export function groupDuplicates(items: HashedAsset[], distance = duplicateDistance): Map<string, string[]> {
+// `alike`: pairs known to be near-identical some other way (their CLIP embeddings), joined as well.
+export function groupDuplicates(items: HashedAsset[], distance = duplicateDistance, alike: Array<[string, string]> = []): Map<string, string[]> {
   const n = items.length;
   // The hashes in flat arrays (the loop below runs millions of times for a large library).
   const his = new Uint32Array(n);
@@ -146,6 +153,14 @@ export function groupDuplicates(items: HashedAsset[], distance = duplicateDistan
     }
   }
 
+  const indexOf = new Map(items.map((item, i) => [item.id, i]));
+  for (const [a, b] of alike) {
+    const [i, j] = [indexOf.get(a), indexOf.get(b)];
+    if (i === undefined || j === undefined || types[i] !== types[j]) continue;
+    union(i, j);
+    touched.add(isNew[i] ? i : j);
+  }
+
   // Only groups a new asset joined change; others keep their ids as they are.
   const changedRoots = new Set([...touched].map(find));
   const members = new Map<number, number[]>();
@@ -190,7 +205,7 @@ export async function detectOwnerDuplicates(db: Database, ownerId: string, dista
   const items: HashedAsset[] = rows.map((row) => ({ id: row.id, type: row.type, hash: row.hash!, duplicateId: row.duplicateId, isNew: row.detectedAt === null }));
   const fresh = items.filter((item) => item.isNew).map((item) => item.id);
   if (fresh.length === 0) return 0;
-  const groups = groupDuplicates(items, distance);
+  const groups = groupDuplicates(items, distance, await nearIdenticalPairs(db, ownerId, fresh, clipDuplicateDistance));
   const current = new Map(items.map((item) => [item.id, item.duplicateId]));
   const now = Date.now();
   const updates = [

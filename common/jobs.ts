@@ -8,7 +8,8 @@ export const QueueName = {
   // Face detection and embedding on each preview, then clustering of the faces into people.
   FaceDetection: "faceDetection",
   FacialRecognition: "facialRecognition",
-  // Tags of the things in each preview, from the object model (Immich's smart search queue).
+  // Tags of the things in each preview, from the object model, and its CLIP embedding when a CLIP
+  // model is set up (Immich's smart search queue).
   SmartSearch: "smartSearch",
 } as const;
 export type QueueName = (typeof QueueName)[keyof typeof QueueName];
@@ -55,6 +56,12 @@ export interface JobPayloads {
   // Tags an asset's preview with the things the object model sees in it (common/tags.ts), in place
   // of the tags it had.
   tagObjects: { assetId: string };
+  // Computes the CLIP embedding of an asset's preview, for search in words (CLIP_MODEL_DIR).
+  encodeClip: { assetId: string };
+  // Queues a queue's job for every asset (`force`) or for those it has not run on yet, a page of
+  // assets (or, for recognition, faces) after `after` at a time, each page queuing the next
+  // (common/asset-jobs.ts).
+  queueAssetJobs: { queue: QueueName; force: boolean; after?: string };
 }
 export type JobName = keyof JobPayloads;
 
@@ -74,4 +81,6 @@ export const jobQueue: Record<JobName, QueueName> = {
   detectFaces: QueueName.FaceDetection,
   recognizeFaces: QueueName.FacialRecognition,
   tagObjects: QueueName.SmartSearch,
+  encodeClip: QueueName.SmartSearch,
+  queueAssetJobs: QueueName.BackgroundTask,
 };

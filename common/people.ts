@@ -15,13 +15,45 @@ export interface NewFace {
   embedding: Float32Array;
 }
 
-// Replaces an asset's faces with those just found and queues the recognition of each, at once: a
-// face is never left without its job. Returns the new faces' ids.
+type Box = NewFace["box"];
+
+// How much two boxes overlap (intersection over union), each in its own image's proportions.
+function overlap(a: Box, aSize: { w: number; h: number }, b: Box, bSize: { w: number; h: number }): number {
+  const [ax1, ay1, ax2, ay2] = [a.x1 / aSize.w, a.y1 / aSize.h, a.x2 / aSize.w, a.y2 / aSize.h];
+  const [bx1, by1, bx2, by2] = [b.x1 / bSize.w, b.y1 / bSize.h, b.x2 / bSize.w, b.y2 / bSize.h];
+  const iw = Math.max(0, Math.min(ax2, bx2) - Math.max(ax1, bx1));
+  const ih = Math.max(0, Math.min(ay2, by2) - Math.max(ay1, by1));
+  const inter = iw * ih;
+  const union = (ax2 - ax1) * (ay2 - ay1) + (bx2 - bx1) * (by2 - by1) - inter;
+  return union > 0 ? inter / union : 0;
+}
+
+// A face found again where a face of the asset was (half or more of their boxes shared) stays with
+// that face's person, so that running detection again keeps the people their owner named.
+const sameFaceOverlap = 0.5;
+
+// Replaces an asset's faces with those just found, notes that the models have seen it, and queues
+// the recognition of each new face that is not one found before, at once: a face is never left
+// without its job. Unnamed people left without a face go. Returns the new faces' ids.
 export async function replaceAssetFaces(db: Database, assetId: string, found: NewFace[], jobs: (faceId: string) => NewJob[], maxAttempts: number): Promise<string[]> {
   const now = Date.now();
+  const before = await db
+    .select({ personId: faces.personId, x1: faces.boundingBoxX1, y1: faces.boundingBoxY1, x2: faces.boundingBoxX2, y2: faces.boundingBoxY2, w: faces.imageWidth, h: faces.imageHeight })
+    .from(faces)
+    .where(and(eq(faces.assetId, assetId), eq(faces.sourceType, "machine-learning")));
+  const known = before.filter((face) => face.personId !== null);
+  const personOf = (face: NewFace): string | null => {
+    let best: { personId: string | null; overlap: number } = { personId: null, overlap: sameFaceOverlap };
+    for (const old of known) {
+      const shared = overlap(face.box, { w: face.imageWidth, h: face.imageHeight }, old, { w: old.w, h: old.h });
+      if (shared >= best.overlap) best = { personId: old.personId, overlap: shared };
+    }
+    return best.personId;
+  };
   const rows = found.map((face) => ({
     id: crypto.randomUUID(),
     assetId,
+    personId: personOf(face),
     imageWidth: face.imageWidth,
     imageHeight: face.imageHeight,
     boundingBoxX1: Math.round(face.box.x1),
@@ -33,10 +65,13 @@ export async function replaceAssetFaces(db: Database, assetId: string, found: Ne
     embedding: face.embedding,
     createdAt: now,
   }));
-  const newJobs = rows.flatMap((row) => jobs(row.id));
+  const newJobs = rows.filter((row) => row.personId === null).flatMap((row) => jobs(row.id));
+  const formerPeople = [...new Set(known.map((face) => face.personId!))];
   await db.batch([
-    db.delete(faces).where(eq(faces.assetId, assetId)),
+    db.delete(faces).where(and(eq(faces.assetId, assetId), eq(faces.sourceType, "machine-learning"))),
     ...(rows.length ? [db.insert(faces).values(rows)] : []),
+    db.update(assets).set({ facesDetectedAt: now }).where(eq(assets.id, assetId)),
+    ...(formerPeople.length ? [db.delete(people).where(and(inArray(people.id, formerPeople), eq(people.name, ""), sql`NOT EXISTS (SELECT 1 FROM ${faces} WHERE ${faces.personId} = ${people.id})`))] : []),
     ...(newJobs.length ? [enqueueJobsQuery(db, newJobs, maxAttempts, now)] : []),
   ]);
   return rows.map((row) => row.id);

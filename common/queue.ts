@@ -220,9 +220,10 @@ export async function retryFailedJobs(db: Database, name: QueueName, now = Date.
   return result.rowsAffected;
 }
 
-// Removes the waiting jobs of a queue, and its failed ones too when asked; active jobs finish.
-export async function emptyQueue(db: Database, name: QueueName, includeFailed: boolean): Promise<number> {
-  const statuses: Job["status"][] = includeFailed ? ["waiting", "failed"] : ["waiting"];
+// Removes the waiting jobs of a queue, its failed ones, or both; active jobs finish.
+export async function emptyQueue(db: Database, name: QueueName, which: { waiting: boolean; failed: boolean }): Promise<number> {
+  const statuses: Job["status"][] = [...(which.waiting ? ["waiting" as const] : []), ...(which.failed ? ["failed" as const] : [])];
+  if (!statuses.length) return 0;
   const result = await db.delete(jobs).where(and(eq(jobs.queue, name), inArray(jobs.status, statuses)));
   return result.rowsAffected;
 }

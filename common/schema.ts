@@ -186,6 +186,10 @@ export const assets = sqliteTable(
     duplicateId: text("duplicate_id"),
     // When the asset was last compared with the rest of its owner's library.
     duplicatesDetectedAt: integer("duplicates_detected_at"),
+    // When the face models and the object model last ran on the asset's preview (null: never, so a
+    // "missing" run of their queue includes it).
+    facesDetectedAt: integer("faces_detected_at"),
+    objectsTaggedAt: integer("objects_tagged_at"),
   },
   (t) => [
     // The same file may be in two people's libraries, but only once in each.
@@ -538,3 +542,15 @@ export const assetTags = sqliteTable(
 );
 
 export type AssetTag = typeof assetTags.$inferSelect;
+
+// The CLIP image embedding of an asset's preview (Immich's smart_search), when a CLIP model is set
+// up (CLIP_MODEL_DIR): free text is ranked by its cosine distance to the text's embedding, through
+// the vector index. 512 dimensions, as ViT-B-32 and ViT-B-16 give.
+export const clipDimensions = 512;
+
+export const smartSearch = sqliteTable("smart_search", {
+  assetId: text("asset_id")
+    .primaryKey()
+    .references(() => assets.id, { onDelete: "cascade" }),
+  embedding: f32Blob(clipDimensions)("embedding").notNull(),
+});

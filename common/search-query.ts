@@ -314,3 +314,18 @@ export function parseSearchQuery(text: string, context: SearchQueryContext): Par
 export function queryWithout(parsed: ParsedSearchQuery, chip: SearchChip): string {
   return parsed.words.filter((_, i) => i < chip.start || i >= chip.end).join(" ");
 }
+
+// The query as a CLIP search reads it: the text for the model — the query's words but those understood
+// as dates, types, file names, people, places or cameras ("dog on the beach" of "dog on the beach in
+// lisbon 2019"), without small words at either end — and the filters that still narrow (all but
+// words and things, which the model ranks by instead). Undefined when no text is left.
+export function smartSearchQuery(parsed: ParsedSearchQuery): { text: string; filters: SearchFilters } | undefined {
+  const taken = new Set(parsed.chips.filter((chip) => chip.kind !== "text" && chip.kind !== "thing").flatMap((chip) => Array.from({ length: chip.end - chip.start }, (_, i) => chip.start + i)));
+  const rest = parsed.words.filter((_, i) => !taken.has(i));
+  const small = (word: string) => stopWords.has(word.toLowerCase());
+  while (rest.length && small(rest[0]!)) rest.shift();
+  while (rest.length && small(rest[rest.length - 1]!)) rest.pop();
+  if (!rest.length) return undefined;
+  const { words: _words, tags: _tags, ...filters } = parsed.filters;
+  return { text: rest.join(" "), filters };
+}

@@ -61,7 +61,7 @@ function contains(column: SQLWrapper, text: string): SQL {
 
 const present = (text: string | undefined): text is string => text !== undefined && text.trim() !== "";
 
-function conditions(filters: SearchFilters): Array<SQL | undefined> {
+export function searchConditions(filters: SearchFilters): Array<SQL | undefined> {
   const text = (value: string | undefined, match: (text: string) => SQL | undefined) => (present(value) ? match(value.trim()) : undefined);
   return [
     text(filters.originalFileName, (t) => contains(assets.originalFileName, t)),
@@ -86,12 +86,24 @@ function conditions(filters: SearchFilters): Array<SQL | undefined> {
 
 const hasTag = (word: string) => sql`EXISTS (SELECT 1 FROM ${assetTags} WHERE ${assetTags.assetId} = ${assets.id} AND ${inArray(assetTags.tag, tagsForWord(word))})`;
 
-// Whether the filters narrow anything down (an empty search form finds nothing, rather than all).
-export function hasFilters(filters: SearchFilters): boolean {
-  return conditions(filters).some((condition) => condition !== undefined);
+// The search box's filters narrowed by fields given apart (the search page's advanced fields, the
+// API's): a field given in both is the field's, and both date ranges hold.
+export function narrowFilters(box: SearchFilters, fields: SearchFilters): SearchFilters {
+  const defined = Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as SearchFilters;
+  const max = (a?: number, b?: number) => (a === undefined ? b : b === undefined ? a : Math.max(a, b));
+  const min = (a?: number, b?: number) => (a === undefined ? b : b === undefined ? a : Math.min(a, b));
+  return { ...box, ...defined, takenAfter: max(box.takenAfter, fields.takenAfter), takenBefore: min(box.takenBefore, fields.takenBefore) };
 }
 
-// The owners' assets that match, newest first, in the timeline or the archive, outside the trash.
+// Whether the filters narrow anything down (an empty search form finds nothing, rather than all).
+export function hasFilters(filters: SearchFilters): boolean {
+  return searchConditions(filters).some((condition) => condition !== undefined);
+}
+
+// What search may find of the owners': their assets in the timeline or the archive, outside the trash.
+export const searchable = (ownerIds: string[]) => and(inArray(assets.ownerId, ownerIds), isNull(assets.deletedAt), inArray(assets.visibility, ["timeline", "archive"]));
+
+// The owners' assets that match, newest first.
 export async function searchAssets(db: Database, ownerIds: string[], filters: SearchFilters, page: SearchPage): Promise<SearchHit[]> {
   if (ownerIds.length === 0) return [];
   const { before } = page;
@@ -101,10 +113,8 @@ export async function searchAssets(db: Database, ownerIds: string[], filters: Se
     .leftJoin(exif, eq(exif.assetId, assets.id))
     .where(
       and(
-        inArray(assets.ownerId, ownerIds),
-        isNull(assets.deletedAt),
-        inArray(assets.visibility, ["timeline", "archive"]),
-        ...conditions(filters),
+        searchable(ownerIds),
+        ...searchConditions(filters),
         before ? or(lt(assets.localDateTime, before.localDateTime), and(eq(assets.localDateTime, before.localDateTime), lt(assets.id, before.id))) : undefined,
       ),
     )

@@ -12,11 +12,12 @@ export interface NewTag {
   score: number;
 }
 
-// Replaces an asset's tags with those just found.
+// Replaces an asset's tags with those just found, and notes that the model has seen it.
 export async function replaceAssetTags(db: Database, assetId: string, tags: NewTag[]): Promise<void> {
   await db.batch([
     db.delete(assetTags).where(eq(assetTags.assetId, assetId)),
     ...(tags.length ? [db.insert(assetTags).values(tags.map((t) => ({ assetId, tag: t.tag, score: t.score })))] : []),
+    db.update(assets).set({ objectsTaggedAt: Date.now() }).where(eq(assets.id, assetId)),
   ]);
 }
 

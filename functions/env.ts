@@ -16,6 +16,10 @@ export interface Bindings {
   // The map's tile URL template; empty when tiles are off.
   MAP_TILE_URL: string;
   MAP_TILE_ATTRIBUTION: string;
+  // "on" unless ML=off: faces, people and tags are made.
+  ML: "on" | "off";
+  // "on" when a CLIP model is set up (CLIP_MODEL_DIR): free text is searched by what photos show.
+  CLIP: "on" | "off";
   // "local": STORAGE is the library folder; "s3": STORAGE reaches the bucket, set up by the rest.
   STORAGE_KIND: "local" | "s3";
   S3_ENDPOINT: string;

@@ -126,9 +126,13 @@ const cases: Record<string, Case> = {
   "GET /api/queues/{name}/jobs": adminOnly,
   "DELETE /api/queues/{name}/jobs": adminOnly,
   "POST /api/queues/{name}/retry": adminOnly,
+  "GET /api/jobs": adminOnly,
+  "PUT /api/jobs/{name}": { ...adminOnly, body: () => ({ command: "start", force: true }) },
 
   // Search looks in Bob's own library only: none of Alice's files match.
   "POST /api/search/metadata": { status: 200, body: () => ({ originalFileName: "alice-secret" }) },
+  // This server has no CLIP model (tests/smart-search.test.ts checks isolation with one).
+  "POST /api/search/smart": { status: 400, body: () => ({ query: "alice-secret" }) },
 
   "GET /api/server/statistics": adminOnly,
 

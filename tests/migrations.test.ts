@@ -9,6 +9,17 @@ import { adminExists, createFirstAdmin, placeholderOwnerId } from "../common/use
 import { migrateDatabase, migrationsFolder } from "../workers/db/migrate";
 import { startTestDatabase } from "./helpers/hrana";
 
+// A folder of the migrations up to and including `lastTag`, to make a database as an older Shoebox left it.
+function migrationsUpTo(lastTag: string): string {
+  const folder = mkdtempSync(join(tmpdir(), "shoebox-migrations-"));
+  const journal = JSON.parse(readFileSync(join(migrationsFolder, "meta/_journal.json"), "utf8")) as { entries: Array<{ tag: string }> };
+  journal.entries = journal.entries.slice(0, journal.entries.findIndex((entry) => entry.tag === lastTag) + 1);
+  mkdirSync(join(folder, "meta"));
+  writeFileSync(join(folder, "meta/_journal.json"), JSON.stringify(journal));
+  for (const { tag } of journal.entries) cpSync(join(migrationsFolder, `${tag}.sql`), join(folder, `${tag}.sql`));
+  return folder;
+}
+
 describe("migrations", () => {
   it("apply once, and running them again changes nothing", async () => {
     const database = await startTestDatabase();
@@ -37,12 +48,7 @@ describe("migrations", () => {
 describe("the accounts migration", () => {
   it("keeps an older library whole and hands it to the first admin", async () => {
     // A database as it was before accounts: only the first two migrations.
-    const olderFolder = mkdtempSync(join(tmpdir(), "shoebox-migrations-"));
-    const journal = JSON.parse(readFileSync(join(migrationsFolder, "meta/_journal.json"), "utf8")) as { entries: Array<{ tag: string }> };
-    journal.entries = journal.entries.slice(0, 2);
-    mkdirSync(join(olderFolder, "meta"));
-    writeFileSync(join(olderFolder, "meta/_journal.json"), JSON.stringify(journal));
-    for (const { tag } of journal.entries) cpSync(join(migrationsFolder, `${tag}.sql`), join(olderFolder, `${tag}.sql`));
+    const olderFolder = migrationsUpTo("0001_ingest");
 
     const database = await startTestDatabase();
     const { client, db } = connectDatabase({ url: database.url, authToken: database.token });
@@ -74,6 +80,64 @@ describe("the accounts migration", () => {
       assert.equal(admin?.email, "owner@example.com");
       assert.equal(await adminExists(db), true);
       assert.equal(await createFirstAdmin(db, { email: "second@example.com", name: "Second", passwordHash: "scrypt$test" }), undefined);
+    } finally {
+      client.close();
+      await database.close();
+    }
+  });
+});
+
+describe("the migration that records which models have seen an asset", () => {
+  it("marks assets with faces or tags, and queues a run of both queues over the rest once", async () => {
+    const database = await startTestDatabase();
+    const { client, db } = connectDatabase({ url: database.url, authToken: database.token });
+    try {
+      await migrate(db, { migrationsFolder: migrationsUpTo("0010_object_tags") });
+      const embedding = `[${Array.from({ length: 1024 }, (_, i) => (i % 7) / 7).join(",")}]`;
+      const asset = (id: string) =>
+        `INSERT INTO assets (id, owner_id, type, original_file_name, original_mime_type, original_key, checksum, file_size_in_byte, file_created_at, file_modified_at, local_date_time, created_at, updated_at)
+         VALUES ('${id}', 'u1', 'IMAGE', '${id}.jpg', 'image/jpeg', 'originals/${id}.jpg', 'c-${id}', 1, 1, 1, 1, 1, 5)`;
+      await client.batch([
+        "INSERT INTO users (id, email, name, password_hash, created_at, updated_at) VALUES ('u1', 'u1@example.com', 'U', 'x', 1, 1)",
+        asset("with-face"),
+        asset("with-tag"),
+        asset("untouched"),
+        {
+          sql: "INSERT INTO faces (id, asset_id, image_width, image_height, bounding_box_x1, bounding_box_y1, bounding_box_x2, bounding_box_y2, landmarks, score, embedding, created_at) VALUES ('f1', 'with-face', 10, 10, 1, 1, 5, 5, '[]', 0.9, vector32(?), 1)",
+          args: [embedding],
+        },
+        "INSERT INTO asset_tags (asset_id, tag, score) VALUES ('with-tag', 'dog', 0.6)",
+      ]);
+      await migrateDatabase(db);
+      const marks = await client.execute("SELECT id, faces_detected_at, objects_tagged_at FROM assets ORDER BY id");
+      assert.deepEqual(
+        marks.rows.map((row) => ({ ...row })),
+        [
+          { id: "untouched", faces_detected_at: null, objects_tagged_at: null },
+          { id: "with-face", faces_detected_at: 5, objects_tagged_at: null },
+          { id: "with-tag", faces_detected_at: null, objects_tagged_at: 5 },
+        ],
+      );
+      const queued = await client.execute("SELECT queue, payload FROM jobs WHERE name = 'queueAssetJobs' ORDER BY id");
+      assert.deepEqual(
+        queued.rows.map((row) => [row.queue, JSON.parse(String(row.payload))]),
+        [
+          ["backgroundTask", { queue: "faceDetection", force: false }],
+          ["backgroundTask", { queue: "smartSearch", force: false }],
+        ],
+      );
+    } finally {
+      client.close();
+      await database.close();
+    }
+  });
+
+  it("queues nothing for an empty library", async () => {
+    const database = await startTestDatabase();
+    const { client, db } = connectDatabase({ url: database.url, authToken: database.token });
+    try {
+      await migrateDatabase(db);
+      assert.equal((await client.execute("SELECT count(*) AS n FROM jobs")).rows[0]!.n, 0);
     } finally {
       client.close();
       await database.close();

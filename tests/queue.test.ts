@@ -132,9 +132,9 @@ describe("job queue", () => {
     await enqueueJobs(a.db, [{ name: "extractMetadata", payload: { assetId: "1" } }, { name: "extractMetadata", payload: { assetId: "2" } }], 1);
     const job = await claimNextJob(a.db, "metadataExtraction", "w", 60_000);
     await failJob(a.db, job!, "w", "nope", 0);
-    assert.equal(await emptyQueue(a.db, "metadataExtraction", false), 1);
+    assert.equal(await emptyQueue(a.db, "metadataExtraction", { waiting: true, failed: false }), 1);
     assert.equal((await stats()).failed, 1);
-    assert.equal(await emptyQueue(a.db, "metadataExtraction", true), 1);
+    assert.equal(await emptyQueue(a.db, "metadataExtraction", { waiting: true, failed: true }), 1);
     assert.equal((await stats()).failed, 0);
   });
 });

@@ -1,6 +1,6 @@
 // The worker's internal HTTP endpoint, reached by workerd through service bindings (and by other
 // workers): the embedded database over Hrana, a nudge that wakes the job runner, password hashing,
-// and the files of external libraries.
+// face crops, CLIP text embeddings, and the files of external libraries.
 // It listens on loopback by default and every request must carry the shared token.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { timingSafeEqual } from "node:crypto";
@@ -10,6 +10,7 @@ import type { HranaServer } from "./db/hrana-server";
 import { InternalHttpError, readJson, send } from "./http";
 import type { InternalRoutes } from "./libraries/endpoints";
 import { log } from "./log";
+import { encodeText } from "./ml/clip";
 import { cropFace } from "./ml/face-thumbnail";
 
 export interface InternalServerOptions {
@@ -18,6 +19,8 @@ export interface InternalServerOptions {
   token: string;
   hrana?: HranaServer;
   onJobsEnqueued: () => void;
+  // Where the CLIP model is, when one is set up: texts are encoded here for search.
+  clipModelDir?: string;
   // The external libraries' files and folders (./libraries/endpoints.ts).
   libraries?: InternalRoutes;
 }
@@ -55,6 +58,12 @@ async function route(req: IncomingMessage, res: ServerResponse, options: Interna
     return send(res, 200, { match: await verifyPassword(passwordIn(body), hash) });
   }
   if (path === "/internal/faces/crop" && req.method === "POST") return sendFaceCrop(req, res);
+  if (path === "/internal/clip/text" && req.method === "POST") {
+    if (!options.clipModelDir) throw new InternalHttpError(404, "No CLIP model is set up (CLIP_MODEL_DIR)");
+    const text = (await readJson(req, maxBodyBytes) as { text?: unknown } | null)?.text;
+    if (typeof text !== "string" || text.length > 1000) throw new InternalHttpError(400, "text: a string of at most 1000 characters");
+    return send(res, 200, { embedding: Array.from(await encodeText(options.clipModelDir, text)) });
+  }
   if (options.libraries && (await options.libraries(req, res, path))) return;
   if (options.hrana) {
     if (path === "/v2" && req.method === "GET") return send(res, 200, "Hrana 2 over HTTP");

@@ -14,6 +14,7 @@ import { EmbeddedDatabase } from "./db/embedded-database";
 import { HranaServer } from "./db/hrana-server";
 import { migrateDatabase } from "./db/migrate";
 import { startInternalServer } from "./internal-server";
+import { checkClipModelDir } from "./ml/clip";
 import { libraryEndpoints, type InternalRoutes } from "./libraries/endpoints";
 import { startLibraryWatches } from "./libraries/watch";
 import { JobRunner } from "./jobs/runner";
@@ -50,6 +51,7 @@ function internalToken(config: Config): string {
 }
 
 async function startWorker(config: Config, token: string, stoppers: Stopper[]): Promise<string> {
+  if (config.ml.clipModelDir) checkClipModelDir(config.ml.clipModelDir);
   let embedded: EmbeddedDatabase | undefined;
   let hrana: HranaServer | undefined;
   if (!config.databaseUrl) {
@@ -65,6 +67,7 @@ async function startWorker(config: Config, token: string, stoppers: Stopper[]): 
     token,
     hrana,
     onJobsEnqueued: () => runner?.wake(),
+    clipModelDir: config.ml.clipModelDir,
     libraries: (req, res, path) => libraryRoutes?.(req, res, path) ?? Promise.resolve(false),
   });
   stoppers.push(() => {
@@ -148,6 +151,7 @@ async function startWeb(config: Config, workerUrl: string, token: string, stoppe
     version: version(),
     jobMaxAttempts: config.jobs.maxAttempts,
     map: config.map,
+    ml: config.ml,
   });
   const workerd = await startWorkerd({
     configPath,

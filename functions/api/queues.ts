@@ -1,11 +1,12 @@
-// Background work, as the owner sees it: Immich's /api/queues shapes, plus retrying failed jobs.
+// Background work, as the admin sees it: Immich's /api/queues shapes, plus retrying failed jobs; and
+// Immich's older /api/jobs, whose start command runs a queue over the whole library.
 import { z } from "@hono/zod-openapi";
 import { notFound } from "../../common/errors";
 import { queueNames, type QueueName } from "../../common/jobs";
 import { emptyQueue, getQueueStates, listJobs, retryFailedJobs, setQueuePaused } from "../../common/queue";
 import type { Database } from "../../common/db";
 import { createRouter, json, route } from "../router";
-import { nudgeWorker } from "../services/jobs";
+import { nudgeWorker, startQueue } from "../services/jobs";
 
 const QueueNameParam = z.object({ name: z.enum(queueNames as [QueueName, ...QueueName[]]) });
 
@@ -133,7 +134,7 @@ export const queueRoutes = createRouter()
   .openapi(empty, async (c) => {
     const { name } = c.req.valid("param");
     const body = c.req.header("content-type")?.includes("json") ? c.req.valid("json") : {};
-    await emptyQueue(c.var.db, name, body?.failed ?? false);
+    await emptyQueue(c.var.db, name, { waiting: true, failed: body?.failed ?? false });
     return c.body(null, 204);
   })
   .openapi(retry, async (c) => {
@@ -141,4 +142,67 @@ export const queueRoutes = createRouter()
     await retryFailedJobs(c.var.db, name);
     nudgeWorker(c);
     return c.json(await queueState(c.var.db, name));
+  });
+
+const JobStatusResponse = z
+  .object({
+    jobCounts: QueueStatistics,
+    queueStatus: z.object({ isActive: z.boolean(), isPaused: z.boolean() }),
+  })
+  .openapi("JobStatusResponseDto");
+
+const toJobStatusResponse = ({ isPaused, statistics }: Awaited<ReturnType<typeof queueState>>) => ({
+  jobCounts: statistics,
+  queueStatus: { isActive: statistics.active > 0, isPaused },
+});
+
+const allJobs = route({ permission: "job.read", admin: true }, {
+  method: "get",
+  path: "/",
+  tags: ["Jobs"],
+  responses: { 200: json(z.record(z.string(), JobStatusResponse), "Every queue's counts, by name") },
+});
+
+const command = route({ permission: "job.create", admin: true }, {
+  method: "put",
+  path: "/{name}",
+  tags: ["Jobs"],
+  description:
+    "`start` runs the queue over the library: its work for every asset that lacks it, or with `force` for all of them (for face recognition, `force` clusters again every face but those of people named or hidden); for `library`, a scan of every external library. `pause`, `resume`, `empty` (waiting jobs) and `clear-failed` act on the queue's jobs.",
+  request: {
+    params: QueueNameParam,
+    body: {
+      content: {
+        "application/json": {
+          schema: z.object({ command: z.enum(["start", "pause", "resume", "empty", "clear-failed"]), force: z.boolean().optional() }).openapi("JobCommandDto"),
+        },
+      },
+    },
+  },
+  responses: { 200: json(JobStatusResponse, "The queue after the command") },
+});
+
+export const jobRoutes = createRouter()
+  .openapi(allJobs, async (c) => c.json(Object.fromEntries((await getQueueStates(c.var.db)).map((state) => [state.name, toJobStatusResponse(state)]))))
+  .openapi(command, async (c) => {
+    const { name } = c.req.valid("param");
+    const body = c.req.valid("json");
+    const { db } = c.var;
+    switch (body.command) {
+      case "start":
+        await startQueue(c, name, body.force ?? false);
+        break;
+      case "pause":
+      case "resume":
+        await setQueuePaused(db, name, body.command === "pause");
+        if (body.command === "resume") nudgeWorker(c);
+        break;
+      case "empty":
+        await emptyQueue(db, name, { waiting: true, failed: false });
+        break;
+      case "clear-failed":
+        await emptyQueue(db, name, { waiting: false, failed: true });
+        break;
+    }
+    return c.json(toJobStatusResponse(await queueState(db, name)), 200);
   });

@@ -1,8 +1,12 @@
-// Search in Immich's shapes. Metadata search looks in the caller's own library; smart search comes later.
+// Search in Immich's shapes, in the caller's own library: metadata search, and smart search (ranked by
+// a CLIP model, when one is set up).
 import { z } from "@hono/zod-openapi";
-import { searchAssets, searchVocabulary, type SearchFilters } from "../../common/search";
-import { parseSearchQuery } from "../../common/search-query";
+import { badRequest } from "../../common/errors";
+import { narrowFilters, searchAssets, searchVocabulary, type SearchFilters, type SearchHit } from "../../common/search";
+import { parseSearchQuery, smartSearchQuery } from "../../common/search-query";
+import { searchAssetsBySimilarity } from "../../common/smart-search";
 import { createRouter, json, route } from "../router";
+import { clipEnabled, encodeSearchText } from "../services/smart-search";
 import { AssetResponse, toAssetResponse } from "./responses";
 
 // Immich's clients send null for a filter they do not use: null and absent mean the same here.
@@ -29,6 +33,10 @@ const MetadataSearch = z
   })
   .openapi("MetadataSearchDto");
 
+const SmartSearch = MetadataSearch.omit({ query: true, tag: true })
+  .extend({ query: z.string().trim().min(1).max(1000) })
+  .openapi("SmartSearchDto");
+
 const SearchResponse = z
   .object({
     albums: z.object({ total: z.number().int(), count: z.number().int(), items: z.array(z.unknown()), facets: z.array(z.unknown()), nextPage: z.null() }),
@@ -49,9 +57,22 @@ const metadata = route(
     path: "/metadata",
     tags: ["Search"],
     description:
-      "My photos and videos (in the timeline or the archive, not in the trash) matching every filter given, newest first. Text filters match part of the field, ignoring case; `takenAfter` and `takenBefore` bound the date taken; `tag` names a thing in the photo, or a word for it (\"puppy\" finds dogs); `query` is the search box's words (dates such as \"2019\", \"june 2021\" or \"last summer\", places, people's names, things, cameras, file names, \"videos\"), and the other filters narrow it further. `nextPage` names the next page, if there is one.",
+      "My photos and videos (in the timeline or the archive, not in the trash) matching every filter given, newest first. Text filters match part of the field, ignoring case; `takenAfter` and `takenBefore` bound the date taken; `tag` names a thing in the photo, or a word for it (\"puppy\" finds dogs); `query` is the search box's words (dates such as \"2019\", \"june 2021\" or \"last summer\", places, people's names, things, cameras, file names, \"videos\"), and the other filters narrow it further; with a CLIP model, its other words rank the results by what the photos show, best first. `nextPage` names the next page, if there is one.",
     request: { body: { content: { "application/json": { schema: MetadataSearch } } } },
     responses: { 200: json(SearchResponse, "The matching assets, one page of them") },
+  },
+);
+
+const smart = route(
+  { permission: "asset.read" },
+  {
+    method: "post",
+    path: "/smart",
+    tags: ["Search"],
+    description:
+      "My photos and videos ranked by how well they match `query` in words (\"dog on the beach\"), by the CLIP model set up with CLIP_MODEL_DIR, nearest first; the other filters narrow as in metadata search. 400 when no CLIP model is set up.",
+    request: { body: { content: { "application/json": { schema: SmartSearch } } } },
+    responses: { 200: json(SearchResponse, "The best matches, one page of them") },
   },
 );
 
@@ -65,11 +86,9 @@ function wallClock(datetime: string | undefined): number | undefined {
   return local ? Date.parse(`${local}Z`) : Date.parse(datetime);
 }
 
-export const searchRoutes = createRouter().openapi(metadata, async (c) => {
-  const body = c.req.valid("json");
-  const page = body.page ?? 1;
-  const size = body.size ?? 250;
-  const given: SearchFilters = {
+// The filters given as fields, as search reads them.
+function givenFilters(body: z.infer<typeof SmartSearch> | z.infer<typeof MetadataSearch>): SearchFilters {
+  return {
     originalFileName: orUndefined(body.originalFileName),
     city: orUndefined(body.city),
     state: orUndefined(body.state),
@@ -80,21 +99,42 @@ export const searchRoutes = createRouter().openapi(metadata, async (c) => {
     takenBefore: wallClock(body.takenBefore),
     type: body.type,
     isFavorite: body.isFavorite,
-    tag: orUndefined(body.tag),
+    tag: "tag" in body ? orUndefined(body.tag) : undefined,
   };
-  const query = body.query?.trim();
-  const parsed = query ? parseSearchQuery(query, { ...(await searchVocabulary(c.var.db, c.var.auth.user.id)), now: Date.now() }).filters : {};
-  const filters: SearchFilters = { ...parsed, ...Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined)) };
-  if (parsed.takenAfter !== undefined && given.takenAfter !== undefined) filters.takenAfter = Math.max(parsed.takenAfter, given.takenAfter);
-  if (parsed.takenBefore !== undefined && given.takenBefore !== undefined) filters.takenBefore = Math.min(parsed.takenBefore, given.takenBefore);
-  // One more than asked for tells whether there is a next page.
-  const hits = await searchAssets(c.var.db, [c.var.auth.user.id], filters, { limit: size + 1, offset: (page - 1) * size });
+}
+
+// One page, asked for with one more than its size: that one tells whether there is a next page.
+function resultPage(hits: SearchHit[], page: number, size: number) {
   const items = hits.slice(0, size).map((hit) => toAssetResponse(hit.asset, hit.exif));
-  return c.json(
-    {
-      albums: { total: 0, count: 0, items: [], facets: [], nextPage: null },
-      assets: { total: items.length, count: items.length, items, facets: [], nextPage: hits.length > size ? String(page + 1) : null },
-    },
-    200,
-  );
-});
+  return {
+    albums: { total: 0, count: 0, items: [], facets: [], nextPage: null },
+    assets: { total: items.length, count: items.length, items, facets: [], nextPage: hits.length > size ? String(page + 1) : null },
+  };
+}
+
+export const searchRoutes = createRouter()
+  .openapi(metadata, async (c) => {
+    const body = c.req.valid("json");
+    const page = body.page ?? 1;
+    const size = body.size ?? 250;
+    const query = body.query?.trim();
+    const parsed = query ? parseSearchQuery(query, { ...(await searchVocabulary(c.var.db, c.var.auth.user.id)), now: Date.now() }) : undefined;
+    const given = givenFilters(body);
+    const owners = [c.var.auth.user.id];
+    const window = { limit: size + 1, offset: (page - 1) * size };
+    // With a CLIP model, the box's free words rank the results rather than match names.
+    const clip = parsed && clipEnabled(c.env) ? smartSearchQuery(parsed) : undefined;
+    const hits = clip
+      ? await searchAssetsBySimilarity(c.var.db, owners, await encodeSearchText(c.env, clip.text), narrowFilters(clip.filters, given), window)
+      : await searchAssets(c.var.db, owners, narrowFilters(parsed?.filters ?? {}, given), window);
+    return c.json(resultPage(hits, page, size), 200);
+  })
+  .openapi(smart, async (c) => {
+    if (!clipEnabled(c.env)) throw badRequest("Smart search is not enabled: the admin sets CLIP_MODEL_DIR to a CLIP model (see the README)");
+    const body = c.req.valid("json");
+    const page = body.page ?? 1;
+    const size = body.size ?? 100;
+    const embedding = await encodeSearchText(c.env, body.query);
+    const hits = await searchAssetsBySimilarity(c.var.db, [c.var.auth.user.id], embedding, givenFilters(body), { limit: size + 1, offset: (page - 1) * size });
+    return c.json(resultPage(hits, page, size), 200);
+  });

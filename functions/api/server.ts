@@ -137,14 +137,14 @@ export function toServerStats(rows: UserUsage[]): z.infer<typeof ServerStats> {
 export const serverRoutes = createRouter()
   .openapi(statistics, async (c) => c.json(toServerStats(await serverStatistics(c.var.db)), 200))
   .openapi(mediaTypes, (c) => c.json(mediaExtensions))
-  // No machine learning (smart search, faces, OCR, near-duplicates), no email, no OAuth yet. The map
-  // counts as on when it has tiles to show.
+  // Faces unless ML is off; smart search with a CLIP model; near-duplicates always (by perceptual
+  // hash). No OCR, email or OAuth. The map counts as on when it has tiles to show.
   .openapi(features, (c) =>
     c.json({
-      smartSearch: false,
-      duplicateDetection: false,
+      smartSearch: c.env.CLIP === "on",
+      duplicateDetection: true,
       configFile: false,
-      facialRecognition: false,
+      facialRecognition: c.env.ML === "on",
       map: c.env.MAP_TILE_URL !== "",
       trash: true,
       reverseGeocoding: true,

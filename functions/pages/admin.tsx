@@ -6,7 +6,8 @@ import type { PropsWithChildren } from "hono/jsx";
 import { z } from "zod";
 import { serverStatistics, type UserUsage } from "../../common/assets";
 import { createLibrary, deleteLibrary, getLibrary, listLibraries, queueLibraryScan, type LibraryWithCount } from "../../common/libraries";
-import { notFound } from "../../common/errors";
+import { AppError, notFound } from "../../common/errors";
+import { isAssetQueue } from "../../common/asset-jobs";
 import { findingKinds, integrityReport, startIntegrityCheck, type FindingKind, type IntegrityReport } from "../../common/integrity";
 import { isQueueName, type QueueName } from "../../common/jobs";
 import { getQueueStates, retryFailedJobs, setQueuePaused, type QueueState } from "../../common/queue";
@@ -14,7 +15,7 @@ import type { User } from "../../common/schema";
 import { createUser, emailTaken, getUser, isActive, listAllUsers, markUserDeleted, restoreUser, updateUser, type UserChanges } from "../../common/users";
 import { formText, requireViewer, type Viewer, type ViewerEnv } from "../middleware/pages";
 import { hashPassword } from "../services/auth";
-import { nudgeWorker } from "../services/jobs";
+import { nudgeWorker, startQueue } from "../services/jobs";
 import { notifyLibrariesChanged, validateImportPaths } from "../services/libraries";
 import { CsrfField, Disclosure, formatBytes, FormError, Layout } from "./layout";
 
@@ -31,7 +32,7 @@ const queueTitles: Record<QueueName, string> = {
   library: "External libraries",
   faceDetection: "Face detection",
   facialRecognition: "Face recognition",
-  smartSearch: "Tags of things in photos",
+  smartSearch: "Things in photos and smart search",
 };
 
 const number = new Intl.NumberFormat("en");
@@ -364,6 +365,27 @@ function QueuesSection({ viewer, queues, error }: { viewer: Viewer; queues: Queu
                   {isPaused ? "Resume" : "Pause"}
                 </button>
               </PostForm>
+              {isAssetQueue(name) && (
+                <>
+                  <PostForm viewer={viewer} action={`/admin/queues/${name}/start`} target="#admin-queues">
+                    <button type="submit" class="button button-quiet" id={`start-missing-${name}`} title="Run on the photos and videos it has not done yet">
+                      Run missing
+                    </button>
+                  </PostForm>
+                  <PostForm viewer={viewer} action={`/admin/queues/${name}/start?force=1`} target="#admin-queues">
+                    <button type="submit" class="button button-quiet" id={`start-all-${name}`} title="Run again on every photo and video">
+                      Run all
+                    </button>
+                  </PostForm>
+                </>
+              )}
+              {name === "library" && (
+                <PostForm viewer={viewer} action={`/admin/queues/${name}/start`} target="#admin-queues">
+                  <button type="submit" class="button button-quiet" id={`start-${name}`}>
+                    Scan all
+                  </button>
+                </PostForm>
+              )}
             </td>
           </tr>
         ))}
@@ -759,5 +781,14 @@ export const adminPages = new Hono<ViewerEnv>()
   .post("/queues/:name/resume", async (c) => {
     await setQueuePaused(c.var.db, queueOf(c.req.param("name")), false);
     nudgeWorker(c);
+    return afterQueueChange(c);
+  })
+  .post("/queues/:name/start", async (c) => {
+    try {
+      await startQueue(c, queueOf(c.req.param("name")), c.req.query("force") === "1");
+    } catch (error) {
+      if (error instanceof AppError && error.status === 400) return afterQueueChange(c, error.message);
+      throw error;
+    }
     return afterQueueChange(c);
   });

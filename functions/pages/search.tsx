@@ -2,12 +2,16 @@
 // A plain GET form, so that a search has an address; "More" brings the next page in with htmx,
 // or opens it without JavaScript. One box reads words ("mum lisbon june 2021", common/search-query.ts)
 // and shows what it understood as chips, each with a link that searches without it; the detailed
-// fields are under "Advanced" and narrow further. Results are grouped by month and day, newest first.
+// fields are under "Advanced" and narrow further. Results are grouped by month and day, newest first;
+// with a CLIP model, the words that are not dates, places, people or cameras rank the results instead
+// ("dog on the beach"), best match first.
 import { Hono } from "hono";
 import type { Asset } from "../../common/schema";
-import { hasFilters, searchAssets, searchVocabulary, type SearchCursor, type SearchFilters } from "../../common/search";
-import { parseSearchQuery, queryWithout, type ParsedSearchQuery } from "../../common/search-query";
+import { hasFilters, narrowFilters, searchAssets, searchVocabulary, type SearchCursor, type SearchFilters } from "../../common/search";
+import { parseSearchQuery, queryWithout, smartSearchQuery, type ParsedSearchQuery } from "../../common/search-query";
+import { searchAssetsBySimilarity } from "../../common/smart-search";
 import { requireViewer, type Viewer, type ViewerEnv } from "../middleware/pages";
+import { clipEnabled, encodeSearchText } from "../services/smart-search";
 import { AssetGrid, FormError, Layout } from "./layout";
 
 const pageSize = 100;
@@ -69,15 +73,6 @@ function filtersOf(form: SearchForm): { filters: SearchFilters; error?: string }
   if ((form.after && after === undefined) || (form.before && beforeStart === undefined)) return { filters, error: "Enter dates as year, month and day." };
   if (after !== undefined && beforeStart !== undefined && after > beforeStart) return { filters, error: "The first date is after the last one: swap them." };
   return { filters };
-}
-
-// The box's filters narrowed by the advanced fields: both date ranges hold, and a field given in
-// both is the advanced one's.
-function combine(box: SearchFilters, fields: SearchFilters): SearchFilters {
-  const defined = Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as SearchFilters;
-  const max = (a?: number, b?: number) => (a === undefined ? b : b === undefined ? a : Math.max(a, b));
-  const min = (a?: number, b?: number) => (a === undefined ? b : b === undefined ? a : Math.min(a, b));
-  return { ...box, ...defined, takenAfter: max(box.takenAfter, fields.takenAfter), takenBefore: min(box.takenBefore, fields.takenBefore) };
 }
 
 // The cursor after the last result shown: "<date taken>.<id>".
@@ -157,6 +152,29 @@ function ResultsPage(props: { form: SearchForm; assets: Asset[]; more: boolean; 
   );
 }
 
+// Results ranked by a CLIP model, best first, and the link to the next page when there are more.
+function RankedPage(props: { form: SearchForm; assets: Asset[]; more: boolean; page: number }) {
+  const next = String(props.page + 1);
+  return (
+    <>
+      <AssetGrid assets={props.assets} href={(asset) => `/photos/${asset.id}`} thumbnail={(asset) => `/api/assets/${asset.id}/thumbnail`} />
+      {props.more && (
+        <div class="more" id={`more-page-${next}`}>
+          <a
+            class="button button-quiet"
+            href={`/search?${queryOf(props.form, { page: next })}`}
+            hx-get={`/search?${queryOf(props.form, { page: next, fragment: "1" })}`}
+            hx-target={`#more-page-${next}`}
+            hx-swap="outerHTML"
+          >
+            More
+          </a>
+        </div>
+      )}
+    </>
+  );
+}
+
 function TextField(props: { name: keyof SearchForm; label: string; value: string; hint?: string; placeholder?: string }) {
   const id = `search-${props.name}`;
   return (
@@ -168,8 +186,9 @@ function TextField(props: { name: keyof SearchForm; label: string; value: string
 }
 
 // What the box understood, each with a link that searches without it.
-function Chips(props: { form: SearchForm; parsed: ParsedSearchQuery }) {
-  const { chips } = props.parsed;
+function Chips(props: { form: SearchForm; parsed: ParsedSearchQuery; ranked: boolean }) {
+  // Ranked by CLIP, free words are what the photo shows, not part of a name.
+  const chips = props.parsed.chips.map((chip) => (props.ranked && chip.kind === "text" ? { ...chip, label: `“${chip.text}”` } : chip));
   if (!chips.length) return null;
   return (
     <ul class="search-chips" aria-label="Understood as">
@@ -187,7 +206,16 @@ function Chips(props: { form: SearchForm; parsed: ParsedSearchQuery }) {
 
 const advancedKeys = ["name", "place", "camera", "thing", "after", "before", "type"] as const;
 
-function SearchPage(props: { viewer: Viewer; form: SearchForm; parsed?: ParsedSearchQuery; results?: { assets: Asset[]; more: boolean; continued: boolean; previous?: number }; error?: string }) {
+interface Results {
+  assets: Asset[];
+  more: boolean;
+  continued: boolean;
+  previous?: number;
+  // The text a CLIP model ranked the results by, and the page shown.
+  ranked?: { text: string; page: number };
+}
+
+function SearchPage(props: { viewer: Viewer; form: SearchForm; parsed?: ParsedSearchQuery; ranked: boolean; results?: Results; error?: string }) {
   const { form, results } = props;
   const advanced = advancedKeys.some((key) => form[key] !== "") || form.favorites;
   return (
@@ -207,7 +235,7 @@ function SearchPage(props: { viewer: Viewer; form: SearchForm; parsed?: ParsedSe
             autofocus={!form.q && !advanced}
           />
         </div>
-        {props.parsed && <Chips form={form} parsed={props.parsed} />}
+        {props.parsed && <Chips form={form} parsed={props.parsed} ranked={props.ranked} />}
         <details class="search-advanced" open={advanced}>
           <summary>Advanced</summary>
           <div class="search-fields">
@@ -258,7 +286,14 @@ function SearchPage(props: { viewer: Viewer; form: SearchForm; parsed?: ParsedSe
       {results ? (
         <section class="search-results" aria-labelledby="results-heading">
           <h2 id="results-heading">Results</h2>
-          {results.assets.length ? (
+          {results.assets.length && results.ranked ? (
+            <>
+              <p class="muted grid-caption">
+                {results.continued ? "Further matches" : `Best matches for “${results.ranked.text}” first`}
+              </p>
+              <RankedPage form={form} assets={results.assets} more={results.more} page={results.ranked.page} />
+            </>
+          ) : results.assets.length ? (
             <>
               <p class="muted grid-caption">
                 {results.continued
@@ -291,12 +326,22 @@ export const searchPage = new Hono<ViewerEnv>().get("/", requireViewer, async (c
   const advanced = filtersOf(form);
   const { error } = advanced;
   const parsed = form.q ? parseSearchQuery(form.q, { ...(await searchVocabulary(db, viewer.user.id)), now: Date.now() }) : undefined;
-  const filters = combine(parsed?.filters ?? {}, advanced.filters);
-  if (error || !hasFilters(filters)) return c.html(<SearchPage viewer={viewer} form={form} parsed={parsed} error={error} />, error ? 400 : 200);
+  const clip = parsed && clipEnabled(c.env) ? smartSearchQuery(parsed) : undefined;
+  const filters = narrowFilters((clip ?? parsed)?.filters ?? {}, advanced.filters);
+  const page = { viewer, form, parsed, ranked: clip !== undefined };
+  if (error || (!clip && !hasFilters(filters))) return c.html(<SearchPage {...page} error={error} />, error ? 400 : 200);
+  if (clip) {
+    const number = Math.max(1, Math.min(1000, Number(c.req.query("page")) || 1));
+    const found = await searchAssetsBySimilarity(db, [viewer.user.id], await encodeSearchText(c.env, clip.text), filters, { limit: pageSize + 1, offset: (number - 1) * pageSize });
+    const assets = found.slice(0, pageSize).map((hit) => hit.asset);
+    const more = found.length > pageSize;
+    if (c.req.query("fragment")) return c.html(<RankedPage form={form} assets={assets} more={more} page={number} />);
+    return c.html(<SearchPage {...page} results={{ assets, more, continued: number > 1, ranked: { text: clip.text, page: number } }} />);
+  }
   const before = parseCursor(c.req.query("after_item"));
   const found = await searchAssets(db, [viewer.user.id], filters, { limit: pageSize + 1, before });
   const assets = found.slice(0, pageSize).map((hit) => hit.asset);
   const more = found.length > pageSize;
   if (c.req.query("fragment")) return c.html(<ResultsPage form={form} assets={assets} more={more} previous={before?.localDateTime} />);
-  return c.html(<SearchPage viewer={viewer} form={form} parsed={parsed} results={{ assets, more, continued: before !== undefined, previous: before?.localDateTime }} />);
+  return c.html(<SearchPage {...page} results={{ assets, more, continued: before !== undefined, previous: before?.localDateTime }} />);
 });

@@ -10,6 +10,7 @@ import type { SharedLink, User } from "../../common/schema";
 import { findActiveSharedLink } from "../../common/shared-links";
 import { findUserByEmail, getUser, isActive } from "../../common/users";
 import type { AppEnv, Bindings } from "../env";
+import { callWorker } from "./worker";
 
 export const sessionCookie = "immich_access_token";
 const linkGrantCookie = "immich_shared_link_token";
@@ -40,16 +41,6 @@ function sameText(a: string, b: string): boolean {
   const left = encoder.encode(a);
   const right = encoder.encode(b);
   return left.byteLength === right.byteLength && crypto.subtle.timingSafeEqual(left, right);
-}
-
-async function callWorker<T>(env: Bindings, path: string, body: unknown): Promise<T> {
-  const response = await env.WORKER.fetch(`http://worker${path}`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${env.INTERNAL_TOKEN}`, "content-type": "application/json" },
-    body: JSON.stringify(body),
-  });
-  if (!response.ok) throw new Error(`worker ${path} answered ${response.status}: ${await response.text()}`);
-  return response.json<T>();
 }
 
 export async function hashPassword(env: Bindings, password: string): Promise<string> {

@@ -1,7 +1,16 @@
-// Nudges the worker after jobs were queued, so it starts now rather than at its next poll.
+// Starting background work from a request: nudging the worker after jobs were queued, and an
+// admin's run of a queue over the whole library.
 import type { Context } from "hono";
+import { isAssetQueue, startAssetQueue } from "../../common/asset-jobs";
+import { mlQueues } from "../../common/config";
+import { badRequest } from "../../common/errors";
+import type { QueueName } from "../../common/jobs";
+import { listLibraries, queueLibraryScan } from "../../common/libraries";
 import type { AppEnv } from "../env";
 
+type Ctx = Pick<Context<AppEnv>, "env" | "executionCtx" | "var">;
+
+// Nudges the worker, so it starts now rather than at its next poll.
 export function nudgeWorker(c: Pick<Context<AppEnv>, "env" | "executionCtx">): void {
   const nudge = c.env.WORKER.fetch("http://worker/internal/jobs/enqueued", {
     method: "POST",
@@ -12,4 +21,15 @@ export function nudgeWorker(c: Pick<Context<AppEnv>, "env" | "executionCtx">): v
     (error: unknown) => console.warn(JSON.stringify({ level: "warn", message: "could not nudge the worker", error: String(error) })),
   );
   c.executionCtx.waitUntil(nudge);
+}
+
+// Runs a queue's work over the library: for the assets it has not done yet, or (`force`) all of
+// them. The libraries queue scans every external library.
+export async function startQueue(c: Ctx, queue: QueueName, force: boolean): Promise<void> {
+  const maxAttempts = Number(c.env.JOB_MAX_ATTEMPTS);
+  if (mlQueues.includes(queue) && c.env.ML !== "on") throw badRequest("The image models are off (ML=off): there is nothing to run in this queue");
+  if (isAssetQueue(queue)) await startAssetQueue(c.var.db, queue, force, maxAttempts);
+  else if (queue === "library") for (const library of await listLibraries(c.var.db)) await queueLibraryScan(c.var.db, library.id, maxAttempts);
+  else throw badRequest(`The ${queue} queue runs only what other work queues; there is nothing to start in it`);
+  nudgeWorker(c);
 }

@@ -89,4 +89,12 @@ describe("configuration", () => {
     assert.throws(() => parseConfig({ MAP_TILE_URL: "https://tiles-{s}.example.org/{z}/{x}/{y}.png" }), /\{s\} only as the first part of the host/);
     assert.throws(() => parseConfig({ MAP_TILE_URL: "https://user:secret@tiles.example.org/{z}/{x}/{y}.png" }), /user name or password/);
   });
+
+  it("sets up CLIP only with the image models on", () => {
+    assert.equal(parseConfig({}).ml.clipModelDir, undefined);
+    assert.equal(parseConfig({ CLIP_MODEL_DIR: "/models/ViT-B-32__openai/" }).ml.clipModelDir, "/models/ViT-B-32__openai");
+    const off = parseConfig({ ML: "off", CLIP_MODEL_DIR: "/models/ViT-B-32__openai" });
+    assert.equal(off.ml.clipModelDir, undefined);
+    assert.equal(off.jobs.concurrency.smartSearch, 0);
+  });
 });

@@ -1,7 +1,7 @@
 // The search box's language (common/search-query.ts), with a fixed "now": Monday 15 July 2024, noon.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { parseSearchQuery, queryWithout, type SearchQueryContext } from "../../common/search-query";
+import { parseSearchQuery, queryWithout, smartSearchQuery, type SearchQueryContext } from "../../common/search-query";
 
 const now = Date.UTC(2024, 6, 15, 12);
 const context: SearchQueryContext = {
@@ -179,5 +179,25 @@ describe("parseSearchQuery: places, people, cameras, things, types and files", (
     assert.deepEqual(parsed.chips, []);
     assert.deepEqual(parsed.filters, {});
     assert.deepEqual(parseSearchQuery("lisbon", { now }).filters, { words: ["lisbon"] }, "without a vocabulary, words are words");
+  });
+});
+
+describe("smartSearchQuery: what a CLIP model reads", () => {
+  const smart = (text: string) => {
+    const query = smartSearchQuery(parseSearchQuery(text, context));
+    return query && { text: query.text, filters: Object.keys(query.filters).sort() };
+  };
+
+  it("keeps the words that are not dates, places, people, cameras, types or file names", () => {
+    assert.deepEqual(smart("dog on the beach in lisbon 2019"), { text: "dog on the beach", filters: ["city", "takenAfter", "takenBefore"] });
+    assert.deepEqual(smart("photos of mum blowing out candles"), { text: "blowing out candles", filters: ["personIds", "type"] });
+    assert.equal(smart("sunset with my iphone")?.text, "sunset");
+  });
+
+  it("leaves things and free words to the model, and nothing when they are all understood", () => {
+    assert.deepEqual(smart("puppy"), { text: "puppy", filters: [] });
+    assert.equal(smart("lisbon june 2021"), undefined);
+    assert.equal(smart("IMG_1234"), undefined);
+    assert.equal(smart(""), undefined);
   });
 });

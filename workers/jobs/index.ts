@@ -14,6 +14,8 @@ import { deleteUser } from "./users";
 import { encodeVideo } from "./video";
 import { detectFaces, recognizeFaces } from "./faces";
 import { tagObjects } from "./tags";
+import { encodeClip } from "./smart-search";
+import { queueAssetJobs } from "./asset-jobs";
 
 export function jobHandlers(context: JobContext): JobHandlers {
   return {
@@ -30,6 +32,8 @@ export function jobHandlers(context: JobContext): JobHandlers {
     detectFaces: (payload) => detectFaces(context, payload),
     recognizeFaces: (payload) => recognizeFaces(context, payload),
     tagObjects: (payload) => tagObjects(context, payload),
+    encodeClip: (payload) => encodeClip(context, payload),
+    queueAssetJobs: (payload) => queueAssetJobs(context, payload),
     computePerceptualHash: (payload) => computePerceptualHash(context, payload),
     detectDuplicates: async () => void (await detectAllDuplicates(context.db)),
   };

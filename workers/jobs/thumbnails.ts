@@ -34,12 +34,13 @@ export async function generateThumbnails(context: JobContext, { assetId }: { ass
   await context.storage.put(preview.key, streamOf(rendered.preview));
   await saveAssetFiles(context.db, assetId, [thumbnail, preview], rendered.thumbhash, rendered.perceptualHash);
   await queueDuplicateDetection(context.db, context.maxAttempts);
-  // Faces are found on the preview (of a photo, or a video's poster frame).
-  // So are the things in it, for tags.
+  // Faces are found on the preview (of a photo, or a video's poster frame). So are the things in
+  // it, for tags, and its CLIP embedding.
   if (context.ml.enabled)
     await context.enqueue([
       { name: "detectFaces", payload: { assetId } },
       { name: "tagObjects", payload: { assetId } },
+      ...(context.ml.clipModelDir ? [{ name: "encodeClip" as const, payload: { assetId } }] : []),
     ]);
 }
 

@@ -3,7 +3,7 @@
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, relative, resolve } from "node:path";
 import { parse as parseToml } from "smol-toml";
-import type { StorageConfig } from "../../common/config";
+import type { MlConfig, StorageConfig } from "../../common/config";
 
 export interface WorkerdConfigOptions {
   // Where the generated config goes; embed paths are written relative to it.
@@ -18,6 +18,7 @@ export interface WorkerdConfigOptions {
   jobMaxAttempts: number;
   // The map's tile URL template (undefined: no tiles) and the credit shown with the tiles.
   map: { tileUrl?: string; attribution: string };
+  ml: MlConfig;
 }
 
 // The values of these bindings come from workerd's environment, so secrets never land in the file.
@@ -99,6 +100,8 @@ const config :Workerd.Config = (
         (name = "JOB_MAX_ATTEMPTS", text = ${text(String(options.jobMaxAttempts))}),
         (name = "MAP_TILE_URL", text = ${text(options.map.tileUrl ?? "")}),
         (name = "MAP_TILE_ATTRIBUTION", text = ${text(options.map.attribution)}),
+        (name = "ML", text = ${text(options.ml.enabled ? "on" : "off")}),
+        (name = "CLIP", text = ${text(options.ml.clipModelDir ? "on" : "off")}),
         (name = "DB_AUTH_TOKEN", fromEnvironment = ${text(secretEnvironment.dbAuthToken)}),
         (name = "INTERNAL_TOKEN", fromEnvironment = ${text(secretEnvironment.internalToken)}),
         ${storage.bindings.join(",\n        ")},

@@ -24,6 +24,7 @@ export interface OnnxTensor {
 export interface OnnxValueInfo {
   name: string;
   dims: (number | string)[]; // a string is a symbolic dimension
+  dataType?: number; // FLOAT unless said
 }
 
 export interface OnnxGraph {
@@ -125,7 +126,7 @@ function writeValueInfo(w: Writer, info: OnnxValueInfo) {
   w.string(1, info.name);
   w.message(2, (type) =>
     type.message(1, (tensor) => {
-      tensor.int(1, DataType.FLOAT);
+      tensor.int(1, info.dataType ?? DataType.FLOAT);
       tensor.message(2, (shape) => {
         for (const dim of info.dims) shape.message(1, (d) => (typeof dim === "number" ? d.int(1, dim) : d.string(2, dim)));
       });
