@@ -85,7 +85,8 @@ export async function assetJobsPage(db: Database, queue: AssetQueue, options: As
   }
   const work = assetWork(queue, options);
   const rows = await db
-    .select({ id: assets.id, tagged: sql<number>`${assets.objectsTaggedAt} IS NOT NULL`, embedded: sql<number>`${hasEmbedding}` })
+    // Only the smart search queue reads whether an asset has its embedding.
+    .select({ id: assets.id, tagged: sql<number>`${assets.objectsTaggedAt} IS NOT NULL`, embedded: queue === "smartSearch" && options.clip ? sql<number>`${hasEmbedding}` : sql<number>`0` })
     .from(assets)
     .where(and(gt(assets.id, after), live, "only" in work ? work.only : undefined, options.force ? undefined : work.missing))
     .orderBy(asc(assets.id))

@@ -12,7 +12,8 @@ export class InternalHttpError extends Error {
   }
 }
 
-export async function readJson(req: IncomingMessage, maxBytes: number): Promise<unknown> {
+// The whole body of a request, refused past maxBytes.
+export async function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
@@ -20,8 +21,13 @@ export async function readJson(req: IncomingMessage, maxBytes: number): Promise<
     if (size > maxBytes) throw new InternalHttpError(413, "Request body too large");
     chunks.push(chunk as Buffer);
   }
+  return Buffer.concat(chunks);
+}
+
+export async function readJson(req: IncomingMessage, maxBytes: number): Promise<unknown> {
+  const body = await readBody(req, maxBytes);
   try {
-    return JSON.parse(Buffer.concat(chunks).toString("utf8"));
+    return JSON.parse(body.toString("utf8"));
   } catch {
     throw new InternalHttpError(400, "The request body is not valid JSON");
   }

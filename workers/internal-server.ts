@@ -7,7 +7,7 @@ import { timingSafeEqual } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import { hashPassword, verifyPassword } from "./auth/passwords";
 import type { HranaServer } from "./db/hrana-server";
-import { InternalHttpError, readJson, send } from "./http";
+import { InternalHttpError, readBody, readJson, send } from "./http";
 import type { InternalRoutes } from "./libraries/endpoints";
 import { log } from "./log";
 import { encodeText } from "./ml/clip";
@@ -80,16 +80,10 @@ async function sendFaceCrop(req: IncomingMessage, res: ServerResponse): Promise<
   const query = new URL(req.url ?? "/", "http://internal").searchParams;
   const [x1, y1, x2, y2] = ["x1", "y1", "x2", "y2"].map((name) => Number(query.get(name)));
   if (![x1, y1, x2, y2].every((v) => Number.isFinite(v) && v! >= 0) || x2! <= x1! || y2! <= y1!) throw new InternalHttpError(400, "x1, y1, x2, y2: a box");
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > maxBodyBytes) throw new InternalHttpError(413, "Request body too large");
-    chunks.push(chunk as Buffer);
-  }
+  const preview = await readBody(req, maxBodyBytes);
   let jpeg: Buffer;
   try {
-    jpeg = await cropFace(Buffer.concat(chunks), { x1: x1!, y1: y1!, x2: x2!, y2: y2! });
+    jpeg = await cropFace(preview, { x1: x1!, y1: y1!, x2: x2!, y2: y2! });
   } catch (error) {
     throw new InternalHttpError(422, `The face cannot be cut out: ${(error as Error).message}`);
   }

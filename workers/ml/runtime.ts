@@ -19,17 +19,22 @@ const sessions = new Map<ModelName, Promise<ort.InferenceSession>>();
 // One thread per core by default; ML_THREADS lowers it when other jobs share the machine.
 const threads = () => Number(process.env.ML_THREADS) || undefined;
 
+// A session of an ONNX file, with the threads every model here runs with.
+export function openSession(path: string): Promise<ort.InferenceSession> {
+  return ort.InferenceSession.create(path, {
+    ...(threads() ? { intraOpNumThreads: threads() } : {}),
+    interOpNumThreads: 1,
+    graphOptimizationLevel: "all",
+    executionMode: "sequential",
+  });
+}
+
 export function session(name: ModelName): Promise<ort.InferenceSession> {
   let loading = sessions.get(name);
   if (!loading) {
     const path = modelPath(name);
     if (!existsSync(path)) throw new Error(`The ${name} model is missing (${path}): run \`npm run build\` to convert it`);
-    loading = ort.InferenceSession.create(path, {
-      ...(threads() ? { intraOpNumThreads: threads() } : {}),
-      interOpNumThreads: 1,
-      graphOptimizationLevel: "all",
-      executionMode: "sequential",
-    });
+    loading = openSession(path);
     sessions.set(name, loading);
   }
   return loading;
