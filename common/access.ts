@@ -2,7 +2,8 @@
 // 404 when the answer is no, so that another person's things are indistinguishable from missing ones.
 import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
 import type { Database } from "./db";
-import { albums, albumUsers, assets, type SharedLink, type User } from "./schema";
+import { albums, albumUsers, assets, type User } from "./schema";
+import type { KeyedSharedLink } from "./shared-links";
 
 // Who is asking: the user behind a session or an API key, or a visitor through a shared link, who
 // acts as the link's owner but sees only what the link shares.
@@ -10,7 +11,7 @@ export interface Auth {
   user: User;
   session?: { id: string };
   apiKey?: { id: string; permissions: string[] };
-  sharedLink?: SharedLink;
+  sharedLink?: KeyedSharedLink;
 }
 
 // Whether the asset row under `alias` may be seen by the asker: their own, a partner's, in an album

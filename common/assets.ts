@@ -107,6 +107,18 @@ export async function setEncodedVideo(db: Database, id: string, key: string): Pr
   await db.update(assets).set({ encodedVideoKey: key, updatedAt: Date.now() }).where(eq(assets.id, id));
 }
 
+// The videos a shared link shows (its album's, or its own) that have no copy to play yet.
+export async function linkVideosWithoutCopy(db: Database, link: { id: string; albumId: string | null }): Promise<string[]> {
+  const inLink = link.albumId
+    ? sql`${assets.id} IN (SELECT asset_id FROM album_assets WHERE album_id = ${link.albumId})`
+    : sql`${assets.id} IN (SELECT asset_id FROM shared_link_assets WHERE link_id = ${link.id})`;
+  const rows = await db
+    .select({ id: assets.id })
+    .from(assets)
+    .where(and(eq(assets.type, "VIDEO"), isNull(assets.encodedVideoKey), isNull(assets.deletedAt), inLink));
+  return rows.map((row) => row.id);
+}
+
 export async function recordProcessingError(db: Database, id: string, message: string | null): Promise<void> {
   await db.update(assets).set({ processingError: message, updatedAt: Date.now() }).where(eq(assets.id, id));
 }

@@ -1,6 +1,7 @@
 // Configuration: every setting, its default, and its parsing, in one place.
 // The worker reads it from the environment (and an optional .env); workerd receives the parts
 // it needs as named bindings in the config the worker generates (see workers/web/workerd-config.ts).
+import { AddressError, parseNetworks } from "./client-address";
 import { isQueueName, queueNames, type QueueName } from "./jobs";
 import type { S3Settings } from "./s3";
 
@@ -34,12 +35,23 @@ export const defaults = {
   staleAfterMs: 10 * 60_000,
   // A user removed by an admin can be restored for this long; then the account and its files go.
   userDeleteGraceMs: 7 * 24 * 60 * 60_000,
-  // Failed sign-ins: after maxFailures within windowMs, sign-in is refused for blockMs, per account
-  // and per client address (an address tries many accounts, so it gets more room).
-  loginLimits: {
-    account: { maxFailures: 5, windowMs: 15 * 60_000, blockMs: 15 * 60_000 },
-    address: { maxFailures: 20, windowMs: 15 * 60_000, blockMs: 15 * 60_000 },
+  // Sign-in attempts, counted before the password is checked (see functions/services/sign-in.ts).
+  // Each counter forgets attempts after windowMs without one. Once a counter reaches maxAttempts,
+  // the next attempt is refused for refusalMs, doubling with each attempt after that, up to
+  // maxRefusalMs. An account from one address gets few tries; an address trying many accounts more;
+  // an account from everywhere at once more again, and from a device it was signed in on before,
+  // no account-wide limit at all, so that an attack from many addresses cannot lock its owner out.
+  signInLimits: {
+    accountAddress: { maxAttempts: 5, windowMs: 15 * 60_000, refusalMs: 60_000, maxRefusalMs: 15 * 60_000 },
+    address: { maxAttempts: 20, windowMs: 15 * 60_000, refusalMs: 15 * 60_000, maxRefusalMs: 15 * 60_000 },
+    account: { maxAttempts: 10, windowMs: 60 * 60_000, refusalMs: 60_000, maxRefusalMs: 15 * 60_000 },
   },
+  // Request bodies read whole are refused (413) past these sizes; files stream instead. JSON as Immich
+  // allows it (a bulk request of thousands of ids fits); a page's form; what anyone may send before
+  // they are known (a sign-in); one field of a multipart upload, and how many parts one may have.
+  bodyLimits: { json: 10 * 1024 * 1024, form: 1024 * 1024, public: 64 * 1024, multipartField: 64 * 1024, multipartParts: 100 },
+  // How long a device stays known to an account after a sign-in on it.
+  knownDeviceMs: 400 * 24 * 60 * 60_000,
   // Trashed photos are deleted for good after this many days.
   trashDays: 30,
   // Sessions end after this long unused.
@@ -76,6 +88,8 @@ export type StorageConfig =
 export interface Config {
   port: number;
   host: string;
+  // The reverse proxies whose X-Forwarded-For names the client (addresses and networks); empty: none.
+  trustedProxies: string;
   dataDir: string;
   // Undefined: the worker serves the embedded database file in dataDir.
   databaseUrl?: string;
@@ -223,6 +237,17 @@ export function parseMl(env: Env): MlConfig {
   };
 }
 
+function trustedProxies(env: Env): string {
+  const list = env.TRUSTED_PROXIES?.trim() ?? "";
+  try {
+    parseNetworks(list);
+  } catch (error) {
+    if (error instanceof AddressError) throw new ConfigError(`TRUSTED_PROXIES: ${error.message}`);
+    throw error;
+  }
+  return list;
+}
+
 function required(env: Env, key: string, why: string): string {
   const value = env[key]?.trim();
   if (!value) throw new ConfigError(`${key} must be set ${why}`);
@@ -274,6 +299,7 @@ export function parseConfig(env: Env): Config {
   return {
     port: integer(env, "PORT", defaults.port, 0, 65535),
     host: env.HOST?.trim() || defaults.host,
+    trustedProxies: trustedProxies(env),
     dataDir,
     databaseUrl: url(env, "DATABASE_URL"),
     databaseAuthToken: env.DATABASE_AUTH_TOKEN?.trim() || undefined,

@@ -1,8 +1,8 @@
-// The credentials repository: sessions, API keys, and the count of failed sign-ins.
+// The credentials repository: sessions, API keys, and the count of attempts to prove a secret.
 // Tokens and keys are looked up by their SHA-256; the secrets themselves are never stored.
-import { and, desc, eq, gt, inArray, max, ne, sql } from "drizzle-orm";
+import { and, desc, eq, gt, inArray, max, ne, sql, type SQL } from "drizzle-orm";
 import type { Database } from "./db";
-import { apiKeys, loginFailures, sessions, users, type ApiKey, type Session, type User } from "./schema";
+import { apiKeys, sessions, signInAttempts, users, type ApiKey, type Session, type User } from "./schema";
 
 const activeUser = and(eq(users.status, "active"), ne(users.passwordHash, ""));
 
@@ -92,33 +92,59 @@ export async function deleteApiKey(db: Database, userId: string, id: string): Pr
   return result.rowsAffected > 0;
 }
 
-export interface LoginLimit {
-  maxFailures: number;
+export interface AttemptLimit {
+  maxAttempts: number;
   windowMs: number;
-  blockMs: number;
+  refusalMs: number;
+  maxRefusalMs: number;
 }
 
-// When the first of these keys is blocked until, or undefined when none is.
-export async function loginBlockedUntil(db: Database, keys: string[], now = Date.now()): Promise<number | undefined> {
-  const [row] = await db
-    .select({ until: max(loginFailures.blockedUntil) })
-    .from(loginFailures)
-    .where(and(inArray(loginFailures.key, keys), gt(loginFailures.blockedUntil, now)));
-  return row?.until ?? undefined;
+export interface AttemptCounter {
+  key: string;
+  limit: AttemptLimit;
 }
 
-// Counts a failed sign-in against a key; after too many within the window, the key is blocked.
-export async function recordLoginFailure(db: Database, key: string, limit: LoginLimit, now = Date.now()): Promise<void> {
-  await db.run(sql`
-    INSERT INTO login_failures (key, count, window_started_at, blocked_until) VALUES (${key}, 1, ${now}, NULL)
-    ON CONFLICT (key) DO UPDATE SET
-      count = CASE WHEN window_started_at <= ${now - limit.windowMs} THEN 1 ELSE count + 1 END,
-      window_started_at = CASE WHEN window_started_at <= ${now - limit.windowMs} THEN ${now} ELSE window_started_at END,
-      blocked_until = CASE
-        WHEN window_started_at > ${now - limit.windowMs} AND count + 1 >= ${limit.maxFailures} THEN ${now + limit.blockMs}
-        ELSE blocked_until END`);
+// Counts an attempt on every counter before the secret is checked, in one transaction, so that
+// parallel attempts cannot all slip past a check made earlier. When one of the counters refuses
+// attempts now, nothing is counted and the answer is until when. A counter forgets after windowMs
+// without an attempt; the attempt that reaches maxAttempts still goes ahead, and the ones after it are
+// refused for refusalMs, doubling with each further attempt up to maxRefusalMs.
+export async function countAttempt(db: Database, counters: AttemptCounter[], now = Date.now()): Promise<{ refusedUntil?: number }> {
+  const keys = counters.map((counter) => counter.key);
+  const refusedNow = sql`EXISTS (SELECT 1 FROM ${signInAttempts} WHERE ${inArray(signInAttempts.key, keys)} AND ${signInAttempts.refusedUntil} > ${now})`;
+  const [refusal, ...counted] = await db.batch([
+    db
+      .select({ until: max(signInAttempts.refusedUntil) })
+      .from(signInAttempts)
+      .where(and(inArray(signInAttempts.key, keys), gt(signInAttempts.refusedUntil, now))),
+    ...counters.map(({ key, limit }) => {
+      const count = sql`(CASE WHEN last_attempt_at <= ${now - limit.windowMs} THEN 1 ELSE count + 1 END)`;
+      const refusal = (n: SQL) =>
+        sql`CASE WHEN ${n} >= ${limit.maxAttempts} THEN ${now} + min(${limit.refusalMs} << min(${n} - ${limit.maxAttempts}, 30), ${limit.maxRefusalMs}) END`;
+      return db.run(sql`
+        INSERT INTO sign_in_attempts (key, count, last_attempt_at, refused_until)
+        SELECT ${key}, 1, ${now}, ${refusal(sql`1`)} WHERE NOT ${refusedNow}
+        ON CONFLICT (key) DO UPDATE SET count = ${count}, last_attempt_at = ${now}, refused_until = ${refusal(count)}`);
+    }),
+  ]);
+  void counted;
+  const until = refusal[0]?.until;
+  return until ? { refusedUntil: until } : {};
 }
 
-export async function clearLoginFailures(db: Database, key: string): Promise<void> {
-  await db.delete(loginFailures).where(eq(loginFailures.key, key));
+// A proven secret: the attempt is taken back from these counters (it was no guess), and a counter
+// below its limit again refuses nothing.
+export async function forgiveAttempt(db: Database, counters: AttemptCounter[]): Promise<void> {
+  await db.batch(
+    counters.map(({ key, limit }) =>
+      db.run(sql`
+        UPDATE sign_in_attempts SET count = max(count - 1, 0),
+          refused_until = CASE WHEN count - 1 < ${limit.maxAttempts} THEN NULL ELSE refused_until END
+        WHERE key = ${key}`),
+    ) as [ReturnType<Database["run"]>, ...ReturnType<Database["run"]>[]],
+  );
+}
+
+export async function clearAttempts(db: Database, key: string): Promise<void> {
+  await db.delete(signInAttempts).where(eq(signInAttempts.key, key));
 }

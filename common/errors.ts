@@ -3,8 +3,10 @@
 export class AppError extends Error {
   override name = "AppError";
   constructor(
-    readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 503,
+    readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 503 | 507,
     message: string,
+    // When to ask again (429, 503): sent as Retry-After.
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
   }

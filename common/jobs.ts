@@ -23,8 +23,9 @@ export function isQueueName(value: string): value is QueueName {
 export interface JobPayloads {
   extractMetadata: { assetId: string };
   generateThumbnails: { assetId: string };
-  // Makes a web-playable copy of a video browsers cannot play as it is.
-  encodeVideo: { assetId: string };
+  // Makes a web-playable copy of a video browsers cannot play as it is; `evenIfPlayable`, a copy
+  // without the original's metadata (place, camera) of one they can, for links that hide it.
+  encodeVideo: { assetId: string; evenIfPlayable?: boolean };
   // Removes the files of assets deleted for good.
   deleteFiles: { keys: string[] };
   // Names the place (city, state, country) of an asset whose position was set by hand.

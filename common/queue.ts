@@ -255,18 +255,20 @@ export async function jobsPending(db: Database, names: JobName[]): Promise<boole
   return (row?.n ?? 0) > 0;
 }
 
-// Queues a job unless one of the same name is waiting (or, with `orRunning`, running too), in one
-// statement so that two callers at once queue one; whether it was queued.
+// Queues a job unless one of the same name (with `samePayload`, and payload) is waiting (or, with
+// `orRunning`, running too), in one statement so that two callers at once queue one; whether it was queued.
 export async function enqueueJobUnlessPending(
   db: Database,
   job: NewJob,
   maxAttempts: number,
-  { orRunning = true, now = Date.now() }: { orRunning?: boolean; now?: number } = {},
+  { orRunning = true, samePayload = false, now = Date.now() }: { orRunning?: boolean; samePayload?: boolean; now?: number } = {},
 ): Promise<boolean> {
   const pending = orRunning ? sql`('waiting', 'active')` : sql`('waiting')`;
+  const payload = JSON.stringify(job.payload);
   const result = await db.run(sql`
     INSERT INTO ${jobs} (queue, name, payload, status, priority, attempts, max_attempts, run_after, created_at, updated_at)
-    SELECT ${jobQueue[job.name]}, ${job.name}, ${JSON.stringify(job.payload)}, 'waiting', ${job.priority ?? 0}, 0, ${maxAttempts}, ${job.runAfter ?? now}, ${now}, ${now}
-    WHERE NOT EXISTS (SELECT 1 FROM ${jobs} WHERE ${jobs.name} = ${job.name} AND ${jobs.status} IN ${pending})`);
+    SELECT ${jobQueue[job.name]}, ${job.name}, ${payload}, 'waiting', ${job.priority ?? 0}, 0, ${maxAttempts}, ${job.runAfter ?? now}, ${now}, ${now}
+    WHERE NOT EXISTS (
+      SELECT 1 FROM ${jobs} WHERE ${jobs.name} = ${job.name} AND ${jobs.status} IN ${pending} ${samePayload ? sql`AND ${jobs.payload} = ${payload}` : sql``})`);
   return result.rowsAffected === 1;
 }

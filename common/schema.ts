@@ -108,12 +108,14 @@ export const apiKeys = sqliteTable(
 
 export type ApiKey = typeof apiKeys.$inferSelect;
 
-// Failed sign-ins per account ('email:…') and per client address ('address:…'), for rate limiting.
-export const loginFailures = sqliteTable("login_failures", {
+// Attempts to prove a secret (a password at sign-in, a shared link's password) per counter: an account,
+// an address, both, or a link. See common/credentials.ts.
+export const signInAttempts = sqliteTable("sign_in_attempts", {
   key: text("key").primaryKey(),
   count: integer("count").notNull(),
-  windowStartedAt: integer("window_started_at").notNull(),
-  blockedUntil: integer("blocked_until"),
+  lastAttemptAt: integer("last_attempt_at").notNull(),
+  // The next attempt is refused until then.
+  refusedUntil: integer("refused_until"),
 });
 
 // One user lets another see their whole library, read-only.
@@ -278,6 +280,8 @@ export const directUploads = sqliteTable(
     checksum: text("checksum"),
     contentType: text("content_type"),
     expiresAt: integer("expires_at").notNull(),
+    // Set when a PUT to Shoebox's own URL (local volume) starts taking the file: one PUT only.
+    receivingSince: integer("receiving_since"),
     // Set once the object has been ingested (or refused): the URL is spent.
     completedAt: integer("completed_at"),
     createdAt: integer("created_at").notNull(),
@@ -388,7 +392,11 @@ export const sharedLinks = sqliteTable(
     userId: text("user_id")
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
-    key: text("key").notNull(),
+    // The key is a secret, kept as its SHA-256 (to find the link a visitor names) and sealed with a
+    // key derived from the server's secret (so that its owner can copy the link again): a copy of
+    // the database alone gives away neither (common/shared-links.ts).
+    keyHash: text("key_hash").notNull(),
+    sealedKey: text("sealed_key").notNull(),
     type: text("type", { enum: ["ALBUM", "INDIVIDUAL"] }).notNull(),
     albumId: text("album_id").references(() => albums.id, { onDelete: "cascade" }),
     description: text("description"),
@@ -400,7 +408,7 @@ export const sharedLinks = sqliteTable(
     showMetadata: integer("show_metadata", { mode: "boolean" }).notNull(),
     createdAt: integer("created_at").notNull(),
   },
-  (t) => [uniqueIndex("shared_links_key_idx").on(t.key), index("shared_links_user_idx").on(t.userId), index("shared_links_album_idx").on(t.albumId)],
+  (t) => [uniqueIndex("shared_links_key_hash_idx").on(t.keyHash), index("shared_links_user_idx").on(t.userId), index("shared_links_album_idx").on(t.albumId)],
 );
 
 export type SharedLink = typeof sharedLinks.$inferSelect;

@@ -92,7 +92,14 @@ export function narrowFilters(box: SearchFilters, fields: SearchFilters): Search
   const defined = Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as SearchFilters;
   const max = (a?: number, b?: number) => (a === undefined ? b : b === undefined ? a : Math.max(a, b));
   const min = (a?: number, b?: number) => (a === undefined ? b : b === undefined ? a : Math.min(a, b));
-  return { ...box, ...defined, takenAfter: max(box.takenAfter, fields.takenAfter), takenBefore: min(box.takenBefore, fields.takenBefore) };
+  const both = (a?: string[], b?: string[]) => (a === undefined ? b : b === undefined ? a : [...new Set([...a, ...b])]);
+  return {
+    ...box,
+    ...defined,
+    takenAfter: max(box.takenAfter, fields.takenAfter),
+    takenBefore: min(box.takenBefore, fields.takenBefore),
+    personIds: both(box.personIds, fields.personIds),
+  };
 }
 
 // Whether the filters narrow anything down (an empty search form finds nothing, rather than all).

@@ -93,12 +93,13 @@ export async function listAllUsers(db: Database, withDeleted: boolean): Promise<
 
 export type UserChanges = Partial<Pick<User, "email" | "name" | "passwordHash" | "isAdmin" | "shouldChangePassword" | "quotaSizeInBytes" | "storageLabel">>;
 
-// Storage labels name the folder of a user's originals, so no two users may share one.
+// Storage labels name the folder of a user's originals, as ids name the folders of users without
+// one: no label may be another user's label, nor another user's id.
 export async function storageLabelTaken(db: Database, label: string, exceptUserId?: string): Promise<boolean> {
   const [found] = await db
     .select({ id: users.id })
     .from(users)
-    .where(and(sql`lower(${users.storageLabel}) = lower(${label})`, exceptUserId ? ne(users.id, exceptUserId) : undefined))
+    .where(and(sql`(lower(${users.storageLabel}) = lower(${label}) OR lower(${users.id}) = lower(${label}))`, exceptUserId ? ne(users.id, exceptUserId) : undefined))
     .limit(1);
   return found !== undefined;
 }

@@ -13,6 +13,8 @@ export interface Bindings {
   INTERNAL_TOKEN: string;
   VERSION: string;
   JOB_MAX_ATTEMPTS: string;
+  // The reverse proxies whose X-Forwarded-For is believed (TRUSTED_PROXIES).
+  TRUSTED_PROXIES: string;
   // The map's tile URL template; empty when tiles are off.
   MAP_TILE_URL: string;
   MAP_TILE_ATTRIBUTION: string;

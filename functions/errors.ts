@@ -4,6 +4,7 @@ import type { Context, ErrorHandler, NotFoundHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { AppError } from "../common/errors";
 import type { AppEnv } from "./env";
+import { diskFull } from "./services/disk-space";
 
 const reasons: Record<number, string> = {
   400: "Bad Request",
@@ -17,6 +18,7 @@ const reasons: Record<number, string> = {
   429: "Too Many Requests",
   500: "Internal Server Error",
   503: "Service Unavailable",
+  507: "Insufficient Storage",
 };
 
 function body(status: number, message: string, correlationId: string) {
@@ -32,8 +34,18 @@ export function logUnexpected(error: unknown, c: Context<AppEnv>): string {
   return correlationId;
 }
 
-export const handleError: ErrorHandler<AppEnv> = (error, c) => {
-  if (error instanceof AppError) return c.json(body(error.status, error.message, crypto.randomUUID()), error.status);
+// A database that cannot write for want of disk space is something the user can act on.
+export function asAppError(error: unknown): unknown {
+  const text = `${(error as { code?: string }).code ?? ""} ${String(error)}`;
+  return /SQLITE_FULL|database or disk is full/.test(text) ? diskFull() : error;
+}
+
+export const handleError: ErrorHandler<AppEnv> = (thrown, c) => {
+  const error = asAppError(thrown);
+  if (error instanceof AppError) {
+    if (error.retryAfterSeconds !== undefined) c.header("retry-after", String(error.retryAfterSeconds));
+    return c.json(body(error.status, error.message, crypto.randomUUID()), error.status);
+  }
   if (error instanceof HTTPException && error.status < 500) {
     return c.json(body(error.status, error.message || reasons[error.status] || "Error", crypto.randomUUID()), error.status);
   }

@@ -2,6 +2,8 @@ import { createRoute, OpenAPIHono, type RouteConfig, type z } from "@hono/zod-op
 import { badRequest } from "../common/errors";
 import type { AppEnv } from "./env";
 import { authorize, type RouteAccess } from "./middleware/auth";
+import { defaults } from "../common/config";
+import { bodyLimitOf } from "./middleware/body-limit";
 
 // Every API router validates requests against its route definitions; a request that does not fit
 // gets a 400 naming the field.
@@ -19,22 +21,28 @@ export function createRouter() {
 
 const security: Array<Record<string, string[]>> = [{ bearer: [] }, { cookie: [] }, { api_key: [] }];
 
+// How a route reads its body: whole, within a limit (JSON), or as a stream (an upload's file).
+export interface BodyOptions {
+  streamsBody?: true;
+}
+
 // A route and who may call it. Guarded routes carry Immich's `x-immich-permission` in the OpenAPI
 // document; open ones say so with `x-shoebox-public`, so that a route added without a decision
-// fails the isolation test (tests/isolation.test.ts).
-export function route<R extends Omit<RouteConfig, "middleware" | "security">>(access: RouteAccess, config: R) {
+// fails the isolation test (tests/isolation.test.ts). The caller is known before the body is read.
+export function route<R extends Omit<RouteConfig, "middleware" | "security">>(access: RouteAccess, config: R, body: BodyOptions = {}) {
   return createRoute({
     ...config,
     security,
     ...(access.permission ? { "x-immich-permission": access.permission } : {}),
     ...(access.sharedLink ? { "x-immich-shared-link": true } : {}),
     ...(access.admin ? { "x-immich-admin-only": true } : {}),
-    middleware: [authorize(access)] as const,
+    middleware: [authorize(access), bodyLimitOf(body.streamsBody ? undefined : defaults.bodyLimits.json)] as const,
   });
 }
 
-export function publicRoute<R extends Omit<RouteConfig, "middleware" | "security">>(config: R) {
-  return createRoute({ ...config, "x-shoebox-public": true });
+// A route anyone may call: its body, read before anyone is known, is kept small.
+export function publicRoute<R extends Omit<RouteConfig, "middleware" | "security">>(config: R, body: BodyOptions = {}) {
+  return createRoute({ ...config, "x-shoebox-public": true, middleware: [bodyLimitOf(body.streamsBody ? undefined : defaults.bodyLimits.public)] as const });
 }
 
 // A JSON response in a route definition.

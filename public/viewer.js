@@ -228,7 +228,9 @@
     const buttons = form.querySelectorAll("button");
     buttons.forEach((button) => (button.disabled = true));
     try {
-      const response = await fetch(form.action, { method: "POST", body: new FormData(form), headers: { accept: "text/html" } });
+      // A plain form body, as the browser would send it (multipart bodies are not read for the CSRF field).
+      const body = new URLSearchParams(new FormData(form));
+      const response = await fetch(form.action, { method: "POST", body, headers: { accept: "text/html" } });
       if (response.ok) {
         if (form.dataset.removes) recordChange({ id: form.dataset.removes, removed: true });
         else recordChange({ id: assetId, changed: true });

@@ -21,23 +21,10 @@ import { formatBytes, loadConfig, mediaCount, openStorage, parseCommandLine, plu
 import { openDatabaseFile } from "../workers/backup/database";
 import { openObject } from "../workers/backup/objects";
 import { writeXmp, type XmpFields } from "../workers/media/xmp-writer";
+import { portableFileName } from "../common/file-names";
 import type { WorkerStorage } from "../workers/storage/storage";
 
 const usage = "Usage: npm run export -- <folder> [--user EMAIL]\n";
-
-// A file or folder name every file system takes: no separators nor characters Windows refuses, no
-// leading dot (hidden), no trailing dot or space, not too long.
-function safeName(name: string, fallback: string): string {
-  let safe = name
-    .replace(/[\u0000-\u001f\u007f/\\:*?"<>|]/g, "_")
-    .replace(/^[\s.]+|[\s.]+$/g, "")
-    .trim();
-  if (Buffer.byteLength(safe) > 200) {
-    const extension = extname(safe).slice(0, 16);
-    safe = Buffer.from(safe.slice(0, safe.length - extension.length)).subarray(0, 200 - extension.length).toString().replace(/\uFFFD$/, "") + extension;
-  }
-  return safe || fallback;
-}
 
 // The folders of one user's export: one per album, and one per year for photos in none, each name
 // unique whatever the case (file systems that ignore it would merge them).
@@ -143,7 +130,7 @@ interface Tally {
 async function exportUser(db: Database, storage: WorkerStorage, userId: string, userDir: string, tally: Tally): Promise<void> {
   const albums = (await listAlbums(db, { ownedOrSharedWith: userId })).sort((a, b) => a.createdAt - b.createdAt);
   const folders = new Folders();
-  const albumFolders = new Map(albums.map((album) => [album.id, folders.name(album.id, safeName(album.albumName, "Untitled album"))]));
+  const albumFolders = new Map(albums.map((album) => [album.id, folders.name(album.id, portableFileName(album.albumName, "Untitled album"))]));
   const albumNames = new Map(albums.map((album) => [album.id, album.albumName]));
   const show = progress();
   for (let after = ""; ; ) {
@@ -155,7 +142,7 @@ async function exportUser(db: Database, storage: WorkerStorage, userId: string, 
       const year = String(new Date(asset.localDateTime).getUTCFullYear());
       const targets = inAlbums.length ? inAlbums.map((id) => albumFolders.get(id)!) : [folders.name(`year:${year}`, `Photos from ${year}`)];
       const sidecar = writeXmp(xmpFields(item, inAlbums.map((id) => albumNames.get(id)!)));
-      const name = safeName(asset.originalFileName, asset.id);
+      const name = portableFileName(asset.originalFileName, asset.id);
       let first: string | undefined;
       try {
         for (const target of targets) {
@@ -203,7 +190,7 @@ async function main(): Promise<number> {
     await takeEmptyFolder(folder);
     for (const user of users) {
       process.stderr.write(`Exporting the library of ${user.name} (${user.email})…\n`);
-      await exportUser(connection.db, storage, user.id, join(folder, safeName(user.email, user.id)), tally);
+      await exportUser(connection.db, storage, user.id, join(folder, portableFileName(user.email, user.id)), tally);
     }
   } finally {
     connection.client.close();

@@ -1,13 +1,14 @@
-// Every route, walked by a second user against the first user's things. The table below must name
-// every operation of the OpenAPI document: a route added later without a case fails here, and one
-// added without an access check fails its case.
+// Every route, walked by a second user against the first user's things, and by a key that may only
+// upload. The tables below must name every operation of the OpenAPI document and every page route:
+// a route added later without a case fails here, and one added without an access check fails its case.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { videoTools } from "../workers/media/video";
-import { makeDataDir, startShoebox, waitFor, type Shoebox } from "./helpers/shoebox";
+import { Browser, csrfOf, signInWithCookie } from "./helpers/pages";
+import { makeDataDir, projectRoot, startShoebox, waitFor, type Shoebox } from "./helpers/shoebox";
 import { makeJpeg, uploadForm } from "./helpers/media";
 import { signIn, type Client } from "./helpers/accounts";
 
@@ -24,6 +25,8 @@ interface Fixtures {
   checksum: string;
   // A direct upload of Alice's, put but not completed.
   uploadId: string;
+  // A key of Alice's that may only upload, as the README's phone recipes make.
+  uploadOnlyKey: string;
 }
 
 interface Case {
@@ -253,6 +256,7 @@ before(async () => {
     sessionId: sessions.find((s) => s.current)!.id,
     checksum,
     uploadId: await directUpload(alice),
+    uploadOnlyKey: ((await (await alice.json("POST", "/api/api-keys", { name: "phone", permissions: ["asset.upload"] })).json()) as { secret: string }).secret,
   };
   secrets = [fixtures.uploadId, asset.id, video.id, album.id, link.id, link.key, key.apiKey.id, key.secret, fixtures.sessionId, alice.token, checksum, "alice-secret", "Alice private album", "AliceCam"];
 
@@ -346,4 +350,161 @@ test("after all that, the first user's things are as they were", async () => {
   const me = (await (await alice.fetch("/api/users/me")).json()) as { quotaSizeInBytes: number | null; status: string };
   assert.equal(me.quotaSizeInBytes, null);
   assert.equal(me.status, "active");
+});
+
+// The HTML pages, for browsers. Keyed by "METHOD /path" as Hono routes them. `bob`: what the second
+// user's browser gets (a redirect counts as refused only when it leads to the sign-in form); public
+// pages (sign-in, links) are open by design and say so.
+interface PageCase {
+  bob: number | "public";
+  form?: (f: Fixtures) => Record<string, string>;
+}
+
+const nowhere = "00000000-0000-4000-8000-000000000000";
+const pageCases: Record<string, PageCase> = {
+  "GET /": { bob: 200 },
+  "GET /favorites": { bob: 200 },
+  "GET /archive": { bob: 200 },
+  "GET /trash": { bob: 200 },
+  "GET /recent": { bob: 200 },
+  "GET /timeline/months/:month": { bob: 200 },
+  "GET /photos/:id": { bob: 404 },
+  "POST /photos/:id/favorite": { bob: 404 },
+  "POST /photos/:id/trash": { bob: 404 },
+  "POST /photos/:id/restore": { bob: 404 },
+  "POST /photos/:id/delete": { bob: 404 },
+  "POST /photos/:id/date": { bob: 404, form: () => ({ date: "2001-01-01", time: "10:00", zone: "+00:00" }) },
+  "POST /photos/:id/place": { bob: 404, form: () => ({ latitude: "1", longitude: "1" }) },
+  // Others find no administration at all.
+  "GET /admin": { bob: 404 },
+  "GET /admin/queues": { bob: 404 },
+  "GET /admin/integrity": { bob: 404 },
+  "GET /admin/libraries": { bob: 404 },
+  "POST /admin/integrity/check": { bob: 404 },
+  "POST /admin/users": { bob: 404, form: () => ({ name: "Mallory", email: "mallory-page@example.com", password: "mallory-password", isAdmin: "on" }) },
+  "POST /admin/users/:id": { bob: 404, form: () => ({ name: "Taken", email: "alice@example.com", isAdmin: "on" }) },
+  "POST /admin/users/:id/remove": { bob: 404 },
+  "POST /admin/users/:id/restore": { bob: 404 },
+  "POST /admin/libraries": { bob: 404, form: () => ({ name: "x", importPaths: "/" }) },
+  "POST /admin/libraries/:id/scan": { bob: 404 },
+  "POST /admin/libraries/:id/delete": { bob: 404 },
+  "POST /admin/queues/:name/retry": { bob: 404 },
+  "POST /admin/queues/:name/pause": { bob: 404 },
+  "POST /admin/queues/:name/resume": { bob: 404 },
+  "POST /admin/queues/:name/start": { bob: 404 },
+  // Bob's own albums, and a new one of his; Alice's are not there for him.
+  "GET /albums": { bob: 200 },
+  "POST /albums": { bob: 303, form: () => ({ albumName: "Bob's page album" }) },
+  "GET /albums/:id": { bob: 404 },
+  "GET /albums/:id/tiles": { bob: 404 },
+  "GET /albums/:id/add": { bob: 404 },
+  "POST /albums/:id/assets": { bob: 404, form: (f) => ({ ids: f.assetId }) },
+  "POST /albums/:id/assets/remove": { bob: 404, form: (f) => ({ ids: f.assetId }) },
+  "POST /albums/:id/cover": { bob: 404, form: (f) => ({ assetId: f.assetId }) },
+  "POST /albums/:id/details": { bob: 404, form: () => ({ albumName: "taken over" }) },
+  "POST /albums/:id/order": { bob: 404, form: () => ({ order: "asc" }) },
+  "POST /albums/:id/delete": { bob: 404 },
+  "POST /albums/:id/users": { bob: 404, form: (f) => ({ userId: f.bob.userId, role: "editor" }) },
+  "POST /albums/:id/users/:userId": { bob: 404, form: () => ({ role: "editor" }) },
+  "POST /albums/:id/users/:userId/remove": { bob: 404 },
+  "POST /albums/:id/links": { bob: 404, form: () => ({ allowDownload: "on", showMetadata: "on" }) },
+  "POST /albums/:id/links/:linkId/remove": { bob: 404 },
+  "GET /auth/login": { bob: "public" },
+  "GET /auth/register": { bob: "public" },
+  "POST /auth/login": { bob: "public" },
+  "POST /auth/register": { bob: "public" },
+  "POST /auth/logout": { bob: "public" },
+  "GET /duplicates": { bob: 200 },
+  "POST /duplicates/:id/resolve": { bob: 404 },
+  "POST /duplicates/:id/dismiss": { bob: 404 },
+  "GET /explore": { bob: 200 },
+  // Bob has no photos of dogs (tests/explore.test.ts looks at tagged ones).
+  "GET /explore/tags/:tag": { bob: 404 },
+  "GET /map": { bob: 200 },
+  "GET /people": { bob: 200 },
+  "GET /people/:id": { bob: 404 },
+  "POST /people/:id/name": { bob: 404, form: () => ({ name: "taken over" }) },
+  "POST /people/:id/hide": { bob: 404 },
+  "POST /people/:id/merge": { bob: 404, form: () => ({ into: nowhere }) },
+  "GET /search": { bob: 200 },
+  // A link's key is its credential: anyone who has it may look.
+  "GET /share/:key": { bob: "public" },
+  "POST /share/:key": { bob: "public" },
+  "GET /share/:key/photos/:assetId": { bob: "public" },
+};
+
+function fillPage(path: string, f: Fixtures): string {
+  return path
+    .replace(/^\/photos\/:id/, `/photos/${f.assetId}`)
+    .replace(/^\/albums\/:id/, `/albums/${f.albumId}`)
+    .replace(":userId", f.alice.userId)
+    .replace(":linkId", f.linkId)
+    .replace(/^\/admin\/users\/:id/, `/admin/users/${f.alice.userId}`)
+    .replace(/^\/share\/:key/, `/share/${f.linkKey}`)
+    .replace(":assetId", f.assetId)
+    .replace(":month", "2024-05")
+    .replace(":tag", "dog")
+    .replace(":name", "metadataExtraction")
+    .replace(":id", nowhere);
+}
+
+async function pageRoutes(): Promise<string[]> {
+  const { default: app } = (await import(join(projectRoot, "dist/functions.js"))) as { default: { routes: Array<{ method: string; path: string }> } };
+  const routes = app.routes.filter(({ method, path }) => ["GET", "POST"].includes(method) && !/^\/(api|static|\.well-known)(\/|$)/.test(path));
+  return [...new Set(routes.map(({ method, path }) => `${method} ${path}`))];
+}
+
+test("every page route has an isolation case", async () => {
+  const routes = await pageRoutes();
+  assert.deepEqual(routes.filter((route) => !pageCases[route]), [], "page routes without a case: add one to pageCases in tests/isolation.test.ts");
+  assert.deepEqual(Object.keys(pageCases).filter((key) => !routes.includes(key)), [], "cases for page routes that no longer exist");
+});
+
+test("pages refuse API keys and tokens, GET and POST alike, and change nothing for them", async () => {
+  const users = async () => ((await (await fixtures.alice.fetch("/api/admin/users")).json()) as unknown[]).length;
+  const before = await users();
+  for (const route of Object.keys(pageCases)) {
+    const [method, path] = route.split(" ") as [string, string];
+    const form = new URLSearchParams(pageCases[route]!.form?.(fixtures) ?? {});
+    const credentials: Array<Record<string, string>> = [{ "x-api-key": fixtures.uploadOnlyKey }, { authorization: `Bearer ${fixtures.alice.token}` }];
+    for (const credential of credentials) {
+      const response = await fetch(`${shoebox.url}${fillPage(path, fixtures)}`, {
+        method,
+        headers: credential,
+        redirect: "manual",
+        ...(method === "POST" ? { body: form } : {}),
+      });
+      const text = await response.text();
+      assert.equal(response.status, 401, `${route} with ${Object.keys(credential)[0]}: ${text.slice(0, 200)}`);
+    }
+  }
+  assert.equal(await users(), before, "no account was made");
+  assert.equal((await fixtures.alice.fetch(`/api/assets/${fixtures.assetId}`)).status, 200);
+});
+
+test("a second user's browser gets 404 for the first user's pages, never their data", async () => {
+  const bob = await signInWithCookie(shoebox.url, fixtures.bob.email, fixtures.bob.password);
+  for (const [route, spec] of Object.entries(pageCases)) {
+    if (spec.bob === "public") continue;
+    const [method, path] = route.split(" ") as [string, string];
+    const response = method === "GET" ? await bob.get(fillPage(path, fixtures)) : await bob.post(fillPage(path, fixtures), spec.form?.(fixtures) ?? {});
+    const text = await response.text();
+    assert.equal(response.status, spec.bob, `${route}: ${text.slice(0, 200)}`);
+    if (response.status === 302 || response.status === 303) assert.doesNotMatch(response.headers.get("location") ?? "", /\/auth\/login/, route);
+    for (const secret of secrets) assert.ok(!text.includes(secret), `${route} leaked ${secret}`);
+  }
+  // Bob's browser is still signed in, and its CSRF token still his.
+  assert.equal(csrfOf(await (await bob.get("/")).text()), bob.csrf);
+});
+
+test("without a browser session, every guarded page leads to the sign-in form", async () => {
+  const anonymous = new Browser(shoebox.url);
+  for (const [route, spec] of Object.entries(pageCases)) {
+    if (spec.bob === "public") continue;
+    const [method, path] = route.split(" ") as [string, string];
+    const response = method === "GET" ? await anonymous.get(fillPage(path, fixtures)) : await anonymous.post(fillPage(path, fixtures), spec.form?.(fixtures) ?? {});
+    await response.body?.cancel();
+    assert.equal(response.status, 302, route);
+    assert.match(response.headers.get("location") ?? "", /^\/auth\/login/, route);
+  }
 });

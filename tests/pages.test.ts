@@ -38,7 +38,7 @@ describe("the first run", () => {
 
     const created = await browser.post("/auth/register", { name: "Ada Lovelace", email: "ada@example.com", password: "analytical", confirm: "analytical" });
     assertRedirect(created, "/");
-    assert.match(created.headers.get("set-cookie") ?? "", /^immich_access_token=[^;]+;.*HttpOnly; SameSite=Lax/);
+    assert.ok(created.headers.getSetCookie().some((c) => /^immich_access_token=[^;]+;.*HttpOnly; SameSite=Lax/.test(c)));
 
     assertRedirect(await browser.get("/auth/register"), "/auth/login");
     assertRedirect(await new Browser(shoebox.url).post("/auth/register", { name: "Eve", email: "eve@example.com", password: "password1", confirm: "password1" }), "/auth/login");
@@ -52,7 +52,8 @@ describe("the first run", () => {
 describe("a server with an admin", () => {
   let shoebox: Shoebox;
   before(async () => {
-    shoebox = await startShoebox();
+    // Sign-in attempts from several addresses, as a reverse proxy on loopback would report them.
+    shoebox = await startShoebox({ env: { TRUSTED_PROXIES: "127.0.0.1, ::1" } });
   });
   after(async () => {
     await shoebox?.stop();
@@ -80,7 +81,7 @@ describe("a server with an admin", () => {
 
       const right = await browser.post("/auth/login", { email: admin.email, password: admin.password });
       assertRedirect(right, "/");
-      assert.match(right.headers.get("set-cookie") ?? "", /^immich_access_token=[^;]+;.*HttpOnly; SameSite=Lax/);
+      assert.ok(right.headers.getSetCookie().some((c) => /^immich_access_token=[^;]+;.*HttpOnly; SameSite=Lax/.test(c)));
       assert.match(await pageText(await browser.get("/")), new RegExp(admin.name));
       assertRedirect(await browser.get("/auth/login"), "/");
     });
@@ -100,7 +101,7 @@ describe("a server with an admin", () => {
         html = await pageText(response, response.status);
       }
       assert.deepEqual(statuses, [401, 401, 401, 401, 401, 429]);
-      assert.match(html, /Too many failed attempts. Try again in \d+ minutes?/);
+      assert.match(html, /Too many failed attempts. Try again in \d+ (seconds|minutes)/);
       assert.match(html, new RegExp(`value="${user.email}"`));
     });
 

@@ -103,7 +103,7 @@ describe("shared links", () => {
     const shared = (await opened.json()) as { token: string; assets: Array<{ id: string }> };
     assert.deepEqual(shared.assets.map((a) => a.id).sort(), [beach, dinner].sort());
     // The token (also set as a cookie) opens the link's photos without the password.
-    const cookie = (opened.headers.get("set-cookie") ?? "").split(";")[0]!;
+    const cookie = opened.headers.getSetCookie().find((c) => c.startsWith("immich_shared_link_token_"))!.split(";")[0]!;
     assert.equal((await visit(`/api/assets/${beach}/thumbnail?key=${link.key}`, { headers: { cookie } })).status, 200);
     assert.equal((await visit(`/api/assets/${beach}/thumbnail?key=${link.key}&token=${shared.token}`)).status, 200);
 

@@ -5,13 +5,14 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { timingSafeEqual } from "node:crypto";
 import type { AddressInfo } from "node:net";
-import { hashPassword, verifyPassword } from "./auth/passwords";
+import { hashPassword, refuseLikeVerifying, verifyPassword } from "./auth/passwords";
 import type { HranaServer } from "./db/hrana-server";
 import { InternalHttpError, readBody, readJson, send } from "./http";
 import type { InternalRoutes } from "./libraries/endpoints";
 import { log } from "./log";
 import { encodeText } from "./ml/clip";
 import { cropFace } from "./ml/face-thumbnail";
+import type { SpaceGuard } from "./storage/space";
 
 export interface InternalServerOptions {
   host: string;
@@ -23,9 +24,13 @@ export interface InternalServerOptions {
   clipModelDir?: string;
   // The external libraries' files and folders (./libraries/endpoints.ts).
   libraries?: InternalRoutes;
+  // Room on the data disk, for uploads (./storage/space.ts).
+  space?: SpaceGuard;
 }
 
 const maxBodyBytes = 64 * 1024 * 1024;
+// Small JSON requests: a password to hash, a size to check.
+const maxPasswordBodyBytes = 16 * 1024;
 
 function authorized(req: IncomingMessage, token: string): boolean {
   const given = Buffer.from(req.headers.authorization ?? "");
@@ -49,13 +54,21 @@ async function route(req: IncomingMessage, res: ServerResponse, options: Interna
     return send(res, 204, "");
   }
   if (path === "/internal/passwords/hash" && req.method === "POST") {
-    return send(res, 200, { hash: await hashPassword(passwordIn(await readJson(req, maxBodyBytes))) });
+    return send(res, 200, { hash: await hashPassword(passwordIn(await readJson(req, maxPasswordBodyBytes))) });
   }
   if (path === "/internal/passwords/verify" && req.method === "POST") {
-    const body = await readJson(req, maxBodyBytes);
+    const body = await readJson(req, maxPasswordBodyBytes);
     const hash = (body as { hash?: unknown }).hash;
-    if (typeof hash !== "string") throw new InternalHttpError(400, "hash: required");
-    return send(res, 200, { match: await verifyPassword(passwordIn(body), hash) });
+    if (typeof hash !== "string" && hash !== null) throw new InternalHttpError(400, "hash: a string, or null for an account that does not exist");
+    const password = passwordIn(body);
+    return send(res, 200, { match: hash === null ? await refuseLikeVerifying(password) : await verifyPassword(password, hash) });
+  }
+  if (path === "/internal/storage/space" && req.method === "POST") {
+    const bytes = (await readJson(req, maxPasswordBodyBytes) as { bytes?: unknown } | null)?.bytes;
+    if (typeof bytes !== "number" || !(bytes >= 0)) throw new InternalHttpError(400, "bytes: the size of what is to be stored");
+    if (!options.space) throw new InternalHttpError(404, "This worker keeps no data");
+    const space = await options.space.check();
+    return send(res, 200, { freeBytes: space.freeBytes, fits: space.fits(bytes) });
   }
   if (path === "/internal/faces/crop" && req.method === "POST") return sendFaceCrop(req, res);
   if (path === "/internal/clip/text" && req.method === "POST") {

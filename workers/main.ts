@@ -3,12 +3,13 @@
 //   worker  the worker alone (docker compose's `worker` service, or an extra worker)
 //   web     workerd alone, wired to a worker elsewhere (docker compose's `web` service)
 // Either process dying takes the other down with it, with the reason printed.
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import { join, resolve } from "node:path";
 import { ConfigError, parseConfig, type Config } from "../common/config";
-import { recordProcessingError } from "../common/assets";
+import { getAsset, recordProcessingError } from "../common/assets";
+import { sealPlainLinkKeys } from "../common/shared-links";
 import { connectDatabase } from "../common/db";
 import { EmbeddedDatabase } from "./db/embedded-database";
 import { HranaServer } from "./db/hrana-server";
@@ -16,12 +17,15 @@ import { migrateDatabase } from "./db/migrate";
 import { startInternalServer } from "./internal-server";
 import { checkClipModelDir } from "./ml/clip";
 import { libraryEndpoints, type InternalRoutes } from "./libraries/endpoints";
+import { markDataFolder } from "./libraries/folders";
 import { startLibraryWatches } from "./libraries/watch";
+import { errorForOwner } from "./jobs/errors";
 import { JobRunner } from "./jobs/runner";
 import { createProcessSlot } from "./jobs/sandbox";
 import { log } from "./log";
 import { startMaintenance } from "./maintenance";
 import { createWorkerStorage } from "./storage";
+import { startSpaceGuard } from "./storage/space";
 import { writeWorkerdConfig } from "./web/workerd-config";
 import { startWorkerd } from "./web/workerd-process";
 
@@ -59,6 +63,8 @@ async function startWorker(config: Config, token: string, stoppers: Stopper[]): 
     hrana = new HranaServer(embedded);
   }
   let runner: JobRunner | undefined;
+  const space = startSpaceGuard(config.dataDir);
+  stoppers.push(() => space.stop());
   // Ready once the database is: until then a library request finds no route.
   let libraryRoutes: InternalRoutes | undefined;
   const internal = await startInternalServer({
@@ -69,6 +75,7 @@ async function startWorker(config: Config, token: string, stoppers: Stopper[]): 
     onJobsEnqueued: () => runner?.wake(),
     clipModelDir: config.ml.clipModelDir,
     libraries: (req, res, path) => libraryRoutes?.(req, res, path) ?? Promise.resolve(false),
+    space,
   });
   stoppers.push(() => {
     hrana?.close();
@@ -89,6 +96,8 @@ async function startWorker(config: Config, token: string, stoppers: Stopper[]): 
   });
   stoppers.push(() => client.close());
   await migrateDatabase(db);
+  const sealed = await sealPlainLinkKeys(db, token);
+  if (sealed) log.info("sealed the keys of shared links made before keys were kept sealed", { links: sealed });
 
   const workerId = `${hostname()}-${process.pid}-${randomBytes(4).toString("hex")}`;
   const storage = createWorkerStorage(config.storage, config.scratchRoot, workerId);
@@ -124,7 +133,9 @@ async function startWorker(config: Config, token: string, stoppers: Stopper[]): 
       ),
     onFailed: async (job, message) => {
       const { assetId } = job.payload as { assetId?: unknown };
-      if (typeof assetId === "string") await recordProcessingError(db, assetId, message);
+      const asset = typeof assetId === "string" ? await getAsset(db, assetId) : undefined;
+      const roots = [config.scratchRoot, ...(config.storage.kind === "local" ? [config.storage.root] : [])].flatMap((root) => [root, resolve(root)]);
+      if (asset) await recordProcessingError(db, asset.id, errorForOwner(message, asset, roots));
     },
   });
   runner = jobRunner;
@@ -132,6 +143,7 @@ async function startWorker(config: Config, token: string, stoppers: Stopper[]): 
   stoppers.push(() => jobRunner.stop());
   const watches = startLibraryWatches({ db, maxAttempts: config.jobs.maxAttempts, onJobsQueued: () => runner?.wake() });
   stoppers.push(() => watches.stop());
+  await markDataFolder(config.dataDir);
   libraryRoutes = libraryEndpoints({ db, dataDir: config.dataDir, onLibrariesChanged: () => watches.refresh() });
   log.info("worker ready", { internal: internal.url, database: config.databaseUrl ? databaseUrl : "embedded" });
   return internal.url;
@@ -150,6 +162,7 @@ async function startWeb(config: Config, workerUrl: string, token: string, stoppe
     workerUrl,
     version: version(),
     jobMaxAttempts: config.jobs.maxAttempts,
+    trustedProxies: config.trustedProxies,
     map: config.map,
     ml: config.ml,
   });
@@ -172,7 +185,10 @@ async function main(): Promise<void> {
   if (!roles.includes(role)) throw new ConfigError(`Unknown role "${role}"; use one of ${roles.join(", ")}`);
   if (existsSync(".env")) process.loadEnvFile(".env");
   const config = parseConfig(process.env);
-  mkdirSync(config.dataDir, { recursive: true });
+  // Nothing Shoebox writes is for other local users: the database, the originals, the token.
+  process.umask(0o077);
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  chmodSync(config.dataDir, 0o700);
   const token = internalToken(config);
 
   const stoppers: Stopper[] = [];

@@ -7,7 +7,7 @@ import { reservedLabels } from "../../common/storage-template";
 import { createUser, emailTaken, getUser, listAllUsers, markUserDeleted, restoreUser, storageLabelTaken, updateUser } from "../../common/users";
 import { createRouter, json, route } from "../router";
 import { nudgeWorker } from "../services/jobs";
-import { hashPassword } from "../services/auth";
+import { hashPassword } from "../services/sign-in";
 import { AssetStatsQuery, AssetStatsResponse, Email, IdParam, NewPassword, toAssetStatsFilter, toUserAdminResponse, UserAdminResponse } from "./responses";
 
 // The folder of the user's originals under the storage template; null: their id.

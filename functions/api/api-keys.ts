@@ -6,7 +6,8 @@ import { AppError, notFound } from "../../common/errors";
 import { grants, permissions, type Permission } from "../../common/permissions";
 import type { ApiKey } from "../../common/schema";
 import { createRouter, json, route } from "../router";
-import { randomToken, sha256 } from "../services/auth";
+import { sha256 } from "../../common/server-keys";
+import { randomToken } from "../services/auth";
 import { IdParam, iso } from "./responses";
 
 const Permissions = z.array(z.enum(permissions)).min(1);

@@ -25,7 +25,8 @@ import type { AppEnv } from "../env";
 import { createRouter, json, route } from "../router";
 import { nudgeWorker } from "../services/jobs";
 import { originalOf } from "../services/libraries";
-import { acceptUpload, normalizeChecksum, uploadOwnerOf } from "../services/upload";
+import { playsOnlyCopies, videoNotReadyForLink } from "../services/shared-links";
+import { acceptUpload, normalizeChecksum, uploadOwnerOf, uploadStore } from "../services/upload";
 import { facesOfAsset } from "../../common/people";
 import { AssetResponse, AssetStatsQuery, AssetStatsResponse, IdParam, toAssetPeople, toAssetResponse, toAssetStatsFilter } from "./responses";
 
@@ -44,7 +45,7 @@ const upload = route({ permission: "asset.upload", sharedLink: true }, {
     200: json(UploadResponse, "The file was already in the library"),
     201: json(UploadResponse, "The file was added"),
   },
-});
+}, { streamsBody: true });
 
 const get = route({ permission: "asset.read", sharedLink: true }, {
   method: "get",
@@ -257,15 +258,17 @@ export const assetRoutes = createRouter()
     return c.body(null, 204);
   })
   .openapi(playback, async (c) => {
+    const { sharedLink } = c.var.auth;
     const asset = await readableAsset(c.var.db, c.var.auth, c.req.valid("param").id);
     if (asset.type !== "VIDEO") throw notFound("Video not found");
     if (asset.encodedVideoKey) return serveStoredFile(c.req.raw, c.var.storage, asset.encodedVideoKey, { mimeType: "video/mp4" });
+    if (sharedLink && playsOnlyCopies(sharedLink)) throw await videoNotReadyForLink(c, asset.id);
     const { storage, key } = originalOf(c, asset);
     return serveStoredFile(c.req.raw, storage, key, { mimeType: asset.originalMimeType });
   })
   .openapi(upload, async (c) => {
     const { auth } = c.var;
-    const { result, jobs } = await acceptUpload(c.var.db, c.var.storage, c.req.raw, Number(c.env.JOB_MAX_ATTEMPTS), uploadOwner(auth), (body) =>
+    const { result, jobs } = await acceptUpload(uploadStore(c), uploadOwner(auth), c.req.raw, (body) =>
       parseMultipart(body, boundaryOf(c.req.header("content-type"))),
     );
     await addToSharedLink(c.var.db, auth, result.id);

@@ -4,7 +4,8 @@ import { deleteOtherSessions, deleteSession } from "../../common/credentials";
 import { AppError, badRequest } from "../../common/errors";
 import { createFirstAdmin, updateUser } from "../../common/users";
 import { createRouter, json, publicRoute, route } from "../router";
-import { checkCredentials, endSessionCookie, hashPassword, startSession, verifyPassword } from "../services/auth";
+import { endSessionCookie, startSession } from "../services/auth";
+import { checkCredentials, hashPassword, verifyPassword } from "../services/sign-in";
 import { Email, NewPassword, toUserAdminResponse, UserAdminResponse } from "./responses";
 
 const SignUp = z.object({ email: Email, password: NewPassword, name: z.string().trim().min(1).max(200) }).openapi("SignUpDto");

@@ -5,6 +5,7 @@ import { downloadZip } from "client-zip";
 import { readableAssetIds } from "../../common/access";
 import { getAssetsWithExif } from "../../common/assets";
 import { AppError, notFound } from "../../common/errors";
+import { distinctFileNames } from "../../common/file-names";
 import type { Asset } from "../../common/schema";
 import type { Storage } from "../../common/storage";
 import { createRouter, route } from "../router";
@@ -23,21 +24,9 @@ const archive = route(
   },
 );
 
-// Two photos may share a name; the second becomes "name (1).jpg", and so on.
-function uniqueNames(assets: Asset[]): string[] {
-  const taken = new Set<string>();
-  return assets.map((asset) => {
-    const dot = asset.originalFileName.lastIndexOf(".");
-    const [stem, extension] = dot > 0 ? [asset.originalFileName.slice(0, dot), asset.originalFileName.slice(dot)] : [asset.originalFileName, ""];
-    let name = asset.originalFileName;
-    for (let n = 1; taken.has(name.toLowerCase()); n++) name = `${stem} (${n})${extension}`;
-    taken.add(name.toLowerCase());
-    return name;
-  });
-}
-
 async function* zipEntries(originals: (asset: Asset) => { storage: Storage; key: string }, assets: Asset[]) {
-  const names = uniqueNames(assets);
+  // Entry names are made safe again here: a zip entry must never name a path outside its folder.
+  const names = distinctFileNames(assets.map((asset) => asset.originalFileName));
   for (const [i, asset] of assets.entries()) {
     const { storage, key } = originals(asset);
     const stored = await storage.get(key);

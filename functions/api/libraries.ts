@@ -16,7 +16,7 @@ import {
 import { getUser, isActive } from "../../common/users";
 import { createRouter, json, route } from "../router";
 import { nudgeWorker } from "../services/jobs";
-import { notifyLibrariesChanged, validateImportPaths } from "../services/libraries";
+import { notifyLibrariesChanged, refuseShoeboxDataPaths, validateImportPaths } from "../services/libraries";
 import { IdParam, iso, isoOrNull } from "./responses";
 
 const LibraryResponse = z
@@ -188,6 +188,7 @@ export const libraryRoutes = createRouter()
     const { ownerId, name, importPaths = [], exclusionPatterns = [], watch = false } = c.req.valid("json");
     const owner = await getUser(c.var.db, ownerId);
     if (!owner || !isActive(owner)) throw badRequest("ownerId: no active user with that id");
+    await refuseShoeboxDataPaths(c.env, importPaths);
     const library = await createLibrary(c.var.db, { ownerId, name: name ?? "New External Library", importPaths, exclusionPatterns, watch });
     notifyLibrariesChanged(c);
     return c.json(toLibraryResponse(library), 201);
@@ -196,7 +197,9 @@ export const libraryRoutes = createRouter()
   .openapi(update, async (c) => {
     const { id } = c.req.valid("param");
     await libraryOr404(c.var.db, id);
-    const updated = await updateLibrary(c.var.db, id, c.req.valid("json"));
+    const changes = c.req.valid("json");
+    await refuseShoeboxDataPaths(c.env, changes.importPaths ?? []);
+    const updated = await updateLibrary(c.var.db, id, changes);
     notifyLibrariesChanged(c);
     return c.json(toLibraryResponse(updated!), 200);
   })

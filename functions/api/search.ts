@@ -24,6 +24,8 @@ const MetadataSearch = z
     takenBefore: z.iso.datetime({ offset: true }).optional(),
     type: z.enum(["IMAGE", "VIDEO"]).optional(),
     isFavorite: z.boolean().optional(),
+    // Photos of all these people (the caller's own people).
+    personIds: z.array(z.uuid()).max(100).optional(),
     // Shoebox's own: a thing in the photo, by its tag or a word for it ("puppy" finds dogs).
     tag: Text,
     // Shoebox's own: the search box's words ("mum lisbon june 2021"), read as the search page reads them.
@@ -99,6 +101,7 @@ function givenFilters(body: z.infer<typeof SmartSearch> | z.infer<typeof Metadat
     takenBefore: wallClock(body.takenBefore),
     type: body.type,
     isFavorite: body.isFavorite,
+    personIds: body.personIds,
     tag: "tag" in body ? orUndefined(body.tag) : undefined,
   };
 }

@@ -16,10 +16,14 @@ import {
   removeSharedLinkAssets,
   sharedLinkAssetIds,
   updateSharedLink,
+  withKey,
+  type KeyedSharedLink,
   type SharedLinkChanges,
 } from "../../common/shared-links";
 import { createRouter, json, publicRoute, route } from "../router";
-import { findLinkAccess, hashPassword, linkGrant, randomToken } from "../services/auth";
+import { findLinkAccess, linkGrant, randomToken } from "../services/auth";
+import { prepareLinkVideos } from "../services/shared-links";
+import { hashPassword } from "../services/sign-in";
 import { toAlbumResponse } from "./albums";
 import { AssetResponse, IdParam, iso, isoOrNull, toAssetResponse } from "./responses";
 
@@ -44,7 +48,7 @@ const SharedLinkResponse = z
   .openapi("SharedLinkResponseDto");
 
 // What the link shows, as its visitors are allowed to see it.
-async function toSharedLinkResponse(db: Database, link: SharedLink, token?: string): Promise<z.infer<typeof SharedLinkResponse>> {
+async function toSharedLinkResponse(db: Database, link: KeyedSharedLink, token?: string): Promise<z.infer<typeof SharedLinkResponse>> {
   const stripMetadata = !link.showMetadata;
   const album = link.albumId ? await getAlbum(db, link.albumId) : undefined;
   const assets = album
@@ -188,16 +192,17 @@ async function settingsToChanges(hash: (password: string) => Promise<string>, in
   return changes;
 }
 
-async function linkOr404(db: Database, userId: string, id: string): Promise<SharedLink> {
+// One of the asker's own links, with its key.
+async function linkOr404(db: Database, secret: string, userId: string, id: string): Promise<KeyedSharedLink> {
   const link = await getSharedLink(db, userId, id);
   if (!link) throw notFound("Shared link not found");
-  return link;
+  return withKey(secret, link);
 }
 
 export const sharedLinkRoutes = createRouter()
   .openapi(list, async (c) => {
     const links = await listSharedLinks(c.var.db, c.var.auth.user.id, c.req.valid("query").albumId);
-    return c.json(await Promise.all(links.map((link) => toSharedLinkResponse(c.var.db, link))), 200);
+    return c.json(await Promise.all(links.map(async (link) => toSharedLinkResponse(c.var.db, await withKey(c.env.INTERNAL_TOKEN, link)))), 200);
   })
   .openapi(me, async (c) => {
     const access = await findLinkAccess(c, c.req.valid("query").key);
@@ -206,7 +211,9 @@ export const sharedLinkRoutes = createRouter()
     const token = access.link.passwordHash ? await linkGrant(access.link) : undefined;
     return c.json(await toSharedLinkResponse(c.var.db, access.link, token), 200);
   })
-  .openapi(get, async (c) => c.json(await toSharedLinkResponse(c.var.db, await linkOr404(c.var.db, c.var.auth.user.id, c.req.valid("param").id)), 200))
+  .openapi(get, async (c) =>
+    c.json(await toSharedLinkResponse(c.var.db, await linkOr404(c.var.db, c.env.INTERNAL_TOKEN, c.var.auth.user.id, c.req.valid("param").id)), 200),
+  )
   .openapi(create, async (c) => {
     const { type, albumId, assetIds, ...settings } = c.req.valid("json");
     const { auth } = c.var;
@@ -223,9 +230,10 @@ export const sharedLinkRoutes = createRouter()
     const changes = await settingsToChanges((p) => hashPassword(c.env, p), settings);
     const link = await createSharedLink(
       c.var.db,
+      c.env.INTERNAL_TOKEN,
+      randomToken(),
       {
         userId: auth.user.id,
-        key: randomToken(),
         type,
         albumId: type === "ALBUM" ? albumId! : null,
         description: changes.description ?? null,
@@ -237,21 +245,23 @@ export const sharedLinkRoutes = createRouter()
       },
       shared,
     );
+    await prepareLinkVideos(c, link);
     return c.json(await toSharedLinkResponse(c.var.db, link), 201);
   })
   .openapi(update, async (c) => {
     const { id } = c.req.valid("param");
-    const current = await linkOr404(c.var.db, c.var.auth.user.id, id);
+    const current = await linkOr404(c.var.db, c.env.INTERNAL_TOKEN, c.var.auth.user.id, id);
     const changes = await settingsToChanges((p) => hashPassword(c.env, p), c.req.valid("json"), current);
     const link = await updateSharedLink(c.var.db, c.var.auth.user.id, id, changes);
-    return c.json(await toSharedLinkResponse(c.var.db, link!), 200);
+    await prepareLinkVideos(c, link!);
+    return c.json(await toSharedLinkResponse(c.var.db, { ...link!, key: current.key }), 200);
   })
   .openapi(remove, async (c) => {
     if (!(await deleteSharedLink(c.var.db, c.var.auth.user.id, c.req.valid("param").id))) throw notFound("Shared link not found");
     return c.body(null, 204);
   })
   .openapi(addAssets, async (c) => {
-    const link = await linkOr404(c.var.db, c.var.auth.user.id, c.req.valid("param").id);
+    const link = await linkOr404(c.var.db, c.env.INTERNAL_TOKEN, c.var.auth.user.id, c.req.valid("param").id);
     if (link.type !== "INDIVIDUAL") throw badRequest("Only a link to hand-picked assets takes assets; add them to the album instead");
     const { assetIds } = c.req.valid("json");
     const [readable, present] = await Promise.all([readableAssetIds(c.var.db, c.var.auth, assetIds), sharedLinkAssetIds(c.var.db, link.id)]);
@@ -264,10 +274,11 @@ export const sharedLinkRoutes = createRouter()
           : { assetId, success: true },
     );
     await addSharedLinkAssets(c.var.db, link.id, results.filter((r) => r.success).map((r) => r.assetId));
+    await prepareLinkVideos(c, link);
     return c.json(results, 200);
   })
   .openapi(removeAssets, async (c) => {
-    const link = await linkOr404(c.var.db, c.var.auth.user.id, c.req.valid("param").id);
+    const link = await linkOr404(c.var.db, c.env.INTERNAL_TOKEN, c.var.auth.user.id, c.req.valid("param").id);
     if (link.type !== "INDIVIDUAL") throw badRequest("Only a link to hand-picked assets has assets of its own");
     const { assetIds } = c.req.valid("json");
     const present = new Set(await sharedLinkAssetIds(c.var.db, link.id));

@@ -8,8 +8,9 @@ import { UploadResponse } from "./assets";
 import { announceUpload, completeDirectUpload, receiveDirectUpload } from "../services/direct-upload";
 import { nudgeWorker } from "../services/jobs";
 import { inLargeChunks } from "../lib/chunks";
+import { safeFileName } from "../../common/file-names";
 import { boundaryOf, parseMultipart, type MultipartPart } from "../lib/multipart";
-import { acceptUpload, formUploadParts, rawUploadParts, uploadOwnerOf } from "../services/upload";
+import { acceptUpload, formUploadParts, rawUploadParts, uploadOwnerOf, uploadStore } from "../services/upload";
 
 
 const DirectUploadTicket = z
@@ -66,7 +67,7 @@ const content = publicRoute({
     query: z.object({ expires: z.coerce.number().int().positive(), signature: z.string().regex(/^[0-9a-f]{64}$/, "the URL's signature") }),
   },
   responses: { 200: json(z.object({ size: z.number().int() }), "The file was stored; now complete the upload") },
-});
+}, { streamsBody: true });
 
 const complete = route(
   { permission: "asset.upload" },
@@ -104,11 +105,12 @@ const raw = route(
       201: json(UploadResponse, "The file was added"),
     },
   },
+  { streamsBody: true },
 );
 
 export const uploadRoutes = createRouter()
   .openapi(announce, async (c) => {
-    const answer = await announceUpload(c.var.db, c.var.storage, uploadOwnerOf(c.var.auth.user), c.req.valid("json"), {
+    const answer = await announceUpload(uploadStore(c), uploadOwnerOf(c.var.auth.user), c.req.valid("json"), {
       origin: new URL(c.req.url).origin,
       secret: c.env.INTERNAL_TOKEN,
     });
@@ -117,11 +119,11 @@ export const uploadRoutes = createRouter()
   .openapi(content, async (c) => {
     const { uploadId } = c.req.valid("param");
     const body = c.req.raw.body && inLargeChunks(c.req.raw.body);
-    const stored = await receiveDirectUpload(c.var.db, c.var.storage, uploadId, c.req.valid("query"), body, c.env.INTERNAL_TOKEN);
+    const stored = await receiveDirectUpload(uploadStore(c), uploadId, c.req.valid("query"), body, c.env.INTERNAL_TOKEN);
     return c.json(stored, 200);
   })
   .openapi(complete, async (c) => {
-    const result = await completeDirectUpload(c.var.db, c.var.storage, uploadOwnerOf(c.var.auth.user), c.req.valid("param").uploadId, Number(c.env.JOB_MAX_ATTEMPTS));
+    const result = await completeDirectUpload(uploadStore(c), uploadOwnerOf(c.var.auth.user), c.req.valid("param").uploadId);
     if (result.status === "created") nudgeWorker(c);
     return c.json(result, result.status === "created" ? 201 : 200);
   })
@@ -129,7 +131,7 @@ export const uploadRoutes = createRouter()
     const headers = c.req.valid("header");
     const createdAt = headers["x-file-created-at"] ?? new Date().toISOString();
     const contentType = c.req.header("content-type") ?? "";
-    const named = headers["x-file-name"]?.split(/[\\/]/).pop();
+    const named = headers["x-file-name"] && safeFileName(headers["x-file-name"], "");
     let parts: (body: ReadableStream<Uint8Array>) => AsyncIterable<MultipartPart>;
     if (contentType.toLowerCase().startsWith("multipart/form-data")) {
       const boundary = boundaryOf(contentType);
@@ -138,7 +140,7 @@ export const uploadRoutes = createRouter()
       if (!named) throw badRequest("x-file-name: required: the file's name, e.g. IMG_0001.HEIC");
       parts = (body) => rawUploadParts(inLargeChunks(body), named, createdAt);
     }
-    const { result, jobs } = await acceptUpload(c.var.db, c.var.storage, c.req.raw, Number(c.env.JOB_MAX_ATTEMPTS), uploadOwnerOf(c.var.auth.user), parts);
+    const { result, jobs } = await acceptUpload(uploadStore(c), uploadOwnerOf(c.var.auth.user), c.req.raw, parts);
     if (jobs) nudgeWorker(c);
     return c.json(result, result.status === "created" ? 201 : 200);
   });

@@ -1,7 +1,9 @@
 // A streaming multipart/form-data parser for web streams. Each part's body is a stream read straight
 // from the request, so a file of any size passes through in small chunks. Read or cancel each part's
-// body before asking for the next part.
-import { badRequest } from "../../common/errors";
+// body before asking for the next part. A body of too many parts, or a field (`text()`) too large,
+// is refused (413) before more is read: the limits are in common/config.ts.
+import { defaults } from "../../common/config";
+import { AppError, badRequest } from "../../common/errors";
 import { chunkReader, type ChunkReader } from "./chunks";
 
 export interface MultipartPart {
@@ -9,6 +11,7 @@ export interface MultipartPart {
   filename?: string;
   contentType?: string;
   body: ReadableStream<Uint8Array>;
+  // The part as text: a form field, at most defaults.bodyLimits.multipartField bytes.
   text(): Promise<string>;
 }
 
@@ -145,25 +148,71 @@ function parseHeaders(raw: string): { name: string; filename?: string; contentTy
     if (key === "content-disposition") disposition = value;
     if (key === "content-type") contentType = value;
   }
-  const param = (key: string) => {
-    const match = disposition.match(new RegExp(`;\\s*${key}="((?:[^"\\\\]|\\\\.)*)"`, "i")) ?? disposition.match(new RegExp(`;\\s*${key}=([^;]+)`, "i"));
-    return match?.[1]?.replace(/\\(.)/g, "$1");
-  };
-  const starred = disposition.match(/;\s*filename\*=UTF-8''([^;]+)/i)?.[1];
-  const name = param("name");
-  if (!/^form-data\b/i.test(disposition) || name === undefined) throw badRequest("A multipart part has no form-data name");
-  const filename = starred ? decodeURIComponent(starred) : param("filename");
+  const params = dispositionParams(disposition);
+  const name = params.get("name");
+  if (!/^form-data\s*(;|$)/i.test(disposition) || name === undefined) throw badRequest("A multipart part has no form-data name");
+  // RFC 7578 has no use for filename*; a client that sends only that one is still understood.
+  const starred = params.get("filename*")?.match(/^UTF-8''(.*)$/i)?.[1];
+  let filename = params.get("filename");
+  if (filename === undefined && starred !== undefined) {
+    try {
+      filename = decodeURIComponent(starred);
+    } catch {
+      throw badRequest("A multipart part's filename* is not valid percent-encoding");
+    }
+  }
   return { name, filename, contentType };
+}
+
+// The parameters of a Content-Disposition value: `key=token` or `key="quoted \" string"`, read one
+// after another, so that text inside a quoted value can never pass for a parameter of its own.
+function dispositionParams(disposition: string): Map<string, string> {
+  const params = new Map<string, string>();
+  const pattern = /\s*;\s*([^\s=;]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^;]*))/gy;
+  pattern.lastIndex = disposition.search(/;|$/);
+  for (let match = pattern.exec(disposition); match; match = pattern.exec(disposition)) {
+    const key = match[1]!.toLowerCase();
+    // Only \" and \\ are escapes: browsers send a Windows path's backslashes as they are.
+    const value = match[2] !== undefined ? match[2].replace(/\\(["\\])/g, "$1") : match[3]!.trim();
+    if (!params.has(key)) params.set(key, value);
+  }
+  return params;
+}
+
+// A field read whole, refused past `limit` bytes without reading on.
+async function fieldText(body: ReadableStream<Uint8Array>, name: string, limit: number): Promise<string> {
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = body.getReader();
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel();
+      throw new AppError(413, `${name}: a form field of more than ${Math.round(limit / 1024)} KiB`);
+    }
+    chunks.push(value);
+  }
+  const whole = new Uint8Array(size);
+  let at = 0;
+  for (const chunk of chunks) {
+    whole.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return decoder.decode(whole);
 }
 
 export async function* parseMultipart(body: ReadableStream<Uint8Array>, boundary: string): AsyncGenerator<MultipartPart> {
   const reader = new Reader(chunkReader(body));
   const delimiter = encoder.encode(`\r\n--${boundary}`);
+  const { multipartField, multipartParts } = defaults.bodyLimits;
   await reader.skipPast(encoder.encode(`--${boundary}`), maxHeaderBytes);
-  for (;;) {
+  for (let parts = 0; ; parts++) {
     const after = decoder.decode(await reader.take(2));
     if (after === "--") return;
     if (after !== "\r\n") throw badRequest("Malformed multipart body");
+    if (parts === multipartParts) throw new AppError(413, `A form of more than ${multipartParts} parts`);
     const headers = parseHeaders(decoder.decode(await reader.readUntil(encoder.encode("\r\n\r\n"), maxHeaderBytes)));
     let finished!: () => void;
     const ended = new Promise<void>((resolve) => (finished = resolve));
@@ -171,7 +220,7 @@ export async function* parseMultipart(body: ReadableStream<Uint8Array>, boundary
     yield {
       ...headers,
       body: partBody,
-      text: async () => new Response(partBody).text(),
+      text: () => fieldText(partBody, headers.name, multipartField),
     };
     await ended;
   }

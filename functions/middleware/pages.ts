@@ -1,5 +1,5 @@
-// What the HTML pages need around their handlers: the first-run redirect to the sign-up form, a
-// same-origin rule for form posts, and who is signed in.
+// What the HTML pages need around their handlers: browsers' credentials only, the first-run
+// redirect to the sign-up form, a same-origin rule for form posts, and who is signed in.
 import type { Context } from "hono";
 import { except } from "hono/combine";
 import { getCookie } from "hono/cookie";
@@ -9,15 +9,16 @@ import { AppError } from "../../common/errors";
 import type { User } from "../../common/schema";
 import { adminExists } from "../../common/users";
 import type { AppEnv } from "../env";
-import { authenticateUser, csrfToken, sessionCookie } from "../services/auth";
+import { authenticateBrowser, csrfToken, sessionCookie } from "../services/auth";
+import { defaults } from "../../common/config";
+import { bodyLimitOf } from "./body-limit";
 import { services } from "./services";
 
-// The signed-in user of a page, and the CSRF token its forms must carry (none when the request
-// came with a bearer token or API key rather than the session cookie).
+// The signed-in user of a page, and the CSRF token its forms must carry.
 export interface Viewer {
   user: User;
-  sessionId?: string;
-  csrf?: string;
+  sessionId: string;
+  csrf: string;
 }
 
 export type ViewerEnv = AppEnv & { Variables: { viewer: Viewer } };
@@ -47,15 +48,27 @@ const refuseCrossSiteForms = createMiddleware<AppEnv>(async (c, next) => {
   await next();
 });
 
-// Every path but the API's and the static files' is a page, and gets the per-request services, the
-// first-run redirect and the same-origin rule.
-export const pages = except(["/api/*", "/static/*"], services, signUpFirst, refuseCrossSiteForms);
+// Pages are for browsers, signed in with the session cookie. An API key or bearer token is refused
+// here rather than ignored: its permissions mean nothing to a page, and a key limited to uploads
+// must not reach the admin's forms.
+const browsersOnly = createMiddleware<AppEnv>(async (c, next) => {
+  if (c.req.header("x-api-key") !== undefined || c.req.header("authorization") !== undefined) {
+    throw new AppError(401, "Pages take a browser's sign-in only. API keys and tokens work on the API, under /api/.");
+  }
+  await next();
+});
+
+// A form's fields, or the small JSON a page script posts: nothing a page reads is large.
+const pageBodyLimit = bodyLimitOf(defaults.bodyLimits.form);
+
+// Every path but the API's and the static files' is a page, and gets browsers' credentials only, a
+// small body limit, the per-request services, the first-run redirect and the same-origin rule.
+export const pages = except(["/api/*", "/static/*"], browsersOnly, pageBodyLimit, services, signUpFirst, refuseCrossSiteForms);
 
 export async function findViewer<E extends AppEnv>(c: Context<E>): Promise<Viewer | undefined> {
-  const auth = await authenticateUser(c);
-  if (!auth) return undefined;
-  const cookie = getCookie(c, sessionCookie);
-  return { user: auth.user, sessionId: auth.session?.id, csrf: cookie ? await csrfToken(cookie) : undefined };
+  const auth = await authenticateBrowser(c);
+  if (!auth?.session) return undefined;
+  return { user: auth.user, sessionId: auth.session.id, csrf: await csrfToken(getCookie(c, sessionCookie)!) };
 }
 
 // A text field of a parsed form body; missing or a file, it is empty.

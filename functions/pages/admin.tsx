@@ -14,7 +14,7 @@ import { getQueueStates, retryFailedJobs, setQueuePaused, type QueueState } from
 import type { User } from "../../common/schema";
 import { createUser, emailTaken, getUser, isActive, listAllUsers, markUserDeleted, restoreUser, updateUser, type UserChanges } from "../../common/users";
 import { formText, requireViewer, type Viewer, type ViewerEnv } from "../middleware/pages";
-import { hashPassword } from "../services/auth";
+import { hashPassword } from "../services/sign-in";
 import { nudgeWorker, startQueue } from "../services/jobs";
 import { notifyLibrariesChanged, validateImportPaths } from "../services/libraries";
 import { CsrfField, Disclosure, formatBytes, FormError, Layout } from "./layout";

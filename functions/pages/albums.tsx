@@ -21,11 +21,13 @@ import {
 import type { Database } from "../../common/db";
 import { AppError, notFound } from "../../common/errors";
 import type { Asset, SharedLink, User } from "../../common/schema";
-import { createSharedLink, deleteSharedLink, listSharedLinks } from "../../common/shared-links";
+import { createSharedLink, deleteSharedLink, listSharedLinks, withKey, type KeyedSharedLink } from "../../common/shared-links";
 import { listMonthAssets, listTimelineMonths } from "../../common/timeline";
 import { listActiveUsers } from "../../common/users";
 import { formText, requireViewer, type Viewer, type ViewerEnv } from "../middleware/pages";
-import { hashPassword, randomToken } from "../services/auth";
+import { randomToken } from "../services/auth";
+import { prepareLinkVideos } from "../services/shared-links";
+import { hashPassword } from "../services/sign-in";
 import { AssetTile, countOf, CsrfField, describeAsset, Disclosure, FormError, Layout } from "./layout";
 
 type Ctx = Context<ViewerEnv>;
@@ -157,7 +159,7 @@ interface AlbumView {
   assets: Asset[];
   // For the owner's share panel.
   people: User[];
-  links: SharedLink[];
+  links: KeyedSharedLink[];
   origin: string;
   open?: Panel;
   error?: string;
@@ -311,9 +313,9 @@ function MemberRow({ view, member }: { view: AlbumView; member: AlbumSummary["al
   );
 }
 
-const linkUrl = (view: AlbumView, link: SharedLink) => `${view.origin}/share/${link.key}`;
+const linkUrl = (view: AlbumView, link: KeyedSharedLink) => `${view.origin}/share/${link.key}`;
 
-function linkTerms(link: SharedLink): string {
+function linkTerms(link: KeyedSharedLink): string {
   const terms = [
     link.passwordHash ? "With a password" : undefined,
     link.allowDownload ? "Downloads allowed" : "No downloads",
@@ -324,7 +326,7 @@ function linkTerms(link: SharedLink): string {
   return terms.filter(Boolean).join(" · ");
 }
 
-function LinkRow({ view, link }: { view: AlbumView; link: SharedLink }) {
+function LinkRow({ view, link }: { view: AlbumView; link: KeyedSharedLink }) {
   const url = linkUrl(view, link);
   const fieldId = `link-${link.id}`;
   return (
@@ -656,7 +658,7 @@ async function albumView(c: Ctx, id: string, extra: Partial<AlbumView> = {}): Pr
   const [assets, people, links] = await Promise.all([
     albumAssetList(db, album),
     role === "owner" ? listActiveUsers(db) : Promise.resolve([]),
-    role === "owner" ? listSharedLinks(db, viewer.user.id, album.id) : Promise.resolve([]),
+    role === "owner" ? listSharedLinks(db, viewer.user.id, album.id).then((links) => Promise.all(links.map((link) => withKey(c.env.INTERNAL_TOKEN, link)))) : Promise.resolve([]),
   ]);
   return {
     viewer,
@@ -853,9 +855,10 @@ export const albumPages = new Hono<ViewerEnv>()
     if (password.length > 1024) return afterChange(c, id, { error: "Choose a password of at most 1024 characters.", open: "share" });
     const link = await createSharedLink(
       c.var.db,
+      c.env.INTERNAL_TOKEN,
+      randomToken(),
       {
         userId: c.var.viewer.user.id,
-        key: randomToken(),
         type: "ALBUM",
         albumId: id,
         description: null,
@@ -868,6 +871,7 @@ export const albumPages = new Hono<ViewerEnv>()
       },
       [],
     );
+    await prepareLinkVideos(c, link);
     return afterChange(c, id, { open: "share", newLinkId: link.id });
   })
   .post("/:id/links/:linkId/remove", async (c) => {

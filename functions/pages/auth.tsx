@@ -7,7 +7,8 @@ import { AppError } from "../../common/errors";
 import { createFirstAdmin } from "../../common/users";
 import type { AppEnv } from "../env";
 import { findViewer, formText, hasAdmin, requireViewer, safeNext } from "../middleware/pages";
-import { checkCredentials, endSessionCookie, hashPassword, startSession } from "../services/auth";
+import { endSessionCookie, startSession } from "../services/auth";
+import { checkCredentials, hashPassword } from "../services/sign-in";
 import { Field, FormError, Layout } from "./layout";
 
 const Registration = z

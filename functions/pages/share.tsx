@@ -6,16 +6,18 @@ import { albumAssetList, getAlbum } from "../../common/albums";
 import { getAssetsWithExif, getAssetWithExif } from "../../common/assets";
 import type { Database } from "../../common/db";
 import { AppError, notFound } from "../../common/errors";
-import type { Asset, Exif, SharedLink, User } from "../../common/schema";
+import type { Asset, Exif, User } from "../../common/schema";
+import type { KeyedSharedLink } from "../../common/shared-links";
 import { sharedLinkAssetIds } from "../../common/shared-links";
 import { getUser } from "../../common/users";
 import type { AppEnv } from "../env";
 import { formText } from "../middleware/pages";
-import { checkLinkPassword, findLinkAccess, linkGrant, rememberLinkGrant } from "../services/auth";
+import { findLinkAccess, linkGrant, rememberLinkGrant } from "../services/auth";
+import { checkLinkPassword } from "../services/sign-in";
 import { AssetGrid, countOf, describeAsset, Field, FormError, formatDateTaken, Layout, MessagePage } from "./layout";
 
 interface SharedContent {
-  link: SharedLink;
+  link: KeyedSharedLink;
   owner: User;
   title: string;
   description: string;
@@ -25,7 +27,7 @@ interface SharedContent {
 // Locked assets stay private even in a shared album; hidden ones are the video halves of live photos.
 const listed = (asset: Asset) => asset.deletedAt === null && asset.visibility !== "locked" && asset.visibility !== "hidden";
 
-async function sharedContent(db: Database, link: SharedLink, owner: User): Promise<SharedContent> {
+async function sharedContent(db: Database, link: KeyedSharedLink, owner: User): Promise<SharedContent> {
   const album = link.albumId ? await getAlbum(db, link.albumId) : undefined;
   const assets = album ? await albumAssetList(db, album) : (await getAssetsWithExif(db, await sharedLinkAssetIds(db, link.id))).map((row) => row.asset);
   return {
@@ -38,15 +40,15 @@ async function sharedContent(db: Database, link: SharedLink, owner: User): Promi
 }
 
 // The API lets a link's visitors in when they name its key.
-const withKey = (link: SharedLink, path: string) => `${path}${path.includes("?") ? "&" : "?"}key=${link.key}`;
-const thumbnailOf = (link: SharedLink) => (asset: Asset) => withKey(link, `/api/assets/${asset.id}/thumbnail`);
-const pageOf = (link: SharedLink) => (asset: Asset) => `/share/${link.key}/photos/${asset.id}`;
+const withKeyQuery = (link: KeyedSharedLink, path: string) => `${path}${path.includes("?") ? "&" : "?"}key=${link.key}`;
+const thumbnailOf = (link: KeyedSharedLink) => (asset: Asset) => withKeyQuery(link, `/api/assets/${asset.id}/thumbnail`);
+const pageOf = (link: KeyedSharedLink) => (asset: Asset) => `/share/${link.key}/photos/${asset.id}`;
 
 function linkGone(c: Context<AppEnv>) {
   return c.html(<MessagePage title="This link has expired or was removed" message="Ask whoever sent it to you for a new one." />, 404);
 }
 
-function PasswordPage({ link, error }: { link: SharedLink; error?: string }) {
+function PasswordPage({ link, error }: { link: KeyedSharedLink; error?: string }) {
   return (
     <Layout title="Password needed" narrow>
       <form class="card" method="post" action={`/share/${link.key}`}>
@@ -64,9 +66,9 @@ function PasswordPage({ link, error }: { link: SharedLink; error?: string }) {
 
 // Uploads go to the API one file at a time, by public/app.js, which also shows the form: without
 // JavaScript there is nothing to send the files' dates.
-function UploadForm({ link }: { link: SharedLink }) {
+function UploadForm({ link }: { link: KeyedSharedLink }) {
   return (
-    <form class="upload" method="post" action={withKey(link, "/api/assets")} enctype="multipart/form-data" data-upload="" hidden>
+    <form class="upload" method="post" action={withKeyQuery(link, "/api/assets")} enctype="multipart/form-data" data-upload="" hidden>
       <label for="upload-files">Add photos and videos</label>
       <div class="upload-controls">
         <input id="upload-files" type="file" name="assetData" accept="image/*,video/*" multiple required />
@@ -135,7 +137,7 @@ function SharedAssetPage(props: { content: SharedContent; asset: Asset; exif: Ex
   const position = content.assets.findIndex((a) => a.id === asset.id);
   const previous = position > 0 ? content.assets[position - 1] : undefined;
   const next = position >= 0 ? content.assets[position + 1] : undefined;
-  const preview = withKey(link, `/api/assets/${asset.id}/thumbnail?size=preview`);
+  const preview = withKeyQuery(link, `/api/assets/${asset.id}/thumbnail?size=preview`);
   const details: Array<[string, string]> = [["Taken", formatDateTaken(asset.localDateTime)], ...(link.showMetadata ? metadataOf(props.exif) : [])];
   return (
     <Layout title={describeAsset(asset)}>
@@ -156,7 +158,7 @@ function SharedAssetPage(props: { content: SharedContent; asset: Asset; exif: Ex
       </nav>
       <figure class="viewer">
         {asset.type === "VIDEO" ? (
-          <video src={withKey(link, `/api/assets/${asset.id}/video/playback`)} poster={preview} controls preload="metadata"></video>
+          <video src={withKeyQuery(link, `/api/assets/${asset.id}/video/playback`)} poster={preview} controls preload="metadata"></video>
         ) : (
           <img src={preview} alt={describeAsset(asset)} />
         )}
@@ -171,7 +173,7 @@ function SharedAssetPage(props: { content: SharedContent; asset: Asset; exif: Ex
           ))}
         </dl>
         {link.allowDownload && (
-          <a class="button" href={withKey(link, `/api/assets/${asset.id}/original`)} download="">
+          <a class="button" href={withKeyQuery(link, `/api/assets/${asset.id}/original`)} download="">
             Download
           </a>
         )}
@@ -198,7 +200,10 @@ export const sharePages = new Hono<AppEnv>()
         if (error instanceof AppError && error.status === 429) return error;
         throw error;
       });
-      if (unlocked instanceof AppError) return c.html(<PasswordPage link={link} error={unlocked.message} />, 429);
+      if (unlocked instanceof AppError) {
+        c.header("retry-after", String(unlocked.retryAfterSeconds));
+        return c.html(<PasswordPage link={link} error={unlocked.message} />, 429);
+      }
       if (!unlocked) return c.html(<PasswordPage link={link} error="That is not the password. Try again." />, 401);
       rememberLinkGrant(c, link, await linkGrant(link));
     }

@@ -1,27 +1,25 @@
-// Credentials: who a request comes from (a session cookie or token, an API key, or a shared link's
-// key), sign-in with its rate limits, and the password hashing the worker does for us.
+// Credentials: who a request comes from. The API takes a session (cookie or bearer token), an API key,
+// or a shared link's key; pages take the browser's session cookie only. Sign-in itself, with its
+// limits on guessing, is in ./sign-in.ts.
 import type { Context } from "hono";
-import { getCookie, setCookie, deleteCookie } from "hono/cookie";
+import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import type { Auth } from "../../common/access";
 import { defaults } from "../../common/config";
-import { clearLoginFailures, createSession, findApiKey, findSession, loginBlockedUntil, recordLoginFailure, touchSession } from "../../common/credentials";
+import { createSession, findApiKey, findSession, touchSession } from "../../common/credentials";
 import { AppError } from "../../common/errors";
 import type { SharedLink, User } from "../../common/schema";
-import { findActiveSharedLink } from "../../common/shared-links";
-import { findUserByEmail, getUser, isActive } from "../../common/users";
-import type { AppEnv, Bindings } from "../env";
-import { callWorker } from "./worker";
+import { findActiveSharedLink, type KeyedSharedLink } from "../../common/shared-links";
+import { base64url, sha256 } from "../../common/server-keys";
+import { getUser } from "../../common/users";
+import type { AppEnv } from "../env";
+import { checkLinkPassword } from "./sign-in";
 
 export const sessionCookie = "immich_access_token";
 const linkGrantCookie = "immich_shared_link_token";
+// Browsers keep no cookie longer than 400 days (RFC 6265bis); a longer expiry is refused outright.
+const maxCookieMs = 400 * 24 * 60 * 60_000;
 
 const encoder = new TextEncoder();
-
-function base64url(bytes: ArrayBuffer | Uint8Array): string {
-  let binary = "";
-  for (const byte of new Uint8Array(bytes)) binary += String.fromCharCode(byte);
-  return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-}
 
 // 32 random bytes: session tokens, API keys and shared-link keys. Drawn again when it would start
 // with "-": keys are pasted as command-line arguments (the Immich CLI's `login URL KEY`), where a
@@ -33,61 +31,13 @@ export function randomToken(): string {
   }
 }
 
-export async function sha256(value: string): Promise<string> {
-  return base64url(await crypto.subtle.digest("SHA-256", encoder.encode(value)));
-}
-
 function sameText(a: string, b: string): boolean {
   const left = encoder.encode(a);
   const right = encoder.encode(b);
   return left.byteLength === right.byteLength && crypto.subtle.timingSafeEqual(left, right);
 }
 
-export async function hashPassword(env: Bindings, password: string): Promise<string> {
-  return (await callWorker<{ hash: string }>(env, "/internal/passwords/hash", { password })).hash;
-}
-
-export async function verifyPassword(env: Bindings, password: string, hash: string): Promise<boolean> {
-  return (await callWorker<{ match: boolean }>(env, "/internal/passwords/verify", { password, hash })).match;
-}
-
-// A hash of a password nobody has, checked when the account does not exist, so that a wrong email
-// takes as long as a wrong password. The string is kept, not the promise: workerd cancels what a
-// finished request left pending, and a cached promise from such a request would never settle.
-let decoyHash: string | undefined;
-
-// The address of the client, as the nearest reverse proxy reports it. workerd does not see the
-// peer's address; without a proxy every direct client shares one bucket.
-export function clientAddress<E extends AppEnv>(c: Context<E>): string {
-  const forwarded = c.req.header("x-forwarded-for")?.split(",").pop()?.trim();
-  return forwarded || c.req.header("x-real-ip")?.trim() || "direct";
-}
-
-function tooManyAttempts(until: number): AppError {
-  const minutes = Math.max(1, Math.ceil((until - Date.now()) / 60_000));
-  return new AppError(429, `Too many failed attempts. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`);
-}
-
-// Checks email and password, with per-account and per-address rate limits; the user on success.
-export async function checkCredentials<E extends AppEnv>(c: Context<E>, email: string, password: string): Promise<User> {
-  const db = c.var.db;
-  const accountKey = `email:${email.trim().toLowerCase()}`;
-  const addressKey = `address:${clientAddress(c)}`;
-  const blocked = await loginBlockedUntil(db, [accountKey, addressKey]);
-  if (blocked) {
-    c.header("retry-after", String(Math.ceil((blocked - Date.now()) / 1000)));
-    throw tooManyAttempts(blocked);
-  }
-  const user = await findUserByEmail(db, email);
-  const usable = user && isActive(user);
-  const match = await verifyPassword(c.env, password, usable ? user.passwordHash : (decoyHash ??= await hashPassword(c.env, randomToken())));
-  if (!usable || !match) {
-    await Promise.all([recordLoginFailure(db, accountKey, defaults.loginLimits.account), recordLoginFailure(db, addressKey, defaults.loginLimits.address)]);
-    throw new AppError(401, "Incorrect email or password");
-  }
-  await clearLoginFailures(db, accountKey);
-  return user;
-}
+const secureCookie = <E extends AppEnv>(c: Context<E>) => new URL(c.req.url).protocol === "https:";
 
 // Starts a session: its token goes to the client once, as a cookie for browsers and in the body for apps.
 export async function startSession<E extends AppEnv>(c: Context<E>, user: User): Promise<string> {
@@ -102,7 +52,7 @@ export async function startSession<E extends AppEnv>(c: Context<E>, user: User):
   setCookie(c, sessionCookie, token, {
     httpOnly: true,
     sameSite: "Lax",
-    secure: new URL(c.req.url).protocol === "https:",
+    secure: secureCookie(c),
     path: "/",
     maxAge: Math.floor(defaults.sessionIdleMs / 1000),
   });
@@ -128,42 +78,54 @@ export async function csrfToken(sessionToken: string): Promise<string> {
 const safeMethods = new Set(["GET", "HEAD", "OPTIONS"]);
 
 // A change made with the ambient session cookie must come from our own pages: same origin, and
-// carrying the session's CSRF token.
+// carrying the session's CSRF token, in the x-csrf-token header or a plain form's _csrf field. Only
+// a form of a stated, small length is read for it; never a multipart body, which may be an upload.
 async function checkCsrf<E extends AppEnv>(c: Context<E>, sessionToken: string): Promise<void> {
   if (safeMethods.has(c.req.method)) return;
   const origin = c.req.header("origin");
   if (origin && origin !== new URL(c.req.url).origin) throw new AppError(403, "Cross-site request refused");
   let given = c.req.header("x-csrf-token");
-  if (!given && /^(application\/x-www-form-urlencoded|multipart\/form-data)/.test(c.req.header("content-type") ?? "")) {
+  const length = Number(c.req.header("content-length") ?? Number.NaN);
+  if (!given && /^application\/x-www-form-urlencoded/.test(c.req.header("content-type") ?? "") && length <= defaults.bodyLimits.form) {
     const form = await c.req.parseBody();
     given = typeof form._csrf === "string" ? form._csrf : undefined;
   }
   if (!given || !sameText(given, await csrfToken(sessionToken))) throw new AppError(403, "Missing or wrong CSRF token: reload the page and try again");
 }
 
+async function sessionAuth<E extends AppEnv>(c: Context<E>, token: string): Promise<Auth | undefined> {
+  const found = await findSession(c.var.db, await sha256(token), defaults.sessionIdleMs);
+  if (!found) return undefined;
+  // Awaited, not left to waitUntil: the request's database client closes when the response is made.
+  await touchSession(c.var.db, found.session);
+  return { user: found.user, session: { id: found.session.id } };
+}
+
 // The user signed in by session or API key, if any. Invalid credentials are an error, not a
 // fallback to anonymous: a client with a revoked key should learn so.
 export async function authenticateUser<E extends AppEnv>(c: Context<E>): Promise<Auth | undefined> {
-  const db = c.var.db;
   const apiKey = c.req.header("x-api-key");
   if (apiKey) {
-    const found = await findApiKey(db, await sha256(apiKey));
+    const found = await findApiKey(c.var.db, await sha256(apiKey));
     if (!found) throw new AppError(401, "Invalid API key");
     return { user: found.user, apiKey: { id: found.apiKey.id, permissions: found.apiKey.permissions } };
   }
   const bearer = bearerToken(c);
-  const cookie = bearer ? undefined : getCookie(c, sessionCookie);
-  const token = bearer ?? cookie;
-  if (!token) return undefined;
-  const found = await findSession(db, await sha256(token), defaults.sessionIdleMs);
-  if (!found) {
-    if (cookie) return undefined;
-    throw new AppError(401, "Invalid or expired session: sign in again");
+  if (bearer) {
+    const auth = await sessionAuth(c, bearer);
+    if (!auth) throw new AppError(401, "Invalid or expired session: sign in again");
+    return auth;
   }
-  if (cookie) await checkCsrf(c, cookie);
-  // Awaited, not left to waitUntil: the request's database client closes when the response is made.
-  await touchSession(db, found.session);
-  return { user: found.user, session: { id: found.session.id } };
+  return authenticateBrowser(c);
+}
+
+// The user of a browser session: the session cookie, and for a change, the session's CSRF token.
+// A stale cookie is no error: the browser is simply signed out.
+export async function authenticateBrowser<E extends AppEnv>(c: Context<E>): Promise<Auth | undefined> {
+  const cookie = getCookie(c, sessionCookie);
+  const auth = cookie ? await sessionAuth(c, cookie) : undefined;
+  if (auth) await checkCsrf(c, cookie!);
+  return auth;
 }
 
 // What proves a visitor knows a link's password: a MAC of the link's id keyed by the password's
@@ -173,17 +135,18 @@ export async function linkGrant(link: SharedLink): Promise<string> {
   return base64url(await crypto.subtle.sign("HMAC", key, encoder.encode(link.id)));
 }
 
+// Kept until the link expires, or as long as a browser keeps any cookie.
 export function rememberLinkGrant<E extends AppEnv>(c: Context<E>, link: SharedLink, grant: string): void {
   setCookie(c, `${linkGrantCookie}_${link.id}`, grant, {
     httpOnly: true,
     sameSite: "Lax",
-    secure: new URL(c.req.url).protocol === "https:",
+    secure: secureCookie(c),
     path: "/",
-    ...(link.expiresAt ? { expires: new Date(link.expiresAt) } : {}),
+    expires: new Date(Math.min(link.expiresAt ?? Number.POSITIVE_INFINITY, Date.now() + maxCookieMs)),
   });
 }
 
-export type LinkAccess = { link: SharedLink; unlocked: true } | { link: SharedLink; unlocked: false };
+export type LinkAccess = { link: KeyedSharedLink; unlocked: boolean };
 
 // The shared link named by `?key=` (or the x-immich-share-key header), and whether the visitor has
 // proved its password (by `?password=`, `?token=` or the grant cookie).
@@ -200,16 +163,6 @@ export async function findLinkAccess<E extends AppEnv>(c: Context<E>, key: strin
     return { link, unlocked: true };
   }
   return { link, unlocked: false };
-}
-
-// A link's password, with the same limit on guessing as a sign-in, counted per link.
-export async function checkLinkPassword<E extends AppEnv>(c: Context<E>, link: SharedLink, password: string): Promise<boolean> {
-  const key = `link:${link.id}`;
-  const blocked = await loginBlockedUntil(c.var.db, [key]);
-  if (blocked) throw tooManyAttempts(blocked);
-  if (link.passwordHash && (await verifyPassword(c.env, password, link.passwordHash))) return true;
-  await recordLoginFailure(c.var.db, key, defaults.loginLimits.account);
-  return false;
 }
 
 export function sharedLinkKey<E extends AppEnv>(c: Context<E>): string | undefined {

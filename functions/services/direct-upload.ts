@@ -4,14 +4,23 @@
 // size, works for minutes, and works once.
 import { addUploadedAsset, findAssetByChecksum } from "../../common/assets";
 import { defaults, directUploadCompletionGraceMs } from "../../common/config";
-import { announceDirectUpload, getDirectUpload, spendDirectUpload, type DirectUpload } from "../../common/direct-uploads";
+import {
+  announceDirectUpload,
+  claimDirectUploadContent,
+  getDirectUpload,
+  releaseDirectUploadContent,
+  spendDirectUpload,
+  type DirectUpload,
+} from "../../common/direct-uploads";
+import { safeFileName } from "../../common/file-names";
+import { signingKey } from "../../common/server-keys";
 import { AppError, badRequest, notFound } from "../../common/errors";
 import { claimedType, detectMediaType, extensionOf, sniffLength } from "../../common/media-types";
 import { originalKey, stagedUploadKey, type Storage } from "../../common/storage";
 import { finishUploadQuery, startUpload } from "../../common/uploads";
 import type { Database } from "../../common/db";
 import { inLargeChunks } from "../lib/chunks";
-import { hashingStream, newAssetJobs, newAssetRecord, normalizeChecksum, quotaExceeded, type UploadOwner, type UploadResult } from "./upload";
+import { explainWriteFailure, hashingStream, newAssetJobs, newAssetRecord, normalizeChecksum, quotaExceeded, type UploadOwner, type UploadStore, type UploadResult } from "./upload";
 
 export interface DirectUploadRequest {
   filename: string;
@@ -29,13 +38,7 @@ export interface DirectUploadTicket {
 }
 
 const encoder = new TextEncoder();
-
-async function signingKey(secret: string): Promise<CryptoKey> {
-  const base = await crypto.subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
-  // A key of its own, so that a signature made here is good for nothing else.
-  const derived = await crypto.subtle.sign("HMAC", base, encoder.encode("shoebox direct upload url"));
-  return crypto.subtle.importKey("raw", derived, { name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"]);
-}
+const urlSigningKey = (secret: string) => signingKey(secret, "shoebox direct upload url");
 
 const signedText = (key: string, size: number, expires: number) => `PUT\n${key}\n${size}\n${expires}`;
 
@@ -43,17 +46,18 @@ const toHex = (bytes: ArrayBuffer) => [...new Uint8Array(bytes)].map((b) => b.to
 const fromHex = (hex: string) => new Uint8Array((hex.match(/../g) ?? []).map((h) => parseInt(h, 16)));
 
 export async function announceUpload(
-  db: Database,
-  storage: Storage,
+  store: UploadStore,
   owner: UploadOwner,
   request: DirectUploadRequest,
   local: { origin: string; secret: string },
 ): Promise<DirectUploadTicket | UploadResult> {
-  const fileName = request.filename.split(/[\\/]/).pop()!.trim();
+  const { db, storage } = store;
+  const fileName = safeFileName(request.filename, "");
   if (!claimedType(fileName)) {
     throw new AppError(415, `Unsupported file type: ${JSON.stringify(fileName)}. See /api/server/media-types for what Shoebox accepts.`);
   }
   if (owner.bytesLeft !== undefined && request.size > owner.bytesLeft) throw quotaExceeded();
+  await store.checkRoom(request.size);
   let checksum: string | null = null;
   if (request.checksum) {
     checksum = normalizeChecksum(request.checksum) ?? null;
@@ -82,29 +86,31 @@ export async function announceUpload(
     return { uploadId: id, url: await storage.uploadUrl(key, request.size, expiresInSeconds), method: "PUT", headers, expiresAt: new Date(expiresAt).toISOString() };
   }
   const expires = Math.floor(expiresAt / 1000);
-  const signature = toHex(await crypto.subtle.sign("HMAC", await signingKey(local.secret), encoder.encode(signedText(key, request.size, expires))));
+  const signature = toHex(await crypto.subtle.sign("HMAC", await urlSigningKey(local.secret), encoder.encode(signedText(key, request.size, expires))));
   const url = `${local.origin}/api/uploads/${id}/content?expires=${expires}&signature=${signature}`;
   return { uploadId: id, url, method: "PUT", headers, expiresAt: new Date(expiresAt).toISOString() };
 }
 
 // The PUT of a local direct upload. The signature covers the object and its size, so the URL
-// cannot be bent to another file; the object must not exist yet, so it cannot be replayed.
+// cannot be bent to another file; the PUT claims the upload before writing, so two PUTs at once or
+// one after another cannot both write it.
 export async function receiveDirectUpload(
-  db: Database,
-  storage: Storage,
+  store: UploadStore,
   uploadId: string,
   query: { expires: number; signature: string },
   body: ReadableStream<Uint8Array> | null,
   secret: string,
 ): Promise<{ size: number }> {
+  const { db, storage } = store;
   const refused = () => new AppError(403, "This upload URL is not valid: it was changed, has expired or was already used. Ask for a new one.");
   const upload = await getDirectUpload(db, uploadId);
   if (!upload || upload.completedAt !== null) throw refused();
   const expected = signedText(upload.key, upload.size, query.expires);
-  const valid = await crypto.subtle.verify("HMAC", await signingKey(secret), fromHex(query.signature), encoder.encode(expected));
+  const valid = await crypto.subtle.verify("HMAC", await urlSigningKey(secret), fromHex(query.signature), encoder.encode(expected));
   if (!valid || query.expires * 1000 < Date.now()) throw refused();
-  if ((await storage.size(upload.key)) !== null) throw refused();
   if (!body) throw badRequest("The request has no body: send the file as it is");
+  await store.checkRoom(upload.size);
+  if (!(await claimDirectUploadContent(db, uploadId))) throw refused();
 
   const tooLarge = () => new AppError(413, `The file is larger than the ${upload.size} bytes announced`);
   const hashing = hashingStream({ bytes: upload.size, error: tooLarge });
@@ -118,19 +124,15 @@ export async function receiveDirectUpload(
   } catch (error) {
     await storage.delete(upload.key).catch(() => undefined);
     await finishUploadQuery(db, [upload.key]).catch(() => undefined);
-    throw error;
+    await releaseDirectUploadContent(db, uploadId).catch(() => undefined);
+    throw await explainWriteFailure(store, error);
   }
 }
 
 // Checks what arrived at the URL and ingests it like any other upload. Whatever the outcome, the
 // upload is spent; an object that is refused is removed.
-export async function completeDirectUpload(
-  db: Database,
-  storage: Storage,
-  owner: UploadOwner,
-  uploadId: string,
-  maxAttempts: number,
-): Promise<UploadResult> {
+export async function completeDirectUpload(store: UploadStore, owner: UploadOwner, uploadId: string): Promise<UploadResult> {
+  const { db, storage, maxAttempts } = store;
   const upload = await getDirectUpload(db, uploadId);
   if (!upload || upload.ownerId !== owner.id) throw notFound("No such upload");
   if (upload.completedAt !== null) throw new AppError(409, "This upload was already completed");
@@ -142,7 +144,7 @@ export async function completeDirectUpload(
     return await ingest(db, storage, owner, upload, size, maxAttempts);
   } catch (error) {
     await storage.delete(upload.key).catch(() => undefined);
-    throw error;
+    throw await explainWriteFailure(store, error);
   }
 }
 

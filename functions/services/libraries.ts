@@ -36,14 +36,27 @@ export interface ImportPathCheck {
   message?: string;
 }
 
-export async function validateImportPaths(env: Bindings, importPaths: string[]): Promise<ImportPathCheck[]> {
+async function checkImportPaths(env: Bindings, importPaths: string[]): Promise<Array<ImportPathCheck & { holdsShoeboxData?: true }>> {
   const response = await callWorker(env, "validate", {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ importPaths }),
   });
   if (!response.ok) throw new AppError(503, `The worker could not check the import paths (${response.status})`);
-  return ((await response.json()) as { importPaths: ImportPathCheck[] }).importPaths;
+  return ((await response.json()) as { importPaths: Array<ImportPathCheck & { holdsShoeboxData?: true }> }).importPaths;
+}
+
+// Whether the worker can import from each path, with the reason when it cannot.
+export async function validateImportPaths(env: Bindings, importPaths: string[]): Promise<ImportPathCheck[]> {
+  return (await checkImportPaths(env, importPaths)).map(({ importPath, isValid, message }) => ({ importPath, isValid, ...(message ? { message } : {}) }));
+}
+
+// A library's folders may be missing for now (a disk not yet mounted), but never be Shoebox's own
+// data or hold it: a scan would import every user's originals and thumbnails into one library.
+export async function refuseShoeboxDataPaths(env: Bindings, importPaths: string[]): Promise<void> {
+  if (importPaths.length === 0) return;
+  const refused = (await checkImportPaths(env, importPaths)).find((check) => check.holdsShoeboxData);
+  if (refused) throw new AppError(400, `importPaths: ${refused.importPath}: ${refused.message}`);
 }
 
 // Tells the worker to start, restart or stop watching, as the libraries now say.

@@ -2,8 +2,10 @@
 // whatever its size. An upload that breaks off, is refused or turns out to be a duplicate leaves no
 // file and no asset behind; a web process that dies mid-way leaves a row in uploads_in_progress for
 // the worker to clean up.
+import type { Context } from "hono";
 import { addUploadedAsset, findAssetByChecksum, getAsset } from "../../common/assets";
 import { AppError, badRequest } from "../../common/errors";
+import { safeFileName } from "../../common/file-names";
 import { claimedType, detectMediaType, sniffLength, type MediaType } from "../../common/media-types";
 import type { NewJob } from "../../common/queue";
 import { originalKey, sidecarKey, type Storage } from "../../common/storage";
@@ -11,7 +13,9 @@ import { finishUploadQuery, startUpload } from "../../common/uploads";
 import type { Database } from "../../common/db";
 import type { Asset, User } from "../../common/schema";
 import type { MultipartPart } from "../lib/multipart";
+import type { AppEnv } from "../env";
 import { peek } from "../lib/peek";
+import { refuseWhenDiskFull } from "./disk-space";
 
 export interface UploadResult {
   id: string;
@@ -49,6 +53,29 @@ export function normalizeChecksum(value: string): string | undefined {
 export interface UploadOwner {
   id: string;
   bytesLeft?: number;
+}
+
+// Where uploads go: this request's database and storage, how often their jobs may be tried, and a
+// check that the disk has room.
+export interface UploadStore {
+  db: Database;
+  storage: Storage;
+  maxAttempts: number;
+  // Refuses (507) when storing `bytes` more would leave the disk too full.
+  checkRoom(bytes: number): Promise<void>;
+}
+
+export function uploadStore(c: Pick<Context<AppEnv>, "env" | "var">): UploadStore {
+  return { db: c.var.db, storage: c.var.storage, maxAttempts: Number(c.env.JOB_MAX_ATTEMPTS), checkRoom: (bytes) => refuseWhenDiskFull(c.env, bytes) };
+}
+
+// A write that failed may have failed for want of room: then that is the answer the client gets.
+export async function explainWriteFailure(store: UploadStore, error: unknown): Promise<unknown> {
+  if (error instanceof AppError) return error;
+  return store.checkRoom(0).then(
+    () => error,
+    (full: unknown) => full,
+  );
 }
 
 export interface ByteLimit {
@@ -146,13 +173,8 @@ export const newAssetJobs = (id: string): NewJob[] => [
   { name: "generateThumbnails", payload: { assetId: id } },
 ];
 
-export async function receiveUpload(
-  db: Database,
-  storage: Storage,
-  parts: AsyncIterable<MultipartPart>,
-  maxAttempts: number,
-  owner: UploadOwner,
-): Promise<{ result: UploadResult; jobs: boolean }> {
+async function receiveUpload(store: UploadStore, owner: UploadOwner, parts: AsyncIterable<MultipartPart>): Promise<{ result: UploadResult; jobs: boolean }> {
+  const { db, storage, maxAttempts } = store;
   const quota = owner.bytesLeft === undefined ? undefined : { bytes: owner.bytesLeft, error: quotaExceeded };
   const fields = new Map<string, string>();
   const id = crypto.randomUUID();
@@ -170,11 +192,12 @@ export async function receiveUpload(
         continue;
       }
       if (part.name !== "assetData") {
-        fields.set(part.name, (await part.text()).slice(0, 10_000));
+        fields.set(part.name, await part.text());
         continue;
       }
       if (file) throw badRequest("assetData: only one file per upload");
-      const fileName = fields.get("filename")?.trim() || part.filename?.split(/[\\/]/).pop()?.trim() || "";
+      // Immich's iOS uploader names the file in a field; the part's own name may be a temporary one.
+      const fileName = safeFileName(fields.get("filename") || part.filename || "", "");
       const { head, stream } = await peek(part.body, sniffLength);
       if (head.byteLength === 0) throw badRequest("assetData: the file is empty");
       const media = detectMediaType(head, fileName);
@@ -216,21 +239,20 @@ export async function receiveUpload(
     return { result: { id, status: "created" }, jobs: true };
   } catch (error) {
     await discard(db, storage, written).catch(() => undefined);
-    throw error;
+    throw await explainWriteFailure(store, error);
   }
 }
 
 // What every upload route does around receiving the file: a checksum the owner's library knows
-// (x-immich-checksum) answers at once, and an upload that cannot fit the quota is refused before a
-// byte of it is read. `parts` turns the body into the fields and file of an upload.
+// (x-immich-checksum) answers at once, and an upload that cannot fit the quota or the disk is
+// refused before a byte of it is read. `parts` turns the body into the fields and file of an upload.
 export async function acceptUpload(
-  db: Database,
-  storage: Storage,
-  request: Request,
-  maxAttempts: number,
+  store: UploadStore,
   owner: UploadOwner,
+  request: Request,
   parts: (body: ReadableStream<Uint8Array>) => AsyncIterable<MultipartPart>,
 ): Promise<{ result: UploadResult; jobs: boolean }> {
+  const { db } = store;
   const announced = request.headers.get("x-immich-checksum");
   if (announced) {
     const checksum = normalizeChecksum(announced);
@@ -248,7 +270,11 @@ export async function acceptUpload(
     throw quotaExceeded();
   }
   if (!request.body) throw badRequest("assetData: required");
-  return receiveUpload(db, storage, parts(request.body), maxAttempts, owner);
+  await store.checkRoom(Number.isFinite(length) ? length : 0).catch(async (error: unknown) => {
+    await request.body?.cancel();
+    throw error;
+  });
+  return receiveUpload(store, owner, parts(request.body));
 }
 
 const textPart = (name: string, value: string): MultipartPart => ({

@@ -1,5 +1,6 @@
 // Calls to the worker's internal endpoint for work workerd cannot do itself (hashing passwords,
 // running a model), with the shared token.
+import { AppError } from "../../common/errors";
 import type { Bindings } from "../env";
 
 export async function callWorker<T>(env: Bindings, path: string, body: unknown): Promise<T> {
@@ -8,6 +9,9 @@ export async function callWorker<T>(env: Bindings, path: string, body: unknown):
     headers: { authorization: `Bearer ${env.INTERNAL_TOKEN}`, "content-type": "application/json" },
     body: JSON.stringify(body),
   });
-  if (!response.ok) throw new Error(`worker ${path} answered ${response.status}: ${await response.text()}`);
-  return response.json<T>();
+  if (response.ok) return response.json<T>();
+  const text = await response.text();
+  // The worker is busy: its message is meant for the person who asked.
+  if (response.status === 503) throw new AppError(503, (JSON.parse(text) as { message: string }).message, 1);
+  throw new Error(`worker ${path} answered ${response.status}: ${text}`);
 }

@@ -7,16 +7,17 @@
 import { constants, createReadStream } from "node:fs";
 import { access, opendir, stat } from "node:fs/promises";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { isAbsolute, relative, resolve } from "node:path";
+import { isAbsolute, resolve } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { getAsset } from "../../common/assets";
 import { parseRange } from "../../common/http-range";
 import type { Database } from "../../common/db";
 import { InternalHttpError, readJson, send } from "../http";
+import { overlapWithDataFolder } from "./folders";
 
 export interface LibraryEndpointOptions {
   db: Database;
-  // Shoebox's own data: no library may be inside it.
+  // Shoebox's own data: no library may be inside it, or hold it.
   dataDir: string;
   onLibrariesChanged: () => void;
 }
@@ -63,11 +64,11 @@ async function serveFile(req: IncomingMessage, res: ServerResponse, db: Database
 }
 
 // Whether the worker can import from this folder, with the reason when it cannot.
-async function validateImportPath(importPath: string, dataDir: string): Promise<{ importPath: string; isValid: boolean; message?: string }> {
+async function validateImportPath(importPath: string, dataDir: string): Promise<{ importPath: string; isValid: boolean; message?: string; holdsShoeboxData?: true }> {
   const invalid = (message: string) => ({ importPath, isValid: false, message });
   if (!isAbsolute(importPath)) return invalid(`Import path must be absolute, try ${resolve("/", importPath)}`);
-  const inData = relative(dataDir, importPath);
-  if (!inData.startsWith("..") && !isAbsolute(inData)) return invalid("Import path is inside Shoebox's own data folder");
+  const overlap = await overlapWithDataFolder(importPath, dataDir);
+  if (overlap) return { ...invalid(overlap), holdsShoeboxData: true };
   const info = await stat(importPath).catch((error: NodeJS.ErrnoException) => error);
   if (info instanceof Error) {
     return invalid(info.code === "ENOENT" ? "Path does not exist (on the worker: with docker compose, mount the folder into the worker's container)" : `Cannot read the path: ${info.code ?? info.message}`);

@@ -3,8 +3,8 @@
 // matched against absolute paths without regard to case; a pattern without a slash matches names
 // (`*.tmp` is `**/*.tmp`); a pattern that matches a folder excludes everything in it.
 import type { Dirent } from "node:fs";
-import { opendir, readFile, stat } from "node:fs/promises";
-import { join } from "node:path";
+import { access, opendir, readFile, realpath, stat, writeFile } from "node:fs/promises";
+import { isAbsolute, join, relative } from "node:path";
 import { extensionOf, mediaExtensions } from "../../common/media-types";
 import type { Library } from "../../common/schema";
 import { log } from "../log";
@@ -94,14 +94,42 @@ export interface FoundFile {
 
 export const modifiedAtOf = (info: { mtimeMs: number }) => Math.floor(info.mtimeMs);
 
+// Shoebox's data folder carries this file, so that a library whose folder holds it (a parent folder,
+// a bind mount, a link) never imports Shoebox's own originals and thumbnails.
+const dataFolderMarker = ".shoebox-data-folder";
+
+export async function markDataFolder(dataDir: string): Promise<void> {
+  const text = "This folder holds a Shoebox library's own data. External libraries never read from it.\n";
+  await writeFile(join(dataDir, dataFolderMarker), text, { mode: 0o600 });
+}
+
+const isDataFolder = (folder: string) => access(join(folder, dataFolderMarker)).then(() => true, () => false);
+
+// Why an import path cannot be a library's: it lies inside Shoebox's data folder, or holds it.
+// Compared after links are resolved; a path that does not exist (yet) is compared as written.
+export async function overlapWithDataFolder(importPath: string, dataDir: string): Promise<string | undefined> {
+  const [path, data] = await Promise.all([realpath(importPath).catch(() => importPath), realpath(dataDir).catch(() => dataDir)]);
+  const within = (inner: string, outer: string) => {
+    const rel = relative(outer, inner);
+    return rel === "" || (!rel.startsWith("..") && !isAbsolute(rel));
+  };
+  if (within(path, data)) return "Import path is inside Shoebox's own data folder";
+  if (within(data, path)) return "Import path holds Shoebox's own data folder: choose a folder beside it";
+  return undefined;
+}
+
 // Every file of the library, one at a time: a folder is read as a stream, so a share of any size
-// never sits in memory. Symbolic links are not followed (a link to a parent folder would never end).
-// A folder that cannot be read is logged and passed over.
+// never sits in memory. Symbolic links are not followed (a link to a parent folder would never end),
+// and Shoebox's own data folder is never entered. A folder that cannot be read is logged and passed over.
 export async function* walkLibrary(folders: LibraryFolders): AsyncGenerator<FoundFile> {
   for (const root of folders.importPaths) yield* walkFolder(root, folders);
 }
 
 async function* walkFolder(folder: string, folders: LibraryFolders): AsyncGenerator<FoundFile> {
+  if (await isDataFolder(folder)) {
+    log.warn("a library folder holds Shoebox's own data; passing over it", { folder });
+    return;
+  }
   let entries: AsyncIterable<Dirent>;
   try {
     entries = await opendir(folder, { bufferSize: 256 });

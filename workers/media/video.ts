@@ -765,3 +765,29 @@ export async function transcodeForWeb(path: string, info: VideoInfo, outPath: st
     throw error;
   }
 }
+
+// The same streams in a new MP4, without the original's metadata (place, camera, dates) or chapters:
+// what a shared link that hides metadata may play. Nothing is re-encoded, so it takes moments.
+export async function remuxWithoutMetadata(path: string, info: VideoInfo, outPath: string): Promise<void> {
+  const partPath = `${outPath}.part`;
+  await mkdir(dirname(resolve(outPath)), { recursive: true });
+  try {
+    await run(
+      "ffmpeg",
+      [
+        ...COMMON_FFMPEG_ARGS, "-y",
+        "-i", fileUrl(path),
+        "-map", "0:V:0", ...(info.audioCodec !== null ? ["-map", "0:a:0"] : []),
+        "-c", "copy",
+        "-sn", "-dn", "-map_metadata", "-1", "-map_metadata:s", "-1", "-map_chapters", "-1",
+        "-movflags", "+faststart",
+        "-f", "mp4", fileUrl(partPath),
+      ],
+      { step: "copy without metadata", file: path, timeoutMs: Math.max(5 * 60_000, info.durationSeconds * 1000) },
+    );
+    await rename(partPath, outPath);
+  } catch (error) {
+    await rm(partPath, { force: true });
+    throw error;
+  }
+}

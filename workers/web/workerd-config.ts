@@ -16,6 +16,7 @@ export interface WorkerdConfigOptions {
   workerUrl: string;
   version: string;
   jobMaxAttempts: number;
+  trustedProxies: string;
   // The map's tile URL template (undefined: no tiles) and the credit shown with the tiles.
   map: { tileUrl?: string; attribution: string };
   ml: MlConfig;
@@ -98,6 +99,7 @@ const config :Workerd.Config = (
         (name = "DB_URL", text = ${text(options.databaseUrl)}),
         (name = "VERSION", text = ${text(options.version)}),
         (name = "JOB_MAX_ATTEMPTS", text = ${text(String(options.jobMaxAttempts))}),
+        (name = "TRUSTED_PROXIES", text = ${text(options.trustedProxies)}),
         (name = "MAP_TILE_URL", text = ${text(options.map.tileUrl ?? "")}),
         (name = "MAP_TILE_ATTRIBUTION", text = ${text(options.map.attribution)}),
         (name = "ML", text = ${text(options.ml.enabled ? "on" : "off")}),
