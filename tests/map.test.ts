@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { login, type Client } from "./helpers/accounts";
 import { makeJpeg, upload } from "./helpers/media";
-import { pageText } from "./helpers/pages";
+import { pageText, signInWithCookie } from "./helpers/pages";
 import { admin, startShoebox, waitFor, type Shoebox } from "./helpers/shoebox";
 
 interface Cluster {
@@ -291,9 +291,10 @@ describe("another user", () => {
   });
 });
 
-// The page, as a browser without JavaScript gets it.
-async function mapPage(server: Shoebox): Promise<{ response: Response; html: string }> {
-  const response = await server.api("/map");
+// The page, as the admin's browser without JavaScript gets it.
+async function mapPage(server: Shoebox, query = ""): Promise<{ response: Response; html: string }> {
+  const browser = await signInWithCookie(server.url, admin.email, admin.password);
+  const response = await browser.get(`/map${query}`);
   return { response, html: await pageText(response) };
 }
 
@@ -322,12 +323,11 @@ describe("the map page", () => {
   });
 
   it("keeps the filters of its address", async () => {
-    const response = await shoebox.api("/map?from=2020&to=2021&favorites=1");
-    const html = await response.text();
+    const { html } = await mapPage(shoebox, "?from=2020&to=2021&favorites=1");
     assert.match(html, /<option value="2020" selected="">2020<\/option>/);
     assert.match(html, /<option value="2021" selected="">2021<\/option>/);
     assert.match(html, /id="map-favorites"[^>]*checked/);
-    assert.doesNotMatch(await (await shoebox.api("/map?from=1066")).text(), /selected=""/);
+    assert.doesNotMatch((await mapPage(shoebox, "?from=1066")).html, /selected=""/);
   });
 
   it("serves its script and styles, and Leaflet's", async () => {

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { describe, it } from "node:test";
 import { migrate } from "drizzle-orm/libsql/migrator";
 import { connectDatabase } from "../common/db";
+import { findActiveSharedLink, sealPlainLinkKeys, withKey } from "../common/shared-links";
 import { adminExists, createFirstAdmin, placeholderOwnerId } from "../common/users";
 import { migrateDatabase, migrationsFolder } from "../workers/db/migrate";
 import { startTestDatabase } from "./helpers/hrana";
@@ -138,6 +139,32 @@ describe("the migration that records which models have seen an asset", () => {
     try {
       await migrateDatabase(db);
       assert.equal((await client.execute("SELECT count(*) AS n FROM jobs")).rows[0]!.n, 0);
+    } finally {
+      client.close();
+      await database.close();
+    }
+  });
+});
+
+describe("the migration that stops keeping shared links' keys", () => {
+  it("keeps older links working, with their keys hashed and sealed rather than kept", async () => {
+    const database = await startTestDatabase();
+    const { client, db } = connectDatabase({ url: database.url, authToken: database.token });
+    try {
+      await migrate(db, { migrationsFolder: migrationsUpTo("0011_rerun_and_clip") });
+      await client.batch([
+        "INSERT INTO users (id, email, name, password_hash, status, created_at, updated_at) VALUES ('u1', 'u1@example.com', 'U', 'x', 'active', 1, 1)",
+        "INSERT INTO shared_links (id, user_id, key, type, allow_download, allow_upload, show_metadata, created_at) VALUES ('l1', 'u1', 'the-old-key', 'INDIVIDUAL', 1, 0, 1, 1)",
+      ]);
+      await migrateDatabase(db);
+      const secret = "server secret";
+      assert.equal(await sealPlainLinkKeys(db, secret), 1);
+      assert.equal(await sealPlainLinkKeys(db, secret), 0, "sealed once");
+      const columns = (await client.execute("SELECT * FROM shared_links")).rows[0]!;
+      assert.ok(!Object.values(columns).includes("the-old-key"), "the key is not kept as it is");
+      const found = await findActiveSharedLink(db, "the-old-key");
+      assert.equal(found?.id, "l1");
+      assert.equal((await withKey(secret, found!)).key, "the-old-key");
     } finally {
       client.close();
       await database.close();

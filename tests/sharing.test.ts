@@ -1,7 +1,12 @@
 // Sharing end to end: albums shared with other users as viewer or editor, public links with a
 // password, an expiry and switches, and partners who see each other's library.
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import { videoTools } from "../workers/media/video";
 import { startShoebox, waitFor, type Shoebox } from "./helpers/shoebox";
 import { makeJpeg, uploadForm } from "./helpers/media";
 import { signIn, type Client } from "./helpers/accounts";
@@ -143,6 +148,47 @@ describe("shared links", () => {
     // The preview itself carries no EXIF either.
     const preview = new Uint8Array(await (await visit(`/api/assets/${beach}/thumbnail?size=preview&key=${link.key}`)).arrayBuffer());
     assert.ok(!Buffer.from(preview).includes("EOS R6"), "the preview carries the camera model");
+  });
+
+  it("plays a video to a link that hides metadata or downloads only from a copy without them", async () => {
+    // A web-playable H.264 MP4 that says where and on what it was made.
+    const { ffmpeg, ffprobe } = await videoTools();
+    const dir = mkdtempSync(join(tmpdir(), "shoebox-video-"));
+    const path = join(dir, "harbour.mp4");
+    execFileSync(ffmpeg, ["-v", "error", "-f", "lavfi", "-i", "testsrc=size=320x240:rate=10", "-t", "1", "-c:v", "libx264", "-pix_fmt", "yuv420p",
+      "-metadata", "location=+38.7223-009.1393/", "-metadata", "make=HarbourCam", "-movflags", "+faststart", path]);
+    const tags = (file: string) => JSON.stringify(JSON.parse(execFileSync(ffprobe, ["-v", "error", "-print_format", "json", "-show_format", "-show_streams", file]).toString()));
+    assert.match(tags(path), /38\.7223/, "the made video carries its place");
+    const uploaded = await body<{ id: string }>(alice.fetch("/api/assets", { method: "POST", body: uploadForm({ bytes: readFileSync(path), name: "harbour.mp4" }) }));
+    await waitFor("the video's thumbnail", async () => (await alice.fetch(`/api/assets/${uploaded.id}/thumbnail`)).ok);
+    // The owner plays the original, place and all.
+    const own = await alice.fetch(`/api/assets/${uploaded.id}/video/playback`);
+    writeFileSync(join(dir, "own.mp4"), new Uint8Array(await own.arrayBuffer()));
+    assert.match(tags(join(dir, "own.mp4")), /38\.7223/);
+
+    for (const settings of [{ showMetadata: false }, { allowDownload: false }]) {
+      const link = await body<{ key: string }>(alice.json("POST", "/api/shared-links", { type: "INDIVIDUAL", assetIds: [uploaded.id], ...settings }));
+      // The copy is made once the link exists; until then the visitor is asked to come back, and
+      // never gets the original.
+      const played = await waitFor(
+        "the copy for the link",
+        async () => {
+          const response = await visit(`/api/assets/${uploaded.id}/video/playback?key=${link.key}`);
+          if (response.status === 503) {
+            assert.ok(Number(response.headers.get("retry-after")) > 0);
+            await response.body?.cancel();
+            return undefined;
+          }
+          return response;
+        },
+        60_000,
+      );
+      assert.equal(played.status, 200);
+      writeFileSync(join(dir, "shared.mp4"), new Uint8Array(await played.arrayBuffer()));
+      const shared = tags(join(dir, "shared.mp4"));
+      assert.doesNotMatch(shared, /38\.7223|HarbourCam|"location/i, JSON.stringify(settings));
+      assert.match(shared, /h264/, "the copy is the same video");
+    }
   });
 
   it("with metadata shown and downloads allowed, gives the original", async () => {

@@ -201,8 +201,9 @@ describe("the viewer", () => {
   it("is a 404 page for another user's photo, and for no photo at all", async () => {
     assert.match(await pageText(await browser.get(`/photos/${othersPhoto}`), 404), /Not found/);
     assert.match(await pageText(await browser.get("/photos/not-a-photo"), 404), /Not found/);
+    // A token is no credential for a page at all.
     const viaApi = await other.fetch(`/photos/${photos[0]!.id}`);
-    assert.equal(viaApi.status, 404);
+    assert.equal(viaApi.status, 401);
   });
 
   it("shows a partner's photos in the timeline and viewer, without the owner's edits", async () => {
