@@ -23,6 +23,9 @@ export interface InternalServerOptions {
   clipModelDir?: string;
   // The external libraries' files and folders (./libraries/endpoints.ts).
   libraries?: InternalRoutes;
+  // Whether the database is migrated and the worker is not stopping: GET /ready answers 200 then, and
+  // 503 before (compose's and the image's health checks ask it).
+  ready: () => boolean;
 }
 
 const maxBodyBytes = 64 * 1024 * 1024;
@@ -42,6 +45,7 @@ function passwordIn(body: unknown): string {
 async function route(req: IncomingMessage, res: ServerResponse, options: InternalServerOptions): Promise<void> {
   const path = new URL(req.url ?? "/", "http://internal").pathname;
   if (path === "/health" && req.method === "GET") return send(res, 200, "ok");
+  if (path === "/ready" && req.method === "GET") return options.ready() ? send(res, 200, "ready") : send(res, 503, "starting or stopping");
   if (!authorized(req, options.token)) return send(res, 401, { message: "Missing or wrong authorization token" });
 
   if (path === "/internal/jobs/enqueued" && req.method === "POST") {

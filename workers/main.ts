@@ -2,12 +2,13 @@
 //   start   (default) the worker, and workerd for the HTTP side: what `npm start` runs
 //   worker  the worker alone (docker compose's `worker` service, or an extra worker)
 //   web     workerd alone, wired to a worker elsewhere (docker compose's `web` service)
-// Either process dying takes the other down with it, with the reason printed.
+// Either process dying takes the other down with it, with the reason printed. SIGINT or SIGTERM stops
+// both within 15 s, in order; a job interrupted by the stop runs again after the next start.
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { randomBytes } from "node:crypto";
-import { hostname } from "node:os";
-import { join, resolve } from "node:path";
-import { ConfigError, parseConfig, type Config } from "../common/config";
+import { availableParallelism, hostname } from "node:os";
+import { join } from "node:path";
+import { ConfigError, mlQueues, parseConfig, type Config } from "../common/config";
 import { recordProcessingError } from "../common/assets";
 import { connectDatabase } from "../common/db";
 import { EmbeddedDatabase } from "./db/embedded-database";
@@ -15,17 +16,18 @@ import { HranaServer } from "./db/hrana-server";
 import { migrateDatabase } from "./db/migrate";
 import { startInternalServer } from "./internal-server";
 import { checkClipModelDir } from "./ml/clip";
+import { setModelIdleMs } from "./ml/runtime";
 import { libraryEndpoints, type InternalRoutes } from "./libraries/endpoints";
 import { startLibraryWatches } from "./libraries/watch";
 import { JobRunner } from "./jobs/runner";
-import { createProcessSlot } from "./jobs/sandbox";
+import { startJobProcess } from "./jobs/sandbox";
 import { log } from "./log";
 import { startMaintenance } from "./maintenance";
+import { projectRoot, sourcesNewerThanBuild } from "./paths";
 import { createWorkerStorage } from "./storage";
 import { writeWorkerdConfig } from "./web/workerd-config";
 import { startWorkerd } from "./web/workerd-process";
 
-const projectRoot = resolve(import.meta.dirname, "..");
 const roles = ["start", "worker", "web"] as const;
 type Role = (typeof roles)[number];
 
@@ -50,8 +52,9 @@ function internalToken(config: Config): string {
   return readFileSync(path, "utf8").trim();
 }
 
-async function startWorker(config: Config, token: string, stoppers: Stopper[]): Promise<string> {
+async function startWorker(config: Config, token: string, stoppers: Stopper[], stopping: () => boolean): Promise<string> {
   if (config.ml.clipModelDir) checkClipModelDir(config.ml.clipModelDir);
+  setModelIdleMs(config.ml.modelIdleMs);
   let embedded: EmbeddedDatabase | undefined;
   let hrana: HranaServer | undefined;
   if (!config.databaseUrl) {
@@ -59,8 +62,9 @@ async function startWorker(config: Config, token: string, stoppers: Stopper[]): 
     hrana = new HranaServer(embedded);
   }
   let runner: JobRunner | undefined;
-  // Ready once the database is: until then a library request finds no route.
+  // Ready once the database is: until then a library request finds no route, and /ready says 503.
   let libraryRoutes: InternalRoutes | undefined;
+  let ready = false;
   const internal = await startInternalServer({
     host: config.workerHost,
     port: config.workerPort,
@@ -69,6 +73,7 @@ async function startWorker(config: Config, token: string, stoppers: Stopper[]): 
     onJobsEnqueued: () => runner?.wake(),
     clipModelDir: config.ml.clipModelDir,
     libraries: (req, res, path) => libraryRoutes?.(req, res, path) ?? Promise.resolve(false),
+    ready: () => ready && !stopping(),
   });
   stoppers.push(() => {
     hrana?.close();
@@ -103,15 +108,15 @@ async function startWorker(config: Config, token: string, stoppers: Stopper[]): 
     onJobsQueued: () => runner?.wake(),
   });
   stoppers.push(() => maintenance.stop());
-  await maintenance.ready;
 
   const jobRunner = new JobRunner({
     db,
     settings: config.jobs,
     workerId,
-    createSlot: () =>
-      createProcessSlot(
+    startProcess: (queue) =>
+      startJobProcess(
         {
+          queue,
           databaseUrl,
           databaseAuthToken: config.databaseUrl ? config.databaseAuthToken : token,
           storage: config.storage,
@@ -122,17 +127,21 @@ async function startWorker(config: Config, token: string, stoppers: Stopper[]): 
         },
         () => runner?.wake(),
       ),
+    // A model queue's process keeps its models loaded; it goes when they would be released.
+    idleMs: (queue) => (mlQueues.includes(queue) ? Math.max(config.jobs.processIdleMs, config.ml.modelIdleMs) : config.jobs.processIdleMs),
     onFailed: async (job, message) => {
       const { assetId } = job.payload as { assetId?: unknown };
       if (typeof assetId === "string") await recordProcessingError(db, assetId, message);
     },
   });
   runner = jobRunner;
-  await jobRunner.start();
+  // Job processes start when there are jobs, behind the answers: nothing here waits for them.
+  void maintenance.ready.then(() => !stopping() && jobRunner.start());
   stoppers.push(() => jobRunner.stop());
   const watches = startLibraryWatches({ db, maxAttempts: config.jobs.maxAttempts, onJobsQueued: () => runner?.wake() });
   stoppers.push(() => watches.stop());
   libraryRoutes = libraryEndpoints({ db, dataDir: config.dataDir, onLibrariesChanged: () => watches.refresh() });
+  ready = true;
   log.info("worker ready", { internal: internal.url, database: config.databaseUrl ? databaseUrl : "embedded" });
   return internal.url;
 }
@@ -170,8 +179,10 @@ async function startWeb(config: Config, workerUrl: string, token: string, stoppe
 async function main(): Promise<void> {
   const role = (process.argv[2] ?? "start") as Role;
   if (!roles.includes(role)) throw new ConfigError(`Unknown role "${role}"; use one of ${roles.join(", ")}`);
+  const changed = sourcesNewerThanBuild();
+  if (changed.length) throw new ConfigError(`${changed.slice(0, 3).join(", ")}${changed.length > 3 ? " and others" : ""} changed since the last build: run \`npm run build\` first`);
   if (existsSync(".env")) process.loadEnvFile(".env");
-  const config = parseConfig(process.env);
+  const config = parseConfig(process.env, { cores: availableParallelism() });
   mkdirSync(config.dataDir, { recursive: true });
   const token = internalToken(config);
 
@@ -196,8 +207,10 @@ async function main(): Promise<void> {
     clearTimeout(deadline);
     process.exit(code);
   };
-  process.once("SIGINT", () => void stop("interrupted", 0));
-  process.once("SIGTERM", () => void stop("terminated", 0));
+  // `on`, not `once`: Ctrl-C in a terminal reaches this process twice (from the terminal, and passed on
+  // by npm), and a second signal must not cut the orderly stop short.
+  process.on("SIGINT", () => void stop("interrupted", 0));
+  process.on("SIGTERM", () => void stop("terminated", 0));
   const crash = (error: unknown) => {
     log.error("worker crashed", { error });
     void stop("the worker crashed", 1);
@@ -206,7 +219,7 @@ async function main(): Promise<void> {
   process.on("unhandledRejection", crash);
 
   try {
-    const workerUrl = role === "web" ? config.workerUrl : await startWorker(config, token, stoppers);
+    const workerUrl = role === "web" ? config.workerUrl : await startWorker(config, token, stoppers, () => stopping);
     if (role === "worker") {
       process.stdout.write(`Shoebox worker is listening on ${workerUrl}\n`);
       return;
