@@ -1,11 +1,14 @@
 import { getAsset, setEncodedVideo } from "../../common/assets";
 import { encodedVideoKey } from "../../common/storage";
-import { probeVideo, transcodeForWeb } from "../media/video";
+import { implausibleDuration, probeVideo, transcodeForWeb } from "../media/video";
 import { withOriginal, type JobContext } from "./context";
 import { UnprocessableMediaError } from "./errors";
 
+const ffmpegMarginMs = 60_000;
+
 // A web-playable copy (H.264/AAC MP4, 720p) of a video browsers cannot play as it is. The original
-// is never touched.
+// is never touched. A video whose claimed length its frames and size cannot fill gets no copy, and
+// ffmpeg stops a minute before the queue's limit would stop the job.
 export async function encodeVideo(context: JobContext, { assetId }: { assetId: string }): Promise<void> {
   const asset = await getAsset(context.db, assetId);
   if (!asset) return; // Deleted since the job was queued.
@@ -14,8 +17,10 @@ export async function encodeVideo(context: JobContext, { assetId }: { assetId: s
       throw new UnprocessableMediaError(`The video cannot be read: ${error.message}`);
     });
     if (info.isWebPlayable) return null;
+    const implausible = await implausibleDuration(path, info);
+    if (implausible) throw new UnprocessableMediaError(`No web copy is made of this video: ${implausible}`);
     const output = await context.storage.scratchPath(".mp4");
-    await transcodeForWeb(path, info, output);
+    await transcodeForWeb(path, info, output, { deadline: Date.now() + context.timeLeftMs() - ffmpegMarginMs });
     return output;
   });
   if (!scratch) return;
