@@ -20,7 +20,7 @@ export class JobInterruptedError extends Error {
 
 export interface JobProcess {
   queue: QueueName;
-  // False once the process has exited.
+  // False once the process has exited or is being stopped: it takes no more jobs.
   readonly alive: boolean;
   run(job: Job, timeoutMs: number): Promise<void>;
   // Stops the running job (SIGTERM to the group, SIGKILL if it lingers); its run() rejects with
@@ -44,11 +44,13 @@ export function startJobProcess(settings: JobProcessSettings, onWake: () => void
     env: { ...process.env, SHOEBOX_JOB_PROCESS: JSON.stringify(settings) },
     stdio: "inherit",
   });
-  let alive = true;
+  let exited = false;
+  // Killed after a timeout, interrupted or closed: on its way out.
+  let ending = false;
   let interrupted = false;
   const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.once("exit", (code, signal) => {
-      alive = false;
+      exited = true;
       // Whatever the job started dies with it.
       killGroup("SIGKILL");
       resolve({ code, signal });
@@ -72,7 +74,7 @@ export function startJobProcess(settings: JobProcessSettings, onWake: () => void
   return {
     queue: settings.queue,
     get alive() {
-      return alive;
+      return !exited && !ending;
     },
     exited: exit.then(() => undefined),
     async run(job, timeoutMs) {
@@ -106,6 +108,7 @@ export function startJobProcess(settings: JobProcessSettings, onWake: () => void
           ),
         );
         const timer = setTimeout(() => {
+          ending = true;
           settle(() => reject(new UnprocessableMediaError(`Processing took longer than ${Math.round(timeoutMs / 1000)} s and was stopped`)));
           killGroup("SIGKILL");
         }, timeoutMs);
@@ -114,13 +117,15 @@ export function startJobProcess(settings: JobProcessSettings, onWake: () => void
       });
     },
     interrupt() {
-      if (!alive) return;
+      if (exited) return;
+      ending = true;
       interrupted = true;
       killGroup("SIGTERM");
-      setTimeout(() => alive && killGroup("SIGKILL"), stopGraceMs).unref();
+      setTimeout(() => !exited && killGroup("SIGKILL"), stopGraceMs).unref();
     },
     async close() {
-      if (!alive) return;
+      if (exited) return;
+      ending = true;
       if (child.connected) child.disconnect();
       const killer = setTimeout(() => killGroup("SIGKILL"), stopGraceMs);
       await exit;
