@@ -95,7 +95,7 @@ export interface Config {
   workerUrl?: string;
   jobs: {
     concurrency: Record<QueueName, number>;
-    // Job processes alive at once, over all queues (JOB_PROCESSES; one per core by default).
+    // Jobs running at once over all queues, each in a job process (JOB_PROCESSES; one per core by default).
     processes: number;
     processIdleMs: number;
     maxAttempts: number;

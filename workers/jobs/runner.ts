@@ -1,15 +1,18 @@
 // The one job runner: claims jobs with a lease, runs each in a job process (./sandbox.ts) while renewing
 // the lease, and completes, fails or puts it back.
 //
-// One pool of job processes serves every queue: at most `processes` of them (one per core by default),
-// at most a queue's concurrency running its jobs. A process serves one queue, so it loads only that
-// queue's code; it starts when there is a job for it and exits after a while with nothing to do (an
-// idle process of another queue makes room when the pool is full).
+// One pool of job processes serves every queue: at most `processes` jobs run at once (one per core by
+// default), at most a queue's concurrency of them from that queue. A process serves one queue, so it
+// loads only that queue's code; it starts when there is a job for it, takes the queue's next jobs, and
+// exits after its idle time with nothing to do (it runs nothing meanwhile, so it does not count
+// against the pool; keeping it spares the next job a start and the reloading of what it loaded).
 //
-// Fairness: queues take turns at the first claim of each round, and within a queue people take turns.
-// The runner remembers whose jobs it has claimed since the turn began and passes over their jobs while
-// anyone else has one due; when nobody else has, a new turn begins. So a thousand videos from one
-// person, or one that takes hours, make the next person's video wait for one job at most.
+// Order and fairness: a free slot goes to the queues in the order of common/jobs.ts, so that what
+// makes a photo browsable (metadata, thumbnails) comes before what indexes it (faces, things). Within
+// a queue people take turns: the runner remembers whose jobs it has claimed since the turn began and
+// passes over their jobs while anyone else has one due; when nobody else has, a new turn begins. So a
+// thousand videos from one person, or one that takes hours, make the next person's wait for one job
+// at most.
 import { randomUUID } from "node:crypto";
 import type { Config } from "../../common/config";
 import type { Database } from "../../common/db";
@@ -48,7 +51,6 @@ export class JobRunner {
   private readonly idle = new Map<JobProcess, NodeJS.Timeout>();
   // Per queue, the owners whose jobs were claimed since their turn began.
   private readonly served = new Map<QueueName, string[]>();
-  private round = 0;
 
   constructor(private readonly options: JobRunnerOptions) {
     ({ db: this.db, settings: this.settings } = options);
@@ -97,8 +99,7 @@ export class JobRunner {
     while (!this.stopped) {
       let claimed = 0;
       try {
-        const first = this.round++ % queueNames.length;
-        for (const queue of [...queueNames.slice(first), ...queueNames.slice(0, first)]) {
+        for (const queue of queueNames) {
           while (!this.stopped && this.hasRoomFor(queue)) {
             const leaseToken = `${this.options.workerId}-${randomUUID().slice(0, 8)}`;
             const job = await this.claim(queue, leaseToken);
@@ -143,17 +144,13 @@ export class JobRunner {
       });
   }
 
-  // An idle process of the queue, or a new one (ending the longest-idle process when the pool is full).
+  // An idle process of the queue, or a new one.
   private processFor(queue: QueueName): JobProcess {
     for (const [process, timer] of this.idle) {
       if (process.queue !== queue || !process.alive) continue;
       clearTimeout(timer);
       this.idle.delete(process);
       return process;
-    }
-    if (this.running.size + this.idle.size >= this.settings.processes) {
-      const [oldest] = this.idle.keys();
-      if (oldest) void this.retire(oldest);
     }
     const process = this.options.startProcess(queue);
     void process.exited.then(() => {
