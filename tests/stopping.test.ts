@@ -32,6 +32,7 @@ describe("stopping", () => {
       await uploads;
       for (const pid of tree) await waitFor(`process ${pid} to be gone`, async () => !isAlive(pid), 60_000);
       assert.ok(uploaded.size < images.length, "the stop came in the middle of the batch");
+      console.log(`stopped after ${uploaded.size} uploads; jobs put back: ${first.output().split("job stopped; it will run again").length - 1}`);
 
       const second = await startShoebox({ dataDir });
       try {
