@@ -10,8 +10,6 @@ import type { HranaServer } from "./db/hrana-server";
 import { InternalHttpError, readBody, readJson, send } from "./http";
 import type { InternalRoutes } from "./libraries/endpoints";
 import { log } from "./log";
-import { encodeText } from "./ml/clip";
-import { cropFace } from "./ml/face-thumbnail";
 
 export interface InternalServerOptions {
   host: string;
@@ -66,6 +64,8 @@ async function route(req: IncomingMessage, res: ServerResponse, options: Interna
     if (!options.clipModelDir) throw new InternalHttpError(404, "No CLIP model is set up (CLIP_MODEL_DIR)");
     const text = (await readJson(req, maxBodyBytes) as { text?: unknown } | null)?.text;
     if (typeof text !== "string" || text.length > 1000) throw new InternalHttpError(400, "text: a string of at most 1000 characters");
+    // The tokenizer, sharp and onnxruntime load with the first search, not with the worker.
+    const { encodeText } = await import("./ml/clip");
     return send(res, 200, { embedding: Array.from(await encodeText(options.clipModelDir, text)) });
   }
   if (options.libraries && (await options.libraries(req, res, path))) return;
@@ -85,6 +85,7 @@ async function sendFaceCrop(req: IncomingMessage, res: ServerResponse): Promise<
   const [x1, y1, x2, y2] = ["x1", "y1", "x2", "y2"].map((name) => Number(query.get(name)));
   if (![x1, y1, x2, y2].every((v) => Number.isFinite(v) && v! >= 0) || x2! <= x1! || y2! <= y1!) throw new InternalHttpError(400, "x1, y1, x2, y2: a box");
   const preview = await readBody(req, maxBodyBytes);
+  const { cropFace } = await import("./ml/face-thumbnail");
   let jpeg: Buffer;
   try {
     jpeg = await cropFace(preview, { x1: x1!, y1: y1!, x2: x2!, y2: y2! });

@@ -15,8 +15,6 @@ import { EmbeddedDatabase } from "./db/embedded-database";
 import { HranaServer } from "./db/hrana-server";
 import { migrateDatabase } from "./db/migrate";
 import { startInternalServer } from "./internal-server";
-import { checkClipModelDir } from "./ml/clip";
-import { setModelIdleMs } from "./ml/runtime";
 import { libraryEndpoints, type InternalRoutes } from "./libraries/endpoints";
 import { startLibraryWatches } from "./libraries/watch";
 import { JobRunner } from "./jobs/runner";
@@ -53,8 +51,12 @@ function internalToken(config: Config): string {
 }
 
 async function startWorker(config: Config, token: string, stoppers: Stopper[], stopping: () => boolean): Promise<string> {
-  if (config.ml.clipModelDir) checkClipModelDir(config.ml.clipModelDir);
-  setModelIdleMs(config.ml.modelIdleMs);
+  // The model code loads only where a model is set up (and then when it is first used).
+  if (config.ml.clipModelDir) {
+    const [{ checkClipModelDir }, { setModelIdleMs }] = await Promise.all([import("./ml/clip"), import("./ml/runtime")]);
+    checkClipModelDir(config.ml.clipModelDir);
+    setModelIdleMs(config.ml.modelIdleMs);
+  }
   let embedded: EmbeddedDatabase | undefined;
   let hrana: HranaServer | undefined;
   if (!config.databaseUrl) {
