@@ -13,6 +13,11 @@ export const defaults = {
   // 0: the OS picks a free port for the worker's internal endpoint (the embedded setup).
   workerPort: 0,
   jobConcurrency: 1,
+  // A job process with nothing to do exits after this long; one of an image model queue stays as long
+  // as its models do (mlModelIdleMs), so that a trickle of uploads does not load them again each time.
+  jobProcessIdleMs: 30_000,
+  // Image models are let go after this long unused (Immich unloads after 5 minutes too).
+  mlModelIdleMs: 5 * 60_000,
   jobMaxAttempts: 3,
   jobLeaseMs: 60_000,
   jobRetryBaseMs: 10_000,
@@ -104,6 +109,9 @@ export interface Config {
   workerUrl?: string;
   jobs: {
     concurrency: Record<QueueName, number>;
+    // Jobs running at once over all queues, each in a job process (JOB_PROCESSES; one per core by default).
+    processes: number;
+    processIdleMs: number;
     maxAttempts: number;
     leaseMs: number;
     retryBaseMs: number;
@@ -120,6 +128,8 @@ export interface Config {
 
 export interface MlConfig {
   enabled: boolean;
+  // A model session unused this long is released (ML_MODEL_IDLE_MS).
+  modelIdleMs: number;
   faces: { maxDistance: number; minFaces: number };
   // The folder of an Immich-style CLIP model (textual/ and visual/ with model.onnx in each), for
   // search in words; undefined when none is set up, or ML is off.
@@ -229,6 +239,7 @@ export function parseMl(env: Env): MlConfig {
   const clipModelDir = env.CLIP_MODEL_DIR?.trim().replace(/\/+$/, "") || undefined;
   return {
     enabled,
+    modelIdleMs: integer(env, "ML_MODEL_IDLE_MS", defaults.mlModelIdleMs, 1000),
     ...(enabled && clipModelDir ? { clipModelDir } : {}),
     faces: {
       maxDistance: number(env, "FACE_MAX_DISTANCE", defaults.faces.maxDistance, 0.05, 2),
@@ -286,7 +297,9 @@ function s3Storage(env: Env): StorageConfig {
   };
 }
 
-export function parseConfig(env: Env): Config {
+// `cores`: the machine's (os.availableParallelism(), which common/ cannot ask), for the default
+// number of job processes.
+export function parseConfig(env: Env, { cores = 1 }: { cores?: number } = {}): Config {
   const dataDir = (env.DATA_DIR?.trim() || defaults.dataDir).replace(/\/+$/, "") || "/";
   const kind = env.STORAGE?.trim() || "local";
   if (kind !== "local" && kind !== "s3") throw new ConfigError(`STORAGE must be "local" or "s3", got "${kind}"`);
@@ -310,6 +323,8 @@ export function parseConfig(env: Env): Config {
     workerUrl: url(env, "WORKER_URL"),
     jobs: {
       concurrency,
+      processes: integer(env, "JOB_PROCESSES", Math.max(1, cores), 1, 256),
+      processIdleMs: integer(env, "JOB_PROCESS_IDLE_MS", defaults.jobProcessIdleMs, 100),
       maxAttempts: integer(env, "JOB_MAX_ATTEMPTS", defaults.jobMaxAttempts, 1, 100),
       leaseMs: integer(env, "JOB_LEASE_MS", defaults.jobLeaseMs, 100),
       retryBaseMs: integer(env, "JOB_RETRY_BASE_MS", defaults.jobRetryBaseMs, 0),

@@ -1,7 +1,7 @@
 // The job queue: the only code that reads or writes the jobs and queues tables.
 // Rows live in libSQL so that any number of worker processes can share one database;
 // every state change is one statement (or one batch), so two claimers never take one job.
-import { and, asc, count, eq, inArray, lte, lt, notExists, or, sql } from "drizzle-orm";
+import { and, asc, count, eq, inArray, isNull, lte, lt, notExists, notInArray, or, sql } from "drizzle-orm";
 import type { Database, Executor } from "./db";
 import { jobQueue, queueNames, type JobName, type JobPayloads, type QueueName } from "./jobs";
 import { assets, jobs, queues, type Job } from "./schema";
@@ -70,12 +70,14 @@ export async function enqueueJobs(db: Database, newJobs: NewJob[], maxAttempts: 
 }
 
 // Takes the next due job of a queue, or one whose worker's lease ran out, and leases it to `leaseToken`.
+// `passOver`: people whose turn it is not (the runner takes turns between owners); their jobs are
+// taken only when nobody else has one due.
 export async function claimNextJob(
   db: Database,
   queue: QueueName,
   leaseToken: string,
   leaseMs: number,
-  now = Date.now(),
+  { passOver = [], now = Date.now() }: { passOver?: string[]; now?: number } = {},
 ): Promise<Job | undefined> {
   const due = or(
     and(eq(jobs.status, "waiting"), lte(jobs.runAfter, now)),
@@ -88,6 +90,7 @@ export async function claimNextJob(
       and(
         eq(jobs.queue, queue),
         due,
+        passOver.length ? or(isNull(jobs.ownerId), notInArray(jobs.ownerId, passOver)) : undefined,
         notExists(db.select({ one: sql`1` }).from(queues).where(and(eq(queues.name, queue), eq(queues.isPaused, true)))),
       ),
     )
@@ -152,6 +155,15 @@ export async function failJob(
     })
     .where(and(eq(jobs.id, job.id), eq(jobs.leaseOwner, leaseToken), eq(jobs.status, "active")));
   return outOfAttempts ? "failed" : "retrying";
+}
+
+// Puts back a job that was stopped from outside (the worker shutting down), not by its file: it waits
+// again, due at once, and the attempt it was on does not count.
+export async function releaseJob(db: Database, job: Job, leaseToken: string, now = Date.now()): Promise<void> {
+  await db
+    .update(jobs)
+    .set({ status: "waiting", attempts: sql`max(${jobs.attempts} - 1, 0)`, runAfter: now, leaseOwner: null, leaseExpiresAt: null, updatedAt: now })
+    .where(and(eq(jobs.id, job.id), eq(jobs.leaseOwner, leaseToken), eq(jobs.status, "active")));
 }
 
 // A job whose worker died on its last attempt would otherwise be claimed forever.

@@ -10,6 +10,9 @@ export const jobs = sqliteTable(
     queue: text("queue").notNull(),
     name: text("name").notNull(),
     payload: text("payload", { mode: "json" }).notNull().$type<Record<string, unknown>>(),
+    // Whose photo the job is about (set from the payload's assetId by a trigger, see migration 0012),
+    // so that claims take turns between people; null for work of the whole library.
+    ownerId: text("owner_id"),
     // 'waiting' (possibly delayed by run_after), 'active' (leased by a worker), 'failed' (out of attempts).
     // A completed job is deleted and counted in queues.completed.
     status: text("status", { enum: ["waiting", "active", "failed"] }).notNull().default("waiting"),

@@ -13,6 +13,7 @@ import { createHash } from "node:crypto";
 import { createWriteStream, readFileSync, statSync } from "node:fs";
 import { mkdir, open, rename, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
+import { projectRoot } from "../workers/paths";
 import { pipeline } from "node:stream/promises";
 import { databaseSummary } from "../common/backup";
 import { connectDatabase, type Database } from "../common/db";
@@ -25,7 +26,6 @@ import { backupFiles, sha1Hex, sha256OfFile, type Manifest, type ObjectEntry } f
 import type { WorkerStorage } from "../workers/storage/storage";
 
 const usage = "Usage: npm run backup -- <folder> [--with-files]\n";
-const projectRoot = resolve(import.meta.dirname, "..");
 
 type StoredObject = AssetObjects["objects"][number];
 

@@ -18,6 +18,7 @@ import { login, type Client } from "./helpers/accounts";
 import { startTestDatabase } from "./helpers/hrana";
 import { uploadForm } from "./helpers/media";
 import { pageText, signInWithCookie, type Browser } from "./helpers/pages";
+import { flip, random, randomHash, syntheticHashLibrary } from "./helpers/hashes";
 import { admin, sharedMedia, startShoebox, waitFor, waitForQueuesToDrain, type Shoebox } from "./helpers/shoebox";
 
 interface Photo {
@@ -35,16 +36,6 @@ const real = {
 };
 const haveMedia = [real.base, real.second, ...real.unrelated].every((path) => existsSync(join(sharedMedia, path)));
 
-// mulberry32: a small seeded generator, so that the drawn photos and hashes are the same every run.
-function random(seed: number) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
 
 async function drawnPhoto(seed: number): Promise<Buffer> {
   const next = random(seed);
@@ -226,18 +217,6 @@ describe("duplicates", { timeout: 240_000 }, () => {
 });
 
 describe("the grouping", () => {
-  function randomHash(next: () => number): string {
-    return Array.from({ length: 16 }, () => Math.floor(next() * 16).toString(16)).join("");
-  }
-
-  function flip(hash: string, bits: number, next: () => number): string {
-    let value = BigInt(`0x${hash}`);
-    const chosen = new Set<number>();
-    while (chosen.size < bits) chosen.add(Math.floor(next() * 64));
-    for (const bit of chosen) value ^= 1n << BigInt(bit);
-    return value.toString(16).padStart(16, "0");
-  }
-
   it("finds what brute force finds", () => {
     const next = random(7);
     const items: HashedAsset[] = [];
@@ -279,20 +258,10 @@ describe("the grouping", () => {
     assert.deepEqual([...groupDuplicates(items)], [["g1", ["old1", "old2", "new"]]]);
   });
 
-  it("groups a library of 100,000 photos in a few seconds", () => {
-    const next = random(11);
-    const items: HashedAsset[] = [];
-    for (let i = 0; i < 100_000; i++) {
-      const base = randomHash(next);
-      items.push({ id: `p${i}`, type: "IMAGE", hash: base, duplicateId: null, isNew: true });
-      if (i % 50 === 0) items.push({ id: `p${i}-copy`, type: "IMAGE", hash: flip(base, 4, next), duplicateId: null, isNew: true });
-    }
-    const started = performance.now();
-    const groups = groupDuplicates(items);
-    const ms = performance.now() - started;
-    console.log(`grouped ${items.length} hashes in ${ms.toFixed(0)} ms: ${groups.size} groups`);
-    assert.ok(groups.size >= 2000);
-    assert.ok(ms < 10_000, `${ms} ms`);
+  // How long grouping takes is bench/worst-cases.ts's to measure; this checks the grouping at scale.
+  it("groups a library of 20,000 photos", () => {
+    const items = syntheticHashLibrary(20_000, random(11));
+    assert.ok(groupDuplicates(items).size >= 400, "each copy is grouped with its original");
   });
 });
 

@@ -94,7 +94,7 @@ describe("bodies that are too large", () => {
     const boundary = "----shoebox-test";
     const field = (name: string) => `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n`;
     const status = await underAttack("a 300 MB form field to POST /api/assets", () =>
-      streamed("/api/assets", { "content-type": `multipart/form-data; boundary=${boundary}`, "x-api-key": shoebox.apiKey }, () =>
+      streamed("/api/assets", { "content-type": `multipart/form-data; boundary=${boundary}`, authorization: `Bearer ${admin.token}` }, () =>
         repeated("a", 300 * 1024 * 1024, field("deviceId"), `\r\n--${boundary}--\r\n`),
       ),
     );

@@ -329,7 +329,6 @@ describe("decodeHeic", () => {
 });
 
 describe("corrupt files", () => {
-  const CALL_LIMIT_MS = 5_000;
   // Runs in a child process, so that a hang or a crash fails this test rather than the whole run.
   const probe = `
     import { readFile } from "node:fs/promises";
@@ -341,34 +340,32 @@ describe("corrupt files", () => {
     const calls = { extractRawPreview, findMotionPhotoVideo, readContentIdentifier, decodeHeic: async (path) => decodeHeic(await readFile(path)) };
     for (const file of process.argv.slice(1)) {
       for (const [call, run] of Object.entries(calls)) {
-        const started = Date.now();
         const outcome = await run(file).then(() => "returned", (error) => (error instanceof Error ? "threw an Error" : "threw " + typeof error));
-        process.stdout.write(JSON.stringify({ file, call, outcome, ms: Date.now() - started }) + "\\n");
+        process.stdout.write(JSON.stringify({ file, call, outcome }) + "\\n");
       }
     }`;
 
-  it("every reader returns or throws an Error on each, quickly, without crashing", { skip: noSharedMedia }, async () => {
+  // How long each call takes is bench/worst-cases.ts's to measure; this one only bounds a hang.
+  it("every reader returns or throws an Error on each, without hanging or crashing", { skip: noSharedMedia }, async () => {
     const files = (await filesUnder("corrupt")).map(media);
     const child = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", probe, ...files], { cwd: projectRoot });
     let output = "";
     let errors = "";
     child.stdout.on("data", (chunk) => (output += chunk));
     child.stderr.on("data", (chunk) => (errors += chunk));
-    const killer = setTimeout(() => child.kill("SIGKILL"), 60_000);
+    const killer = setTimeout(() => child.kill("SIGKILL"), 10 * 60_000);
     const [code, signal] = await new Promise<[number | null, string | null]>((resolve) => child.on("close", (...status) => resolve(status)));
     clearTimeout(killer);
     // libheif also prints its complaints to stdout; the results are the JSON lines.
     const results = output
       .split("\n")
       .filter((line) => line.startsWith('{"file"'))
-      .map((line) => JSON.parse(line) as { file: string; call: string; outcome: string; ms: number });
+      .map((line) => JSON.parse(line) as { file: string; call: string; outcome: string });
     const last = results.at(-1);
     assert.deepEqual([code, signal], [0, null], `the probe died after ${last ? `${last.call}(${relative(sharedMedia, last.file)})` : "starting"}: ${errors.slice(-2000)}`);
     assert.equal(results.length, files.length * 4);
-    for (const { file, call, outcome, ms } of results) {
-      const what = `${call}(${relative(sharedMedia, file)})`;
-      assert.ok(outcome === "returned" || outcome === "threw an Error", `${what} ${outcome}`);
-      assert.ok(ms < CALL_LIMIT_MS, `${what} took ${ms} ms`);
+    for (const { file, call, outcome } of results) {
+      assert.ok(outcome === "returned" || outcome === "threw an Error", `${call}(${relative(sharedMedia, file)}) ${outcome}`);
     }
   });
 });

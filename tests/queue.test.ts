@@ -3,6 +3,7 @@
 import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, it } from "node:test";
 import { connectDatabase, type DatabaseConnection } from "../common/db";
+import { sql } from "drizzle-orm";
 import { jobs } from "../common/schema";
 import {
   claimNextJob,
@@ -136,5 +137,31 @@ describe("job queue", () => {
     assert.equal((await stats()).failed, 1);
     assert.equal(await emptyQueue(a.db, "metadataExtraction", { waiting: true, failed: true }), 1);
     assert.equal((await stats()).failed, 0);
+  });
+
+  it("knows whose photo a job is about, and passes over the people whose turn it is not", async () => {
+    const now = Date.now();
+    for (const owner of ["ann", "bob"]) {
+      await a.db.run(sql`INSERT INTO users (id, email, name, password_hash, created_at, updated_at) VALUES (${owner}, ${`${owner}@example.com`}, ${owner}, 'x', ${now}, ${now}) ON CONFLICT DO NOTHING`);
+      for (const i of [1, 2, 3]) {
+        await a.db.run(sql`INSERT INTO assets (id, owner_id, type, original_file_name, original_mime_type, original_key, checksum, file_size_in_byte,
+          file_created_at, file_modified_at, local_date_time, created_at, updated_at)
+          VALUES (${`${owner}-${i}`}, ${owner}, 'IMAGE', 'a.jpg', 'image/jpeg', ${`k-${owner}-${i}`}, ${`c-${owner}-${i}`}, 1, ${now}, ${now}, ${now}, ${now}, ${now})
+          ON CONFLICT DO NOTHING`);
+      }
+    }
+    // Ann's three first, then Bob's; and one about no photo.
+    const names = ["ann-1", "ann-2", "ann-3", "bob-1", "bob-2", "bob-3"];
+    await enqueueJobs(a.db, names.map((assetId) => ({ name: "extractMetadata" as const, payload: { assetId } })), 3);
+    await enqueueJobs(a.db, [{ name: "nameAssetPlace", payload: { assetId: "none" } }], 3);
+    const claimed = async (passOver: string[]) => {
+      const job = await claimNextJob(a.db, "metadataExtraction", "w", 60_000, { passOver });
+      return job && { owner: job.ownerId, asset: (job.payload as { assetId: string }).assetId };
+    };
+    assert.deepEqual(await claimed([]), { owner: "ann", asset: "ann-1" }, "the owner comes from the asset, by a trigger");
+    assert.deepEqual(await claimed(["ann"]), { owner: "bob", asset: "bob-1" }, "Ann's turn is over: Bob's job comes first");
+    assert.deepEqual(await claimed(["ann", "bob"]), { owner: null, asset: "none" }, "a job about no photo is nobody's turn");
+    assert.equal(await claimed(["ann", "bob"]), undefined, "nobody else has a job: a new turn must begin");
+    assert.deepEqual(await claimed(["bob"]), { owner: "ann", asset: "ann-2" });
   });
 });

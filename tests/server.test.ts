@@ -20,6 +20,12 @@ describe("a running Shoebox", () => {
     assert.ok(Object.values(version).every(Number.isInteger));
   });
 
+  it("says it is ready once its database is migrated, for health checks", async () => {
+    const ready = await fetch(`${shoebox.workerUrl}/ready`);
+    assert.equal(ready.status, 200);
+    assert.equal(await ready.text(), "ready");
+  });
+
   it("tells Immich clients where its API is and what it does, without signing in", async () => {
     assert.deepEqual(await (await fetch(`${shoebox.url}/.well-known/immich`)).json(), { api: { endpoint: "/api" } });
     const features = (await (await fetch(`${shoebox.url}/api/server/features`)).json()) as Record<string, boolean>;

@@ -10,8 +10,6 @@ import type { HranaServer } from "./db/hrana-server";
 import { InternalHttpError, readBody, readJson, send } from "./http";
 import type { InternalRoutes } from "./libraries/endpoints";
 import { log } from "./log";
-import { encodeText } from "./ml/clip";
-import { cropFace } from "./ml/face-thumbnail";
 import type { SpaceGuard } from "./storage/space";
 
 export interface InternalServerOptions {
@@ -26,6 +24,9 @@ export interface InternalServerOptions {
   libraries?: InternalRoutes;
   // Room on the data disk, for uploads (./storage/space.ts).
   space?: SpaceGuard;
+  // Whether the database is migrated and the worker is not stopping: GET /ready answers 200 then, and
+  // 503 before (compose's and the image's health checks ask it).
+  ready: () => boolean;
 }
 
 const maxBodyBytes = 64 * 1024 * 1024;
@@ -47,6 +48,7 @@ function passwordIn(body: unknown): string {
 async function route(req: IncomingMessage, res: ServerResponse, options: InternalServerOptions): Promise<void> {
   const path = new URL(req.url ?? "/", "http://internal").pathname;
   if (path === "/health" && req.method === "GET") return send(res, 200, "ok");
+  if (path === "/ready" && req.method === "GET") return options.ready() ? send(res, 200, "ready") : send(res, 503, "starting or stopping");
   if (!authorized(req, options.token)) return send(res, 401, { message: "Missing or wrong authorization token" });
 
   if (path === "/internal/jobs/enqueued" && req.method === "POST") {
@@ -75,6 +77,8 @@ async function route(req: IncomingMessage, res: ServerResponse, options: Interna
     if (!options.clipModelDir) throw new InternalHttpError(404, "No CLIP model is set up (CLIP_MODEL_DIR)");
     const text = (await readJson(req, maxBodyBytes) as { text?: unknown } | null)?.text;
     if (typeof text !== "string" || text.length > 1000) throw new InternalHttpError(400, "text: a string of at most 1000 characters");
+    // The tokenizer, sharp and onnxruntime load with the first search, not with the worker.
+    const { encodeText } = await import("./ml/clip");
     return send(res, 200, { embedding: Array.from(await encodeText(options.clipModelDir, text)) });
   }
   if (options.libraries && (await options.libraries(req, res, path))) return;
@@ -94,6 +98,7 @@ async function sendFaceCrop(req: IncomingMessage, res: ServerResponse): Promise<
   const [x1, y1, x2, y2] = ["x1", "y1", "x2", "y2"].map((name) => Number(query.get(name)));
   if (![x1, y1, x2, y2].every((v) => Number.isFinite(v) && v! >= 0) || x2! <= x1! || y2! <= y1!) throw new InternalHttpError(400, "x1, y1, x2, y2: a box");
   const preview = await readBody(req, maxBodyBytes);
+  const { cropFace } = await import("./ml/face-thumbnail");
   let jpeg: Buffer;
   try {
     jpeg = await cropFace(preview, { x1: x1!, y1: y1!, x2: x2!, y2: y2! });

@@ -2,12 +2,13 @@
 //   start   (default) the worker, and workerd for the HTTP side: what `npm start` runs
 //   worker  the worker alone (docker compose's `worker` service, or an extra worker)
 //   web     workerd alone, wired to a worker elsewhere (docker compose's `web` service)
-// Either process dying takes the other down with it, with the reason printed.
+// Either process dying takes the other down with it, with the reason printed. SIGINT or SIGTERM stops
+// both within 15 s, in order; a job interrupted by the stop runs again after the next start.
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { randomBytes } from "node:crypto";
-import { hostname } from "node:os";
+import { availableParallelism, hostname } from "node:os";
 import { join, resolve } from "node:path";
-import { ConfigError, parseConfig, type Config } from "../common/config";
+import { ConfigError, mlQueues, parseConfig, type Config } from "../common/config";
 import { getAsset, recordProcessingError } from "../common/assets";
 import { sealPlainLinkKeys } from "../common/shared-links";
 import { connectDatabase } from "../common/db";
@@ -15,21 +16,20 @@ import { EmbeddedDatabase } from "./db/embedded-database";
 import { HranaServer } from "./db/hrana-server";
 import { migrateDatabase } from "./db/migrate";
 import { startInternalServer } from "./internal-server";
-import { checkClipModelDir } from "./ml/clip";
 import { libraryEndpoints, type InternalRoutes } from "./libraries/endpoints";
 import { markDataFolder } from "./libraries/folders";
 import { startLibraryWatches } from "./libraries/watch";
 import { errorForOwner } from "./jobs/errors";
 import { JobRunner } from "./jobs/runner";
-import { createProcessSlot } from "./jobs/sandbox";
+import { startJobProcess } from "./jobs/sandbox";
 import { log } from "./log";
 import { startMaintenance } from "./maintenance";
+import { projectRoot, sourcesNewerThanBuild } from "./paths";
 import { createWorkerStorage } from "./storage";
 import { startSpaceGuard } from "./storage/space";
 import { writeWorkerdConfig } from "./web/workerd-config";
 import { startWorkerd } from "./web/workerd-process";
 
-const projectRoot = resolve(import.meta.dirname, "..");
 const roles = ["start", "worker", "web"] as const;
 type Role = (typeof roles)[number];
 
@@ -54,8 +54,13 @@ function internalToken(config: Config): string {
   return readFileSync(path, "utf8").trim();
 }
 
-async function startWorker(config: Config, token: string, stoppers: Stopper[]): Promise<string> {
-  if (config.ml.clipModelDir) checkClipModelDir(config.ml.clipModelDir);
+async function startWorker(config: Config, token: string, stoppers: Stopper[], stopping: () => boolean): Promise<string> {
+  // The model code loads only where a model is set up (and then when it is first used).
+  if (config.ml.clipModelDir) {
+    const [{ checkClipModelDir }, { setModelIdleMs }] = await Promise.all([import("./ml/clip"), import("./ml/runtime")]);
+    checkClipModelDir(config.ml.clipModelDir);
+    setModelIdleMs(config.ml.modelIdleMs);
+  }
   let embedded: EmbeddedDatabase | undefined;
   let hrana: HranaServer | undefined;
   if (!config.databaseUrl) {
@@ -65,8 +70,9 @@ async function startWorker(config: Config, token: string, stoppers: Stopper[]): 
   let runner: JobRunner | undefined;
   const space = startSpaceGuard(config.dataDir);
   stoppers.push(() => space.stop());
-  // Ready once the database is: until then a library request finds no route.
+  // Ready once the database is: until then a library request finds no route, and /ready says 503.
   let libraryRoutes: InternalRoutes | undefined;
+  let ready = false;
   const internal = await startInternalServer({
     host: config.workerHost,
     port: config.workerPort,
@@ -76,6 +82,7 @@ async function startWorker(config: Config, token: string, stoppers: Stopper[]): 
     clipModelDir: config.ml.clipModelDir,
     libraries: (req, res, path) => libraryRoutes?.(req, res, path) ?? Promise.resolve(false),
     space,
+    ready: () => ready && !stopping(),
   });
   stoppers.push(() => {
     hrana?.close();
@@ -112,15 +119,15 @@ async function startWorker(config: Config, token: string, stoppers: Stopper[]): 
     onJobsQueued: () => runner?.wake(),
   });
   stoppers.push(() => maintenance.stop());
-  await maintenance.ready;
 
   const jobRunner = new JobRunner({
     db,
     settings: config.jobs,
     workerId,
-    createSlot: () =>
-      createProcessSlot(
+    startProcess: (queue) =>
+      startJobProcess(
         {
+          queue,
           databaseUrl,
           databaseAuthToken: config.databaseUrl ? config.databaseAuthToken : token,
           storage: config.storage,
@@ -131,6 +138,8 @@ async function startWorker(config: Config, token: string, stoppers: Stopper[]): 
         },
         () => runner?.wake(),
       ),
+    // A model queue's process keeps its models loaded; it goes when they would be released.
+    idleMs: (queue) => (mlQueues.includes(queue) ? Math.max(config.jobs.processIdleMs, config.ml.modelIdleMs) : config.jobs.processIdleMs),
     onFailed: async (job, message) => {
       const { assetId } = job.payload as { assetId?: unknown };
       const asset = typeof assetId === "string" ? await getAsset(db, assetId) : undefined;
@@ -139,12 +148,14 @@ async function startWorker(config: Config, token: string, stoppers: Stopper[]): 
     },
   });
   runner = jobRunner;
-  await jobRunner.start();
+  // Job processes start when there are jobs, behind the answers: nothing here waits for them.
+  void maintenance.ready.then(() => !stopping() && jobRunner.start());
   stoppers.push(() => jobRunner.stop());
   const watches = startLibraryWatches({ db, maxAttempts: config.jobs.maxAttempts, onJobsQueued: () => runner?.wake() });
   stoppers.push(() => watches.stop());
   await markDataFolder(config.dataDir);
   libraryRoutes = libraryEndpoints({ db, dataDir: config.dataDir, onLibrariesChanged: () => watches.refresh() });
+  ready = true;
   log.info("worker ready", { internal: internal.url, database: config.databaseUrl ? databaseUrl : "embedded" });
   return internal.url;
 }
@@ -183,8 +194,10 @@ async function startWeb(config: Config, workerUrl: string, token: string, stoppe
 async function main(): Promise<void> {
   const role = (process.argv[2] ?? "start") as Role;
   if (!roles.includes(role)) throw new ConfigError(`Unknown role "${role}"; use one of ${roles.join(", ")}`);
+  const changed = sourcesNewerThanBuild();
+  if (changed.length) throw new ConfigError(`${changed.slice(0, 3).join(", ")}${changed.length > 3 ? " and others" : ""} changed since the last build: run \`npm run build\` first`);
   if (existsSync(".env")) process.loadEnvFile(".env");
-  const config = parseConfig(process.env);
+  const config = parseConfig(process.env, { cores: availableParallelism() });
   // Nothing Shoebox writes is for other local users: the database, the originals, the token.
   process.umask(0o077);
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
@@ -212,8 +225,10 @@ async function main(): Promise<void> {
     clearTimeout(deadline);
     process.exit(code);
   };
-  process.once("SIGINT", () => void stop("interrupted", 0));
-  process.once("SIGTERM", () => void stop("terminated", 0));
+  // `on`, not `once`: Ctrl-C in a terminal reaches this process twice (from the terminal, and passed on
+  // by npm), and a second signal must not cut the orderly stop short.
+  process.on("SIGINT", () => void stop("interrupted", 0));
+  process.on("SIGTERM", () => void stop("terminated", 0));
   const crash = (error: unknown) => {
     log.error("worker crashed", { error });
     void stop("the worker crashed", 1);
@@ -222,7 +237,7 @@ async function main(): Promise<void> {
   process.on("unhandledRejection", crash);
 
   try {
-    const workerUrl = role === "web" ? config.workerUrl : await startWorker(config, token, stoppers);
+    const workerUrl = role === "web" ? config.workerUrl : await startWorker(config, token, stoppers, () => stopping);
     if (role === "worker") {
       process.stdout.write(`Shoebox worker is listening on ${workerUrl}\n`);
       return;

@@ -97,4 +97,14 @@ describe("configuration", () => {
     assert.equal(off.ml.clipModelDir, undefined);
     assert.equal(off.jobs.concurrency.smartSearch, 0);
   });
+
+  it("sizes the job pool to the machine, and lets idle processes and models go", () => {
+    const config = parseConfig({}, { cores: 4 });
+    assert.equal(config.jobs.processes, 4);
+    assert.equal(config.jobs.processIdleMs, defaults.jobProcessIdleMs);
+    assert.equal(config.ml.modelIdleMs, 5 * 60_000);
+    const set = parseConfig({ JOB_PROCESSES: "1", JOB_PROCESS_IDLE_MS: "5000", ML_MODEL_IDLE_MS: "60000" }, { cores: 4 });
+    assert.deepEqual([set.jobs.processes, set.jobs.processIdleMs, set.ml.modelIdleMs], [1, 5000, 60_000]);
+    assert.throws(() => parseConfig({ JOB_PROCESSES: "0" }), /JOB_PROCESSES must be a whole number between 1 and 256/);
+  });
 });

@@ -1,9 +1,10 @@
-import { resolve } from "node:path";
+import { join } from "node:path";
 import { migrate } from "drizzle-orm/libsql/migrator";
 import type { Database } from "../../common/db";
 import { ensureQueues } from "../../common/queue";
+import { projectRoot } from "../paths";
 
-export const migrationsFolder = resolve(import.meta.dirname, "../../migrations");
+export const migrationsFolder = join(projectRoot, "migrations");
 
 // Applies the migrations drizzle-kit generated that the database lacks; a no-op when it is current.
 export async function migrateDatabase(db: Database): Promise<void> {

@@ -17,6 +17,9 @@ export interface JobContext {
   storageTemplate?: string;
   // Whether the image models run (ML=off: no face jobs are queued), and the clustering's settings.
   ml: MlConfig;
+  // How long the running job has before the runner stops it: tools with limits of their own (ffmpeg)
+  // keep below it, so that they fail with their reason rather than be killed without one.
+  timeLeftMs(): number;
   // Queues follow-up jobs and wakes this worker's runner for them.
   enqueue(jobs: NewJob[]): Promise<void>;
   // Wakes the runner for jobs queued some other way (in a batch with other writes).

@@ -1,34 +1,19 @@
-// A job process: runs the job handlers for one slot of the job runner, one job at a time. Media
-// files are hostile input: a parser that loops forever or a decoder that crashes takes down this
-// process only, never the worker that serves the database (see ./sandbox.ts).
+// A job process: runs the jobs of one queue of the job runner, one at a time. Media files are hostile
+// input: a parser that loops forever or a decoder that crashes takes down this process only, never the
+// worker that serves the database (see ./sandbox.ts). It leads a process group of its own, so that the
+// runner can stop it together with the tools it started (ffmpeg), and it loads each job's code on first
+// use (./index.ts).
 import sharp from "sharp";
 import { connectDatabase } from "../../common/db";
 import { enqueueJobs } from "../../common/queue";
 import type { JobName, JobPayloads } from "../../common/jobs";
 import type { Job } from "../../common/schema";
-import type { MlConfig, StorageConfig } from "../../common/config";
+import { setModelIdleMs } from "../ml/runtime";
 import { createWorkerStorage } from "../storage";
 import type { JobContext } from "./context";
 import { UnprocessableMediaError } from "./errors";
-import { jobHandlers } from "./index";
-import type { JobHandler } from "./runner";
-
-export interface JobProcessSettings {
-  databaseUrl: string;
-  databaseAuthToken?: string;
-  storage: StorageConfig;
-  scratchRoot: string;
-  workerId: string;
-  maxAttempts: number;
-  ml: MlConfig;
-}
-
-export type ToJobProcess = { type: "run"; job: Job };
-export type FromJobProcess =
-  | { type: "ready" }
-  | { type: "done" }
-  | { type: "failed"; message: string; permanent: boolean }
-  | { type: "wake" };
+import { jobHandlers, type JobHandler } from "./index";
+import { stopExitCodes, type FromJobProcess, type JobProcessSettings, type ToJobProcess } from "./protocol";
 
 const send = (message: FromJobProcess) => process.send!(message);
 
@@ -36,26 +21,32 @@ const settings = JSON.parse(process.env.SHOEBOX_JOB_PROCESS ?? "{}") as JobProce
 // Parallelism comes from running several job processes; libvips threads on top of that would only
 // fight over the same cores.
 sharp.concurrency(1);
+setModelIdleMs(settings.ml.modelIdleMs);
 const { db } = connectDatabase({ url: settings.databaseUrl, authToken: settings.databaseAuthToken });
+let deadline = Number.POSITIVE_INFINITY;
 const context: JobContext = {
   db,
   storage: createWorkerStorage(settings.storage, settings.scratchRoot, settings.workerId),
   maxAttempts: settings.maxAttempts,
   storageTemplate: settings.storage.kind === "local" ? settings.storage.template : undefined,
   ml: settings.ml,
+  timeLeftMs: () => deadline - Date.now(),
   wake: () => send({ type: "wake" }),
   enqueue: async (jobs) => {
     await enqueueJobs(db, jobs, settings.maxAttempts);
     send({ type: "wake" });
   },
 };
-const handlers = jobHandlers(context);
 
-process.on("message", (message: ToJobProcess) => {
-  const { job } = message;
-  const handler = handlers[job.name as JobName] as JobHandler<JobName> | undefined;
-  const work = handler ? handler(job.payload as JobPayloads[JobName], job) : Promise.reject(new Error(`No handler for job "${job.name}"`));
-  work.then(
+async function runJob(job: Job): Promise<void> {
+  const load = jobHandlers[job.name as JobName] as (() => Promise<JobHandler<JobName>>) | undefined;
+  if (!load) throw new Error(`No handler for job "${job.name}"`);
+  await (await load())(context, job.payload as JobPayloads[JobName]);
+}
+
+process.on("message", ({ job, timeoutMs }: ToJobProcess) => {
+  deadline = Date.now() + timeoutMs;
+  runJob(job).then(
     () => send({ type: "done" }),
     (error: unknown) =>
       send({
@@ -65,6 +56,9 @@ process.on("message", (message: ToJobProcess) => {
       }),
   );
 });
+// Stopped from outside (the worker shutting down, or a service manager signalling every process):
+// exiting runs the exit hooks that kill the tools this job started, and the worker puts the job back.
+for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => process.exit(stopExitCodes[signal]));
 // The worker went away: nothing is left to report to.
 process.on("disconnect", () => process.exit(0));
 send({ type: "ready" });

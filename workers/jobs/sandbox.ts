@@ -1,61 +1,95 @@
-// Runs jobs in child processes, one per slot of the job runner. A job that outlives its time limit
-// or whose process dies (a decoder crash, memory exhausted) fails for good with a reason; the next
-// job gets a fresh process.
-import { fork, type ChildProcess } from "node:child_process";
-import { fileURLToPath } from "node:url";
+// A job process as the runner sees it: started for one queue, given one job at a time, stopped with
+// everything it started. Each leads its own process group, so that a timeout kills the job's tools
+// (ffmpeg) with it, and a terminal's Ctrl-C reaches only the worker, which then stops it in order.
+// How a job ends decides what it costs the file:
+//   - it outlives its time limit, or its process dies (a decoder crash, memory exhausted): the job
+//     fails for good with the reason (UnprocessableMediaError);
+//   - its process is stopped from outside (the worker's shutdown, SIGINT or SIGTERM to the tree): the
+//     job is not the file's fault and goes back to waiting (JobInterruptedError).
+import { fork } from "node:child_process";
+import type { QueueName } from "../../common/jobs";
 import type { Job } from "../../common/schema";
 import { log } from "../log";
+import { entryPoint } from "../paths";
 import { UnprocessableMediaError } from "./errors";
-import type { FromJobProcess, JobProcessSettings, ToJobProcess } from "./job-process";
+import { stopExitCodes, type FromJobProcess, type JobProcessSettings, type ToJobProcess } from "./protocol";
 
-const entry = fileURLToPath(new URL("./job-process.ts", import.meta.url));
-
-export interface JobSlot {
-  // Settles once the slot's process has loaded everything and can take a job.
-  ready: Promise<void>;
-  run(job: Job, timeoutMs: number): Promise<void>;
-  close(): Promise<void>;
+export class JobInterruptedError extends Error {
+  override name = "JobInterruptedError";
 }
 
-export function createProcessSlot(settings: JobProcessSettings, onWake: () => void): JobSlot {
-  let child: ChildProcess | undefined;
+export interface JobProcess {
+  queue: QueueName;
+  // False once the process has exited or is being stopped: it takes no more jobs.
+  readonly alive: boolean;
+  run(job: Job, timeoutMs: number): Promise<void>;
+  // Stops the running job (SIGTERM to the group, SIGKILL if it lingers); its run() rejects with
+  // JobInterruptedError.
+  interrupt(): void;
+  // Ends an idle process.
+  close(): Promise<void>;
+  exited: Promise<void>;
+}
 
-  const start = () => {
-    // Inherits this process's module loader (tsx), so the child runs the same TypeScript sources.
-    const started = fork(entry, { env: { ...process.env, SHOEBOX_JOB_PROCESS: JSON.stringify(settings) }, stdio: "inherit" });
-    started.on("message", (message: FromJobProcess) => message.type === "wake" && onWake());
-    started.on("error", (error) => log.warn("job process error", { error }));
-    return started;
-  };
+// How long a stopped process may take to exit before the rest of its group is killed.
+const stopGraceMs = 3000;
 
-  const stop = (process: ChildProcess) => {
-    process.removeAllListeners("exit");
-    process.kill("SIGKILL");
-    if (child === process) child = undefined;
-  };
+const stoppedFromOutside = (code: number | null, signal: NodeJS.Signals | null) =>
+  signal === "SIGINT" || signal === "SIGTERM" || Object.values(stopExitCodes).includes(code ?? -1);
 
-  // Started ahead of the first job: loading the media libraries takes a moment a job should not wait.
-  const first = (child = start());
-  const ready = new Promise<void>((resolve) => {
-    const onMessage = (message: FromJobProcess) => message.type === "ready" && settle();
-    const settle = () => {
-      first.off("message", onMessage);
-      first.off("exit", settle);
-      resolve();
-    };
-    first.on("message", onMessage);
-    first.once("exit", settle);
+export function startJobProcess(settings: JobProcessSettings, onWake: () => void): JobProcess {
+  // From the sources, the child inherits this process's module loader (tsx) through execArgv.
+  const child = fork(entryPoint("workers/jobs/job-process.ts"), [], {
+    detached: true,
+    env: { ...process.env, SHOEBOX_JOB_PROCESS: JSON.stringify(settings) },
+    stdio: "inherit",
   });
+  let exited = false;
+  // Killed after a timeout, interrupted or closed: on its way out.
+  let ending = false;
+  let interrupted = false;
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once("exit", (code, signal) => {
+      exited = true;
+      // Whatever the job started dies with it.
+      killGroup("SIGKILL");
+      resolve({ code, signal });
+    }),
+  );
+  const ready = new Promise<boolean>((resolve) => {
+    child.on("message", (message: FromJobProcess) => message.type === "ready" && resolve(true));
+    void exit.then(() => resolve(false));
+  });
+  child.on("message", (message: FromJobProcess) => message.type === "wake" && onWake());
+  child.on("error", (error) => log.warn("job process error", { queue: settings.queue, error }));
+
+  function killGroup(signal: NodeJS.Signals): void {
+    try {
+      process.kill(-child.pid!, signal);
+    } catch {
+      // The group is gone already.
+    }
+  }
 
   return {
-    ready,
-    run(job, timeoutMs) {
-      const current = child && child.connected ? child : (child = start());
+    queue: settings.queue,
+    get alive() {
+      return !exited && !ending;
+    },
+    exited: exit.then(() => undefined),
+    async run(job, timeoutMs) {
+      if (!(await ready)) {
+        const { code, signal } = await exit;
+        if (interrupted || stoppedFromOutside(code, signal)) throw new JobInterruptedError("The job process was stopped before the job started");
+        throw new Error(`The job process exited before it was ready (${signal ?? `exit code ${code}`})`);
+      }
       return new Promise<void>((resolve, reject) => {
+        let settled = false;
         const settle = (outcome: () => void) => {
+          if (settled) return;
+          settled = true;
           clearTimeout(timer);
-          current.off("message", onMessage);
-          current.off("exit", onExit);
+          child.off("message", onMessage);
           outcome();
         };
         const onMessage = (message: FromJobProcess) => {
@@ -64,32 +98,38 @@ export function createProcessSlot(settings: JobProcessSettings, onWake: () => vo
             settle(() => reject(message.permanent ? new UnprocessableMediaError(message.message) : new Error(message.message)));
           }
         };
-        const onExit = (code: number | null, signal: NodeJS.Signals | null) => {
-          if (child === current) child = undefined;
+        void exit.then(({ code, signal }) =>
           settle(() =>
-            reject(new UnprocessableMediaError(`The process working on this file died (${signal ?? `exit code ${code}`}); the file may be damaged or hostile`)),
-          );
-        };
+            reject(
+              interrupted || stoppedFromOutside(code, signal)
+                ? new JobInterruptedError(`The job was stopped (${signal ?? `exit code ${code}`}) and will run again`)
+                : new UnprocessableMediaError(`The process working on this file died (${signal ?? `exit code ${code}`}); the file may be damaged or hostile`),
+            ),
+          ),
+        );
         const timer = setTimeout(() => {
+          ending = true;
           settle(() => reject(new UnprocessableMediaError(`Processing took longer than ${Math.round(timeoutMs / 1000)} s and was stopped`)));
-          stop(current);
+          killGroup("SIGKILL");
         }, timeoutMs);
-        current.on("message", onMessage);
-        current.once("exit", onExit);
-        current.send({ type: "run", job } satisfies ToJobProcess);
+        child.on("message", onMessage);
+        child.send({ type: "run", job, timeoutMs } satisfies ToJobProcess);
       });
     },
+    interrupt() {
+      if (exited) return;
+      ending = true;
+      interrupted = true;
+      killGroup("SIGTERM");
+      setTimeout(() => !exited && killGroup("SIGKILL"), stopGraceMs).unref();
+    },
     async close() {
-      const current = child;
-      child = undefined;
-      if (!current || current.exitCode !== null || current.signalCode !== null) return;
-      await new Promise<void>((done) => {
-        current.once("exit", () => done());
-        // A job process that got the same signal as the worker (Ctrl-C reaches the whole process
-        // group) may have let go of its channel already; it is on its way out.
-        if (current.connected) current.disconnect();
-        setTimeout(() => current.kill("SIGKILL"), 5000).unref();
-      });
+      if (exited) return;
+      ending = true;
+      if (child.connected) child.disconnect();
+      const killer = setTimeout(() => killGroup("SIGKILL"), stopGraceMs);
+      await exit;
+      clearTimeout(killer);
     },
   };
 }

@@ -622,6 +622,41 @@ async function detailsFor(path: string, info: VideoInfo): Promise<StreamDetails>
 }
 
 // ---------------------------------------------------------------------------------------------
+// Whether a video's length can be believed
+
+// The web copy has a frame for every 1/fps of the length a video claims, so a few frames whose
+// timestamps are set hours apart (a 23 KB file claiming 10 hours) would keep ffmpeg busy for hours.
+// A claim of 10 minutes or more is checked against what the file holds: fewer than one frame per
+// 2 seconds, or fewer than 1,000 bytes per second (8 kbit/s, below any camera's or phone's video),
+// cannot fill it. Shorter claims cost little whatever they hold.
+const CHECKED_FROM_SECONDS = 10 * 60;
+const MIN_FRAMES_PER_SECOND = 0.5;
+const MIN_BYTES_PER_SECOND = 1000;
+
+function formatLength(totalSeconds: number): string {
+  const hours = Math.floor(totalSeconds / 3600);
+  const minutes = Math.floor((totalSeconds % 3600) / 60);
+  return hours ? `${hours} h ${minutes} min` : `${minutes} min`;
+}
+
+// Why the length the video claims cannot be true, or null when it can.
+export async function implausibleDuration(path: string, info: VideoInfo): Promise<string | null> {
+  const claimed = info.durationSeconds;
+  if (claimed < CHECKED_FROM_SECONDS) return null;
+  const { size } = await stat(path);
+  // Counting packets reads the file without decoding it: a fraction of what the encode would cost.
+  const counted = await run(
+    "ffprobe",
+    ["-hide_banner", "-v", "error", "-select_streams", "V:0", "-count_packets", "-show_entries", "stream=nb_read_packets", "-of", "csv=p=0", fileUrl(path)],
+    { step: "frame count", file: path, timeoutMs: 5 * 60_000 },
+  );
+  const frames = Number.parseInt(counted.toString("utf8").trim(), 10) || 0;
+  if (frames >= claimed * MIN_FRAMES_PER_SECOND && size >= claimed * MIN_BYTES_PER_SECOND) return null;
+  const kilobytes = Math.max(1, Math.round(size / 1024));
+  return `it claims to last ${formatLength(claimed)} but holds ${frames} frame${frames === 1 ? "" : "s"} in ${kilobytes} KB, so its timestamps cannot be trusted`;
+}
+
+// ---------------------------------------------------------------------------------------------
 // Filters
 
 function canToneMap(caps: Capabilities): boolean {
@@ -701,7 +736,9 @@ export async function extractPosterFrame(path: string, info: VideoInfo): Promise
 // ---------------------------------------------------------------------------------------------
 // Web-playable copy
 
-export async function transcodeForWeb(path: string, info: VideoInfo, outPath: string): Promise<void> {
+// `deadline` (ms since the epoch): when the job running this is stopped; ffmpeg's own limits end
+// before it, so that a transcode too long fails with ffmpeg's reason, not a killed process.
+export async function transcodeForWeb(path: string, info: VideoInfo, outPath: string, { deadline = Infinity }: { deadline?: number } = {}): Promise<void> {
   const [details, caps] = await Promise.all([detailsFor(path, info), ffmpegCapabilities()]);
   if (!caps.h264Encoder) {
     throw new Error(`Video web transcode failed for ${path}: this ffmpeg (${toolPath("ffmpeg")}) has no usable H.264 encoder`);
@@ -717,8 +754,9 @@ export async function transcodeForWeb(path: string, info: VideoInfo, outPath: st
           ...(details.audioSampleRate !== null && !AAC_SAMPLE_RATES.has(details.audioSampleRate) ? ["-ar", "48000"] : []),
         ]
       : ["-an"];
-  // Long files get time in proportion; a file of unknown length gets an hour.
-  const timeoutMs = info.durationSeconds > 0 ? Math.max(10 * 60_000, info.durationSeconds * 20_000) : 60 * 60_000;
+  // Long files get time in proportion (a file of unknown length an hour), never past the deadline.
+  const proportionalMs = info.durationSeconds > 0 ? Math.max(10 * 60_000, info.durationSeconds * 20_000) : 60 * 60_000;
+  const timeoutMs = () => Math.max(1000, Math.min(proportionalMs, deadline - Date.now()));
 
   const encode = (toneMap: string[], withAudio: boolean) =>
     run(
@@ -735,7 +773,7 @@ export async function transcodeForWeb(path: string, info: VideoInfo, outPath: st
         "-movflags", "+faststart",
         "-f", "mp4", fileUrl(partPath),
       ],
-      { step: "web transcode", file: path, timeoutMs },
+      { step: "web transcode", file: path, timeoutMs: timeoutMs() },
     );
 
   // Everything first; then without tone mapping; then, as a last resort, without the audio (a

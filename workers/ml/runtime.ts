@@ -1,11 +1,18 @@
-// What the three image models share: their onnxruntime sessions (loaded once per process, on first
-// use, from the ONNX files `npm run build` converts) and the upright RGB pixels they read.
+// What the image models share: their onnxruntime sessions (opened on first use, from the ONNX files
+// `npm run build` converts, and released after a while unused) and the upright RGB pixels they read.
 import { existsSync } from "node:fs";
-import * as ort from "onnxruntime-node";
+import { createRequire } from "node:module";
+import type * as Onnx from "onnxruntime-node";
 import sharp from "sharp";
+import { defaults } from "../../common/config";
 import { modelPath, models, type ModelName } from "./models";
 
-export { ort };
+export type { Onnx };
+
+// onnxruntime maps some 100 MB of native code: it is loaded by the first model a process opens, so
+// that processes that run none (metadata, thumbnails, the worker without a search) never carry it.
+let onnxModule: typeof Onnx | undefined;
+export const onnx = (): typeof Onnx => (onnxModule ??= createRequire(import.meta.url)("onnxruntime-node") as typeof Onnx);
 
 // Pixels as sharp gives them: rows of interleaved R, G, B bytes.
 export interface RgbImage {
@@ -14,43 +21,69 @@ export interface RgbImage {
   height: number;
 }
 
-const sessions = new Map<ModelName, Promise<ort.InferenceSession>>();
-
 // One thread per core by default; ML_THREADS lowers it when other jobs share the machine.
 const threads = () => Number(process.env.ML_THREADS) || undefined;
 
-// A session of an ONNX file, with the threads every model here runs with.
-export function openSession(path: string): Promise<ort.InferenceSession> {
-  return ort.InferenceSession.create(path, {
-    ...(threads() ? { intraOpNumThreads: threads() } : {}),
-    interOpNumThreads: 1,
-    graphOptimizationLevel: "all",
-    executionMode: "sequential",
-  });
+let idleMs: number = defaults.mlModelIdleMs;
+
+// How long a session may go unused before it is released (ML_MODEL_IDLE_MS, through the config).
+export function setModelIdleMs(ms: number): void {
+  idleMs = ms;
 }
 
-export function session(name: ModelName): Promise<ort.InferenceSession> {
-  let loading = sessions.get(name);
-  if (!loading) {
-    const path = modelPath(name);
-    if (!existsSync(path)) throw new Error(`The ${name} model is missing (${path}): run \`npm run build\` to convert it`);
-    loading = openSession(path);
-    sessions.set(name, loading);
+interface KeptSession {
+  session: Promise<Onnx.InferenceSession>;
+  timer?: NodeJS.Timeout;
+}
+
+const sessions = new Map<string, KeptSession>();
+
+// The session of an ONNX file, with the threads every model here runs with: opened on first use and
+// released once idleMs pass without another.
+export function keptSession(path: string): Promise<Onnx.InferenceSession> {
+  let kept = sessions.get(path);
+  if (!kept) {
+    const opening = onnx().InferenceSession.create(path, {
+      ...(threads() ? { intraOpNumThreads: threads() } : {}),
+      interOpNumThreads: 1,
+      graphOptimizationLevel: "all",
+      executionMode: "sequential",
+    });
+    kept = { session: opening };
+    sessions.set(path, kept);
+    opening.catch(() => sessions.delete(path));
   }
-  return loading;
+  const entry = kept;
+  clearTimeout(entry.timer);
+  entry.timer = setTimeout(() => {
+    sessions.delete(path);
+    void entry.session.then((s) => s.release(), () => undefined);
+  }, idleMs).unref();
+  return entry.session;
+}
+
+export function session(name: ModelName): Promise<Onnx.InferenceSession> {
+  const path = modelPath(name);
+  if (!existsSync(path)) throw new Error(`The ${name} model is missing (${path}): run \`npm run build\` to convert it`);
+  return keptSession(path);
 }
 
 export async function releaseSessions(): Promise<void> {
   const all = [...sessions.values()];
   sessions.clear();
-  await Promise.all(all.map(async (s) => (await s).release()));
+  await Promise.all(
+    all.map(async ({ session: s, timer }) => {
+      clearTimeout(timer);
+      await (await s).release();
+    }),
+  );
 }
 
 // Runs a model on NHWC float input of its own size; answers its outputs by the names in models.ts.
-export async function run(name: ModelName, input: Float32Array, batch = 1): Promise<Record<string, ort.Tensor>> {
+export async function run(name: ModelName, input: Float32Array, batch = 1): Promise<Record<string, Onnx.Tensor>> {
   const spec = models[name];
   const s = await session(name);
-  const tensor = new ort.Tensor("float32", input, [batch, spec.size, spec.size, 3]);
+  const tensor = new (onnx().Tensor)("float32", input, [batch, spec.size, spec.size, 3]);
   return s.run({ [spec.input]: tensor });
 }
 

@@ -1,7 +1,8 @@
 // Writes the workerd config for the request handlers: one worker (the bundle of functions/) and
 // the services it may reach, each by a named binding. Nothing else is reachable from the handlers.
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { dirname, relative, resolve } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
+import { projectRoot } from "../paths";
 import { parse as parseToml } from "smol-toml";
 import type { MlConfig, StorageConfig } from "../../common/config";
 
@@ -30,7 +31,7 @@ export const secretEnvironment = {
   s3SecretAccessKey: "SHOEBOX_S3_SECRET_ACCESS_KEY",
 };
 
-const wranglerToml = resolve(import.meta.dirname, "../../wrangler.toml");
+const wranglerToml = join(projectRoot, "wrangler.toml");
 
 function readRuntimeSettings(): { compatibilityDate: string; compatibilityFlags: string[] } {
   const toml = parseToml(readFileSync(wranglerToml, "utf8")) as {
