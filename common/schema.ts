@@ -220,8 +220,9 @@ export const exif = sqliteTable(
   focalLength: real("focal_length"),
   iso: integer("iso"),
   exposureTime: text("exposure_time"),
-  // ISO 8601 with the offset of the place, when known.
+  // The instant it was taken, ISO 8601 in UTC; null when the file does not say.
   dateTimeOriginal: text("date_time_original"),
+  // The zone of its wall clock (assets.localDateTime): an IANA name or "UTC+02:00"; null when unknown.
   timeZone: text("time_zone"),
   latitude: real("latitude"),
   longitude: real("longitude"),

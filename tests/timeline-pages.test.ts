@@ -222,8 +222,8 @@ describe("the viewer", () => {
 
   it("changes the date and the place, and refuses a form without the CSRF token", async () => {
     const target = photo("2019:08");
-    assert.equal((await browser.post(`/photos/${target.id}/date`, { dateTime: "2018-02-03T04:05", offset: "+02:00" }, { csrf: false })).status, 403);
-    const dated = await browser.post(`/photos/${target.id}/date?info=1`, { dateTime: "2018-02-03T04:05", offset: "+02:00" });
+    assert.equal((await browser.post(`/photos/${target.id}/date`, { dateTime: "2018-02-03T04:05", timeZone: "UTC+02:00" }, { csrf: false })).status, 403);
+    const dated = await browser.post(`/photos/${target.id}/date?info=1`, { dateTime: "2018-02-03T04:05", timeZone: "UTC+02:00" });
     assert.equal(dated.status, 303);
     assert.equal(dated.headers.get("location"), `/photos/${target.id}?info=1`);
     const asset = await json<{ localDateTime: string; fileCreatedAt: string; exifInfo: { dateTimeOriginal: string } }>(`/api/assets/${target.id}`);
@@ -231,8 +231,10 @@ describe("the viewer", () => {
     assert.equal(asset.fileCreatedAt, "2018-02-03T02:05:00.000Z");
     const page = await pageText(await browser.get(`/photos/${target.id}?info=1`));
     assert.match(page, /value="2018-02-03T04:05:00"/);
-    assert.match(page, /<option value="\+02:00" selected="">/);
-    assert.match(await pageText(await browser.post(`/photos/${target.id}/date`, { dateTime: "yesterday", offset: "+02:00" }), 400), /Enter a date, a time and a time zone/);
+    assert.match(page, /<option value="UTC\+02:00" selected="">/);
+    assert.match(page, /4:05 AM<span class="muted"> UTC\+02:00<\/span>/);
+    assert.match(await pageText(await browser.post(`/photos/${target.id}/date`, { dateTime: "yesterday", timeZone: "UTC+02:00" }), 400), /Enter a date, a time and a time zone/);
+    assert.match(await pageText(await browser.post(`/photos/${target.id}/date`, { dateTime: "2018-02-03T04:05", timeZone: "Mars/Olympus_Mons" }), 400), /Enter a date, a time and a time zone/);
 
     const placed = await browser.post(`/photos/${target.id}/place`, { latitude: "48.8584", longitude: "2.2945" });
     assert.equal(placed.status, 303);

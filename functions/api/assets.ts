@@ -9,7 +9,9 @@ import {
   deleteAssets,
   findAssetsByChecksums,
   getAsset,
+  dateTakenOf,
   getAssetFile,
+  getAssetsWithExif,
   getAssetWithExif,
   setDateTaken,
   setPlace,
@@ -18,6 +20,7 @@ import {
   updateDescription,
 } from "../../common/assets";
 import type { Database } from "../../common/db";
+import { dateTakenFromIso, type DateTaken } from "../../common/time-zones";
 import { AppError, badRequest, notFound } from "../../common/errors";
 import { boundaryOf, parseMultipart } from "../lib/multipart";
 import { serveStoredFile } from "../lib/serve-file";
@@ -149,8 +152,16 @@ const playback = route({ permission: "asset.view", sharedLink: true }, {
 const Changes = {
   isFavorite: z.boolean().optional(),
   visibility: z.enum(["timeline", "archive", "locked"]).optional(),
-  // The date taken, as a wall-clock time with its offset: "2021-06-05T14:30:00+02:00".
-  dateTimeOriginal: z.iso.datetime({ offset: true, local: false }).optional(),
+  // The date taken, as a wall-clock time with its offset: "2021-06-05T14:30:00+02:00" (see
+  // dateTakenFromIso for the zone it puts the photo in).
+  dateTimeOriginal: z.iso
+    .datetime({ offset: true, local: false })
+    .optional()
+    .openapi({
+      description:
+        "The date taken with its offset. The photo keeps its time zone when the offset is that zone's at the new time, " +
+        "else takes the offset as its zone; a time in UTC (`Z`) keeps the photo's zone.",
+    }),
   latitude: z.number().min(-90).max(90).optional(),
   longitude: z.number().min(-180).max(180).optional(),
   description: z.string().max(10_000).optional(),
@@ -185,11 +196,28 @@ async function applyChanges<E extends AppEnv>(c: Context<E>, auth: Auth, ids: st
   if ((latitude === undefined) !== (longitude === undefined)) throw badRequest("latitude: give latitude and longitude together");
   await updateAssets(c.var.db, owned, { ...(isFavorite !== undefined ? { isFavorite } : {}), ...(visibility ? { visibility } : {}) });
   await updateDescription(c.var.db, owned, { ...(description !== undefined ? { description } : {}), ...(rating !== undefined ? { rating } : {}) });
-  if (dateTimeOriginal) await setDateTaken(c.var.db, owned, dateTimeOriginal);
+  if (dateTimeOriginal) await setDateTaken(c.var.db, await dateChanges(c.var.db, owned, dateTimeOriginal));
   if (latitude !== undefined && longitude !== undefined) {
     await setPlace(c.var.db, owned, latitude, longitude, Number(c.env.JOB_MAX_ATTEMPTS));
     nudgeWorker(c);
   }
+}
+
+// The new date taken of each asset whose date or zone it changes.
+async function dateChanges(db: Database, ids: string[], dateTimeOriginal: string) {
+  const changes = [];
+  for (const { asset, exif } of await getAssetsWithExif(db, ids)) {
+    const current = dateTakenOf(asset, exif);
+    let taken: DateTaken;
+    try {
+      taken = dateTakenFromIso(dateTimeOriginal, current.timeZone);
+    } catch {
+      throw badRequest("dateTimeOriginal: give a date and time with an offset of at most 18 hours");
+    }
+    const same = taken.localDateTime === current.localDateTime && taken.instant === current.instant && taken.timeZone === current.timeZone;
+    if (!same) changes.push({ assetId: asset.id, taken });
+  }
+  return changes;
 }
 
 // The asset, if the asker may see it; otherwise a 404, whether it exists or not.
