@@ -2,11 +2,14 @@
 // camera RAW through its embedded preview). The only code that decodes image files.
 import exifr from "exifr";
 import { open, readFile } from "node:fs/promises";
+import { inflateSync } from "node:zlib";
 import sharp, { type Sharp } from "sharp";
 import { rgbaToThumbHash } from "thumbhash";
 import { UnprocessableMediaError } from "../jobs/errors";
+import { readCiffTags, readCr3Tags } from "./canon";
 import { decodeHeic, hasHeifTransform, heifMetaReachable } from "./heic";
 import { decodeJxl } from "./jxl";
+import { readMakerNote } from "./maker-notes";
 import { extractRawPreview, readRawSize } from "./raw-preview";
 import { readXmp } from "./xmp";
 
@@ -128,8 +131,21 @@ function tiffPart(exif: Buffer | undefined): Buffer | undefined {
   return at.length ? exif.subarray(Math.min(...at)) : undefined;
 }
 
-// A PNG's eXIf chunk, wherever it sits (some writers put it after the image data, where exifr and
-// libvips stop looking). Chunk headers are walked; only the chunk itself is read.
+// ImageMagick's way of keeping EXIF in a PNG before eXIf existed: a text chunk "Raw profile type
+// exif" (or "APP1") holding "\nexif\n<length>\n" and the block in hex.
+function rawProfileExif(chunk: Buffer, type: string): Buffer | undefined {
+  const keywordEnd = chunk.indexOf(0);
+  if (!/^Raw profile type (exif|APP1)$/i.test(chunk.toString("latin1", 0, keywordEnd))) return undefined;
+  // tEXt: the text; zTXt: a compression method byte, then zlib.
+  const text = type === "zTXt" ? inflateSync(chunk.subarray(keywordEnd + 2), { maxOutputLength: 4 * 1024 * 1024 }) : chunk.subarray(keywordEnd + 1);
+  const hex = text.toString("latin1").trim().split("\n").slice(2).join("").replace(/\s+/g, "");
+  const block = /^([0-9a-f]{2})+$/i.test(hex) ? Buffer.from(hex, "hex") : undefined;
+  return block && tiffPart(block) ? block : undefined;
+}
+
+// A PNG's EXIF, wherever it sits: an eXIf chunk (some writers put it after the image data, where
+// exifr and libvips stop looking), or ImageMagick's raw profile. Chunk headers are walked; only the
+// chunks that may hold it are read.
 async function pngExif(path: string): Promise<Buffer | undefined> {
   const file = await open(path, "r");
   try {
@@ -139,10 +155,11 @@ async function pngExif(path: string): Promise<Buffer | undefined> {
       await file.read(header, 0, 8, at);
       const length = header.readUInt32BE(0);
       const type = header.toString("latin1", 4, 8);
-      if (type === "eXIf" && length <= 16 * 1024 * 1024 && at + 8 + length <= size) {
+      if (["eXIf", "tEXt", "zTXt"].includes(type) && length <= 16 * 1024 * 1024 && at + 8 + length <= size) {
         const chunk = Buffer.alloc(length);
         await file.read(chunk, 0, length, at + 8);
-        return chunk;
+        const exif = type === "eXIf" ? chunk : rawProfileExif(chunk, type);
+        if (exif) return exif;
       }
       if (type === "IEND") return undefined;
       at += 12 + length;
@@ -153,7 +170,28 @@ async function pngExif(path: string): Promise<Buffer | undefined> {
   }
 }
 
+// What a maker note adds, never failing: a damaged one only means less to show.
+function makerNoteTags(exif: Buffer | undefined): Tags {
+  try {
+    return exif ? readMakerNote(exif) : {};
+  } catch {
+    return {};
+  }
+}
+
+// The tags of an image, in exifr's names: from EXIF, with what the maker note adds where EXIF has
+// nothing, and from the containers exifr does not read (CR3, the CIFF of old Canon JPEGs).
 async function readTags(path: string, mimeType: string, embeddedExif?: Buffer): Promise<Tags> {
+  if (mimeType === "image/x-canon-cr3") return readCr3Tags(path).catch(() => ({}));
+  const exifTags = await readExifTags(path, mimeType, embeddedExif);
+  // Where a JPEG has both, the camera and its clock come from the CIFF block the camera wrote (EXIF
+  // beside it came from software later), the rest from EXIF first: exiftool reads them so.
+  const { Make, Model, DateTimeOriginal, ...ciff } = mimeType === "image/jpeg" ? await readCiffTags(path).catch(() => ({}) as Tags) : {};
+  const identity = Object.fromEntries(Object.entries({ Make, Model, DateTimeOriginal }).filter(([, value]) => value !== undefined));
+  return { ...makerNoteTags(embeddedExif), ...ciff, ...exifTags, ...identity };
+}
+
+async function readExifTags(path: string, mimeType: string, embeddedExif?: Buffer): Promise<Tags> {
   if (heifTypes.has(mimeType) && !(await heifMetaReachable(path).catch(() => false))) return {};
   if (mimeType === "image/png") embeddedExif ??= await pngExif(path).catch(() => undefined);
   const tags = await parseExif(path);
@@ -189,7 +227,12 @@ export async function readImageMetadata(path: string, mimeType: string): Promise
   const height = rawSize?.height ?? pixels?.height ?? number(tags.ExifImageHeight) ?? number(tags.ImageHeight);
   // libheif reports a HEIF's size with its own rotation applied; only a HEIF without one is turned by
   // its EXIF Orientation, like any other image.
-  const turned = turnsQuarter(orientation) && !(heifTypes.has(mimeType) && (await hasHeifTransform(path).catch(() => false)));
+  // Files sharp decodes itself are turned by what libvips reads as their orientation (not, say, the
+  // EXIF of a PNG's old raw profile), as their thumbnails are.
+  const bySharp = !raw && !heifTypes.has(mimeType) && mimeType !== "image/jxl";
+  const turned = bySharp
+    ? turnsQuarter(pixels?.orientation ?? null)
+    : turnsQuarter(orientation) && !(heifTypes.has(mimeType) && (await hasHeifTransform(path).catch(() => false)));
   const exifDateTaken = exifDate(tags.DateTimeOriginal);
   const dateTaken = exifDateTaken ?? xmp?.dateTaken ?? exifDate(tags.CreateDate);
   const dateOffset = exifDateTaken ? (offset(tags.OffsetTimeOriginal) ?? offset(tags.OffsetTime)) : dateTaken === xmp?.dateTaken ? xmp.offset : offset(tags.OffsetTime);
@@ -203,7 +246,8 @@ export async function readImageMetadata(path: string, mimeType: string): Promise
     lensModel: text(tags.LensModel) ?? xmp?.lensModel ?? null,
     fNumber: number(tags.FNumber) ?? xmp?.fNumber ?? null,
     focalLength: number(tags.FocalLength) ?? xmp?.focalLength ?? null,
-    iso: number(tags.ISO) ?? (Array.isArray(tags.ISO) ? number(tags.ISO[0]) : null) ?? xmp?.iso ?? null,
+    // Some cameras (Nikon, Olympus) write two values, one of them 0.
+    iso: number(tags.ISO) || (Array.isArray(tags.ISO) ? number(tags.ISO.find((value) => number(value))) : null) || xmp?.iso || null,
     exposureTime: exposure(tags.ExposureTime) ?? xmp?.exposureTime ?? null,
     dateTaken,
     offset: dateOffset,
