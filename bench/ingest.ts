@@ -6,7 +6,8 @@ import { readdirSync, readFileSync } from "node:fs";
 import { extname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { detectMediaType, mediaExtensions } from "../common/media-types";
-import { readImageMetadata, renderImageDerivatives } from "../workers/media/image";
+import { renderImageDerivatives } from "../workers/media/image";
+import { readImageMetadata } from "../workers/media/image-metadata";
 import { childPids, projectRoot, startShoebox, waitForQueuesToDrain, workerdPid } from "../tests/helpers/shoebox";
 import { mib, PeakRss, printTable } from "./rss";
 

@@ -57,7 +57,6 @@ const refusedTypes = new Set(["XMP", "TXT", "EXIF", "BTF", "CRW", "MRW", "X3F", 
 // Sound files that cannot be shown, each for a reason of its own; they must end in an error state
 // that says so (metadata is still read). exiftool's stubs carry metadata and no picture at all.
 const unrenderable: Record<string, string> = {
-  "formats/raw/imageio-blackmagic-pocket4k.dng": "holds only 12-bit raw sensor tiles and no preview to show",
   "formats/heic/elodie-photo-tiny.heic": "its declared size (100×74) disagrees with its coded image, which libheif refuses",
   "video/mov/photoprism-mjpeg-41s.mov": "a reference movie whose frames live in other files",
 };

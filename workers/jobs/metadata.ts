@@ -4,7 +4,7 @@
 import { getAsset, saveMetadata, type MetadataChanges } from "../../common/assets";
 import type { Asset, Exif } from "../../common/schema";
 import { readContentIdentifier } from "../media/apple";
-import { readImageMetadata, type ImageMetadata } from "../media/image";
+import { readImageMetadata, type ImageMetadata } from "../media/image-metadata";
 import { atInstant, atOffset, atWallClock, parseOffset, parseWallClock, type DateTaken } from "../../common/time-zones";
 import { reverseGeocode, timeZoneAt } from "../media/places";
 import { probeVideo } from "../media/video";
