@@ -1,6 +1,7 @@
 // The asset repository: the only code that reads or writes assets, their EXIF and their files.
 import { and, count, desc, eq, inArray, isNotNull, isNull, lt, ne, sql } from "drizzle-orm";
 import type { Database, Executor } from "./db";
+import { withoutServerPaths } from "./errors";
 import { enqueueAssetJobsQuery, enqueueJobsQuery, type NewJob } from "./queue";
 import type { DateTaken } from "./time-zones";
 import { finishUploadQuery } from "./uploads";
@@ -108,9 +109,13 @@ export async function setEncodedVideo(db: Database, id: string, key: string): Pr
   await db.update(assets).set({ encodedVideoKey: key, updatedAt: Date.now() }).where(eq(assets.id, id));
 }
 
+// Why processing failed for good, kept to be shown with the asset (so without the server's paths).
 export async function recordProcessingError(db: Database, id: string, message: string | null): Promise<void> {
-  await db.update(assets).set({ processingError: message, updatedAt: Date.now() }).where(eq(assets.id, id));
+  await db.update(assets).set({ processingError: message && withoutServerPaths(message), updatedAt: Date.now() }).where(eq(assets.id, id));
 }
+
+// An asset whose processing failed for good before a thumbnail was made: no picture of it will come.
+export const cannotBeShown = (asset: Pick<Asset, "processingError" | "thumbhash">) => asset.processingError !== null && asset.thumbhash === null;
 
 export async function saveAssetFiles(
   db: Database,

@@ -239,14 +239,15 @@ export const exif = sqliteTable(
   (t) => [index("exif_location_idx").on(t.latitude, t.longitude)],
 );
 
-// Derivatives of an asset (thumbnail, preview), by storage key.
+// Derivatives of an asset (thumbnail, preview, and the full-size web copy of a photo browsers cannot
+// show as it is), by storage key.
 export const assetFiles = sqliteTable(
   "asset_files",
   {
     assetId: text("asset_id")
       .notNull()
       .references(() => assets.id, { onDelete: "cascade" }),
-    type: text("type", { enum: ["thumbnail", "preview"] }).notNull(),
+    type: text("type", { enum: ["thumbnail", "preview", "fullsize"] }).notNull(),
     key: text("key").notNull(),
     mimeType: text("mime_type").notNull(),
   },

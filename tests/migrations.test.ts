@@ -110,7 +110,7 @@ describe("the migration that records which models have seen an asset", () => {
         },
         "INSERT INTO asset_tags (asset_id, tag, score) VALUES ('with-tag', 'dog', 0.6)",
       ]);
-      await migrateDatabase(db);
+      await migrate(db, { migrationsFolder: migrationsUpTo("0011_rerun_and_clip") });
       const marks = await client.execute("SELECT id, faces_detected_at, objects_tagged_at FROM assets ORDER BY id");
       assert.deepEqual(
         marks.rows.map((row) => ({ ...row })),
@@ -171,6 +171,26 @@ describe("the migration that keeps every date taken in UTC", () => {
           { asset_id: "from-file", date_time_original: "2008-10-22T14:52:00.000Z", time_zone: "Europe/Rome" },
           { asset_id: "no-date", date_time_original: null, time_zone: null },
         ],
+      );
+    } finally {
+      client.close();
+      await database.close();
+    }
+  });
+});
+
+describe("the migration that brings full-size copies", () => {
+  it("queues one missing run of the thumbnail queue, for a library with photos", async () => {
+    const database = await startTestDatabase();
+    const { client, db } = connectDatabase({ url: database.url, authToken: database.token });
+    try {
+      await migrate(db, { migrationsFolder: migrationsUpTo("0012_dates_in_utc") });
+      await client.batch(["INSERT INTO users (id, email, name, password_hash, created_at, updated_at) VALUES ('u1', 'u1@example.com', 'U', 'x', 1, 1)", asset("heic")]);
+      await migrateDatabase(db);
+      const queued = await client.execute("SELECT queue, payload FROM jobs WHERE name = 'queueAssetJobs'");
+      assert.deepEqual(
+        queued.rows.map((row) => [row.queue, JSON.parse(String(row.payload))]),
+        [["backgroundTask", { queue: "thumbnailGeneration", force: false }]],
       );
     } finally {
       client.close();

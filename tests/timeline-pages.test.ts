@@ -117,7 +117,7 @@ describe("the timeline", () => {
     for (const p of byTaken().filter((p) => months.indexOf(monthOf(p.taken)) >= 3)) assert.ok(!html.includes(tileOf(p.id)));
     assertInOrder(html, [photo("2021:06:20").id, photo("2021:06:05").id]);
     // Thumbnails with their placeholders, days with their titles, and a scrubber of years.
-    assert.match(html, new RegExp(`<a class="tile" href="/photos/${photo("2021:06:05").id}" data-th="[A-Za-z0-9+/=]+"><img src="/api/assets/${photo("2021:06:05").id}/thumbnail" alt="Photo taken Jun 5, 2021, 2:30[^"]PM" loading="lazy"/>`));
+    assert.match(html, new RegExp(`<a class="tile" href="/photos/${photo("2021:06:05").id}" data-th="[A-Za-z0-9+/=]+"><img src="/api/assets/${photo("2021:06:05").id}/thumbnail" alt="Photo taken Jun 5, 2021, 2:30[^"]PM" loading="lazy" decoding="async"/>`));
     assert.match(html, /<h3 class="day-title">Sun, Jun 20<\/h3>/);
     assert.match(html, /<nav class="scrubber" aria-label="Jump to a year"/);
     for (const year of ["2023", "2021", "2019", "2015"]) assert.match(html, new RegExp(`data-month="${year}-\\d\\d">${year}</a>`));

@@ -1,11 +1,17 @@
-// The photo viewer in a real Chromium: editing the date taken (a save that changes nothing moves
-// nothing; dates across DST and across zones). Screenshots go to tmp/screenshots.
+// The photo viewer and the timeline in a real Chromium: editing the date taken (a save that changes
+// nothing moves nothing; dates across DST and across zones), files that can and cannot be shown
+// (HDR AVIF, a HEIF sequence, RAW without a preview, a broken PNG), zooming into full-size copies,
+// animations and videos that play. Screenshots go to tmp/screenshots.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { Browser, Page } from "playwright-core";
 import { launchBrowser, noBrowser, screenshot, watchForErrors } from "./helpers/browser";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import sharp from "sharp";
+import { animatedGif, animatedWebp, hasAvifenc, hdrAvif, heifSequence, shortVideo } from "./helpers/made-media";
 import { makeJpeg, upload } from "./helpers/media";
-import { admin, startShoebox, waitFor, type Shoebox } from "./helpers/shoebox";
+import { admin, sharedMedia, startShoebox, waitFor, waitForQueuesToDrain, type Shoebox } from "./helpers/shoebox";
 
 interface AssetDates {
   localDateTime: string;
@@ -37,7 +43,8 @@ describe("the viewer in Chromium", { skip: noBrowser }, () => {
   const taken = () => page.locator(".pv-details .pv-row", { hasText: "Taken" }).locator("dd").innerText();
 
   before(async () => {
-    shoebox = await startShoebox();
+    // No face or object models: these tests are about pictures, not what is in them.
+    shoebox = await startShoebox({ env: { ML: "off" } });
     browser = await launchBrowser();
     page = await (await browser.newContext({ baseURL: shoebox.url, viewport: { width: 1280, height: 900 } })).newPage();
     errors = watchForErrors(page);
@@ -112,6 +119,124 @@ describe("the viewer in Chromium", { skip: noBrowser }, () => {
       await saveDate(unknownZone, { timeZone: "UTC-05:00" });
       const placed = await asset(unknownZone);
       assert.deepEqual([placed.localDateTime, placed.fileCreatedAt, placed.exifInfo.timeZone], ["2012-03-04T05:06:07.000Z", "2012-03-04T10:06:07.000Z", "UTC-05:00"]);
+      assert.deepEqual(errors, []);
+    });
+  });
+
+  describe("files of every kind", () => {
+    // Sensor data only, no preview: LibRaw's to decode (from the shared media, when present).
+    const rawDng = join(sharedMedia, "formats/raw/imageio-blackmagic-pocket4k.dng");
+    const ids: Record<string, string> = {};
+    const thumbnailRequests: string[] = [];
+
+    before(async () => {
+      const png = await sharp({ create: { width: 64, height: 48, channels: 3, background: "#4a7" } }).png().toBuffer();
+      const files: Record<string, Buffer> = {
+        "sequence.heic": heifSequence(),
+        "moving.gif": animatedGif(),
+        "moving.webp": animatedWebp(),
+        "clip.mp4": shortVideo(),
+        "scan.tif": await sharp({ create: { width: 1800, height: 1600, channels: 3, background: "#a63" } }).tiff().toBuffer(),
+        // A PNG whose image data stops half-way.
+        "broken.png": png.subarray(0, png.length - 20),
+      };
+      if (hasAvifenc) files["hdr.avif"] = hdrAvif();
+      if (existsSync(rawDng)) files["sensor.dng"] = readFileSync(rawDng);
+      for (const [name, bytes] of Object.entries(files)) ids[name] = (await upload(shoebox, { bytes, name })).body.id;
+      await waitForQueuesToDrain(shoebox, 10 * 60_000);
+      page.on("request", (request) => {
+        if (request.url().includes("/thumbnail")) thumbnailRequests.push(request.url());
+      });
+    });
+
+    const picture = async (id: string, size: string) => {
+      const response = await shoebox.api(`/api/assets/${id}/thumbnail?size=${size}`);
+      assert.equal(response.status, 200, `${size} of ${id}: ${response.status}`);
+      return sharp(Buffer.from(await response.arrayBuffer()));
+    };
+
+    it("renders what can be rendered: the first image of a sequence, RAW sensor data, HDR tone-mapped", async (t) => {
+      assert.deepEqual(await (await picture(ids["sequence.heic"]!, "preview")).metadata().then((m) => [m.width, m.height]), [320, 240]);
+      const sequence = (await (await shoebox.api(`/api/assets/${ids["sequence.heic"]}`)).json()) as { width: number; height: number; processingError: string | null };
+      assert.deepEqual([sequence.width, sequence.height, sequence.processingError], [320, 240, null]);
+      if (ids["sensor.dng"]) {
+        assert.deepEqual(await (await picture(ids["sensor.dng"], "fullsize")).metadata().then((m) => [m.width, m.height]), [4128, 2176]);
+      } else t.diagnostic("../shared/media is absent: no RAW without a preview to decode");
+      if (!ids["hdr.avif"]) return t.skip("avifenc is not installed: no HDR AVIF");
+      // Full red, green and cyan bars: PQ's code values would show them at 148 of 255 (white at 203
+      // nits); tone-mapped to sRGB they come out bright, and keep their hue.
+      const { data, info } = await (await picture(ids["hdr.avif"], "preview")).resize(320, 240).raw().toBuffer({ resolveWithObject: true });
+      const at = (x: number, y: number) => Array.from(data.subarray((y * 320 + x) * info.channels, (y * 320 + x) * info.channels + 3));
+      const [red, green, cyan] = [at(20, 150), at(80, 150), at(290, 150)];
+      assert.ok(red[0]! > 160 && red[1]! < 60 && red[2]! < 60, `red bar ${red}`);
+      assert.ok(green[1]! > 160 && green[0]! < 60 && green[2]! < 60, `green bar ${green}`);
+      assert.ok(cyan[1]! > 160 && cyan[2]! > 160 && cyan[0]! < 60, `cyan bar ${cyan}`);
+    });
+
+    it("says why a file cannot be shown, in the timeline and the viewer, and asks nothing of it", async () => {
+      const broken = ids["broken.png"]!;
+      const answer = await shoebox.api(`/api/assets/${broken}/thumbnail`);
+      assert.equal(answer.status, 422);
+      const { message } = (await answer.json()) as { message: string };
+      assert.match(message, /^This file can't be displayed: The image cannot be decoded/);
+      assert.doesNotMatch(message, /\/tmp\/|\/library\//, "no server path");
+
+      thumbnailRequests.length = 0;
+      await page.goto("/");
+      await waitFor("every month", async () => {
+        await page.mouse.wheel(0, 20_000);
+        return (await page.locator("#timeline .month-body.is-pending").count()) === 0;
+      });
+      const tile = page.locator(`#timeline .tile[href^="/photos/${broken}"]`);
+      await tile.locator(".tile-broken").waitFor();
+      assert.equal(await tile.locator(".tile-broken").innerText(), "Can't display");
+      assert.match((await tile.locator(".tile-broken").getAttribute("title")) ?? "", /cannot be decoded/);
+      await page.waitForFunction(() => {
+        const { document } = globalThis as unknown as { document: { querySelectorAll(selector: string): Iterable<{ complete: boolean; naturalWidth: number }> } };
+        return [...document.querySelectorAll("#timeline .tile img")].every((img) => img.complete && img.naturalWidth > 0);
+      });
+      await screenshot(page, "viewer-03-timeline-cannot-display");
+      assert.deepEqual(thumbnailRequests.filter((url) => url.includes(broken)), []);
+
+      await tile.click();
+      await page.getByText("This file can't be displayed").waitFor();
+      assert.match(await page.locator(".pv-broken-reason").innerText(), /cannot be decoded/);
+      assert.equal(await page.locator("[data-zoom-button]").count(), 0);
+      await screenshot(page, "viewer-04-cannot-display");
+      assert.deepEqual(errors, []);
+    });
+
+    it("zooms into a full-size copy of a photo browsers cannot show, and into the original of one they can", async () => {
+      const tiff = ids["scan.tif"]!;
+      await page.goto(`/photos/${tiff}`);
+      const image = page.locator("[data-image]");
+      await page.locator("[data-zoom-button]").click();
+      await waitFor("the full-size copy", async () => (await image.getAttribute("src"))?.endsWith("size=fullsize") && (await image.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth)) === 1800);
+      await screenshot(page, "viewer-05-zoomed-fullsize");
+      const jpeg = (await upload(shoebox, await makeJpeg(1903))).body.id;
+      const redirect = await shoebox.api(`/api/assets/${jpeg}/thumbnail?size=fullsize`, { redirect: "manual" });
+      assert.equal(redirect.status, 302);
+      assert.equal(redirect.headers.get("location"), `/api/assets/${jpeg}/original`);
+    });
+
+    it("plays animated GIF and WebP, and starts a video when it opens", async () => {
+      for (const name of ["moving.gif", "moving.webp"]) {
+        await page.goto(`/photos/${ids[name]}`);
+        const image = page.locator("[data-image]");
+        assert.equal(await image.getAttribute("src"), `/api/assets/${ids[name]}/original`, `${name} shows its original, which moves`);
+        await page.waitForFunction(() => {
+          const { document } = globalThis as unknown as { document: { querySelector(selector: string): { complete: boolean; naturalWidth: number } | null } };
+          const img = document.querySelector("[data-image]");
+          return img !== null && img.complete && img.naturalWidth === 320;
+        });
+      }
+      await page.goto(`/photos/${ids["clip.mp4"]}`);
+      await page.waitForFunction(() => {
+        const { document } = globalThis as unknown as { document: { querySelector(selector: string): { paused: boolean; currentTime: number } | null } };
+        const video = document.querySelector("[data-video]");
+        return video !== null && !video.paused && video.currentTime > 0;
+      });
+      await screenshot(page, "viewer-06-video-playing");
       assert.deepEqual(errors, []);
     });
   });

@@ -6,6 +6,7 @@ import { addAssetsToAlbum } from "../../common/albums";
 import { addSharedLinkAssets } from "../../common/shared-links";
 import {
   assetStatistics,
+  cannotBeShown,
   deleteAssets,
   findAssetsByChecksums,
   getAsset,
@@ -20,6 +21,7 @@ import {
   updateDescription,
 } from "../../common/assets";
 import type { Database } from "../../common/db";
+import { browserShows } from "../../common/media-types";
 import { dateTakenFromIso, type DateTaken } from "../../common/time-zones";
 import { AppError, badRequest, notFound } from "../../common/errors";
 import { boundaryOf, parseMultipart } from "../lib/multipart";
@@ -69,8 +71,16 @@ const thumbnail = route({ permission: "asset.view", sharedLink: true }, {
   method: "get",
   path: "/{id}/thumbnail",
   tags: ["Assets"],
-  request: { params: IdParam, query: z.object({ size: z.enum(["thumbnail", "preview"]).default("thumbnail") }) },
-  responses: { 200: { description: "The thumbnail (WebP) or preview (JPEG)" } },
+  description:
+    "The thumbnail (WebP), the preview (JPEG), or the full-size web copy (JPEG) of a photo browsers cannot show as it is " +
+    "(HEIC, TIFF, RAW…); `fullsize` of one they can show redirects to the original, as Immich does.",
+  request: { params: IdParam, query: z.object({ size: z.enum(["thumbnail", "preview", "fullsize"]).default("thumbnail") }) },
+  responses: {
+    200: { description: "The picture" },
+    302: { description: "The original, which browsers show as it is" },
+    404: { description: "Not made yet: it is made shortly after upload" },
+    422: { description: "Never: the file cannot be displayed (the message says why)" },
+  },
 });
 
 const BulkUploadCheck = z
@@ -322,9 +332,18 @@ export const assetRoutes = createRouter()
     });
   })
   .openapi(thumbnail, async (c) => {
-    const { id } = c.req.valid("param");
-    if (!(await canReadAsset(c.var.db, c.var.auth, id))) throw notFound("Asset not found");
-    const file = await getAssetFile(c.var.db, id, c.req.valid("query").size);
-    if (!file) throw notFound("No thumbnail yet: it is made shortly after upload");
-    return serveStoredFile(c.req.raw, c.var.storage, file.key, { mimeType: file.mimeType });
+    const asset = await readableAsset(c.var.db, c.var.auth, c.req.valid("param").id);
+    const { size } = c.req.valid("query");
+    if (size === "fullsize" && asset.type === "IMAGE" && browserShows(asset.originalMimeType)) {
+      const original = new URL(c.req.url);
+      original.pathname = `/api/assets/${asset.id}/original`;
+      original.searchParams.delete("size");
+      return c.redirect(`${original.pathname}${original.search}`, 302);
+    }
+    // The full-size copy of an asset processed before there were any is its preview, until made.
+    const file = (await getAssetFile(c.var.db, asset.id, size)) ?? (size === "fullsize" ? await getAssetFile(c.var.db, asset.id, "preview") : undefined);
+    if (file) return serveStoredFile(c.req.raw, c.var.storage, file.key, { mimeType: file.mimeType });
+    // So that pages stop asking for what will never come.
+    if (cannotBeShown(asset)) throw new AppError(422, `This file can't be displayed: ${asset.processingError}`);
+    throw notFound("No thumbnail yet: it is made shortly after upload");
   });

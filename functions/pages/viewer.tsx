@@ -6,10 +6,11 @@
 import { Hono, type Context } from "hono";
 import { albumRole, canReadAsset, ownedAssetIds } from "../../common/access";
 import { albumAssetList, getAlbum } from "../../common/albums";
-import { dateTakenOf, deleteAssets, getAssetWithExif, restoreAssets, setDateTaken, setPlace, trashAssets, updateAssets } from "../../common/assets";
+import { cannotBeShown, dateTakenOf, deleteAssets, getAssetWithExif, restoreAssets, setDateTaken, setPlace, trashAssets, updateAssets } from "../../common/assets";
 import type { Database } from "../../common/db";
 import { notFound } from "../../common/errors";
 import { facesOfAsset } from "../../common/people";
+import { browserShows } from "../../common/media-types";
 import type { Asset, Exif, Person } from "../../common/schema";
 import { atWallClock, fixedZone, formatOffset, isTimeZone, offsetOf, parseWallClock } from "../../common/time-zones";
 import { adjacentAsset, listRecentlyAdded, listTimelineMonths, monthRange, type TimelineMonth, type TimelineScope } from "../../common/timeline";
@@ -104,8 +105,34 @@ async function neighbours(db: Database, viewer: Viewer, context: ViewContext, as
   return { previous, next };
 }
 
-// Originals browsers show as they are; the others zoom into the preview.
-const displayable = new Set(["image/jpeg", "image/png", "image/webp", "image/gif", "image/avif"]);
+// Formats that may move (animated GIF and WebP): the viewer shows their original, which browsers
+// play, where a preview would stand still.
+const mayMove = new Set(["image/gif", "image/webp"]);
+
+// What the viewer shows of a photo, and what a zoom loads: its original when browsers show it as it
+// is, else the preview, then the full-size copy made for zooming.
+function pictures(asset: Asset): { shown: string; zoom: string } {
+  const preview = `/api/assets/${asset.id}/thumbnail?size=preview`;
+  const original = `/api/assets/${asset.id}/original`;
+  if (!browserShows(asset.originalMimeType)) return { shown: preview, zoom: `/api/assets/${asset.id}/thumbnail?size=fullsize` };
+  return { shown: mayMove.has(asset.originalMimeType) ? original : preview, zoom: original };
+}
+
+// The preview of a neighbour, fetched ahead; none for one that has no picture.
+const aheadOf = (asset: Asset | undefined) => (asset && !cannotBeShown(asset) ? pictures(asset).shown : undefined);
+
+// In place of the picture of a file that cannot be shown: why, and the original to take elsewhere.
+function CannotDisplay({ asset }: { asset: Asset }) {
+  return (
+    <div class="pv-broken" role="img" aria-label={`${describeAsset(asset)}: can't be displayed`}>
+      <p class="pv-broken-title">This file can't be displayed</p>
+      {asset.processingError && <p class="pv-broken-reason">{asset.processingError}</p>}
+      <a class="button" href={`/api/assets/${asset.id}/original`} download={asset.originalFileName}>
+        Download the original
+      </a>
+    </div>
+  );
+}
 
 const takenFormat = new Intl.DateTimeFormat("en", { weekday: "short", year: "numeric", month: "short", day: "numeric", timeZone: "UTC" });
 const timeFormat = new Intl.DateTimeFormat("en", { hour: "numeric", minute: "2-digit", timeZone: "UTC" });
@@ -310,6 +337,7 @@ function ViewerPage({ viewer, data }: { viewer: Viewer; data: ViewerData }) {
   const trashed = asset.deletedAt !== null;
   const live = asset.livePhotoVideoId ? `/api/assets/${asset.livePhotoVideoId}/video/playback` : undefined;
   const isVideo = asset.type === "VIDEO";
+  const broken = cannotBeShown(asset);
   const place = data.exif ? [data.exif.city, data.exif.country].filter(Boolean).join(", ") : "";
   return (
     <Layout title={describeAsset(asset)} viewer={viewer} area="viewer">
@@ -319,10 +347,10 @@ function ViewerPage({ viewer, data }: { viewer: Viewer; data: ViewerData }) {
         class="photo-viewer"
         data-photo-viewer
         data-asset={asset.id}
-        data-zoom-src={isVideo ? undefined : displayable.has(asset.originalMimeType) ? original : preview}
+        data-zoom-src={isVideo || broken ? undefined : pictures(asset).zoom}
         data-back={backHref(context, asset)}
-        data-next-preview={neighbours.next ? `/api/assets/${neighbours.next.id}/thumbnail?size=preview` : undefined}
-        data-previous-preview={neighbours.previous ? `/api/assets/${neighbours.previous.id}/thumbnail?size=preview` : undefined}
+        data-next-preview={aheadOf(neighbours.next)}
+        data-previous-preview={aheadOf(neighbours.previous)}
       >
         <div class="pv-bar">
           <a class="pv-icon" href={backHref(context, asset)} data-back aria-label="Back" title="Back (Escape)">
@@ -339,7 +367,7 @@ function ViewerPage({ viewer, data }: { viewer: Viewer; data: ViewerData }) {
                 <Icon name="live" />
               </button>
             )}
-            {!isVideo && (
+            {!isVideo && !broken && (
               <button type="button" class="pv-icon" data-zoom-button aria-pressed="false" aria-label="Zoom" title="Zoom (z)" hidden>
                 <Icon name="zoom" />
               </button>
@@ -379,10 +407,13 @@ function ViewerPage({ viewer, data }: { viewer: Viewer; data: ViewerData }) {
         <div class="pv-main">
           <div class="pv-stage" data-stage>
             <div class="pv-canvas" data-canvas>
-              {isVideo ? (
-                <video class="pv-video" src={`/api/assets/${asset.id}/video/playback`} poster={preview} controls preload="metadata" playsinline></video>
+              {broken ? (
+                <CannotDisplay asset={asset} />
+              ) : isVideo ? (
+                // It plays when opened (viewer.js starts it muted where the browser asks for that).
+                <video class="pv-video" src={`/api/assets/${asset.id}/video/playback`} poster={preview} controls autoplay preload="auto" playsinline data-video></video>
               ) : (
-                <img class="pv-image" src={preview} alt={describeAsset(asset)} data-image />
+                <img class="pv-image" src={pictures(asset).shown} alt={describeAsset(asset)} data-image />
               )}
               {live && <video class="pv-live" src={live} muted playsinline preload="none" data-live-video hidden></video>}
             </div>

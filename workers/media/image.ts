@@ -5,6 +5,7 @@
 import { readFile } from "node:fs/promises";
 import sharp, { type Sharp } from "sharp";
 import { rgbaToThumbHash } from "thumbhash";
+import { browserShows } from "../../common/media-types";
 import { UnprocessableMediaError } from "../jobs/errors";
 import { decodeAvifWithFfmpeg } from "./avif";
 import { decodeHeic, hasHeifTransform, isHeifSequence } from "./heic";
@@ -90,6 +91,8 @@ export interface ImageDerivatives {
   thumbhash: string;
   // The thumbnail's perceptual hash (perceptualHash below).
   perceptualHash: string;
+  // The whole picture as a JPEG, for a photo browsers cannot show as it is (Immich's fullsize).
+  fullsize?: Buffer;
 }
 
 // cos((2x + 1)uπ / 64) for the 8 lowest frequencies u of a 32-point DCT.
@@ -137,15 +140,19 @@ export async function perceptualHash(image: Buffer): Promise<string> {
 
 // From an upright picture: a JPEG preview with a 1440 px short edge for the viewer, a WebP thumbnail
 // with a 250 px short edge for grids (both never enlarged), a thumbhash placeholder and a perceptual
-// hash. The source is decoded once; the small outputs come from the preview, the hash from the thumbnail.
-export async function renderDerivatives(upright: Sharp): Promise<ImageDerivatives> {
+// hash, and on request the whole picture as a JPEG. The source is decoded once for the preview (once
+// more for the full-size copy); the small outputs come from the preview, the hash from the thumbnail.
+export async function renderDerivatives(upright: Sharp, withFullsize = false): Promise<ImageDerivatives> {
+  const whole = withFullsize ? upright.clone() : null;
   let preview: Buffer;
+  let fullsize: Buffer | undefined;
   try {
     preview = await upright
       .resize(1440, 1440, { fit: "outside", withoutEnlargement: true })
       .flatten({ background: "#ffffff" })
       .jpeg({ quality: 80, mozjpeg: true })
       .toBuffer();
+    fullsize = whole ? await whole.flatten({ background: "#ffffff" }).jpeg({ quality: 90 }).toBuffer() : undefined;
   } catch (error) {
     throw new UnprocessableMediaError(`The image cannot be decoded: ${(error as Error).message}`);
   }
@@ -154,9 +161,10 @@ export async function renderDerivatives(upright: Sharp): Promise<ImageDerivative
     sharp(preview).resize(100, 100, { fit: "inside" }).ensureAlpha().raw().toBuffer({ resolveWithObject: true }),
   ]);
   const hash = rgbaToThumbHash(small.info.width, small.info.height, small.data);
-  return { thumbnail, preview, thumbhash: Buffer.from(hash).toString("base64"), perceptualHash: await perceptualHash(thumbnail) };
+  return { thumbnail, preview, thumbhash: Buffer.from(hash).toString("base64"), perceptualHash: await perceptualHash(thumbnail), fullsize };
 }
 
+// The derivatives of an image file; a full-size copy too when browsers cannot show the original.
 export async function renderImageDerivatives(path: string, mimeType: string): Promise<ImageDerivatives> {
   let upright: Sharp;
   try {
@@ -165,5 +173,5 @@ export async function renderImageDerivatives(path: string, mimeType: string): Pr
     if (error instanceof UnprocessableMediaError || (error as NodeJS.ErrnoException).code === "ENOENT") throw error;
     throw new UnprocessableMediaError(`The image cannot be decoded: ${(error as Error).message}`);
   }
-  return renderDerivatives(upright);
+  return renderDerivatives(upright, !browserShows(mimeType));
 }
