@@ -9,6 +9,7 @@ import { launchBrowser, noBrowser, screenshot, watchForErrors } from "./helpers/
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import sharp from "sharp";
+import { makeLinearDng } from "./helpers/camera-files";
 import { animatedGif, animatedWebp, hasAvifenc, hdrAvif, heifSequence, shortVideo } from "./helpers/made-media";
 import { makeJpeg, upload } from "./helpers/media";
 import { admin, sharedMedia, startShoebox, waitFor, waitForQueuesToDrain, type Shoebox } from "./helpers/shoebox";
@@ -139,6 +140,8 @@ describe("the viewer in Chromium", { skip: noBrowser }, () => {
         "scan.tif": await sharp({ create: { width: 1800, height: 1600, channels: 3, background: "#a63" } }).tiff().toBuffer(),
         // A PNG whose image data stops half-way.
         "broken.png": png.subarray(0, png.length - 20),
+        // A phone's linear DNG with no preview in it.
+        "phone.dng": makeLinearDng(),
       };
       if (hasAvifenc) files["hdr.avif"] = hdrAvif();
       if (existsSync(rawDng)) files["sensor.dng"] = readFileSync(rawDng);
@@ -159,6 +162,11 @@ describe("the viewer in Chromium", { skip: noBrowser }, () => {
       assert.deepEqual(await (await picture(ids["sequence.heic"]!, "preview")).metadata().then((m) => [m.width, m.height]), [320, 240]);
       const sequence = (await (await shoebox.api(`/api/assets/${ids["sequence.heic"]}`)).json()) as { width: number; height: number; processingError: string | null };
       assert.deepEqual([sequence.width, sequence.height, sequence.processingError], [320, 240, null]);
+      // A gradient, brighter to the right, warm as it was made.
+      const gradient = await (await picture(ids["phone.dng"]!, "preview")).raw().toBuffer({ resolveWithObject: true });
+      const pixel = (x: number) => Array.from(gradient.data.subarray((32 * gradient.info.width + x) * gradient.info.channels, (32 * gradient.info.width + x) * gradient.info.channels + 3));
+      const [left, right] = [pixel(4), pixel(gradient.info.width - 4)];
+      assert.ok(right[0]! > left[0]! + 100 && right[0]! > right[2]!, `the DNG's gradient: ${left} to ${right}`);
       if (ids["sensor.dng"]) {
         assert.deepEqual(await (await picture(ids["sensor.dng"], "fullsize")).metadata().then((m) => [m.width, m.height]), [4128, 2176]);
       } else t.diagnostic("../shared/media is absent: no RAW without a preview to decode");

@@ -1,8 +1,15 @@
 // Small camera files the shared media lack, made byte by byte as the cameras write them: a Canon
-// CR3 (its metadata in CMT boxes), a JPEG of Canon's first digital cameras (CIFF instead of EXIF).
+// CR3 (its metadata in CMT boxes), a JPEG of Canon's first digital cameras (CIFF instead of EXIF),
+// a phone's linear DNG with no preview in it.
 import sharp from "sharp";
 
-type TiffValue = { ascii: string } | { short: number[] } | { long: number[] } | { rational: Array<[number, number]> };
+type TiffValue =
+  | { ascii: string }
+  | { byte: number[] }
+  | { short: number[] }
+  | { long: number[] }
+  | { rational: Array<[number, number]> }
+  | { srational: Array<[number, number]> };
 
 // A little-endian TIFF block with one IFD of these tags (values past 4 bytes after the IFD).
 export function tiffBlock(tags: Record<number, TiffValue>): Buffer {
@@ -22,6 +29,8 @@ export function tiffBlock(tags: Record<number, TiffValue>): Buffer {
     let data: Buffer;
     if ("ascii" in value) {
       [type, count, data] = [2, value.ascii.length + 1, Buffer.from(`${value.ascii}\0`, "latin1")];
+    } else if ("byte" in value) {
+      [type, count, data] = [1, value.byte.length, Buffer.from(value.byte)];
     } else if ("short" in value) {
       data = Buffer.alloc(value.short.length * 2);
       value.short.forEach((n, j) => data.writeUInt16LE(n, j * 2));
@@ -30,10 +39,14 @@ export function tiffBlock(tags: Record<number, TiffValue>): Buffer {
       data = Buffer.alloc(value.long.length * 4);
       value.long.forEach((n, j) => data.writeUInt32LE(n, j * 4));
       [type, count] = [4, value.long.length];
-    } else {
+    } else if ("rational" in value) {
       data = Buffer.alloc(value.rational.length * 8);
       value.rational.forEach(([n, d], j) => (data.writeUInt32LE(n, j * 8), data.writeUInt32LE(d, j * 8 + 4)));
       [type, count] = [5, value.rational.length];
+    } else {
+      data = Buffer.alloc(value.srational.length * 8);
+      value.srational.forEach(([n, d], j) => (data.writeInt32LE(n, j * 8), data.writeInt32LE(d, j * 8 + 4)));
+      [type, count] = [10, value.srational.length];
     }
     const entry = 10 + i * 12;
     head.writeUInt16LE(tag, entry);
@@ -170,4 +183,45 @@ export async function makeCiffJpeg(fields: { make: string; model: string; taken:
   // After SOI and the JFIF segment, as the camera put it.
   const jfifEnd = 4 + jpeg.readUInt16BE(4);
   return Buffer.concat([jpeg.subarray(0, jfifEnd), segment, ciff, jpeg.subarray(jfifEnd)]);
+}
+
+// A DNG as phones write their "ProRAW": demosaiced linear RGB (LinearRaw), 16 bits a sample, and
+// here no preview at all, so that only the sensor data can be shown. A gradient, brighter to the right.
+export function makeLinearDng(size = { width: 96, height: 64 }): Buffer {
+  const { width, height } = size;
+  const pixels = Buffer.alloc(width * height * 6);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const at = (y * width + x) * 6;
+      const level = Math.round((x / (width - 1)) * 40000) + 2000;
+      pixels.writeUInt16LE(level, at);
+      pixels.writeUInt16LE(Math.round(level * 0.8), at + 2);
+      pixels.writeUInt16LE(Math.round(level * 0.6), at + 4);
+    }
+  }
+  const identity: Array<[number, number]> = [[10000, 10000], [0, 10000], [0, 10000], [0, 10000], [10000, 10000], [0, 10000], [0, 10000], [0, 10000], [10000, 10000]];
+  const tags = (stripOffset: number) =>
+    tiffBlock({
+      0x00fe: { long: [0] },
+      0x0100: { long: [width] },
+      0x0101: { long: [height] },
+      0x0102: { short: [16, 16, 16] },
+      0x0103: { short: [1] },
+      0x0106: { short: [34892] }, // LinearRaw
+      0x010f: { ascii: "Apple" },
+      0x0110: { ascii: "iPhone 12 Pro" },
+      0x0111: { long: [stripOffset] },
+      0x0112: { short: [1] },
+      0x0115: { short: [3] },
+      0x0116: { long: [height] },
+      0x0117: { long: [pixels.length] },
+      0x011c: { short: [1] },
+      0xc612: { byte: [1, 4, 0, 0] }, // DNGVersion
+      0xc614: { ascii: "iPhone 12 Pro" },
+      0xc621: { srational: identity }, // ColorMatrix1
+      0xc628: { rational: [[1, 1], [1, 1], [1, 1]] }, // AsShotNeutral
+      0xc65a: { short: [21] }, // CalibrationIlluminant1: D65
+    });
+  const header = tags(0);
+  return Buffer.concat([tags(header.length), pixels]);
 }
