@@ -155,12 +155,16 @@ describe("every file of the shared media", { skip: noSharedMedia }, () => {
   let made: Awaited<ReturnType<typeof madeFiles>> = [];
   let madeDir = "";
   let madeExposures: Map<string, Exposure> | undefined;
+  let sharedExposures: Map<string, Exposure> | undefined;
 
   before(async () => {
     made = await madeFiles();
     madeDir = mkdtempSync(join(tmpdir(), "shoebox-made-"));
     for (const { file, bytes } of made) writeFileSync(join(madeDir, basename(file)), bytes);
+    // exiftool runs before Shoebox starts: a test process busy for seconds would leave the
+    // server's output unread.
     madeExposures = exiftoolExposure(["."], madeDir);
+    sharedExposures = exiftoolExposure(["-r", "."], sharedMedia);
     shoebox = await startShoebox({
       env: { JOB_CONCURRENCY: "metadataExtraction=2,thumbnailGeneration=2,videoConversion=1", JOB_RETRY_BASE_MS: "100", JOB_MAX_ATTEMPTS: "2" },
     });
@@ -171,9 +175,8 @@ describe("every file of the shared media", { skip: noSharedMedia }, () => {
 
   it("takes every file it supports and refuses the rest with a reason, never with a server error", async () => {
     const shared = [...readMetadata()].filter(([file]) => !file.startsWith("bench/"));
-    const exposures = exiftoolExposure(["-r", "."], sharedMedia);
     const uploads = [
-      ...shared.map(([file, row]) => ({ file, row, exposure: exposures?.get(file), blob: () => openAsBlob(join(sharedMedia, file)) })),
+      ...shared.map(([file, row]) => ({ file, row, exposure: sharedExposures?.get(file), blob: () => openAsBlob(join(sharedMedia, file)) })),
       ...made.map(({ file, bytes, row }) => ({ file, row, exposure: madeExposures?.get(basename(file)), blob: async () => new Blob([bytes]) })),
     ];
     let next = 0;

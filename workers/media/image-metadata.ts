@@ -55,6 +55,8 @@ export const heifTypes = new Set(["image/heic", "image/heif", "image/avif"]);
 
 const text = (value: unknown) => (typeof value === "string" && value.trim() ? value.trim().replace(/\0+$/, "") : null);
 export const number = (value: unknown) => (typeof value === "number" && Number.isFinite(value) ? value : null);
+// The first value not 0 of a list (exifr gives typed arrays for some).
+const firstNumber = (value: unknown) => (Array.isArray(value) || ArrayBuffer.isView(value) ? (Array.from(value as ArrayLike<unknown>).map(number).find(Boolean) ?? null) : null);
 
 // "1/250" for fast shutters, "2.5" for slow ones, as photographers write them.
 function exposure(value: unknown): string | null {
@@ -256,7 +258,7 @@ export async function readImageMetadata(path: string, mimeType: string): Promise
     fNumber: number(tags.FNumber) ?? xmp?.fNumber ?? null,
     focalLength: number(tags.FocalLength) ?? xmp?.focalLength ?? null,
     // Some cameras (Nikon, Olympus) write two values, one of them 0.
-    iso: number(tags.ISO) || (Array.isArray(tags.ISO) ? number(tags.ISO.find((value) => number(value))) : null) || xmp?.iso || null,
+    iso: number(tags.ISO) || firstNumber(tags.ISO) || xmp?.iso || null,
     exposureTime: exposure(tags.ExposureTime) ?? xmp?.exposureTime ?? null,
     dateTaken,
     offset: dateOffset,
