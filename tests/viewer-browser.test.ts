@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { Browser, Page } from "playwright-core";
 import { launchBrowser, noBrowser, screenshot, watchForErrors } from "./helpers/browser";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import sharp from "sharp";
 import { makeLinearDng } from "./helpers/camera-files";
@@ -221,6 +221,23 @@ describe("the viewer in Chromium", { skip: noBrowser }, () => {
       await page.locator("[data-zoom-button]").click();
       await waitFor("the full-size copy", async () => (await image.getAttribute("src"))?.endsWith("size=fullsize") && (await image.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth)) === 1800);
       await screenshot(page, "viewer-05-zoomed-fullsize");
+
+      // The copy is one of the asset's files: the integrity check expects it (it finds only the
+      // stray file put there for it to find), and deleting the photo removes it.
+      const copy = join(shoebox.dataDir, "library", "thumbs", tiff.slice(0, 2), tiff.slice(2, 4), `${tiff}-fullsize.jpeg`);
+      assert.ok(existsSync(copy), copy);
+      mkdirSync(join(shoebox.dataDir, "library", "originals", "zz"), { recursive: true });
+      writeFileSync(join(shoebox.dataDir, "library", "originals", "zz", "stray.jpg"), "not Shoebox's");
+      assert.equal((await shoebox.api("/api/admin/integrity/check", { method: "POST" })).status, 202);
+      type Report = { checking: boolean; counts: Record<string, number>; findings: Array<{ key: string }> };
+      const report = await waitFor("the integrity check", async () => {
+        const body = (await (await shoebox.api("/api/admin/integrity")).json()) as Report;
+        return !body.checking && body.findings.length > 0 && body;
+      });
+      assert.deepEqual([report.counts, report.findings.map((f) => f.key)], [{ missing: 0, orphan: 1, checksum: 0 }, ["originals/zz/stray.jpg"]]);
+      const remove = await shoebox.api("/api/assets", { method: "DELETE", headers: { "content-type": "application/json" }, body: JSON.stringify({ ids: [tiff], force: true }) });
+      assert.equal(remove.status, 204);
+      await waitFor("the copy to go", async () => !existsSync(copy));
       const jpeg = (await upload(shoebox, await makeJpeg(1903))).body.id;
       const redirect = await shoebox.api(`/api/assets/${jpeg}/thumbnail?size=fullsize`, { redirect: "manual" });
       assert.equal(redirect.status, 302);
