@@ -1,5 +1,5 @@
 // What cameras keep only in their maker notes, as exiftool reads it: Canon's lens name and the ISO
-// of Canons that wrote none to EXIF, and the date of Reconyx trail cameras. Given an EXIF block (a
+// of Canons and Nikons that wrote none to EXIF, and the date of Reconyx trail cameras. Given an EXIF block (a
 // TIFF), it answers in exifr's tag names, to fill what the EXIF tags leave out.
 import { first, openTiff, readIfd, text, type TagValue, type Tiff } from "./tiff-tags";
 
@@ -50,6 +50,16 @@ function reconyxMakerNote(tiff: Tiff, offset: number, length: number): Tags {
   return { DateTimeOriginal: `${year}:${two(month)}:${two(day)} ${two(hour)}:${two(minute)}:${two(second)}` };
 }
 
+// A Nikon note (type 3): "Nikon\0", a version, then a TIFF of its own (its offsets count from its
+// header); ISO at 0x0002 as two values, the one that is not 0 the setting.
+function nikonMakerNote(tiff: Tiff, offset: number, length: number): Tags {
+  const note = tiff.data.subarray(offset, offset + length);
+  const inner = note.toString("latin1", 0, 6) === "Nikon\0" ? openTiff(note.subarray(10)) : null;
+  const iso = inner ? readIfd(inner, inner.ifd0).get(0x0002) : undefined;
+  const value = Array.isArray(iso) ? iso.find((n) => n > 0) : undefined;
+  return value ? { ISO: value } : {};
+}
+
 // The maker note's values of an EXIF block ("Exif\0\0" may come first), if its camera is one of these.
 export function readMakerNote(exif: Buffer): Tags {
   const start = [exif.indexOf("II*\0", 0, "latin1"), exif.indexOf("MM\0*", 0, "latin1")].filter((i) => i >= 0 && i < 16);
@@ -59,6 +69,8 @@ export function readMakerNote(exif: Buffer): Tags {
   const exifIfd = first(ifd0.get(EXIF_IFD));
   const note = exifIfd === undefined ? undefined : readIfd(tiff, exifIfd).get(MAKER_NOTE);
   if (!note || typeof note !== "object" || Array.isArray(note)) return {};
-  if (/^canon/i.test(text(ifd0.get(MAKE)) ?? "")) return canonMakerNote(tiff, note.offset);
+  const make = text(ifd0.get(MAKE)) ?? "";
+  if (/^canon/i.test(make)) return canonMakerNote(tiff, note.offset);
+  if (/^nikon/i.test(make)) return nikonMakerNote(tiff, note.offset, note.length);
   return reconyxMakerNote(tiff, note.offset, note.length);
 }
