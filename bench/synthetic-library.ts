@@ -12,7 +12,8 @@ import { createRequire } from "node:module";
 import { join } from "node:path";
 import Libsql from "libsql";
 import { originalKey } from "../common/storage";
-import { offsetAt, reverseGeocode, timeZoneAt } from "../workers/media/places";
+import { offsetAt, parseOffset } from "../common/time-zones";
+import { reverseGeocode, timeZoneAt } from "../workers/media/places";
 import { migrationsFolder } from "../workers/db/migrate";
 
 // Bump when the generator changes what it writes, so that cached libraries get rebuilt.
@@ -159,8 +160,7 @@ function pickPlaces(random: Random, count: number): Place[] {
   return [...chosen].map((town) => {
     const [longitude, latitude] = town.loc.coordinates;
     const timeZone = timeZoneAt(latitude, longitude);
-    const offset = timeZone ? offsetAt(timeZone, "2020-06-15T12:00:00") : "+00:00";
-    const offsetMinutes = (offset.startsWith("-") ? -1 : 1) * (Number(offset.slice(1, 3)) * 60 + Number(offset.slice(4, 6)));
+    const offsetMinutes = timeZone ? parseOffset(offsetAt(timeZone, "2020-06-15T12:00:00"))! : 0;
     return { name: town.name, latitude, longitude, ...reverseGeocode(latitude, longitude), timeZone, offsetMinutes };
   });
 }

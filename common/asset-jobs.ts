@@ -2,9 +2,11 @@
 // command with force): which assets each queue's job is for, a page at a time. The work itself is
 // queueAssetJobs (workers/jobs/asset-jobs.ts), which queues a page of jobs and then the next page, so
 // that a library of any size is covered by short jobs.
-import { and, asc, eq, gt, inArray, isNull, notExists, or, sql } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, isNull, notExists, notInArray, or, sql } from "drizzle-orm";
+import type { AssetFileType } from "./assets";
 import type { Database } from "./db";
 import type { QueueName } from "./jobs";
+import { browserImageTypes } from "./media-types";
 import { enqueueJobsQuery, type NewJob } from "./queue";
 import { assetFiles, assets, exif, faces, people, smartSearch } from "./schema";
 
@@ -29,7 +31,7 @@ export interface AssetJobsPage {
 }
 
 const live = isNull(assets.deletedAt);
-const hasFile = (type: "thumbnail" | "preview") =>
+const hasFile = (type: AssetFileType) =>
   sql`EXISTS (SELECT 1 FROM ${assetFiles} WHERE ${assetFiles.assetId} = ${assets.id} AND ${assetFiles.type} = ${type})`;
 const hasEmbedding = sql`EXISTS (SELECT 1 FROM ${smartSearch} WHERE ${smartSearch.assetId} = ${assets.id})`;
 
@@ -49,7 +51,16 @@ function assetWork(queue: Exclude<AssetQueue, "facialRecognition">, { force, cli
     case "metadataExtraction":
       return { missing: notExists(sql`SELECT 1 FROM ${exif} WHERE ${exif.assetId} = ${assets.id}`), jobs: assetJob("extractMetadata") };
     case "thumbnailGeneration":
-      return { missing: or(sql`NOT ${hasFile("thumbnail")}`, sql`NOT ${hasFile("preview")}`, isNull(assets.thumbhash)), jobs: assetJob("generateThumbnails") };
+      return {
+        missing: or(
+          sql`NOT ${hasFile("thumbnail")}`,
+          sql`NOT ${hasFile("preview")}`,
+          isNull(assets.thumbhash),
+          // A photo browsers cannot show wants its full-size copy (those from before there were any).
+          and(eq(assets.type, "IMAGE"), notInArray(assets.originalMimeType, browserImageTypes), sql`NOT ${hasFile("fullsize")}`),
+        ),
+        jobs: assetJob("generateThumbnails"),
+      };
     case "videoConversion":
       return { only: eq(assets.type, "VIDEO"), missing: isNull(assets.encodedVideoKey), jobs: assetJob("encodeVideo") };
     case "faceDetection":

@@ -2,6 +2,7 @@
 import { and, count, desc, eq, inArray, isNotNull, isNull, lt, ne, sql } from "drizzle-orm";
 import type { Database, Executor } from "./db";
 import { enqueueAssetJobsQuery, enqueueJobsQuery, type NewJob } from "./queue";
+import type { DateTaken } from "./time-zones";
 import { finishUploadQuery } from "./uploads";
 import { assetFiles, assets, exif, users, type Asset, type Exif } from "./schema";
 
@@ -119,9 +120,13 @@ export async function linkVideosWithoutCopy(db: Database, link: { id: string; al
   return rows.map((row) => row.id);
 }
 
+// Why processing failed for good, kept to be shown with the asset (workers/jobs/errors.ts words it).
 export async function recordProcessingError(db: Database, id: string, message: string | null): Promise<void> {
   await db.update(assets).set({ processingError: message, updatedAt: Date.now() }).where(eq(assets.id, id));
 }
+
+// An asset whose processing failed for good before a thumbnail was made: no picture of it will come.
+export const cannotBeShown = (asset: Pick<Asset, "processingError" | "thumbhash">) => asset.processingError !== null && asset.thumbhash === null;
 
 export async function saveAssetFiles(
   db: Database,
@@ -264,16 +269,22 @@ export async function updateDescription(db: Database, ids: string[], changes: De
   ]);
 }
 
-// A date taken set by hand: the wall-clock time and its offset, e.g. "2021-06-05T14:30:00+02:00".
-export async function setDateTaken(db: Database, ids: string[], dateTimeOriginal: string): Promise<void> {
-  const wallClock = Date.parse(`${dateTimeOriginal.slice(0, 19)}Z`);
-  const instant = Date.parse(dateTimeOriginal);
-  await db.batch([
-    db.update(assets).set({ localDateTime: wallClock, fileCreatedAt: instant, updatedAt: Date.now() }).where(inArray(assets.id, ids)),
-    ...ids.map((assetId) =>
-      db.insert(exif).values({ assetId, dateTimeOriginal }).onConflictDoUpdate({ target: exif.assetId, set: { dateTimeOriginal } }),
-    ),
-  ]);
+// When an asset was taken, as it stands (common/time-zones.ts): its wall clock, instant and zone.
+export function dateTakenOf(asset: Asset, exifRow: Exif | null): DateTaken {
+  return { localDateTime: asset.localDateTime, instant: asset.fileCreatedAt, timeZone: exifRow?.timeZone ?? null };
+}
+
+// Dates taken set by hand, each asset with its own (the same time may fall in different zones).
+export async function setDateTaken(db: Database, changes: Array<{ assetId: string; taken: DateTaken }>): Promise<void> {
+  const now = Date.now();
+  const writes = changes.flatMap(({ assetId, taken }) => {
+    const values = { dateTimeOriginal: new Date(taken.instant).toISOString(), timeZone: taken.timeZone };
+    return [
+      db.update(assets).set({ localDateTime: taken.localDateTime, fileCreatedAt: taken.instant, updatedAt: now }).where(eq(assets.id, assetId)),
+      db.insert(exif).values({ assetId, ...values }).onConflictDoUpdate({ target: exif.assetId, set: values }),
+    ];
+  });
+  if (writes.length > 0) await db.batch(writes as [(typeof writes)[number], ...typeof writes]);
 }
 
 // A place set by hand; the worker names it (city, state, country) in a job queued with it.

@@ -54,6 +54,11 @@ const videos: Record<string, string> = {
 
 export const mediaExtensions = { image: Object.keys(images), video: Object.keys(videos), sidecar: [".xmp"] };
 
+// Images every browser shows as they are; the others (HEIC, TIFF, RAW, JPEG XL…) are shown through
+// web copies: a preview, and a full-size one to zoom into.
+export const browserImageTypes = ["image/jpeg", "image/png", "image/webp", "image/gif", "image/avif"];
+export const browserShows = (mimeType: string) => browserImageTypes.includes(mimeType);
+
 // Files that travel with photos but are not photos, whatever their bytes look like (a raw .exif
 // block is TIFF-shaped): refused by name.
 const companions = new Set([".xmp", ".exif", ".aae", ".thm", ".json", ".txt"]);

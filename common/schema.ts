@@ -10,7 +10,7 @@ export const jobs = sqliteTable(
     queue: text("queue").notNull(),
     name: text("name").notNull(),
     payload: text("payload", { mode: "json" }).notNull().$type<Record<string, unknown>>(),
-    // Whose photo the job is about (set from the payload's assetId by a trigger, see migration 0012),
+    // Whose photo the job is about (set from the payload's assetId by a trigger, see migration 0013),
     // so that claims take turns between people; null for work of the whole library.
     ownerId: text("owner_id"),
     // 'waiting' (possibly delayed by run_after), 'active' (leased by a worker), 'failed' (out of attempts).
@@ -225,8 +225,9 @@ export const exif = sqliteTable(
   focalLength: real("focal_length"),
   iso: integer("iso"),
   exposureTime: text("exposure_time"),
-  // ISO 8601 with the offset of the place, when known.
+  // The instant it was taken, ISO 8601 in UTC; null when the file does not say.
   dateTimeOriginal: text("date_time_original"),
+  // The zone of its wall clock (assets.localDateTime): an IANA name or "UTC+02:00"; null when unknown.
   timeZone: text("time_zone"),
   latitude: real("latitude"),
   longitude: real("longitude"),
@@ -243,14 +244,15 @@ export const exif = sqliteTable(
   (t) => [index("exif_location_idx").on(t.latitude, t.longitude)],
 );
 
-// Derivatives of an asset (thumbnail, preview), by storage key.
+// Derivatives of an asset (thumbnail, preview, and the full-size web copy of a photo browsers cannot
+// show as it is), by storage key.
 export const assetFiles = sqliteTable(
   "asset_files",
   {
     assetId: text("asset_id")
       .notNull()
       .references(() => assets.id, { onDelete: "cascade" }),
-    type: text("type", { enum: ["thumbnail", "preview"] }).notNull(),
+    type: text("type", { enum: ["thumbnail", "preview", "fullsize"] }).notNull(),
     key: text("key").notNull(),
     mimeType: text("mime_type").notNull(),
   },

@@ -8,17 +8,45 @@ document.addEventListener("htmx:configRequest", (event) => {
   if (token) event.detail.headers["x-csrf-token"] = token;
 });
 
-// A thumbnail is made shortly after its upload: one that is not there yet gets a second try.
+// A thumbnail is made shortly after its upload, later while the worker is busy: one that is not there
+// yet is asked for again a few times, further apart. A file no thumbnail will ever come of (the
+// server answers 422, saying why) shows that it cannot be displayed, and is asked for no more.
+// (Pages know most such files already and ask for none: see TilePicture.)
 document.addEventListener(
   "error",
   (event) => {
     const image = event.target;
-    if (!(image instanceof HTMLImageElement) || !image.closest(".tile") || image.dataset.retried) return;
-    image.dataset.retried = "true";
-    setTimeout(() => (image.src = image.src), 3000);
+    if (!(image instanceof HTMLImageElement) || !image.closest(".tile, .memory") || image.dataset.retrying) return;
+    image.dataset.retrying = "true";
+    image.classList.add("is-waiting");
+    awaitThumbnail(image);
   },
   true,
 );
+
+async function awaitThumbnail(image) {
+  const src = image.src;
+  for (let attempt = 0; attempt < 7; attempt++) {
+    await new Promise((done) => setTimeout(done, 2000 * 2 ** attempt));
+    const response = await fetch(src, { cache: "no-store" }).catch(() => null);
+    if (!image.isConnected) return;
+    if (response?.ok) {
+      delete image.dataset.retrying;
+      image.src = src;
+      return;
+    }
+    if (response?.status === 422) {
+      const broken = document.createElement("span");
+      broken.className = "tile-broken";
+      broken.setAttribute("role", "img");
+      broken.setAttribute("aria-label", `${image.alt}: can't be displayed`);
+      broken.title = (await response.json().catch(() => ({}))).message ?? "";
+      broken.textContent = "Can't display";
+      image.replaceWith(broken);
+      return;
+    }
+  }
+}
 
 // The arrow keys step through photos on pages with previous and next links.
 document.addEventListener("keydown", (event) => {

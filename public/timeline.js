@@ -45,21 +45,6 @@
     true,
   );
 
-  // A thumbnail is made shortly after its upload. app.js tries once more; while the worker is
-  // busy (many uploads) it may take longer, so a few more tries, further apart.
-  document.addEventListener(
-    "error",
-    (event) => {
-      const image = event.target;
-      if (!(image instanceof HTMLImageElement) || !image.closest(".tile, .memory")) return;
-      image.classList.add("is-waiting");
-      const errors = Number(image.dataset.errors || 0) + 1;
-      image.dataset.errors = String(errors);
-      if (errors >= 2 && errors <= 6) setTimeout(() => (image.src = image.src), 2000 * 2 ** (errors - 2));
-    },
-    true,
-  );
-
   const placeholders = new IntersectionObserver(
     (entries) => {
       for (const entry of entries) {

@@ -69,6 +69,15 @@
     }),
   );
 
+  // A video plays when opened; where the browser allows that only without sound, without sound.
+  const video = root.querySelector("[data-video]");
+  if (video) {
+    video.play().catch(() => {
+      video.muted = true;
+      return video.play().catch(() => {});
+    });
+  }
+
   // The next photo is likely to be wanted: fetch its preview now.
   for (const src of [root.dataset.nextPreview, root.dataset.previousPreview]) {
     if (src) new Image().src = src;
@@ -103,7 +112,7 @@
     setInfo(info.hidden);
   });
 
-  // Zoom: the original when browsers can show it, else the preview, at its own size.
+  // Zoom: the original when browsers can show it, else its full-size copy, at its own size.
   let zoomed = false;
   function setZoom(on) {
     if (!image) return;

@@ -12,10 +12,11 @@ import { copyFile, mkdir, open, rm, utimes, writeFile } from "node:fs/promises";
 import { extname, join, resolve } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { listAlbums } from "../common/albums";
-import { getAsset } from "../common/assets";
+import { dateTakenOf, getAsset } from "../common/assets";
 import { connectDatabase, type Database } from "../common/db";
 import { exportAssetsPage, type ExportAsset } from "../common/export";
 import type { Asset } from "../common/schema";
+import { offsetOf } from "../common/time-zones";
 import { listAllUsers, normalizeEmail } from "../common/users";
 import { formatBytes, loadConfig, mediaCount, openStorage, parseCommandLine, plural, progress, runScript, takeEmptyFolder } from "../workers/backup/cli";
 import { openDatabaseFile } from "../workers/backup/database";
@@ -90,22 +91,13 @@ async function openOriginal(db: Database, storage: WorkerStorage, asset: Asset):
   return moved;
 }
 
-// "+02:00" for 120 minutes.
-function formatOffset(minutes: number): string {
-  const sign = minutes < 0 ? "-" : "+";
-  const whole = Math.abs(minutes);
-  return `${sign}${String(Math.floor(whole / 60)).padStart(2, "0")}:${String(whole % 60).padStart(2, "0")}`;
-}
-
 // What the database knows, for the sidecar. The date taken is the wall-clock time the library shows;
 // its offset is known when the time zone is (from the file, its place, or a date set by hand).
 function xmpFields({ asset, exif }: ExportAsset, albums: string[]): XmpFields {
-  const instant = exif?.dateTimeOriginal ? Date.parse(exif.dateTimeOriginal) : asset.fileCreatedAt;
-  const offsetKnown = exif?.timeZone != null || /[+-]\d\d:\d\d$/.test(exif?.dateTimeOriginal ?? "");
-  const minutes = (asset.localDateTime - instant) / 60_000;
+  const taken = dateTakenOf(asset, exif);
   return {
     dateTaken: new Date(asset.localDateTime).toISOString().slice(0, 19),
-    offset: offsetKnown && Number.isInteger(minutes) && Math.abs(minutes) <= 18 * 60 ? formatOffset(minutes) : null,
+    offset: taken.timeZone !== null ? offsetOf(taken) : null,
     latitude: exif?.latitude ?? null,
     longitude: exif?.longitude ?? null,
     city: exif?.city ?? null,

@@ -22,6 +22,12 @@ function send(method: string, path: string, body: unknown): Promise<Response> {
 }
 
 const ids = () => photos.map((p) => p.id);
+
+interface ZonedAsset {
+  localDateTime: string;
+  fileCreatedAt: string;
+  exifInfo: { dateTimeOriginal: string; timeZone: string | null };
+}
 const buckets = (query = "") => json<Array<{ timeBucket: string; count: number }>>(`/api/timeline/buckets${query}`);
 
 before(async () => {
@@ -102,13 +108,52 @@ describe("editing", () => {
   it("sets the date taken, which moves the photo in the timeline", async () => {
     const edited = await send("PUT", `/api/assets/${photos[0]!.id}`, { dateTimeOriginal: "2020-02-29T23:30:00+09:00", description: "Leap day" });
     assert.equal(edited.status, 200);
-    const asset = (await edited.json()) as { localDateTime: string; fileCreatedAt: string; exifInfo: { dateTimeOriginal: string; description: string } };
+    const asset = (await edited.json()) as ZonedAsset & { exifInfo: { description: string } };
     assert.equal(asset.localDateTime, "2020-02-29T23:30:00.000Z");
     assert.equal(asset.fileCreatedAt, "2020-02-29T14:30:00.000Z");
-    assert.equal(asset.exifInfo.dateTimeOriginal, "2020-02-29T23:30:00+09:00");
+    // As Immich answers: the instant in UTC, the offset as the zone.
+    assert.equal(asset.exifInfo.dateTimeOriginal, "2020-02-29T14:30:00.000Z");
+    assert.equal(asset.exifInfo.timeZone, "UTC+09:00");
     assert.equal(asset.exifInfo.description, "Leap day");
     assert.ok((await buckets()).some((m) => m.timeBucket === "2020-02-01"));
     assert.ok(!(await buckets()).some((m) => m.timeBucket === "2019-08-01"));
+  });
+
+  it("keeps a photo in its own zone: unchanged, across DST, and moved to another zone", async () => {
+    // Taken in Rome at 16:52 local time, no offset in the file: the place gives the zone.
+    const image = await makeJpeg(950, {
+      IFD2: { DateTimeOriginal: "2008:10:22 16:52:00" },
+      IFD3: { GPSLatitudeRef: "N", GPSLatitude: "41/1 54/1 0/1", GPSLongitudeRef: "E", GPSLongitude: "12/1 29/1 0/1" },
+    });
+    const { body } = await upload(shoebox, { bytes: image.bytes, name: "rome.jpg" });
+    const read = () => json<ZonedAsset & { updatedAt: string }>(`/api/assets/${body.id}`);
+    await waitFor("the zone of the place", async () => (await read()).exifInfo.timeZone === "Europe/Rome");
+    const before = await read();
+    assert.equal(before.localDateTime, "2008-10-22T16:52:00.000Z");
+    assert.equal(before.exifInfo.dateTimeOriginal, "2008-10-22T14:52:00.000Z");
+
+    // Sent back as read, or as its own wall clock and offset: nothing changes, not even updatedAt.
+    for (const dateTimeOriginal of [before.exifInfo.dateTimeOriginal, "2008-10-22T16:52:00+02:00", "2008-10-22T16:52:00.000+02:00"]) {
+      assert.equal((await send("PUT", `/api/assets/${body.id}`, { dateTimeOriginal })).status, 200);
+      assert.deepEqual(await read(), before, dateTimeOriginal);
+    }
+    assert.equal((await send("PUT", "/api/assets", { ids: [body.id], dateTimeOriginal: "2008-10-22T16:52:00+02:00" })).status, 204);
+    assert.deepEqual(await read(), before);
+
+    // Moved to Christmas, in winter time: still Rome, now at +01:00.
+    await send("PUT", `/api/assets/${body.id}`, { dateTimeOriginal: "2008-12-24T18:00:00+01:00" });
+    const winter = await read();
+    assert.deepEqual([winter.localDateTime, winter.fileCreatedAt, winter.exifInfo.timeZone], ["2008-12-24T18:00:00.000Z", "2008-12-24T17:00:00.000Z", "Europe/Rome"]);
+    // An instant sent in UTC lands on Rome's wall clock, summer time again.
+    await send("PUT", `/api/assets/${body.id}`, { dateTimeOriginal: "2009-07-01T10:00:00Z" });
+    const summer = await read();
+    assert.deepEqual([summer.localDateTime, summer.exifInfo.timeZone], ["2009-07-01T12:00:00.000Z", "Europe/Rome"]);
+    // Another offset is another zone: Tokyo's wall clock, Tokyo's instant.
+    await send("PUT", `/api/assets/${body.id}`, { dateTimeOriginal: "2009-07-01T19:00:00+09:00" });
+    const tokyo = await read();
+    assert.deepEqual([tokyo.localDateTime, tokyo.fileCreatedAt, tokyo.exifInfo.timeZone], ["2009-07-01T19:00:00.000Z", "2009-07-01T10:00:00.000Z", "UTC+09:00"]);
+    assert.equal((await send("PUT", `/api/assets/${body.id}`, { dateTimeOriginal: "2009-07-01T19:00:00+19:00" })).status, 400);
+    assert.equal((await send("DELETE", "/api/assets", { ids: [body.id], force: true })).status, 204);
   });
 
   it("sets the place, which the worker names", async () => {

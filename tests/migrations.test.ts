@@ -88,6 +88,10 @@ describe("the accounts migration", () => {
   });
 });
 
+const asset = (id: string, updatedAt = 1) =>
+  `INSERT INTO assets (id, owner_id, type, original_file_name, original_mime_type, original_key, checksum, file_size_in_byte, file_created_at, file_modified_at, local_date_time, created_at, updated_at)
+   VALUES ('${id}', 'u1', 'IMAGE', '${id}.jpg', 'image/jpeg', 'originals/${id}.jpg', 'c-${id}', 1, 1, 1, 1, 1, ${updatedAt})`;
+
 describe("the migration that records which models have seen an asset", () => {
   it("marks assets with faces or tags, and queues a run of both queues over the rest once", async () => {
     const database = await startTestDatabase();
@@ -95,14 +99,11 @@ describe("the migration that records which models have seen an asset", () => {
     try {
       await migrate(db, { migrationsFolder: migrationsUpTo("0010_object_tags") });
       const embedding = `[${Array.from({ length: 1024 }, (_, i) => (i % 7) / 7).join(",")}]`;
-      const asset = (id: string) =>
-        `INSERT INTO assets (id, owner_id, type, original_file_name, original_mime_type, original_key, checksum, file_size_in_byte, file_created_at, file_modified_at, local_date_time, created_at, updated_at)
-         VALUES ('${id}', 'u1', 'IMAGE', '${id}.jpg', 'image/jpeg', 'originals/${id}.jpg', 'c-${id}', 1, 1, 1, 1, 1, 5)`;
-      await client.batch([
+            await client.batch([
         "INSERT INTO users (id, email, name, password_hash, created_at, updated_at) VALUES ('u1', 'u1@example.com', 'U', 'x', 1, 1)",
-        asset("with-face"),
-        asset("with-tag"),
-        asset("untouched"),
+        asset("with-face", 5),
+        asset("with-tag", 5),
+        asset("untouched", 5),
         {
           sql: "INSERT INTO faces (id, asset_id, image_width, image_height, bounding_box_x1, bounding_box_y1, bounding_box_x2, bounding_box_y2, landmarks, score, embedding, created_at) VALUES ('f1', 'with-face', 10, 10, 1, 1, 5, 5, '[]', 0.9, vector32(?), 1)",
           args: [embedding],
@@ -119,7 +120,10 @@ describe("the migration that records which models have seen an asset", () => {
           { id: "with-tag", faces_detected_at: null, objects_tagged_at: 5 },
         ],
       );
-      const queued = await client.execute("SELECT queue, payload FROM jobs WHERE name = 'queueAssetJobs' ORDER BY id");
+      // (Later migrations queue runs of other queues.)
+      const queued = await client.execute(
+        "SELECT queue, payload FROM jobs WHERE name = 'queueAssetJobs' AND json_extract(payload, '$.queue') IN ('faceDetection', 'smartSearch') ORDER BY id",
+      );
       assert.deepEqual(
         queued.rows.map((row) => [row.queue, JSON.parse(String(row.payload))]),
         [
@@ -165,6 +169,58 @@ describe("the migration that stops keeping shared links' keys", () => {
       const found = await findActiveSharedLink(db, "the-old-key");
       assert.equal(found?.id, "l1");
       assert.equal((await withKey(secret, found!)).key, "the-old-key");
+    } finally {
+      client.close();
+      await database.close();
+    }
+  });
+});
+
+describe("the migration that keeps every date taken in UTC", () => {
+  it("turns dates set with an offset into instants, with the offset as their zone", async () => {
+    const database = await startTestDatabase();
+    const { client, db } = connectDatabase({ url: database.url, authToken: database.token });
+    try {
+      await migrate(db, { migrationsFolder: migrationsUpTo("0011_rerun_and_clip") });
+      await client.batch([
+        "INSERT INTO users (id, email, name, password_hash, created_at, updated_at) VALUES ('u1', 'u1@example.com', 'U', 'x', 1, 1)",
+        asset("by-hand"),
+        asset("from-file"),
+        asset("no-date"),
+        "INSERT INTO exif (asset_id, date_time_original, time_zone) VALUES ('by-hand', '2020-02-29T23:30:00.123+09:00', 'Europe/Rome')",
+        "INSERT INTO exif (asset_id, date_time_original, time_zone) VALUES ('from-file', '2008-10-22T14:52:00.000Z', 'Europe/Rome')",
+        "INSERT INTO exif (asset_id, date_time_original, time_zone) VALUES ('no-date', NULL, NULL)",
+      ]);
+      await migrateDatabase(db);
+      const rows = await client.execute("SELECT asset_id, date_time_original, time_zone FROM exif ORDER BY asset_id");
+      assert.deepEqual(
+        rows.rows.map((row) => ({ ...row })),
+        [
+          { asset_id: "by-hand", date_time_original: "2020-02-29T14:30:00.123Z", time_zone: "UTC+09:00" },
+          { asset_id: "from-file", date_time_original: "2008-10-22T14:52:00.000Z", time_zone: "Europe/Rome" },
+          { asset_id: "no-date", date_time_original: null, time_zone: null },
+        ],
+      );
+    } finally {
+      client.close();
+      await database.close();
+    }
+  });
+});
+
+describe("the migration that brings full-size copies", () => {
+  it("queues one missing run of the thumbnail queue, for a library with photos", async () => {
+    const database = await startTestDatabase();
+    const { client, db } = connectDatabase({ url: database.url, authToken: database.token });
+    try {
+      await migrate(db, { migrationsFolder: migrationsUpTo("0014_dates_in_utc") });
+      await client.batch(["INSERT INTO users (id, email, name, password_hash, created_at, updated_at) VALUES ('u1', 'u1@example.com', 'U', 'x', 1, 1)", asset("heic")]);
+      await migrateDatabase(db);
+      const queued = await client.execute("SELECT queue, payload FROM jobs WHERE name = 'queueAssetJobs'");
+      assert.deepEqual(
+        queued.rows.map((row) => [row.queue, JSON.parse(String(row.payload))]),
+        [["backgroundTask", { queue: "thumbnailGeneration", force: false }]],
+      );
     } finally {
       client.close();
       await database.close();

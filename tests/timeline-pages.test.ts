@@ -117,7 +117,7 @@ describe("the timeline", () => {
     for (const p of byTaken().filter((p) => months.indexOf(monthOf(p.taken)) >= 3)) assert.ok(!html.includes(tileOf(p.id)));
     assertInOrder(html, [photo("2021:06:20").id, photo("2021:06:05").id]);
     // Thumbnails with their placeholders, days with their titles, and a scrubber of years.
-    assert.match(html, new RegExp(`<a class="tile" href="/photos/${photo("2021:06:05").id}" data-th="[A-Za-z0-9+/=]+"><img src="/api/assets/${photo("2021:06:05").id}/thumbnail" alt="Photo taken Jun 5, 2021, 2:30[^"]PM" loading="lazy"/>`));
+    assert.match(html, new RegExp(`<a class="tile" href="/photos/${photo("2021:06:05").id}" data-th="[A-Za-z0-9+/=]+"><img src="/api/assets/${photo("2021:06:05").id}/thumbnail" alt="Photo taken Jun 5, 2021, 2:30[^"]PM" loading="lazy" decoding="async"/>`));
     assert.match(html, /<h3 class="day-title">Sun, Jun 20<\/h3>/);
     assert.match(html, /<nav class="scrubber" aria-label="Jump to a year"/);
     for (const year of ["2023", "2021", "2019", "2015"]) assert.match(html, new RegExp(`data-month="${year}-\\d\\d">${year}</a>`));
@@ -223,8 +223,8 @@ describe("the viewer", () => {
 
   it("changes the date and the place, and refuses a form without the CSRF token", async () => {
     const target = photo("2019:08");
-    assert.equal((await browser.post(`/photos/${target.id}/date`, { dateTime: "2018-02-03T04:05", offset: "+02:00" }, { csrf: false })).status, 403);
-    const dated = await browser.post(`/photos/${target.id}/date?info=1`, { dateTime: "2018-02-03T04:05", offset: "+02:00" });
+    assert.equal((await browser.post(`/photos/${target.id}/date`, { dateTime: "2018-02-03T04:05", timeZone: "UTC+02:00" }, { csrf: false })).status, 403);
+    const dated = await browser.post(`/photos/${target.id}/date?info=1`, { dateTime: "2018-02-03T04:05", timeZone: "UTC+02:00" });
     assert.equal(dated.status, 303);
     assert.equal(dated.headers.get("location"), `/photos/${target.id}?info=1`);
     const asset = await json<{ localDateTime: string; fileCreatedAt: string; exifInfo: { dateTimeOriginal: string } }>(`/api/assets/${target.id}`);
@@ -232,8 +232,10 @@ describe("the viewer", () => {
     assert.equal(asset.fileCreatedAt, "2018-02-03T02:05:00.000Z");
     const page = await pageText(await browser.get(`/photos/${target.id}?info=1`));
     assert.match(page, /value="2018-02-03T04:05:00"/);
-    assert.match(page, /<option value="\+02:00" selected="">/);
-    assert.match(await pageText(await browser.post(`/photos/${target.id}/date`, { dateTime: "yesterday", offset: "+02:00" }), 400), /Enter a date, a time and a time zone/);
+    assert.match(page, /<option value="UTC\+02:00" selected="">/);
+    assert.match(page, /4:05 AM<span class="muted"> UTC\+02:00<\/span>/);
+    assert.match(await pageText(await browser.post(`/photos/${target.id}/date`, { dateTime: "yesterday", timeZone: "UTC+02:00" }), 400), /Enter a date, a time and a time zone/);
+    assert.match(await pageText(await browser.post(`/photos/${target.id}/date`, { dateTime: "2018-02-03T04:05", timeZone: "Mars/Olympus_Mons" }), 400), /Enter a date, a time and a time zone/);
 
     const placed = await browser.post(`/photos/${target.id}/place`, { latitude: "48.8584", longitude: "2.2945" });
     assert.equal(placed.status, 303);

@@ -6,10 +6,13 @@ import { addAssetsToAlbum } from "../../common/albums";
 import { addSharedLinkAssets } from "../../common/shared-links";
 import {
   assetStatistics,
+  cannotBeShown,
   deleteAssets,
   findAssetsByChecksums,
   getAsset,
+  dateTakenOf,
   getAssetFile,
+  getAssetsWithExif,
   getAssetWithExif,
   setDateTaken,
   setPlace,
@@ -18,6 +21,8 @@ import {
   updateDescription,
 } from "../../common/assets";
 import type { Database } from "../../common/db";
+import { browserShows } from "../../common/media-types";
+import { dateTakenFromIso, type DateTaken } from "../../common/time-zones";
 import { AppError, badRequest, notFound } from "../../common/errors";
 import { boundaryOf, parseMultipart } from "../lib/multipart";
 import { serveStoredFile } from "../lib/serve-file";
@@ -67,8 +72,16 @@ const thumbnail = route({ permission: "asset.view", sharedLink: true }, {
   method: "get",
   path: "/{id}/thumbnail",
   tags: ["Assets"],
-  request: { params: IdParam, query: z.object({ size: z.enum(["thumbnail", "preview"]).default("thumbnail") }) },
-  responses: { 200: { description: "The thumbnail (WebP) or preview (JPEG)" } },
+  description:
+    "The thumbnail (WebP), the preview (JPEG), or the full-size web copy (JPEG) of a photo browsers cannot show as it is " +
+    "(HEIC, TIFF, RAW…); `fullsize` of one they can show redirects to the original, as Immich does.",
+  request: { params: IdParam, query: z.object({ size: z.enum(["thumbnail", "preview", "fullsize"]).default("thumbnail") }) },
+  responses: {
+    200: { description: "The picture" },
+    302: { description: "The original, which browsers show as it is" },
+    404: { description: "Not made yet: it is made shortly after upload" },
+    422: { description: "Never: the file cannot be displayed (the message says why)" },
+  },
 });
 
 const BulkUploadCheck = z
@@ -150,8 +163,16 @@ const playback = route({ permission: "asset.view", sharedLink: true }, {
 const Changes = {
   isFavorite: z.boolean().optional(),
   visibility: z.enum(["timeline", "archive", "locked"]).optional(),
-  // The date taken, as a wall-clock time with its offset: "2021-06-05T14:30:00+02:00".
-  dateTimeOriginal: z.iso.datetime({ offset: true, local: false }).optional(),
+  // The date taken, as a wall-clock time with its offset: "2021-06-05T14:30:00+02:00" (see
+  // dateTakenFromIso for the zone it puts the photo in).
+  dateTimeOriginal: z.iso
+    .datetime({ offset: true, local: false })
+    .optional()
+    .openapi({
+      description:
+        "The date taken with its offset. The photo keeps its time zone when the offset is that zone's at the new time, " +
+        "else takes the offset as its zone; a time in UTC (`Z`) keeps the photo's zone.",
+    }),
   latitude: z.number().min(-90).max(90).optional(),
   longitude: z.number().min(-180).max(180).optional(),
   description: z.string().max(10_000).optional(),
@@ -186,11 +207,28 @@ async function applyChanges<E extends AppEnv>(c: Context<E>, auth: Auth, ids: st
   if ((latitude === undefined) !== (longitude === undefined)) throw badRequest("latitude: give latitude and longitude together");
   await updateAssets(c.var.db, owned, { ...(isFavorite !== undefined ? { isFavorite } : {}), ...(visibility ? { visibility } : {}) });
   await updateDescription(c.var.db, owned, { ...(description !== undefined ? { description } : {}), ...(rating !== undefined ? { rating } : {}) });
-  if (dateTimeOriginal) await setDateTaken(c.var.db, owned, dateTimeOriginal);
+  if (dateTimeOriginal) await setDateTaken(c.var.db, await dateChanges(c.var.db, owned, dateTimeOriginal));
   if (latitude !== undefined && longitude !== undefined) {
     await setPlace(c.var.db, owned, latitude, longitude, Number(c.env.JOB_MAX_ATTEMPTS));
     nudgeWorker(c);
   }
+}
+
+// The new date taken of each asset whose date or zone it changes.
+async function dateChanges(db: Database, ids: string[], dateTimeOriginal: string) {
+  const changes = [];
+  for (const { asset, exif } of await getAssetsWithExif(db, ids)) {
+    const current = dateTakenOf(asset, exif);
+    let taken: DateTaken;
+    try {
+      taken = dateTakenFromIso(dateTimeOriginal, current.timeZone);
+    } catch {
+      throw badRequest("dateTimeOriginal: give a date and time with an offset of at most 18 hours");
+    }
+    const same = taken.localDateTime === current.localDateTime && taken.instant === current.instant && taken.timeZone === current.timeZone;
+    if (!same) changes.push({ assetId: asset.id, taken });
+  }
+  return changes;
 }
 
 // The asset, if the asker may see it; otherwise a 404, whether it exists or not.
@@ -297,9 +335,18 @@ export const assetRoutes = createRouter()
     });
   })
   .openapi(thumbnail, async (c) => {
-    const { id } = c.req.valid("param");
-    if (!(await canReadAsset(c.var.db, c.var.auth, id))) throw notFound("Asset not found");
-    const file = await getAssetFile(c.var.db, id, c.req.valid("query").size);
-    if (!file) throw notFound("No thumbnail yet: it is made shortly after upload");
-    return serveStoredFile(c.req.raw, c.var.storage, file.key, { mimeType: file.mimeType });
+    const asset = await readableAsset(c.var.db, c.var.auth, c.req.valid("param").id);
+    const { size } = c.req.valid("query");
+    if (size === "fullsize" && asset.type === "IMAGE" && browserShows(asset.originalMimeType)) {
+      const original = new URL(c.req.url);
+      original.pathname = `/api/assets/${asset.id}/original`;
+      original.searchParams.delete("size");
+      return c.redirect(`${original.pathname}${original.search}`, 302);
+    }
+    // The full-size copy of an asset processed before there were any is its preview, until made.
+    const file = (await getAssetFile(c.var.db, asset.id, size)) ?? (size === "fullsize" ? await getAssetFile(c.var.db, asset.id, "preview") : undefined);
+    if (file) return serveStoredFile(c.req.raw, c.var.storage, file.key, { mimeType: file.mimeType });
+    // So that pages stop asking for what will never come.
+    if (cannotBeShown(asset)) throw new AppError(422, `This file can't be displayed: ${asset.processingError}`);
+    throw notFound("No thumbnail yet: it is made shortly after upload");
   });

@@ -2,6 +2,7 @@
 // script or style: behaviour lives in public/app.js and looks in public/app.css.
 import type { Child, PropsWithChildren } from "hono/jsx";
 import { raw } from "hono/html";
+import { cannotBeShown } from "../../common/assets";
 import type { Asset } from "../../common/schema";
 import type { Viewer } from "../middleware/pages";
 
@@ -205,12 +206,23 @@ export function describeAsset(asset: Asset): string {
   return `${asset.type === "VIDEO" ? "Video" : "Photo"} taken ${formatDateTaken(asset.localDateTime)}`;
 }
 
+// A tile's picture: the thumbnail, or for a file no picture will ever come of, that it cannot be
+// shown (the reason in its title, and in full in the viewer). Nothing is asked of the server then.
+export function TilePicture({ asset, src, alt }: { asset: Asset; src: string; alt: string }) {
+  if (!cannotBeShown(asset)) return <img src={src} alt={alt} loading="lazy" decoding="async" />;
+  return (
+    <span class="tile-broken" role="img" aria-label={`${alt}: can't be displayed`} title={asset.processingError ?? undefined}>
+      Can't display
+    </span>
+  );
+}
+
 // A square thumbnail, a link; `children` go over it (a "Cover" label, say).
 export function AssetTile(props: PropsWithChildren<{ asset: Asset; href: string; thumbnail: string }>) {
   const { asset } = props;
   return (
     <a class="tile" href={props.href}>
-      <img src={props.thumbnail} alt={describeAsset(asset)} loading="lazy" decoding="async" />
+      <TilePicture asset={asset} src={props.thumbnail} alt={describeAsset(asset)} />
       {asset.type === "VIDEO" && (
         <span class="tile-badge" aria-hidden="true">
           {`▶ ${formatDuration(asset.duration)}`}

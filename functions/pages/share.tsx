@@ -3,7 +3,7 @@
 import { Hono, type Context } from "hono";
 import { canReadAsset } from "../../common/access";
 import { albumAssetList, getAlbum } from "../../common/albums";
-import { getAssetsWithExif, getAssetWithExif } from "../../common/assets";
+import { cannotBeShown, getAssetsWithExif, getAssetWithExif } from "../../common/assets";
 import type { Database } from "../../common/db";
 import { AppError, notFound } from "../../common/errors";
 import type { Asset, Exif, User } from "../../common/schema";
@@ -157,7 +157,9 @@ function SharedAssetPage(props: { content: SharedContent; asset: Asset; exif: Ex
         </span>
       </nav>
       <figure class="viewer">
-        {asset.type === "VIDEO" ? (
+        {cannotBeShown(asset) ? (
+          <p class="muted">This file can't be displayed.</p>
+        ) : asset.type === "VIDEO" ? (
           <video src={withKeyQuery(link, `/api/assets/${asset.id}/video/playback`)} poster={preview} controls preload="metadata"></video>
         ) : (
           <img src={preview} alt={describeAsset(asset)} />

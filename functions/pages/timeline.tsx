@@ -25,7 +25,7 @@ import {
 } from "../../common/timeline";
 import type { AppEnv } from "../env";
 import { requireViewer, type Viewer } from "../middleware/pages";
-import { countOf, describeAsset, formatDuration, Layout } from "./layout";
+import { countOf, describeAsset, formatDuration, Layout, TilePicture } from "./layout";
 
 // The views a photo can be opened from, each with its own previous and next.
 export type ViewKind = TimelineKind | "recent";
@@ -108,7 +108,7 @@ function Tile({ asset, view, viewer }: { asset: Asset; view: ViewKind; viewer: V
   if (asset.isOffline) classes.push("is-offline");
   return (
     <a class={classes.join(" ")} href={photoHref(asset.id, view)} data-th={asset.thumbhash ?? undefined} data-d={asset.type === "VIDEO" ? formatDuration(asset.duration) : undefined}>
-      <img src={`/api/assets/${asset.id}/thumbnail`} alt={asset.isOffline ? `${describeAsset(asset)}, offline` : describeAsset(asset)} loading="lazy" />
+      <TilePicture asset={asset} src={`/api/assets/${asset.id}/thumbnail`} alt={asset.isOffline ? `${describeAsset(asset)}, offline` : describeAsset(asset)} />
     </a>
   );
 }

@@ -6,11 +6,13 @@
 import { Hono, type Context } from "hono";
 import { albumRole, canReadAsset, ownedAssetIds } from "../../common/access";
 import { albumAssetList, getAlbum } from "../../common/albums";
-import { deleteAssets, getAssetWithExif, restoreAssets, setDateTaken, setPlace, trashAssets, updateAssets } from "../../common/assets";
+import { cannotBeShown, dateTakenOf, deleteAssets, getAssetWithExif, restoreAssets, setDateTaken, setPlace, trashAssets, updateAssets } from "../../common/assets";
 import type { Database } from "../../common/db";
 import { notFound } from "../../common/errors";
 import { facesOfAsset } from "../../common/people";
+import { browserShows } from "../../common/media-types";
 import type { Asset, Exif, Person } from "../../common/schema";
+import { atWallClock, fixedZone, formatOffset, isTimeZone, offsetOf, parseWallClock } from "../../common/time-zones";
 import { adjacentAsset, listRecentlyAdded, listTimelineMonths, monthRange, type TimelineMonth, type TimelineScope } from "../../common/timeline";
 import type { AppEnv } from "../env";
 import { formText, requireViewer, type Viewer, type ViewerEnv } from "../middleware/pages";
@@ -103,36 +105,56 @@ async function neighbours(db: Database, viewer: Viewer, context: ViewContext, as
   return { previous, next };
 }
 
-// Originals browsers show as they are; the others zoom into the preview.
-const displayable = new Set(["image/jpeg", "image/png", "image/webp", "image/gif", "image/avif"]);
+// Formats that may move (animated GIF and WebP): the viewer shows their original, which browsers
+// play, where a preview would stand still.
+const mayMove = new Set(["image/gif", "image/webp"]);
+
+// What the viewer shows of a photo, and what a zoom loads: its original when browsers show it as it
+// is, else the preview, then the full-size copy made for zooming.
+function pictures(asset: Asset): { shown: string; zoom: string } {
+  const preview = `/api/assets/${asset.id}/thumbnail?size=preview`;
+  const original = `/api/assets/${asset.id}/original`;
+  if (!browserShows(asset.originalMimeType)) return { shown: preview, zoom: `/api/assets/${asset.id}/thumbnail?size=fullsize` };
+  return { shown: mayMove.has(asset.originalMimeType) ? original : preview, zoom: original };
+}
+
+// The preview of a neighbour, fetched ahead; none for one that has no picture.
+const aheadOf = (asset: Asset | undefined) => (asset && !cannotBeShown(asset) ? pictures(asset).shown : undefined);
+
+// In place of the picture of a file that cannot be shown: why, and the original to take elsewhere.
+function CannotDisplay({ asset }: { asset: Asset }) {
+  return (
+    <div class="pv-broken" role="img" aria-label={`${describeAsset(asset)}: can't be displayed`}>
+      <p class="pv-broken-title">This file can't be displayed</p>
+      {asset.processingError && <p class="pv-broken-reason">{asset.processingError}</p>}
+      <a class="button" href={`/api/assets/${asset.id}/original`} download={asset.originalFileName}>
+        Download the original
+      </a>
+    </div>
+  );
+}
 
 const takenFormat = new Intl.DateTimeFormat("en", { weekday: "short", year: "numeric", month: "short", day: "numeric", timeZone: "UTC" });
 const timeFormat = new Intl.DateTimeFormat("en", { hour: "numeric", minute: "2-digit", timeZone: "UTC" });
 const titleFormat = new Intl.DateTimeFormat("en", { year: "numeric", month: "short", day: "numeric", timeZone: "UTC" });
 
-// "+02:00" from "2021-06-05T14:30:00+02:00"; Z is "+00:00".
-function offsetOf(dateTimeOriginal: string | null): string | undefined {
-  const match = dateTimeOriginal?.match(/([+-]\d{2}:\d{2}|Z)$/);
-  if (!match) return undefined;
-  return match[1] === "Z" ? "+00:00" : match[1];
-}
-
-function formatOffset(minutes: number): string {
-  const sign = minutes < 0 ? "-" : "+";
-  const abs = Math.abs(minutes);
-  return `${sign}${String(Math.floor(abs / 60)).padStart(2, "0")}:${String(abs % 60).padStart(2, "0")}`;
-}
-
 // Every offset in use on Earth is a multiple of 15 minutes from -12:00 to +14:00.
-const offsets = Array.from({ length: (26 * 60) / 15 + 1 }, (_, i) => formatOffset(-12 * 60 + i * 15));
+const fixedZones = Array.from({ length: (26 * 60) / 15 + 1 }, (_, i) => fixedZone(formatOffset(-12 * 60 + i * 15)));
 
-// The offset the form starts with: the known one, else the gap between the wall clock and the
-// instant, when it is a plausible offset.
-function initialOffset(asset: Asset, exif: Exif | null): string {
-  const known = offsetOf(exif?.dateTimeOriginal ?? null);
-  if (known && offsets.includes(known)) return known;
-  const guess = formatOffset(Math.round((asset.localDateTime - asset.fileCreatedAt) / 60000));
-  return offsets.includes(guess) ? guess : "+00:00";
+// The zone a photo was taken in, as the details show it: "Europe/Rome (UTC+02:00)", "UTC+09:00";
+// nothing when it is not known.
+function zoneLabel(asset: Asset, exif: Exif | null): string | undefined {
+  const zone = exif?.timeZone;
+  if (!zone) return undefined;
+  const offset = fixedZone(offsetOf(dateTakenOf(asset, exif)));
+  return zone === offset ? zone : `${zone} (${offset})`;
+}
+
+// The form's choice of zones: the photo's own first (or "Not known"), then the fixed offsets.
+function zoneOptions(exif: Exif | null): Array<{ value: string; label: string }> {
+  const own = exif?.timeZone ?? "";
+  const first = own === "" ? [{ value: "", label: "Not known" }] : fixedZones.includes(own) ? [] : [{ value: own, label: own }];
+  return [...first, ...fixedZones.map((zone) => ({ value: zone, label: zone }))];
 }
 
 function cameraName(make: string | null, model: string | null): string | null {
@@ -184,7 +206,7 @@ function Details({ data, viewer }: { data: ViewerData; viewer: Viewer }) {
   const height = asset.height ?? exif?.exifImageHeight;
   const place = exif ? [exif.city, exif.state, exif.country].filter(Boolean).join(", ") : "";
   const hasCoordinates = exif?.latitude != null && exif?.longitude != null;
-  const offset = offsetOf(exif?.dateTimeOriginal ?? null);
+  const zone = zoneLabel(asset, exif);
   return (
     <aside class="pv-info" id="pv-info" aria-labelledby="pv-info-title" hidden={!data.info} data-info>
       <h2 id="pv-info-title">Details</h2>
@@ -192,7 +214,7 @@ function Details({ data, viewer }: { data: ViewerData; viewer: Viewer }) {
       <dl class="pv-details">
         <InfoRow label="Taken">
           {`${takenFormat.format(asset.localDateTime)}, ${timeFormat.format(asset.localDateTime)}`}
-          {offset && <span class="muted">{` UTC${offset}`}</span>}
+          {zone && <span class="muted">{` ${zone}`}</span>}
         </InfoRow>
         {camera && <InfoRow label="Camera">{camera}</InfoRow>}
         {exif?.lensModel && <InfoRow label="Lens">{exif.lensModel}</InfoRow>}
@@ -244,10 +266,12 @@ function Details({ data, viewer }: { data: ViewerData; viewer: Viewer }) {
               <CsrfField viewer={viewer} />
               <label for="pv-date">Date and time taken</label>
               <input id="pv-date" type="datetime-local" name="dateTime" step={1} required value={new Date(asset.localDateTime).toISOString().slice(0, 19)} />
-              <label for="pv-offset">Time zone</label>
-              <select id="pv-offset" name="offset">
-                {offsets.map((o) => (
-                  <option value={o} selected={o === initialOffset(asset, exif)}>{`UTC${o}`}</option>
+              <label for="pv-zone">Time zone</label>
+              <select id="pv-zone" name="timeZone">
+                {zoneOptions(exif).map((option) => (
+                  <option value={option.value} selected={option.value === (exif?.timeZone ?? "")}>
+                    {option.label}
+                  </option>
                 ))}
               </select>
               <button type="submit" class="button">
@@ -313,6 +337,7 @@ function ViewerPage({ viewer, data }: { viewer: Viewer; data: ViewerData }) {
   const trashed = asset.deletedAt !== null;
   const live = asset.livePhotoVideoId ? `/api/assets/${asset.livePhotoVideoId}/video/playback` : undefined;
   const isVideo = asset.type === "VIDEO";
+  const broken = cannotBeShown(asset);
   const place = data.exif ? [data.exif.city, data.exif.country].filter(Boolean).join(", ") : "";
   return (
     <Layout title={describeAsset(asset)} viewer={viewer} area="viewer">
@@ -322,10 +347,10 @@ function ViewerPage({ viewer, data }: { viewer: Viewer; data: ViewerData }) {
         class="photo-viewer"
         data-photo-viewer
         data-asset={asset.id}
-        data-zoom-src={isVideo ? undefined : displayable.has(asset.originalMimeType) ? original : preview}
+        data-zoom-src={isVideo || broken ? undefined : pictures(asset).zoom}
         data-back={backHref(context, asset)}
-        data-next-preview={neighbours.next ? `/api/assets/${neighbours.next.id}/thumbnail?size=preview` : undefined}
-        data-previous-preview={neighbours.previous ? `/api/assets/${neighbours.previous.id}/thumbnail?size=preview` : undefined}
+        data-next-preview={aheadOf(neighbours.next)}
+        data-previous-preview={aheadOf(neighbours.previous)}
       >
         <div class="pv-bar">
           <a class="pv-icon" href={backHref(context, asset)} data-back aria-label="Back" title="Back (Escape)">
@@ -342,7 +367,7 @@ function ViewerPage({ viewer, data }: { viewer: Viewer; data: ViewerData }) {
                 <Icon name="live" />
               </button>
             )}
-            {!isVideo && (
+            {!isVideo && !broken && (
               <button type="button" class="pv-icon" data-zoom-button aria-pressed="false" aria-label="Zoom" title="Zoom (z)" hidden>
                 <Icon name="zoom" />
               </button>
@@ -382,10 +407,13 @@ function ViewerPage({ viewer, data }: { viewer: Viewer; data: ViewerData }) {
         <div class="pv-main">
           <div class="pv-stage" data-stage>
             <div class="pv-canvas" data-canvas>
-              {isVideo ? (
-                <video class="pv-video" src={`/api/assets/${asset.id}/video/playback`} poster={preview} controls preload="metadata" playsinline></video>
+              {broken ? (
+                <CannotDisplay asset={asset} />
+              ) : isVideo ? (
+                // It plays when opened (viewer.js starts it muted where the browser asks for that).
+                <video class="pv-video" src={`/api/assets/${asset.id}/video/playback`} poster={preview} controls autoplay preload="auto" playsinline data-video></video>
               ) : (
-                <img class="pv-image" src={preview} alt={describeAsset(asset)} data-image />
+                <img class="pv-image" src={pictures(asset).shown} alt={describeAsset(asset)} data-image />
               )}
               {live && <video class="pv-live" src={live} muted playsinline preload="none" data-live-video hidden></video>}
             </div>
@@ -497,12 +525,17 @@ export const viewerPages = new Hono<AppEnv>()
   })
   .post("/:id/date", requireViewer, async (c) => {
     const id = await ownedAsset(c);
-    const { dateTime = "", offset = "" } = await form(c);
+    const { dateTime = "", timeZone = "" } = await form(c);
     const match = dateTime.match(dateTimePattern);
-    if (!match || !offsets.includes(offset)) return invalid(c, id, "Enter a date, a time and a time zone.");
-    const value = `${match[1]}T${match[2]}:${match[3]}:${match[4] ?? "00"}${offset}`;
-    if (Number.isNaN(Date.parse(value))) return invalid(c, id, "That date does not exist.");
-    await setDateTaken(c.var.db, [id], value);
+    if (!match || (timeZone !== "" && !isTimeZone(timeZone))) return invalid(c, id, "Enter a date, a time and a time zone.");
+    const wallClock = `${match[1]}T${match[2]}:${match[3]}:${match[4] ?? "00"}`;
+    if (Number.isNaN(parseWallClock(wallClock))) return invalid(c, id, "That date does not exist.");
+    const found = await getAssetWithExif(c.var.db, id);
+    if (!found) throw notFound("There is nothing at this address.");
+    const current = dateTakenOf(found.asset, found.exif);
+    // The form sent back as it came changes nothing (its time has no fraction of a second).
+    const unchanged = wallClock === new Date(current.localDateTime).toISOString().slice(0, 19) && (timeZone || null) === current.timeZone;
+    if (!unchanged) await setDateTaken(c.var.db, [{ assetId: id, taken: atWallClock(wallClock, timeZone || null) }]);
     return backToViewer(c, id);
   })
   .post("/:id/place", requireViewer, async (c) => {

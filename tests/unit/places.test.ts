@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { offsetAt, reverseGeocode, timeZoneAt } from "../../workers/media/places";
+import { reverseGeocode, timeZoneAt } from "../../workers/media/places";
 import { noSharedMedia, readMetadata } from "../helpers/metadata";
 
 const nowhere = { city: null, state: null, country: null };
@@ -63,39 +63,5 @@ describe("timeZoneAt", () => {
     assert.equal(timeZoneAt(NaN, 0), null);
     assert.equal(timeZoneAt(0, 181), null);
     assert.equal(timeZoneAt(-91, 0), null);
-  });
-});
-
-describe("offsetAt", () => {
-  it("follows daylight saving time", () => {
-    assert.equal(offsetAt("Europe/Berlin", "2019-06-09T12:57:32"), "+02:00");
-    assert.equal(offsetAt("Europe/Berlin", "2019-01-09T12:00:00"), "+01:00");
-    assert.equal(offsetAt("America/New_York", "2021-07-04T12:00:00"), "-04:00");
-    assert.equal(offsetAt("America/New_York", "2021-01-04T12:00:00"), "-05:00");
-  });
-
-  it("handles offsets that are not whole hours, and fixed zones", () => {
-    assert.equal(offsetAt("Asia/Kathmandu", "2020-05-01T08:00:00"), "+05:45");
-    assert.equal(offsetAt("America/St_Johns", "2020-01-01T08:00:00"), "-03:30");
-    assert.equal(offsetAt("UTC", "2020-05-01T08:00:00"), "+00:00");
-    assert.equal(offsetAt("Etc/GMT+10", "2020-05-01T08:00:00"), "-10:00");
-  });
-
-  it("gives the hour a clock change repeats or skips the offset in force before the change", () => {
-    // Berlin, 27 Oct 2019: 02:00–03:00 happened twice, first at +02:00.
-    assert.equal(offsetAt("Europe/Berlin", "2019-10-27T02:30:00"), "+02:00");
-    assert.equal(offsetAt("Europe/Berlin", "2019-10-27T03:00:00"), "+01:00");
-    // Berlin, 31 Mar 2019: 02:00–03:00 never happened; clocks still showed winter time until then.
-    assert.equal(offsetAt("Europe/Berlin", "2019-03-31T02:30:00"), "+01:00");
-    assert.equal(offsetAt("Europe/Berlin", "2019-03-31T03:00:00"), "+02:00");
-    assert.equal(offsetAt("America/New_York", "2021-11-07T01:30:00"), "-04:00");
-    assert.equal(offsetAt("America/New_York", "2021-03-14T02:30:00"), "-05:00");
-  });
-
-  it("rejects unknown zones and malformed times", () => {
-    assert.throws(() => offsetAt("Mars/Olympus_Mons", "2019-06-09T12:57:32"), RangeError);
-    for (const time of ["2019-06-09 12:57:32", "2019-02-30T12:00:00", "2019-06-09T24:00:00", "2019-06-09", ""]) {
-      assert.throws(() => offsetAt("Europe/Berlin", time), RangeError, time);
-    }
   });
 });

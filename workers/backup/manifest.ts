@@ -23,7 +23,7 @@ export const backupFiles = {
 
 const ObjectEntry = z.object({
   key: z.string(),
-  kind: z.enum(["original", "sidecar", "encodedVideo", "thumbnail", "preview"] satisfies StoredObjectKind[]),
+  kind: z.enum(["original", "sidecar", "encodedVideo", "thumbnail", "preview", "fullsize"] satisfies StoredObjectKind[]),
   assetId: z.string(),
   // Bytes in storage when the backup was taken; null when the object was not there.
   size: z.number().int().nullable(),

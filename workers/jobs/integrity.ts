@@ -22,6 +22,7 @@ const labels: Record<StoredObjectKind, string> = {
   encodedVideo: "web-playable copy of the video",
   thumbnail: "thumbnail",
   preview: "preview",
+  fullsize: "full-size copy",
 };
 
 // Keys as 64-bit hashes in a sorted array: 8 bytes a key, so that the keys of a library of millions

@@ -4,41 +4,19 @@
 import { getAsset, saveMetadata, type MetadataChanges } from "../../common/assets";
 import type { Asset, Exif } from "../../common/schema";
 import { readContentIdentifier } from "../media/apple";
-import { readImageMetadata, type ImageMetadata } from "../media/image";
-import { offsetAt, reverseGeocode, timeZoneAt } from "../media/places";
+import { readImageMetadata, type ImageMetadata } from "../media/image-metadata";
+import { atInstant, atOffset, atWallClock, parseOffset, parseWallClock, type DateTaken } from "../../common/time-zones";
+import { reverseGeocode, timeZoneAt } from "../media/places";
 import { probeVideo } from "../media/video";
 import { readXmp } from "../media/xmp";
 import { sidecarBeside } from "../libraries/folders";
 import { withOriginal, type JobContext } from "./context";
 import { pairLivePhoto, extractMotionPhotoVideo } from "./live-photos";
 
-interface Taken {
-  localDateTime: number;
-  instant: number;
-  timeZone: string | null;
+interface Taken extends DateTaken {
+  // The instant as ISO 8601 in UTC, when the file says when it was taken.
   dateTimeOriginal: string | null;
 }
-
-// The wall-clock time in a zone at an instant, as "YYYY-MM-DDTHH:MM:SS".
-function wallClock(timeZone: string, instant: number): string {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat("en-CA", {
-      timeZone,
-      hourCycle: "h23",
-      year: "numeric",
-      month: "2-digit",
-      day: "2-digit",
-      hour: "2-digit",
-      minute: "2-digit",
-      second: "2-digit",
-    })
-      .formatToParts(instant)
-      .map((p) => [p.type, p.value]),
-  );
-  return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}:${parts.second}`;
-}
-
-const asUtc = (wallClockTime: string) => Date.parse(`${wallClockTime}Z`);
 
 function zoneAt(latitude: number | null, longitude: number | null): string | null {
   return latitude !== null && longitude !== null ? timeZoneAt(latitude, longitude) : null;
@@ -47,35 +25,20 @@ function zoneAt(latitude: number | null, longitude: number | null): string | nul
 // A date taken as wall-clock time, placed in time by its offset, or else by the zone of its GPS
 // position, or else read as UTC. With no date at all, the file's own times stand in.
 function resolveTakenTime(dateTaken: string | null, offset: string | null, zone: string | null, fileCreatedAt: number): Taken {
-  if (dateTaken) {
-    const resolvedOffset = offset ?? (zone ? offsetAt(zone, dateTaken) : null);
-    const instant = resolvedOffset ? Date.parse(`${dateTaken}${resolvedOffset}`) : asUtc(dateTaken);
-    return {
-      localDateTime: asUtc(dateTaken),
-      instant,
-      timeZone: offset ? `UTC${offset}` : zone,
-      dateTimeOriginal: new Date(instant).toISOString(),
-    };
-  }
-  return {
-    localDateTime: zone ? asUtc(wallClock(zone, fileCreatedAt)) : fileCreatedAt,
-    instant: fileCreatedAt,
-    timeZone: zone,
-    dateTimeOriginal: null,
-  };
+  const minutes = offset === null ? null : parseOffset(offset);
+  const wallClock = dateTaken === null ? NaN : parseWallClock(dateTaken);
+  if (Number.isNaN(wallClock)) return { ...atInstant(fileCreatedAt, zone), dateTimeOriginal: null };
+  const taken = minutes === null ? atWallClock(dateTaken!, zone) : atOffset(wallClock - minutes * 60_000, minutes, zone);
+  return { ...taken, dateTimeOriginal: new Date(taken.instant).toISOString() };
 }
 
 // A video's creation time is an instant; its wall clock comes from its own offset or its place.
 function resolveVideoTime(creationTime: string | null, offset: string | null, zone: string | null, fileCreatedAt: number): Taken {
   const instant = creationTime ? Date.parse(creationTime) : NaN;
-  if (Number.isNaN(instant)) return resolveTakenTime(null, null, zone, fileCreatedAt);
-  const shift = offset ? (offset.startsWith("-") ? -1 : 1) * (Number(offset.slice(1, 3)) * 60 + Number(offset.slice(4, 6))) * 60_000 : null;
-  return {
-    localDateTime: shift !== null ? instant + shift : zone ? asUtc(wallClock(zone, instant)) : instant,
-    instant,
-    timeZone: offset ? `UTC${offset}` : zone,
-    dateTimeOriginal: new Date(instant).toISOString(),
-  };
+  if (Number.isNaN(instant)) return { ...atInstant(fileCreatedAt, zone), dateTimeOriginal: null };
+  const minutes = offset === null ? null : parseOffset(offset);
+  const taken = minutes === null ? atInstant(instant, zone) : atOffset(instant, minutes, zone);
+  return { ...taken, dateTimeOriginal: new Date(instant).toISOString() };
 }
 
 // Immich writes durations as "H:MM:SS.ffffff".

@@ -21,18 +21,21 @@ async function renderVideoDerivatives(path: string): Promise<ImageDerivatives> {
 }
 
 // Makes the grid thumbnail, the viewer's preview, the thumbhash placeholder and the perceptual hash
-// of a photo or video, then has the owner's library searched for duplicates of it.
+// of a photo or video (and the full-size copy of a photo browsers cannot show), then has the
+// owner's library searched for duplicates of it.
 export async function generateThumbnails(context: JobContext, { assetId }: { assetId: string }): Promise<void> {
   const asset = await getAsset(context.db, assetId);
   if (!asset) return; // Deleted since the job was queued.
   const rendered = await withOriginal(context, asset, (path) =>
     asset.type === "VIDEO" ? renderVideoDerivatives(path) : renderImageDerivatives(path, asset.originalMimeType),
   );
-  const thumbnail = { type: "thumbnail" as const, key: derivativeKey(assetId, "thumbnail", ".webp"), mimeType: "image/webp" };
-  const preview = { type: "preview" as const, key: derivativeKey(assetId, "preview", ".jpeg"), mimeType: "image/jpeg" };
-  await context.storage.put(thumbnail.key, streamOf(rendered.thumbnail));
-  await context.storage.put(preview.key, streamOf(rendered.preview));
-  await saveAssetFiles(context.db, assetId, [thumbnail, preview], rendered.thumbhash, rendered.perceptualHash);
+  const files = [
+    { type: "thumbnail" as const, key: derivativeKey(assetId, "thumbnail", ".webp"), mimeType: "image/webp", bytes: rendered.thumbnail },
+    { type: "preview" as const, key: derivativeKey(assetId, "preview", ".jpeg"), mimeType: "image/jpeg", bytes: rendered.preview },
+    ...(rendered.fullsize ? [{ type: "fullsize" as const, key: derivativeKey(assetId, "fullsize", ".jpeg"), mimeType: "image/jpeg", bytes: rendered.fullsize }] : []),
+  ];
+  for (const file of files) await context.storage.put(file.key, streamOf(file.bytes));
+  await saveAssetFiles(context.db, assetId, files.map(({ type, key, mimeType }) => ({ type, key, mimeType })), rendered.thumbhash, rendered.perceptualHash);
   await queueDuplicateDetection(context.db, context.maxAttempts);
   // Faces are found on the preview (of a photo, or a video's poster frame). So are the things in
   // it, for tags, and its CLIP embedding.

@@ -15,6 +15,7 @@
 // The decode is synchronous WebAssembly: about half a second for a 12-megapixel photo, blocking.
 import { open } from "node:fs/promises";
 import { createRequire } from "node:module";
+import { boxesIn, readAt } from "./media-file";
 
 interface DecodedImage {
   width: number;
@@ -146,6 +147,21 @@ export async function heifMetaReachable(path: string): Promise<boolean> {
       offset += length;
     }
     return false;
+  } finally {
+    await handle.close();
+  }
+}
+
+// A HEIF image sequence (brand msf1: bursts, animations) that keeps its pictures as a video track
+// (moov) rather than as items: libheif sees no image in one without a still of its own.
+export async function isHeifSequence(path: string): Promise<boolean> {
+  const handle = await open(path, "r");
+  try {
+    const file = { handle, size: (await handle.stat()).size };
+    const boxes = await boxesIn(file, 0, file.size);
+    const ftyp = boxes[0]?.type === "ftyp" ? await readAt(file, boxes[0].start, Math.min(boxes[0].end - boxes[0].start, 64)) : null;
+    const brands = ftyp ? Array.from({ length: ftyp.length >> 2 }, (_, i) => ftyp.toString("latin1", i * 4, i * 4 + 4)) : [];
+    return brands.includes("msf1") && boxes.some((box) => box.type === "moov");
   } finally {
     await handle.close();
   }

@@ -1,220 +1,19 @@
-// Image tools: EXIF with exifr, pixels with sharp (HEVC-coded HEIC through libheif in WebAssembly,
-// camera RAW through its embedded preview). The only code that decodes image files.
-import exifr from "exifr";
-import { open, readFile } from "node:fs/promises";
+// Image pixels: every image file decoded upright by the decoder its format needs (sharp for most,
+// libheif in WebAssembly for HEVC-coded HEIC, ffmpeg for high-bit-depth AVIF and HEIF sequences,
+// the embedded preview or LibRaw for camera RAW, libjxl for JPEG XL), and the derivatives made from
+// it. The only code that decodes image files.
+import { readFile } from "node:fs/promises";
 import sharp, { type Sharp } from "sharp";
 import { rgbaToThumbHash } from "thumbhash";
+import { browserShows } from "../../common/media-types";
 import { UnprocessableMediaError } from "../jobs/errors";
-import { decodeHeic, hasHeifTransform, heifMetaReachable } from "./heic";
+import { decodeAvifWithFfmpeg } from "./avif";
+import { decodeHeic, hasHeifTransform, isHeifSequence } from "./heic";
+import { heifTypes, maxPixels, number, rawTypes, readTags } from "./image-metadata";
 import { decodeJxl } from "./jxl";
-import { extractRawPreview, readRawSize } from "./raw-preview";
-import { readXmp } from "./xmp";
-
-export interface ImageMetadata {
-  width: number | null;
-  height: number | null;
-  make: string | null;
-  model: string | null;
-  lensModel: string | null;
-  fNumber: number | null;
-  focalLength: number | null;
-  iso: number | null;
-  exposureTime: string | null;
-  // Wall-clock time where it was taken ("2019-06-09T12:57:32"), and its UTC offset ("+02:00") if known.
-  dateTaken: string | null;
-  offset: string | null;
-  latitude: number | null;
-  longitude: number | null;
-  orientation: number | null;
-  exifImageWidth: number | null;
-  exifImageHeight: number | null;
-  description: string | null;
-  rating: number | null;
-}
-
-type Tags = Record<string, unknown>;
-
-// Decoding more pixels than this is refused: a decompression bomb must not take the worker down.
-const maxPixels = 200_000_000;
-
-const rawTypes = new Set([
-  "image/x-adobe-dng",
-  "image/x-sony-arw",
-  "image/x-canon-cr2",
-  "image/x-canon-cr3",
-  "image/x-nikon-nef",
-  "image/x-olympus-orf",
-  "image/x-pentax-pef",
-  "image/x-fuji-raf",
-  "image/x-panasonic-rw2",
-  "image/x-samsung-srw",
-]);
-const heifTypes = new Set(["image/heic", "image/heif", "image/avif"]);
-
-const text = (value: unknown) => (typeof value === "string" && value.trim() ? value.trim().replace(/\0+$/, "") : null);
-const number = (value: unknown) => (typeof value === "number" && Number.isFinite(value) ? value : null);
-
-// "1/250" for fast shutters, "2.5" for slow ones, as photographers write them.
-function exposure(value: unknown): string | null {
-  const seconds = number(value);
-  if (seconds === null || seconds <= 0) return null;
-  return seconds >= 1 ? String(Math.round(seconds * 10) / 10) : `1/${Math.round(1 / seconds)}`;
-}
-
-function exifDate(value: unknown): string | null {
-  const raw = text(value);
-  const match = raw?.match(/^(\d{4})[:-](\d{2})[:-](\d{2})[ T](\d{2}):(\d{2}):(\d{2})/);
-  if (!match || match[1] === "0000" || match[2] === "00" || match[3] === "00") return null;
-  return `${match[1]}-${match[2]}-${match[3]}T${match[4]}:${match[5]}:${match[6]}`;
-}
-
-function offset(value: unknown): string | null {
-  const raw = text(value);
-  return raw && /^[+-]\d{2}:\d{2}$/.test(raw) ? raw : null;
-}
-
-// GPS of exactly 0,0 is a camera that had no fix, not a photo in the Gulf of Guinea.
-function coordinates(tags: Tags): { latitude: number | null; longitude: number | null } {
-  const latitude = number(tags.latitude);
-  const longitude = number(tags.longitude);
-  if (latitude === null || longitude === null) return { latitude: null, longitude: null };
-  if (Math.abs(latitude) > 90 || Math.abs(longitude) > 180 || (latitude === 0 && longitude === 0)) {
-    return { latitude: null, longitude: null };
-  }
-  return { latitude, longitude };
-}
-
-// Only the tags Shoebox uses, from IFD0, the EXIF IFD and GPS (never IFD1, the thumbnail's, whose
-// values would otherwise mix in). Picking also keeps exifr clear of odd tags it chokes on (DNG floats).
-const exifTags = {
-  ifd0: ["Make", "Model", "Orientation", "ImageWidth", "ImageHeight", "ImageDescription", "ModifyDate"],
-  exif: [
-    "DateTimeOriginal",
-    "CreateDate",
-    "OffsetTimeOriginal",
-    "OffsetTime",
-    "FNumber",
-    "ISO",
-    "ExposureTime",
-    "FocalLength",
-    "LensModel",
-    "ExifImageWidth",
-    "ExifImageHeight",
-    "Rating",
-  ],
-  gps: true,
-  ifd1: false,
-  xmp: false,
-  iptc: false,
-  icc: false,
-  reviveValues: false,
-  translateValues: false,
-  mergeOutput: true,
-};
-
-async function parseExif(input: string | Buffer): Promise<Tags> {
-  try {
-    return ((await exifr.parse(input, exifTags as never)) as Tags | undefined) ?? {};
-  } catch {
-    // Broken EXIF is common in real libraries; the picture itself may still be fine.
-    return {};
-  }
-}
-
-// An EXIF block as sharp hands it over ("Exif\0\0" and a TIFF header), for formats exifr cannot open.
-function tiffPart(exif: Buffer | undefined): Buffer | undefined {
-  if (!exif) return undefined;
-  const at = [exif.indexOf("II*\0", 0, "latin1"), exif.indexOf("MM\0*", 0, "latin1")].filter((i) => i >= 0 && i < 16);
-  return at.length ? exif.subarray(Math.min(...at)) : undefined;
-}
-
-// A PNG's eXIf chunk, wherever it sits (some writers put it after the image data, where exifr and
-// libvips stop looking). Chunk headers are walked; only the chunk itself is read.
-async function pngExif(path: string): Promise<Buffer | undefined> {
-  const file = await open(path, "r");
-  try {
-    const { size } = await file.stat();
-    const header = Buffer.alloc(8);
-    for (let at = 8, count = 0; at + 12 <= size && count < 10_000; count++) {
-      await file.read(header, 0, 8, at);
-      const length = header.readUInt32BE(0);
-      const type = header.toString("latin1", 4, 8);
-      if (type === "eXIf" && length <= 16 * 1024 * 1024 && at + 8 + length <= size) {
-        const chunk = Buffer.alloc(length);
-        await file.read(chunk, 0, length, at + 8);
-        return chunk;
-      }
-      if (type === "IEND") return undefined;
-      at += 12 + length;
-    }
-    return undefined;
-  } finally {
-    await file.close();
-  }
-}
-
-async function readTags(path: string, mimeType: string, embeddedExif?: Buffer): Promise<Tags> {
-  if (heifTypes.has(mimeType) && !(await heifMetaReachable(path).catch(() => false))) return {};
-  if (mimeType === "image/png") embeddedExif ??= await pngExif(path).catch(() => undefined);
-  const tags = await parseExif(path);
-  const embedded = tiffPart(embeddedExif);
-  // The embedded block is the fuller one where the file's own parse came back thin.
-  if (embedded && (Object.keys(tags).length === 0 || tags.DateTimeOriginal === undefined)) return { ...tags, ...(await parseExif(embedded)) };
-  if (Object.keys(tags).length > 0) return tags;
-  if (rawTypes.has(mimeType)) {
-    // Fujifilm RAF and others keep their EXIF in the embedded JPEG.
-    const preview = await extractRawPreview(path).catch(() => null);
-    if (preview) return parseExif(preview);
-  }
-  return {};
-}
-
-// sharp cannot read JPEG XL headers; decoding is the one sure way to its size.
-async function jxlSize(path: string): Promise<{ width: number; height: number } | null> {
-  const decoded = await decodeJxl(await readFile(path)).catch(() => null);
-  return decoded && { width: decoded.width, height: decoded.height };
-}
-
-const turnsQuarter = (orientation: number | null) => orientation !== null && orientation >= 5 && orientation <= 8;
-
-export async function readImageMetadata(path: string, mimeType: string): Promise<ImageMetadata> {
-  const raw = rawTypes.has(mimeType);
-  const pixels = raw ? null : await sharp(path, { limitInputPixels: maxPixels }).metadata().catch(() => null);
-  const tags = await readTags(path, mimeType, pixels?.exif);
-  // XMP fills what EXIF leaves out (PNGs and edited files often carry only XMP).
-  const xmp = pixels?.xmp ? readXmp(pixels.xmp) : null;
-  const orientation = number(tags.Orientation) ?? xmp?.orientation ?? null;
-  const rawSize = raw ? await readRawSize(path).catch(() => null) : mimeType === "image/jxl" ? await jxlSize(path) : null;
-  const width = rawSize?.width ?? pixels?.width ?? number(tags.ExifImageWidth) ?? number(tags.ImageWidth);
-  const height = rawSize?.height ?? pixels?.height ?? number(tags.ExifImageHeight) ?? number(tags.ImageHeight);
-  // libheif reports a HEIF's size with its own rotation applied; only a HEIF without one is turned by
-  // its EXIF Orientation, like any other image.
-  const turned = turnsQuarter(orientation) && !(heifTypes.has(mimeType) && (await hasHeifTransform(path).catch(() => false)));
-  const exifDateTaken = exifDate(tags.DateTimeOriginal);
-  const dateTaken = exifDateTaken ?? xmp?.dateTaken ?? exifDate(tags.CreateDate);
-  const dateOffset = exifDateTaken ? (offset(tags.OffsetTimeOriginal) ?? offset(tags.OffsetTime)) : dateTaken === xmp?.dateTaken ? xmp.offset : offset(tags.OffsetTime);
-  const exifPlace = coordinates(tags);
-  const place = exifPlace.latitude !== null ? exifPlace : { latitude: xmp?.latitude ?? null, longitude: xmp?.longitude ?? null };
-  return {
-    width: turned ? height : width,
-    height: turned ? width : height,
-    make: text(tags.Make) ?? xmp?.make ?? null,
-    model: text(tags.Model) ?? xmp?.model ?? null,
-    lensModel: text(tags.LensModel) ?? xmp?.lensModel ?? null,
-    fNumber: number(tags.FNumber) ?? xmp?.fNumber ?? null,
-    focalLength: number(tags.FocalLength) ?? xmp?.focalLength ?? null,
-    iso: number(tags.ISO) ?? (Array.isArray(tags.ISO) ? number(tags.ISO[0]) : null) ?? xmp?.iso ?? null,
-    exposureTime: exposure(tags.ExposureTime) ?? xmp?.exposureTime ?? null,
-    dateTaken,
-    offset: dateOffset,
-    ...place,
-    orientation,
-    exifImageWidth: number(tags.ExifImageWidth) ?? number(tags.ImageWidth),
-    exifImageHeight: number(tags.ExifImageHeight) ?? number(tags.ImageHeight),
-    description: text(tags.ImageDescription) ?? xmp?.description ?? null,
-    rating: number(tags.Rating) ?? xmp?.rating ?? null,
-  };
-}
+import { decodeRaw } from "./raw-decode";
+import { extractRawPreview } from "./raw-preview";
+import { extractFirstFrame } from "./video";
 
 // Applies an EXIF orientation by hand, for pixels that carry none of their own (RAW previews).
 // sharp mirrors before it rotates.
@@ -244,9 +43,12 @@ async function openUpright(path: string, mimeType: string): Promise<Sharp> {
   const options = { limitInputPixels: maxPixels, failOn: "none" as const };
   if (rawTypes.has(mimeType)) {
     const preview = await extractRawPreview(path);
-    if (!preview) throw new UnprocessableMediaError("This RAW file has no embedded preview to show");
-    const tags = await readTags(path, mimeType);
-    return orient(sharp(preview, options), number(tags.Orientation));
+    if (preview) return orient(sharp(preview, options), number((await readTags(path, mimeType)).Orientation));
+    // No preview to show: the sensor data itself, which LibRaw turns upright.
+    const decoded = await decodeRaw(path).catch((error: Error) => {
+      throw new UnprocessableMediaError(`This RAW file has no embedded preview, and its sensor data cannot be decoded (${error.message})`);
+    });
+    return sharp(decoded.data, { raw: { width: decoded.width, height: decoded.height, channels: decoded.channels }, limitInputPixels: maxPixels });
   }
   if (heifTypes.has(mimeType)) {
     // libheif applies a HEIF's own rotation while decoding and sharp reports no EXIF orientation for
@@ -257,11 +59,15 @@ async function openUpright(path: string, mimeType: string): Promise<Sharp> {
       readTags(path, mimeType),
     ]);
     const exifOrientation = transformed ? null : number(tags.Orientation);
-    // sharp's libvips decodes AV1-coded HEIF itself; HEVC needs libheif.
-    if (header?.compression === "av1") return orient(sharp(path, options), exifOrientation);
+    // sharp's libvips decodes 8-bit AV1-coded HEIF itself; deeper AV1 (HDR) goes to ffmpeg, HEVC to libheif.
+    if (header?.compression === "av1") {
+      return orient((header.bitsPerSample ?? 8) > 8 ? await decodeAvifWithFfmpeg(path) : sharp(path, options), exifOrientation);
+    }
     if (header?.width && header.height && header.width * header.height > maxPixels) {
       throw new UnprocessableMediaError(`The image is too large to decode (${header.width}×${header.height})`);
     }
+    // An image sequence (burst, animation) without a still of its own shows its first image.
+    if (!header && (await isHeifSequence(path).catch(() => false))) return sharp(await extractFirstFrame(path));
     const decoded = await decodeHeic(await readFile(path));
     const pixels = sharp(Buffer.from(decoded.data.buffer, decoded.data.byteOffset, decoded.data.byteLength), {
       raw: { width: decoded.width, height: decoded.height, channels: 4 },
@@ -285,6 +91,8 @@ export interface ImageDerivatives {
   thumbhash: string;
   // The thumbnail's perceptual hash (perceptualHash below).
   perceptualHash: string;
+  // The whole picture as a JPEG, for a photo browsers cannot show as it is (Immich's fullsize).
+  fullsize?: Buffer;
 }
 
 // cos((2x + 1)uπ / 64) for the 8 lowest frequencies u of a 32-point DCT.
@@ -332,15 +140,19 @@ export async function perceptualHash(image: Buffer): Promise<string> {
 
 // From an upright picture: a JPEG preview with a 1440 px short edge for the viewer, a WebP thumbnail
 // with a 250 px short edge for grids (both never enlarged), a thumbhash placeholder and a perceptual
-// hash. The source is decoded once; the small outputs come from the preview, the hash from the thumbnail.
-export async function renderDerivatives(upright: Sharp): Promise<ImageDerivatives> {
+// hash, and on request the whole picture as a JPEG. The source is decoded once for the preview (once
+// more for the full-size copy); the small outputs come from the preview, the hash from the thumbnail.
+export async function renderDerivatives(upright: Sharp, withFullsize = false): Promise<ImageDerivatives> {
+  const whole = withFullsize ? upright.clone() : null;
   let preview: Buffer;
+  let fullsize: Buffer | undefined;
   try {
     preview = await upright
       .resize(1440, 1440, { fit: "outside", withoutEnlargement: true })
       .flatten({ background: "#ffffff" })
       .jpeg({ quality: 80, mozjpeg: true })
       .toBuffer();
+    fullsize = whole ? await whole.flatten({ background: "#ffffff" }).jpeg({ quality: 90 }).toBuffer() : undefined;
   } catch (error) {
     throw new UnprocessableMediaError(`The image cannot be decoded: ${(error as Error).message}`);
   }
@@ -349,9 +161,10 @@ export async function renderDerivatives(upright: Sharp): Promise<ImageDerivative
     sharp(preview).resize(100, 100, { fit: "inside" }).ensureAlpha().raw().toBuffer({ resolveWithObject: true }),
   ]);
   const hash = rgbaToThumbHash(small.info.width, small.info.height, small.data);
-  return { thumbnail, preview, thumbhash: Buffer.from(hash).toString("base64"), perceptualHash: await perceptualHash(thumbnail) };
+  return { thumbnail, preview, thumbhash: Buffer.from(hash).toString("base64"), perceptualHash: await perceptualHash(thumbnail), fullsize };
 }
 
+// The derivatives of an image file; a full-size copy too when browsers cannot show the original.
 export async function renderImageDerivatives(path: string, mimeType: string): Promise<ImageDerivatives> {
   let upright: Sharp;
   try {
@@ -360,5 +173,5 @@ export async function renderImageDerivatives(path: string, mimeType: string): Pr
     if (error instanceof UnprocessableMediaError || (error as NodeJS.ErrnoException).code === "ENOENT") throw error;
     throw new UnprocessableMediaError(`The image cannot be decoded: ${(error as Error).message}`);
   }
-  return renderDerivatives(upright);
+  return renderDerivatives(upright, !browserShows(mimeType));
 }

@@ -169,17 +169,26 @@ async function cr3JpegBox(file: MediaFile, box: Box, lengthAt: number): Promise<
   return range && range.offset + range.length <= box.end ? range : null;
 }
 
+// The boxes of a CR3's metadata uuid in moov: CMT1–4 (TIFF blocks: IFD0, the EXIF IFD, Canon's
+// maker note, GPS) and THMB.
+export async function cr3MetadataBoxes(file: MediaFile): Promise<Box[]> {
+  const found: Box[] = [];
+  for (const box of await boxesIn(file, 0, file.size)) {
+    if (box.type !== "moov") continue;
+    for (const child of await boxesIn(file, box.start, box.end)) {
+      if (child.type === "uuid") found.push(...(await uuidChildren(file, child, CANON_METADATA_UUID, 0)));
+    }
+  }
+  return found;
+}
+
 async function cr3Candidates(file: MediaFile): Promise<Range[]> {
   const candidates: (Range | null)[] = [];
+  for (const thumb of await cr3MetadataBoxes(file)) {
+    if (thumb.type === "THMB") candidates.push(await cr3JpegBox(file, thumb, 16));
+  }
   for (const box of await boxesIn(file, 0, file.size)) {
-    if (box.type === "moov") {
-      for (const child of await boxesIn(file, box.start, box.end)) {
-        if (child.type !== "uuid") continue;
-        for (const thumb of await uuidChildren(file, child, CANON_METADATA_UUID, 0)) {
-          if (thumb.type === "THMB") candidates.push(await cr3JpegBox(file, thumb, 16));
-        }
-      }
-    } else if (box.type === "uuid") {
+    if (box.type === "uuid") {
       // 8 bytes of unknown purpose sit between this uuid and the PRVW box.
       for (const preview of await uuidChildren(file, box, CANON_PREVIEW_UUID, 8)) {
         if (preview.type === "PRVW") candidates.push(await cr3JpegBox(file, preview, 20));

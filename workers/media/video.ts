@@ -695,26 +695,37 @@ const AAC_SAMPLE_RATES = new Set([96000, 88200, 64000, 48000, 44100, 32000, 2400
 
 const JPEG_MAGIC = Buffer.from([0xff, 0xd8, 0xff]);
 
+// One frame as a JPEG, `at` seconds in, through these filters.
+const grabFrame = (path: string, at: number, filters: string[], step = "poster frame") =>
+  run(
+    "ffmpeg",
+    [
+      ...COMMON_FFMPEG_ARGS,
+      ...(at > 0 ? ["-ss", String(at)] : []),
+      "-i", fileUrl(path),
+      "-map", "0:V:0", "-an", "-sn", "-dn",
+      "-frames:v", "1",
+      "-vf", [...filters, "format=yuvj420p"].join(","),
+      "-c:v", "mjpeg", "-q:v", "2",
+      "-f", "image2pipe", "pipe:1",
+    ],
+    { step, file: path, timeoutMs: 120_000 },
+  );
+
+// The first picture of an image sequence (a HEIF burst or animation: probe calls it no video,
+// rightly), as a JPEG.
+export async function extractFirstFrame(path: string): Promise<Buffer> {
+  const jpeg = await grabFrame(path, 0, [], "first frame");
+  if (!jpeg.subarray(0, 3).equals(JPEG_MAGIC)) throw new Error(`First frame failed for ${path}: ffmpeg decoded no frame`);
+  return jpeg;
+}
+
 export async function extractPosterFrame(path: string, info: VideoInfo): Promise<Buffer> {
   const [details, caps] = await Promise.all([detailsFor(path, info), ffmpegCapabilities()]);
   const toneMap = toneMapFilters(details, caps);
   // About a second in skips fades from black; clips under two seconds start on their best frame.
   const seeks = info.durationSeconds >= 2 ? [1, 0] : [0];
-  const grab = (at: number, filters: string[]) =>
-    run(
-      "ffmpeg",
-      [
-        ...COMMON_FFMPEG_ARGS,
-        ...(at > 0 ? ["-ss", String(at)] : []),
-        "-i", fileUrl(path),
-        "-map", "0:V:0", "-an", "-sn", "-dn",
-        "-frames:v", "1",
-        "-vf", [...filters, "format=yuvj420p"].join(","),
-        "-c:v", "mjpeg", "-q:v", "2",
-        "-f", "image2pipe", "pipe:1",
-      ],
-      { step: "poster frame", file: path, timeoutMs: 120_000 },
-    );
+  const grab = (at: number, filters: string[]) => grabFrame(path, at, filters);
 
   let lastError: Error | null = null;
   for (const at of seeks) {

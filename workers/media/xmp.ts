@@ -39,9 +39,45 @@ const unescape = (text: string) =>
     .replace(/&#(\d+);/g, (_, code: string) => String.fromCodePoint(Number(code)))
     .replace(/&amp;/g, "&");
 
+// The namespaces read here, by the prefixes this file writes them with. A file may bind them to
+// other prefixes (old Photoshop wrote "xap:" for xmp:, tools write "ns1:"): the document's own
+// declarations decide.
+const namespaces: Record<string, string> = {
+  aux: "http://ns.adobe.com/exif/1.0/aux/",
+  dc: "http://purl.org/dc/elements/1.1/",
+  exif: "http://ns.adobe.com/exif/1.0/",
+  exifEX: "http://cipa.jp/exif/1.0/",
+  lr: "http://ns.adobe.com/lightroom/1.0/",
+  photoshop: "http://ns.adobe.com/photoshop/1.0/",
+  tiff: "http://ns.adobe.com/tiff/1.0/",
+  xmp: "http://ns.adobe.com/xap/1.0/",
+};
+
+// The names a property may have in this document: "xmp:CreateDate" is also "xap:CreateDate" where
+// the document binds xap to the xmp namespace.
+function namesOf(xml: string, name: string): string[] {
+  const [prefix = "", local] = name.split(":");
+  const uri = namespaces[prefix];
+  if (!uri) return [name];
+  const declared = [...xml.matchAll(/xmlns:([\w.-]+)\s*=\s*["']([^"']*)["']/g)].map((m) => ({ prefix: m[1]!, uri: m[2]! }));
+  const bound = declared.filter((d) => d.uri === uri).map((d) => d.prefix);
+  // The usual prefix counts unless the document binds it to something else.
+  const usual = declared.some((d) => d.prefix === prefix && d.uri !== uri) ? [] : [prefix];
+  return [...new Set([...usual, ...bound])].map((p) => `${p}:${local}`);
+}
+
+const escapeName = (name: string) => name.replace(/[.:-]/g, (c) => `\\${c}`);
+
 // The value of a property written as an attribute, a simple element, or the first rdf:li of a container.
 function property(xml: string, name: string): string | null {
-  const escaped = name.replace(":", "\\:");
+  for (const candidate of namesOf(xml, name)) {
+    const value = propertyNamed(xml, escapeName(candidate));
+    if (value !== null) return value;
+  }
+  return null;
+}
+
+function propertyNamed(xml: string, escaped: string): string | null {
   const attribute = xml.match(new RegExp(`\\s${escaped}\\s*=\\s*"([^"]*)"`)) ?? xml.match(new RegExp(`\\s${escaped}\\s*=\\s*'([^']*)'`));
   if (attribute) return unescape(attribute[1]!).trim() || null;
   const element = xml.match(new RegExp(`<${escaped}(?:\\s[^>]*)?>([\\s\\S]*?)</${escaped}>`));
@@ -54,10 +90,14 @@ function property(xml: string, name: string): string | null {
 
 // Every item of a list property (an rdf:Bag or rdf:Seq).
 function list(xml: string, name: string): string[] {
-  const escaped = name.replace(":", "\\:");
-  const element = xml.match(new RegExp(`<${escaped}(?:\\s[^>]*)?>([\\s\\S]*?)</${escaped}>`));
-  if (!element) return [];
-  return [...element[1]!.matchAll(/<rdf:li(?:\s[^>]*)?>([\s\S]*?)<\/rdf:li>/g)].map((item) => unescape(item[1]!.replace(/<[^>]+>/g, "")).trim()).filter(Boolean);
+  for (const candidate of namesOf(xml, name)) {
+    const escaped = escapeName(candidate);
+    const element = xml.match(new RegExp(`<${escaped}(?:\\s[^>]*)?>([\\s\\S]*?)</${escaped}>`));
+    if (element) {
+      return [...element[1]!.matchAll(/<rdf:li(?:\s[^>]*)?>([\s\S]*?)<\/rdf:li>/g)].map((item) => unescape(item[1]!.replace(/<[^>]+>/g, "")).trim()).filter(Boolean);
+    }
+  }
+  return [];
 }
 
 function rational(value: string | null): number | null {
@@ -75,11 +115,12 @@ function coordinate(value: string | null): number | null {
   return /[SW]/i.test(match[4]!) ? -degrees : degrees;
 }
 
-function date(value: string | null): { dateTaken: string; offset: string | null } | null {
-  const match = value?.match(/^(\d{4})[-:](\d{2})[-:](\d{2})[T ](\d{2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?(Z|[+-]\d{2}:?\d{2})?/);
-  if (!match || match[1] === "0000") return null;
+// A date and time, or a date alone (photoshop:DateCreated is often just the day: its midnight).
+function date(value: string | null): { dateTaken: string; offset: string | null; withTime: boolean } | null {
+  const match = value?.match(/^(\d{4})[-:](\d{2})[-:](\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?(Z|[+-]\d{2}:?\d{2})?)?/);
+  if (!match || match[1] === "0000" || match[2] === "00" || match[3] === "00") return null;
   const offset = match[7] === "Z" ? "+00:00" : match[7] ? `${match[7].slice(0, 3)}:${match[7].slice(-2)}` : null;
-  return { dateTaken: `${match[1]}-${match[2]}-${match[3]}T${match[4]}:${match[5]}:${match[6] ?? "00"}`, offset };
+  return { dateTaken: `${match[1]}-${match[2]}-${match[3]}T${match[4] ?? "00"}:${match[5] ?? "00"}:${match[6] ?? "00"}`, offset, withTime: match[4] !== undefined };
 }
 
 function exposure(value: string | null): string | null {
@@ -90,8 +131,9 @@ function exposure(value: string | null): string | null {
 
 export function readXmp(bytes: Uint8Array): XmpValues {
   const xml = decodeXmp(bytes);
-  const taken =
-    date(property(xml, "exif:DateTimeOriginal")) ?? date(property(xml, "photoshop:DateCreated")) ?? date(property(xml, "xmp:CreateDate"));
+  // The first of these with a time of day, else the first day.
+  const dates = ["exif:DateTimeOriginal", "photoshop:DateCreated", "xmp:CreateDate"].map((name) => date(property(xml, name)));
+  const taken = dates.find((d) => d?.withTime) ?? dates.find((d) => d !== null);
   const latitude = coordinate(property(xml, "exif:GPSLatitude"));
   const longitude = coordinate(property(xml, "exif:GPSLongitude"));
   const valid = latitude !== null && longitude !== null && Math.abs(latitude) <= 90 && Math.abs(longitude) <= 180 && !(latitude === 0 && longitude === 0);
