@@ -1,7 +1,7 @@
 // npm run import against a running Shoebox: uploads a folder tree, files it in an album, and on a
 // second run skips everything it already brought.
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
+import { execFile } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -32,16 +32,20 @@ describe("npm run import", () => {
     rmSync(cache, { recursive: true, force: true });
   });
 
-  // Without any key the caller's environment may hold: only the key a test gives counts.
+  // Without any key the caller's environment may hold: only the key a test gives counts. Run without
+  // blocking this process, whose idle connections to the server must go on being looked after.
   const importScript = (args: string[], env: Record<string, string> = {}) =>
-    spawnSync(process.execPath, ["--import", "tsx", "scripts/import.ts", folder, ...args], {
-      cwd: projectRoot,
-      env: { ...process.env, SHOEBOX_API_KEY: "", IMMICH_API_KEY: "", XDG_CACHE_HOME: cache, ...env },
-      encoding: "utf8",
+    new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+      const child = execFile(
+        process.execPath,
+        ["--import", "tsx", "scripts/import.ts", folder, ...args],
+        { cwd: projectRoot, env: { ...process.env, SHOEBOX_API_KEY: "", IMMICH_API_KEY: "", XDG_CACHE_HOME: cache, ...env }, encoding: "utf8" },
+        (_error, stdout, stderr) => resolve({ status: child.exitCode, stdout, stderr }),
+      );
     });
 
   it("uploads every photo under the folder into the album, with sidecars", async () => {
-    const first = importScript(["--album", "Trip", "--server", shoebox.url, "--key", shoebox.apiKey]);
+    const first = await importScript(["--album", "Trip", "--server", shoebox.url, "--key", shoebox.apiKey]);
     assert.equal(first.status, 0, first.stderr);
     assert.match(first.stdout, /3 uploaded, 0 already there, 0 failed \(of 3\)/);
     assert.match(first.stderr, /MB\/s.*ETA/);
@@ -52,24 +56,24 @@ describe("npm run import", () => {
     );
   });
 
-  it("skips, on a second run, everything the library already has, with the key from the environment", () => {
-    const second = importScript(["--album", "Trip", "--server", shoebox.url], { SHOEBOX_API_KEY: shoebox.apiKey });
+  it("skips, on a second run, everything the library already has, with the key from the environment", async () => {
+    const second = await importScript(["--album", "Trip", "--server", shoebox.url], { SHOEBOX_API_KEY: shoebox.apiKey });
     assert.equal(second.status, 0, second.stderr);
     assert.match(second.stdout, /0 uploaded, 3 already there, 0 failed \(of 3\)/);
   });
 
-  it("says so when no server answers", () => {
-    const result = importScript(["--server", "http://127.0.0.1:9", "--key", "any"]);
+  it("says so when no server answers", async () => {
+    const result = await importScript(["--server", "http://127.0.0.1:9", "--key", "any"]);
     assert.equal(result.status, 1);
     assert.match(result.stderr, /Shoebox does not answer at http:\/\/127\.0\.0\.1:9/);
   });
 
-  it("says how to make a key when it has none, and when the server refuses the one it has", () => {
-    const none = importScript(["--server", shoebox.url]);
+  it("says how to make a key when it has none, and when the server refuses the one it has", async () => {
+    const none = await importScript(["--server", shoebox.url]);
     assert.equal(none.status, 2);
     assert.match(none.stderr, /No API key: pass --key KEY, or set SHOEBOX_API_KEY/);
     assert.match(none.stderr, /POST \/api\/api-keys/);
-    const wrong = importScript(["--server", shoebox.url], { IMMICH_API_KEY: "not-a-key" });
+    const wrong = await importScript(["--server", shoebox.url], { IMMICH_API_KEY: "not-a-key" });
     assert.equal(wrong.status, 1);
     assert.match(wrong.stderr, /refused the API key/);
   });
