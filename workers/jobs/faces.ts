@@ -74,10 +74,18 @@ export async function recognizeFaces(context: JobContext, { faceId, deferred = f
   const { maxDistance, minFaces } = context.ml.faces;
   const matches = await searchFaces(db, found.ownerId, found.face.embedding, maxDistance);
   // As in Immich, only faces on the timeline found people (not archived or hidden ones).
-  const isCore = matches.length >= minFaces && found.visibility === "timeline";
-  // Not core yet: looked at again after every first look (priority 1 comes after 0).
-  if (!isCore && !deferred) return later();
+  const step = recognitionStep(faceId, matches, matches.length >= minFaces && found.visibility === "timeline", deferred);
+  if (step === "later") await later();
+  else if (step === "new person") await createPersonForFace(db, found.ownerId, faceId);
+  else if (step !== "nobody") await assignFaces(db, [faceId], step.personId);
+}
+
+// What one look at a face decides, from its neighbours (itself among them): a core face joins the
+// person most of them belong to or founds one; a face not core yet is looked at again after every
+// first look (priority 1 comes after 0), and then joins its neighbours' person or stays with nobody.
+export function recognitionStep(faceId: string, matches: FaceMatch[], isCore: boolean, deferred: boolean): "later" | "new person" | "nobody" | { personId: string } {
+  if (!isCore && !deferred) return "later";
   const personId = majorityPerson(matches.filter((match) => match.id !== faceId));
-  if (personId) await assignFaces(db, [faceId], personId);
-  else if (isCore) await createPersonForFace(db, found.ownerId, faceId);
+  if (personId) return { personId };
+  return isCore ? "new person" : "nobody";
 }
