@@ -54,13 +54,12 @@ export const defaults = {
   storageTemplate: "{{y}}/{{y}}-{{MM}}-{{dd}}/{{filename}}",
   // Clustering of faces into people, as Immich does it (workers/jobs/faces.ts): a face with at least
   // minFaces faces (itself included) within maxDistance (cosine distance of the embeddings) is a core
-  // face and founds or joins a person. Immich uses 0.5 and 3. Tuned on ../shared/media/faces (faces
-  // found on the previews, as the job finds them): the same person's faces were 0.004–0.413 apart and
-  // different people's 0.467–0.748 (tests/people.test.ts prints them), so 0.45 keeps people apart
-  // where 0.5 would join the closest strangers. With these, that test measures a pairwise precision
-  // of 1.0 and a recall of 0.98 (the one person photographed only twice stays nobody).
+  // face and founds or joins a person. Immich uses 3. Chosen with `npm run eval:ml -- --split tune
+  // --sweep` (eval/README.md) for dlib's descriptor: there one person's faces were 0.009–0.096 apart
+  // and different people's 0.082–0.234; 0.08 kept every person apart (pairwise precision 1.00, recall
+  // 0.76), 0.09 already joined two strangers. On the held-out split: precision 0.90, recall 0.66.
   // FACE_MAX_DISTANCE and FACE_MIN_FACES override them.
-  faces: { maxDistance: 0.45, minFaces: 3 },
+  faces: { maxDistance: 0.08, minFaces: 3 },
 } as const;
 
 // How long after its URL expires a direct upload may still be completed; its object is kept that long.
@@ -217,7 +216,7 @@ export function parseMl(env: Env): MlConfig {
     enabled,
     ...(enabled && clipModelDir ? { clipModelDir } : {}),
     faces: {
-      maxDistance: number(env, "FACE_MAX_DISTANCE", defaults.faces.maxDistance, 0.05, 2),
+      maxDistance: number(env, "FACE_MAX_DISTANCE", defaults.faces.maxDistance, 0.01, 2),
       minFaces: integer(env, "FACE_MIN_FACES", defaults.faces.minFaces, 1, 100),
     },
   };

@@ -12,7 +12,8 @@ export interface NewFace {
   box: { x1: number; y1: number; x2: number; y2: number };
   landmarks: Array<[number, number]>;
   score: number;
-  embedding: Float32Array;
+  // None for a face too small or blurred to recognise: it is kept, and no recognition is queued.
+  embedding: Float32Array | null;
 }
 
 type Box = NewFace["box"];
@@ -65,7 +66,7 @@ export async function replaceAssetFaces(db: Database, assetId: string, found: Ne
     embedding: face.embedding,
     createdAt: now,
   }));
-  const newJobs = rows.filter((row) => row.personId === null).flatMap((row) => jobs(row.id));
+  const newJobs = rows.filter((row) => row.personId === null && row.embedding).flatMap((row) => jobs(row.id));
   const formerPeople = [...new Set(known.map((face) => face.personId!))];
   await db.batch([
     db.delete(faces).where(and(eq(faces.assetId, assetId), eq(faces.sourceType, "machine-learning"))),

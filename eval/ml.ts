@@ -13,14 +13,14 @@ import { renderDerivatives } from "../workers/media/image";
 import type { FaceMatch } from "../common/people";
 import { recognitionStep } from "../workers/jobs/faces";
 import { detectFacesInImage, type DetectedFace } from "../workers/ml/face-detection";
-import { embedFaces } from "../workers/ml/face-embedding";
+import { alignFace, embedFaces, faceWidth, sharpness } from "../workers/ml/face-embedding";
 import { models } from "../workers/ml/models";
 import { tagObjectsInImage } from "../workers/ml/object-tags";
 import { readRgb, releaseSessions } from "../workers/ml/runtime";
 import { packageFile, type Sources } from "./sources";
 
 interface LabelledFace {
-  who: string; // a person's id, or "stranger:…" for someone seen once
+  who: string; // a person's id, "stranger:…" for someone seen once, "?" for someone not known
   box: [number, number, number, number]; // x, y, width, height as parts of the upright photo
   optional?: boolean; // small, turned away or cut off: neither a miss nor a false face
 }
@@ -67,7 +67,7 @@ const sameFace = (a: Box, b: Box) => {
 interface FaceSeen {
   photo: string;
   who: string | null; // null: a detection that is no labelled face
-  embedding: Float32Array;
+  embedding: Float32Array | null; // null: too small or blurred to recognise
 }
 
 interface PhotoResult {
@@ -108,6 +108,7 @@ async function measurePhoto(photo: Photo): Promise<PhotoResult> {
     if (best >= 0) {
       taken.add(best);
       seen.push({ photo: photo.id, who: labels[best]!.who, embedding: embeddings[i]! });
+      if (verbose) console.log(`  ${photo.id} ${labels[best]!.who}: ${faceWidth(face.landmarks).toFixed(0)} px wide, sharpness ${sharpness(alignFace(image, face.landmarks)).toFixed(0)}${embeddings[i] ? "" : ", not recognised"}`);
     } else {
       seen.push({ photo: photo.id, who: null, embedding: embeddings[i]! });
       if (Math.min(face.box.width, face.box.height) >= minFacePx) falseFaces++;
@@ -125,10 +126,11 @@ export function clusterFaces(faces: FaceSeen[], maxDistance: number, minFaces: n
   let people = 0;
   const neighbours = (i: number): FaceMatch[] =>
     faces
-      .map((f, j) => {
+      .flatMap((f, j) => {
+        if (!f.embedding) return [];
         let dot = 0;
-        for (let k = 0; k < f.embedding.length; k++) dot += f.embedding[k]! * faces[i]!.embedding[k]!;
-        return { id: String(j), personId: personOf[j]!, distance: 1 - dot };
+        for (let k = 0; k < f.embedding.length; k++) dot += f.embedding[k]! * faces[i]!.embedding![k]!;
+        return [{ id: String(j), personId: personOf[j]!, distance: 1 - dot }];
       })
       .filter((m) => m.distance <= maxDistance)
       .sort((a, b) => a.distance - b.distance);
@@ -140,7 +142,7 @@ export function clusterFaces(faces: FaceSeen[], maxDistance: number, minFaces: n
     else if (step !== "nobody") personOf[i] = step.personId;
     return false;
   };
-  const deferred = faces.map((_, i) => i).filter((i) => look(i, false));
+  const deferred = faces.flatMap((f, i) => (f.embedding ? [i] : [])).filter((i) => look(i, false));
   for (const i of deferred) look(i, true);
   return personOf;
 }
@@ -165,8 +167,10 @@ function pairwise(faces: { who: string; person: string | null }[]) {
 function peopleScore(results: PhotoResult[], maxDistance: number, minFaces: number) {
   const faces = results.flatMap((r) => r.seen);
   const personOf = clusterFaces(faces, maxDistance, minFaces);
-  const labelled = faces.flatMap((f, i) => (f.who ? [{ who: f.who, person: personOf[i]!, photo: f.photo }] : []));
-  const missing = results.flatMap((r) => r.unseen.map((who) => ({ who, person: null, photo: r.photo.id })));
+  // Faces of people not known (group photos of strangers who may recur) are grouped, not scored.
+  const known = (who: string | null): who is string => who !== null && who !== "?";
+  const labelled = faces.flatMap((f, i) => (known(f.who) ? [{ who: f.who, person: personOf[i]!, photo: f.photo }] : []));
+  const missing = results.flatMap((r) => r.unseen.filter(known).map((who) => ({ who, person: null, photo: r.photo.id })));
   return { ...pairwise([...labelled, ...missing]), faces: [...labelled, ...missing] };
 }
 
@@ -225,8 +229,20 @@ console.log(`Explore shows: ${tags.explore.sort().join(", ")}`);
 if (verbose) for (const f of people.faces) console.log(`  ${f.photo} ${f.who} → ${f.person ?? "nobody"}`);
 
 if (args.includes("--sweep")) {
-  console.log("\nclustering on these photos (max distance × min faces: precision / recall)");
-  for (const d of [0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6]) {
+  const faces = results.flatMap((r) => r.seen).filter((f): f is FaceSeen & { embedding: Float32Array } => !!f.embedding && !!f.who && f.who !== "?");
+  const same: number[] = [];
+  const different: number[] = [];
+  for (let i = 0; i < faces.length; i++)
+    for (let j = i + 1; j < faces.length; j++) {
+      let dot = 0;
+      for (let k = 0; k < faces[i]!.embedding.length; k++) dot += faces[i]!.embedding[k]! * faces[j]!.embedding[k]!;
+      (faces[i]!.who === faces[j]!.who ? same : different).push(1 - dot);
+      if (verbose && ((faces[i]!.who === faces[j]!.who && 1 - dot > 0.08) || (faces[i]!.who !== faces[j]!.who && 1 - dot < 0.09))) console.log(`  ${(1 - dot).toFixed(3)} ${faces[i]!.photo} ${faces[i]!.who} ~ ${faces[j]!.photo} ${faces[j]!.who}`);
+    }
+  const range = (xs: number[]) => (xs.length ? `${Math.min(...xs).toFixed(3)}..${Math.max(...xs).toFixed(3)} (median ${xs.sort((a, b) => a - b)[xs.length >> 1]!.toFixed(3)})` : "none");
+  console.log(`\ncosine distance of one person's faces ${range(same)}, of different people's ${range(different)}`);
+  console.log("clustering on these photos (max distance × min faces: precision / recall)");
+  for (const d of [0.06, 0.07, 0.08, 0.09, 0.1, 0.11, 0.12, 0.14, 0.3, 0.45]) {
     const row = [2, 3, 4].map((m) => {
       const s = peopleScore(results, d, m);
       return `${m}: ${s.precision.toFixed(2)} / ${s.recall.toFixed(2)}`;

@@ -152,7 +152,8 @@ describe("faces in ../shared/media/faces", { skip: noMedia }, () => {
       const { image, faces: detected } = found.get(file)!;
       const embeddings = await embedFaces(image, detected);
       embeddings.forEach((embedding, i) => {
-        assert.equal(embedding.length, 1024);
+        assert.ok(embedding, `${file}: the face is large and sharp enough to recognise`);
+        assert.equal(embedding.length, 128);
         assert.ok(Math.abs(cosine(embedding, embedding) - 1) < 1e-4, "L2-normalised");
         all.push({ who: who[i]!, file, embedding });
       });

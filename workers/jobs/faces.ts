@@ -25,6 +25,7 @@ export async function detectFaces(context: JobContext, { assetId }: { assetId: s
   const image = await readPreview(context, assetId, "face detection");
   if (!image) return;
   const detected = await detectFacesInImage(image);
+  // Faces too small or blurred to recognise are kept, with no embedding: they stay with nobody.
   const embeddings = await embedFaces(image, detected);
   await replaceAssetFaces(
     context.db,
@@ -67,12 +68,13 @@ export async function recognizeFaces(context: JobContext, { faceId, deferred = f
   if (!context.ml.enabled) return;
   const { db } = context;
   const found = await getFaceForRecognition(db, faceId);
-  if (!found || found.face.personId || found.face.sourceType !== "machine-learning" || found.deletedAt !== null) return;
+  if (!found || !found.face.embedding || found.face.personId || found.face.sourceType !== "machine-learning" || found.deletedAt !== null) return;
+  const embedding = found.face.embedding;
   const later = () => context.enqueue([{ name: "recognizeFaces", payload: { faceId, deferred: true }, priority: 1, runAfter: Date.now() + deferralMs }]);
   // The second look waits for the faces still being found (a cheap count, before any search).
   if (deferred && (await detectionUnderWay(context))) return later();
   const { maxDistance, minFaces } = context.ml.faces;
-  const matches = await searchFaces(db, found.ownerId, found.face.embedding, maxDistance);
+  const matches = await searchFaces(db, found.ownerId, embedding, maxDistance);
   // As in Immich, only faces on the timeline found people (not archived or hidden ones).
   const step = recognitionStep(faceId, matches, matches.length >= minFaces && found.visibility === "timeline", deferred);
   if (step === "later") await later();

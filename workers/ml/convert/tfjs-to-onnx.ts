@@ -47,7 +47,7 @@ export interface ConvertOptions {
   metadata?: Record<string, string>;
 }
 
-interface Constant {
+export interface Constant {
   kind: "const";
   shape: number[];
   data: Float32Array | Int32Array;
@@ -116,7 +116,7 @@ const ints = (attr: TfAttr | undefined) => (attr?.list?.i ?? []).map(Number);
 const text = (attr: TfAttr | undefined) => (attr?.s ? Buffer.from(attr.s, "base64").toString() : "");
 
 // Permutes a constant's axes (data in row-major order).
-function transposeConst(c: Constant, perm: number[]): Constant {
+export function transposeConst(c: Constant, perm: number[]): Constant {
   const shape = perm.map((p) => c.shape[p]!);
   const strides = c.shape.map((_, i) => c.shape.slice(i + 1).reduce((a, b) => a * b, 1));
   const out = new (c.data.constructor as Float32ArrayConstructor | Int32ArrayConstructor)(c.data.length);
