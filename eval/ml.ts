@@ -185,6 +185,7 @@ function tagScore(results: PhotoResult[]) {
   const covers = new Map<string, { photo: Photo; score: number }>();
   for (const { photo, tags } of results) {
     for (const tag of tags) {
+      if (verbose) console.log(`  tag ${photo.id}: ${tag.label} ${tag.score.toFixed(2)} ${photo.tags.includes(tag.label) ? "right" : photo.maybeTags?.includes(tag.label) ? "maybe" : "WRONG"}`);
       if (photo.tags.includes(tag.label)) right++;
       else if (!photo.maybeTags?.includes(tag.label)) {
         wrong++;
