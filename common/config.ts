@@ -60,6 +60,10 @@ export const defaults = {
   // 0.76), 0.09 already joined two strangers. On the held-out split: precision 0.90, recall 0.66.
   // FACE_MAX_DISTANCE and FACE_MIN_FACES override them.
   faces: { maxDistance: 0.08, minFaces: 3 },
+  // People whose faces come this close are offered to their owner as maybe one person (the People
+  // page and GET /api/people/{id}/merge-suggestions). On the tune split one person's faces were up
+  // to 0.096 apart (decades apart, or in the dark) and the two closest strangers 0.082.
+  mergeSuggestionDistance: 0.13,
 } as const;
 
 // How long after its URL expires a direct upload may still be completed; its object is kept that long.

@@ -15,7 +15,7 @@ const require = createRequire(import.meta.url);
 
 // Neither package exports its package.json; their main entries are dist/*.js.
 export const humanModelsDir = () => join(dirname(require.resolve("@vladmandic/human")), "../models");
-const faceApiModelsDir = () => join(dirname(require.resolve("@vladmandic/face-api")), "../model");
+export const faceApiModelsDir = () => join(dirname(require.resolve("@vladmandic/face-api")), "../model");
 
 // The file that describes the model (a graph, or a weights manifest) and its weight shards.
 function sourceFiles(spec: ModelSpec): { json: string; shards: string[] } {

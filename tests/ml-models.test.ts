@@ -6,7 +6,8 @@ import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { convertModels, humanModelsDir } from "../scripts/convert-models";
+import { createRequire } from "node:module";
+import { convertModels, faceApiModelsDir, humanModelsDir } from "../scripts/convert-models";
 import { detectFacesInImage, type DetectedFace } from "../workers/ml/face-detection";
 import { alignFace, cosine, embedFaces } from "../workers/ml/face-embedding";
 import { models, type ModelName } from "../workers/ml/models";
@@ -26,8 +27,30 @@ after(async () => {
   await releaseSessions();
 });
 
+// face-api's own network on TF.js (its CommonJS build, which brings TF.js the same way), for a
+// model built from its bare weights.
+async function faceApiOutputs(name: ModelName, input: Float32Array): Promise<Float32Array[]> {
+  const require = createRequire(import.meta.url);
+  const tf = require("@tensorflow/tfjs") as typeof import("@tensorflow/tfjs");
+  require("@tensorflow/tfjs-backend-wasm");
+  await tf.setBackend("wasm");
+  await tf.ready();
+  const faceapi = require("@vladmandic/face-api/dist/face-api.node-wasm.js");
+  const spec = models[name];
+  const manifest = JSON.parse(readFileSync(join(faceApiModelsDir(), `${spec.source}-weights_manifest.json`), "utf8"));
+  const bytes = readFileSync(join(faceApiModelsDir(), `${spec.source}.bin`));
+  const net = new faceapi.FaceRecognitionNet();
+  net.loadFromWeightMap(tf.io.decodeWeights(new Uint8Array(bytes).buffer, manifest.flatMap((g: { weights: unknown[] }) => g.weights)));
+  const x = tf.tensor4d(input, [1, spec.size, spec.size, 3]);
+  const out = net.forwardInput({ toBatchTensor: () => x, isBatchInput: false }) as import("@tensorflow/tfjs").Tensor;
+  const data = out.dataSync() as Float32Array;
+  tf.dispose([x, out]);
+  return [data];
+}
+
 // A 16-bit float model's output against TF.js: the largest difference, relative to the largest value.
 async function tfjsOutputs(name: ModelName, input: Float32Array): Promise<Float32Array[]> {
+  if (models[name].package === "@vladmandic/face-api") return faceApiOutputs(name, input);
   const tf = await import("@tensorflow/tfjs");
   await import("@tensorflow/tfjs-backend-wasm");
   if (tf.getBackend() !== "wasm") {
@@ -90,7 +113,7 @@ describe("converted models against the TF.js runtime", () => {
     check(await agreement("faceDetection", toFloat(pixels, 1 / 127.5, -1)), "faceDetection");
   });
 
-  it("face embedding, on an aligned face in 0..255", async () => {
+  it("face embedding (built from face-api's weights), on an aligned face in 0..255", async () => {
     const image = await photo("faces/face_recognition/obama.jpg");
     const [face] = await detectFacesInImage(image);
     // Without the shared photos there is no face: a centred square of the pattern stands in.
