@@ -54,12 +54,13 @@ export const defaults = {
   storageTemplate: "{{y}}/{{y}}-{{MM}}-{{dd}}/{{filename}}",
   // Clustering of faces into people, as Immich does it (workers/jobs/faces.ts): a face with at least
   // minFaces faces (itself included) within maxDistance (cosine distance of the embeddings) is a core
-  // face and founds or joins a person. Immich uses 3. Chosen with `npm run eval:ml -- --split tune
-  // --sweep` (eval/README.md) for dlib's descriptor: there one person's faces were 0.009–0.096 apart
-  // and different people's 0.082–0.234; 0.08 kept every person apart (pairwise precision 1.00, recall
-  // 0.76), 0.09 already joined two strangers. On the held-out split: precision 0.90, recall 0.66.
-  // FACE_MAX_DISTANCE and FACE_MIN_FACES override them.
-  faces: { maxDistance: 0.08, minFaces: 3 },
+  // face and founds or joins a person (Immich uses 3); so is a face with another within pairDistance,
+  // so close that two photos are enough. Chosen with `npm run eval:ml -- --split tune --sweep`
+  // (eval/README.md) for dlib's descriptor on SSD's faces aligned by their 68 landmarks: there one
+  // person's faces were 0.010–0.091 apart (median 0.025) and different people's 0.078–0.241; 0.07
+  // kept every person apart (pairwise precision 1.00), 0.08 joined two strangers; with the pairs,
+  // recall 0.67 (0.62 without). FACE_MAX_DISTANCE, FACE_MIN_FACES and FACE_PAIR_DISTANCE override them.
+  faces: { maxDistance: 0.07, minFaces: 3, pairDistance: 0.05 },
   // People whose faces come this close are offered to their owner as maybe one person (the People
   // page and GET /api/people/{id}/merge-suggestions). On the tune split one person's faces were up
   // to 0.096 apart (decades apart, or in the dark) and the two closest strangers 0.082.
@@ -109,7 +110,7 @@ export interface Config {
 
 export interface MlConfig {
   enabled: boolean;
-  faces: { maxDistance: number; minFaces: number };
+  faces: { maxDistance: number; minFaces: number; pairDistance: number };
   // The folder of an Immich-style CLIP model (textual/ and visual/ with model.onnx in each), for
   // search in words; undefined when none is set up, or ML is off.
   clipModelDir?: string;
@@ -222,6 +223,7 @@ export function parseMl(env: Env): MlConfig {
     faces: {
       maxDistance: number(env, "FACE_MAX_DISTANCE", defaults.faces.maxDistance, 0.01, 2),
       minFaces: integer(env, "FACE_MIN_FACES", defaults.faces.minFaces, 1, 100),
+      pairDistance: number(env, "FACE_PAIR_DISTANCE", defaults.faces.pairDistance, 0, 2),
     },
   };
 }

@@ -7,11 +7,11 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import sharp from "sharp";
-import { defaults } from "../common/config";
+import { defaults, type MlConfig } from "../common/config";
 import { convertModels } from "../scripts/convert-models";
 import { renderDerivatives } from "../workers/media/image";
 import type { FaceMatch } from "../common/people";
-import { recognitionStep } from "../workers/jobs/faces";
+import { isCoreFace, recognitionStep } from "../workers/jobs/faces";
 import { detectFacesInImage, type DetectedFace } from "../workers/ml/face-detection";
 import { alignFace, embedFaces, faceWidth, sharpness } from "../workers/ml/face-embedding";
 import { models } from "../workers/ml/models";
@@ -108,9 +108,10 @@ async function measurePhoto(photo: Photo): Promise<PhotoResult> {
     if (best >= 0) {
       taken.add(best);
       seen.push({ photo: photo.id, who: labels[best]!.who, embedding: embeddings[i]! });
-      if (verbose) console.log(`  ${photo.id} ${labels[best]!.who}: ${faceWidth(face.landmarks).toFixed(0)} px wide, sharpness ${sharpness(alignFace(image, face.landmarks)).toFixed(0)}${embeddings[i] ? "" : ", not recognised"}`);
+      if (verbose) console.log(`  ${photo.id} ${labels[best]!.who}: score ${face.score.toFixed(2)}, ${faceWidth(face.landmarks).toFixed(0)} px wide, sharpness ${sharpness(alignFace(image, face.landmarks)).toFixed(0)}${embeddings[i] ? "" : ", not recognised"}`);
     } else {
       seen.push({ photo: photo.id, who: null, embedding: embeddings[i]! });
+      if (verbose) console.log(`  ${photo.id} not a face: score ${face.score.toFixed(2)}, ${faceWidth(face.landmarks).toFixed(0)} px wide`);
       if (Math.min(face.box.width, face.box.height) >= minFacePx) falseFaces++;
     }
   });
@@ -121,7 +122,7 @@ async function measurePhoto(photo: Photo): Promise<PhotoResult> {
 
 // People as the recognition job makes them (workers/jobs/faces.ts), with the vector search done here
 // in memory: every face's first look in upload order, then the second looks of those not core yet.
-export function clusterFaces(faces: FaceSeen[], maxDistance: number, minFaces: number): (string | null)[] {
+export function clusterFaces(faces: FaceSeen[], settings: MlConfig["faces"]): (string | null)[] {
   const personOf: (string | null)[] = faces.map(() => null);
   let people = 0;
   const neighbours = (i: number): FaceMatch[] =>
@@ -132,11 +133,11 @@ export function clusterFaces(faces: FaceSeen[], maxDistance: number, minFaces: n
         for (let k = 0; k < f.embedding.length; k++) dot += f.embedding[k]! * faces[i]!.embedding![k]!;
         return [{ id: String(j), personId: personOf[j]!, distance: 1 - dot }];
       })
-      .filter((m) => m.distance <= maxDistance)
+      .filter((m) => m.distance <= settings.maxDistance)
       .sort((a, b) => a.distance - b.distance);
   const look = (i: number, deferred: boolean): boolean => {
     const matches = neighbours(i);
-    const step = recognitionStep(String(i), matches, matches.length >= minFaces, deferred);
+    const step = recognitionStep(String(i), matches, isCoreFace(matches, settings), deferred);
     if (step === "later") return true;
     if (step === "new person") personOf[i] = `person-${++people}`;
     else if (step !== "nobody") personOf[i] = step.personId;
@@ -164,9 +165,9 @@ function pairwise(faces: { who: string; person: string | null }[]) {
   return { precision: together ? right / together : 1, recall: same ? right / same : 1, together, same };
 }
 
-function peopleScore(results: PhotoResult[], maxDistance: number, minFaces: number) {
+function peopleScore(results: PhotoResult[], settings: MlConfig["faces"]) {
   const faces = results.flatMap((r) => r.seen);
-  const personOf = clusterFaces(faces, maxDistance, minFaces);
+  const personOf = clusterFaces(faces, settings);
   // Faces of people not known (group photos of strangers who may recur) are grouped, not scored.
   const known = (who: string | null): who is string => who !== null && who !== "?";
   const labelled = faces.flatMap((f, i) => (known(f.who) ? [{ who: f.who, person: personOf[i]!, photo: f.photo }] : []));
@@ -208,9 +209,8 @@ for (const photo of photos) results.push(await measurePhoto(photo));
 const seconds = (performance.now() - started) / 1000;
 await releaseSessions();
 
-const pipeline = `${models.faceDetection.source} + ${models.faceEmbedding.source}, ${models.objectDetection.source}`;
-const { maxDistance, minFaces } = defaults.faces;
-const people = peopleScore(results, maxDistance, minFaces);
+const pipeline = `${models.faceDetection.source} + ${models.faceLandmarks.source} + ${models.faceEmbedding.source}, ${models.objectDetection.source}`;
+const people = peopleScore(results, defaults.faces);
 const tags = tagScore(results);
 const faceCount = results.filter((r) => r.faceCountRight).length;
 const pct = (n: number, d: number) => `${((100 * n) / d).toFixed(0)} %`;
@@ -220,7 +220,7 @@ console.log("");
 console.log("| pipeline | face count right | people: pairwise precision | pairwise recall | tag precision | tag recall | animal covers wrong |");
 console.log("| --- | --- | --- | --- | --- | --- | --- |");
 console.log(
-  `| ${pipeline} (distance ${maxDistance}, ${minFaces} faces) | ${faceCount}/${results.length} (${pct(faceCount, results.length)}) | ${people.precision.toFixed(2)} (${people.together} pairs) | ${people.recall.toFixed(2)} (${people.same} pairs) | ${tags.precision.toFixed(2)} | ${tags.recall.toFixed(2)} | ${tags.badCovers.length} |`,
+  `| ${pipeline} (distance ${defaults.faces.maxDistance}, ${defaults.faces.minFaces} faces or a pair within ${defaults.faces.pairDistance}) | ${faceCount}/${results.length} (${pct(faceCount, results.length)}) | ${people.precision.toFixed(2)} (${people.together} pairs) | ${people.recall.toFixed(2)} (${people.same} pairs) | ${tags.precision.toFixed(2)} | ${tags.recall.toFixed(2)} | ${tags.badCovers.length} |`,
 );
 console.log("");
 for (const r of results.filter((r) => !r.faceCountRight)) console.log(`faces wrong: ${r.photo.id}: ${r.missed.length ? `missed ${r.missed.join(", ")}` : ""}${r.missed.length && r.falseFaces ? "; " : ""}${r.falseFaces ? `${r.falseFaces} false` : ""}`);
@@ -242,11 +242,13 @@ if (args.includes("--sweep")) {
     }
   const range = (xs: number[]) => (xs.length ? `${Math.min(...xs).toFixed(3)}..${Math.max(...xs).toFixed(3)} (median ${xs.sort((a, b) => a - b)[xs.length >> 1]!.toFixed(3)})` : "none");
   console.log(`\ncosine distance of one person's faces ${range(same)}, of different people's ${range(different)}`);
-  console.log("clustering on these photos (max distance × min faces: precision / recall)");
+  console.log("clustering on these photos (max distance × min faces, or 3 faces or a pair within p: precision / recall)");
   for (const d of [0.06, 0.07, 0.08, 0.09, 0.1, 0.11, 0.12, 0.14, 0.3, 0.45]) {
-    const row = [2, 3, 4].map((m) => {
-      const s = peopleScore(results, d, m);
-      return `${m}: ${s.precision.toFixed(2)} / ${s.recall.toFixed(2)}`;
+    const settings: MlConfig["faces"][] = [2, 3, 4].map((m) => ({ maxDistance: d, minFaces: m, pairDistance: 0 }));
+    settings.push(...[0.03, 0.04, 0.05, 0.06].map((p) => ({ maxDistance: d, minFaces: 3, pairDistance: p })));
+    const row = settings.map((s) => {
+      const score = peopleScore(results, s);
+      return `${s.pairDistance ? `p ${s.pairDistance}` : s.minFaces}: ${score.precision.toFixed(2)} / ${score.recall.toFixed(2)}`;
     });
     console.log(`  ${d.toFixed(2)}  ${row.join("   ")}`);
   }

@@ -2,11 +2,11 @@
 // under dist/models (see workers/ml/models.ts), with the project's own converters. Run by `npm run
 // build`; does nothing when the outputs are newer than their sources and the converters.
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { buildFaceRecognitionOnnx } from "../workers/ml/convert/face-api-to-onnx";
+import { faceApiBuilders } from "../workers/ml/convert/face-api-to-onnx";
 import { convertTfjsToOnnx, type TfjsModelJson } from "../workers/ml/convert/tfjs-to-onnx";
 import { modelDir, models, type ModelSpec } from "../workers/ml/models";
 
@@ -41,7 +41,9 @@ function convert(spec: ModelSpec): Uint8Array {
   const weights = shards.map((s) => readFileSync(s));
   const metadata = { source: `${spec.package}/${spec.package === "@vladmandic/human" ? "models" : "model"}/${spec.source}` };
   if (spec.package === "@vladmandic/human") return convertTfjsToOnnx(parsed as TfjsModelJson, weights, { outputs: spec.outputs, inputName: spec.input, metadata });
-  return buildFaceRecognitionOnnx(parsed as TfjsModelJson["weightsManifest"], weights, { inputName: spec.input, outputName: Object.values(spec.outputs)[0]!, metadata });
+  const build = faceApiBuilders[spec.source];
+  if (!build) throw new Error(`No builder for face-api's ${spec.source}`);
+  return build(parsed as TfjsModelJson["weightsManifest"], weights, { inputName: spec.input, outputs: spec.outputs, metadata });
 }
 
 export async function convertModels({ force = false } = {}): Promise<string[]> {
@@ -60,6 +62,10 @@ export async function convertModels({ force = false } = {}): Promise<string[]> {
     stamps[spec.source] = print;
     converted.push(out);
   }
+  // What an earlier list of models left behind goes (a worker would never load it again).
+  const current = new Set((Object.values(models) as ModelSpec[]).map((spec) => spec.source));
+  for (const file of readdirSync(dir).filter((f) => f.endsWith(".onnx") && !current.has(f.slice(0, -".onnx".length)))) rmSync(join(dir, file));
+  for (const source of Object.keys(stamps)) if (!current.has(source)) delete stamps[source];
   writeFileSync(stampPath, JSON.stringify(stamps, null, 2) + "\n");
   return converted;
 }

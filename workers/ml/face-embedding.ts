@@ -2,24 +2,29 @@
 // cosine similarity of two faces is their dot product (the same person scores high).
 //
 // Each face is first aligned as dlib crops faces for it: a similarity transform (rotation, scale,
-// shift) takes its landmarks onto dlib's mean face in a 150×150 chip with a quarter of the face's
-// size as margin on each side. Of that mean face, four points are used: the centres of the eyes,
-// the tip of the nose and the centre of the mouth (the points the detector gives).
-import type { DetectedFace, Point } from "./face-detection";
+// shift) takes its landmarks 17–67 (all but the jaw) onto dlib's mean face in a 150×150 chip with a
+// quarter of the face's size as margin on each side.
+import { facesCamera, type Point } from "./face-detection";
 import { run, type RgbImage } from "./runtime";
 
 export const embeddingSize = 128;
 const size = 150;
 
-// dlib's mean face (its 68-point shape, as parts of the face's box) at those four points, placed in
-// the chip: a part p of the face lies at (p + 0.25) / 1.5 of the chip.
-const template = (() => {
-  const eyeLeft: Point = [0.2254, 0.216];
-  const eyeRight: Point = [0.7548, 0.216];
-  const nose: Point = [0.4901, 0.5156];
-  const mouth: Point = [0.4901, 0.7802];
-  return [eyeLeft, eyeRight, nose, mouth].map(([x, y]) => [((x + 0.25) / 1.5) * size, ((y + 0.25) / 1.5) * size] as Point);
-})();
+// dlib's mean face (points 17–67 of its 68, as parts of the face's box; dlib's get_face_chip_details),
+// placed in the chip: a part p of the face lies at (p + 0.25) / 1.5 of it.
+const meanFaceX = [
+  0.000213256, 0.0752622, 0.18113, 0.29077, 0.393397, 0.586856, 0.689483, 0.799124, 0.904991, 0.98004, 0.490127, 0.490127, 0.490127, 0.490127, 0.36688, 0.426036, 0.490127,
+  0.554217, 0.613373, 0.121737, 0.187122, 0.265825, 0.334606, 0.260918, 0.182743, 0.645647, 0.714428, 0.793132, 0.858516, 0.79751, 0.719335, 0.254149, 0.340985, 0.428858,
+  0.490127, 0.551395, 0.639268, 0.726104, 0.642159, 0.556721, 0.490127, 0.423532, 0.338094, 0.290379, 0.428096, 0.490127, 0.552157, 0.689874, 0.553364, 0.490127, 0.42689,
+];
+const meanFaceY = [
+  0.106454, 0.038915, 0.0187482, 0.0344891, 0.0773906, 0.0773906, 0.0344891, 0.0187482, 0.038915, 0.106454, 0.203352, 0.307009, 0.409805, 0.515625, 0.587326, 0.609345,
+  0.628106, 0.609345, 0.587326, 0.216423, 0.178758, 0.179852, 0.231733, 0.245099, 0.244077, 0.231733, 0.179852, 0.178758, 0.216423, 0.244077, 0.245099, 0.780233, 0.745405,
+  0.727388, 0.742578, 0.727388, 0.745405, 0.780233, 0.864805, 0.902192, 0.909281, 0.902192, 0.864805, 0.784792, 0.778746, 0.785343, 0.778746, 0.784792, 0.824182, 0.831803,
+  0.824182,
+];
+const template = meanFaceX.map((x, i) => [((x + 0.25) / 1.5) * size, ((meanFaceY[i]! + 0.25) / 1.5) * size] as Point);
+const toChip = (landmarks: Point[]) => similarity(landmarks.slice(17), template);
 
 // The least-squares similarity transform (Umeyama, no reflection) from src onto dst:
 // dst ≈ [a -b; b a]·src + [tx, ty].
@@ -46,8 +51,8 @@ export function similarity(src: Point[], dst: Point[]): { a: number; b: number; 
 }
 
 // The aligned 150×150 face as the model takes it: RGB floats in 0..255, sampled bilinearly.
-export function alignFace(image: RgbImage, landmarks: DetectedFace["landmarks"], out = new Float32Array(size * size * 3)): Float32Array {
-  const { a, b, tx, ty } = similarity(landmarks.slice(0, 4) as Point[], template);
+export function alignFace(image: RgbImage, landmarks: Point[], out = new Float32Array(size * size * 3)): Float32Array {
+  const { a, b, tx, ty } = toChip(landmarks);
   // Inverse: src = [a b; -b a]·(dst - t) / (a² + b²).
   const det = a * a + b * b;
   const { data, width, height } = image;
@@ -73,8 +78,8 @@ export function alignFace(image: RgbImage, landmarks: DetectedFace["landmarks"],
 }
 
 // How wide the face is in the image, in pixels (the chip's face is 100 pixels wide).
-export function faceWidth(landmarks: DetectedFace["landmarks"]): number {
-  const { a, b } = similarity(landmarks.slice(0, 4) as Point[], template);
+export function faceWidth(landmarks: Point[]): number {
+  const { a, b } = toChip(landmarks);
   return 100 / Math.hypot(a, b);
 }
 
@@ -100,10 +105,11 @@ export function sharpness(chip: Float32Array): number {
 export const minFaceWidth = 32;
 export const minSharpness = 20;
 
-// One embedding per face, in the order given; none for a face too small or blurred to recognise.
-export async function embedFaces(image: RgbImage, faces: Pick<DetectedFace, "landmarks">[], batch = 4): Promise<(Float32Array | null)[]> {
+// One embedding per face, in the order given; none for a face too small, too blurred or too far
+// turned from the camera to recognise.
+export async function embedFaces(image: RgbImage, faces: { landmarks: Point[] }[], batch = 4): Promise<(Float32Array | null)[]> {
   const one = size * size * 3;
-  const chips = faces.map((f) => (faceWidth(f.landmarks) >= minFaceWidth ? alignFace(image, f.landmarks) : null));
+  const chips = faces.map((f) => (faceWidth(f.landmarks) >= minFaceWidth && facesCamera(f.landmarks) ? alignFace(image, f.landmarks) : null));
   const result: (Float32Array | null)[] = chips.map(() => null);
   const recognisable = chips.flatMap((chip, i) => (chip && sharpness(chip) >= minSharpness ? [i] : []));
   // Each face is described twice, as it is and mirrored, and the two descriptors averaged: it
