@@ -2,8 +2,10 @@
 //
 // The whole photo is letterboxed into 512×512 and read once; on the 1440 px preview that finds faces
 // down to about 20 px (reading it again in tiles found no more faces on the evaluation's tune split,
-// only parts of large ones). Each face's 68 landmarks are then read from a square around its box:
-// they align the face for recognition (workers/ml/face-embedding.ts).
+// only parts of large ones). Each face is then looked at again by another model, MediaPipe's
+// BlazeFace, on a square around it where the face is large: what fooled one model (a cat's or a
+// dog's face, a mask) mostly does not fool both. Each face's 68 landmarks are then read from a square
+// around its box: they align the face for recognition (workers/ml/face-embedding.ts).
 import { cropSquare, readRgb, run, toFloat, type RgbImage } from "./runtime";
 
 export type Point = [number, number];
@@ -67,6 +69,44 @@ async function candidates(image: RgbImage, minScore: number): Promise<Candidate[
   return found;
 }
 
+// BlazeFace's anchors: 16×16 cells with 2 each, then 8×8 cells with 6 (the order of its outputs).
+const checkSize = 256;
+const anchors: Point[] = [
+  [16, 2],
+  [32, 6],
+].flatMap(([stride, count]) => {
+  const cells = checkSize / stride!;
+  return Array.from({ length: cells * cells * count! }, (_, i) => {
+    const cell = Math.floor(i / count!);
+    return [stride! * ((cell % cells) + 0.5), stride! * (Math.floor(cell / cells) + 0.5)] as Point;
+  });
+});
+// BlazeFace's score for a face on the close look (its own threshold when it was the detector).
+const checkScore = 0.7;
+
+// Whether BlazeFace, on a square of 2.5 face widths around the candidate, also finds a face whose
+// centre lies in the candidate's box.
+async function confirmed(image: RgbImage, c: Candidate): Promise<boolean> {
+  const side = 2.5 * Math.max(c.x2 - c.x1, c.y2 - c.y1);
+  const left = (c.x1 + c.x2 - side) / 2;
+  const top = (c.y1 + c.y2 - side) / 2;
+  const out = await run("faceCheck", toFloat(await cropSquare(image, left, top, side, checkSize), 1 / 127.5, -1));
+  const scores = [out.scores16!.data as Float32Array, out.scores8!.data as Float32Array];
+  const boxes = [out.boxes16!.data as Float32Array, out.boxes8!.data as Float32Array];
+  const k = side / checkSize;
+  const minLogit = Math.log(checkScore / (1 - checkScore));
+  let anchor = 0;
+  for (let part = 0; part < 2; part++)
+    for (let i = 0; i < scores[part]!.length; i++, anchor++) {
+      if (scores[part]![i]! < minLogit) continue;
+      const [ax, ay] = anchors[anchor]!;
+      const cx = left + (ax + boxes[part]![16 * i]!) * k;
+      const cy = top + (ay + boxes[part]![16 * i + 1]!) * k;
+      if (cx > c.x1 && cx < c.x2 && cy > c.y1 && cy < c.y2) return true;
+    }
+  return false;
+}
+
 // A face's 68 landmarks, read from the square around its box.
 async function landmarksOf(image: RgbImage, c: Candidate): Promise<Point[]> {
   const side = Math.max(c.x2 - c.x1, c.y2 - c.y1);
@@ -80,6 +120,7 @@ export async function detectFacesInImage(image: RgbImage, options: FaceDetection
   const { minScore, iou: iouThreshold } = { ...defaults, ...options };
   const faces: DetectedFace[] = [];
   for (const c of suppress(await candidates(image, minScore), iouThreshold)) {
+    if (!(await confirmed(image, c))) continue;
     const x1 = Math.max(0, c.x1);
     const y1 = Math.max(0, c.y1);
     const box = { x: x1, y: y1, width: Math.min(image.width, c.x2) - x1, height: Math.min(image.height, c.y2) - y1 };
