@@ -65,6 +65,11 @@ export const defaults = {
   // page and GET /api/people/{id}/merge-suggestions). On the tune split one person's faces were up
   // to 0.096 apart (decades apart, or in the dark) and the two closest strangers 0.082.
   mergeSuggestionDistance: 0.13,
+  // Explore shows a thing (and picks its cover) only where the object model was this sure of it: more
+  // than it takes to keep a tag for search (0.45, workers/ml/object-tags.ts). On the tune split of
+  // `npm run eval:ml` the arguable animals (a far sheep on a mountain, a bird on a roof) scored 0.50
+  // or less, the plain ones 0.52 or more.
+  exploreTagScore: 0.52,
 } as const;
 
 // How long after its URL expires a direct upload may still be completed; its object is kept that long.

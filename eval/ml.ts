@@ -192,8 +192,8 @@ function tagScore(results: PhotoResult[]) {
         wrong++;
         wrongOnes.push(`${photo.id}: ${tag.label} ${tag.score.toFixed(2)}`);
       }
-      // Explore shows a tag with the photo the model was surest of, among those it would show.
-      if ((covers.get(tag.label)?.score ?? -1) < tag.score) covers.set(tag.label, { photo, score: tag.score });
+      // Explore shows a tag the model was sure enough of, with the photo it was surest of.
+      if (tag.score >= defaults.exploreTagScore && (covers.get(tag.label)?.score ?? -1) < tag.score) covers.set(tag.label, { photo, score: tag.score });
     }
     present += photo.tags.length;
     found += photo.tags.filter((t) => tags.some((tag) => tag.label === t)).length;

@@ -3,9 +3,10 @@
 // The whole photo is letterboxed into 512×512 and read once; on the 1440 px preview that finds faces
 // down to about 20 px (reading it again in tiles found no more faces on the evaluation's tune split,
 // only parts of large ones). Each face is then looked at again by another model, MediaPipe's
-// BlazeFace, on a square around it where the face is large: what fooled one model (a cat's or a
-// dog's face, a mask) mostly does not fool both. Each face's 68 landmarks are then read from a square
-// around its box: they align the face for recognition (workers/ml/face-embedding.ts).
+// BlazeFace, on a square of 2.5 face widths around it, and kept when BlazeFace finds a face there
+// laid out like one: what fools one model (a cat's or a dog's face, a mask) mostly does not fool
+// both; faces in profile are left out with them. Each face's 68 landmarks are then read from a
+// square around its box: they align the face for recognition (workers/ml/face-embedding.ts).
 import { cropSquare, readRgb, run, toFloat, type RgbImage } from "./runtime";
 
 export type Point = [number, number];
@@ -84,8 +85,25 @@ const anchors: Point[] = [
 // BlazeFace's score for a face on the close look (its own threshold when it was the detector).
 const checkScore = 0.7;
 
-// Whether BlazeFace, on a square of 2.5 face widths around the candidate, also finds a face whose
-// centre lies in the candidate's box.
+// BlazeFace's six keypoints laid out like a face's (its rule when it was the detector): both eyes
+// above the mouth, the nose between them, the eyes and the ears apart by a sensible part of the box.
+// On ../shared/media/faces real faces had their ears 0.71–0.87 of the box apart and the things
+// taken for faces (windows, a shoulder) 0.49–0.65; a face in profile is left out with them.
+function plausible([left, right, nose, mouth, leftEar, rightEar]: Point[], width: number): boolean {
+  const eyes = Math.hypot(right![0] - left![0], right![1] - left![1]);
+  if (eyes < 0.15 * width || eyes > 0.8 * width) return false;
+  if (Math.hypot(rightEar![0] - leftEar![0], rightEar![1] - leftEar![1]) < 0.68 * width) return false;
+  // In the face's own frame (eyes along x), the mouth is below the eyes, the nose between.
+  const ux = (right![0] - left![0]) / eyes;
+  const uy = (right![1] - left![1]) / eyes;
+  const mid: Point = [(left![0] + right![0]) / 2, (left![1] + right![1]) / 2];
+  const down = (p: Point) => -uy * (p[0] - mid[0]) + ux * (p[1] - mid[1]);
+  const across = (p: Point) => ux * (p[0] - mid[0]) + uy * (p[1] - mid[1]);
+  return down(mouth!) > 0.4 * eyes && down(mouth!) < 2 * eyes && down(nose!) > 0 && Math.abs(across(nose!)) < eyes;
+}
+
+// Whether BlazeFace, on a square of 2.5 face widths around the candidate, also finds a face laid
+// out like one whose centre lies in the candidate's box.
 async function confirmed(image: RgbImage, c: Candidate): Promise<boolean> {
   const side = 2.5 * Math.max(c.x2 - c.x1, c.y2 - c.y1);
   const left = (c.x1 + c.x2 - side) / 2;
@@ -100,9 +118,11 @@ async function confirmed(image: RgbImage, c: Candidate): Promise<boolean> {
     for (let i = 0; i < scores[part]!.length; i++, anchor++) {
       if (scores[part]![i]! < minLogit) continue;
       const [ax, ay] = anchors[anchor]!;
-      const cx = left + (ax + boxes[part]![16 * i]!) * k;
-      const cy = top + (ay + boxes[part]![16 * i + 1]!) * k;
-      if (cx > c.x1 && cx < c.x2 && cy > c.y1 && cy < c.y2) return true;
+      const r = boxes[part]!.subarray(16 * i, 16 * i + 16);
+      const cx = left + (ax + r[0]!) * k;
+      const cy = top + (ay + r[1]!) * k;
+      const keypoints = Array.from({ length: 6 }, (_, p) => [ax + r[4 + 2 * p]!, ay + r[5 + 2 * p]!] as Point);
+      if (cx > c.x1 && cx < c.x2 && cy > c.y1 && cy < c.y2 && plausible(keypoints, Math.max(r[2]!, r[3]!))) return true;
     }
   return false;
 }
