@@ -231,25 +231,33 @@ if (verbose) for (const f of people.faces) console.log(`  ${f.photo} ${f.who} â†
 
 if (args.includes("--sweep")) {
   const faces = results.flatMap((r) => r.seen).filter((f): f is FaceSeen & { embedding: Float32Array } => !!f.embedding && !!f.who && f.who !== "?");
-  const same: number[] = [];
-  const different: number[] = [];
+  const pairs: { distance: number; same: boolean; text: string }[] = [];
   for (let i = 0; i < faces.length; i++)
     for (let j = i + 1; j < faces.length; j++) {
       let dot = 0;
       for (let k = 0; k < faces[i]!.embedding.length; k++) dot += faces[i]!.embedding[k]! * faces[j]!.embedding[k]!;
-      (faces[i]!.who === faces[j]!.who ? same : different).push(1 - dot);
-      if (verbose && ((faces[i]!.who === faces[j]!.who && 1 - dot > 0.08) || (faces[i]!.who !== faces[j]!.who && 1 - dot < 0.09))) console.log(`  ${(1 - dot).toFixed(3)} ${faces[i]!.photo} ${faces[i]!.who} ~ ${faces[j]!.photo} ${faces[j]!.who}`);
+      pairs.push({ distance: 1 - dot, same: faces[i]!.who === faces[j]!.who, text: `${faces[i]!.photo} ${faces[i]!.who} ~ ${faces[j]!.photo} ${faces[j]!.who}` });
     }
+  const same = pairs.filter((p) => p.same).map((p) => p.distance);
+  const different = pairs.filter((p) => !p.same).map((p) => p.distance);
+  // The pairs no single distance gets right: one person's faces farther apart than two people's closest.
+  if (verbose)
+    for (const p of pairs.filter((p) => (p.same ? p.distance >= Math.min(...different) : p.distance <= Math.max(...same))).sort((a, b) => a.distance - b.distance))
+      console.log(`  ${p.distance.toFixed(3)} ${p.same ? "same" : "different"}: ${p.text}`);
   const range = (xs: number[]) => (xs.length ? `${Math.min(...xs).toFixed(3)}..${Math.max(...xs).toFixed(3)} (median ${xs.sort((a, b) => a - b)[xs.length >> 1]!.toFixed(3)})` : "none");
   console.log(`\ncosine distance of one person's faces ${range(same)}, of different people's ${range(different)}`);
+  // A grid over the distances seen: from one person's closest faces to a little past the closest strangers.
+  const low = Math.min(...same);
+  const high = 1.15 * Math.min(...different);
   console.log("clustering on these photos (max distance Ã— min faces, or 3 faces or a pair within p: precision / recall)");
-  for (const d of [0.06, 0.07, 0.08, 0.09, 0.1, 0.11, 0.12, 0.14, 0.3, 0.45]) {
+  for (let step = 0; step <= 12; step++) {
+    const d = Number((low + ((high - low) * step) / 12).toFixed(3));
     const settings: MlConfig["faces"][] = [2, 3, 4].map((m) => ({ maxDistance: d, minFaces: m, pairDistance: 0 }));
-    settings.push(...[0.03, 0.04, 0.05, 0.06].map((p) => ({ maxDistance: d, minFaces: 3, pairDistance: p })));
+    settings.push(...[0.6, 0.7, 0.8].map((p) => ({ maxDistance: d, minFaces: 3, pairDistance: Number((p * d).toFixed(3)) })));
     const row = settings.map((s) => {
       const score = peopleScore(results, s);
       return `${s.pairDistance ? `p ${s.pairDistance}` : s.minFaces}: ${score.precision.toFixed(2)} / ${score.recall.toFixed(2)}`;
     });
-    console.log(`  ${d.toFixed(2)}  ${row.join("   ")}`);
+    console.log(`  ${d.toFixed(3)}  ${row.join("   ")}`);
   }
 }
