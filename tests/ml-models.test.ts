@@ -133,6 +133,13 @@ describe("converted models against the TF.js runtime", () => {
     check(await agreement("faceEmbedding", face ? alignFace(image, face.landmarks) : toFloat(await cropSquare(image, 200, 100, 300, 150))), "faceEmbedding");
   });
 
+  it("the face check (MediaPipe's face mesh), on a square in 0..1 where it is unsure of the face", async () => {
+    // A face flag of 0 or 1 would agree whatever came before the sigmoid: this square, wider than
+    // the face, scores about 0.5.
+    const image = await photo("faces/face_recognition/obama.jpg");
+    check(await agreement("faceCheck", toFloat(await cropSquare(image, 100, 0, 900, 192), 1 / 255)), "faceCheck");
+  });
+
   it("object detection, on a photo stretched to 512×512 in 0..255", async () => {
     const image = await photo("bench/hires-debian/lomiri-16.04/friends_by_Aitzol_Berasategi.jpg");
     check(await agreement("objectDetection", toFloat(await resizeStretched(image, 512))), "objectDetection");

@@ -26,20 +26,14 @@ export const models = {
     size: 512,
     outputs: { boxes: "boxes", scores: "scores" },
   },
-  // MediaPipe BlazeFace, back-camera variant, which looks again at each face the SSD finds: 256×256
-  // RGB in [-1, 1]; 512 anchors on a 16×16 grid and 384 on an 8×8 grid, each with a score logit and
-  // 16 regressors (box and 6 keypoints; only the box is read).
+  // MediaPipe's face mesh, of which only the face flag is read: how sure it is that a face fills the
+  // square it is given (192×192 RGB in 0..1). It looks again at each face the SSD finds.
   faceCheck: {
     package: "@vladmandic/human",
-    source: "blazeface",
-    input: "image",
-    size: 256,
-    outputs: {
-      "Identity:0": "scores16",
-      "Identity_1:0": "scores8",
-      "Identity_2:0": "boxes16",
-      "Identity_3:0": "boxes8",
-    },
+    source: "facemesh",
+    input: "face",
+    size: 192,
+    outputs: { "Identity_1:0": "faceflag" },
   },
   // face-api's 68-point face landmarks (dlib's points): 112×112 RGB in 0..255 of a face's square,
   // 68 (x, y) as parts of it.
