@@ -209,7 +209,7 @@ for (const photo of photos) results.push(await measurePhoto(photo));
 const seconds = (performance.now() - started) / 1000;
 await releaseSessions();
 
-const pipeline = `${models.faceDetection.source} + ${models.faceLandmarks.source} + ${models.faceEmbedding.source}, ${models.objectDetection.source}`;
+const pipeline = `${models.faceDetection.source} + ${models.faceCheck.source} + ${models.faceLandmarks.source} + ${models.faceEmbedding.source}, ${models.objectDetection.source}`;
 const people = peopleScore(results, defaults.faces);
 const tags = tagScore(results);
 const faceCount = results.filter((r) => r.faceCountRight).length;
