@@ -1,7 +1,7 @@
 // npm run bench:ml [-- <folder>]
-// Milliseconds per photo for face detection, face embedding (per face) and object tagging, run as the
-// worker will run them: on the 1440 px preview, with all three models loaded in one process; then this
-// process's peak RSS. Default photos: ../shared/media/faces and ../shared/media/bench.
+// Milliseconds per photo for face detection (with landmarks), face embedding (per face) and object
+// tagging, run as the worker will run them: on the 1440 px preview, with every model loaded in one
+// process; then this process's peak RSS. Default photos: ../shared/media/faces and ../shared/media/bench.
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -11,6 +11,7 @@ import { convertModels } from "../scripts/convert-models";
 import { detectFacesInImage } from "../workers/ml/face-detection";
 import { embedFaces } from "../workers/ml/face-embedding";
 import { tagObjectsInImage } from "../workers/ml/object-tags";
+import { models, type ModelName } from "../workers/ml/models";
 import { readRgb, session } from "../workers/ml/runtime";
 
 const shared = resolve(import.meta.dirname, "../../shared/media");
@@ -42,7 +43,7 @@ if (process.argv[2] !== "--previews") {
 const previewDir = process.argv[3]!;
 const previews = readdirSync(previewDir).sort().map((name) => join(previewDir, name));
 const loadStart = performance.now();
-await Promise.all([session("faceDetection"), session("faceEmbedding"), session("objectDetection")]);
+await Promise.all((Object.keys(models) as ModelName[]).map((name) => session(name)));
 const loadMs = performance.now() - loadStart;
 
 const totals = { decode: 0, detect: 0, embed: 0, tag: 0, faces: 0, photos: 0 };
@@ -77,4 +78,4 @@ console.log(`decode preview   ${per(totals.decode, totals.photos)} ms/photo`);
 console.log(`face detection   ${per(totals.detect, totals.photos)} ms/photo`);
 console.log(`face embedding   ${per(totals.embed, totals.faces)} ms/face`);
 console.log(`object tagging   ${per(totals.tag, totals.photos)} ms/photo`);
-console.log(`peak RSS         ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB (all three models loaded)`);
+console.log(`peak RSS         ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB (all ${Object.keys(models).length} models loaded)`);

@@ -71,13 +71,22 @@ export const defaults = {
   storageTemplate: "{{y}}/{{y}}-{{MM}}-{{dd}}/{{filename}}",
   // Clustering of faces into people, as Immich does it (workers/jobs/faces.ts): a face with at least
   // minFaces faces (itself included) within maxDistance (cosine distance of the embeddings) is a core
-  // face and founds or joins a person. Immich uses 0.5 and 3. Tuned on ../shared/media/faces (faces
-  // found on the previews, as the job finds them): the same person's faces were 0.004–0.413 apart and
-  // different people's 0.467–0.748 (tests/people.test.ts prints them), so 0.45 keeps people apart
-  // where 0.5 would join the closest strangers. With these, that test measures a pairwise precision
-  // of 1.0 and a recall of 0.98 (the one person photographed only twice stays nobody).
-  // FACE_MAX_DISTANCE and FACE_MIN_FACES override them.
-  faces: { maxDistance: 0.45, minFaces: 3 },
+  // face and founds or joins a person (Immich uses 3); so is a face with another within pairDistance,
+  // so close that two photos are enough. Chosen with `npm run eval:ml -- --split tune --sweep`
+  // (eval/README.md) for dlib's descriptor on SSD's faces aligned by their 68 landmarks: there one
+  // person's faces were 0.010–0.091 apart (median 0.025) and different people's 0.078–0.241; 0.07
+  // kept every person apart (pairwise precision 1.00), 0.08 joined two strangers; with the pairs,
+  // recall 0.67 (0.62 without). FACE_MAX_DISTANCE, FACE_MIN_FACES and FACE_PAIR_DISTANCE override them.
+  faces: { maxDistance: 0.07, minFaces: 3, pairDistance: 0.05 },
+  // People whose faces come this close are offered to their owner as maybe one person (the People
+  // page and GET /api/people/{id}/merge-suggestions). On the tune split one person's faces were up
+  // to 0.096 apart (decades apart, or in the dark) and the two closest strangers 0.082.
+  mergeSuggestionDistance: 0.13,
+  // Explore shows a thing (and picks its cover) only where the object model was this sure of it: more
+  // than it takes to keep a tag for search (0.45, workers/ml/object-tags.ts). On the tune split of
+  // `npm run eval:ml` the arguable animals (a far sheep on a mountain, a bird on a roof) scored 0.50
+  // or less, the plain ones 0.52 or more.
+  exploreTagScore: 0.52,
 } as const;
 
 // How long after its URL expires a direct upload may still be completed; its object is kept that long.
@@ -130,7 +139,7 @@ export interface MlConfig {
   enabled: boolean;
   // A model session unused this long is released (ML_MODEL_IDLE_MS).
   modelIdleMs: number;
-  faces: { maxDistance: number; minFaces: number };
+  faces: { maxDistance: number; minFaces: number; pairDistance: number };
   // The folder of an Immich-style CLIP model (textual/ and visual/ with model.onnx in each), for
   // search in words; undefined when none is set up, or ML is off.
   clipModelDir?: string;
@@ -242,8 +251,9 @@ export function parseMl(env: Env): MlConfig {
     modelIdleMs: integer(env, "ML_MODEL_IDLE_MS", defaults.mlModelIdleMs, 1000),
     ...(enabled && clipModelDir ? { clipModelDir } : {}),
     faces: {
-      maxDistance: number(env, "FACE_MAX_DISTANCE", defaults.faces.maxDistance, 0.05, 2),
+      maxDistance: number(env, "FACE_MAX_DISTANCE", defaults.faces.maxDistance, 0.01, 2),
       minFaces: integer(env, "FACE_MIN_FACES", defaults.faces.minFaces, 1, 100),
+      pairDistance: number(env, "FACE_PAIR_DISTANCE", defaults.faces.pairDistance, 0, 2),
     },
   };
 }

@@ -1,7 +1,7 @@
 // People and their faces: the only code that reads or writes the people and faces tables. The worker
 // saves what the face models find and clusters faces into people (workers/jobs/faces.ts); the
 // handlers list, rename, hide and merge people and move faces, always within one owner's library.
-import { and, asc, count, desc, eq, inArray, isNull, sql } from "drizzle-orm";
+import { and, asc, count, desc, eq, inArray, isNotNull, isNull, sql } from "drizzle-orm";
 import type { Database } from "./db";
 import { enqueueJobsQuery, type NewJob } from "./queue";
 import { assetFiles, assets, faces, people, type Asset, type Face, type Person } from "./schema";
@@ -12,7 +12,8 @@ export interface NewFace {
   box: { x1: number; y1: number; x2: number; y2: number };
   landmarks: Array<[number, number]>;
   score: number;
-  embedding: Float32Array;
+  // None for a face too small or blurred to recognise: it is kept, and no recognition is queued.
+  embedding: Float32Array | null;
 }
 
 type Box = NewFace["box"];
@@ -65,7 +66,7 @@ export async function replaceAssetFaces(db: Database, assetId: string, found: Ne
     embedding: face.embedding,
     createdAt: now,
   }));
-  const newJobs = rows.filter((row) => row.personId === null).flatMap((row) => jobs(row.id));
+  const newJobs = rows.filter((row) => row.personId === null && row.embedding).flatMap((row) => jobs(row.id));
   const formerPeople = [...new Set(known.map((face) => face.personId!))];
   await db.batch([
     db.delete(faces).where(and(eq(faces.assetId, assetId), eq(faces.sourceType, "machine-learning"))),
@@ -282,4 +283,40 @@ export async function personThumbnailFace(db: Database, person: Person): Promise
   };
   const shown = person.faceAssetId ? await pick(and(eq(faces.id, person.faceAssetId), eq(faces.personId, person.id))!) : undefined;
   return shown ?? pick(eq(faces.personId, person.id));
+}
+
+export interface MergeSuggestion {
+  person: Person;
+  // The closest two faces of theirs are, in cosine distance.
+  distance: number;
+}
+
+// The owner's other people (not hidden) who may be this person: one of their faces lies within
+// maxDistance of one of this person's (the surest 20), nearest first. Grouping keeps people apart
+// when in doubt; these are the doubts, for the owner to settle by merging.
+export async function mergeSuggestions(db: Database, person: Person, maxDistance: number, limit = 5): Promise<MergeSuggestion[]> {
+  const own = await db
+    .select({ id: faces.id })
+    .from(faces)
+    .where(and(eq(faces.personId, person.id), isNotNull(faces.embedding)))
+    .orderBy(desc(faces.score))
+    .limit(20);
+  const closest = new Map<string, number>();
+  // The embedding is read by the database itself: it never travels to the caller and back.
+  for (const { id } of own) {
+    const vector = sql`(SELECT embedding FROM faces WHERE id = ${id})`;
+    const rows = await db.all<{ person_id: string | null; distance: number }>(sql`
+      SELECT f.person_id, vector_distance_cos(f.embedding, ${vector}) AS distance
+      FROM vector_top_k('faces_embedding_idx', ${vector}, 100) AS v
+      JOIN faces f ON f.rowid = v.id
+      JOIN assets a ON a.id = f.asset_id
+      WHERE a.deleted_at IS NULL AND a.owner_id = ${person.ownerId} AND f.person_id IS NOT NULL AND f.person_id != ${person.id}`);
+    for (const row of rows) if (row.distance <= maxDistance) closest.set(row.person_id!, Math.min(closest.get(row.person_id!) ?? Infinity, row.distance));
+  }
+  const others = await ownedPeople(db, person.ownerId, [...closest.keys()]);
+  return others
+    .filter((other) => !other.isHidden)
+    .map((other) => ({ person: other, distance: closest.get(other.id)! }))
+    .sort((a, b) => a.distance - b.distance)
+    .slice(0, limit);
 }

@@ -526,11 +526,13 @@ export const faces = sqliteTable(
     boundingBoxY1: integer("bounding_box_y1").notNull(),
     boundingBoxX2: integer("bounding_box_x2").notNull(),
     boundingBoxY2: integer("bounding_box_y2").notNull(),
-    // BlazeFace's six keypoints in preview pixels: the eyes, the nose, the mouth, the ears.
+    // Five points of the face in preview pixels: the centres of the eyes, the tip of the nose, the
+    // corners of the mouth (of the 68 the landmark model finds).
     landmarks: text("landmarks", { mode: "json" }).notNull().$type<Array<[number, number]>>(),
     score: real("score").notNull(),
-    // HSE FaceRes, L2-normalised: the cosine distance of two faces tells whether they are one person.
-    embedding: f32Blob(1024)("embedding").notNull(),
+    // dlib's face descriptor, L2-normalised: the cosine distance of two faces tells whether they are
+    // one person. None for a face too small or too blurred to recognise, which stays with nobody.
+    embedding: f32Blob(128)("embedding"),
     // Immich's source types; Shoebox's own faces come from the models.
     sourceType: text("source_type", { enum: ["machine-learning", "exif", "manual"] }).notNull().default("machine-learning"),
     createdAt: integer("created_at").notNull(),

@@ -3,7 +3,7 @@
 // Explore page lists the owner's tags and places, each with a count and a cover; search matches a
 // word against tags through a small map of synonyms ("puppy" finds dogs). Like people, tags and
 // places are their owner's alone: only their own assets count.
-import { and, desc, eq, inArray, isNull, sql } from "drizzle-orm";
+import { and, desc, eq, gte, inArray, isNull, sql } from "drizzle-orm";
 import type { Database } from "./db";
 import { assets, assetTags, exif, type Asset } from "./schema";
 
@@ -82,8 +82,10 @@ export interface TagSummary {
   coverAssetId: string;
 }
 
-// The owner's tags, the most photos first.
-export async function listTags(db: Database, ownerId: string): Promise<TagSummary[]> {
+// The owner's tags of which the model was at least minScore sure, the most photos first. Explore
+// asks for more than the worker keeps (defaults.exploreTagScore): what it shows, and its covers, are
+// the surest of what search finds.
+export async function listTags(db: Database, ownerId: string, minScore: number): Promise<TagSummary[]> {
   const rows = await db
     .select({
       tag: assetTags.tag,
@@ -94,20 +96,20 @@ export async function listTags(db: Database, ownerId: string): Promise<TagSummar
     })
     .from(assetTags)
     .innerJoin(assets, eq(assets.id, assetTags.assetId))
-    .where(ownVisible(ownerId))
+    .where(and(ownVisible(ownerId), gte(assetTags.score, minScore)))
     .groupBy(assetTags.tag)
     .orderBy(desc(sql`count(*)`), assetTags.tag);
   return rows.map((row) => ({ tag: row.tag, count: Number(row.count), coverAssetId: row.coverAssetId }));
 }
 
-// The owner's assets with any of these tags, newest first.
-export async function taggedAssets(db: Database, ownerId: string, tags: string[], limit = 5000): Promise<Asset[]> {
+// The owner's assets with any of these tags (of which the model was at least minScore sure), newest first.
+export async function taggedAssets(db: Database, ownerId: string, tags: string[], minScore: number, limit = 5000): Promise<Asset[]> {
   if (tags.length === 0) return [];
   return db
     .selectDistinct({ asset: assets })
     .from(assetTags)
     .innerJoin(assets, eq(assets.id, assetTags.assetId))
-    .where(and(inArray(assetTags.tag, tags), ownVisible(ownerId)))
+    .where(and(inArray(assetTags.tag, tags), gte(assetTags.score, minScore), ownVisible(ownerId)))
     .orderBy(desc(assets.localDateTime), desc(assets.id))
     .limit(limit)
     .then((rows) => rows.map((row) => row.asset));

@@ -6,8 +6,9 @@ import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { convertModels, humanModelsDir } from "../scripts/convert-models";
-import { detectFacesInImage, type DetectedFace } from "../workers/ml/face-detection";
+import { createRequire } from "node:module";
+import { convertModels, faceApiModelsDir, humanModelsDir } from "../scripts/convert-models";
+import { detectFacesInImage, fivePoints, type DetectedFace, type Point } from "../workers/ml/face-detection";
 import { alignFace, cosine, embedFaces } from "../workers/ml/face-embedding";
 import { models, type ModelName } from "../workers/ml/models";
 import { tagObjects } from "../workers/ml/object-tags";
@@ -26,8 +27,39 @@ after(async () => {
   await releaseSessions();
 });
 
+// face-api's own networks on TF.js (its CommonJS build, which brings TF.js the same way), for the
+// models built from their bare weights, by the class that runs each.
+const faceApiNets: Partial<Record<ModelName, string>> = { faceDetection: "SsdMobilenetv1", faceLandmarks: "FaceLandmark68Net", faceEmbedding: "FaceRecognitionNet" };
+
+async function faceApiOutputs(name: ModelName, input: Float32Array): Promise<Float32Array[]> {
+  const require = createRequire(import.meta.url);
+  const tf = require("@tensorflow/tfjs") as typeof import("@tensorflow/tfjs");
+  require("@tensorflow/tfjs-backend-wasm");
+  await tf.setBackend("wasm");
+  await tf.ready();
+  const faceapi = require("@vladmandic/face-api/dist/face-api.node-wasm.js");
+  const spec = models[name];
+  const manifest = JSON.parse(readFileSync(join(faceApiModelsDir(), `${spec.source}-weights_manifest.json`), "utf8"));
+  const bytes = readFileSync(join(faceApiModelsDir(), `${spec.source}.bin`));
+  const net = new faceapi[faceApiNets[name]!]();
+  net.loadFromWeightMap(tf.io.decodeWeights(new Uint8Array(bytes).buffer, manifest.flatMap((g: { weights: unknown[] }) => g.weights)));
+  type Tensor = import("@tensorflow/tfjs").Tensor;
+  const x = tf.tensor4d(input, [1, spec.size, spec.size, 3]);
+  const netInput = { toBatchTensor: () => x, isBatchInput: false };
+  // The detector answers boxes and scores per photo; the landmark net's raw output is the points
+  // as parts of its input (what face-api computes from it needs the photo's own size).
+  const out: Tensor[] =
+    name === "faceDetection"
+      ? (({ boxes, scores }) => [boxes[0], scores[0]])(net.forwardInput(netInput) as { boxes: Tensor[]; scores: Tensor[] })
+      : [name === "faceLandmarks" ? net.runNet(net.faceFeatureExtractor.forwardInput(netInput)) : net.forwardInput(netInput)];
+  const data = out.map((t) => t.dataSync() as Float32Array);
+  tf.dispose([x, ...out]);
+  return data;
+}
+
 // A 16-bit float model's output against TF.js: the largest difference, relative to the largest value.
 async function tfjsOutputs(name: ModelName, input: Float32Array): Promise<Float32Array[]> {
+  if (models[name].package === "@vladmandic/face-api") return faceApiOutputs(name, input);
   const tf = await import("@tensorflow/tfjs");
   await import("@tensorflow/tfjs-backend-wasm");
   if (tf.getBackend() !== "wasm") {
@@ -84,18 +116,28 @@ describe("converted models against the TF.js runtime", () => {
     }
   };
 
-  it("face detection, on a photo letterboxed into 256×256 in [-1, 1]", async () => {
+  it("face detection (built from face-api's weights), on a photo letterboxed into 512×512 in 0..255", async () => {
     const image = await photo("faces/face_recognition/two_people.jpg");
-    const pixels = await cropSquare(image, 0, 0, Math.max(image.width, image.height), 256);
-    check(await agreement("faceDetection", toFloat(pixels, 1 / 127.5, -1)), "faceDetection");
+    check(await agreement("faceDetection", toFloat(await cropSquare(image, 0, 0, Math.max(image.width, image.height), 512))), "faceDetection");
   });
 
-  it("face embedding, on an aligned face in 0..255", async () => {
+  it("face landmarks (built from face-api's weights), on a face's square in 0..255", async () => {
+    const image = await photo("faces/face_recognition/obama.jpg");
+    check(await agreement("faceLandmarks", toFloat(await cropSquare(image, 300, 100, 400, 112))), "faceLandmarks");
+  });
+
+  it("face embedding (built from face-api's weights), on an aligned face in 0..255", async () => {
     const image = await photo("faces/face_recognition/obama.jpg");
     const [face] = await detectFacesInImage(image);
-    // Without the shared photos there is no face: a centred square of the pattern stands in.
-    const landmarks: DetectedFace["landmarks"] = face?.landmarks ?? [[280, 200], [360, 200], [320, 250], [320, 290], [240, 220], [400, 220]];
-    check(await agreement("faceEmbedding", alignFace(image, landmarks)), "faceEmbedding");
+    // Without the shared photos there is no face: a square of the pattern stands in.
+    check(await agreement("faceEmbedding", face ? alignFace(image, face.landmarks) : toFloat(await cropSquare(image, 200, 100, 300, 150))), "faceEmbedding");
+  });
+
+  it("the face check (MediaPipe's face mesh), on a square in 0..1 where it is unsure of the face", async () => {
+    // A face flag of 0 or 1 would agree whatever came before the sigmoid: this square, wider than
+    // the face, scores about 0.5.
+    const image = await photo("faces/face_recognition/obama.jpg");
+    check(await agreement("faceCheck", toFloat(await cropSquare(image, 100, 0, 900, 192), 1 / 255)), "faceCheck");
   });
 
   it("object detection, on a photo stretched to 512×512 in 0..255", async () => {
@@ -103,7 +145,6 @@ describe("converted models against the TF.js runtime", () => {
     check(await agreement("objectDetection", toFloat(await resizeStretched(image, 512))), "objectDetection");
   });
 });
-
 
 describe("faces in ../shared/media/faces", { skip: noMedia }, () => {
   const found = new Map<string, { image: RgbImage; faces: DetectedFace[] }>();
@@ -121,8 +162,8 @@ describe("faces in ../shared/media/faces", { skip: noMedia }, () => {
       console.log(`${file}: ${detected.map((f) => `${f.score.toFixed(2)} at ${Math.round(f.box.x)},${Math.round(f.box.y)} ${Math.round(f.box.width)}px`).join("; ")}`);
       assert.equal(detected.length, who.length, `${file}: ${detected.length} faces found, ${who.length} in the photo`);
       for (const face of detected) {
-        const [left, right, nose, mouth] = face.landmarks;
-        assert.ok(left[0] < right[0] && nose[1] > left[1] && mouth[1] > nose[1], `${file}: landmarks of an upright face`);
+        const [left, right, nose, mouth] = fivePoints(face.landmarks) as Point[];
+        assert.ok(left![0] < right![0] && nose![1] > left![1] && mouth![1] > nose![1], `${file}: landmarks of an upright face`);
       }
     }
   });
@@ -152,7 +193,8 @@ describe("faces in ../shared/media/faces", { skip: noMedia }, () => {
       const { image, faces: detected } = found.get(file)!;
       const embeddings = await embedFaces(image, detected);
       embeddings.forEach((embedding, i) => {
-        assert.equal(embedding.length, 1024);
+        assert.ok(embedding, `${file}: the face is large and sharp enough to recognise`);
+        assert.equal(embedding.length, 128);
         assert.ok(Math.abs(cosine(embedding, embedding) - 1) < 1e-4, "L2-normalised");
         all.push({ who: who[i]!, file, embedding });
       });

@@ -7,7 +7,8 @@ import { canReadAsset, type Auth } from "../../common/access";
 import { getAsset } from "../../common/assets";
 import type { Database } from "../../common/db";
 import { AppError, badRequest, notFound } from "../../common/errors";
-import { assignFaces, facesOfAsset, getFace, getPerson, listPeople, mergePeople, ownedPeople, personThumbnailFace, updatePerson, type PersonChanges } from "../../common/people";
+import { defaults } from "../../common/config";
+import { assignFaces, facesOfAsset, getFace, getPerson, listPeople, mergePeople, mergeSuggestions, ownedPeople, personThumbnailFace, updatePerson, type PersonChanges } from "../../common/people";
 import type { Person } from "../../common/schema";
 import type { AppEnv } from "../env";
 import { createRouter, json, route } from "../router";
@@ -62,6 +63,21 @@ const merge = route({ permission: "person.merge" }, {
   description: "Moves the faces of the people in `ids` to this person, and removes them.",
   request: { params: IdParam, body: { content: { "application/json": { schema: z.object({ ids: z.array(z.uuid()).min(1).max(1000) }).openapi("MergePersonDto") } } } },
   responses: { 200: json(BulkIdResponse, "What became of each") },
+});
+
+const MergeSuggestionsResponse = z
+  .object({ people: z.array(PersonResponse.extend({ distance: z.number() })) })
+  .openapi("MergeSuggestionsResponseDto");
+
+const suggestions = route({ permission: "person.read" }, {
+  method: "get",
+  path: "/{id}/merge-suggestions",
+  tags: ["People"],
+  description:
+    "My other people who may be this person (a face of theirs is close to one of this person's), nearest first, " +
+    "for me to confirm with POST /api/people/{id}/merge. Shoebox's own, in the spirit of Immich's merge suggestions.",
+  request: { params: IdParam },
+  responses: { 200: json(MergeSuggestionsResponse, "The people, each with how close their closest faces are (cosine distance)") },
 });
 
 const thumbnail = route({ permission: "person.read" }, {
@@ -129,6 +145,11 @@ export const peopleRoutes = createRouter()
       merged.has(id) ? { id, success: true } : { id, success: false, error: id === keep.id ? ("duplicate" as const) : ("not_found" as const) },
     );
     return c.json(results, 200);
+  })
+  .openapi(suggestions, async (c) => {
+    const person = await ownPerson(c.var.db, c.var.auth, c.req.valid("param").id);
+    const found = await mergeSuggestions(c.var.db, person, defaults.mergeSuggestionDistance);
+    return c.json({ people: found.map(({ person: other, distance }) => ({ ...toPersonResponse(other), distance })) }, 200);
   })
   .openapi(thumbnail, async (c) => faceThumbnail(c, await ownPerson(c.var.db, c.var.auth, c.req.valid("param").id)));
 

@@ -3,6 +3,7 @@
 // shows the photos of one thing. Only the viewer's own photos count, as for people.
 import { Hono } from "hono";
 import { listPeople } from "../../common/people";
+import { defaults } from "../../common/config";
 import { listPlaces, listTags, taggedAssets } from "../../common/tags";
 import { requireViewer, type ViewerEnv } from "../middleware/pages";
 import { AssetGrid, countOf, Layout } from "./layout";
@@ -34,7 +35,7 @@ function Cover(props: { href: string; assetId: string; title: string; count: num
 export const explorePage = new Hono<ViewerEnv>()
   .get("/", requireViewer, async (c) => {
     const { viewer, db } = c.var;
-    const [{ people }, places, tags] = await Promise.all([listPeople(db, viewer.user.id), listPlaces(db, viewer.user.id), listTags(db, viewer.user.id)]);
+    const [{ people }, places, tags] = await Promise.all([listPeople(db, viewer.user.id), listPlaces(db, viewer.user.id), listTags(db, viewer.user.id, defaults.exploreTagScore)]);
     return c.html(
       <Layout title="Explore" viewer={viewer} current="/explore">
         <h1>Explore</h1>
@@ -89,7 +90,7 @@ export const explorePage = new Hono<ViewerEnv>()
   .get("/tags/:tag", requireViewer, async (c) => {
     const { viewer, db } = c.var;
     const tag = c.req.param("tag").toLowerCase();
-    const assets = tagPattern.test(tag) ? await taggedAssets(db, viewer.user.id, [tag]) : [];
+    const assets = tagPattern.test(tag) ? await taggedAssets(db, viewer.user.id, [tag], defaults.exploreTagScore) : [];
     if (assets.length === 0) {
       return c.html(
         <Layout title="Not found" viewer={viewer} current="/explore">

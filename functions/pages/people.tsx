@@ -4,7 +4,8 @@
 // back; people are their owner's alone, anyone else's answers 404.
 import { Hono, type Context } from "hono";
 import { notFound } from "../../common/errors";
-import { getPerson, listPeople, mergePeople, ownedPeople, personAssets, updatePerson, type PersonWithCount } from "../../common/people";
+import { defaults } from "../../common/config";
+import { getPerson, listPeople, mergePeople, mergeSuggestions, ownedPeople, personAssets, updatePerson, type PersonWithCount } from "../../common/people";
 import type { Person } from "../../common/schema";
 import { formText, requireViewer, type Viewer, type ViewerEnv } from "../middleware/pages";
 import { AssetGrid, countOf, CsrfField, Layout } from "./layout";
@@ -91,7 +92,34 @@ async function ownPerson(c: Context<ViewerEnv>): Promise<Person> {
   return person;
 }
 
-function PersonPage({ viewer, person, others, assets }: { viewer: Viewer; person: Person; others: PersonWithCount[]; assets: Awaited<ReturnType<typeof personAssets>> }) {
+// People who may be this one, each with a button that merges this person into them.
+function MaybeSamePeople({ viewer, person, maybe }: { viewer: Viewer; person: Person; maybe: Person[] }) {
+  if (maybe.length === 0) return null;
+  return (
+    <section class="merge-suggestions">
+      <h2>May be the same person</h2>
+      <ul class="people">
+        {maybe.map((other) => (
+          <li>
+            <a class="person" href={`/people/${other.id}`}>
+              <img class="person-face" src={`/api/people/${other.id}/thumbnail`} alt="" loading="lazy" decoding="async" width={250} height={250} />
+              <span class={other.name ? "person-name" : "person-name muted"}>{personName(other)}</span>
+            </a>
+            <form method="post" action={`/people/${person.id}/merge`}>
+              <CsrfField viewer={viewer} />
+              <input type="hidden" name="into" value={other.id} />
+              <button type="submit" class="button button-quiet">
+                Same person: merge
+              </button>
+            </form>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+function PersonPage({ viewer, person, others, maybe, assets }: { viewer: Viewer; person: Person; others: PersonWithCount[]; maybe: Person[]; assets: Awaited<ReturnType<typeof personAssets>> }) {
   const action = (what: string) => `/people/${person.id}/${what}`;
   return (
     <Layout title={personName(person)} viewer={viewer} current="/people">
@@ -139,6 +167,7 @@ function PersonPage({ viewer, person, others, assets }: { viewer: Viewer; person
           </form>
         )}
       </div>
+      <MaybeSamePeople viewer={viewer} person={person} maybe={maybe} />
       <AssetGrid assets={assets} href={(asset) => `/photos/${asset.id}`} thumbnail={(asset) => `/api/assets/${asset.id}/thumbnail`} />
     </Layout>
   );
@@ -148,9 +177,13 @@ export const peoplePage = new Hono<ViewerEnv>()
   .get("/", requireViewer, peopleList)
   .get("/:id", requireViewer, async (c) => {
     const person = await ownPerson(c);
-    const [assets, { people }] = await Promise.all([personAssets(c.var.db, person.id), listPeople(c.var.db, person.ownerId, { withHidden: true })]);
+    const [assets, { people }, maybe] = await Promise.all([
+      personAssets(c.var.db, person.id),
+      listPeople(c.var.db, person.ownerId, { withHidden: true }),
+      mergeSuggestions(c.var.db, person, defaults.mergeSuggestionDistance),
+    ]);
     const others = people.filter((p) => p.id !== person.id);
-    return c.html(<PersonPage viewer={c.var.viewer} person={person} others={others} assets={assets} />);
+    return c.html(<PersonPage viewer={c.var.viewer} person={person} others={others} maybe={maybe.map((m) => m.person)} assets={assets} />);
   })
   .post("/:id/name", requireViewer, async (c) => {
     const person = await ownPerson(c);

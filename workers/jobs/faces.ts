@@ -3,17 +3,19 @@
 //
 // - its neighbours are the owner's faces within maxDistance (cosine) of it, itself included, found
 //   through the vector index;
-// - with at least minFaces neighbours it is a core face: it joins the person most of its neighbours
-//   already belong to, or founds a new person;
+// - with at least minFaces neighbours, or one within pairDistance (two photos of a face that close
+//   are enough), it is a core face: it joins the person most of its neighbours already belong to,
+//   or founds a new person;
 // - a face that is not core yet is looked at once more, after the faces still being detected are in
 //   (Immich defers it to the end of the batch). Then it joins the person most of its neighbours
 //   belong to, if any; otherwise it stays with nobody (as noise does in DBSCAN).
 //
 // The recognition queue runs one job at a time by default: two at once could each found a person
 // for the same face's neighbours.
+import type { MlConfig } from "../../common/config";
 import { jobsPending } from "../../common/queue";
 import { assignFaces, createPersonForFace, getFaceForRecognition, replaceAssetFaces, searchFaces, type FaceMatch } from "../../common/people";
-import { detectFacesInImage } from "../ml/face-detection";
+import { detectFacesInImage, fivePoints } from "../ml/face-detection";
 import { embedFaces } from "../ml/face-embedding";
 import { readPreview, type JobContext } from "./context";
 
@@ -25,6 +27,7 @@ export async function detectFaces(context: JobContext, { assetId }: { assetId: s
   const image = await readPreview(context, assetId, "face detection");
   if (!image) return;
   const detected = await detectFacesInImage(image);
+  // Faces too small, blurred or turned away to recognise are kept, with no embedding: they stay with nobody.
   const embeddings = await embedFaces(image, detected);
   await replaceAssetFaces(
     context.db,
@@ -33,7 +36,7 @@ export async function detectFaces(context: JobContext, { assetId }: { assetId: s
       imageWidth: image.width,
       imageHeight: image.height,
       box: { x1: face.box.x, y1: face.box.y, x2: face.box.x + face.box.width, y2: face.box.y + face.box.height },
-      landmarks: face.landmarks,
+      landmarks: fivePoints(face.landmarks),
       score: face.score,
       embedding: embeddings[i]!,
     })),
@@ -67,17 +70,30 @@ export async function recognizeFaces(context: JobContext, { faceId, deferred = f
   if (!context.ml.enabled) return;
   const { db } = context;
   const found = await getFaceForRecognition(db, faceId);
-  if (!found || found.face.personId || found.face.sourceType !== "machine-learning" || found.deletedAt !== null) return;
+  if (!found || !found.face.embedding || found.face.personId || found.face.sourceType !== "machine-learning" || found.deletedAt !== null) return;
+  const embedding = found.face.embedding;
   const later = () => context.enqueue([{ name: "recognizeFaces", payload: { faceId, deferred: true }, priority: 1, runAfter: Date.now() + deferralMs }]);
   // The second look waits for the faces still being found (a cheap count, before any search).
   if (deferred && (await detectionUnderWay(context))) return later();
-  const { maxDistance, minFaces } = context.ml.faces;
-  const matches = await searchFaces(db, found.ownerId, found.face.embedding, maxDistance);
+  const matches = await searchFaces(db, found.ownerId, embedding, context.ml.faces.maxDistance);
   // As in Immich, only faces on the timeline found people (not archived or hidden ones).
-  const isCore = matches.length >= minFaces && found.visibility === "timeline";
-  // Not core yet: looked at again after every first look (priority 1 comes after 0).
-  if (!isCore && !deferred) return later();
+  const step = recognitionStep(faceId, matches, isCoreFace(matches, context.ml.faces) && found.visibility === "timeline", deferred);
+  if (step === "later") await later();
+  else if (step === "new person") await createPersonForFace(db, found.ownerId, faceId);
+  else if (step !== "nobody") await assignFaces(db, [faceId], step.personId);
+}
+
+// Whether a face's neighbours (itself among them, at distance 0) make it a core face.
+export function isCoreFace(matches: FaceMatch[], { minFaces, pairDistance }: MlConfig["faces"]): boolean {
+  return matches.length >= minFaces || matches.filter((match) => match.distance <= pairDistance).length >= 2;
+}
+
+// What one look at a face decides, from its neighbours (itself among them): a core face joins the
+// person most of them belong to or founds one; a face not core yet is looked at again after every
+// first look (priority 1 comes after 0), and then joins its neighbours' person or stays with nobody.
+export function recognitionStep(faceId: string, matches: FaceMatch[], isCore: boolean, deferred: boolean): "later" | "new person" | "nobody" | { personId: string } {
+  if (!isCore && !deferred) return "later";
   const personId = majorityPerson(matches.filter((match) => match.id !== faceId));
-  if (personId) await assignFaces(db, [faceId], personId);
-  else if (isCore) await createPersonForFace(db, found.ownerId, faceId);
+  if (personId) return { personId };
+  return isCore ? "new person" : "nobody";
 }

@@ -1,24 +1,30 @@
-// Face embeddings with HSE FaceRes: 1024 numbers per face, L2-normalised, so that the cosine
-// similarity of two faces is their dot product (the same person scores high).
+// Face embeddings with dlib's face descriptor: 128 numbers per face, L2-normalised, so that the
+// cosine similarity of two faces is their dot product (the same person scores high).
 //
-// Each face is first aligned: a similarity transform (rotation, scale, shift) takes its landmarks onto
-// the ArcFace 5-point template scaled into 224×224. BlazeFace gives the centre of the mouth, not its
-// corners, so the template's two mouth corners count as their midpoint: four points in all.
-import type { DetectedFace, Point } from "./face-detection";
+// Each face is first aligned as dlib crops faces for it: a similarity transform (rotation, scale,
+// shift) takes its landmarks 17–67 (all but the jaw) onto dlib's mean face in a 150×150 chip with a
+// quarter of the face's size as margin on each side.
+import { facesCamera, type Point } from "./face-detection";
 import { run, type RgbImage } from "./runtime";
 
-export const embeddingSize = 1024;
-const size = 224;
+export const embeddingSize = 128;
+const size = 150;
 
-// ArcFace's template for 112×112 (insightface), scaled into the model's 224×224.
-const template = (() => {
-  const k = size / 112;
-  const eyeLeft: Point = [38.2946, 51.6963];
-  const eyeRight: Point = [73.5318, 51.5014];
-  const nose: Point = [56.0252, 71.7366];
-  const mouth: Point = [(41.5493 + 70.7299) / 2, (92.3655 + 92.2041) / 2];
-  return [eyeLeft, eyeRight, nose, mouth].map(([x, y]) => [x * k, y * k] as Point);
-})();
+// dlib's mean face (points 17–67 of its 68, as parts of the face's box; dlib's get_face_chip_details),
+// placed in the chip: a part p of the face lies at (p + 0.25) / 1.5 of it.
+const meanFaceX = [
+  0.000213256, 0.0752622, 0.18113, 0.29077, 0.393397, 0.586856, 0.689483, 0.799124, 0.904991, 0.98004, 0.490127, 0.490127, 0.490127, 0.490127, 0.36688, 0.426036, 0.490127,
+  0.554217, 0.613373, 0.121737, 0.187122, 0.265825, 0.334606, 0.260918, 0.182743, 0.645647, 0.714428, 0.793132, 0.858516, 0.79751, 0.719335, 0.254149, 0.340985, 0.428858,
+  0.490127, 0.551395, 0.639268, 0.726104, 0.642159, 0.556721, 0.490127, 0.423532, 0.338094, 0.290379, 0.428096, 0.490127, 0.552157, 0.689874, 0.553364, 0.490127, 0.42689,
+];
+const meanFaceY = [
+  0.106454, 0.038915, 0.0187482, 0.0344891, 0.0773906, 0.0773906, 0.0344891, 0.0187482, 0.038915, 0.106454, 0.203352, 0.307009, 0.409805, 0.515625, 0.587326, 0.609345,
+  0.628106, 0.609345, 0.587326, 0.216423, 0.178758, 0.179852, 0.231733, 0.245099, 0.244077, 0.231733, 0.179852, 0.178758, 0.216423, 0.244077, 0.245099, 0.780233, 0.745405,
+  0.727388, 0.742578, 0.727388, 0.745405, 0.780233, 0.864805, 0.902192, 0.909281, 0.902192, 0.864805, 0.784792, 0.778746, 0.785343, 0.778746, 0.784792, 0.824182, 0.831803,
+  0.824182,
+];
+const template = meanFaceX.map((x, i) => [((x + 0.25) / 1.5) * size, ((meanFaceY[i]! + 0.25) / 1.5) * size] as Point);
+const toChip = (landmarks: Point[]) => similarity(landmarks.slice(17), template);
 
 // The least-squares similarity transform (Umeyama, no reflection) from src onto dst:
 // dst ≈ [a -b; b a]·src + [tx, ty].
@@ -44,9 +50,9 @@ export function similarity(src: Point[], dst: Point[]): { a: number; b: number; 
   return { a, b, tx: dx - (a * sx - b * sy), ty: dy - (b * sx + a * sy) };
 }
 
-// The aligned 224×224 face as the model takes it: RGB floats in 0..255, sampled bilinearly.
-export function alignFace(image: RgbImage, landmarks: DetectedFace["landmarks"], out = new Float32Array(size * size * 3)): Float32Array {
-  const { a, b, tx, ty } = similarity(landmarks.slice(0, 4) as Point[], template);
+// The aligned 150×150 face as the model takes it: RGB floats in 0..255, sampled bilinearly.
+export function alignFace(image: RgbImage, landmarks: Point[], out = new Float32Array(size * size * 3)): Float32Array {
+  const { a, b, tx, ty } = toChip(landmarks);
   // Inverse: src = [a b; -b a]·(dst - t) / (a² + b²).
   const det = a * a + b * b;
   const { data, width, height } = image;
@@ -71,19 +77,64 @@ export function alignFace(image: RgbImage, landmarks: DetectedFace["landmarks"],
   return out;
 }
 
-// One embedding per face, in the order given.
-export async function embedFaces(image: RgbImage, faces: Pick<DetectedFace, "landmarks">[], batch = 4): Promise<Float32Array[]> {
-  const result: Float32Array[] = [];
+// How wide the face is in the image, in pixels (the chip's face is 100 pixels wide).
+export function faceWidth(landmarks: Point[]): number {
+  const { a, b } = toChip(landmarks);
+  return 100 / Math.hypot(a, b);
+}
+
+// How sharp an aligned face is: the variance of the Laplacian of its green channel over the face
+// itself (the middle of the chip). A blurred or enlarged face has little fine detail.
+export function sharpness(chip: Float32Array): number {
+  let sum = 0;
+  let squares = 0;
+  let n = 0;
+  const at = (x: number, y: number) => chip[3 * (y * size + x) + 1]!;
+  for (let y = 25; y < 125; y++)
+    for (let x = 25; x < 125; x++) {
+      const l = at(x - 1, y) + at(x + 1, y) + at(x, y - 1) + at(x, y + 1) - 4 * at(x, y);
+      sum += l;
+      squares += l * l;
+      n++;
+    }
+  return squares / n - (sum / n) ** 2;
+}
+
+// Faces narrower than this, or less sharp, are too little to tell people apart by (tune split of
+// the evaluation: every face of a recurring person there is wider and sharper).
+export const minFaceWidth = 32;
+export const minSharpness = 20;
+
+// One embedding per face, in the order given; none for a face too small, too blurred or too far
+// turned from the camera to recognise.
+export async function embedFaces(image: RgbImage, faces: { landmarks: Point[] }[], batch = 4): Promise<(Float32Array | null)[]> {
   const one = size * size * 3;
-  for (let start = 0; start < faces.length; start += batch) {
-    const group = faces.slice(start, start + batch);
-    const input = new Float32Array(group.length * one);
-    group.forEach((f, i) => alignFace(image, f.landmarks, input.subarray(i * one, (i + 1) * one)));
-    const out = await run("faceEmbedding", input, group.length);
+  const chips = faces.map((f) => (faceWidth(f.landmarks) >= minFaceWidth && facesCamera(f.landmarks) ? alignFace(image, f.landmarks) : null));
+  const result: (Float32Array | null)[] = chips.map(() => null);
+  const recognisable = chips.flatMap((chip, i) => (chip && sharpness(chip) >= minSharpness ? [i] : []));
+  // Each face is described twice, as it is and mirrored, and the two descriptors averaged: it
+  // steadies the descriptor of a face turned to one side.
+  for (let start = 0; start < recognisable.length; start += batch) {
+    const group = recognisable.slice(start, start + batch);
+    const input = new Float32Array(2 * group.length * one);
+    group.forEach((index, i) => {
+      input.set(chips[index]!, 2 * i * one);
+      mirror(chips[index]!, input.subarray((2 * i + 1) * one, (2 * i + 2) * one));
+    });
+    const out = await run("faceEmbedding", input, 2 * group.length);
     const all = out.embedding!.data as Float32Array;
-    for (let i = 0; i < group.length; i++) result.push(normalize(all.slice(i * embeddingSize, (i + 1) * embeddingSize)));
+    group.forEach((index, i) => {
+      const both = new Float32Array(embeddingSize);
+      for (let k = 0; k < embeddingSize; k++) both[k] = all[2 * i * embeddingSize + k]! + all[(2 * i + 1) * embeddingSize + k]!;
+      result[index] = normalize(both);
+    });
   }
   return result;
+}
+
+function mirror(chip: Float32Array, out: Float32Array): void {
+  for (let y = 0; y < size; y++)
+    for (let x = 0; x < size; x++) for (let c = 0; c < 3; c++) out[3 * (y * size + x) + c] = chip[3 * (y * size + (size - 1 - x)) + c]!;
 }
 
 export function normalize(v: Float32Array): Float32Array {

@@ -1,7 +1,8 @@
 // Converts a TF.js graph model (model.json + weight shards) into an ONNX model for onnxruntime-node.
 // It knows the handful of ops that the image models Shoebox uses are made of (convolutions, depthwise
-// convolutions, element-wise arithmetic, activations, pooling, padding, mean, bilinear resize, concat,
-// reshape) and refuses anything else by name, so a new model fails at build time, not with wrong output.
+// convolutions, element-wise arithmetic, activations, PReLU, pooling, padding, mean, bilinear resize,
+// concat, reshape) and refuses anything else by name, so a new model fails at build time, not with
+// wrong output.
 //
 // TF.js graphs are NHWC; ONNX convolutions are NCHW. Every 4-D tensor is carried in NCHW from the
 // input on, the constants it meets are laid out to match, and a tensor is turned back to NHWC only
@@ -47,7 +48,7 @@ export interface ConvertOptions {
   metadata?: Record<string, string>;
 }
 
-interface Constant {
+export interface Constant {
   kind: "const";
   shape: number[];
   data: Float32Array | Int32Array;
@@ -116,7 +117,7 @@ const ints = (attr: TfAttr | undefined) => (attr?.list?.i ?? []).map(Number);
 const text = (attr: TfAttr | undefined) => (attr?.s ? Buffer.from(attr.s, "base64").toString() : "");
 
 // Permutes a constant's axes (data in row-major order).
-function transposeConst(c: Constant, perm: number[]): Constant {
+export function transposeConst(c: Constant, perm: number[]): Constant {
   const shape = perm.map((p) => c.shape[p]!);
   const strides = c.shape.map((_, i) => c.shape.slice(i + 1).reduce((a, b) => a * b, 1));
   const out = new (c.data.constructor as Float32ArrayConstructor | Int32ArrayConstructor)(c.data.length);
@@ -369,6 +370,11 @@ export function convertTfjsToOnnx(model: TfjsModelJson, shards: Uint8Array[], op
         const names = parts.map((p) => inLayout(p, nchw).name);
         const out = emit("Concat", names, base, { axis: { int: nchw ? toNchw.indexOf(axis) : axis } });
         return [{ kind: "value", name: out, rank, nchw }];
+      }
+      case "Prelu": {
+        const x = inLayout(asValue(resolve(ins[0]!), `${base}/x`), true);
+        const alpha = initializer(`${base}/alpha`, x.rank === 4 ? broadcastConst(constOf(ins[1]!)) : constOf(ins[1]!));
+        return [{ ...x, name: emit("PRelu", [x.name, alpha], base) }];
       }
       case "Reshape": {
         const x = inLayout(asValue(resolve(ins[0]!), `${base}/x`), false);
