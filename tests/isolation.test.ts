@@ -112,6 +112,7 @@ const cases: Record<string, Case> = {
   "PUT /api/people/{id}": { ...notFound, body: () => ({ name: "taken over", isHidden: true }) },
   "POST /api/people/{id}/merge": { ...notFound, body: (f) => ({ ids: [f.alice.userId] }) },
   "GET /api/people/{id}/thumbnail": notFound,
+  "GET /api/people/{id}/merge-suggestions": notFound,
   // The faces of Alice's asset (the query names an asset id that is not Bob's either way).
   "GET /api/faces": { ...notFound, query: "id=00000000-0000-4000-8000-000000000000" },
   "PUT /api/faces/{id}": { ...notFound, body: (f) => ({ personId: f.alice.userId }) },
