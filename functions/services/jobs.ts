@@ -23,6 +23,13 @@ export function nudgeWorker(c: Pick<Context<AppEnv>, "env" | "executionCtx">): v
   c.executionCtx.waitUntil(nudge);
 }
 
+// Queues work and wakes the worker in one step: `write` enqueues and says whether it queued anything.
+export async function queued<T>(c: Pick<Context<AppEnv>, "env" | "executionCtx">, write: () => Promise<T>): Promise<T> {
+  const result = await write();
+  if (result) nudgeWorker(c);
+  return result;
+}
+
 // Runs a queue's work over the library: for the assets it has not done yet, or (`force`) all of
 // them. The libraries queue scans every external library.
 export async function startQueue(c: Ctx, queue: QueueName, force: boolean): Promise<void> {
