@@ -18,10 +18,10 @@ import { hashPassword } from "../services/sign-in";
 import { nudgeWorker, startQueue } from "../services/jobs";
 import { notifyLibrariesChanged, validateImportPaths } from "../services/libraries";
 import { CsrfField, Disclosure, formatBytes, FormError, Layout } from "./layout";
+import { isHtmx } from "./htmx";
 
 type Ctx = Context<ViewerEnv>;
 
-const isHtmx = (c: Ctx) => c.req.header("hx-request") === "true";
 const gib = 1024 ** 3;
 
 const queueTitles: Record<QueueName, string> = {

@@ -29,6 +29,7 @@ import { randomToken } from "../services/auth";
 import { prepareLinkVideos } from "../services/shared-links";
 import { hashPassword } from "../services/sign-in";
 import { AssetTile, countOf, CsrfField, describeAsset, Disclosure, FormError, Layout } from "./layout";
+import { isHtmx } from "./htmx";
 
 type Ctx = Context<ViewerEnv>;
 
@@ -37,7 +38,6 @@ const tilesPerChunk = 300;
 // The picker loads whole months until it has at least this many photos.
 const pickerChunk = 60;
 
-const isHtmx = (c: Ctx) => c.req.header("hx-request") === "true";
 const authOf = (viewer: Viewer): Auth => ({ user: viewer.user });
 const missing = () => notFound("There is no album at this address.");
 

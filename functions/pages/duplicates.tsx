@@ -6,10 +6,10 @@ import { badRequest, notFound } from "../../common/errors";
 import { dismissDuplicateGroups, getDuplicateGroup, listDuplicateGroups, metadataCount, resolveDuplicateGroup, type DuplicateGroup, type DuplicateMember } from "../../common/duplicates";
 import { requireViewer, type Viewer, type ViewerEnv } from "../middleware/pages";
 import { countOf, CsrfField, describeAsset, formatBytes, formatDateTaken, Layout } from "./layout";
+import { isHtmx } from "./htmx";
 
 const pageSize = 30;
 
-const isHtmx = (header: string | undefined) => header === "true";
 
 const copies = (n: number) => (n === 1 ? "1 copy" : `${n} copies`);
 
@@ -141,13 +141,13 @@ export const duplicatePages = new Hono<ViewerEnv>()
     if (keep.length === 0) throw badRequest("Check at least one copy to keep, or choose “Not duplicates”.");
     const result = await resolveDuplicateGroup(db, viewer.user.id, id, keep);
     if (!result) throw badRequest("Only copies of this group can be kept.");
-    if (!isHtmx(c.req.header("hx-request"))) return c.redirect("/duplicates", 303);
+    if (!isHtmx(c)) return c.redirect("/duplicates", 303);
     return c.html(<Outcome id={id} message={`Kept ${copies(result.kept.length)}; ${copies(result.trashed.length)} moved to the trash.`} />);
   })
   .post("/:id/dismiss", async (c) => {
     const { db, viewer } = c.var;
     const id = c.req.param("id");
     if ((await dismissDuplicateGroups(db, viewer.user.id, [id])) === 0) throw notFound("This group is no longer there.");
-    if (!isHtmx(c.req.header("hx-request"))) return c.redirect("/duplicates", 303);
+    if (!isHtmx(c)) return c.redirect("/duplicates", 303);
     return c.html(<Outcome id={id} message="Marked as not duplicates." />);
   });

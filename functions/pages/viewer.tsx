@@ -20,6 +20,7 @@ import { nudgeWorker } from "../services/jobs";
 import { personName } from "./people";
 import { CsrfField, describeAsset, formatBytes, formatDuration, FormError, Layout } from "./layout";
 import { dayOf, Icon, isTimelineKind, monthOf, recentLimit, scopeFor, viewPaths, type ViewKind } from "./timeline";
+import { isHtmx } from "./htmx";
 
 // Where the photo was opened from, which decides its neighbours and where "back" goes.
 type ViewContext = { kind: "view"; view: ViewKind } | { kind: "album"; albumId: string } | { kind: "memory"; day: string };
@@ -497,7 +498,7 @@ export const viewerPages = new Hono<AppEnv>()
     const id = await ownedAsset(c);
     const isFavorite = (await form(c)).favorite === "true";
     await updateAssets(c.var.db, [id], { isFavorite });
-    if (c.req.header("hx-request")) {
+    if (isHtmx(c)) {
       const found = await getAssetWithExif(c.var.db, id);
       if (!found) throw notFound("There is nothing at this address.");
       return c.html(<FavoriteForm asset={found.asset} viewer={c.var.viewer} context={parseContext((name) => c.req.query(name))} />);

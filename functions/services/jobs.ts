@@ -7,8 +7,8 @@ import { badRequest } from "../../common/errors";
 import type { QueueName } from "../../common/jobs";
 import { listLibraries, queueLibraryScan } from "../../common/libraries";
 import type { AppEnv } from "../env";
+import type { ServiceContext as Ctx } from "./context";
 
-type Ctx = Pick<Context<AppEnv>, "env" | "executionCtx" | "var">;
 
 // Nudges the worker, so it starts now rather than at its next poll.
 export function nudgeWorker(c: Pick<Context<AppEnv>, "env" | "executionCtx">): void {

@@ -1,15 +1,13 @@
 // Shared links' rules beyond the repository (common/shared-links.ts): what a visitor may play.
 // Originals carry the place and the camera; a link that hides metadata, or allows no downloads, plays
 // its videos only from a copy the worker makes without them (workers/jobs/video.ts), never the original.
-import type { Context } from "hono";
 import { linkVideosWithoutCopy } from "../../common/assets";
 import { AppError } from "../../common/errors";
 import { enqueueJobUnlessPending } from "../../common/queue";
 import type { SharedLink } from "../../common/schema";
-import type { AppEnv } from "../env";
+import type { ServiceContext as Ctx } from "./context";
 import { nudgeWorker } from "./jobs";
 
-type Ctx = Pick<Context<AppEnv>, "env" | "executionCtx" | "var">;
 
 export const playsOnlyCopies = (link: Pick<SharedLink, "showMetadata" | "allowDownload">) => !link.showMetadata || !link.allowDownload;
 
