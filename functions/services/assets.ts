@@ -20,6 +20,7 @@ import { AppError, badRequest, notFound } from "../../common/errors";
 import { browserShows } from "../../common/media-types";
 import { facesOfAsset, type FaceWithPerson } from "../../common/people";
 import type { Asset, Exif } from "../../common/schema";
+import type { Storage } from "../../common/storage";
 import { atWallClock, dateTakenFromIso, isTimeZone, parseWallClock, type DateTaken } from "../../common/time-zones";
 import type { ServiceContext as Ctx } from "./context";
 import { queued } from "./jobs";
@@ -67,13 +68,14 @@ export async function ownedAssets(c: Ctx, auth: Auth, ids: string[]): Promise<st
   return owned;
 }
 
+// How many photos and videos the asker has, counted as Immich counts them.
 export function myAssetStatistics(c: Ctx, auth: Auth, filter: AssetStatsFilter) {
   return assetStatistics(c.var.db, auth.user.id, filter);
 }
 
 // A stored file to answer with, and where it is read from.
 export interface ServedFile {
-  storage: ReturnType<typeof originalOf>["storage"];
+  storage: Storage;
   key: string;
   mimeType: string;
 }
