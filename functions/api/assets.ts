@@ -1,4 +1,5 @@
-// Assets: upload and read, in Immich's shapes (POST /api/assets, GET /api/assets/:id, …).
+// Assets in Immich's shapes (POST /api/assets, GET /api/assets/:id, …): upload, read, edit and delete;
+// the rules are the services' (../services/assets.ts, trash.ts, downloads.ts).
 import { z } from "@hono/zod-openapi";
 import type { Auth } from "../../common/access";
 import { addAssetsToAlbum } from "../../common/albums";
