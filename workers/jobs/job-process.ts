@@ -48,17 +48,19 @@ async function runJob(job: Job): Promise<void> {
 
 process.on("message", ({ job, timeoutMs }: ToJobProcess) => {
   deadline = Date.now() + timeoutMs;
-  // One job at a time: whatever this process logs until the next one is about this job.
+  // One job at a time: whatever this process logs until it ends is about this job.
   configureLog({ context: { queue: settings.queue, job: { id: job.id, name: job.name } } });
-  runJob(job).then(
-    () => send({ type: "done" }),
-    (error: unknown) =>
-      send({
-        type: "failed",
-        message: error instanceof Error ? error.message : String(error),
-        permanent: error instanceof UnprocessableMediaError,
-      }),
-  );
+  runJob(job)
+    .then(
+      () => send({ type: "done" }),
+      (error: unknown) =>
+        send({
+          type: "failed",
+          message: error instanceof Error ? error.message : String(error),
+          permanent: error instanceof UnprocessableMediaError,
+        }),
+    )
+    .finally(() => configureLog({ context: { queue: settings.queue } }));
 });
 // Stopped from outside (the worker shutting down, or a service manager signalling every process):
 // exiting runs the exit hooks that kill the tools this job started, and the worker puts the job back.
