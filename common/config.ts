@@ -3,6 +3,7 @@
 // it needs as named bindings in the config the worker generates (see workers/web/workerd-config.ts).
 import { AddressError, parseNetworks } from "./client-address";
 import { isQueueName, queueNames, type QueueName } from "./jobs";
+import { isLogLevel, logLevels, type LogLevel } from "./log";
 import type { S3Settings } from "./s3";
 
 export const defaults = {
@@ -19,6 +20,7 @@ export const defaults = {
   // Image models are let go after this long unused (Immich unloads after 5 minutes too).
   mlModelIdleMs: 5 * 60_000,
   jobMaxAttempts: 3,
+  logLevel: "info",
   jobLeaseMs: 60_000,
   jobRetryBaseMs: 10_000,
   jobPollMs: 1_000,
@@ -133,12 +135,16 @@ export interface Config {
   map: { tileUrl?: string; attribution: string };
   // ML=off: no face detection, recognition or object tagging is queued, and their queues run no process.
   ml: MlConfig;
+  // The least severe log lines written, by every process (LOG_LEVEL).
+  logLevel: LogLevel;
 }
 
 export interface MlConfig {
   enabled: boolean;
   // A model session unused this long is released (ML_MODEL_IDLE_MS).
   modelIdleMs: number;
+  // Threads each model session may use (ML_THREADS); undefined: onnxruntime's default, one per core.
+  threads?: number;
   faces: { maxDistance: number; minFaces: number; pairDistance: number };
   // The folder of an Immich-style CLIP model (textual/ and visual/ with model.onnx in each), for
   // search in words; undefined when none is set up, or ML is off.
@@ -249,6 +255,7 @@ export function parseMl(env: Env): MlConfig {
   return {
     enabled,
     modelIdleMs: integer(env, "ML_MODEL_IDLE_MS", defaults.mlModelIdleMs, 1000),
+    ...(env.ML_THREADS?.trim() ? { threads: integer(env, "ML_THREADS", 1, 1, 256) } : {}),
     ...(enabled && clipModelDir ? { clipModelDir } : {}),
     faces: {
       maxDistance: number(env, "FACE_MAX_DISTANCE", defaults.faces.maxDistance, 0.01, 2),
@@ -256,6 +263,12 @@ export function parseMl(env: Env): MlConfig {
       pairDistance: number(env, "FACE_PAIR_DISTANCE", defaults.faces.pairDistance, 0, 2),
     },
   };
+}
+
+function logLevel(env: Env): LogLevel {
+  const raw = env.LOG_LEVEL?.trim().toLowerCase() || defaults.logLevel;
+  if (!isLogLevel(raw)) throw new ConfigError(`LOG_LEVEL must be one of ${logLevels.join(", ")}, got "${env.LOG_LEVEL}"`);
+  return raw;
 }
 
 function trustedProxies(env: Env): string {
@@ -345,5 +358,6 @@ export function parseConfig(env: Env, { cores = 1 }: { cores?: number } = {}): C
     userDeleteGraceMs: integer(env, "USER_DELETE_GRACE_MS", defaults.userDeleteGraceMs, 0),
     map: { tileUrl: mapTileUrl(env), attribution: env.MAP_TILE_ATTRIBUTION?.trim() || defaults.mapTileAttribution },
     ml,
+    logLevel: logLevel(env),
   };
 }

@@ -1,6 +1,7 @@
 // What the handlers receive: the bindings named in the generated workerd config
 // (workers/web/workerd-config.ts) and the per-request services the middleware sets up.
 import type { Database } from "../common/db";
+import type { Logger, LogLevel } from "../common/log";
 import type { Storage } from "../common/storage";
 
 export interface Bindings {
@@ -12,7 +13,9 @@ export interface Bindings {
   DB_AUTH_TOKEN: string;
   INTERNAL_TOKEN: string;
   VERSION: string;
-  JOB_MAX_ATTEMPTS: string;
+  // A JSON binding: a number, as parseConfig read it.
+  JOB_MAX_ATTEMPTS: number;
+  LOG_LEVEL: LogLevel;
   // The reverse proxies whose X-Forwarded-For is believed (TRUSTED_PROXIES).
   TRUSTED_PROXIES: string;
   // The map's tile URL template; empty when tiles are off.
@@ -28,13 +31,17 @@ export interface Bindings {
   S3_PUBLIC_ENDPOINT: string;
   S3_BUCKET: string;
   S3_REGION: string;
-  S3_FORCE_PATH_STYLE: string;
+  // A JSON binding: true or false.
+  S3_FORCE_PATH_STYLE: boolean;
   S3_SERVE: "proxy" | "redirect";
   S3_ACCESS_KEY_ID: string;
   S3_SECRET_ACCESS_KEY: string;
 }
 
 export interface Variables {
+  // Set for every request by middleware/request-context.ts: its id and its logger.
+  requestId: string;
+  log: Logger;
   db: Database;
   storage: Storage;
 }

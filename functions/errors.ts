@@ -1,9 +1,11 @@
-// Maps errors to HTTP in one place, in Immich's error shape. Only an AppError's message reaches
-// the client; anything else is logged with its context and answered with a bare 500.
+// Maps errors to HTTP in one place, in Immich's error shape, whose correlationId is the request's id.
+// Only an AppError's message reaches the client; anything else is logged with its context and
+// answered with a bare 500.
 import type { Context, ErrorHandler, NotFoundHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { AppError } from "../common/errors";
 import type { AppEnv } from "./env";
+import { loggedPath } from "./log";
 import { diskFull } from "./services/disk-space";
 
 const reasons: Record<number, string> = {
@@ -25,13 +27,11 @@ function body(status: number, message: string, correlationId: string) {
   return { message, error: reasons[status] ?? "Error", statusCode: status, correlationId };
 }
 
-// Logs an unexpected error with its request; the id it returns lets the owner find it in the log.
+// Logs an unexpected error with its request; the request's id, which the answer carries, lets the
+// owner find it in the log.
 export function logUnexpected(error: unknown, c: Context<AppEnv>): string {
-  const correlationId = crypto.randomUUID();
-  console.error(
-    JSON.stringify({ level: "error", correlationId, method: c.req.method, path: c.req.path, error: String(error), stack: (error as Error).stack }),
-  );
-  return correlationId;
+  c.var.log.error("unexpected error", { method: c.req.method, path: loggedPath(c.req.path), error });
+  return c.var.requestId;
 }
 
 // A database that cannot write for want of disk space is something the user can act on.
@@ -44,13 +44,13 @@ export const handleError: ErrorHandler<AppEnv> = (thrown, c) => {
   const error = asAppError(thrown);
   if (error instanceof AppError) {
     if (error.retryAfterSeconds !== undefined) c.header("retry-after", String(error.retryAfterSeconds));
-    return c.json(body(error.status, error.message, crypto.randomUUID()), error.status);
+    return c.json(body(error.status, error.message, c.var.requestId), error.status);
   }
   if (error instanceof HTTPException && error.status < 500) {
-    return c.json(body(error.status, error.message || reasons[error.status] || "Error", crypto.randomUUID()), error.status);
+    return c.json(body(error.status, error.message || reasons[error.status] || "Error", c.var.requestId), error.status);
   }
   return c.json(body(500, "Something went wrong on the server. The owner can find the details in its log.", logUnexpected(error, c)), 500);
 };
 
 export const handleNotFound: NotFoundHandler<AppEnv> = (c) =>
-  c.json(body(404, `Cannot ${c.req.method} ${c.req.path}`, crypto.randomUUID()), 404);
+  c.json(body(404, `Cannot ${c.req.method} ${c.req.path}`, c.var.requestId), 404);

@@ -24,6 +24,7 @@ import { userRoutes } from "./api/users";
 import { wellKnownRoutes } from "./api/well-known";
 import { handleError, handleNotFound } from "./errors";
 import { pages } from "./middleware/pages";
+import { requestContext } from "./middleware/request-context";
 import { securityHeaders } from "./middleware/security-headers";
 import { serverTiming } from "./middleware/server-timing";
 import { services } from "./middleware/services";
@@ -44,7 +45,7 @@ import { serveStatic } from "./static";
 
 const app = createRouter();
 
-app.use("*", securityHeaders);
+app.use("*", requestContext, securityHeaders);
 app.use("/api/*", serverTiming, services);
 app.route("/api/admin/users", adminUserRoutes);
 app.route("/api/admin/integrity", integrityRoutes);

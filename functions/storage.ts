@@ -16,7 +16,7 @@ export function createStorage(env: Bindings): Storage {
       region: env.S3_REGION,
       accessKeyId: env.S3_ACCESS_KEY_ID,
       secretAccessKey: env.S3_SECRET_ACCESS_KEY,
-      forcePathStyle: env.S3_FORCE_PATH_STYLE === "true",
+      forcePathStyle: env.S3_FORCE_PATH_STYLE,
     },
     (request) => env.STORAGE.fetch(request),
   );

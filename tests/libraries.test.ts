@@ -12,6 +12,7 @@ import { login, signIn, type Client } from "./helpers/accounts";
 import { makeJpeg, upload } from "./helpers/media";
 import { pageText, signInWithCookie } from "./helpers/pages";
 import { admin, filesUnder, startShoebox, waitFor, waitForQueuesToDrain, type Shoebox } from "./helpers/shoebox";
+import { logLines } from "./helpers/log-lines";
 
 interface LibraryBody {
   id: string;
@@ -275,7 +276,7 @@ describe("external libraries", () => {
     const updated = await json<LibraryBody>(await call("PUT", `/api/libraries/${library.id}`, { watch: true }), 200);
     assert.equal(updated.watch, true);
     // The worker starts watching as soon as it hears of the change, and says so once it has walked the folder.
-    await waitFor("the watch to start", async () => shoebox.output().includes(`watching library folders {"libraryId":"${library.id}"`));
+    await waitFor("the watch to start", async () => logLines(shoebox.output()).some((line) => line.message === "watching library folders" && line.libraryId === library.id));
     const bytes = (await makeJpeg(13)).bytes;
     change(() => {
       mkdirSync(join(folder, "dropped"));

@@ -6,12 +6,17 @@ import { readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { makeJpeg, upload } from "./helpers/media";
 import { makeDataDir, startShoebox, waitForQueuesToDrain, type Shoebox } from "./helpers/shoebox";
+import { logLines } from "./helpers/log-lines";
 
 // The jobs a worker started of the ones every upload gets: metadata, thumbnails, and the move under
 // the storage template.
 const perUpload = new Set(["extractMetadata", "generateThumbnails", "applyStorageTemplate"]);
 const jobsStarted = (output: string) =>
-  [...output.matchAll(/job started \{"jobId":(\d+),"name":"(\w+)"/g)].filter((m) => perUpload.has(m[2]!)).map((m) => Number(m[1]));
+  logLines(output)
+    .filter((line) => line.message === "job started")
+    .map((line) => line.job as { id: number; name: string })
+    .filter((job) => perUpload.has(job.name))
+    .map((job) => job.id);
 
 describe("scale-out", () => {
   const dataDir = makeDataDir();

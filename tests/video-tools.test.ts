@@ -1,4 +1,4 @@
-// workers/media/video.ts: ffprobe metadata, poster frames and web transcodes, on clips made here
+// workers/media/video/: ffprobe metadata, poster frames and web transcodes, on clips made here
 // with ffmpeg and on the real files of ../shared/media/video.
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";

@@ -9,6 +9,7 @@ import { hashPassword, refuseLikeVerifying, verifyPassword } from "./auth/passwo
 import type { HranaServer } from "./db/hrana-server";
 import { InternalHttpError, readBody, readJson, send } from "./http";
 import type { InternalRoutes } from "./libraries/endpoints";
+import { isRequestId } from "../common/log";
 import { log } from "./log";
 import type { SpaceGuard } from "./storage/space";
 
@@ -111,9 +112,16 @@ async function sendFaceCrop(req: IncomingMessage, res: ServerResponse): Promise<
 
 export async function startInternalServer(options: InternalServerOptions): Promise<{ server: Server; url: string }> {
   const server = createServer((req, res) => {
+    // workerd sends the id of the request it is answering: this request's lines carry it.
+    const requestId = req.headers["x-request-id"];
+    const requestLog = isRequestId(typeof requestId === "string" ? requestId : undefined) ? log.with({ requestId }) : log;
+    const started = performance.now();
+    res.once("finish", () =>
+      requestLog.debug("internal request", { method: req.method, path: req.url?.split("?")[0], status: res.statusCode, ms: Math.round(performance.now() - started) }),
+    );
     route(req, res, options).catch((error: unknown) => {
       if (error instanceof InternalHttpError) return send(res, error.status, { message: error.message });
-      log.error("internal request failed", { url: req.url, error });
+      requestLog.error("internal request failed", { url: req.url, error });
       if (!res.headersSent) send(res, 500, { message: "Internal error" });
       else res.destroy();
     });

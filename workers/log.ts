@@ -1,26 +1,17 @@
-// Structured logging for the worker: one line per event, context as JSON, errors with their stack
-// (the log is the owner's; clients never see these).
-type Level = "debug" | "info" | "warn" | "error";
-const order: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
-const threshold = order[(process.env.LOG_LEVEL as Level) ?? "info"] ?? order.info;
+// The Node side's log (the worker and its job processes): JSON lines (common/log.ts), info and debug
+// on stdout, warnings and errors on stderr. Until configureLog is called with LOG_LEVEL from the
+// configuration, lines from info up are written.
+import { createLogger, type LogContext, type LoggerOptions, type LogLevel, type LogProcess } from "../common/log";
 
-function serialize(context: Record<string, unknown>): string {
-  const entries = Object.entries(context).map(([key, value]) => {
-    if (value instanceof Error) return [key, value.stack ?? value.message];
-    return [key, value];
-  });
-  return entries.length ? " " + JSON.stringify(Object.fromEntries(entries), (_k, v) => (typeof v === "bigint" ? v.toString() : v)) : "";
-}
-
-function write(level: Level, message: string, context: Record<string, unknown> = {}): void {
-  if (order[level] < threshold) return;
-  const line = `${new Date().toISOString()} ${level.toUpperCase().padEnd(5)} [worker] ${message}${serialize(context)}\n`;
-  (level === "error" || level === "warn" ? process.stderr : process.stdout).write(line);
-}
-
-export const log = {
-  debug: (message: string, context?: Record<string, unknown>) => write("debug", message, context),
-  info: (message: string, context?: Record<string, unknown>) => write("info", message, context),
-  warn: (message: string, context?: Record<string, unknown>) => write("warn", message, context),
-  error: (message: string, context?: Record<string, unknown>) => write("error", message, context),
+const options: LoggerOptions = {
+  process: "worker",
+  level: "info",
+  write: (level, line) => (level === "error" || level === "warn" ? process.stderr : process.stdout).write(`${line}\n`),
 };
+
+export const log = createLogger(options);
+
+// `context`: what every line of this process carries from now on (a job process's current job).
+export function configureLog(settings: { level?: LogLevel; process?: LogProcess; context?: LogContext }): void {
+  Object.assign(options, settings);
+}

@@ -22,7 +22,7 @@ import { startLibraryWatches } from "./libraries/watch";
 import { errorForOwner } from "./jobs/errors";
 import { JobRunner } from "./jobs/runner";
 import { startJobProcess } from "./jobs/sandbox";
-import { log } from "./log";
+import { configureLog, log } from "./log";
 import { startMaintenance } from "./maintenance";
 import { projectRoot, sourcesNewerThanBuild } from "./paths";
 import { createWorkerStorage } from "./storage";
@@ -57,9 +57,9 @@ function internalToken(config: Config): string {
 async function startWorker(config: Config, token: string, stoppers: Stopper[], stopping: () => boolean): Promise<string> {
   // The model code loads only where a model is set up (and then when it is first used).
   if (config.ml.clipModelDir) {
-    const [{ checkClipModelDir }, { setModelIdleMs }] = await Promise.all([import("./ml/clip"), import("./ml/runtime")]);
+    const [{ checkClipModelDir }, { configureModels }] = await Promise.all([import("./ml/clip"), import("./ml/runtime")]);
     checkClipModelDir(config.ml.clipModelDir);
-    setModelIdleMs(config.ml.modelIdleMs);
+    configureModels(config.ml);
   }
   let embedded: EmbeddedDatabase | undefined;
   let hrana: HranaServer | undefined;
@@ -135,6 +135,7 @@ async function startWorker(config: Config, token: string, stoppers: Stopper[], s
           workerId,
           maxAttempts: config.jobs.maxAttempts,
           ml: config.ml,
+          logLevel: config.logLevel,
         },
         () => runner?.wake(),
       ),
@@ -173,6 +174,7 @@ async function startWeb(config: Config, workerUrl: string, token: string, stoppe
     workerUrl,
     version: version(),
     jobMaxAttempts: config.jobs.maxAttempts,
+    logLevel: config.logLevel,
     trustedProxies: config.trustedProxies,
     map: config.map,
     ml: config.ml,
@@ -198,6 +200,7 @@ async function main(): Promise<void> {
   if (changed.length) throw new ConfigError(`${changed.slice(0, 3).join(", ")}${changed.length > 3 ? " and others" : ""} changed since the last build: run \`npm run build\` first`);
   if (existsSync(".env")) process.loadEnvFile(".env");
   const config = parseConfig(process.env, { cores: availableParallelism() });
+  configureLog({ level: config.logLevel });
   // Nothing Shoebox writes is for other local users: the database, the originals, the token.
   process.umask(0o077);
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });

@@ -46,7 +46,7 @@ function contentSecurityPolicy(tileUrl = "", bucketUrl = ""): string {
 // unless paths name it.
 function bucketOrigin(env: AppEnv["Bindings"]): string {
   const url = new URL(env.S3_PUBLIC_ENDPOINT);
-  return env.S3_FORCE_PATH_STYLE === "true" ? url.origin : `${url.protocol}//${env.S3_BUCKET}.${url.host}`;
+  return env.S3_FORCE_PATH_STYLE ? url.origin : `${url.protocol}//${env.S3_BUCKET}.${url.host}`;
 }
 
 export const securityHeaders = createMiddleware<AppEnv>(async (c, next) => {

@@ -64,7 +64,7 @@ export function notifyLibrariesChanged(c: Env): void {
   const notice = callWorker(c.env, "changed", { method: "POST" }).then(
     (response) => response.body?.cancel(),
     // The worker refreshes its watches every minute anyway.
-    (error: unknown) => console.warn(JSON.stringify({ level: "warn", message: "could not tell the worker about a library change", error: String(error) })),
+    (error: unknown) => c.var.log.warn("could not tell the worker about a library change", { error: String(error) }),
   );
   c.executionCtx.waitUntil(notice);
 }

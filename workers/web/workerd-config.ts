@@ -1,10 +1,13 @@
 // Writes the workerd config for the request handlers: one worker (the bundle of functions/) and
 // the services it may reach, each by a named binding. Nothing else is reachable from the handlers.
+// Settings arrive as parseConfig made them, once: numbers and booleans as JSON bindings, so that no
+// handler parses a string again (functions/env.ts has their types).
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { projectRoot } from "../paths";
 import { parse as parseToml } from "smol-toml";
 import type { MlConfig, StorageConfig } from "../../common/config";
+import type { LogLevel } from "../../common/log";
 
 export interface WorkerdConfigOptions {
   // Where the generated config goes; embed paths are written relative to it.
@@ -17,6 +20,7 @@ export interface WorkerdConfigOptions {
   workerUrl: string;
   version: string;
   jobMaxAttempts: number;
+  logLevel: LogLevel;
   trustedProxies: string;
   // The map's tile URL template (undefined: no tiles) and the credit shown with the tiles.
   map: { tileUrl?: string; attribution: string };
@@ -69,7 +73,7 @@ function storageBindings(storage: StorageConfig): { bindings: string[]; service:
       `(name = "S3_PUBLIC_ENDPOINT", text = ${text(s3.publicEndpoint ?? s3.endpoint)})`,
       `(name = "S3_BUCKET", text = ${text(s3.bucket)})`,
       `(name = "S3_REGION", text = ${text(s3.region)})`,
-      `(name = "S3_FORCE_PATH_STYLE", text = ${text(String(s3.forcePathStyle))})`,
+      `(name = "S3_FORCE_PATH_STYLE", json = ${text(JSON.stringify(s3.forcePathStyle))})`,
       `(name = "S3_SERVE", text = ${text(storage.serve)})`,
       `(name = "S3_ACCESS_KEY_ID", fromEnvironment = ${text(secretEnvironment.s3AccessKeyId)})`,
       `(name = "S3_SECRET_ACCESS_KEY", fromEnvironment = ${text(secretEnvironment.s3SecretAccessKey)})`,
@@ -99,7 +103,8 @@ const config :Workerd.Config = (
         (name = "ASSETS", service = "assets"),
         (name = "DB_URL", text = ${text(options.databaseUrl)}),
         (name = "VERSION", text = ${text(options.version)}),
-        (name = "JOB_MAX_ATTEMPTS", text = ${text(String(options.jobMaxAttempts))}),
+        (name = "JOB_MAX_ATTEMPTS", json = ${text(JSON.stringify(options.jobMaxAttempts))}),
+        (name = "LOG_LEVEL", text = ${text(options.logLevel)}),
         (name = "TRUSTED_PROXIES", text = ${text(options.trustedProxies)}),
         (name = "MAP_TILE_URL", text = ${text(options.map.tileUrl ?? "")}),
         (name = "MAP_TILE_ATTRIBUTION", text = ${text(options.map.attribution)}),
