@@ -32,14 +32,15 @@ const workerUrl = await new Promise<string>((found, failed) => {
 const token = process.env.INTERNAL_TOKEN ?? readFileSync(join(config.dataDir, "internal-token"), "utf8").trim();
 const version = (JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { version: string }).version;
 
-// The text bindings of functions/env.ts, as workers/web/workerd-config.ts writes them for workerd.
+// The plain bindings of functions/env.ts, as workers/web/workerd-config.ts writes them for workerd.
 const services: HandlerServices = {
-  texts: {
+  settings: {
     DB_URL: config.databaseUrl ?? workerUrl,
     DB_AUTH_TOKEN: config.databaseUrl ? (config.databaseAuthToken ?? "") : token,
     INTERNAL_TOKEN: token,
     VERSION: `${version}-dev`,
-    JOB_MAX_ATTEMPTS: String(config.jobs.maxAttempts),
+    JOB_MAX_ATTEMPTS: config.jobs.maxAttempts,
+    LOG_LEVEL: config.logLevel,
     TRUSTED_PROXIES: config.trustedProxies,
     MAP_TILE_URL: config.map.tileUrl ?? "",
     MAP_TILE_ATTRIBUTION: config.map.attribution,

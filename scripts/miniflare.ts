@@ -11,8 +11,8 @@ const root = resolve(import.meta.dirname, "..");
 export const functionsBundle = join(root, "dist/functions.js");
 
 export interface HandlerServices {
-  // The text bindings of functions/env.ts (the services below are set here).
-  texts: Record<string, string>;
+  // The plain bindings of functions/env.ts: text, numbers and booleans (the services below are set here).
+  settings: Record<string, string | number | boolean>;
   // Where the database's Hrana endpoint is, and the worker's internal one (often the same).
   databaseUrl: string;
   workerUrl: string;
@@ -36,7 +36,7 @@ export function miniflareOptions(services: HandlerServices): MiniflareOptions {
     scriptPath: functionsBundle,
     compatibilityDate: wrangler.compatibility_date,
     compatibilityFlags: wrangler.compatibility_flags ?? [],
-    bindings: services.texts,
+    bindings: services.settings,
     serviceBindings: {
       DB: external(services.databaseUrl),
       WORKER: external(services.workerUrl),
