@@ -1,8 +1,8 @@
 // The integrity check, for admins: start one, and read what the last one found.
 import { z } from "@hono/zod-openapi";
-import { findingKinds, integrityReport, startIntegrityCheck, type FindingKind } from "../../common/integrity";
+import { findingKinds, type FindingKind } from "../../common/integrity";
 import { createRouter, json, route } from "../router";
-import { nudgeWorker } from "../services/jobs";
+import { checkIntegrity, lastIntegrityReport } from "../services/integrity";
 
 const Kind = z.enum(findingKinds as [FindingKind, ...FindingKind[]]);
 
@@ -45,9 +45,5 @@ const check = route({ permission: "job.create", admin: true }, {
 });
 
 export const integrityRoutes = createRouter()
-  .openapi(get, async (c) => c.json(await integrityReport(c.var.db, c.req.valid("query").limit)))
-  .openapi(check, async (c) => {
-    const started = await startIntegrityCheck(c.var.db, Number(c.env.JOB_MAX_ATTEMPTS));
-    if (started) nudgeWorker(c);
-    return c.json({ started }, 202);
-  });
+  .openapi(get, async (c) => c.json(await lastIntegrityReport(c, c.var.auth, c.req.valid("query").limit)))
+  .openapi(check, async (c) => c.json({ started: await checkIntegrity(c, c.var.auth) }, 202));

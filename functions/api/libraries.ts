@@ -1,22 +1,19 @@
 // External libraries, for the admin, in Immich's shapes (/api/libraries): read-only folders on the
 // server whose photos and videos are imported in place for one user, scanned on demand or watched.
 import { z } from "@hono/zod-openapi";
-import { badRequest, notFound } from "../../common/errors";
-import type { Database } from "../../common/db";
-import {
-  createLibrary,
-  deleteLibrary,
-  getLibrary,
-  libraryStatistics,
-  listLibraries,
-  queueLibraryScan,
-  updateLibrary,
-  type LibraryWithCount,
-} from "../../common/libraries";
-import { getUser, isActive } from "../../common/users";
+import type { LibraryWithCount } from "../../common/libraries";
 import { createRouter, json, route } from "../router";
-import { nudgeWorker } from "../services/jobs";
-import { notifyLibrariesChanged, refuseShoeboxDataPaths, validateImportPaths } from "../services/libraries";
+import {
+  addLibrary,
+  allLibraries,
+  changeLibrary,
+  findLibrary,
+  LibraryName,
+  removeLibrary,
+  scanLibrary,
+  statisticsOfLibrary,
+  validateImportPaths,
+} from "../services/libraries";
 import { IdParam, iso, isoOrNull } from "./responses";
 
 const LibraryResponse = z
@@ -65,7 +62,6 @@ const ExclusionPatterns = z
   .array(z.string().min(1).max(1024))
   .max(128)
   .refine((patterns) => new Set(patterns).size === patterns.length, "exclusion patterns must be unique");
-const Name = z.string().trim().min(1).max(200);
 
 const list = route({ permission: "library.read", admin: true }, {
   method: "get",
@@ -84,7 +80,7 @@ const create = route({ permission: "library.create", admin: true }, {
       content: {
         "application/json": {
           schema: z
-            .object({ ownerId: z.uuid(), name: Name.optional(), importPaths: ImportPaths.optional(), exclusionPatterns: ExclusionPatterns.optional(), watch: z.boolean().optional() })
+            .object({ ownerId: z.uuid(), name: LibraryName.optional(), importPaths: ImportPaths.optional(), exclusionPatterns: ExclusionPatterns.optional(), watch: z.boolean().optional() })
             .openapi("CreateLibraryDto"),
         },
       },
@@ -111,7 +107,7 @@ const update = route({ permission: "library.update", admin: true }, {
       content: {
         "application/json": {
           schema: z
-            .object({ name: Name.optional(), importPaths: ImportPaths.optional(), exclusionPatterns: ExclusionPatterns.optional(), watch: z.boolean().optional() })
+            .object({ name: LibraryName.optional(), importPaths: ImportPaths.optional(), exclusionPatterns: ExclusionPatterns.optional(), watch: z.boolean().optional() })
             .openapi("UpdateLibraryDto"),
         },
       },
@@ -176,55 +172,21 @@ const validate = route({ permission: "library.update", admin: true }, {
   },
 });
 
-async function libraryOr404(db: Database, id: string): Promise<LibraryWithCount> {
-  const library = await getLibrary(db, id);
-  if (!library) throw notFound("Library not found");
-  return library;
-}
-
 export const libraryRoutes = createRouter()
-  .openapi(list, async (c) => c.json((await listLibraries(c.var.db)).map(toLibraryResponse), 200))
-  .openapi(create, async (c) => {
-    const { ownerId, name, importPaths = [], exclusionPatterns = [], watch = false } = c.req.valid("json");
-    const owner = await getUser(c.var.db, ownerId);
-    if (!owner || !isActive(owner)) throw badRequest("ownerId: no active user with that id");
-    await refuseShoeboxDataPaths(c.env, importPaths);
-    const library = await createLibrary(c.var.db, { ownerId, name: name ?? "New External Library", importPaths, exclusionPatterns, watch });
-    notifyLibrariesChanged(c);
-    return c.json(toLibraryResponse(library), 201);
-  })
-  .openapi(get, async (c) => c.json(toLibraryResponse(await libraryOr404(c.var.db, c.req.valid("param").id)), 200))
-  .openapi(update, async (c) => {
-    const { id } = c.req.valid("param");
-    await libraryOr404(c.var.db, id);
-    const changes = c.req.valid("json");
-    await refuseShoeboxDataPaths(c.env, changes.importPaths ?? []);
-    const updated = await updateLibrary(c.var.db, id, changes);
-    notifyLibrariesChanged(c);
-    return c.json(toLibraryResponse(updated!), 200);
-  })
+  .openapi(list, async (c) => c.json((await allLibraries(c, c.var.auth)).map(toLibraryResponse), 200))
+  .openapi(create, async (c) => c.json(toLibraryResponse(await addLibrary(c, c.var.auth, c.req.valid("json"), { scanNow: false })), 201))
+  .openapi(get, async (c) => c.json(toLibraryResponse(await findLibrary(c, c.var.auth, c.req.valid("param").id)), 200))
+  .openapi(update, async (c) => c.json(toLibraryResponse(await changeLibrary(c, c.var.auth, c.req.valid("param").id, c.req.valid("json"))), 200))
   .openapi(remove, async (c) => {
-    const { id } = c.req.valid("param");
-    await libraryOr404(c.var.db, id);
-    await deleteLibrary(c.var.db, id, Number(c.env.JOB_MAX_ATTEMPTS));
-    notifyLibrariesChanged(c);
-    nudgeWorker(c);
+    await removeLibrary(c, c.var.auth, c.req.valid("param").id);
     return c.body(null, 204);
   })
   .openapi(scan, async (c) => {
-    const { id } = c.req.valid("param");
-    await libraryOr404(c.var.db, id);
-    await queueLibraryScan(c.var.db, id, Number(c.env.JOB_MAX_ATTEMPTS));
-    nudgeWorker(c);
+    await scanLibrary(c, c.var.auth, c.req.valid("param").id);
     return c.body(null, 204);
   })
-  .openapi(statistics, async (c) => {
-    const { id } = c.req.valid("param");
-    await libraryOr404(c.var.db, id);
-    return c.json(await libraryStatistics(c.var.db, id), 200);
-  })
+  .openapi(statistics, async (c) => c.json(await statisticsOfLibrary(c, c.var.auth, c.req.valid("param").id), 200))
   .openapi(validate, async (c) => {
-    await libraryOr404(c.var.db, c.req.valid("param").id);
     const { importPaths = [], exclusionPatterns = [] } = c.req.valid("json");
-    return c.json({ importPaths: await validateImportPaths(c.env, importPaths), exclusionPatterns }, 200);
+    return c.json({ importPaths: await validateImportPaths(c, c.var.auth, c.req.valid("param").id, importPaths), exclusionPatterns }, 200);
   });
