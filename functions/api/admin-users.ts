@@ -15,7 +15,14 @@ import {
   StorageLabel,
   updateAccount,
 } from "../services/users";
-import { AssetStatsQuery, AssetStatsResponse, IdParam, toAssetStatsFilter, toUserAdminResponse, UserAdminResponse } from "./responses";
+import {
+  AssetStatsQuery,
+  AssetStatsResponse,
+  IdParam,
+  toAssetStatsFilter,
+  toUserAdminResponse,
+  UserAdminResponse,
+} from "./responses";
 
 const list = route(
   { permission: "adminUser.read", admin: true },
@@ -60,7 +67,13 @@ const create = route(
 
 const get = route(
   { permission: "adminUser.read", admin: true },
-  { method: "get", path: "/{id}", tags: ["Users (admin)"], request: { params: IdParam }, responses: { 200: json(UserAdminResponse, "The account") } },
+  {
+    method: "get",
+    path: "/{id}",
+    tags: ["Users (admin)"],
+    request: { params: IdParam },
+    responses: { 200: json(UserAdminResponse, "The account") },
+  },
 );
 
 const update = route(
@@ -99,10 +112,16 @@ const remove = route(
     method: "delete",
     path: "/{id}",
     tags: ["Users (admin)"],
-    description: "Signs the user out and stops the account. Its photos and albums are deleted after the grace period, or at once with `force`.",
+    description:
+      "Signs the user out and stops the account. Its photos and albums are deleted after the grace period, or at once with `force`.",
     request: {
       params: IdParam,
-      body: { required: false, content: { "application/json": { schema: z.object({ force: z.boolean().optional() }).openapi("UserAdminDeleteDto") } } },
+      body: {
+        required: false,
+        content: {
+          "application/json": { schema: z.object({ force: z.boolean().optional() }).openapi("UserAdminDeleteDto") },
+        },
+      },
     },
     responses: { 200: json(UserAdminResponse, "The removed account") },
   },
@@ -131,16 +150,32 @@ const statistics = route(
 );
 
 export const adminUserRoutes = createRouter()
-  .openapi(list, async (c) => c.json((await listAccounts(c, c.var.auth, c.req.valid("query").withDeleted === "true")).map(toUserAdminResponse), 200))
+  .openapi(list, async (c) =>
+    c.json(
+      (await listAccounts(c, c.var.auth, c.req.valid("query").withDeleted === "true")).map(toUserAdminResponse),
+      200,
+    ),
+  )
   .openapi(create, async (c) => {
     const { notify: _notify, ...account } = c.req.valid("json");
     return c.json(toUserAdminResponse(await createAccount(c, c.var.auth, account)), 201);
   })
-  .openapi(get, async (c) => c.json(toUserAdminResponse(await managedAccount(c, c.var.auth, c.req.valid("param").id)), 200))
-  .openapi(update, async (c) => c.json(toUserAdminResponse(await updateAccount(c, c.var.auth, c.req.valid("param").id, c.req.valid("json"))), 200))
+  .openapi(get, async (c) =>
+    c.json(toUserAdminResponse(await managedAccount(c, c.var.auth, c.req.valid("param").id)), 200),
+  )
+  .openapi(update, async (c) =>
+    c.json(toUserAdminResponse(await updateAccount(c, c.var.auth, c.req.valid("param").id, c.req.valid("json"))), 200),
+  )
   .openapi(remove, async (c) => {
     const removed = await removeAccount(c, c.var.auth, c.req.valid("param").id, c.req.valid("json")?.force === true);
     return c.json(toUserAdminResponse(removed), 200);
   })
-  .openapi(restore, async (c) => c.json(toUserAdminResponse(await restoreAccount(c, c.var.auth, c.req.valid("param").id)), 200))
-  .openapi(statistics, async (c) => c.json(await accountStatistics(c, c.var.auth, c.req.valid("param").id, toAssetStatsFilter(c.req.valid("query"))), 200));
+  .openapi(restore, async (c) =>
+    c.json(toUserAdminResponse(await restoreAccount(c, c.var.auth, c.req.valid("param").id)), 200),
+  )
+  .openapi(statistics, async (c) =>
+    c.json(
+      await accountStatistics(c, c.var.auth, c.req.valid("param").id, toAssetStatsFilter(c.req.valid("query"))),
+      200,
+    ),
+  );

@@ -5,6 +5,7 @@ import type { Auth } from "../../common/access";
 import { queueNames, type QueueName } from "../../common/jobs";
 import type { QueueState } from "../../common/queue";
 import { createRouter, json, route } from "../router";
+import type { ServiceContext } from "../services/context";
 import { emptyQueue, pauseQueue, queueJobs, queueState, queueStates, retryFailed, startQueue } from "../services/jobs";
 
 const QueueNameParam = z.object({ name: z.enum(queueNames as [QueueName, ...QueueName[]]) });
@@ -21,7 +22,11 @@ const QueueStatistics = z
   .openapi("QueueStatisticsDto");
 
 const Queue = z
-  .object({ name: z.enum(queueNames as [QueueName, ...QueueName[]]), isPaused: z.boolean(), statistics: QueueStatistics })
+  .object({
+    name: z.enum(queueNames as [QueueName, ...QueueName[]]),
+    isPaused: z.boolean(),
+    statistics: QueueStatistics,
+  })
   .openapi("QueueResponseDto");
 
 const JobStatus = z.enum(["waiting", "active", "failed"]);
@@ -37,64 +42,88 @@ const QueueJob = z
   })
   .openapi("QueueJobResponseDto");
 
-const list = route({ permission: "job.read", admin: true }, {
-  method: "get",
-  path: "/",
-  tags: ["Queues"],
-  responses: { 200: json(z.array(Queue), "Every queue with its job counts") },
-});
-
-const get = route({ permission: "job.read", admin: true }, {
-  method: "get",
-  path: "/{name}",
-  tags: ["Queues"],
-  request: { params: QueueNameParam },
-  responses: { 200: json(Queue, "One queue with its job counts") },
-});
-
-const update = route({ permission: "job.create", admin: true }, {
-  method: "put",
-  path: "/{name}",
-  tags: ["Queues"],
-  request: {
-    params: QueueNameParam,
-    body: { content: { "application/json": { schema: z.object({ isPaused: z.boolean().optional() }).openapi("QueueUpdateDto") } } },
+const list = route(
+  { permission: "job.read", admin: true },
+  {
+    method: "get",
+    path: "/",
+    tags: ["Queues"],
+    responses: { 200: json(z.array(Queue), "Every queue with its job counts") },
   },
-  responses: { 200: json(Queue, "The queue after the change") },
-});
+);
 
-const jobsOf = route({ permission: "job.read", admin: true }, {
-  method: "get",
-  path: "/{name}/jobs",
-  tags: ["Queues"],
-  request: {
-    params: QueueNameParam,
-    query: z.object({ status: z.union([JobStatus, z.array(JobStatus)]).optional() }),
+const get = route(
+  { permission: "job.read", admin: true },
+  {
+    method: "get",
+    path: "/{name}",
+    tags: ["Queues"],
+    request: { params: QueueNameParam },
+    responses: { 200: json(Queue, "One queue with its job counts") },
   },
-  responses: { 200: json(z.array(QueueJob), "Jobs of the queue, oldest first (at most 100)") },
-});
+);
 
-const empty = route({ permission: "job.create", admin: true }, {
-  method: "delete",
-  path: "/{name}/jobs",
-  tags: ["Queues"],
-  request: {
-    params: QueueNameParam,
-    body: {
-      required: false,
-      content: { "application/json": { schema: z.object({ failed: z.boolean().optional() }).openapi("QueueDeleteDto") } },
+const update = route(
+  { permission: "job.create", admin: true },
+  {
+    method: "put",
+    path: "/{name}",
+    tags: ["Queues"],
+    request: {
+      params: QueueNameParam,
+      body: {
+        content: {
+          "application/json": { schema: z.object({ isPaused: z.boolean().optional() }).openapi("QueueUpdateDto") },
+        },
+      },
     },
+    responses: { 200: json(Queue, "The queue after the change") },
   },
-  responses: { 204: { description: "Waiting jobs (and failed ones, if asked) were removed" } },
-});
+);
 
-const retry = route({ permission: "job.create", admin: true }, {
-  method: "post",
-  path: "/{name}/retry",
-  tags: ["Queues"],
-  request: { params: QueueNameParam },
-  responses: { 200: json(Queue, "Failed jobs are waiting again, each with a fresh set of attempts") },
-});
+const jobsOf = route(
+  { permission: "job.read", admin: true },
+  {
+    method: "get",
+    path: "/{name}/jobs",
+    tags: ["Queues"],
+    request: {
+      params: QueueNameParam,
+      query: z.object({ status: z.union([JobStatus, z.array(JobStatus)]).optional() }),
+    },
+    responses: { 200: json(z.array(QueueJob), "Jobs of the queue, oldest first (at most 100)") },
+  },
+);
+
+const empty = route(
+  { permission: "job.create", admin: true },
+  {
+    method: "delete",
+    path: "/{name}/jobs",
+    tags: ["Queues"],
+    request: {
+      params: QueueNameParam,
+      body: {
+        required: false,
+        content: {
+          "application/json": { schema: z.object({ failed: z.boolean().optional() }).openapi("QueueDeleteDto") },
+        },
+      },
+    },
+    responses: { 204: { description: "Waiting jobs (and failed ones, if asked) were removed" } },
+  },
+);
+
+const retry = route(
+  { permission: "job.create", admin: true },
+  {
+    method: "post",
+    path: "/{name}/retry",
+    tags: ["Queues"],
+    request: { params: QueueNameParam },
+    responses: { 200: json(Queue, "Failed jobs are waiting again, each with a fresh set of attempts") },
+  },
+);
 
 export const queueRoutes = createRouter()
   .openapi(list, async (c) => c.json(await queueStates(c, c.var.auth)))
@@ -145,34 +174,43 @@ const toJobStatusResponse = ({ isPaused, statistics }: QueueState) => ({
 
 const JobCommand = z.enum(["start", "pause", "resume", "empty", "clear-failed"]);
 
-const allJobs = route({ permission: "job.read", admin: true }, {
-  method: "get",
-  path: "/",
-  tags: ["Jobs"],
-  responses: { 200: json(z.record(z.string(), JobStatusResponse), "Every queue's counts, by name") },
-});
+const allJobs = route(
+  { permission: "job.read", admin: true },
+  {
+    method: "get",
+    path: "/",
+    tags: ["Jobs"],
+    responses: { 200: json(z.record(z.string(), JobStatusResponse), "Every queue's counts, by name") },
+  },
+);
 
-const command = route({ permission: "job.create", admin: true }, {
-  method: "put",
-  path: "/{name}",
-  tags: ["Jobs"],
-  description:
-    "`start` runs the queue over the library: its work for every asset that lacks it, or with `force` for all of them (for face recognition, `force` clusters again every face but those of people named or hidden); for `library`, a scan of every external library. `pause`, `resume`, `empty` (waiting jobs) and `clear-failed` act on the queue's jobs.",
-  request: {
-    params: QueueNameParam,
-    body: {
-      content: {
-        "application/json": {
-          schema: z.object({ command: JobCommand, force: z.boolean().optional() }).openapi("JobCommandDto"),
+const command = route(
+  { permission: "job.create", admin: true },
+  {
+    method: "put",
+    path: "/{name}",
+    tags: ["Jobs"],
+    description:
+      "`start` runs the queue over the library: its work for every asset that lacks it, or with `force` for all of them (for face recognition, `force` clusters again every face but those of people named or hidden); for `library`, a scan of every external library. `pause`, `resume`, `empty` (waiting jobs) and `clear-failed` act on the queue's jobs.",
+    request: {
+      params: QueueNameParam,
+      body: {
+        content: {
+          "application/json": {
+            schema: z.object({ command: JobCommand, force: z.boolean().optional() }).openapi("JobCommandDto"),
+          },
         },
       },
     },
+    responses: { 200: json(JobStatusResponse, "The queue after the command") },
   },
-  responses: { 200: json(JobStatusResponse, "The queue after the command") },
-});
+);
 
 // Immich's job commands, each one of the queue commands the admin page has too.
-const commands: Record<z.infer<typeof JobCommand>, (c: Parameters<typeof startQueue>[0], auth: Auth, name: QueueName, force: boolean) => Promise<void>> = {
+const commands: Record<
+  z.infer<typeof JobCommand>,
+  (c: ServiceContext, auth: Auth, name: QueueName, force: boolean) => Promise<void>
+> = {
   start: startQueue,
   pause: (c, auth, name) => pauseQueue(c, auth, name, true),
   resume: (c, auth, name) => pauseQueue(c, auth, name, false),
@@ -181,7 +219,11 @@ const commands: Record<z.infer<typeof JobCommand>, (c: Parameters<typeof startQu
 };
 
 export const jobRoutes = createRouter()
-  .openapi(allJobs, async (c) => c.json(Object.fromEntries((await queueStates(c, c.var.auth)).map((state) => [state.name, toJobStatusResponse(state)]))))
+  .openapi(allJobs, async (c) =>
+    c.json(
+      Object.fromEntries((await queueStates(c, c.var.auth)).map((state) => [state.name, toJobStatusResponse(state)])),
+    ),
+  )
   .openapi(command, async (c) => {
     const { name } = c.req.valid("param");
     const { command, force } = c.req.valid("json");

@@ -7,7 +7,14 @@ import { mlQueues } from "../../common/config";
 import { badRequest, notFound } from "../../common/errors";
 import type { QueueName } from "../../common/jobs";
 import { listLibraries, queueLibraryScan } from "../../common/libraries";
-import { emptyQueue as deleteQueuedJobs, getQueueStates, listJobs, retryFailedJobs, setQueuePaused, type QueueState } from "../../common/queue";
+import {
+  emptyQueue as deleteQueuedJobs,
+  getQueueStates,
+  listJobs,
+  retryFailedJobs,
+  setQueuePaused,
+  type QueueState,
+} from "../../common/queue";
 import type { Job } from "../../common/schema";
 import type { AppEnv } from "../env";
 import { requireAdmin } from "./admin";
@@ -60,7 +67,12 @@ export async function retryFailed(c: Ctx, admin: Auth, name: QueueName): Promise
 }
 
 // Removes the queue's waiting jobs, its failed ones, or both.
-export async function emptyQueue(c: Ctx, admin: Auth, name: QueueName, which: { waiting: boolean; failed: boolean }): Promise<void> {
+export async function emptyQueue(
+  c: Ctx,
+  admin: Auth,
+  name: QueueName,
+  which: { waiting: boolean; failed: boolean },
+): Promise<void> {
   requireAdmin(admin);
   await deleteQueuedJobs(c.var.db, name, which);
 }
@@ -70,9 +82,11 @@ export async function emptyQueue(c: Ctx, admin: Auth, name: QueueName, which: { 
 export async function startQueue(c: Ctx, admin: Auth, queue: QueueName, force: boolean): Promise<void> {
   requireAdmin(admin);
   const maxAttempts = maxAttemptsOf(c);
-  if (mlQueues.includes(queue) && c.env.ML !== "on") throw badRequest("The image models are off (ML=off): there is nothing to run in this queue");
+  if (mlQueues.includes(queue) && c.env.ML !== "on")
+    throw badRequest("The image models are off (ML=off): there is nothing to run in this queue");
   if (isAssetQueue(queue)) await startAssetQueue(c.var.db, queue, force, maxAttempts);
-  else if (queue === "library") for (const library of await listLibraries(c.var.db)) await queueLibraryScan(c.var.db, library.id, maxAttempts);
+  else if (queue === "library")
+    for (const library of await listLibraries(c.var.db)) await queueLibraryScan(c.var.db, library.id, maxAttempts);
   else throw badRequest(`The ${queue} queue runs only what other work queues; there is nothing to start in it`);
   nudgeWorker(c);
 }

@@ -34,7 +34,8 @@ const librariesPath = "/internal/libraries";
 // The library files, keyed by asset id, answering like workerd's disk service (read-only).
 function libraryFiles(env: Bindings): Storage {
   return createDiskStorage({
-    fetch: (input, init) => workerFetch(env, `${librariesPath}/files${new URL(input instanceof Request ? input.url : input).pathname}`, init),
+    fetch: (input, init) =>
+      workerFetch(env, `${librariesPath}/files${new URL(input instanceof Request ? input.url : input).pathname}`, init),
     connect: () => {
       throw new Error("Library files are reached over HTTP only");
     },
@@ -43,7 +44,9 @@ function libraryFiles(env: Bindings): Storage {
 
 // Where an asset's original is read from: the file in place for a library asset, storage otherwise.
 export function originalOf(c: Env, asset: Asset): { storage: Storage; key: string } {
-  return asset.externalPath !== null ? { storage: libraryFiles(c.env), key: asset.id } : { storage: c.var.storage, key: asset.originalKey };
+  return asset.externalPath !== null
+    ? { storage: libraryFiles(c.env), key: asset.id }
+    : { storage: c.var.storage, key: asset.originalKey };
 }
 
 export interface ImportPathCheck {
@@ -52,7 +55,10 @@ export interface ImportPathCheck {
   message?: string;
 }
 
-async function checkImportPaths(env: Bindings, importPaths: string[]): Promise<Array<ImportPathCheck & { holdsShoeboxData?: true }>> {
+async function checkImportPaths(
+  env: Bindings,
+  importPaths: string[],
+): Promise<Array<ImportPathCheck & { holdsShoeboxData?: true }>> {
   const response = await workerFetch(env, `${librariesPath}/validate`, {
     method: "POST",
     headers: { "content-type": "application/json" },
@@ -68,7 +74,9 @@ async function checkImportPaths(env: Bindings, importPaths: string[]): Promise<A
 async function refuseImportPaths(env: Bindings, importPaths: string[], readableNow: boolean): Promise<void> {
   if (readableNow && importPaths.length === 0) throw badRequest("Enter the folder to import from");
   if (importPaths.length === 0) return;
-  const refused = (await checkImportPaths(env, importPaths)).find((check) => (readableNow ? !check.isValid : check.holdsShoeboxData));
+  const refused = (await checkImportPaths(env, importPaths)).find((check) =>
+    readableNow ? !check.isValid : check.holdsShoeboxData,
+  );
   if (refused) throw badRequest(`${refused.importPath}: ${refused.message ?? "cannot be used"}`);
 }
 
@@ -101,9 +109,15 @@ export interface NewLibraryFields {
 }
 
 // A new library for an active user; with `scanNow`, its folders are scanned at once.
-export async function addLibrary(c: Ctx, admin: Auth, fields: NewLibraryFields, { scanNow }: { scanNow: boolean }): Promise<LibraryWithCount> {
+export async function addLibrary(
+  c: Ctx,
+  admin: Auth,
+  fields: NewLibraryFields,
+  { scanNow }: { scanNow: boolean },
+): Promise<LibraryWithCount> {
   requireAdmin(admin);
-  if (!(await getActiveUser(c.var.db, fields.ownerId))) throw badRequest("Choose an active user as the library's owner");
+  if (!(await getActiveUser(c.var.db, fields.ownerId)))
+    throw badRequest("Choose an active user as the library's owner");
   const importPaths = [...new Set(fields.importPaths ?? [])];
   await refuseImportPaths(c.env, importPaths, scanNow);
   const library = await createLibrary(c.var.db, {
@@ -118,7 +132,12 @@ export async function addLibrary(c: Ctx, admin: Auth, fields: NewLibraryFields, 
   return library;
 }
 
-export async function changeLibrary(c: Ctx, admin: Auth, id: string, changes: LibraryChanges): Promise<LibraryWithCount> {
+export async function changeLibrary(
+  c: Ctx,
+  admin: Auth,
+  id: string,
+  changes: LibraryChanges,
+): Promise<LibraryWithCount> {
   await findLibrary(c, admin, id);
   await refuseImportPaths(c.env, changes.importPaths ?? [], false);
   const updated = await updateLibrary(c.var.db, id, changes);
@@ -146,7 +165,16 @@ export async function statisticsOfLibrary(c: Ctx, admin: Auth, id: string) {
 }
 
 // Whether the worker can import from each path, with the reason when it cannot.
-export async function validateImportPaths(c: Ctx, admin: Auth, id: string, importPaths: string[]): Promise<ImportPathCheck[]> {
+export async function validateImportPaths(
+  c: Ctx,
+  admin: Auth,
+  id: string,
+  importPaths: string[],
+): Promise<ImportPathCheck[]> {
   await findLibrary(c, admin, id);
-  return (await checkImportPaths(c.env, importPaths)).map(({ importPath, isValid, message }) => ({ importPath, isValid, ...(message ? { message } : {}) }));
+  return (await checkImportPaths(c.env, importPaths)).map(({ importPath, isValid, message }) => ({
+    importPath,
+    isValid,
+    ...(message ? { message } : {}),
+  }));
 }

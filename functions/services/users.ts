@@ -28,8 +28,14 @@ import { maxAttemptsOf, nudgeWorker, queued } from "./jobs";
 import { hashPassword, verifyPassword } from "./sign-in";
 
 // The fields of an account, checked where they come in (API body, page form) with these messages.
-export const AccountName = z.string("Enter a name").trim().min(1, "Enter a name").max(200, "Enter a name of at most 200 characters");
-export const AccountEmail = z.email("Enter a valid email address").max(320, "Enter an email address of at most 320 characters");
+export const AccountName = z
+  .string("Enter a name")
+  .trim()
+  .min(1, "Enter a name")
+  .max(200, "Enter a name of at most 200 characters");
+export const AccountEmail = z
+  .email("Enter a valid email address")
+  .max(320, "Enter an email address of at most 320 characters");
 export const NewPassword = z
   .string("Choose a password")
   .min(8, "Choose a password of at least 8 characters")
@@ -40,7 +46,10 @@ export const StorageLabel = z
   .string()
   .trim()
   .max(64)
-  .regex(/^[A-Za-z0-9][A-Za-z0-9 ._-]*$/, "letters, digits, spaces, dots, dashes and underscores, starting with a letter or digit")
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9 ._-]*$/,
+    "letters, digits, spaces, dots, dashes and underscores, starting with a letter or digit",
+  )
   .refine((label) => !reservedLabels.has(label.toLowerCase()), "this name is used by Shoebox itself")
   .nullable();
 
@@ -67,12 +76,20 @@ async function refuseTakenEmail(c: Ctx, email: string | undefined, exceptId?: st
 
 // A label names a folder of originals: no two users share one, nor may a label be another's id.
 async function refuseTakenLabel(c: Ctx, label: string | null | undefined, exceptId?: string): Promise<void> {
-  if (label && (await storageLabelTaken(c.var.db, label, exceptId))) throw new AppError(409, "Another account uses this storage label");
+  if (label && (await storageLabelTaken(c.var.db, label, exceptId)))
+    throw new AppError(409, "Another account uses this storage label");
 }
 
 // The first admin's account, made by whoever opens a new server first. Undefined: an admin exists.
-export async function signUpFirstAdmin(c: Ctx, fields: Pick<NewAccount, "email" | "name" | "password">): Promise<User | undefined> {
-  return createFirstAdmin(c.var.db, { email: fields.email, name: fields.name, passwordHash: await hashPassword(c.env, fields.password) });
+export async function signUpFirstAdmin(
+  c: Ctx,
+  fields: Pick<NewAccount, "email" | "name" | "password">,
+): Promise<User | undefined> {
+  return createFirstAdmin(c.var.db, {
+    email: fields.email,
+    name: fields.name,
+    passwordHash: await hashPassword(c.env, fields.password),
+  });
 }
 
 export async function listAccounts(c: Ctx, admin: Auth, withDeleted: boolean): Promise<User[]> {
@@ -158,9 +175,16 @@ export async function changeOwnPassword(
   change: { currentPassword: string | undefined; newPassword: string; signOutOthers: boolean },
 ): Promise<User> {
   const { user, session } = auth;
-  if (change.currentPassword === undefined) throw badRequest("To change your password, give your current one (currentPassword), or use POST /api/auth/change-password");
-  if (!(await verifyPassword(c.env, change.currentPassword, user.passwordHash))) throw badRequest("Wrong current password");
-  const updated = await updateUser(c.var.db, user.id, { passwordHash: await hashPassword(c.env, change.newPassword), shouldChangePassword: false });
+  if (change.currentPassword === undefined)
+    throw badRequest(
+      "To change your password, give your current one (currentPassword), or use POST /api/auth/change-password",
+    );
+  if (!(await verifyPassword(c.env, change.currentPassword, user.passwordHash)))
+    throw badRequest("Wrong current password");
+  const updated = await updateUser(c.var.db, user.id, {
+    passwordHash: await hashPassword(c.env, change.newPassword),
+    shouldChangePassword: false,
+  });
   if (change.signOutOthers) await deleteOtherSessions(c.var.db, user.id, session?.id);
   return updated!;
 }

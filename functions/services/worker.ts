@@ -13,7 +13,11 @@ export function workerFetch(env: Bindings, path: string, init: RequestInit = {})
 
 // Posts `body` as JSON and reads the JSON answer; a busy worker's 503 reaches the caller as it is.
 export async function callWorker<T>(env: Bindings, path: string, body: unknown): Promise<T> {
-  const response = await workerFetch(env, path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  const response = await workerFetch(env, path, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
   if (response.ok) return response.json<T>();
   const text = await response.text();
   // The worker is busy: its message is meant for the person who asked.
@@ -26,7 +30,8 @@ export async function callWorker<T>(env: Bindings, path: string, body: unknown):
 export function notifyWorker(c: Pick<Context<AppEnv>, "env" | "executionCtx">, path: string, what: string): void {
   const notice = workerFetch(c.env, path, { method: "POST" }).then(
     (response) => response.body?.cancel(),
-    (error: unknown) => console.warn(JSON.stringify({ level: "warn", message: `could not ${what}`, error: String(error) })),
+    (error: unknown) =>
+      console.warn(JSON.stringify({ level: "warn", message: `could not ${what}`, error: String(error) })),
   );
   c.executionCtx.waitUntil(notice);
 }

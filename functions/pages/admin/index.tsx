@@ -10,7 +10,14 @@ import { authOf, requireViewer, type ViewerEnv } from "../../middleware/pages";
 import { checkIntegrity, lastIntegrityReport } from "../../services/integrity";
 import { pauseQueue, queueStates, retryFailed, startQueue } from "../../services/jobs";
 import { addLibrary, allLibraries, removeLibrary, scanLibrary } from "../../services/libraries";
-import { createAccount, listAccounts, removeAccount, restoreAccount, updateAccount, usageByUser } from "../../services/users";
+import {
+  createAccount,
+  listAccounts,
+  removeAccount,
+  restoreAccount,
+  updateAccount,
+  usageByUser,
+} from "../../services/users";
 import { isHtmx } from "../htmx";
 import { FormError, Layout } from "../layout";
 import { findingsShown, IntegritySection } from "./integrity";
@@ -86,7 +93,8 @@ async function afterUserChange(c: Ctx, extra: Partial<AdminView> = {}) {
 }
 
 async function afterQueueChange(c: Ctx, error?: string) {
-  if (isHtmx(c)) return c.html(<QueuesSection viewer={c.var.viewer} queues={await queueStates(c, adminOf(c))} error={error} />);
+  if (isHtmx(c))
+    return c.html(<QueuesSection viewer={c.var.viewer} queues={await queueStates(c, adminOf(c))} error={error} />);
   if (error) return c.html(<AdminPage view={await adminView(c)} />, 400);
   return c.redirect("/admin#queues-heading", 303);
 }
@@ -98,7 +106,9 @@ async function afterLibraryChange(c: Ctx, extra: Partial<AdminView> = {}) {
 }
 
 async function integritySection(c: Ctx) {
-  return c.html(<IntegritySection viewer={c.var.viewer} report={await lastIntegrityReport(c, adminOf(c), findingsShown)} />);
+  return c.html(
+    <IntegritySection viewer={c.var.viewer} report={await lastIntegrityReport(c, adminOf(c), findingsShown)} />,
+  );
 }
 
 export const adminPages = new Hono<ViewerEnv>()
@@ -109,7 +119,9 @@ export const adminPages = new Hono<ViewerEnv>()
     await next();
   })
   .get("/", async (c) => c.html(<AdminPage view={await adminView(c)} />))
-  .get("/queues", async (c) => c.html(<QueuesSection viewer={c.var.viewer} queues={await queueStates(c, adminOf(c))} />))
+  .get("/queues", async (c) =>
+    c.html(<QueuesSection viewer={c.var.viewer} queues={await queueStates(c, adminOf(c))} />),
+  )
   .get("/integrity", integritySection)
   .post("/integrity/check", async (c) => {
     await checkIntegrity(c, adminOf(c));
@@ -132,7 +144,9 @@ export const adminPages = new Hono<ViewerEnv>()
     const error = await refusalOf(() => removeAccount(c, adminOf(c), c.req.param("id"), force));
     return afterUserChange(c, { error });
   })
-  .post("/users/:id/restore", async (c) => afterUserChange(c, { error: await refusalOf(() => restoreAccount(c, adminOf(c), c.req.param("id"))) }))
+  .post("/users/:id/restore", async (c) =>
+    afterUserChange(c, { error: await refusalOf(() => restoreAccount(c, adminOf(c), c.req.param("id"))) }),
+  )
   .get("/libraries", async (c) => {
     const admin = adminOf(c);
     const [users, libraries] = await Promise.all([listAccounts(c, admin, true), allLibraries(c, admin)]);
@@ -141,7 +155,8 @@ export const adminPages = new Hono<ViewerEnv>()
   .post("/libraries", async (c) => {
     const draft = libraryDraft(await c.req.parseBody());
     const library = readNewLibrary(draft);
-    const error = library.error ?? (await refusalOf(() => addLibrary(c, adminOf(c), library.value!, { scanNow: true })));
+    const error =
+      library.error ?? (await refusalOf(() => addLibrary(c, adminOf(c), library.value!, { scanNow: true })));
     return afterLibraryChange(c, error ? { libraryError: error, libraryDraft: draft } : {});
   })
   .post("/libraries/:id/scan", async (c) => {

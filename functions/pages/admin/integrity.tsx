@@ -7,7 +7,10 @@ import { AdminTable, number, PostForm, Statistic } from "./parts";
 const findingTitles: Record<FindingKind, { title: string; hint: string }> = {
   missing: { title: "Missing files", hint: "Files of photos and videos that are not in storage." },
   orphan: { title: "Unknown files", hint: "Files in storage that no photo or video refers to." },
-  checksum: { title: "Damaged originals", hint: "Originals whose content no longer matches the checksum taken at upload." },
+  checksum: {
+    title: "Damaged originals",
+    hint: "Originals whose content no longer matches the checksum taken at upload.",
+  },
 };
 
 // How many findings of each kind the screen lists; the counts cover them all.
@@ -16,7 +19,9 @@ export const findingsShown = 100;
 export function IntegritySection({ viewer, report }: { viewer: Viewer; report: IntegrityReport }) {
   const total = findingKinds.reduce((sum, kind) => sum + report.counts[kind], 0);
   // While a check runs, the section refreshes itself to show its outcome.
-  const refresh = report.checking ? { "hx-get": "/admin/integrity", "hx-trigger": "every 5s", "hx-swap": "outerHTML" } : {};
+  const refresh = report.checking
+    ? { "hx-get": "/admin/integrity", "hx-trigger": "every 5s", "hx-swap": "outerHTML" }
+    : {};
   return (
     <section id="admin-integrity" class="admin-section" aria-labelledby="integrity-heading" {...refresh}>
       <div class="section-head">
@@ -56,7 +61,9 @@ export function IntegritySection({ viewer, report }: { viewer: Viewer; report: I
                     <th scope="row" class="integrity-key">
                       {finding.key}
                     </th>
-                    <td data-label="Asset">{finding.assetId ? <a href={`/photos/${finding.assetId}`}>{finding.assetId}</a> : "None"}</td>
+                    <td data-label="Asset">
+                      {finding.assetId ? <a href={`/photos/${finding.assetId}`}>{finding.assetId}</a> : "None"}
+                    </td>
                     <td data-label="Detail">{finding.detail}</td>
                   </tr>
                 ))}

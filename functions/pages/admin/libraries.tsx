@@ -51,13 +51,21 @@ export function readNewLibrary(draft: LibraryDraft): FormReading<NewLibraryField
   const name = LibraryName.safeParse(draft.name);
   if (!name.success) return { error: name.error.issues[0]?.message ?? "Enter a name" };
   return {
-    value: { name: name.data, ownerId: draft.ownerId, importPaths: lines(draft.importPaths), exclusionPatterns: lines(draft.exclusionPatterns), watch: draft.watch },
+    value: {
+      name: name.data,
+      ownerId: draft.ownerId,
+      importPaths: lines(draft.importPaths),
+      exclusionPatterns: lines(draft.exclusionPatterns),
+      watch: draft.watch,
+    },
   };
 }
 
 function ScanState({ library }: { library: LibraryWithCount }) {
   const started = library.scanStartedAt;
-  const scanning = started !== null && (library.refreshedAt === null || library.refreshedAt < started || library.scanDone < library.scanTotal);
+  const scanning =
+    started !== null &&
+    (library.refreshedAt === null || library.refreshedAt < started || library.scanDone < library.scanTotal);
   if (scanning) {
     const done = Math.min(library.scanDone, library.scanTotal);
     return (
@@ -67,7 +75,11 @@ function ScanState({ library }: { library: LibraryWithCount }) {
       </span>
     );
   }
-  return <span>{library.refreshedAt === null ? "Not scanned yet" : `Scanned ${dateFormat.format(library.refreshedAt)}`}</span>;
+  return (
+    <span>
+      {library.refreshedAt === null ? "Not scanned yet" : `Scanned ${dateFormat.format(library.refreshedAt)}`}
+    </span>
+  );
 }
 
 // The libraries' rows, refreshed every few seconds to show a scan's progress (admin.js keeps a
@@ -77,9 +89,17 @@ export function LibraryList({ view }: { view: Pick<LibrariesView, "viewer" | "us
   return (
     <div id="library-list" hx-get="/admin/libraries" hx-trigger="every 5s" hx-swap="outerHTML">
       {view.libraries.length === 0 ? (
-        <p class="muted">No external libraries. Add one to show the photos of a folder on this server (a NAS share, an old archive) in someone's library, without copying them.</p>
+        <p class="muted">
+          No external libraries. Add one to show the photos of a folder on this server (a NAS share, an old archive) in
+          someone's library, without copying them.
+        </p>
       ) : (
-        <AdminTable class="libraries-table" columns={["Library", "Owner", "Photos and videos", "Scan"]} actions caption="External libraries">
+        <AdminTable
+          class="libraries-table"
+          columns={["Library", "Owner", "Photos and videos", "Scan"]}
+          actions
+          caption="External libraries"
+        >
           {view.libraries.map((library) => (
             <tr>
               <th scope="row" class="library-cell">
@@ -103,7 +123,12 @@ export function LibraryList({ view }: { view: Pick<LibrariesView, "viewer" | "us
                   </button>
                 </PostForm>
                 <Disclosure label="Delete…" quiet>
-                  <PostForm class="panel remove-panel" viewer={view.viewer} action={`/admin/libraries/${library.id}/delete`} target="#admin-libraries">
+                  <PostForm
+                    class="panel remove-panel"
+                    viewer={view.viewer}
+                    action={`/admin/libraries/${library.id}/delete`}
+                    target="#admin-libraries"
+                  >
                     <p>{`The ${number.format(library.assetCount)} photos and videos of ${library.name} leave Shoebox. The files in the folder stay as they are.`}</p>
                     <button type="submit" class="button button-danger">
                       Delete the library
@@ -129,7 +154,15 @@ export function LibrariesSection({ view }: { view: LibrariesView }) {
           <PostForm class="panel" viewer={view.viewer} action="/admin/libraries" target="#admin-libraries">
             <div class="field">
               <label for="library-name">Name</label>
-              <input id="library-name" type="text" name="name" value={draft?.name} required maxlength={200} autocomplete="off" />
+              <input
+                id="library-name"
+                type="text"
+                name="name"
+                value={draft?.name}
+                required
+                maxlength={200}
+                autocomplete="off"
+              />
             </div>
             <div class="field">
               <label for="library-owner">Owner</label>
@@ -144,7 +177,8 @@ export function LibrariesSection({ view }: { view: LibrariesView }) {
             <div class="field">
               <label for="library-paths">Folders</label>
               <span class="field-hint" id="library-paths-hint">
-                One absolute path per line, as the worker sees it (with docker compose, the path inside the container). Shoebox only reads them.
+                One absolute path per line, as the worker sees it (with docker compose, the path inside the container).
+                Shoebox only reads them.
               </span>
               <textarea id="library-paths" name="importPaths" rows={3} required aria-describedby="library-paths-hint">
                 {draft?.importPaths ?? ""}
@@ -155,7 +189,12 @@ export function LibrariesSection({ view }: { view: LibrariesView }) {
               <span class="field-hint" id="library-exclusions-hint">
                 One pattern per line: ** stands for any folders, * for any part of a name.
               </span>
-              <textarea id="library-exclusions" name="exclusionPatterns" rows={3} aria-describedby="library-exclusions-hint">
+              <textarea
+                id="library-exclusions"
+                name="exclusionPatterns"
+                rows={3}
+                aria-describedby="library-exclusions-hint"
+              >
                 {draft?.exclusionPatterns ?? defaultExclusions}
               </textarea>
             </div>

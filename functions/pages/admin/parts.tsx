@@ -11,9 +11,17 @@ export const dateFormat = new Intl.DateTimeFormat("en", { dateStyle: "medium" })
 export function StorageMeter({ used, quota }: { used: number; quota: number | null }) {
   return (
     <span class="storage">
-      <span>{quota === null ? `${formatBytes(used)} (no limit)` : `${formatBytes(used)} of ${formatBytes(quota)}`}</span>
+      <span>
+        {quota === null ? `${formatBytes(used)} (no limit)` : `${formatBytes(used)} of ${formatBytes(quota)}`}
+      </span>
       {quota !== null && (
-        <meter min={0} max={Math.max(quota, 1)} value={Math.min(used, Math.max(quota, 1))} high={Math.max(quota, 1) * 0.9} aria-hidden="true"></meter>
+        <meter
+          min={0}
+          max={Math.max(quota, 1)}
+          value={Math.min(used, Math.max(quota, 1))}
+          high={Math.max(quota, 1) * 0.9}
+          aria-hidden="true"
+        ></meter>
       )}
     </span>
   );
@@ -21,7 +29,9 @@ export function StorageMeter({ used, quota }: { used: number; quota: number | nu
 
 // A form with the CSRF token that works without JavaScript (a post, then a redirect back) and, with
 // htmx, swaps in `target` as the change left it.
-export function PostForm(props: PropsWithChildren<{ viewer: Viewer; action: string; target?: string; class?: string }>) {
+export function PostForm(
+  props: PropsWithChildren<{ viewer: Viewer; action: string; target?: string; class?: string }>,
+) {
   const { action, target = "#admin-main" } = props;
   return (
     <form class={props.class} method="post" action={action} hx-post={action} hx-target={target} hx-swap="outerHTML">
@@ -32,7 +42,9 @@ export function PostForm(props: PropsWithChildren<{ viewer: Viewer; action: stri
 }
 
 // A table of these screens, in its frame; with `actions`, each row ends in a cell of buttons.
-export function AdminTable(props: PropsWithChildren<{ class: string; columns: string[]; actions?: boolean; caption?: string }>) {
+export function AdminTable(
+  props: PropsWithChildren<{ class: string; columns: string[]; actions?: boolean; caption?: string }>,
+) {
   return (
     <div class="table-wrap">
       <table class={`admin-table ${props.class}`}>

@@ -27,7 +27,14 @@ export function queueOf(name: string): QueueName {
 
 export function QueuesSection({ viewer, queues, error }: { viewer: Viewer; queues: QueueState[]; error?: string }) {
   return (
-    <section id="admin-queues" class="admin-section" aria-labelledby="queues-heading" hx-get="/admin/queues" hx-trigger="every 10s" hx-swap="outerHTML">
+    <section
+      id="admin-queues"
+      class="admin-section"
+      aria-labelledby="queues-heading"
+      hx-get="/admin/queues"
+      hx-trigger="every 10s"
+      hx-swap="outerHTML"
+    >
       <h2 id="queues-heading">Jobs</h2>
       <FormError message={error} />
       <AdminTable class="queues-table" columns={["Queue", "Running", "Waiting", "Failed", "Done"]} actions>
@@ -49,7 +56,11 @@ export function QueuesSection({ viewer, queues, error }: { viewer: Viewer; queue
                   Retry failed
                 </button>
               </PostForm>
-              <PostForm viewer={viewer} action={`/admin/queues/${name}/${isPaused ? "resume" : "pause"}`} target="#admin-queues">
+              <PostForm
+                viewer={viewer}
+                action={`/admin/queues/${name}/${isPaused ? "resume" : "pause"}`}
+                target="#admin-queues"
+              >
                 <button type="submit" class="button button-quiet" id={`pause-${name}`}>
                   {isPaused ? "Resume" : "Pause"}
                 </button>
@@ -57,12 +68,22 @@ export function QueuesSection({ viewer, queues, error }: { viewer: Viewer; queue
               {isAssetQueue(name) && (
                 <>
                   <PostForm viewer={viewer} action={`/admin/queues/${name}/start`} target="#admin-queues">
-                    <button type="submit" class="button button-quiet" id={`start-missing-${name}`} title="Run on the photos and videos it has not done yet">
+                    <button
+                      type="submit"
+                      class="button button-quiet"
+                      id={`start-missing-${name}`}
+                      title="Run on the photos and videos it has not done yet"
+                    >
                       Run missing
                     </button>
                   </PostForm>
                   <PostForm viewer={viewer} action={`/admin/queues/${name}/start?force=1`} target="#admin-queues">
-                    <button type="submit" class="button button-quiet" id={`start-all-${name}`} title="Run again on every photo and video">
+                    <button
+                      type="submit"
+                      class="button button-quiet"
+                      id={`start-all-${name}`}
+                      title="Run again on every photo and video"
+                    >
                       Run all
                     </button>
                   </PostForm>

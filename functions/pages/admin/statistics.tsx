@@ -4,7 +4,8 @@ import { formatBytes } from "../layout";
 import { AdminTable, number, Statistic, StorageMeter } from "./parts";
 
 export function StatisticsSection({ usage }: { usage: UserUsage[] }) {
-  const total = (key: "photos" | "videos" | "usagePhotos" | "usageVideos") => usage.reduce((sum, row) => sum + row[key], 0);
+  const total = (key: "photos" | "videos" | "usagePhotos" | "usageVideos") =>
+    usage.reduce((sum, row) => sum + row[key], 0);
   const bytes = total("usagePhotos") + total("usageVideos");
   return (
     <section aria-labelledby="stats-heading" class="admin-section">

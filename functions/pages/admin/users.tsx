@@ -21,8 +21,19 @@ const QuotaInGiB = z
     return Math.round(value * gib);
   });
 
-const NewUserForm = z.object({ name: AccountName, email: AccountEmail, password: NewPassword, quota: QuotaInGiB, isAdmin: z.literal("on").optional() });
-const UserEditForm = z.object({ name: AccountName, email: AccountEmail, quota: QuotaInGiB, isAdmin: z.literal("on").optional() });
+const NewUserForm = z.object({
+  name: AccountName,
+  email: AccountEmail,
+  password: NewPassword,
+  quota: QuotaInGiB,
+  isAdmin: z.literal("on").optional(),
+});
+const UserEditForm = z.object({
+  name: AccountName,
+  email: AccountEmail,
+  quota: QuotaInGiB,
+  isAdmin: z.literal("on").optional(),
+});
 
 // What was typed in the new-user form, kept when it could not be used.
 export interface NewUserDraft {
@@ -40,11 +51,22 @@ export type FormReading<T> = { value: T; error?: undefined } | { value?: undefin
 const firstIssue = (error: z.ZodError) => ({ error: error.issues[0]?.message ?? "Check the form" });
 
 export function newUserDraft(form: Form): NewUserDraft {
-  return { name: formText(form.name), email: formText(form.email), quota: formText(form.quota), isAdmin: form.isAdmin === "on" };
+  return {
+    name: formText(form.name),
+    email: formText(form.email),
+    quota: formText(form.quota),
+    isAdmin: form.isAdmin === "on",
+  };
 }
 
 export function readNewUser(form: Form): FormReading<NewAccount> {
-  const result = NewUserForm.safeParse({ name: form.name, email: formText(form.email).trim(), password: form.password, quota: formText(form.quota), isAdmin: form.isAdmin });
+  const result = NewUserForm.safeParse({
+    name: form.name,
+    email: formText(form.email).trim(),
+    password: form.password,
+    quota: formText(form.quota),
+    isAdmin: form.isAdmin,
+  });
   if (!result.success) return firstIssue(result.error);
   const { name, email, password, quota, isAdmin } = result.data;
   return { value: { name, email, password, quotaSizeInBytes: quota, isAdmin: isAdmin === "on" } };
@@ -53,7 +75,12 @@ export function readNewUser(form: Form): FormReading<NewAccount> {
 // The disabled checkbox of one's own account is sent by a hidden field instead: either may come.
 export function readUserEdit(form: Form): FormReading<AccountChanges> {
   const isAdmin = [form.isAdmin].flat().includes("on") ? "on" : undefined;
-  const result = UserEditForm.safeParse({ name: form.name, email: formText(form.email).trim(), quota: formText(form.quota), isAdmin });
+  const result = UserEditForm.safeParse({
+    name: form.name,
+    email: formText(form.email).trim(),
+    quota: formText(form.quota),
+    isAdmin,
+  });
   if (!result.success) return firstIssue(result.error);
   const { name, email, quota } = result.data;
   return { value: { name, email, quotaSizeInBytes: quota, isAdmin: isAdmin === "on" } };
@@ -79,11 +106,27 @@ function IdentityFields(props: { idOf: (field: string) => string; name?: string;
     <>
       <div class="field">
         <label for={idOf("name")}>Name</label>
-        <input id={idOf("name")} type="text" name="name" value={props.name} required maxlength={200} autocomplete="off" />
+        <input
+          id={idOf("name")}
+          type="text"
+          name="name"
+          value={props.name}
+          required
+          maxlength={200}
+          autocomplete="off"
+        />
       </div>
       <div class="field">
         <label for={idOf("email")}>Email</label>
-        <input id={idOf("email")} type="email" name="email" value={props.email} required maxlength={320} autocomplete="off" />
+        <input
+          id={idOf("email")}
+          type="email"
+          name="email"
+          value={props.email}
+          required
+          maxlength={320}
+          autocomplete="off"
+        />
       </div>
     </>
   );
@@ -96,7 +139,15 @@ function QuotaField({ id, value }: { id: string; value?: string }) {
       <span class="field-hint" id={`${id}-hint`}>
         Blank for no limit
       </span>
-      <input id={id} type="text" inputmode="decimal" name="quota" value={value} aria-describedby={`${id}-hint`} autocomplete="off" />
+      <input
+        id={id}
+        type="text"
+        inputmode="decimal"
+        name="quota"
+        value={value}
+        aria-describedby={`${id}-hint`}
+        autocomplete="off"
+      />
     </div>
   );
 }
@@ -112,7 +163,8 @@ function AdminCheck({ checked, disabled }: { checked?: boolean; disabled?: boole
 
 function statusOf(user: User): string {
   if (user.status === "removing") return "Being removed";
-  if (user.status === "deleted") return `Removed ${user.deletedAt ? dateFormat.format(user.deletedAt) : ""}: can be restored until the grace period ends`;
+  if (user.status === "deleted")
+    return `Removed ${user.deletedAt ? dateFormat.format(user.deletedAt) : ""}: can be restored until the grace period ends`;
   return "Active";
 }
 
@@ -182,7 +234,16 @@ export function UsersSection({ view }: { view: UsersView }) {
               <span class="field-hint" id="new-password-hint">
                 At least 8 characters. Give it to them; they can change it.
               </span>
-              <input id="new-password" type="password" name="password" required minlength={8} maxlength={1024} autocomplete="new-password" aria-describedby="new-password-hint" />
+              <input
+                id="new-password"
+                type="password"
+                name="password"
+                required
+                minlength={8}
+                maxlength={1024}
+                autocomplete="new-password"
+                aria-describedby="new-password-hint"
+              />
             </div>
             <QuotaField id="new-quota" value={draft?.quota} />
             <AdminCheck checked={draft?.isAdmin} />
