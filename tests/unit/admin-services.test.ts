@@ -4,21 +4,11 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { Auth } from "../../common/access";
-import { AppError } from "../../common/errors";
 import { checkIntegrity, lastIntegrityReport } from "../../functions/services/integrity";
 import { emptyQueue, pauseQueue, queueState, retryFailed, startQueue } from "../../functions/services/jobs";
 import { addLibrary, allLibraries } from "../../functions/services/libraries";
 import { openTestLibrary, type TestLibrary } from "./helpers/library";
-
-async function refusal(call: Promise<unknown>): Promise<AppError> {
-  try {
-    await call;
-  } catch (error) {
-    if (error instanceof AppError) return error;
-    throw error;
-  }
-  throw new Error("the call was not refused");
-}
+import { refusal } from "./helpers/refusal";
 
 describe("the admin's commands", () => {
   let library: TestLibrary;

@@ -6,7 +6,6 @@ import { after, before, describe, it } from "node:test";
 import { eq } from "drizzle-orm";
 import type { Auth } from "../../common/access";
 import { createSession, listSessions } from "../../common/credentials";
-import { AppError } from "../../common/errors";
 import { jobs, type User } from "../../common/schema";
 import {
   changeOwnPassword,
@@ -18,17 +17,7 @@ import {
   updateOwnAccount,
 } from "../../functions/services/users";
 import { openTestLibrary, type TestLibrary } from "./helpers/library";
-
-// Resolves to the AppError the call was refused with.
-async function refusal(call: Promise<unknown>): Promise<AppError> {
-  try {
-    await call;
-  } catch (error) {
-    if (error instanceof AppError) return error;
-    throw error;
-  }
-  throw new Error("the call was not refused");
-}
+import { refusal } from "./helpers/refusal";
 
 describe("accounts", () => {
   let library: TestLibrary;
