@@ -28,7 +28,7 @@ import { requestContext } from "./middleware/request-context";
 import { securityHeaders } from "./middleware/security-headers";
 import { serverTiming } from "./middleware/server-timing";
 import { services } from "./middleware/services";
-import { adminPages } from "./pages/admin";
+import { adminPages } from "./pages/admin/index";
 import { albumPages } from "./pages/albums";
 import { authPages } from "./pages/auth";
 import { duplicatePages } from "./pages/duplicates";

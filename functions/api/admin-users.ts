@@ -1,25 +1,28 @@
 // Accounts, as the admin manages them: create, edit, set quotas, remove (with a grace period) and restore.
 import { z } from "@hono/zod-openapi";
-import { assetStatistics } from "../../common/assets";
-import { AppError, badRequest, notFound } from "../../common/errors";
-import { queueOriginalMoves } from "../../common/originals";
-import { reservedLabels } from "../../common/storage-template";
-import { createUser, emailTaken, getUser, listAllUsers, markUserDeleted, restoreUser, storageLabelTaken, updateUser } from "../../common/users";
 import { createRouter, json, route } from "../router";
-import { nudgeWorker } from "../services/jobs";
-import { hashPassword } from "../services/sign-in";
-import { AssetStatsQuery, AssetStatsResponse, Email, IdParam, NewPassword, toAssetStatsFilter, toUserAdminResponse, UserAdminResponse } from "./responses";
-
-// The folder of the user's originals under the storage template; null: their id.
-const StorageLabel = z
-  .string()
-  .trim()
-  .max(64)
-  .regex(/^[A-Za-z0-9][A-Za-z0-9 ._-]*$/, "letters, digits, spaces, dots, dashes and underscores, starting with a letter or digit")
-  .refine((label) => !reservedLabels.has(label.toLowerCase()), "this name is used by Shoebox itself")
-  .nullable();
-
-const Quota = z.number().int().min(0).nullable();
+import {
+  AccountEmail,
+  AccountName,
+  accountStatistics,
+  createAccount,
+  listAccounts,
+  managedAccount,
+  NewPassword,
+  Quota,
+  removeAccount,
+  restoreAccount,
+  StorageLabel,
+  updateAccount,
+} from "../services/users";
+import {
+  AssetStatsQuery,
+  AssetStatsResponse,
+  IdParam,
+  toAssetStatsFilter,
+  toUserAdminResponse,
+  UserAdminResponse,
+} from "./responses";
 
 const list = route(
   { permission: "adminUser.read", admin: true },
@@ -44,9 +47,9 @@ const create = route(
           "application/json": {
             schema: z
               .object({
-                email: Email,
+                email: AccountEmail,
                 password: NewPassword,
-                name: z.string().trim().min(1).max(200),
+                name: AccountName,
                 quotaSizeInBytes: Quota.optional(),
                 storageLabel: StorageLabel.optional(),
                 isAdmin: z.boolean().optional(),
@@ -64,7 +67,13 @@ const create = route(
 
 const get = route(
   { permission: "adminUser.read", admin: true },
-  { method: "get", path: "/{id}", tags: ["Users (admin)"], request: { params: IdParam }, responses: { 200: json(UserAdminResponse, "The account") } },
+  {
+    method: "get",
+    path: "/{id}",
+    tags: ["Users (admin)"],
+    request: { params: IdParam },
+    responses: { 200: json(UserAdminResponse, "The account") },
+  },
 );
 
 const update = route(
@@ -80,9 +89,9 @@ const update = route(
           "application/json": {
             schema: z
               .object({
-                email: Email.optional(),
+                email: AccountEmail.optional(),
                 password: NewPassword.optional(),
-                name: z.string().trim().min(1).max(200).optional(),
+                name: AccountName.optional(),
                 quotaSizeInBytes: Quota.optional(),
                 storageLabel: StorageLabel.optional(),
                 isAdmin: z.boolean().optional(),
@@ -103,10 +112,16 @@ const remove = route(
     method: "delete",
     path: "/{id}",
     tags: ["Users (admin)"],
-    description: "Signs the user out and stops the account. Its photos and albums are deleted after the grace period, or at once with `force`.",
+    description:
+      "Signs the user out and stops the account. Its photos and albums are deleted after the grace period, or at once with `force`.",
     request: {
       params: IdParam,
-      body: { required: false, content: { "application/json": { schema: z.object({ force: z.boolean().optional() }).openapi("UserAdminDeleteDto") } } },
+      body: {
+        required: false,
+        content: {
+          "application/json": { schema: z.object({ force: z.boolean().optional() }).openapi("UserAdminDeleteDto") },
+        },
+      },
     },
     responses: { 200: json(UserAdminResponse, "The removed account") },
   },
@@ -134,59 +149,33 @@ const statistics = route(
   },
 );
 
-async function checkStorageLabel(db: Parameters<typeof getUser>[0], label: string | null | undefined, userId?: string) {
-  if (label && (await storageLabelTaken(db, label, userId))) throw new AppError(409, "Another account uses this storage label");
-}
-
-async function userOr404(db: Parameters<typeof getUser>[0], id: string) {
-  const user = await getUser(db, id);
-  if (!user || user.passwordHash === "") throw notFound("User not found");
-  return user;
-}
-
 export const adminUserRoutes = createRouter()
-  .openapi(list, async (c) => c.json((await listAllUsers(c.var.db, c.req.valid("query").withDeleted === "true")).map(toUserAdminResponse), 200))
+  .openapi(list, async (c) =>
+    c.json(
+      (await listAccounts(c, c.var.auth, c.req.valid("query").withDeleted === "true")).map(toUserAdminResponse),
+      200,
+    ),
+  )
   .openapi(create, async (c) => {
-    const { password, notify: _notify, ...fields } = c.req.valid("json");
-    if (await emailTaken(c.var.db, fields.email)) throw new AppError(409, "Another account uses this email");
-    await checkStorageLabel(c.var.db, fields.storageLabel);
-    const user = await createUser(c.var.db, { ...fields, passwordHash: await hashPassword(c.env, password) });
-    return c.json(toUserAdminResponse(user), 201);
+    const { notify: _notify, ...account } = c.req.valid("json");
+    return c.json(toUserAdminResponse(await createAccount(c, c.var.auth, account)), 201);
   })
-  .openapi(get, async (c) => c.json(toUserAdminResponse(await userOr404(c.var.db, c.req.valid("param").id)), 200))
-  .openapi(update, async (c) => {
-    const { id } = c.req.valid("param");
-    const { password, ...fields } = c.req.valid("json");
-    const before = await userOr404(c.var.db, id);
-    if (fields.email && (await emailTaken(c.var.db, fields.email, id))) throw new AppError(409, "Another account uses this email");
-    await checkStorageLabel(c.var.db, fields.storageLabel, id);
-    if (fields.isAdmin === false && id === c.var.auth.user.id) throw badRequest("isAdmin: you cannot take away your own admin rights");
-    const updated = await updateUser(c.var.db, id, { ...fields, ...(password ? { passwordHash: await hashPassword(c.env, password) } : {}) });
-    if (fields.storageLabel !== undefined && fields.storageLabel !== before.storageLabel) {
-      // The user's originals move to the folder of the new label.
-      if (await queueOriginalMoves(c.var.db, id, Number(c.env.JOB_MAX_ATTEMPTS))) nudgeWorker(c);
-    }
-    return c.json(toUserAdminResponse(updated!), 200);
-  })
+  .openapi(get, async (c) =>
+    c.json(toUserAdminResponse(await managedAccount(c, c.var.auth, c.req.valid("param").id)), 200),
+  )
+  .openapi(update, async (c) =>
+    c.json(toUserAdminResponse(await updateAccount(c, c.var.auth, c.req.valid("param").id, c.req.valid("json"))), 200),
+  )
   .openapi(remove, async (c) => {
-    const { id } = c.req.valid("param");
-    if (id === c.var.auth.user.id) throw badRequest("You cannot remove your own account");
-    await userOr404(c.var.db, id);
-    const force = c.req.valid("json")?.force === true;
-    const removed = await markUserDeleted(c.var.db, id, force, Number(c.env.JOB_MAX_ATTEMPTS));
-    if (!removed) throw badRequest("This account is being removed already");
-    if (force) nudgeWorker(c);
+    const removed = await removeAccount(c, c.var.auth, c.req.valid("param").id, c.req.valid("json")?.force === true);
     return c.json(toUserAdminResponse(removed), 200);
   })
-  .openapi(restore, async (c) => {
-    const { id } = c.req.valid("param");
-    await userOr404(c.var.db, id);
-    const restored = await restoreUser(c.var.db, id);
-    if (!restored) throw badRequest("Only a removed account still in its grace period can be restored");
-    return c.json(toUserAdminResponse(restored), 200);
-  })
-  .openapi(statistics, async (c) => {
-    const { id } = c.req.valid("param");
-    await userOr404(c.var.db, id);
-    return c.json(await assetStatistics(c.var.db, id, toAssetStatsFilter(c.req.valid("query"))), 200);
-  });
+  .openapi(restore, async (c) =>
+    c.json(toUserAdminResponse(await restoreAccount(c, c.var.auth, c.req.valid("param").id)), 200),
+  )
+  .openapi(statistics, async (c) =>
+    c.json(
+      await accountStatistics(c, c.var.auth, c.req.valid("param").id, toAssetStatsFilter(c.req.valid("query"))),
+      200,
+    ),
+  );

@@ -1,14 +1,14 @@
 // Signing up the first admin, signing in and out, and changing one's password.
 import { z } from "@hono/zod-openapi";
-import { deleteOtherSessions, deleteSession } from "../../common/credentials";
-import { AppError, badRequest } from "../../common/errors";
-import { createFirstAdmin, updateUser } from "../../common/users";
+import { deleteSession } from "../../common/credentials";
+import { badRequest } from "../../common/errors";
 import { createRouter, json, publicRoute, route } from "../router";
 import { endSessionCookie, startSession } from "../services/auth";
-import { checkCredentials, hashPassword, verifyPassword } from "../services/sign-in";
-import { Email, NewPassword, toUserAdminResponse, UserAdminResponse } from "./responses";
+import { checkCredentials } from "../services/sign-in";
+import { AccountEmail, AccountName, changeOwnPassword, NewPassword, signUpFirstAdmin } from "../services/users";
+import { toUserAdminResponse, UserAdminResponse } from "./responses";
 
-const SignUp = z.object({ email: Email, password: NewPassword, name: z.string().trim().min(1).max(200) }).openapi("SignUpDto");
+const SignUp = z.object({ email: AccountEmail, password: NewPassword, name: AccountName }).openapi("SignUpDto");
 
 const adminSignUp = publicRoute({
   method: "post",
@@ -86,8 +86,7 @@ const validateToken = route(
 
 export const authRoutes = createRouter()
   .openapi(adminSignUp, async (c) => {
-    const { email, password, name } = c.req.valid("json");
-    const admin = await createFirstAdmin(c.var.db, { email, name, passwordHash: await hashPassword(c.env, password) });
+    const admin = await signUpFirstAdmin(c, c.req.valid("json"));
     if (!admin) throw badRequest("The server already has an admin: sign in instead");
     return c.json(toUserAdminResponse(admin), 201);
   })
@@ -117,10 +116,7 @@ export const authRoutes = createRouter()
   })
   .openapi(changePassword, async (c) => {
     const { password, newPassword, invalidateSessions } = c.req.valid("json");
-    const { user, session } = c.var.auth;
-    if (!(await verifyPassword(c.env, password, user.passwordHash))) throw new AppError(400, "Wrong current password");
-    const updated = await updateUser(c.var.db, user.id, { passwordHash: await hashPassword(c.env, newPassword), shouldChangePassword: false });
-    if (invalidateSessions) await deleteOtherSessions(c.var.db, user.id, session?.id);
-    return c.json(toUserAdminResponse(updated!), 200);
+    const updated = await changeOwnPassword(c, c.var.auth, { currentPassword: password, newPassword, signOutOthers: invalidateSessions ?? false });
+    return c.json(toUserAdminResponse(updated), 200);
   })
   .openapi(validateToken, (c) => c.json({ authStatus: true }, 200));

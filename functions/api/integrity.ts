@@ -1,8 +1,8 @@
 // The integrity check, for admins: start one, and read what the last one found.
 import { z } from "@hono/zod-openapi";
-import { findingKinds, integrityReport, startIntegrityCheck, type FindingKind } from "../../common/integrity";
+import { findingKinds, type FindingKind } from "../../common/integrity";
 import { createRouter, json, route } from "../router";
-import { nudgeWorker } from "../services/jobs";
+import { checkIntegrity, lastIntegrityReport } from "../services/integrity";
 
 const Kind = z.enum(findingKinds as [FindingKind, ...FindingKind[]]);
 
@@ -25,29 +25,37 @@ const Report = z
   })
   .openapi("IntegrityReportDto");
 
-const get = route({ permission: "job.read", admin: true }, {
-  method: "get",
-  path: "/",
-  tags: ["Integrity (admin)"],
-  description:
-    "What the last integrity check found: files missing from storage, files in storage no asset refers to (orphans), and " +
-    "originals whose SHA-1 no longer matches. `counts` has every finding; `findings` the first `limit` of each kind, by key.",
-  request: { query: z.object({ limit: z.coerce.number().int().min(1).max(10_000).default(100) }) },
-  responses: { 200: json(Report, "The findings of the last check, and whether one is running") },
-});
+const get = route(
+  { permission: "job.read", admin: true },
+  {
+    method: "get",
+    path: "/",
+    tags: ["Integrity (admin)"],
+    description:
+      "What the last integrity check found: files missing from storage, files in storage no asset refers to (orphans), and " +
+      "originals whose SHA-1 no longer matches. `counts` has every finding; `findings` the first `limit` of each kind, by key.",
+    request: { query: z.object({ limit: z.coerce.number().int().min(1).max(10_000).default(100) }) },
+    responses: { 200: json(Report, "The findings of the last check, and whether one is running") },
+  },
+);
 
-const check = route({ permission: "job.create", admin: true }, {
-  method: "post",
-  path: "/check",
-  tags: ["Integrity (admin)"],
-  description: "Starts a check in the background, unless one is running already. Its findings replace the last ones when it finishes.",
-  responses: { 202: json(z.object({ started: z.boolean() }).openapi("IntegrityCheckDto"), "Whether a check was started (false: one was running)") },
-});
+const check = route(
+  { permission: "job.create", admin: true },
+  {
+    method: "post",
+    path: "/check",
+    tags: ["Integrity (admin)"],
+    description:
+      "Starts a check in the background, unless one is running already. Its findings replace the last ones when it finishes.",
+    responses: {
+      202: json(
+        z.object({ started: z.boolean() }).openapi("IntegrityCheckDto"),
+        "Whether a check was started (false: one was running)",
+      ),
+    },
+  },
+);
 
 export const integrityRoutes = createRouter()
-  .openapi(get, async (c) => c.json(await integrityReport(c.var.db, c.req.valid("query").limit)))
-  .openapi(check, async (c) => {
-    const started = await startIntegrityCheck(c.var.db, Number(c.env.JOB_MAX_ATTEMPTS));
-    if (started) nudgeWorker(c);
-    return c.json({ started }, 202);
-  });
+  .openapi(get, async (c) => c.json(await lastIntegrityReport(c, c.var.auth, c.req.valid("query").limit)))
+  .openapi(check, async (c) => c.json({ started: await checkIntegrity(c, c.var.auth) }, 202));

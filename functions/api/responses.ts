@@ -88,10 +88,6 @@ export function toAssetStatsFilter(query: z.infer<typeof AssetStatsQuery>): Asse
   return { visibility: query.visibility, isFavorite: flag(query.isFavorite), isTrashed: flag(query.isTrashed) };
 }
 
-// What a new password must be, wherever one is set.
-export const NewPassword = z.string().min(8, "at least 8 characters").max(1024);
-export const Email = z.email().max(320);
-
 export const ExifResponse = z
   .object({
     make: z.string().nullable(),

@@ -1,9 +1,10 @@
 import { z } from "@hono/zod-openapi";
-import { serverStatistics, type UserUsage } from "../../common/assets";
+import type { UserUsage } from "../../common/assets";
 import { defaults } from "../../common/config";
 import { mediaExtensions } from "../../common/media-types";
 import { adminExists } from "../../common/users";
 import { createRouter, json, publicRoute, route } from "../router";
+import { usageByUser } from "../services/users";
 
 const ping = publicRoute({
   method: "get",
@@ -135,7 +136,7 @@ export function toServerStats(rows: UserUsage[]): z.infer<typeof ServerStats> {
 }
 
 export const serverRoutes = createRouter()
-  .openapi(statistics, async (c) => c.json(toServerStats(await serverStatistics(c.var.db)), 200))
+  .openapi(statistics, async (c) => c.json(toServerStats(await usageByUser(c, c.var.auth)), 200))
   .openapi(mediaTypes, (c) => c.json(mediaExtensions))
   // Faces unless ML is off; smart search with a CLIP model; near-duplicates always (by perceptual
   // hash). No OCR, email or OAuth. The map counts as on when it has tiles to show.

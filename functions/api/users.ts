@@ -1,11 +1,8 @@
 // Users as everyone sees them (to share with), and one's own account.
 import { z } from "@hono/zod-openapi";
-import { deleteOtherSessions } from "../../common/credentials";
-import { AppError, badRequest, notFound } from "../../common/errors";
-import { emailTaken, getActiveUser, listActiveUsers, updateUser } from "../../common/users";
 import { createRouter, json, route } from "../router";
-import { hashPassword, verifyPassword } from "../services/sign-in";
-import { Email, IdParam, NewPassword, toUserAdminResponse, toUserResponse, UserAdminResponse, UserResponse } from "./responses";
+import { AccountEmail, AccountName, NewPassword, shareableUser, shareableUsers, updateOwnAccount } from "../services/users";
+import { IdParam, toUserAdminResponse, toUserResponse, UserAdminResponse, UserResponse } from "./responses";
 
 const me = route(
   { permission: "user.read" },
@@ -24,8 +21,8 @@ const updateMe = route(
           "application/json": {
             schema: z
               .object({
-                email: Email.optional(),
-                name: z.string().trim().min(1).max(200).optional(),
+                email: AccountEmail.optional(),
+                name: AccountName.optional(),
                 password: NewPassword.optional().describe("A new password; needs currentPassword"),
                 currentPassword: z.string().max(1024).optional().describe("Shoebox's addition: the password now, to change it"),
               })
@@ -50,26 +47,6 @@ const get = route(
 
 export const userRoutes = createRouter()
   .openapi(me, (c) => c.json(toUserAdminResponse(c.var.auth.user), 200))
-  .openapi(updateMe, async (c) => {
-    const { email, name, password, currentPassword } = c.req.valid("json");
-    const { user, session } = c.var.auth;
-    if (email && (await emailTaken(c.var.db, email, user.id))) throw new AppError(409, "Another account uses this email");
-    // A stolen session or a key must not be enough to take the account over: a new password needs
-    // the current one, and signs out every other device, as POST /api/auth/change-password does.
-    if (password && !(currentPassword && (await verifyPassword(c.env, currentPassword, user.passwordHash)))) {
-      throw badRequest("To change your password, give your current one (currentPassword), or use POST /api/auth/change-password");
-    }
-    const updated = await updateUser(c.var.db, user.id, {
-      ...(email ? { email } : {}),
-      ...(name ? { name } : {}),
-      ...(password ? { passwordHash: await hashPassword(c.env, password), shouldChangePassword: false } : {}),
-    });
-    if (password) await deleteOtherSessions(c.var.db, user.id, session?.id);
-    return c.json(toUserAdminResponse(updated!), 200);
-  })
-  .openapi(list, async (c) => c.json((await listActiveUsers(c.var.db)).map(toUserResponse), 200))
-  .openapi(get, async (c) => {
-    const user = await getActiveUser(c.var.db, c.req.valid("param").id);
-    if (!user) throw notFound("User not found");
-    return c.json(toUserResponse(user), 200);
-  });
+  .openapi(updateMe, async (c) => c.json(toUserAdminResponse(await updateOwnAccount(c, c.var.auth, c.req.valid("json"))), 200))
+  .openapi(list, async (c) => c.json((await shareableUsers(c)).map(toUserResponse), 200))
+  .openapi(get, async (c) => c.json(toUserResponse(await shareableUser(c, c.req.valid("param").id)), 200));

@@ -4,18 +4,18 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { deleteSession } from "../../common/credentials";
 import { AppError } from "../../common/errors";
-import { createFirstAdmin } from "../../common/users";
 import type { AppEnv } from "../env";
 import { findViewer, formText, hasAdmin, requireViewer, safeNext } from "../middleware/pages";
 import { endSessionCookie, startSession } from "../services/auth";
-import { checkCredentials, hashPassword } from "../services/sign-in";
+import { checkCredentials } from "../services/sign-in";
+import { AccountEmail, AccountName, NewPassword, signUpFirstAdmin } from "../services/users";
 import { Field, FormError, Layout } from "./layout";
 
 const Registration = z
   .object({
-    name: z.string("Enter your name").trim().min(1, "Enter your name").max(200, "Enter a name of at most 200 characters"),
-    email: z.email("Enter a valid email address").max(320, "Enter an email address of at most 320 characters"),
-    password: z.string("Choose a password").min(8, "Choose a password of at least 8 characters").max(1024, "Choose a password of at most 1024 characters"),
+    name: AccountName,
+    email: AccountEmail,
+    password: NewPassword,
     confirm: z.string("Repeat the password"),
   })
   .refine((form) => form.password === form.confirm, "The two passwords differ");
@@ -65,8 +65,7 @@ export const authPages = new Hono<AppEnv>()
     if (!parsed.success) {
       return c.html(<RegisterPage error={parsed.error.issues[0]?.message} name={formText(form.name)} email={formText(form.email)} />, 400);
     }
-    const { email, name, password } = parsed.data;
-    const admin = await createFirstAdmin(c.var.db, { email, name, passwordHash: await hashPassword(c.env, password) });
+    const admin = await signUpFirstAdmin(c, parsed.data);
     // Someone else was quicker.
     if (!admin) return c.redirect("/auth/login");
     await startSession(c, admin);
