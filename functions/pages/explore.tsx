@@ -2,14 +2,11 @@
 // of geocoding) and things (the object model's tags), each with a count and a cover; /explore/tags/:tag
 // shows the photos of one thing. Only the viewer's own photos count, as for people.
 import { Hono } from "hono";
-import { listPeople } from "../../common/people";
-import { defaults } from "../../common/config";
-import { listPlaces, listTags, taggedAssets } from "../../common/tags";
-import { requireViewer, type ViewerEnv } from "../middleware/pages";
+import { authOf, requireViewer, type ViewerEnv } from "../middleware/pages";
+import { exploreOverview, photosOfThing } from "../services/explore";
 import { AssetGrid, countOf, Layout } from "./layout";
 import { personName } from "./people";
 
-const tagPattern = /^[a-z][a-z ]{0,40}$/;
 const capitalized = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
 function Cover(props: { href: string; assetId: string; title: string; count: number; round?: boolean; src?: string }) {
@@ -34,8 +31,8 @@ function Cover(props: { href: string; assetId: string; title: string; count: num
 
 export const explorePage = new Hono<ViewerEnv>()
   .get("/", requireViewer, async (c) => {
-    const { viewer, db } = c.var;
-    const [{ people }, places, tags] = await Promise.all([listPeople(db, viewer.user.id), listPlaces(db, viewer.user.id), listTags(db, viewer.user.id, defaults.exploreTagScore)]);
+    const { viewer } = c.var;
+    const { people, places, things: tags } = await exploreOverview(c, authOf(viewer));
     return c.html(
       <Layout title="Explore" viewer={viewer} current="/explore">
         <h1>Explore</h1>
@@ -88,9 +85,9 @@ export const explorePage = new Hono<ViewerEnv>()
     );
   })
   .get("/tags/:tag", requireViewer, async (c) => {
-    const { viewer, db } = c.var;
+    const { viewer } = c.var;
     const tag = c.req.param("tag").toLowerCase();
-    const assets = tagPattern.test(tag) ? await taggedAssets(db, viewer.user.id, [tag], defaults.exploreTagScore) : [];
+    const assets = await photosOfThing(c, authOf(viewer), tag);
     if (assets.length === 0) {
       return c.html(
         <Layout title="Not found" viewer={viewer} current="/explore">
