@@ -7,18 +7,14 @@ import type { User } from "../../common/schema";
 import { createKey, keyInUse, updateKey } from "../../functions/services/api-keys";
 import { myPartners, shareLibrary, showPartnerInTimeline, stopSharing, timelineOwners } from "../../functions/services/partners";
 import { openTestLibrary, type TestLibrary } from "./helpers/library";
+import { as, openTwoUsers } from "./helpers/two-users";
 
 describe("partners", () => {
   let library: TestLibrary;
   let alice: User;
   let bob: User;
-  const as = (user: User): Auth => ({ user });
 
-  before(async () => {
-    library = await openTestLibrary();
-    alice = await library.createUser();
-    bob = await library.createUser();
-  });
+  before(async () => ({ library, alice, bob } = await openTwoUsers()));
   after(() => library.close());
 
   it("shares with another active user once, never with oneself", async () => {

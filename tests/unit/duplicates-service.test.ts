@@ -3,16 +3,15 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { getAsset } from "../../common/assets";
-import type { Auth } from "../../common/access";
 import type { User } from "../../common/schema";
 import { dismissGroups, myDuplicateGroups, resolveGroup } from "../../functions/services/duplicates";
-import { openTestLibrary, type TestLibrary } from "./helpers/library";
+import type { TestLibrary } from "./helpers/library";
+import { as, openTwoUsers } from "./helpers/two-users";
 
 describe("duplicates' rules", () => {
   let library: TestLibrary;
   let alice: User;
   let bob: User;
-  const as = (user: User): Auth => ({ user });
 
   async function groupOf(owner: User, size = 2): Promise<{ id: string; assetIds: string[] }> {
     const id = crypto.randomUUID();
@@ -21,11 +20,7 @@ describe("duplicates' rules", () => {
     return { id, assetIds };
   }
 
-  before(async () => {
-    library = await openTestLibrary();
-    alice = await library.createUser();
-    bob = await library.createUser();
-  });
+  before(async () => ({ library, alice, bob } = await openTwoUsers()));
   after(() => library.close());
 
   it("keeps the chosen copies, of the group only, and trashes the others", async () => {

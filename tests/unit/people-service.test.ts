@@ -3,10 +3,10 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { createPersonForFace, replaceAssetFaces } from "../../common/people";
-import type { Auth } from "../../common/access";
 import type { User } from "../../common/schema";
 import { facesShownTo, mergePeople, mergePersonInto, moveFace, myPeople, ownPerson, personNameMaxLength, updatePerson } from "../../functions/services/people";
-import { openTestLibrary, type TestLibrary } from "./helpers/library";
+import type { TestLibrary } from "./helpers/library";
+import { as, openTwoUsers } from "./helpers/two-users";
 
 const face = { imageWidth: 100, imageHeight: 100, box: { x1: 10, y1: 10, x2: 40, y2: 40 }, landmarks: [], score: 0.9, embedding: null };
 
@@ -14,7 +14,6 @@ describe("people's rules", () => {
   let library: TestLibrary;
   let alice: User;
   let bob: User;
-  const as = (user: User): Auth => ({ user });
 
   // A photo of the owner's with one face, and a person for it.
   async function personOf(owner: User): Promise<{ personId: string; faceId: string; assetId: string }> {
@@ -23,11 +22,7 @@ describe("people's rules", () => {
     return { personId: await createPersonForFace(library.db, owner.id, faceId!), faceId: faceId!, assetId: asset.id };
   }
 
-  before(async () => {
-    library = await openTestLibrary();
-    alice = await library.createUser();
-    bob = await library.createUser();
-  });
+  before(async () => ({ library, alice, bob } = await openTwoUsers()));
   after(() => library.close());
 
   it("trims a name and refuses one that is too long", async () => {

@@ -3,22 +3,17 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { addPartner, setPartnerInTimeline } from "../../common/partners";
-import type { Auth } from "../../common/access";
 import type { User } from "../../common/schema";
 import { planSearch, planSmartSearch, runSearch } from "../../functions/services/search";
-import { openTestLibrary, type TestLibrary } from "./helpers/library";
+import type { TestLibrary } from "./helpers/library";
+import { as, openTwoUsers } from "./helpers/two-users";
 
 describe("search's rules", () => {
   let library: TestLibrary;
   let alice: User;
   let bob: User;
-  const as = (user: User): Auth => ({ user });
 
-  before(async () => {
-    library = await openTestLibrary();
-    alice = await library.createUser();
-    bob = await library.createUser();
-  });
+  before(async () => ({ library, alice, bob } = await openTwoUsers()));
   after(() => library.close());
 
   it("reads the box's words, and asks nothing without words or fields", async () => {
