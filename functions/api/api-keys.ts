@@ -1,13 +1,9 @@
 // API keys: secrets for scripts and apps, each limited to the permissions it lists.
 import { z } from "@hono/zod-openapi";
-import type { Auth } from "../../common/access";
-import { createApiKey, deleteApiKey, getApiKey, listApiKeys, updateApiKey } from "../../common/credentials";
-import { AppError, notFound } from "../../common/errors";
-import { grants, permissions, type Permission } from "../../common/permissions";
+import { permissions } from "../../common/permissions";
 import type { ApiKey } from "../../common/schema";
 import { createRouter, json, route } from "../router";
-import { sha256 } from "../../common/server-keys";
-import { randomToken } from "../services/auth";
+import { createKey, deleteKey, keyInUse, myKey, myKeys, updateKey } from "../services/api-keys";
 import { IdParam, iso } from "./responses";
 
 const Permissions = z.array(z.enum(permissions)).min(1);
@@ -79,45 +75,16 @@ const remove = route(
   { method: "delete", path: "/{id}", tags: ["API keys"], request: { params: IdParam }, responses: { 204: { description: "The key no longer works" } } },
 );
 
-// A key cannot hand out more than it holds itself.
-function checkGrantable(auth: Auth, wanted: Permission[]): void {
-  if (!auth.apiKey) return;
-  const held = auth.apiKey.permissions;
-  const extra = wanted.filter((p) => !grants(held, p));
-  if (extra.length) throw new AppError(403, `This API key cannot grant permissions it does not have: ${extra.join(", ")}`);
-}
-
 export const apiKeyRoutes = createRouter()
   .openapi(create, async (c) => {
-    const { name, permissions: wanted } = c.req.valid("json");
-    checkGrantable(c.var.auth, wanted);
-    const secret = randomToken();
-    const key = await createApiKey(c.var.db, { userId: c.var.auth.user.id, name: name || "API Key", keyHash: await sha256(secret), permissions: wanted });
-    return c.json({ secret, apiKey: toApiKeyResponse(key) }, 201);
+    const { secret, apiKey } = await createKey(c, c.var.auth, c.req.valid("json"));
+    return c.json({ secret, apiKey: toApiKeyResponse(apiKey) }, 201);
   })
-  .openapi(list, async (c) => c.json((await listApiKeys(c.var.db, c.var.auth.user.id)).map(toApiKeyResponse), 200))
-  .openapi(me, async (c) => {
-    const { apiKey, user } = c.var.auth;
-    const key = apiKey && (await getApiKey(c.var.db, user.id, apiKey.id));
-    if (!key) throw new AppError(403, "This request was not made with an API key");
-    return c.json(toApiKeyResponse(key), 200);
-  })
-  .openapi(get, async (c) => {
-    const key = await getApiKey(c.var.db, c.var.auth.user.id, c.req.valid("param").id);
-    if (!key) throw notFound("API key not found");
-    return c.json(toApiKeyResponse(key), 200);
-  })
-  .openapi(update, async (c) => {
-    const { name, permissions: wanted } = c.req.valid("json");
-    if (wanted) checkGrantable(c.var.auth, wanted);
-    const key = await updateApiKey(c.var.db, c.var.auth.user.id, c.req.valid("param").id, {
-      ...(name ? { name } : {}),
-      ...(wanted ? { permissions: wanted } : {}),
-    });
-    if (!key) throw notFound("API key not found");
-    return c.json(toApiKeyResponse(key), 200);
-  })
+  .openapi(list, async (c) => c.json((await myKeys(c, c.var.auth)).map(toApiKeyResponse), 200))
+  .openapi(me, async (c) => c.json(toApiKeyResponse(await keyInUse(c, c.var.auth)), 200))
+  .openapi(get, async (c) => c.json(toApiKeyResponse(await myKey(c, c.var.auth, c.req.valid("param").id)), 200))
+  .openapi(update, async (c) => c.json(toApiKeyResponse(await updateKey(c, c.var.auth, c.req.valid("param").id, c.req.valid("json"))), 200))
   .openapi(remove, async (c) => {
-    if (!(await deleteApiKey(c.var.db, c.var.auth.user.id, c.req.valid("param").id))) throw notFound("API key not found");
+    await deleteKey(c, c.var.auth, c.req.valid("param").id);
     return c.body(null, 204);
   });

@@ -1,9 +1,9 @@
 // Duplicates, in Immich's shapes: the groups of near-identical photos the worker found in one's own
 // library (common/duplicates.ts), to review, resolve (keep some, trash the rest) or dismiss.
 import { z } from "@hono/zod-openapi";
-import { dismissDuplicateGroups, listDuplicateGroups, ownedDuplicateIds, resolveDuplicateGroup, type DuplicateGroup } from "../../common/duplicates";
-import { notFound } from "../../common/errors";
+import type { DuplicateGroup } from "../../common/duplicates";
 import { createRouter, json, route } from "../router";
+import { dismissGroups, myDuplicateGroups, resolveGroup } from "../services/duplicates";
 import { AssetResponse, IdParam, toAssetResponse } from "./responses";
 
 const DuplicateResponse = z
@@ -49,7 +49,7 @@ const dismissOne = route({ permission: "duplicate.delete" }, {
   responses: { 204: { description: "The group was dismissed" } },
 });
 
-const Resolution = z.object({ keepAssetIds: z.array(z.uuid()).min(1).max(1000) }).openapi("DuplicateResolveDto");
+const Resolution = z.object({ keepAssetIds: z.array(z.uuid()).max(1000) }).openapi("DuplicateResolveDto");
 
 const resolve = route({ permission: "duplicate.delete" }, {
   method: "post",
@@ -61,20 +61,13 @@ const resolve = route({ permission: "duplicate.delete" }, {
 });
 
 export const duplicateRoutes = createRouter()
-  .openapi(list, async (c) => c.json((await listDuplicateGroups(c.var.db, c.var.auth.user.id)).map(toDuplicateResponse), 200))
+  .openapi(list, async (c) => c.json((await myDuplicateGroups(c, c.var.auth)).map(toDuplicateResponse), 200))
   .openapi(dismissMany, async (c) => {
-    const ids = [...new Set(c.req.valid("json").ids)];
-    // All of them, or a 404: another person's group is as good as none.
-    if ((await ownedDuplicateIds(c.var.db, c.var.auth.user.id, ids)).length !== ids.length) throw notFound("Duplicate group not found");
-    await dismissDuplicateGroups(c.var.db, c.var.auth.user.id, ids);
+    await dismissGroups(c, c.var.auth, c.req.valid("json").ids);
     return c.body(null, 204);
   })
   .openapi(dismissOne, async (c) => {
-    if ((await dismissDuplicateGroups(c.var.db, c.var.auth.user.id, [c.req.valid("param").id])) === 0) throw notFound("Duplicate group not found");
+    await dismissGroups(c, c.var.auth, [c.req.valid("param").id]);
     return c.body(null, 204);
   })
-  .openapi(resolve, async (c) => {
-    const result = await resolveDuplicateGroup(c.var.db, c.var.auth.user.id, c.req.valid("param").id, c.req.valid("json").keepAssetIds);
-    if (!result) throw notFound("Duplicate group not found, or the assets to keep are not in it");
-    return c.json(result, 200);
-  });
+  .openapi(resolve, async (c) => c.json(await resolveGroup(c, c.var.auth, c.req.valid("param").id, c.req.valid("json").keepAssetIds), 200));

@@ -3,9 +3,8 @@
 // the caller's timeline (and, where asked, their partners'): archived, hidden, locked and trashed
 // photos stay off the map.
 import { z } from "@hono/zod-openapi";
-import { allMarkers, mapClusters, pointsInBox } from "../../common/map";
-import { timelineOwnerIds } from "../../common/timeline";
 import { createRouter, json, route } from "../router";
+import { clustersInView, mapMarkers, photosInBox, type MapArea } from "../services/map";
 
 const flag = z.enum(["true", "false"]);
 const longitude = z.coerce.number().min(-180).max(180);
@@ -78,7 +77,7 @@ const boxAssets = route(
   },
 );
 
-const filters = (query: z.infer<typeof Box>) => ({
+const areaOf = (query: z.infer<typeof Box>): MapArea => ({
   west: query.west,
   south: query.south,
   east: query.east,
@@ -91,9 +90,7 @@ const filters = (query: z.infer<typeof Box>) => ({
 export const mapRoutes = createRouter()
   .openapi(markers, async (c) => {
     const { isFavorite, withPartners } = c.req.valid("query");
-    const { db, auth } = c.var;
-    const ownerIds = withPartners === "true" ? await timelineOwnerIds(db, auth.user.id) : [auth.user.id];
-    const found = await allMarkers(db, ownerIds, { isFavorite: isFavorite === undefined ? undefined : isFavorite === "true" });
+    const found = await mapMarkers(c, c.var.auth, { isFavorite: isFavorite === undefined ? undefined : isFavorite === "true", withPartners: withPartners === "true" });
     return c.json(
       found.map((m) => ({ id: m.id, lat: m.latitude, lon: m.longitude, city: m.city, state: m.state, country: m.country })),
       200,
@@ -101,11 +98,9 @@ export const mapRoutes = createRouter()
   })
   .openapi(clusters, async (c) => {
     const query = c.req.valid("query");
-    const ownerIds = await timelineOwnerIds(c.var.db, c.var.auth.user.id);
-    return c.json(await mapClusters(c.var.db, { ownerIds, zoom: query.zoom, ...filters(query) }), 200);
+    return c.json(await clustersInView(c, c.var.auth, areaOf(query), query.zoom), 200);
   })
   .openapi(boxAssets, async (c) => {
     const query = c.req.valid("query");
-    const ownerIds = await timelineOwnerIds(c.var.db, c.var.auth.user.id);
-    return c.json(await pointsInBox(c.var.db, { ownerIds, ...filters(query) }, query.limit), 200);
+    return c.json(await photosInBox(c, c.var.auth, areaOf(query), query.limit), 200);
   });

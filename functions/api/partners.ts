@@ -1,10 +1,8 @@
 // Partner sharing: a user lets another see their whole library, read-only.
 import { z } from "@hono/zod-openapi";
-import type { Database } from "../../common/db";
-import { badRequest, notFound } from "../../common/errors";
-import { addPartner, listPartners, removePartner, setPartnerInTimeline, type Partner } from "../../common/partners";
-import { getActiveUser, getUser } from "../../common/users";
+import type { Partner } from "../../common/partners";
 import { createRouter, json, route } from "../router";
+import { myPartners, shareLibrary, showPartnerInTimeline, stopSharing } from "../services/partners";
 import { IdParam, toUserResponse, UserResponse } from "./responses";
 
 const PartnerResponse = UserResponse.extend({ inTimeline: z.boolean() }).openapi("PartnerResponseDto");
@@ -71,26 +69,14 @@ const remove = route(
   },
 );
 
-async function share(db: Database, me: string, sharedWithId: string) {
-  if (sharedWithId === me) throw badRequest("sharedWithId: you cannot partner with yourself");
-  const partner = await getActiveUser(db, sharedWithId);
-  if (!partner) throw notFound("User not found");
-  if (!(await addPartner(db, me, sharedWithId))) throw badRequest("Your library is already shared with this user");
-  return toPartnerResponse({ user: partner, inTimeline: false });
-}
-
 export const partnerRoutes = createRouter()
-  .openapi(list, async (c) => c.json((await listPartners(c.var.db, c.var.auth.user.id, c.req.valid("query").direction)).map(toPartnerResponse), 200))
-  .openapi(create, async (c) => c.json(await share(c.var.db, c.var.auth.user.id, c.req.valid("json").sharedWithId), 201))
-  .openapi(createById, async (c) => c.json(await share(c.var.db, c.var.auth.user.id, c.req.valid("param").id), 201))
-  .openapi(update, async (c) => {
-    const { id } = c.req.valid("param");
-    const { inTimeline } = c.req.valid("json");
-    const sharer = await getUser(c.var.db, id);
-    if (!sharer || !(await setPartnerInTimeline(c.var.db, id, c.var.auth.user.id, inTimeline))) throw notFound("Partner not found");
-    return c.json(toPartnerResponse({ user: sharer, inTimeline }), 200);
-  })
+  .openapi(list, async (c) => c.json((await myPartners(c, c.var.auth, c.req.valid("query").direction)).map(toPartnerResponse), 200))
+  .openapi(create, async (c) => c.json(toPartnerResponse(await shareLibrary(c, c.var.auth, c.req.valid("json").sharedWithId)), 201))
+  .openapi(createById, async (c) => c.json(toPartnerResponse(await shareLibrary(c, c.var.auth, c.req.valid("param").id)), 201))
+  .openapi(update, async (c) =>
+    c.json(toPartnerResponse(await showPartnerInTimeline(c, c.var.auth, c.req.valid("param").id, c.req.valid("json").inTimeline)), 200),
+  )
   .openapi(remove, async (c) => {
-    if (!(await removePartner(c.var.db, c.var.auth.user.id, c.req.valid("param").id))) throw notFound("Partner not found");
+    await stopSharing(c, c.var.auth, c.req.valid("param").id);
     return c.body(null, 204);
   });

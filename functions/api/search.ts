@@ -1,12 +1,9 @@
 // Search in Immich's shapes, in the caller's own library: metadata search, and smart search (ranked by
 // a CLIP model, when one is set up).
 import { z } from "@hono/zod-openapi";
-import { badRequest } from "../../common/errors";
-import { narrowFilters, searchAssets, searchVocabulary, type SearchFilters, type SearchHit } from "../../common/search";
-import { parseSearchQuery, smartSearchQuery } from "../../common/search-query";
-import { searchAssetsBySimilarity } from "../../common/smart-search";
+import type { SearchFilters, SearchHit } from "../../common/search";
 import { createRouter, json, route } from "../router";
-import { clipEnabled, encodeSearchText } from "../services/smart-search";
+import { planSearch, planSmartSearch, runSearch } from "../services/search";
 import { AssetResponse, toAssetResponse } from "./responses";
 
 // Immich's clients send null for a filter they do not use: null and absent mean the same here.
@@ -115,29 +112,21 @@ function resultPage(hits: SearchHit[], page: number, size: number) {
   };
 }
 
+// The page asked for, as search windows it: one more than its size tells whether there is a next.
+const windowOf = (page: number, size: number) => ({ limit: size + 1, offset: (page - 1) * size });
+
 export const searchRoutes = createRouter()
   .openapi(metadata, async (c) => {
     const body = c.req.valid("json");
     const page = body.page ?? 1;
     const size = body.size ?? 250;
-    const query = body.query?.trim();
-    const parsed = query ? parseSearchQuery(query, { ...(await searchVocabulary(c.var.db, c.var.auth.user.id)), now: Date.now() }) : undefined;
-    const given = givenFilters(body);
-    const owners = [c.var.auth.user.id];
-    const window = { limit: size + 1, offset: (page - 1) * size };
-    // With a CLIP model, the box's free words rank the results rather than match names.
-    const clip = parsed && clipEnabled(c.env) ? smartSearchQuery(parsed) : undefined;
-    const hits = clip
-      ? await searchAssetsBySimilarity(c.var.db, owners, await encodeSearchText(c.env, clip.text), narrowFilters(clip.filters, given), window)
-      : await searchAssets(c.var.db, owners, narrowFilters(parsed?.filters ?? {}, given), window);
-    return c.json(resultPage(hits, page, size), 200);
+    const plan = await planSearch(c, c.var.auth, orUndefined(body.query), givenFilters(body));
+    return c.json(resultPage(await runSearch(c, c.var.auth, plan, windowOf(page, size)), page, size), 200);
   })
   .openapi(smart, async (c) => {
-    if (!clipEnabled(c.env)) throw badRequest("Smart search is not enabled: the admin sets CLIP_MODEL_DIR to a CLIP model (see the README)");
     const body = c.req.valid("json");
     const page = body.page ?? 1;
     const size = body.size ?? 100;
-    const embedding = await encodeSearchText(c.env, body.query);
-    const hits = await searchAssetsBySimilarity(c.var.db, [c.var.auth.user.id], embedding, givenFilters(body), { limit: size + 1, offset: (page - 1) * size });
-    return c.json(resultPage(hits, page, size), 200);
+    const plan = planSmartSearch(c, body.query, givenFilters(body));
+    return c.json(resultPage(await runSearch(c, c.var.auth, plan, windowOf(page, size)), page, size), 200);
   });

@@ -1,8 +1,7 @@
 // Where the user is signed in, and signing out other devices.
 import { z } from "@hono/zod-openapi";
-import { deleteOtherSessions, deleteSession, listSessions } from "../../common/credentials";
-import { notFound } from "../../common/errors";
 import { createRouter, json, route } from "../router";
+import { mySessions, signOutOtherSessions, signOutSession } from "../services/sessions";
 import { IdParam, iso } from "./responses";
 
 const SessionResponse = z
@@ -25,19 +24,24 @@ const remove = route(
 );
 
 export const sessionRoutes = createRouter()
-  .openapi(list, async (c) => {
-    const current = c.var.auth.session?.id;
-    const sessions = await listSessions(c.var.db, c.var.auth.user.id);
-    return c.json(
-      sessions.map((s) => ({ id: s.id, createdAt: iso(s.createdAt), updatedAt: iso(s.updatedAt), current: s.id === current, deviceType: s.deviceType, deviceOS: s.deviceOS })),
+  .openapi(list, async (c) =>
+    c.json(
+      (await mySessions(c, c.var.auth)).map((s) => ({
+        id: s.id,
+        createdAt: iso(s.createdAt),
+        updatedAt: iso(s.updatedAt),
+        current: s.current,
+        deviceType: s.deviceType,
+        deviceOS: s.deviceOS,
+      })),
       200,
-    );
-  })
+    ),
+  )
   .openapi(removeOthers, async (c) => {
-    await deleteOtherSessions(c.var.db, c.var.auth.user.id, c.var.auth.session?.id);
+    await signOutOtherSessions(c, c.var.auth);
     return c.body(null, 204);
   })
   .openapi(remove, async (c) => {
-    if (!(await deleteSession(c.var.db, c.var.auth.user.id, c.req.valid("param").id))) throw notFound("Session not found");
+    await signOutSession(c, c.var.auth, c.req.valid("param").id);
     return c.body(null, 204);
   });

@@ -2,9 +2,9 @@
 // the copy Shoebox proposes to keep. Confirming keeps the checked copies and moves the others to the
 // trash; "Not duplicates" dissolves the group. Plain forms, which htmx turns into in-place updates.
 import { Hono } from "hono";
-import { badRequest, notFound } from "../../common/errors";
-import { dismissDuplicateGroups, getDuplicateGroup, listDuplicateGroups, metadataCount, resolveDuplicateGroup, type DuplicateGroup, type DuplicateMember } from "../../common/duplicates";
-import { requireViewer, type Viewer, type ViewerEnv } from "../middleware/pages";
+import { metadataCount, type DuplicateGroup, type DuplicateMember } from "../../common/duplicates";
+import { authOf, requireViewer, type Viewer, type ViewerEnv } from "../middleware/pages";
+import { dismissGroups, myDuplicateGroups, resolveGroup } from "../services/duplicates";
 import { countOf, CsrfField, describeAsset, formatBytes, formatDateTaken, Layout } from "./layout";
 import { isHtmx } from "./htmx";
 
@@ -129,25 +129,18 @@ export const duplicatePages = new Hono<ViewerEnv>()
   .get("/", async (c) => {
     const page = Math.max(1, Math.min(10_000, Number.parseInt(c.req.query("page") ?? "1", 10) || 1));
     // One more than shown, to know whether there is a next page.
-    const groups = await listDuplicateGroups(c.var.db, c.var.viewer.user.id, { limit: pageSize + 1, offset: (page - 1) * pageSize });
+    const groups = await myDuplicateGroups(c, authOf(c.var.viewer), { limit: pageSize + 1, offset: (page - 1) * pageSize });
     return c.html(<DuplicatesPage viewer={c.var.viewer} groups={groups} page={page} />);
   })
   .post("/:id/resolve", async (c) => {
-    const { db, viewer } = c.var;
     const id = c.req.param("id");
-    const form = await c.req.parseBody({ all: true });
-    const keep = keptIds(form.keep);
-    if (!(await getDuplicateGroup(db, viewer.user.id, id))) throw notFound("This group is no longer there.");
-    if (keep.length === 0) throw badRequest("Check at least one copy to keep, or choose “Not duplicates”.");
-    const result = await resolveDuplicateGroup(db, viewer.user.id, id, keep);
-    if (!result) throw badRequest("Only copies of this group can be kept.");
+    const result = await resolveGroup(c, authOf(c.var.viewer), id, keptIds((await c.req.parseBody({ all: true })).keep));
     if (!isHtmx(c)) return c.redirect("/duplicates", 303);
     return c.html(<Outcome id={id} message={`Kept ${copies(result.kept.length)}; ${copies(result.trashed.length)} moved to the trash.`} />);
   })
   .post("/:id/dismiss", async (c) => {
-    const { db, viewer } = c.var;
     const id = c.req.param("id");
-    if ((await dismissDuplicateGroups(db, viewer.user.id, [id])) === 0) throw notFound("This group is no longer there.");
+    await dismissGroups(c, authOf(c.var.viewer), [id]);
     if (!isHtmx(c)) return c.redirect("/duplicates", 303);
     return c.html(<Outcome id={id} message="Marked as not duplicates." />);
   });

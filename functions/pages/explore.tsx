@@ -2,14 +2,12 @@
 // of geocoding) and things (the object model's tags), each with a count and a cover; /explore/tags/:tag
 // shows the photos of one thing. Only the viewer's own photos count, as for people.
 import { Hono } from "hono";
-import { listPeople } from "../../common/people";
-import { defaults } from "../../common/config";
-import { listPlaces, listTags, taggedAssets } from "../../common/tags";
-import { requireViewer, type ViewerEnv } from "../middleware/pages";
+import type { Child } from "hono/jsx";
+import { authOf, requireViewer, type ViewerEnv } from "../middleware/pages";
+import { exploreOverview, photosOfThing } from "../services/explore";
 import { AssetGrid, countOf, Layout } from "./layout";
 import { personName } from "./people";
 
-const tagPattern = /^[a-z][a-z ]{0,40}$/;
 const capitalized = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
 function Cover(props: { href: string; assetId: string; title: string; count: number; round?: boolean; src?: string }) {
@@ -32,65 +30,64 @@ function Cover(props: { href: string; assetId: string; title: string; count: num
   );
 }
 
+// One shelf of Explore: its heading (a link to where all of them are, if anywhere) and its covers,
+// or what will fill it.
+function Shelf(props: { id: string; title: string; href?: string; empty: string; covers: Child[] }) {
+  return (
+    <section aria-labelledby={props.id}>
+      <h2 id={props.id}>{props.href ? <a href={props.href}>{props.title}</a> : props.title}</h2>
+      {props.covers.length ? <ul class="people">{props.covers}</ul> : <p class="empty">{props.empty}</p>}
+    </section>
+  );
+}
+
 export const explorePage = new Hono<ViewerEnv>()
   .get("/", requireViewer, async (c) => {
-    const { viewer, db } = c.var;
-    const [{ people }, places, tags] = await Promise.all([listPeople(db, viewer.user.id), listPlaces(db, viewer.user.id), listTags(db, viewer.user.id, defaults.exploreTagScore)]);
+    const { viewer } = c.var;
+    const { people, places, things } = await exploreOverview(c, authOf(viewer));
     return c.html(
       <Layout title="Explore" viewer={viewer} current="/explore">
         <h1>Explore</h1>
-        <section aria-labelledby="explore-people">
-          <h2 id="explore-people">
-            <a href="/people">People</a>
-          </h2>
-          {people.length ? (
-            <ul class="people">
-              {people.slice(0, 12).map((person) => (
-                <Cover href={`/people/${person.id}`} assetId="" src={`/api/people/${person.id}/thumbnail`} round title={personName(person)} count={person.assetCount} />
-              ))}
-            </ul>
-          ) : (
-            <p class="empty">People appear here once face recognition has run on your photos.</p>
-          )}
-        </section>
-        <section aria-labelledby="explore-places">
-          <h2 id="explore-places">
-            <a href="/map">Places</a>
-          </h2>
-          {places.length ? (
-            <ul class="people">
-              {places.map((place) => (
-                <Cover
-                  href={`/search?${new URLSearchParams({ place: place.city })}`}
-                  assetId={place.coverAssetId}
-                  title={place.country ? `${place.city}, ${place.country}` : place.city}
-                  count={place.count}
-                />
-              ))}
-            </ul>
-          ) : (
-            <p class="empty">Places appear here for photos that know where they were taken.</p>
-          )}
-        </section>
-        <section aria-labelledby="explore-things">
-          <h2 id="explore-things">Things</h2>
-          {tags.length ? (
-            <ul class="people">
-              {tags.map((tag) => (
-                <Cover href={`/explore/tags/${encodeURIComponent(tag.tag)}`} assetId={tag.coverAssetId} title={capitalized(tag.tag)} count={tag.count} />
-              ))}
-            </ul>
-          ) : (
-            <p class="empty">Things appear here once the object model has looked at your photos.</p>
-          )}
-        </section>
+        <Shelf
+          id="explore-people"
+          title="People"
+          href="/people"
+          empty="People appear here once face recognition has run on your photos."
+          covers={people
+            .slice(0, 12)
+            .map((person) => (
+              <Cover href={`/people/${person.id}`} assetId="" src={`/api/people/${person.id}/thumbnail`} round title={personName(person)} count={person.assetCount} />
+            ))}
+        />
+        <Shelf
+          id="explore-places"
+          title="Places"
+          href="/map"
+          empty="Places appear here for photos that know where they were taken."
+          covers={places.map((place) => (
+            <Cover
+              href={`/search?${new URLSearchParams({ place: place.city })}`}
+              assetId={place.coverAssetId}
+              title={place.country ? `${place.city}, ${place.country}` : place.city}
+              count={place.count}
+            />
+          ))}
+        />
+        <Shelf
+          id="explore-things"
+          title="Things"
+          empty="Things appear here once the object model has looked at your photos."
+          covers={things.map((tag) => (
+            <Cover href={`/explore/tags/${encodeURIComponent(tag.tag)}`} assetId={tag.coverAssetId} title={capitalized(tag.tag)} count={tag.count} />
+          ))}
+        />
       </Layout>,
     );
   })
   .get("/tags/:tag", requireViewer, async (c) => {
-    const { viewer, db } = c.var;
+    const { viewer } = c.var;
     const tag = c.req.param("tag").toLowerCase();
-    const assets = tagPattern.test(tag) ? await taggedAssets(db, viewer.user.id, [tag], defaults.exploreTagScore) : [];
+    const assets = await photosOfThing(c, authOf(viewer), tag);
     if (assets.length === 0) {
       return c.html(
         <Layout title="Not found" viewer={viewer} current="/explore">

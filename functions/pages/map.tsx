@@ -2,9 +2,8 @@
 // that come apart as one zooms in. public/map.js draws it with the vendored Leaflet, asking
 // /api/map/clusters for the view; this page is its frame, its filters and its settings.
 import { Hono } from "hono";
-import { listTimelineMonths, timelineOwnerIds } from "../../common/timeline";
-import type { AppEnv } from "../env";
-import { requireViewer, type Viewer } from "../middleware/pages";
+import { authOf, requireViewer, type Viewer, type ViewerEnv } from "../middleware/pages";
+import { mapYears } from "../services/map";
 import { Layout } from "./layout";
 
 interface MapFilters {
@@ -95,11 +94,9 @@ function MapPage(props: { viewer: Viewer; years: number[]; filters: MapFilters; 
   );
 }
 
-export const mapPage = new Hono<AppEnv>().get("/", requireViewer, async (c) => {
-  const { viewer, db } = c.var;
-  const ownerIds = await timelineOwnerIds(db, viewer.user.id);
-  const months = await listTimelineMonths(db, { ownerIds, kind: "timeline" });
-  const years = [...new Set(months.map((m) => Number(m.month.slice(0, 4))))].sort((a, b) => b - a);
+export const mapPage = new Hono<ViewerEnv>().get("/", requireViewer, async (c) => {
+  const { viewer } = c.var;
+  const years = await mapYears(c, authOf(viewer));
   return c.html(
     <MapPage viewer={viewer} years={years} filters={filtersOf(c.req.query(), years)} tileUrl={c.env.MAP_TILE_URL ?? ""} attribution={c.env.MAP_TILE_ATTRIBUTION ?? ""} />,
   );

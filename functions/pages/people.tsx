@@ -3,14 +3,11 @@
 // are named, hidden or merged into someone else. Every change is a plain form post that redirects
 // back; people are their owner's alone, anyone else's answers 404.
 import { Hono, type Context } from "hono";
-import { notFound } from "../../common/errors";
-import { defaults } from "../../common/config";
-import { getPerson, listPeople, mergePeople, mergeSuggestions, ownedPeople, personAssets, updatePerson, type PersonWithCount } from "../../common/people";
+import type { PersonWithCount } from "../../common/people";
 import type { Person } from "../../common/schema";
-import { formText, requireViewer, type Viewer, type ViewerEnv } from "../middleware/pages";
+import { authOf, formText, requireViewer, type Viewer, type ViewerEnv } from "../middleware/pages";
+import { mergePersonInto, myPeople, personNameMaxLength, personOverview, updatePerson, type PersonOverview } from "../services/people";
 import { AssetGrid, countOf, CsrfField, Layout } from "./layout";
-
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export const personName = (person: Pick<Person, "name">) => person.name || "Unnamed person";
 
@@ -38,7 +35,7 @@ function PeopleGrid({ people }: { people: PersonWithCount[] }) {
 
 async function peopleList(c: Context<ViewerEnv>) {
   const showHidden = c.req.query("hidden") === "1";
-  const { people, hidden } = await listPeople(c.var.db, c.var.viewer.user.id, { withHidden: true });
+  const { people, hidden } = await myPeople(c, authOf(c.var.viewer), { withHidden: true });
   const named = people.filter((p) => !p.isHidden && p.name);
   const unnamed = people.filter((p) => !p.isHidden && !p.name);
   const hiddenPeople = people.filter((p) => p.isHidden);
@@ -84,14 +81,6 @@ async function peopleList(c: Context<ViewerEnv>) {
   );
 }
 
-// The viewer's person, or a 404.
-async function ownPerson(c: Context<ViewerEnv>): Promise<Person> {
-  const id = c.req.param("id") ?? "";
-  const person = uuidPattern.test(id) ? await getPerson(c.var.db, c.var.viewer.user.id, id.toLowerCase()) : undefined;
-  if (!person) throw notFound("There is nothing at this address.");
-  return person;
-}
-
 // People who may be this one, each with a button that merges this person into them.
 function MaybeSamePeople({ viewer, person, maybe }: { viewer: Viewer; person: Person; maybe: Person[] }) {
   if (maybe.length === 0) return null;
@@ -119,7 +108,8 @@ function MaybeSamePeople({ viewer, person, maybe }: { viewer: Viewer; person: Pe
   );
 }
 
-function PersonPage({ viewer, person, others, maybe, assets }: { viewer: Viewer; person: Person; others: PersonWithCount[]; maybe: Person[]; assets: Awaited<ReturnType<typeof personAssets>> }) {
+function PersonPage({ viewer, overview }: { viewer: Viewer; overview: PersonOverview }) {
+  const { person, others, assets } = overview;
   const action = (what: string) => `/people/${person.id}/${what}`;
   return (
     <Layout title={personName(person)} viewer={viewer} current="/people">
@@ -140,7 +130,7 @@ function PersonPage({ viewer, person, others, maybe, assets }: { viewer: Viewer;
         <form method="post" action={action("name")} class="person-form">
           <CsrfField viewer={viewer} />
           <label for="person-name">Name</label>
-          <input id="person-name" name="name" type="text" maxlength={200} value={person.name} placeholder="Add a name" autocomplete="off" />
+          <input id="person-name" name="name" type="text" maxlength={personNameMaxLength} value={person.name} placeholder="Add a name" autocomplete="off" />
           <button type="submit" class="button">
             Save the name
           </button>
@@ -167,7 +157,7 @@ function PersonPage({ viewer, person, others, maybe, assets }: { viewer: Viewer;
           </form>
         )}
       </div>
-      <MaybeSamePeople viewer={viewer} person={person} maybe={maybe} />
+      <MaybeSamePeople viewer={viewer} person={person} maybe={overview.maybeSame.map((m) => m.person)} />
       <AssetGrid assets={assets} href={(asset) => `/photos/${asset.id}`} thumbnail={(asset) => `/api/assets/${asset.id}/thumbnail`} />
     </Layout>
   );
@@ -175,32 +165,16 @@ function PersonPage({ viewer, person, others, maybe, assets }: { viewer: Viewer;
 
 export const peoplePage = new Hono<ViewerEnv>()
   .get("/", requireViewer, peopleList)
-  .get("/:id", requireViewer, async (c) => {
-    const person = await ownPerson(c);
-    const [assets, { people }, maybe] = await Promise.all([
-      personAssets(c.var.db, person.id),
-      listPeople(c.var.db, person.ownerId, { withHidden: true }),
-      mergeSuggestions(c.var.db, person, defaults.mergeSuggestionDistance),
-    ]);
-    const others = people.filter((p) => p.id !== person.id);
-    return c.html(<PersonPage viewer={c.var.viewer} person={person} others={others} maybe={maybe.map((m) => m.person)} assets={assets} />);
-  })
+  .get("/:id", requireViewer, async (c) => c.html(<PersonPage viewer={c.var.viewer} overview={await personOverview(c, authOf(c.var.viewer), c.req.param("id"))} />))
   .post("/:id/name", requireViewer, async (c) => {
-    const person = await ownPerson(c);
-    const name = formText((await c.req.parseBody()).name).trim().slice(0, 200);
-    await updatePerson(c.var.db, person.id, { name });
+    const person = await updatePerson(c, authOf(c.var.viewer), c.req.param("id"), { name: formText((await c.req.parseBody()).name) });
     return c.redirect(`/people/${person.id}`, 303);
   })
   .post("/:id/hide", requireViewer, async (c) => {
-    const person = await ownPerson(c);
-    await updatePerson(c.var.db, person.id, { isHidden: formText((await c.req.parseBody()).hidden) === "true" });
+    const person = await updatePerson(c, authOf(c.var.viewer), c.req.param("id"), { isHidden: formText((await c.req.parseBody()).hidden) === "true" });
     return c.redirect(`/people/${person.id}`, 303);
   })
   .post("/:id/merge", requireViewer, async (c) => {
-    const person = await ownPerson(c);
-    const into = formText((await c.req.parseBody()).into);
-    const [target] = uuidPattern.test(into) ? await ownedPeople(c.var.db, person.ownerId, [into.toLowerCase()]) : [];
-    if (!target || target.id === person.id) throw notFound("There is nobody to merge into.");
-    await mergePeople(c.var.db, target, [person]);
-    return c.redirect(`/people/${target.id}`, 303);
+    const into = await mergePersonInto(c, authOf(c.var.viewer), c.req.param("id"), formText((await c.req.parseBody()).into));
+    return c.redirect(`/people/${into.id}`, 303);
   });

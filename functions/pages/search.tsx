@@ -7,11 +7,10 @@
 // ("dog on the beach"), best match first.
 import { Hono } from "hono";
 import type { Asset } from "../../common/schema";
-import { hasFilters, narrowFilters, searchAssets, searchVocabulary, type SearchCursor, type SearchFilters } from "../../common/search";
-import { parseSearchQuery, queryWithout, smartSearchQuery, type ParsedSearchQuery } from "../../common/search-query";
-import { searchAssetsBySimilarity } from "../../common/smart-search";
-import { requireViewer, type Viewer, type ViewerEnv } from "../middleware/pages";
-import { clipEnabled, encodeSearchText } from "../services/smart-search";
+import type { SearchCursor, SearchFilters } from "../../common/search";
+import { queryWithout, type ParsedSearchQuery } from "../../common/search-query";
+import { authOf, requireViewer, type Viewer, type ViewerEnv } from "../middleware/pages";
+import { planSearch, runSearch } from "../services/search";
 import { AssetGrid, FormError, Layout } from "./layout";
 
 const pageSize = 100;
@@ -321,25 +320,24 @@ function SearchPage(props: { viewer: Viewer; form: SearchForm; parsed?: ParsedSe
 }
 
 export const searchPage = new Hono<ViewerEnv>().get("/", requireViewer, async (c) => {
-  const { viewer, db } = c.var;
+  const { viewer } = c.var;
   const form = readForm(c.req.query());
   const advanced = filtersOf(form);
   const { error } = advanced;
-  const parsed = form.q ? parseSearchQuery(form.q, { ...(await searchVocabulary(db, viewer.user.id)), now: Date.now() }) : undefined;
-  const clip = parsed && clipEnabled(c.env) ? smartSearchQuery(parsed) : undefined;
-  const filters = narrowFilters((clip ?? parsed)?.filters ?? {}, advanced.filters);
-  const page = { viewer, form, parsed, ranked: clip !== undefined };
-  if (error || (!clip && !hasFilters(filters))) return c.html(<SearchPage {...page} error={error} />, error ? 400 : 200);
-  if (clip) {
+  const plan = await planSearch(c, authOf(viewer), form.q, advanced.filters);
+  const rankedBy = plan.rankedBy;
+  const page = { viewer, form, parsed: plan.parsed, ranked: rankedBy !== undefined };
+  if (error || !plan.asksSomething) return c.html(<SearchPage {...page} error={error} />, error ? 400 : 200);
+  if (rankedBy !== undefined) {
     const number = Math.max(1, Math.min(1000, Number(c.req.query("page")) || 1));
-    const found = await searchAssetsBySimilarity(db, [viewer.user.id], await encodeSearchText(c.env, clip.text), filters, { limit: pageSize + 1, offset: (number - 1) * pageSize });
+    const found = await runSearch(c, authOf(viewer), plan, { limit: pageSize + 1, offset: (number - 1) * pageSize });
     const assets = found.slice(0, pageSize).map((hit) => hit.asset);
     const more = found.length > pageSize;
     if (c.req.query("fragment")) return c.html(<RankedPage form={form} assets={assets} more={more} page={number} />);
-    return c.html(<SearchPage {...page} results={{ assets, more, continued: number > 1, ranked: { text: clip.text, page: number } }} />);
+    return c.html(<SearchPage {...page} results={{ assets, more, continued: number > 1, ranked: { text: rankedBy, page: number } }} />);
   }
   const before = parseCursor(c.req.query("after_item"));
-  const found = await searchAssets(db, [viewer.user.id], filters, { limit: pageSize + 1, before });
+  const found = await runSearch(c, authOf(viewer), plan, { limit: pageSize + 1, before });
   const assets = found.slice(0, pageSize).map((hit) => hit.asset);
   const more = found.length > pageSize;
   if (c.req.query("fragment")) return c.html(<ResultsPage form={form} assets={assets} more={more} previous={before?.localDateTime} />);
