@@ -4,6 +4,7 @@ import type { Context } from "hono";
 import { except } from "hono/combine";
 import { getCookie } from "hono/cookie";
 import { createMiddleware } from "hono/factory";
+import type { Auth } from "../../common/access";
 import type { Database } from "../../common/db";
 import { AppError } from "../../common/errors";
 import type { User } from "../../common/schema";
@@ -20,6 +21,9 @@ export interface Viewer {
   sessionId: string;
   csrf: string;
 }
+
+// The caller a page names to the services: the signed-in user, through their browser session.
+export const authOf = (viewer: Viewer): Auth => ({ user: viewer.user, session: { id: viewer.sessionId } });
 
 export type ViewerEnv = AppEnv & { Variables: { viewer: Viewer } };
 
