@@ -223,11 +223,14 @@ interface Plan {
 function planUser(random: Random, userIndex: number, ownerId: string, count: number, allPlaces: Place[], start: number, end: number): Plan {
   // Home first, then the other places in an order of the user's own; Zipf-like odds by rank.
   const places = random.shuffle([...allPlaces]);
-  const weights = places.map((_, rank) => 1 / Math.pow(rank + 1, 1.1));
+  const weights = places.map((_, rank) => 1 / (rank + 1) ** 1.1);
   const weightSum = weights.reduce((a, b) => a + b, 0);
   const pickPlace = () => {
     let target = random.next() * weightSum;
-    for (let i = 0; i < weights.length; i++) if ((target -= weights[i]!) <= 0) return i;
+    for (let i = 0; i < weights.length; i++) {
+      target -= weights[i]!;
+      if (target <= 0) return i;
+    }
     return 0;
   };
   // Events of 30 photos on average; their dates get denser towards now (six times as many photos

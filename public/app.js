@@ -174,6 +174,7 @@ function itemsOf(list) {
 
 // For the areas' scripts (loaded after this one), after htmx swaps in what a change altered: the
 // focus, if it went with the old content, goes to the outcome (an error, or a heading).
+// biome-ignore lint/correctness/noUnusedVariables: called by the areas' scripts.
 function focusIfLost(outcome) {
   if (!outcome || (document.activeElement && document.activeElement !== document.body)) return;
   outcome.setAttribute("tabindex", "-1");
@@ -181,6 +182,7 @@ function focusIfLost(outcome) {
 }
 
 // Why the server refused an htmx request: the message of the error page it answered with.
+// biome-ignore lint/correctness/noUnusedVariables: called by the areas' scripts.
 function refusalOf(xhr) {
   const page = new DOMParser().parseFromString(xhr.responseText, "text/html");
   return page.querySelector(".card p")?.textContent || "That did not work. Reload the page and try again.";

@@ -122,7 +122,7 @@ async function main(): Promise<number> {
   const filesDir = join(folder, backupFiles.files);
   const tally = { count: 0, bytes: 0, missing: [] as string[], damaged: [] as string[] };
   const show = progress();
-  let summary;
+  let summary: Awaited<ReturnType<typeof databaseSummary>>;
   try {
     summary = await databaseSummary(snapshot.db);
     for (let after = ""; ; ) {

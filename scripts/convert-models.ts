@@ -66,7 +66,7 @@ export async function convertModels({ force = false } = {}): Promise<string[]> {
   const current = new Set((Object.values(models) as ModelSpec[]).map((spec) => spec.source));
   for (const file of readdirSync(dir).filter((f) => f.endsWith(".onnx") && !current.has(f.slice(0, -".onnx".length)))) rmSync(join(dir, file));
   for (const source of Object.keys(stamps)) if (!current.has(source)) delete stamps[source];
-  writeFileSync(stampPath, JSON.stringify(stamps, null, 2) + "\n");
+  writeFileSync(stampPath, `${JSON.stringify(stamps, null, 2)}\n`);
   return converted;
 }
 

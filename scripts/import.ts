@@ -62,7 +62,9 @@ class ChecksumCache {
     if (known) return known;
     const hash = createHash("sha1");
     for await (const chunk of createReadStream(candidate.path)) hash.update(chunk as Buffer);
-    return (this.entries[this.key(candidate)] = hash.digest("hex"));
+    const checksum = hash.digest("hex");
+    this.entries[this.key(candidate)] = checksum;
+    return checksum;
   }
   save(): void {
     mkdirSync(join(this.file, ".."), { recursive: true });

@@ -95,6 +95,7 @@ describe("the image", () => {
     assert.ok(version, "the Node version is pinned to a release");
     assert.equal(Number(version[1]) % 2, 0, "an LTS line (even major)");
     assert.ok(Number(version[1]) >= 22, "a maintained LTS");
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the Dockerfile's own ARG, as written there.
     assert.ok(bases.every((base) => base.startsWith("node:${NODE_VERSION}-")));
     assert.match(dockerfile, /^USER node$/m);
     assert.match(dockerfile, /^HEALTHCHECK /m);

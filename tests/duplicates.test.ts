@@ -229,7 +229,10 @@ describe("the grouping", () => {
     const groups = groupDuplicates(items);
     // Brute force: components of the "within the distance" graph.
     const parent = items.map((_, i) => i);
-    const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i]!)));
+    const find = (i: number): number => {
+      if (parent[i] !== i) parent[i] = find(parent[i]!);
+      return parent[i]!;
+    };
     const values = items.map((item) => BigInt(`0x${item.hash}`));
     const bits = (x: bigint) => x.toString(2).replaceAll("0", "").length;
     for (let i = 0; i < items.length; i++) for (let j = i + 1; j < items.length; j++) if (bits(values[i]! ^ values[j]!) <= duplicateDistance) parent[find(i)] = find(j);

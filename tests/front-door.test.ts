@@ -16,7 +16,11 @@ function login(url: string, email: string, password: string, headers: Record<str
   });
 }
 
-const tally = (statuses: number[]) => statuses.reduce<Record<number, number>>((all, status) => ({ ...all, [status]: (all[status] ?? 0) + 1 }), {});
+const tally = (statuses: number[]) => {
+  const counts: Record<number, number> = {};
+  for (const status of statuses) counts[status] = (counts[status] ?? 0) + 1;
+  return counts;
+};
 
 describe("behind no proxy (the default)", () => {
   let shoebox: Shoebox;

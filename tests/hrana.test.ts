@@ -167,11 +167,14 @@ describe("Hrana server with the stock libSQL client", () => {
         ],
       }),
     });
-    const body = (await response.json()) as { baton: string | null; results: Array<{ type: string; response?: any; error?: any }> };
+    const body = (await response.json()) as {
+      baton: string | null;
+      results: Array<{ type: string; response?: { result: { rows: unknown; params: unknown; is_readonly: boolean } } }>;
+    };
     assert.equal(body.baton, null);
-    assert.deepEqual(body.results[1]!.response.result.rows, [[{ type: "text", value: "first" }]]);
-    assert.deepEqual(body.results[2]!.response.result.params, [{ name: ":id" }, { name: null }]);
-    assert.equal(body.results[2]!.response.result.is_readonly, true);
+    assert.deepEqual(body.results[1]!.response?.result.rows, [[{ type: "text", value: "first" }]]);
+    assert.deepEqual(body.results[2]!.response?.result.params, [{ name: ":id" }, { name: null }]);
+    assert.equal(body.results[2]!.response?.result.is_readonly, true);
     assert.equal(body.results[3]!.type, "ok");
     assert.equal(body.results[5]!.type, "error");
   });

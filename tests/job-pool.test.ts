@@ -131,7 +131,7 @@ describe("a job that outlives its time limit", () => {
           const running = jobProcess.run(long, 5000).finally(() => (settled = true));
           running.catch(() => undefined);
           let ffmpeg: string | undefined;
-          while (!settled && !(ffmpeg = ffmpegs()[0])) await new Promise((r) => setTimeout(r, 10));
+          for (ffmpeg = ffmpegs()[0]; !settled && !ffmpeg; ffmpeg = ffmpegs()[0]) await new Promise((r) => setTimeout(r, 10));
           if (ffmpeg) {
             const parent = Number(readFileSync(`/proc/${ffmpeg}/stat`, "utf8").split(") ")[1]!.split(" ")[1]);
             process.kill(parent, "SIGSTOP");

@@ -75,7 +75,7 @@ describe("faces and people", { skip: noFaces }, () => {
   let alice: Client;
   let bob: Client;
   const assetOf = new Map<string, string>();
-  let found: Found[] = [];
+  const found: Found[] = [];
 
   const facesOf = async (client: Client, assetId: string) => json<ApiFace[]>(await client.fetch(`/api/faces?id=${assetId}`));
   const personOf = (who: string) => {

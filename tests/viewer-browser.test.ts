@@ -252,7 +252,7 @@ describe("the viewer in Chromium", { skip: noBrowser }, () => {
         await page.waitForFunction(() => {
           const { document } = globalThis as unknown as { document: { querySelector(selector: string): { complete: boolean; naturalWidth: number } | null } };
           const img = document.querySelector("[data-image]");
-          return img !== null && img.complete && img.naturalWidth === 320;
+          return img?.complete === true && img.naturalWidth === 320;
         });
       }
       await page.goto(`/photos/${ids["clip.mp4"]}`);

@@ -41,11 +41,17 @@ export function tiffBlock(tags: Record<number, TiffValue>): Buffer {
       [type, count] = [4, value.long.length];
     } else if ("rational" in value) {
       data = Buffer.alloc(value.rational.length * 8);
-      value.rational.forEach(([n, d], j) => (data.writeUInt32LE(n, j * 8), data.writeUInt32LE(d, j * 8 + 4)));
+      value.rational.forEach(([n, d], j) => {
+        data.writeUInt32LE(n, j * 8);
+        data.writeUInt32LE(d, j * 8 + 4);
+      });
       [type, count] = [5, value.rational.length];
     } else {
       data = Buffer.alloc(value.srational.length * 8);
-      value.srational.forEach(([n, d], j) => (data.writeInt32LE(n, j * 8), data.writeInt32LE(d, j * 8 + 4)));
+      value.srational.forEach(([n, d], j) => {
+        data.writeInt32LE(n, j * 8);
+        data.writeInt32LE(d, j * 8 + 4);
+      });
       [type, count] = [10, value.srational.length];
     }
     const entry = 10 + i * 12;

@@ -2,6 +2,7 @@
 // library folder on the local volume, or the bucket. Tests find an asset's files through the keys the
 // database keeps (assetKeys), never by looking for its id in a path: originals are moved under a
 // readable storage template once their metadata is read.
+import type { Dirent } from "node:fs";
 import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { dirname, join, relative, sep } from "node:path";
 import type { Client } from "@libsql/client/web";
@@ -27,7 +28,7 @@ export function localStorageView(dataDir: string): StorageView {
     return join(root, ...key.split("/"));
   };
   const walk = async (dir: string): Promise<string[]> => {
-    let entries;
+    let entries: Dirent[];
     try {
       entries = await readdir(dir, { withFileTypes: true });
     } catch (error) {
