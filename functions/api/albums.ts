@@ -5,6 +5,7 @@ import type { AlbumSummary } from "../../common/albums";
 import {
   addAlbumAssets,
   addMembers,
+  albumLimits,
   changeAlbum,
   createAlbumOf,
   deleteAlbumOf,
@@ -42,7 +43,10 @@ const AlbumResponse = z
   })
   .openapi("AlbumResponseDto");
 
-export function toAlbumResponse(album: AlbumSummary, assets: z.infer<typeof AssetResponse>[] = []): z.infer<typeof AlbumResponse> {
+export function toAlbumResponse(
+  album: AlbumSummary,
+  assets: z.infer<typeof AssetResponse>[] = [],
+): z.infer<typeof AlbumResponse> {
   return {
     id: album.id,
     ownerId: album.ownerId,
@@ -66,7 +70,13 @@ export function toAlbumResponse(album: AlbumSummary, assets: z.infer<typeof Asse
 
 const Ids = z.object({ ids: z.array(z.uuid()).min(1).max(10_000) }).openapi("BulkIdsDto");
 const BulkIdResponse = z
-  .array(z.object({ id: z.string(), success: z.boolean(), error: z.enum(["duplicate", "not_found", "no_permission"]).optional() }))
+  .array(
+    z.object({
+      id: z.string(),
+      success: z.boolean(),
+      error: z.enum(["duplicate", "not_found", "no_permission"]).optional(),
+    }),
+  )
   .openapi("BulkIdResponseDto");
 const AlbumUsers = z.array(z.object({ userId: z.uuid(), role: Role.default("editor") })).max(100);
 
@@ -76,7 +86,8 @@ const list = route(
     method: "get",
     path: "/",
     tags: ["Albums"],
-    description: "Albums I own and albums shared with me. `shared=true`: only shared ones; `shared=false`: my albums nobody else sees.",
+    description:
+      "Albums I own and albums shared with me. `shared=true`: only shared ones; `shared=false`: my albums nobody else sees.",
     request: { query: z.object({ shared: z.enum(["true", "false"]).optional(), assetId: z.uuid().optional() }) },
     responses: { 200: json(z.array(AlbumResponse), "Albums") },
   },
@@ -94,8 +105,8 @@ const create = route(
           "application/json": {
             schema: z
               .object({
-                albumName: z.string().trim().min(1).max(200),
-                description: z.string().max(2000).optional(),
+                albumName: z.string().trim().min(1).max(albumLimits.name),
+                description: z.string().max(albumLimits.description).optional(),
                 assetIds: z.array(z.uuid()).max(10_000).optional(),
                 albumUsers: AlbumUsers.optional(),
               })
@@ -114,7 +125,10 @@ const get = route(
     method: "get",
     path: "/{id}",
     tags: ["Albums"],
-    request: { params: IdParam, query: z.object({ withoutAssets: z.enum(["true", "false"]).optional(), key: z.string().optional() }) },
+    request: {
+      params: IdParam,
+      query: z.object({ withoutAssets: z.enum(["true", "false"]).optional(), key: z.string().optional() }),
+    },
     responses: { 200: json(AlbumResponse, "The album") },
   },
 );
@@ -132,8 +146,8 @@ const update = route(
           "application/json": {
             schema: z
               .object({
-                albumName: z.string().trim().min(1).max(200).optional(),
-                description: z.string().max(2000).optional(),
+                albumName: z.string().trim().min(1).max(albumLimits.name).optional(),
+                description: z.string().max(albumLimits.description).optional(),
                 albumThumbnailAssetId: z.uuid().optional(),
                 order: z.enum(["asc", "desc"]).optional(),
                 isActivityEnabled: z.boolean().optional(),
@@ -149,7 +163,13 @@ const update = route(
 
 const remove = route(
   { permission: "album.delete" },
-  { method: "delete", path: "/{id}", tags: ["Albums"], request: { params: IdParam }, responses: { 204: { description: "The album is gone; its photos stay in the library" } } },
+  {
+    method: "delete",
+    path: "/{id}",
+    tags: ["Albums"],
+    request: { params: IdParam },
+    responses: { 204: { description: "The album is gone; its photos stay in the library" } },
+  },
 );
 
 const addAssets = route(
@@ -180,7 +200,12 @@ const addUsers = route(
     method: "put",
     path: "/{id}/users",
     tags: ["Albums"],
-    request: { params: IdParam, body: { content: { "application/json": { schema: z.object({ albumUsers: AlbumUsers.min(1) }).openapi("AddUsersDto") } } } },
+    request: {
+      params: IdParam,
+      body: {
+        content: { "application/json": { schema: z.object({ albumUsers: AlbumUsers.min(1) }).openapi("AddUsersDto") } },
+      },
+    },
     responses: { 200: json(AlbumResponse, "The album with its members") },
   },
 );
@@ -193,7 +218,10 @@ const updateUser = route(
     method: "put",
     path: "/{id}/user/{userId}",
     tags: ["Albums"],
-    request: { params: UserParams, body: { content: { "application/json": { schema: z.object({ role: Role }).openapi("UpdateAlbumUserDto") } } } },
+    request: {
+      params: UserParams,
+      body: { content: { "application/json": { schema: z.object({ role: Role }).openapi("UpdateAlbumUserDto") } } },
+    },
     responses: { 204: { description: "The member's role changed" } },
   },
 );
@@ -211,7 +239,10 @@ const removeUser = route(
 );
 
 const toContentsResponse = ({ album, assets, stripMetadata }: AlbumContents) =>
-  toAlbumResponse(album, assets.map((asset) => toAssetResponse(asset, null, { stripMetadata })));
+  toAlbumResponse(
+    album,
+    assets.map((asset) => toAssetResponse(asset, null, { stripMetadata })),
+  );
 
 // `me` names the caller.
 const memberId = (userId: string, auth: Auth) => (userId === "me" ? auth.user.id : userId);
@@ -219,8 +250,14 @@ const memberId = (userId: string, auth: Auth) => (userId === "me" ? auth.user.id
 export const albumRoutes = createRouter()
   .openapi(list, async (c) => {
     const { shared, assetId } = c.req.valid("query");
-    const albums = await listAlbumsOf(c, c.var.auth, { ...(shared ? { shared: shared === "true" } : {}), ...(assetId ? { assetId } : {}) });
-    return c.json(albums.map((album) => toAlbumResponse(album)), 200);
+    const albums = await listAlbumsOf(c, c.var.auth, {
+      ...(shared ? { shared: shared === "true" } : {}),
+      ...(assetId ? { assetId } : {}),
+    });
+    return c.json(
+      albums.map((album) => toAlbumResponse(album)),
+      200,
+    );
   })
   .openapi(create, async (c) => {
     const { albumName, description, assetIds, albumUsers } = c.req.valid("json");
@@ -228,7 +265,12 @@ export const albumRoutes = createRouter()
     return c.json(toContentsResponse(created), 201);
   })
   .openapi(get, async (c) => {
-    const contents = await openAlbum(c, c.var.auth, c.req.valid("param").id, c.req.valid("query").withoutAssets !== "true");
+    const contents = await openAlbum(
+      c,
+      c.var.auth,
+      c.req.valid("param").id,
+      c.req.valid("query").withoutAssets !== "true",
+    );
     return c.json(toContentsResponse(contents), 200);
   })
   .openapi(update, async (c) => {
@@ -239,9 +281,18 @@ export const albumRoutes = createRouter()
     await deleteAlbumOf(c, c.var.auth, c.req.valid("param").id);
     return c.body(null, 204);
   })
-  .openapi(addAssets, async (c) => c.json(await addAlbumAssets(c, c.var.auth, c.req.valid("param").id, c.req.valid("json").ids), 200))
-  .openapi(removeAssets, async (c) => c.json(await removeAlbumAssets(c, c.var.auth, c.req.valid("param").id, c.req.valid("json").ids), 200))
-  .openapi(addUsers, async (c) => c.json(toContentsResponse(await addMembers(c, c.var.auth, c.req.valid("param").id, c.req.valid("json").albumUsers)), 200))
+  .openapi(addAssets, async (c) =>
+    c.json(await addAlbumAssets(c, c.var.auth, c.req.valid("param").id, c.req.valid("json").ids), 200),
+  )
+  .openapi(removeAssets, async (c) =>
+    c.json(await removeAlbumAssets(c, c.var.auth, c.req.valid("param").id, c.req.valid("json").ids), 200),
+  )
+  .openapi(addUsers, async (c) =>
+    c.json(
+      toContentsResponse(await addMembers(c, c.var.auth, c.req.valid("param").id, c.req.valid("json").albumUsers)),
+      200,
+    ),
+  )
   .openapi(updateUser, async (c) => {
     const { id, userId } = c.req.valid("param");
     await setMemberRole(c, c.var.auth, id, memberId(userId, c.var.auth), c.req.valid("json").role);

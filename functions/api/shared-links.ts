@@ -42,7 +42,10 @@ const SharedLinkResponse = z
   .openapi("SharedLinkResponseDto");
 
 // What the link shows, as its visitors are allowed to see it.
-function toSharedLinkResponse({ link, album, assets }: LinkContents, token?: string): z.infer<typeof SharedLinkResponse> {
+function toSharedLinkResponse(
+  { link, album, assets }: LinkContents,
+  token?: string,
+): z.infer<typeof SharedLinkResponse> {
   const stripMetadata = !link.showMetadata;
   return {
     id: link.id,
@@ -97,13 +100,25 @@ const me = publicRoute({
   tags: ["Shared links"],
   description:
     "What a link shows, for its visitor. A link with a password answers 401 until `password` is right; then `token` (also set as a cookie) opens it without the password.",
-  request: { query: z.object({ key: z.string().max(200), password: z.string().max(1024).optional(), token: z.string().max(200).optional() }) },
+  request: {
+    query: z.object({
+      key: z.string().max(200),
+      password: z.string().max(1024).optional(),
+      token: z.string().max(200).optional(),
+    }),
+  },
   responses: { 200: json(SharedLinkResponse, "The link's content") },
 });
 
 const get = route(
   { permission: "sharedLink.read" },
-  { method: "get", path: "/{id}", tags: ["Shared links"], request: { params: IdParam }, responses: { 200: json(SharedLinkResponse, "The link") } },
+  {
+    method: "get",
+    path: "/{id}",
+    tags: ["Shared links"],
+    request: { params: IdParam },
+    responses: { 200: json(SharedLinkResponse, "The link") },
+  },
 );
 
 const create = route(
@@ -124,19 +139,34 @@ const update = route(
     method: "patch",
     path: "/{id}",
     tags: ["Shared links"],
-    request: { params: IdParam, body: { content: { "application/json": { schema: z.object(Settings).openapi("SharedLinkEditDto") } } } },
+    request: {
+      params: IdParam,
+      body: { content: { "application/json": { schema: z.object(Settings).openapi("SharedLinkEditDto") } } },
+    },
     responses: { 200: json(SharedLinkResponse, "The updated link") },
   },
 );
 
 const remove = route(
   { permission: "sharedLink.delete" },
-  { method: "delete", path: "/{id}", tags: ["Shared links"], request: { params: IdParam }, responses: { 204: { description: "The link no longer works" } } },
+  {
+    method: "delete",
+    path: "/{id}",
+    tags: ["Shared links"],
+    request: { params: IdParam },
+    responses: { 204: { description: "The link no longer works" } },
+  },
 );
 
 const AssetIds = z.object({ assetIds: z.array(z.uuid()).min(1).max(10_000) }).openapi("AssetIdsDto");
 const AssetIdsResponse = z
-  .array(z.object({ assetId: z.string(), success: z.boolean(), error: z.enum(["duplicate", "no_permission", "not_found"]).optional() }))
+  .array(
+    z.object({
+      assetId: z.string(),
+      success: z.boolean(),
+      error: z.enum(["duplicate", "no_permission", "not_found"]).optional(),
+    }),
+  )
   .openapi("AssetIdsResponseDto");
 
 const addAssets = route(
@@ -165,7 +195,10 @@ type SettingsInput = { [K in keyof typeof Settings]?: z.infer<(typeof Settings)[
 
 // The settings as the service takes them: times in milliseconds.
 function settingsOf({ expiresAt, ...rest }: SettingsInput): LinkSettings {
-  return { ...rest, ...(expiresAt !== undefined ? { expiresAt: expiresAt === null ? null : Date.parse(expiresAt) } : {}) };
+  return {
+    ...rest,
+    ...(expiresAt !== undefined ? { expiresAt: expiresAt === null ? null : Date.parse(expiresAt) } : {}),
+  };
 }
 
 const respond = async (c: Ctx, link: KeyedSharedLink) => toSharedLinkResponse(await linkContents(c, link));
@@ -196,5 +229,9 @@ export const sharedLinkRoutes = createRouter()
     await deleteLink(c, c.var.auth, c.req.valid("param").id);
     return c.body(null, 204);
   })
-  .openapi(addAssets, async (c) => c.json(await addLinkAssets(c, c.var.auth, c.req.valid("param").id, c.req.valid("json").assetIds), 200))
-  .openapi(removeAssets, async (c) => c.json(await removeLinkAssets(c, c.var.auth, c.req.valid("param").id, c.req.valid("json").assetIds), 200));
+  .openapi(addAssets, async (c) =>
+    c.json(await addLinkAssets(c, c.var.auth, c.req.valid("param").id, c.req.valid("json").assetIds), 200),
+  )
+  .openapi(removeAssets, async (c) =>
+    c.json(await removeLinkAssets(c, c.var.auth, c.req.valid("param").id, c.req.valid("json").assetIds), 200),
+  );

@@ -33,11 +33,15 @@ function sharedContent({ link, owner, album, assets }: LinkContents): SharedCont
 
 // The API lets a link's visitors in when they name its key.
 const withKeyQuery = (link: KeyedSharedLink, path: string) => `${path}${path.includes("?") ? "&" : "?"}key=${link.key}`;
-const thumbnailOf = (link: KeyedSharedLink) => (asset: Asset) => withKeyQuery(link, `/api/assets/${asset.id}/thumbnail`);
+const thumbnailOf = (link: KeyedSharedLink) => (asset: Asset) =>
+  withKeyQuery(link, `/api/assets/${asset.id}/thumbnail`);
 const pageOf = (link: KeyedSharedLink) => (asset: Asset) => `/share/${link.key}/photos/${asset.id}`;
 
 function linkGone(c: Context<AppEnv>) {
-  return c.html(<MessagePage title="This link has expired or was removed" message="Ask whoever sent it to you for a new one." />, 404);
+  return c.html(
+    <MessagePage title="This link has expired or was removed" message="Ask whoever sent it to you for a new one." />,
+    404,
+  );
 }
 
 function PasswordPage({ link, error }: { link: KeyedSharedLink; error?: string }) {
@@ -60,7 +64,14 @@ function PasswordPage({ link, error }: { link: KeyedSharedLink; error?: string }
 // JavaScript there is nothing to send the files' dates.
 function UploadForm({ link }: { link: KeyedSharedLink }) {
   return (
-    <form class="upload" method="post" action={withKeyQuery(link, "/api/assets")} enctype="multipart/form-data" data-upload="" hidden>
+    <form
+      class="upload"
+      method="post"
+      action={withKeyQuery(link, "/api/assets")}
+      enctype="multipart/form-data"
+      data-upload=""
+      hidden
+    >
       <label for="upload-files">Add photos and videos</label>
       <div class="upload-controls">
         <input id="upload-files" type="file" name="assetData" accept="image/*,video/*" multiple required />
@@ -130,7 +141,10 @@ function SharedAssetPage(props: { content: SharedContent; asset: Asset; exif: Ex
   const previous = position > 0 ? content.assets[position - 1] : undefined;
   const next = position >= 0 ? content.assets[position + 1] : undefined;
   const preview = withKeyQuery(link, `/api/assets/${asset.id}/thumbnail?size=preview`);
-  const details: Array<[string, string]> = [["Taken", formatDateTaken(asset.localDateTime)], ...(link.showMetadata ? metadataOf(props.exif) : [])];
+  const details: Array<[string, string]> = [
+    ["Taken", formatDateTaken(asset.localDateTime)],
+    ...(link.showMetadata ? metadataOf(props.exif) : []),
+  ];
   return (
     <Layout title={describeAsset(asset)}>
       <nav class="viewer-nav" aria-label="Shared photos">
@@ -152,7 +166,12 @@ function SharedAssetPage(props: { content: SharedContent; asset: Asset; exif: Ex
         {cannotBeShown(asset) ? (
           <p class="muted">This file can't be displayed.</p>
         ) : asset.type === "VIDEO" ? (
-          <video src={withKeyQuery(link, `/api/assets/${asset.id}/video/playback`)} poster={preview} controls preload="metadata"></video>
+          <video
+            src={withKeyQuery(link, `/api/assets/${asset.id}/video/playback`)}
+            poster={preview}
+            controls
+            preload="metadata"
+          ></video>
         ) : (
           <img src={preview} alt={describeAsset(asset)} />
         )}

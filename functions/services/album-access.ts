@@ -11,10 +11,16 @@ const anyRole: AlbumRole[] = ["owner", "editor", "viewer"];
 
 // The caller's role, which must be one of `allowed`. Someone with no part in the album gets a 404,
 // as if it did not exist; a member without the right gets a 403 that says why.
-export async function requireAlbumRole(c: Ctx, auth: Auth, albumId: string, allowed: AlbumRole[] = anyRole): Promise<AlbumRole> {
+export async function requireAlbumRole(
+  c: Ctx,
+  auth: Auth,
+  albumId: string,
+  allowed: AlbumRole[] = anyRole,
+): Promise<AlbumRole> {
   const role = await albumRole(c.var.db, auth, albumId);
   if (!role) throw albumNotFound();
-  if (!allowed.includes(role)) throw new AppError(403, role === "viewer" ? "You can only view this album" : "Only the album's owner can do this");
+  if (!allowed.includes(role))
+    throw new AppError(403, role === "viewer" ? "You can only view this album" : "Only the album's owner can do this");
   return role;
 }
 

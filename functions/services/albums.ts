@@ -39,13 +39,19 @@ export interface AlbumContents {
   stripMetadata: boolean;
 }
 
+// The longest name and description, in characters.
+export const albumLimits = { name: 200, description: 2000 };
+
 function checkName(albumName: string): void {
   if (albumName.length === 0) throw badRequest("Give the album a name.");
-  if (albumName.length > 200) throw badRequest("Give the album a name of at most 200 characters.");
+  if (albumName.length > albumLimits.name)
+    throw badRequest(`Give the album a name of at most ${albumLimits.name} characters.`);
 }
 
 function checkDescription(description: string): void {
-  if (description.length > 2000) throw badRequest("Keep the description to at most 2000 characters.");
+  if (description.length > albumLimits.description) {
+    throw badRequest(`Keep the description to at most ${albumLimits.description} characters.`);
+  }
 }
 
 // People an album is shared with have an account; its owner has it already.
@@ -59,10 +65,17 @@ async function checkNewMembers(c: Ctx, ownerId: string, members: Member[]): Prom
 const notAMember = () => badRequest("That person is not a member of this album.");
 
 // Albums the caller owns or was invited to: all, only shared ones (`shared`), or those holding an asset.
-export async function listAlbumsOf(c: Ctx, auth: Auth, filter: { shared?: boolean; assetId?: string } = {}): Promise<AlbumSummary[]> {
+export async function listAlbumsOf(
+  c: Ctx,
+  auth: Auth,
+  filter: { shared?: boolean; assetId?: string } = {},
+): Promise<AlbumSummary[]> {
   const userId = auth.user.id;
   if (filter.assetId) return listAlbums(c.var.db, { ids: await albumIdsWithAsset(c.var.db, userId, filter.assetId) });
-  return listAlbums(c.var.db, { ownedOrSharedWith: userId, ...(filter.shared !== undefined ? { shared: filter.shared } : {}) });
+  return listAlbums(c.var.db, {
+    ownedOrSharedWith: userId,
+    ...(filter.shared !== undefined ? { shared: filter.shared } : {}),
+  });
 }
 
 // The album and the caller's role in it, with its photos unless `withAssets` is false.
@@ -83,7 +96,10 @@ export interface AlbumWithSharing extends AlbumContents {
 export async function openAlbumWithSharing(c: Ctx, auth: Auth, id: string): Promise<AlbumWithSharing> {
   const contents = await openAlbum(c, auth, id);
   const owner = contents.role === "owner";
-  const [people, links] = await Promise.all([owner ? listActiveUsers(c.var.db) : [], owner ? listLinks(c, auth, id) : []]);
+  const [people, links] = await Promise.all([
+    owner ? listActiveUsers(c.var.db) : [],
+    owner ? listLinks(c, auth, id) : [],
+  ]);
   return { ...contents, people, links };
 }
 
@@ -104,7 +120,12 @@ export async function createAlbumOf(c: Ctx, auth: Auth, input: NewAlbum): Promis
   await checkNewMembers(c, ownerId, members);
   const wanted = [...new Set(input.assetIds ?? [])];
   const readable = await readableAssetIds(c.var.db, auth, wanted);
-  const id = await createAlbum(c.var.db, { ownerId, albumName: input.albumName, description }, wanted.filter((assetId) => readable.has(assetId)), members);
+  const id = await createAlbum(
+    c.var.db,
+    { ownerId, albumName: input.albumName, description },
+    wanted.filter((assetId) => readable.has(assetId)),
+    members,
+  );
   return openAlbum(c, auth, id);
 }
 
@@ -150,7 +171,13 @@ export async function addMembers(c: Ctx, auth: Auth, id: string, members: Member
   return openAlbum(c, auth, id, false);
 }
 
-export async function setMemberRole(c: Ctx, auth: Auth, id: string, userId: string, role: AlbumUser["role"]): Promise<void> {
+export async function setMemberRole(
+  c: Ctx,
+  auth: Auth,
+  id: string,
+  userId: string,
+  role: AlbumUser["role"],
+): Promise<void> {
   await requireAlbumRole(c, auth, id, ["owner"]);
   if (!(await setAlbumUserRole(c.var.db, id, userId, role))) throw notAMember();
 }
@@ -158,7 +185,8 @@ export async function setMemberRole(c: Ctx, auth: Auth, id: string, userId: stri
 // The owner removes a member; a member may leave.
 export async function removeMember(c: Ctx, auth: Auth, id: string, userId: string): Promise<void> {
   const role = await requireAlbumRole(c, auth, id);
-  if (role !== "owner" && userId !== auth.user.id) throw new AppError(403, "Only the album's owner can remove other members");
+  if (role !== "owner" && userId !== auth.user.id)
+    throw new AppError(403, "Only the album's owner can remove other members");
   if (!(await removeAlbumUser(c.var.db, id, userId))) throw notAMember();
 }
 

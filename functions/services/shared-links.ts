@@ -29,21 +29,23 @@ import type { ServiceContext as Ctx } from "./context";
 import { queued } from "./jobs";
 import { hashPassword } from "./sign-in";
 
-export const playsOnlyCopies = (link: Pick<SharedLink, "showMetadata" | "allowDownload">) => !link.showMetadata || !link.allowDownload;
+export const playsOnlyCopies = (link: Pick<SharedLink, "showMetadata" | "allowDownload">) =>
+  !link.showMetadata || !link.allowDownload;
 
 async function queueCopies(c: Ctx, videoIds: string[]): Promise<void> {
   await queued(c, async () => {
     let any = false;
     for (const assetId of videoIds) {
       const job = { name: "encodeVideo" as const, payload: { assetId, evenIfPlayable: true } };
-      any = (await enqueueJobUnlessPending(c.var.db, job, Number(c.env.JOB_MAX_ATTEMPTS), { samePayload: true })) || any;
+      any =
+        (await enqueueJobUnlessPending(c.var.db, job, Number(c.env.JOB_MAX_ATTEMPTS), { samePayload: true })) || any;
     }
     return any;
   });
 }
 
 // A link made or changed: the copies its visitors will play are made ahead of them.
-async function prepareLinkVideos(c: Ctx, link: SharedLink): Promise<void> {
+export async function prepareLinkVideos(c: Ctx, link: SharedLink): Promise<void> {
   if (playsOnlyCopies(link)) await queueCopies(c, await linkVideosWithoutCopy(c.var.db, link));
 }
 
@@ -67,7 +69,8 @@ export interface LinkSettings {
   showMetadata?: boolean;
 }
 
-export type NewLink = LinkSettings & ({ type: "ALBUM"; albumId?: string } | { type: "INDIVIDUAL"; assetIds?: string[] });
+export type NewLink = LinkSettings &
+  ({ type: "ALBUM"; albumId?: string } | { type: "INDIVIDUAL"; assetIds?: string[] });
 
 const linkNotFound = () => notFound("Shared link not found");
 
@@ -82,11 +85,13 @@ async function settingsToChanges(c: Ctx, input: LinkSettings, current?: SharedLi
   const changes: SharedLinkChanges = {};
   if (input.description !== undefined) changes.description = input.description?.trim() || null;
   if (input.password !== undefined) {
-    if (input.password && input.password.length > 1024) throw badRequest("Choose a password of at most 1024 characters.");
+    if (input.password && input.password.length > 1024)
+      throw badRequest("Choose a password of at most 1024 characters.");
     changes.passwordHash = input.password ? await hashPassword(c.env, input.password) : null;
   }
   if (input.expiresAt !== undefined) {
-    if (input.expiresAt !== null && !(input.expiresAt > Date.now())) throw badRequest("expiresAt: must be in the future");
+    if (input.expiresAt !== null && !(input.expiresAt > Date.now()))
+      throw badRequest("expiresAt: must be in the future");
     changes.expiresAt = input.expiresAt;
   }
   if (input.allowUpload !== undefined) changes.allowUpload = input.allowUpload;
@@ -156,13 +161,19 @@ export async function deleteLink(c: Ctx, auth: Auth, id: string): Promise<void> 
   if (!(await deleteSharedLink(c.var.db, makerOf(auth), id))) throw linkNotFound();
 }
 
-export type LinkAssetResult = { assetId: string; success: true } | { assetId: string; success: false; error: "duplicate" | "no_permission" | "not_found" };
+export type LinkAssetResult =
+  | { assetId: string; success: true }
+  | { assetId: string; success: false; error: "duplicate" | "no_permission" | "not_found" };
 
 // Adds assets to a link to hand-picked assets: those the maker may see, once each.
 export async function addLinkAssets(c: Ctx, auth: Auth, id: string, assetIds: string[]): Promise<LinkAssetResult[]> {
   const link = await ownLink(c, auth, id);
-  if (link.type !== "INDIVIDUAL") throw badRequest("Only a link to hand-picked assets takes assets; add them to the album instead");
-  const [readable, present] = await Promise.all([readableAssetIds(c.var.db, auth, assetIds), sharedLinkAssetIds(c.var.db, link.id)]);
+  if (link.type !== "INDIVIDUAL")
+    throw badRequest("Only a link to hand-picked assets takes assets; add them to the album instead");
+  const [readable, present] = await Promise.all([
+    readableAssetIds(c.var.db, auth, assetIds),
+    sharedLinkAssetIds(c.var.db, link.id),
+  ]);
   const already = new Set(present);
   const results: LinkAssetResult[] = assetIds.map((assetId) =>
     !readable.has(assetId)
@@ -171,7 +182,11 @@ export async function addLinkAssets(c: Ctx, auth: Auth, id: string, assetIds: st
         ? { assetId, success: false, error: "duplicate" }
         : { assetId, success: true },
   );
-  await addSharedLinkAssets(c.var.db, link.id, results.filter((r) => r.success).map((r) => r.assetId));
+  await addSharedLinkAssets(
+    c.var.db,
+    link.id,
+    results.filter((r) => r.success).map((r) => r.assetId),
+  );
   await prepareLinkVideos(c, link);
   return results;
 }
@@ -180,8 +195,14 @@ export async function removeLinkAssets(c: Ctx, auth: Auth, id: string, assetIds:
   const link = await ownLink(c, auth, id);
   if (link.type !== "INDIVIDUAL") throw badRequest("Only a link to hand-picked assets has assets of its own");
   const present = new Set(await sharedLinkAssetIds(c.var.db, link.id));
-  const results: LinkAssetResult[] = assetIds.map((assetId) => (present.has(assetId) ? { assetId, success: true } : { assetId, success: false, error: "not_found" }));
-  await removeSharedLinkAssets(c.var.db, link.id, results.filter((r) => r.success).map((r) => r.assetId));
+  const results: LinkAssetResult[] = assetIds.map((assetId) =>
+    present.has(assetId) ? { assetId, success: true } : { assetId, success: false, error: "not_found" },
+  );
+  await removeSharedLinkAssets(
+    c.var.db,
+    link.id,
+    results.filter((r) => r.success).map((r) => r.assetId),
+  );
   return results;
 }
 
@@ -199,17 +220,26 @@ export interface LinkContents {
 // What the link shows, as its visitors may see it (its maker sees the same in their list).
 export async function linkContents(c: Ctx, link: KeyedSharedLink): Promise<LinkContents> {
   const { db } = c.var;
-  const [owner, album] = await Promise.all([getUser(db, link.userId), link.albumId ? getAlbum(db, link.albumId) : undefined]);
+  const [owner, album] = await Promise.all([
+    getUser(db, link.userId),
+    link.albumId ? getAlbum(db, link.albumId) : undefined,
+  ]);
   if (!owner) throw linkNotFound();
   const rows = album
     ? (await albumAssetList(db, album)).map((asset) => ({ asset, exif: null }))
-    : (await getAssetsWithExif(db, await sharedLinkAssetIds(db, link.id))).filter((row) => row.asset.deletedAt === null);
+    : (await getAssetsWithExif(db, await sharedLinkAssetIds(db, link.id))).filter(
+        (row) => row.asset.deletedAt === null,
+      );
   const visitor: Auth = { user: owner, sharedLink: link };
   return { link, owner, ...(album ? { album } : {}), assets: rows.filter((row) => visibleTo(visitor, row.asset)) };
 }
 
 // One asset the link shows, with its EXIF; anything else is not found.
-export async function linkAsset(c: Ctx, link: KeyedSharedLink, assetId: string): Promise<{ contents: LinkContents; asset: Asset; exif: Exif | null }> {
+export async function linkAsset(
+  c: Ctx,
+  link: KeyedSharedLink,
+  assetId: string,
+): Promise<{ contents: LinkContents; asset: Asset; exif: Exif | null }> {
   const contents = await linkContents(c, link);
   const readable = await canReadAsset(c.var.db, { user: contents.owner, sharedLink: link }, assetId);
   const found = readable ? await getAssetWithExif(c.var.db, assetId) : undefined;

@@ -2,6 +2,7 @@
 // make the cover, rename, order, share, delete or leave).
 import type { Asset } from "../../../common/schema";
 import { AssetTile, countOf, CsrfField, describeAsset, Disclosure, FormError, Layout } from "../layout";
+import { AlbumFields } from "./fields";
 import { SharePanel } from "./sharing";
 import { formatDateRange, sharingSummary } from "./summary";
 import { hx, type AlbumView } from "./view";
@@ -9,19 +10,30 @@ import { hx, type AlbumView } from "./view";
 // Tiles rendered at once; "Show more" brings the next ones.
 const tilesPerChunk = 300;
 
-
 // Whether the viewer may select this tile (to remove it, or make it the cover).
-const selectable = (view: AlbumView, asset: Asset) => view.role === "owner" || (view.role === "editor" && asset.ownerId === view.viewer.user.id);
+const selectable = (view: AlbumView, asset: Asset) =>
+  view.role === "owner" || (view.role === "editor" && asset.ownerId === view.viewer.user.id);
 
 function AlbumTile({ view, asset }: { view: AlbumView; asset: Asset }) {
   const isCover = view.album.albumThumbnailAssetId === asset.id;
   return (
     <li class="album-tile">
-      <AssetTile asset={asset} href={`/photos/${asset.id}?album=${view.album.id}`} thumbnail={`/api/assets/${asset.id}/thumbnail`}>
+      <AssetTile
+        asset={asset}
+        href={`/photos/${asset.id}?album=${view.album.id}`}
+        thumbnail={`/api/assets/${asset.id}/thumbnail`}
+      >
         {isCover && <span class="tile-cover">Cover</span>}
       </AssetTile>
       {selectable(view, asset) && (
-        <input class="tile-check" type="checkbox" name="ids" value={asset.id} form="album-selection" aria-label={`Select: ${describeAsset(asset)}`} />
+        <input
+          class="tile-check"
+          type="checkbox"
+          name="ids"
+          value={asset.id}
+          form="album-selection"
+          aria-label={`Select: ${describeAsset(asset)}`}
+        />
       )}
     </li>
   );
@@ -60,14 +72,26 @@ export function SelectionBar({ view }: { view: AlbumView }) {
   const canSelect = view.assets.some((asset) => selectable(view, asset));
   if (!canSelect) return null;
   return (
-    <form id="album-selection" class="selection-bar" method="post" action={`/albums/${id}/assets/remove`} data-selection="">
+    <form
+      id="album-selection"
+      class="selection-bar"
+      method="post"
+      action={`/albums/${id}/assets/remove`}
+      data-selection=""
+    >
       <CsrfField viewer={view.viewer} />
       <span class="selection-count" aria-live="polite" data-selection-count="">
         Select photos to change them
       </span>
       <span class="selection-actions">
         {view.role === "owner" && (
-          <button type="submit" class="button button-quiet" formaction={`/albums/${id}/cover`} {...hx(`/albums/${id}/cover`)} data-needs="one">
+          <button
+            type="submit"
+            class="button button-quiet"
+            formaction={`/albums/${id}/cover`}
+            {...hx(`/albums/${id}/cover`)}
+            data-needs="one"
+          >
             Make cover
           </button>
         )}
@@ -88,16 +112,7 @@ function EditPanel({ view }: { view: AlbumView }) {
     <Disclosure label="Edit" quiet open={view.open === "edit"}>
       <form class="panel" method="post" action={`/albums/${album.id}/details`} {...hx(`/albums/${album.id}/details`)}>
         <CsrfField viewer={view.viewer} />
-        <div class="field">
-          <label for="album-name">Name</label>
-          <input id="album-name" type="text" name="albumName" value={album.albumName} maxlength={200} required autocomplete="off" />
-        </div>
-        <div class="field">
-          <label for="album-description">Description</label>
-          <textarea id="album-description" name="description" rows={3} maxlength={2000}>
-            {album.description}
-          </textarea>
-        </div>
+        <AlbumFields idPrefix="album" name={album.albumName} description={album.description} />
         <button type="submit" class="button">
           Save
         </button>
@@ -109,12 +124,30 @@ function EditPanel({ view }: { view: AlbumView }) {
 function OrderSwitch({ view }: { view: AlbumView }) {
   const { album } = view;
   return (
-    <form class="order-switch" method="post" action={`/albums/${album.id}/order`} {...hx(`/albums/${album.id}/order`)} aria-label="Order">
+    <form
+      class="order-switch"
+      method="post"
+      action={`/albums/${album.id}/order`}
+      {...hx(`/albums/${album.id}/order`)}
+      aria-label="Order"
+    >
       <CsrfField viewer={view.viewer} />
-      <button type="submit" name="order" value="desc" class="segment" aria-pressed={album.order === "desc" ? "true" : "false"}>
+      <button
+        type="submit"
+        name="order"
+        value="desc"
+        class="segment"
+        aria-pressed={album.order === "desc" ? "true" : "false"}
+      >
         Newest first
       </button>
-      <button type="submit" name="order" value="asc" class="segment" aria-pressed={album.order === "asc" ? "true" : "false"}>
+      <button
+        type="submit"
+        name="order"
+        value="asc"
+        class="segment"
+        aria-pressed={album.order === "asc" ? "true" : "false"}
+      >
         Oldest first
       </button>
     </form>
@@ -137,7 +170,10 @@ function DeletePanel({ view }: { view: AlbumView }) {
     <Disclosure label="Delete" quiet open={view.open === "delete"}>
       <form class="panel" method="post" action={`/albums/${album.id}/delete`}>
         <CsrfField viewer={view.viewer} />
-        <p>Delete this album? Its photos stay in your library{album.albumUsers.length ? ", and the people it is shared with lose it" : ""}.</p>
+        <p>
+          Delete this album? Its photos stay in your library
+          {album.albumUsers.length ? ", and the people it is shared with lose it" : ""}.
+        </p>
         <button type="submit" class="button button-danger">
           Delete the album
         </button>
@@ -149,7 +185,11 @@ function DeletePanel({ view }: { view: AlbumView }) {
 // Everything of the album page that a change can alter: what htmx swaps after a form.
 export function AlbumBody({ view }: { view: AlbumView }) {
   const { album, role } = view;
-  const meta = [countOf(view.assets.length, "item"), formatDateRange(album.startDate, album.endDate), sharingSummary(album, view.viewer)].filter(Boolean);
+  const meta = [
+    countOf(view.assets.length, "item"),
+    formatDateRange(album.startDate, album.endDate),
+    sharingSummary(album, view.viewer),
+  ].filter(Boolean);
   return (
     <div id="album" class="album-page">
       <a class="back" href="/albums">
@@ -163,7 +203,14 @@ export function AlbumBody({ view }: { view: AlbumView }) {
       <FormError message={view.error} />
       <div class="album-toolbar">
         {role !== "viewer" && (
-          <a class="button" href={`/albums/${album.id}/add`} hx-get={`/albums/${album.id}/add?dialog=1`} hx-target="#picker-body" hx-swap="innerHTML" data-picker="">
+          <a
+            class="button"
+            href={`/albums/${album.id}/add`}
+            hx-get={`/albums/${album.id}/add?dialog=1`}
+            hx-target="#picker-body"
+            hx-swap="innerHTML"
+            data-picker=""
+          >
             Add photos
           </a>
         )}
@@ -177,7 +224,9 @@ export function AlbumBody({ view }: { view: AlbumView }) {
         {view.assets.length ? (
           <AlbumTiles view={view} from={0} />
         ) : (
-          <p class="empty">{role === "viewer" ? "Nothing here yet." : "Nothing here yet. Add photos from your library."}</p>
+          <p class="empty">
+            {role === "viewer" ? "Nothing here yet." : "Nothing here yet. Add photos from your library."}
+          </p>
         )}
       </section>
     </div>
@@ -196,7 +245,6 @@ export function AlbumPage({ view }: { view: AlbumView }) {
     </Layout>
   );
 }
-
 
 // Without JavaScript, "Show more" opens the album from a later tile.
 export function LaterTilesPage({ view, from }: { view: AlbumView; from: number }) {

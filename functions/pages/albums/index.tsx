@@ -8,6 +8,7 @@ import { authOf, formText, requireViewer, type ViewerEnv } from "../../middlewar
 import {
   addAlbumAssets,
   addMembers,
+  albumLimits,
   albumPicker,
   changeAlbum,
   createAlbumOf,
@@ -32,7 +33,16 @@ type Ctx = Context<ViewerEnv>;
 async function albumView(c: Ctx, id: string, extra: Partial<AlbumView> = {}): Promise<AlbumView> {
   const { album, role, assets, people, links } = await openAlbumWithSharing(c, authOf(c.var.viewer), id);
   const shown = assets.filter((asset) => asset.visibility !== "hidden");
-  return { viewer: c.var.viewer, album, role, assets: shown, people, links, origin: new URL(c.req.url).origin, ...extra };
+  return {
+    viewer: c.var.viewer,
+    album,
+    role,
+    assets: shown,
+    people,
+    links,
+    origin: new URL(c.req.url).origin,
+    ...extra,
+  };
 }
 
 // After a change: the album as it is now for htmx, a redirect back for a plain form. A form that
@@ -45,10 +55,10 @@ async function afterChange(c: Ctx, id: string, extra: Partial<AlbumView> = {}) {
 
 // Makes a change to the album, then shows it with what the change returns (a panel to keep open, a
 // form's error). A change refused as invalid shows why, in the panel its form is in.
-async function change(c: Ctx, id: string, panel: Panel | undefined, action: () => Promise<Partial<AlbumView> | void>) {
+async function change(c: Ctx, id: string, panel: Panel | undefined, action: () => Promise<Partial<AlbumView>>) {
   let extra: Partial<AlbumView>;
   try {
-    extra = (await action()) ?? {};
+    extra = await action();
   } catch (error) {
     if (!(error instanceof AppError && error.status === 400)) throw error;
     extra = { error: error.message, ...(panel ? { open: panel } : {}) };
@@ -91,7 +101,7 @@ export const albumPages = new Hono<ViewerEnv>()
   .post("/", async (c) => {
     const form = await formOf(c);
     const albumName = formText(form.albumName).trim();
-    const description = formText(form.description).trim().slice(0, 2000);
+    const description = formText(form.description).trim().slice(0, albumLimits.description);
     const auth = authOf(c.var.viewer);
     try {
       const { album } = await createAlbumOf(c, auth, { albumName, description });
@@ -99,14 +109,22 @@ export const albumPages = new Hono<ViewerEnv>()
     } catch (error) {
       if (!(error instanceof AppError && error.status === 400)) throw error;
       const albums = await listAlbumsOf(c, auth);
-      return c.html(<AlbumsPage viewer={c.var.viewer} albums={albums} form={{ error: error.message, name: albumName, description }} />, 400);
+      return c.html(
+        <AlbumsPage
+          viewer={c.var.viewer}
+          albums={albums}
+          form={{ error: error.message, name: albumName, description }}
+        />,
+        400,
+      );
     }
   })
   .get("/:id", async (c) => {
     const open = c.req.query("panel") === "share" ? "share" : undefined;
     const view = await albumView(c, c.req.param("id"), open ? { open } : {});
     const from = Number(c.req.query("from") ?? 0);
-    if (Number.isInteger(from) && from > 0 && from < view.assets.length) return c.html(<LaterTilesPage view={view} from={from} />);
+    if (Number.isInteger(from) && from > 0 && from < view.assets.length)
+      return c.html(<LaterTilesPage view={view} from={from} />);
     return c.html(<AlbumPage view={view} />);
   })
   .get("/:id/tiles", async (c) => c.html(<AlbumTiles view={await albumView(c, c.req.param("id"))} from={fromOf(c)} />))
@@ -116,7 +134,8 @@ export const albumPages = new Hono<ViewerEnv>()
     const { album, months, next, inAlbum } = await albumPicker(c, authOf(viewer), id, fromOf(c));
     // The dialog and its "Earlier photos" ask for pieces of the page, at addresses of their own.
     if (c.req.query("more")) return c.html(<PickerMonths albumId={id} months={months} next={next} inAlbum={inAlbum} />);
-    if (c.req.query("dialog")) return c.html(<PickerForm viewer={viewer} album={album} months={months} next={next} inAlbum={inAlbum} dialog />);
+    if (c.req.query("dialog"))
+      return c.html(<PickerForm viewer={viewer} album={album} months={months} next={next} inAlbum={inAlbum} dialog />);
     return c.html(
       <Layout title={`Add to ${album.albumName}`} viewer={viewer} area="albums" current="/albums">
         <PickerForm viewer={viewer} album={album} months={months} next={next} inAlbum={inAlbum} dialog={false} />
@@ -126,12 +145,12 @@ export const albumPages = new Hono<ViewerEnv>()
   .post("/:id/assets", async (c) => {
     const id = c.req.param("id");
     const ids = idsOf(await formOf(c));
-    return change(c, id, undefined, () => addAlbumAssets(c, authOf(c.var.viewer), id, ids).then(() => undefined));
+    return change(c, id, undefined, () => addAlbumAssets(c, authOf(c.var.viewer), id, ids).then(() => ({})));
   })
   .post("/:id/assets/remove", async (c) => {
     const id = c.req.param("id");
     const ids = idsOf(await formOf(c));
-    return change(c, id, undefined, () => removeAlbumAssets(c, authOf(c.var.viewer), id, ids).then(() => undefined));
+    return change(c, id, undefined, () => removeAlbumAssets(c, authOf(c.var.viewer), id, ids).then(() => ({})));
   })
   .post("/:id/cover", async (c) => {
     const id = c.req.param("id");
@@ -139,14 +158,19 @@ export const albumPages = new Hono<ViewerEnv>()
     return change(c, id, undefined, async () => {
       if (ids.length !== 1) return { error: "Select one photo to make it the cover." };
       await changeAlbum(c, authOf(c.var.viewer), id, { albumThumbnailAssetId: ids[0] });
+      return {};
     });
   })
   .post("/:id/details", async (c) => {
     const id = c.req.param("id");
     const form = await formOf(c);
-    const changes = { albumName: formText(form.albumName).trim(), description: formText(form.description).trim().slice(0, 2000) };
+    const changes = {
+      albumName: formText(form.albumName).trim(),
+      description: formText(form.description).trim().slice(0, albumLimits.description),
+    };
     return change(c, id, "edit", async () => {
       await changeAlbum(c, authOf(c.var.viewer), id, changes);
+      return {};
     });
   })
   .post("/:id/order", async (c) => {
@@ -154,6 +178,7 @@ export const albumPages = new Hono<ViewerEnv>()
     const order = formText((await formOf(c)).order);
     return change(c, id, undefined, async () => {
       await changeAlbum(c, authOf(c.var.viewer), id, order === "asc" || order === "desc" ? { order } : {});
+      return {};
     });
   })
   .post("/:id/delete", async (c) => {
@@ -163,7 +188,10 @@ export const albumPages = new Hono<ViewerEnv>()
   .post("/:id/users", async (c) => {
     const id = c.req.param("id");
     const form = await formOf(c);
-    const member = { userId: formText(form.userId), role: formText(form.role) === "editor" ? ("editor" as const) : ("viewer" as const) };
+    const member = {
+      userId: formText(form.userId),
+      role: formText(form.role) === "editor" ? ("editor" as const) : ("viewer" as const),
+    };
     return change(c, id, "share", async () => {
       await addMembers(c, authOf(c.var.viewer), id, [member]);
       return { open: "share" };

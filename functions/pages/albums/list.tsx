@@ -2,16 +2,25 @@
 import type { AlbumSummary } from "../../../common/albums";
 import type { Viewer } from "../../middleware/pages";
 import { countOf, CsrfField, Disclosure, FormError, Layout } from "../layout";
+import { AlbumFields } from "./fields";
 import { formatDateRange, sharingSummary } from "./summary";
 
 function AlbumCard({ album, viewer }: { album: AlbumSummary; viewer: Viewer }) {
-  const details = [countOf(album.assetCount, "item"), formatDateRange(album.startDate, album.endDate)].filter(Boolean).join(" · ");
+  const details = [countOf(album.assetCount, "item"), formatDateRange(album.startDate, album.endDate)]
+    .filter(Boolean)
+    .join(" · ");
   const shared = sharingSummary(album, viewer);
   return (
     <li>
       <a class="album-card" href={`/albums/${album.id}`}>
         {album.albumThumbnailAssetId ? (
-          <img class="album-card-cover" src={`/api/assets/${album.albumThumbnailAssetId}/thumbnail`} alt="" loading="lazy" decoding="async" />
+          <img
+            class="album-card-cover"
+            src={`/api/assets/${album.albumThumbnailAssetId}/thumbnail`}
+            alt=""
+            loading="lazy"
+            decoding="async"
+          />
         ) : (
           <span class="album-card-cover album-card-empty" aria-hidden="true"></span>
         )}
@@ -51,16 +60,7 @@ export function AlbumsPage(props: { viewer: Viewer; albums: AlbumSummary[]; form
           <form class="panel" method="post" action="/albums">
             <CsrfField viewer={viewer} />
             <FormError message={form?.error} />
-            <div class="field">
-              <label for="new-album-name">Name</label>
-              <input id="new-album-name" type="text" name="albumName" value={form?.name} maxlength={200} required autocomplete="off" />
-            </div>
-            <div class="field">
-              <label for="new-album-description">Description</label>
-              <textarea id="new-album-description" name="description" rows={3} maxlength={2000}>
-                {form?.description ?? ""}
-              </textarea>
-            </div>
+            <AlbumFields idPrefix="new-album" name={form?.name} description={form?.description} />
             <button type="submit" class="button">
               Create the album
             </button>
@@ -71,7 +71,11 @@ export function AlbumsPage(props: { viewer: Viewer; albums: AlbumSummary[]; form
         <h2 id="own-albums" class="section-title">
           Your albums
         </h2>
-        {own.length ? <AlbumCards albums={own} viewer={viewer} /> : <p class="empty">No albums yet. Create one to gather photos for a trip, a person or a project.</p>}
+        {own.length ? (
+          <AlbumCards albums={own} viewer={viewer} />
+        ) : (
+          <p class="empty">No albums yet. Create one to gather photos for a trip, a person or a project.</p>
+        )}
       </section>
       {shared.length > 0 && (
         <section aria-labelledby="shared-albums">
@@ -84,4 +88,3 @@ export function AlbumsPage(props: { viewer: Viewer; albums: AlbumSummary[]; form
     </Layout>
   );
 }
-

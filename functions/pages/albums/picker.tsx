@@ -27,7 +27,14 @@ export function PickerMonths(props: { albumId: string; months: PickerMonth[]; ne
               return (
                 <li>
                   <label class={added ? "pick pick-added" : "pick"}>
-                    <input type="checkbox" name="ids" value={asset.id} checked={added} disabled={added} aria-label={added ? `${label}, in the album already` : label} />
+                    <input
+                      type="checkbox"
+                      name="ids"
+                      value={asset.id}
+                      checked={added}
+                      disabled={added}
+                      aria-label={added ? `${label}, in the album already` : label}
+                    />
                     <img src={`/api/assets/${asset.id}/thumbnail`} alt="" loading="lazy" decoding="async" />
                     {added && <span class="tile-cover">In album</span>}
                   </label>
@@ -54,7 +61,14 @@ export function PickerMonths(props: { albumId: string; months: PickerMonth[]; ne
   );
 }
 
-export function PickerForm(props: { viewer: Viewer; album: AlbumSummary; months: PickerMonth[]; next?: number; inAlbum: Set<string>; dialog: boolean }) {
+export function PickerForm(props: {
+  viewer: Viewer;
+  album: AlbumSummary;
+  months: PickerMonth[];
+  next?: number;
+  inAlbum: Set<string>;
+  dialog: boolean;
+}) {
   const { album } = props;
   return (
     <form
@@ -95,4 +109,3 @@ export function PickerForm(props: { viewer: Viewer; album: AlbumSummary; months:
     </form>
   );
 }
-

@@ -67,7 +67,11 @@ function LinkRow({ view, link }: { view: AlbumView; link: KeyedSharedLink }) {
         </button>
       </span>
       <span class="link-terms muted">{linkTerms(link)}</span>
-      <form method="post" action={`/albums/${view.album.id}/links/${link.id}/remove`} {...hx(`/albums/${view.album.id}/links/${link.id}/remove`)}>
+      <form
+        method="post"
+        action={`/albums/${view.album.id}/links/${link.id}/remove`}
+        {...hx(`/albums/${view.album.id}/links/${link.id}/remove`)}
+      >
         <CsrfField viewer={view.viewer} />
         <button type="submit" class="button button-quiet">
           Remove link
@@ -96,7 +100,12 @@ export function SharePanel({ view }: { view: AlbumView }) {
           <p class="muted">Not shared with anyone yet.</p>
         )}
         {candidates.length ? (
-          <form class="share-form" method="post" action={`/albums/${album.id}/users`} {...hx(`/albums/${album.id}/users`)}>
+          <form
+            class="share-form"
+            method="post"
+            action={`/albums/${album.id}/users`}
+            {...hx(`/albums/${album.id}/users`)}
+          >
             <CsrfField viewer={view.viewer} />
             <div class="field">
               <label for="share-user">Share with</label>
@@ -118,7 +127,11 @@ export function SharePanel({ view }: { view: AlbumView }) {
             </button>
           </form>
         ) : (
-          <p class="muted">{view.people.length > 1 ? "Everyone with an account has this album." : "Nobody else has an account here yet."}</p>
+          <p class="muted">
+            {view.people.length > 1
+              ? "Everyone with an account has this album."
+              : "Nobody else has an account here yet."}
+          </p>
         )}
 
         <h2 class="panel-title">Links</h2>
@@ -150,7 +163,13 @@ export function SharePanel({ view }: { view: AlbumView }) {
             <div class="link-options">
               <div class="field">
                 <label for="link-password">Password (optional)</label>
-                <input id="link-password" type="password" name="password" autocomplete="new-password" maxlength={1024} />
+                <input
+                  id="link-password"
+                  type="password"
+                  name="password"
+                  autocomplete="new-password"
+                  maxlength={1024}
+                />
               </div>
               <div class="field">
                 <label for="link-expires">Expires</label>
@@ -171,4 +190,3 @@ export function SharePanel({ view }: { view: AlbumView }) {
     </Disclosure>
   );
 }
-

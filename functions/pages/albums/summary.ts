@@ -20,4 +20,3 @@ export function sharingSummary(album: AlbumSummary, viewer: Viewer): string | un
   if (people > 1) return `Shared with ${people} people`;
   return album.hasSharedLink ? "Shared by link" : undefined;
 }
-
