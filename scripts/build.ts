@@ -7,22 +7,12 @@ import { cpSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { createRequire } from "node:module";
 import { convertModels } from "./convert-models";
+import { functionsBuildOptions } from "./functions-bundle";
 
 const root = resolve(import.meta.dirname, "..");
 const require = createRequire(import.meta.url);
 
-const functions = await build({
-  entryPoints: [join(root, "functions/index.ts")],
-  outfile: join(root, "dist/functions.js"),
-  bundle: true,
-  format: "esm",
-  platform: "browser",
-  target: "es2022",
-  conditions: ["workerd", "worker", "browser"],
-  sourcemap: "inline",
-  metafile: true,
-  logLevel: "warning",
-});
+const functions = await build(functionsBuildOptions);
 
 // The Node side, one file per entry point (paths mirror the sources: workers/main.ts becomes
 // dist/app/workers/main.js) and shared chunks, so that a job process imports a queue's code only when

@@ -115,7 +115,7 @@ describe("a full disk", () => {
       // dd stops at the full disk, as it should.
     }
     // The worker sees it and gives back the space it kept for the database.
-    await waitFor("the reserve to be given back", async () => !existsSync(join(dir!, ".space-reserve")), 30_000);
+    await waitFor("the reserve to be given back", async () => !existsSync(join(dir!, ".space-reserve")));
 
     const filesBefore = filesUnder(join(dir!, "library")).length;
     const refused = await upload(shoebox, await makeJpeg(11, {}, { width: 800, height: 600 }));

@@ -281,7 +281,7 @@ describe("external libraries", () => {
       mkdirSync(join(folder, "dropped"));
       writeFileSync(join(folder, "dropped/watched.jpg"), bytes);
     });
-    const found = await waitFor("the watched file", async () => (await libraryAssets()).find((a) => a.path === "dropped/watched.jpg"), 30_000);
+    const found = await waitFor("the watched file", async () => (await libraryAssets()).find((a) => a.path === "dropped/watched.jpg"));
     await waitForQueuesToDrain(shoebox);
     const asset = await getAsset(found.id);
     assert.equal(asset.checksum, sha1(bytes));

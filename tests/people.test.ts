@@ -92,7 +92,7 @@ describe("faces and people", { skip: noFaces }, () => {
     const started = Date.now();
     for (const file of Object.keys(peopleInFacePhotos)) assetOf.set(file, await uploadFile(alice, file));
     const api = (path: string) => alice.fetch(path);
-    await waitForQueuesToDrain({ api }, 100_000);
+    await waitForQueuesToDrain({ api });
     console.log(`${assetOf.size} photos uploaded, their faces found and clustered in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     for (const [file, who] of Object.entries(peopleInFacePhotos)) {
       const faces = await facesOf(alice, assetOf.get(file)!);
@@ -246,7 +246,7 @@ describe("ML=off", { skip: noFaces }, () => {
     const bytes = readFileSync(join(facesDir, "face_recognition/two_people.jpg"));
     const response = await shoebox.api("/api/assets", { method: "POST", body: uploadForm({ bytes, name: "two_people.jpg" }) });
     const { id } = await json<{ id: string }>(response, 201);
-    const queues = await waitForQueuesToDrain(shoebox, 60_000);
+    const queues = await waitForQueuesToDrain(shoebox);
     const thumbnails = queues.find((q) => q.name === "thumbnailGeneration")!;
     assert.ok(thumbnails.statistics.completed >= 1, "the thumbnails were made");
     for (const name of ["faceDetection", "facialRecognition"]) {

@@ -33,7 +33,7 @@ describe("running a queue over the library", { skip: noMedia }, () => {
   const assetIds: string[] = [];
 
   const command = (queue: string, body: Record<string, unknown>) => client.json("PUT", `/api/jobs/${queue}`, body);
-  const drain = () => waitForQueuesToDrain({ api: (path) => client.fetch(path) }, 120_000);
+  const drain = () => waitForQueuesToDrain({ api: (path) => client.fetch(path) });
   const faceRows = () => {
     const db = new Libsql(join(dataDir, "shoebox.db"), { readonly: true });
     try {

@@ -29,7 +29,7 @@ describe("the search box", () => {
     waitFor(`the metadata of ${assetId}`, async () => {
       const asset = (await (await api(`/api/assets/${assetId}`)).json()) as { exifInfo: Record<string, unknown> };
       return check(asset.exifInfo) && asset.exifInfo;
-    }, 60_000);
+    });
 
   before(async () => {
     shoebox = await startShoebox();

@@ -76,7 +76,7 @@ describe("search in words with a CLIP model", () => {
       assert.equal(response.status, 201, await response.clone().text());
       ids[name] = ((await response.json()) as { id: string }).id;
     }
-    await waitForQueuesToDrain({ api: (path) => alice.fetch(path) }, 120_000);
+    await waitForQueuesToDrain({ api: (path) => alice.fetch(path) });
   });
 
   after(async () => {

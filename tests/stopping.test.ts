@@ -30,7 +30,7 @@ describe("stopping", () => {
       process.kill(-first.process.pid!, "SIGINT");
       assert.equal(await first.exited, 0, first.output());
       await uploads;
-      for (const pid of tree) await waitFor(`process ${pid} to be gone`, async () => !isAlive(pid), 60_000);
+      for (const pid of tree) await waitFor(`process ${pid} to be gone`, async () => !isAlive(pid));
       assert.ok(uploaded.size < images.length, "the stop came in the middle of the batch");
       console.log(`stopped after ${uploaded.size} uploads; jobs put back: ${first.output().split("job stopped; it will run again").length - 1}`);
 
@@ -77,7 +77,7 @@ describe("stopping", () => {
         assert.ok(tree.length >= 3, `npm, the worker and workerd: ${tree.join(", ")}`);
         npm.kill(signal);
         await exited;
-        for (const pid of tree) await waitFor(`process ${pid} to be gone\n${output}`, async () => !isAlive(pid), 60_000);
+        for (const pid of tree) await waitFor(`process ${pid} to be gone\n${output}`, async () => !isAlive(pid));
         assert.match(output, /stopping: (interrupted|terminated)/);
       } finally {
         rmSync(dataDir, { recursive: true, force: true });

@@ -1,38 +1,19 @@
-// Assets: upload and read, in Immich's shapes (POST /api/assets, GET /api/assets/:id, …).
+// Assets in Immich's shapes (POST /api/assets, GET /api/assets/:id, …): upload, read, edit and delete;
+// the rules are the services' (../services/assets.ts, trash.ts, downloads.ts).
 import { z } from "@hono/zod-openapi";
-import type { Context } from "hono";
-import { canReadAsset, ownedAssetIds, type Auth } from "../../common/access";
+import type { Auth } from "../../common/access";
 import { addAssetsToAlbum } from "../../common/albums";
-import { addSharedLinkAssets } from "../../common/shared-links";
-import {
-  assetStatistics,
-  cannotBeShown,
-  deleteAssets,
-  findAssetsByChecksums,
-  getAsset,
-  dateTakenOf,
-  getAssetFile,
-  getAssetsWithExif,
-  getAssetWithExif,
-  setDateTaken,
-  setPlace,
-  trashAssets,
-  updateAssets,
-  updateDescription,
-} from "../../common/assets";
 import type { Database } from "../../common/db";
-import { browserShows } from "../../common/media-types";
-import { dateTakenFromIso, type DateTaken } from "../../common/time-zones";
-import { AppError, badRequest, notFound } from "../../common/errors";
+import { AppError } from "../../common/errors";
+import { addSharedLinkAssets } from "../../common/shared-links";
 import { boundaryOf, parseMultipart } from "../lib/multipart";
 import { serveStoredFile } from "../lib/serve-file";
-import type { AppEnv } from "../env";
 import { createRouter, json, route } from "../router";
+import { assetDetails, assetPicture, checkUploads, editAssets, myAssetStatistics, videoPlayback, type AssetEdits } from "../services/assets";
+import { originalFile } from "../services/downloads";
 import { nudgeWorker } from "../services/jobs";
-import { originalOf } from "../services/libraries";
-import { playsOnlyCopies, videoNotReadyForLink } from "../services/shared-links";
-import { acceptUpload, normalizeChecksum, uploadOwnerOf, uploadStore } from "../services/upload";
-import { facesOfAsset } from "../../common/people";
+import { deleteForGood, moveToTrash } from "../services/trash";
+import { acceptUpload, uploadOwnerOf, uploadStore } from "../services/upload";
 import { AssetResponse, AssetStatsQuery, AssetStatsResponse, IdParam, toAssetPeople, toAssetResponse, toAssetStatsFilter } from "./responses";
 
 export const UploadResponse = z.object({ id: z.string(), status: z.enum(["created", "duplicate"]) }).openapi("AssetMediaResponseDto");
@@ -197,45 +178,9 @@ const updateOne = route({ permission: "asset.update" }, {
   responses: { 200: json(AssetResponse, "The changed asset") },
 });
 
-type ChangeInput = { [K in keyof typeof Changes]?: z.infer<(typeof Changes)[K]> };
-
-// Applies edits to assets the asker owns (all of them, or a 404).
-async function applyChanges<E extends AppEnv>(c: Context<E>, auth: Auth, ids: string[], changes: ChangeInput): Promise<void> {
-  const owned = [...(await ownedAssetIds(c.var.db, auth, ids))];
-  if (owned.length !== new Set(ids).size) throw notFound("Asset not found");
-  const { isFavorite, visibility, dateTimeOriginal, latitude, longitude, description, rating } = changes;
-  if ((latitude === undefined) !== (longitude === undefined)) throw badRequest("latitude: give latitude and longitude together");
-  await updateAssets(c.var.db, owned, { ...(isFavorite !== undefined ? { isFavorite } : {}), ...(visibility ? { visibility } : {}) });
-  await updateDescription(c.var.db, owned, { ...(description !== undefined ? { description } : {}), ...(rating !== undefined ? { rating } : {}) });
-  if (dateTimeOriginal) await setDateTaken(c.var.db, await dateChanges(c.var.db, owned, dateTimeOriginal));
-  if (latitude !== undefined && longitude !== undefined) {
-    await setPlace(c.var.db, owned, latitude, longitude, Number(c.env.JOB_MAX_ATTEMPTS));
-    nudgeWorker(c);
-  }
-}
-
-// The new date taken of each asset whose date or zone it changes.
-async function dateChanges(db: Database, ids: string[], dateTimeOriginal: string) {
-  const changes = [];
-  for (const { asset, exif } of await getAssetsWithExif(db, ids)) {
-    const current = dateTakenOf(asset, exif);
-    let taken: DateTaken;
-    try {
-      taken = dateTakenFromIso(dateTimeOriginal, current.timeZone);
-    } catch {
-      throw badRequest("dateTimeOriginal: give a date and time with an offset of at most 18 hours");
-    }
-    const same = taken.localDateTime === current.localDateTime && taken.instant === current.instant && taken.timeZone === current.timeZone;
-    if (!same) changes.push({ assetId: asset.id, taken });
-  }
-  return changes;
-}
-
-// The asset, if the asker may see it; otherwise a 404, whether it exists or not.
-async function readableAsset(db: Database, auth: Auth, id: string) {
-  const asset = await getAsset(db, id);
-  if (!asset || !(await canReadAsset(db, auth, id))) throw notFound("Asset not found");
-  return asset;
+// The API's date taken is Immich's: an ISO date and time with its offset.
+function toEdits({ dateTimeOriginal, ...rest }: { [K in keyof typeof Changes]?: z.infer<(typeof Changes)[K]> }): AssetEdits {
+  return { ...rest, ...(dateTimeOriginal ? { dateTaken: { iso: dateTimeOriginal } } : {}) };
 }
 
 // Where an upload goes: the asker's library, or, through a link that allows it, the link owner's.
@@ -255,54 +200,26 @@ async function addToSharedLink(db: Database, auth: Auth, assetId: string): Promi
 export const assetRoutes = createRouter()
   .openapi(updateMany, async (c) => {
     const { ids, ...changes } = c.req.valid("json");
-    await applyChanges(c, c.var.auth, ids, changes);
+    await editAssets(c, c.var.auth, ids, toEdits(changes));
     return c.body(null, 204);
   })
   .openapi(updateOne, async (c) => {
     const { id } = c.req.valid("param");
-    await applyChanges(c, c.var.auth, [id], c.req.valid("json"));
-    const found = await getAssetWithExif(c.var.db, id);
-    if (!found) throw notFound("Asset not found");
-    return c.json(toAssetResponse(found.asset, found.exif), 200);
+    await editAssets(c, c.var.auth, [id], toEdits(c.req.valid("json")));
+    const { asset, exif } = await assetDetails(c, c.var.auth, id);
+    return c.json(toAssetResponse(asset, exif), 200);
   })
-  .openapi(bulkUploadCheck, async (c) => {
-    const { assets } = c.req.valid("json");
-    const normalized = assets.map((a) => ({ id: a.id, checksum: normalizeChecksum(a.checksum) }));
-    const known = await findAssetsByChecksums(
-      c.var.db,
-      c.var.auth.user.id,
-      normalized.flatMap((a) => (a.checksum ? [a.checksum] : [])),
-    );
-    const byChecksum = new Map(known.map((a) => [a.checksum, a]));
-    const results = normalized.map(({ id, checksum }) => {
-      if (!checksum) return { id, action: "reject" as const, reason: "unsupported-format" as const };
-      const existing = byChecksum.get(checksum);
-      if (!existing) return { id, action: "accept" as const };
-      return { id, action: "reject" as const, reason: "duplicate" as const, assetId: existing.id, isTrashed: existing.deletedAt !== null };
-    });
-    return c.json({ results }, 200);
-  })
+  .openapi(bulkUploadCheck, async (c) => c.json({ results: await checkUploads(c, c.var.auth, c.req.valid("json").assets) }, 200))
   .openapi(exist, (c) => c.json({ existingIds: [] }, 200))
-  .openapi(statistics, async (c) => c.json(await assetStatistics(c.var.db, c.var.auth.user.id, toAssetStatsFilter(c.req.valid("query"))), 200))
+  .openapi(statistics, async (c) => c.json(await myAssetStatistics(c, c.var.auth, toAssetStatsFilter(c.req.valid("query"))), 200))
   .openapi(remove, async (c) => {
     const { ids, force } = c.req.valid("json");
-    const owned = [...(await ownedAssetIds(c.var.db, c.var.auth, ids))];
-    if (owned.length !== new Set(ids).size) throw notFound("Asset not found");
-    if (force) {
-      if (await deleteAssets(c.var.db, owned, Number(c.env.JOB_MAX_ATTEMPTS))) nudgeWorker(c);
-    } else {
-      await trashAssets(c.var.db, owned);
-    }
+    await (force ? deleteForGood : moveToTrash)(c, c.var.auth, ids);
     return c.body(null, 204);
   })
   .openapi(playback, async (c) => {
-    const { sharedLink } = c.var.auth;
-    const asset = await readableAsset(c.var.db, c.var.auth, c.req.valid("param").id);
-    if (asset.type !== "VIDEO") throw notFound("Video not found");
-    if (asset.encodedVideoKey) return serveStoredFile(c.req.raw, c.var.storage, asset.encodedVideoKey, { mimeType: "video/mp4" });
-    if (sharedLink && playsOnlyCopies(sharedLink)) throw await videoNotReadyForLink(c, asset.id);
-    const { storage, key } = originalOf(c, asset);
-    return serveStoredFile(c.req.raw, storage, key, { mimeType: asset.originalMimeType });
+    const file = await videoPlayback(c, c.var.auth, c.req.valid("param").id);
+    return serveStoredFile(c.req.raw, file.storage, file.key, file);
   })
   .openapi(upload, async (c) => {
     const { auth } = c.var;
@@ -314,39 +231,19 @@ export const assetRoutes = createRouter()
     return c.json(result, result.status === "created" ? 201 : 200);
   })
   .openapi(get, async (c) => {
-    const { auth } = c.var;
-    const { id } = c.req.valid("param");
-    const found = (await canReadAsset(c.var.db, auth, id)) ? await getAssetWithExif(c.var.db, id) : undefined;
-    if (!found) throw notFound("Asset not found");
-    const stripMetadata = auth.sharedLink ? !auth.sharedLink.showMetadata : false;
-    const response = toAssetResponse(found.asset, found.exif, { stripMetadata });
-    // People are their owner's own: others who may see the photo do not see whom it shows.
-    const ownerAsks = !auth.sharedLink && found.asset.ownerId === auth.user.id;
-    return c.json(ownerAsks ? { ...response, ...toAssetPeople(await facesOfAsset(c.var.db, id)) } : response, 200);
+    const { asset, exif, stripMetadata, owned, faces } = await assetDetails(c, c.var.auth, c.req.valid("param").id);
+    const response = toAssetResponse(asset, exif, { stripMetadata });
+    return c.json(owned ? { ...response, ...toAssetPeople(faces) } : response, 200);
   })
   .openapi(original, async (c) => {
-    const { auth } = c.var;
-    if (auth.sharedLink && !auth.sharedLink.allowDownload) throw new AppError(403, "This link does not allow downloads");
-    const asset = await readableAsset(c.var.db, auth, c.req.valid("param").id);
-    const { storage, key } = originalOf(c, asset);
-    return serveStoredFile(c.req.raw, storage, key, {
-      mimeType: asset.originalMimeType,
-      downloadName: asset.originalFileName,
-    });
+    const file = await originalFile(c, c.var.auth, c.req.valid("param").id);
+    return serveStoredFile(c.req.raw, file.storage, file.key, file);
   })
   .openapi(thumbnail, async (c) => {
-    const asset = await readableAsset(c.var.db, c.var.auth, c.req.valid("param").id);
-    const { size } = c.req.valid("query");
-    if (size === "fullsize" && asset.type === "IMAGE" && browserShows(asset.originalMimeType)) {
-      const original = new URL(c.req.url);
-      original.pathname = `/api/assets/${asset.id}/original`;
-      original.searchParams.delete("size");
-      return c.redirect(`${original.pathname}${original.search}`, 302);
-    }
-    // The full-size copy of an asset processed before there were any is its preview, until made.
-    const file = (await getAssetFile(c.var.db, asset.id, size)) ?? (size === "fullsize" ? await getAssetFile(c.var.db, asset.id, "preview") : undefined);
-    if (file) return serveStoredFile(c.req.raw, c.var.storage, file.key, { mimeType: file.mimeType });
-    // So that pages stop asking for what will never come.
-    if (cannotBeShown(asset)) throw new AppError(422, `This file can't be displayed: ${asset.processingError}`);
-    throw notFound("No thumbnail yet: it is made shortly after upload");
+    const { id } = c.req.valid("param");
+    const picture = await assetPicture(c, c.var.auth, id, c.req.valid("query").size);
+    if (picture !== "original") return serveStoredFile(c.req.raw, picture.storage, picture.key, picture);
+    const original = new URL(c.req.url);
+    original.searchParams.delete("size");
+    return c.redirect(`/api/assets/${id}/original${original.search}`, 302);
   });

@@ -1,23 +1,9 @@
 // The timeline in Immich's shapes: the months that have photos (from the summary table), and one
 // month's assets as columns, which is what Immich's clients page through.
 import { z } from "@hono/zod-openapi";
-import { albumRole } from "../../common/access";
-import { albumAssetList } from "../../common/albums";
-import { notFound } from "../../common/errors";
-import {
-  formatMonthCursor,
-  listMonthAssets,
-  listTimelineMonths,
-  parseMonthCursor,
-  timelineOwnerIds,
-  type MonthPage,
-  type TimelineAsset,
-  type TimelineKind,
-  type TimelineScope,
-} from "../../common/timeline";
-import type { Auth } from "../../common/access";
-import type { Database } from "../../common/db";
+import { formatMonthCursor, parseMonthCursor, type MonthPage, type TimelineKind } from "../../common/timeline";
 import { createRouter, json, route } from "../router";
+import { timelineMonth, timelineMonths, type TimelineQuery } from "../services/timeline";
 import { iso } from "./responses";
 
 const Filters = z.object({
@@ -36,18 +22,7 @@ function kindOf(filters: FilterInput): TimelineKind {
   return filters.visibility === "archive" ? "archive" : "timeline";
 }
 
-async function scopeOf(db: Database, auth: Auth, filters: FilterInput): Promise<TimelineScope> {
-  const ownerIds = filters.withPartners === "true" ? await timelineOwnerIds(db, auth.user.id) : [auth.user.id];
-  return { ownerIds, kind: kindOf(filters) };
-}
-
-// An album's assets, when the filters name one the asker may see.
-async function albumAssets(db: Database, auth: Auth, albumId: string): Promise<TimelineAsset[]> {
-  if (!(await albumRole(db, auth, albumId))) throw notFound("Album not found");
-  return (await albumAssetList(db, { id: albumId, order: "desc" })).map((asset) => ({ ...asset, city: null, country: null }));
-}
-
-const monthOf = (ms: number) => new Date(ms).toISOString().slice(0, 7);
+const queryOf = (filters: FilterInput): TimelineQuery => ({ kind: kindOf(filters), withPartners: filters.withPartners === "true", albumId: filters.albumId });
 
 const buckets = route(
   { permission: "asset.read" },
@@ -125,23 +100,11 @@ function toColumns({ assets, next }: MonthPage): z.infer<typeof Columns> {
 
 export const timelineRoutes = createRouter()
   .openapi(buckets, async (c) => {
-    const filters = c.req.valid("query");
-    if (filters.albumId) {
-      const counts = new Map<string, number>();
-      for (const asset of await albumAssets(c.var.db, c.var.auth, filters.albumId)) {
-        const month = monthOf(asset.localDateTime);
-        counts.set(month, (counts.get(month) ?? 0) + 1);
-      }
-      return c.json([...counts].sort(([a], [b]) => b.localeCompare(a)).map(([month, count]) => ({ timeBucket: `${month}-01`, count })), 200);
-    }
-    const months = await listTimelineMonths(c.var.db, await scopeOf(c.var.db, c.var.auth, filters));
+    const months = await timelineMonths(c, c.var.auth, queryOf(c.req.valid("query")));
     return c.json(months.map((m) => ({ timeBucket: `${m.month}-01`, count: m.count })), 200);
   })
   .openapi(bucket, async (c) => {
     const { timeBucket, pageSize, after, ...filters } = c.req.valid("query");
-    const month = timeBucket.slice(0, 7);
-    const page = filters.albumId
-      ? { assets: (await albumAssets(c.var.db, c.var.auth, filters.albumId)).filter((a) => monthOf(a.localDateTime) === month) }
-      : await listMonthAssets(c.var.db, await scopeOf(c.var.db, c.var.auth, filters), month, pageSize ? { limit: pageSize, after: parseMonthCursor(after) } : undefined);
-    return c.json(toColumns(page), 200);
+    const page = pageSize ? { limit: pageSize, after: parseMonthCursor(after) } : undefined;
+    return c.json(toColumns(await timelineMonth(c, c.var.auth, queryOf(filters), timeBucket.slice(0, 7), page)), 200);
   });

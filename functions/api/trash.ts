@@ -1,9 +1,8 @@
-// The trash: restore what was deleted, or empty it for good. What stays 30 days goes by itself
-// (workers/maintenance.ts).
+// The trash, in Immich's shapes: restore what was deleted, or empty it for good (rules in
+// ../services/trash.ts).
 import { z } from "@hono/zod-openapi";
-import { deleteAssetsInBatches, restoreAssets } from "../../common/assets";
 import { createRouter, json, route } from "../router";
-import { nudgeWorker } from "../services/jobs";
+import { emptyTrash, restoreFromTrash } from "../services/trash";
 
 const Count = z.object({ count: z.number().int() }).openapi("TrashResponseDto");
 
@@ -29,10 +28,6 @@ const empty = route(
 );
 
 export const trashRoutes = createRouter()
-  .openapi(restoreAll, async (c) => c.json({ count: await restoreAssets(c.var.db, c.var.auth.user.id) }, 200))
-  .openapi(restoreSome, async (c) => c.json({ count: await restoreAssets(c.var.db, c.var.auth.user.id, c.req.valid("json").ids) }, 200))
-  .openapi(empty, async (c) => {
-    const count = await deleteAssetsInBatches(c.var.db, { ownerId: c.var.auth.user.id, trashedOnly: true }, Number(c.env.JOB_MAX_ATTEMPTS));
-    if (count) nudgeWorker(c);
-    return c.json({ count }, 200);
-  });
+  .openapi(restoreAll, async (c) => c.json({ count: await restoreFromTrash(c, c.var.auth) }, 200))
+  .openapi(restoreSome, async (c) => c.json({ count: await restoreFromTrash(c, c.var.auth, c.req.valid("json").ids) }, 200))
+  .openapi(empty, async (c) => c.json({ count: await emptyTrash(c, c.var.auth) }, 200));

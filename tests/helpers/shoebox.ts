@@ -157,7 +157,8 @@ export function isAlive(pid: number): boolean {
   }
 }
 
-export async function waitFor<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
+// The timeout only bounds a hang: on a busy machine work may take minutes, so a check never judges speed.
+export async function waitFor<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs = 5 * 60_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
@@ -190,7 +191,7 @@ export async function queueStates({ api }: Pick<Shoebox, "api">): Promise<QueueS
 }
 
 // Waits until no queue has a job waiting, delayed or running, and returns the queues then.
-export function waitForQueuesToDrain(shoebox: Pick<Shoebox, "api">, timeoutMs = 60_000): Promise<QueueState[]> {
+export function waitForQueuesToDrain(shoebox: Pick<Shoebox, "api">, timeoutMs = 10 * 60_000): Promise<QueueState[]> {
   return waitFor(
     "every queue to drain",
     async () => {

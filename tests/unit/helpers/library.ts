@@ -26,6 +26,10 @@ import type { WorkerStorage } from "../../../workers/storage/storage";
 
 export interface TestLibrary {
   dataDir: string;
+  // The worker's internal endpoint (Hrana, the job nudge, passwords), for handlers run on Miniflare.
+  workerUrl: string;
+  // The library folder that var.storage writes, for workerd's disk service.
+  storageRoot: string;
   db: Database;
   storage: WorkerStorage;
   env: Bindings;
@@ -128,6 +132,8 @@ export async function openTestLibrary(): Promise<TestLibrary> {
 
   return {
     dataDir,
+    workerUrl: internal.url,
+    storageRoot: config.storage.root,
     db,
     storage,
     env,
