@@ -1,29 +1,23 @@
 // Shared links: an unguessable URL that shows an album or hand-picked assets to anyone who has it,
 // with an optional password and expiry, and switches for download, upload and metadata.
 import { z } from "@hono/zod-openapi";
-import { albumRole, readableAssetIds } from "../../common/access";
-import { albumAssetList, getAlbum } from "../../common/albums";
-import { getAssetsWithExif } from "../../common/assets";
-import type { Database } from "../../common/db";
-import { AppError, badRequest, notFound } from "../../common/errors";
-import type { SharedLink } from "../../common/schema";
-import {
-  addSharedLinkAssets,
-  createSharedLink,
-  deleteSharedLink,
-  getSharedLink,
-  listSharedLinks,
-  removeSharedLinkAssets,
-  sharedLinkAssetIds,
-  updateSharedLink,
-  withKey,
-  type KeyedSharedLink,
-  type SharedLinkChanges,
-} from "../../common/shared-links";
+import { AppError } from "../../common/errors";
+import type { KeyedSharedLink } from "../../common/shared-links";
+import type { ServiceContext as Ctx } from "../services/context";
 import { createRouter, json, publicRoute, route } from "../router";
-import { findLinkAccess, linkGrant, randomToken } from "../services/auth";
-import { prepareLinkVideos } from "../services/shared-links";
-import { hashPassword } from "../services/sign-in";
+import { findLinkAccess, linkGrant } from "../services/auth";
+import {
+  addLinkAssets,
+  createLink,
+  deleteLink,
+  linkContents,
+  listLinks,
+  ownLink,
+  removeLinkAssets,
+  updateLink,
+  type LinkContents,
+  type LinkSettings,
+} from "../services/shared-links";
 import { toAlbumResponse } from "./albums";
 import { AssetResponse, IdParam, iso, isoOrNull, toAssetResponse } from "./responses";
 
@@ -48,14 +42,11 @@ const SharedLinkResponse = z
   .openapi("SharedLinkResponseDto");
 
 // What the link shows, as its visitors are allowed to see it.
-async function toSharedLinkResponse(db: Database, link: KeyedSharedLink, token?: string): Promise<z.infer<typeof SharedLinkResponse>> {
+function toSharedLinkResponse(
+  { link, album, assets }: LinkContents,
+  token?: string,
+): z.infer<typeof SharedLinkResponse> {
   const stripMetadata = !link.showMetadata;
-  const album = link.albumId ? await getAlbum(db, link.albumId) : undefined;
-  const assets = album
-    ? (await albumAssetList(db, album)).map((a) => toAssetResponse(a, null, { stripMetadata }))
-    : (await getAssetsWithExif(db, await sharedLinkAssetIds(db, link.id)))
-        .filter((row) => row.asset.deletedAt === null)
-        .map((row) => toAssetResponse(row.asset, row.exif, { stripMetadata }));
   return {
     id: link.id,
     userId: link.userId,
@@ -70,7 +61,7 @@ async function toSharedLinkResponse(db: Database, link: KeyedSharedLink, token?:
     allowDownload: link.allowDownload,
     showMetadata: link.showMetadata,
     ...(album ? { album: toAlbumResponse(album) } : {}),
-    assets,
+    assets: assets.map((row) => toAssetResponse(row.asset, row.exif, { stripMetadata })),
   };
 }
 
@@ -109,13 +100,25 @@ const me = publicRoute({
   tags: ["Shared links"],
   description:
     "What a link shows, for its visitor. A link with a password answers 401 until `password` is right; then `token` (also set as a cookie) opens it without the password.",
-  request: { query: z.object({ key: z.string().max(200), password: z.string().max(1024).optional(), token: z.string().max(200).optional() }) },
+  request: {
+    query: z.object({
+      key: z.string().max(200),
+      password: z.string().max(1024).optional(),
+      token: z.string().max(200).optional(),
+    }),
+  },
   responses: { 200: json(SharedLinkResponse, "The link's content") },
 });
 
 const get = route(
   { permission: "sharedLink.read" },
-  { method: "get", path: "/{id}", tags: ["Shared links"], request: { params: IdParam }, responses: { 200: json(SharedLinkResponse, "The link") } },
+  {
+    method: "get",
+    path: "/{id}",
+    tags: ["Shared links"],
+    request: { params: IdParam },
+    responses: { 200: json(SharedLinkResponse, "The link") },
+  },
 );
 
 const create = route(
@@ -136,19 +139,34 @@ const update = route(
     method: "patch",
     path: "/{id}",
     tags: ["Shared links"],
-    request: { params: IdParam, body: { content: { "application/json": { schema: z.object(Settings).openapi("SharedLinkEditDto") } } } },
+    request: {
+      params: IdParam,
+      body: { content: { "application/json": { schema: z.object(Settings).openapi("SharedLinkEditDto") } } },
+    },
     responses: { 200: json(SharedLinkResponse, "The updated link") },
   },
 );
 
 const remove = route(
   { permission: "sharedLink.delete" },
-  { method: "delete", path: "/{id}", tags: ["Shared links"], request: { params: IdParam }, responses: { 204: { description: "The link no longer works" } } },
+  {
+    method: "delete",
+    path: "/{id}",
+    tags: ["Shared links"],
+    request: { params: IdParam },
+    responses: { 204: { description: "The link no longer works" } },
+  },
 );
 
 const AssetIds = z.object({ assetIds: z.array(z.uuid()).min(1).max(10_000) }).openapi("AssetIdsDto");
 const AssetIdsResponse = z
-  .array(z.object({ assetId: z.string(), success: z.boolean(), error: z.enum(["duplicate", "no_permission", "not_found"]).optional() }))
+  .array(
+    z.object({
+      assetId: z.string(),
+      success: z.boolean(),
+      error: z.enum(["duplicate", "no_permission", "not_found"]).optional(),
+    }),
+  )
   .openapi("AssetIdsResponseDto");
 
 const addAssets = route(
@@ -175,114 +193,45 @@ const removeAssets = route(
 
 type SettingsInput = { [K in keyof typeof Settings]?: z.infer<(typeof Settings)[K]> };
 
-// The stored form of the link's settings. Hidden metadata forbids downloads: originals carry it.
-async function settingsToChanges(hash: (password: string) => Promise<string>, input: SettingsInput, current?: SharedLink): Promise<SharedLinkChanges> {
-  const changes: SharedLinkChanges = {};
-  if (input.description !== undefined) changes.description = input.description?.trim() || null;
-  if (input.password !== undefined) changes.passwordHash = input.password ? await hash(input.password) : null;
-  if (input.expiresAt !== undefined) {
-    changes.expiresAt = input.expiresAt === null ? null : Date.parse(input.expiresAt);
-    if (changes.expiresAt !== null && changes.expiresAt <= Date.now()) throw badRequest("expiresAt: must be in the future");
-  }
-  if (input.allowUpload !== undefined) changes.allowUpload = input.allowUpload;
-  if (input.showMetadata !== undefined) changes.showMetadata = input.showMetadata;
-  if (input.allowDownload !== undefined) changes.allowDownload = input.allowDownload;
-  const showMetadata = changes.showMetadata ?? current?.showMetadata ?? true;
-  if (!showMetadata) changes.allowDownload = false;
-  return changes;
+// The settings as the service takes them: times in milliseconds.
+function settingsOf({ expiresAt, ...rest }: SettingsInput): LinkSettings {
+  return {
+    ...rest,
+    ...(expiresAt !== undefined ? { expiresAt: expiresAt === null ? null : Date.parse(expiresAt) } : {}),
+  };
 }
 
-// One of the asker's own links, with its key.
-async function linkOr404(db: Database, secret: string, userId: string, id: string): Promise<KeyedSharedLink> {
-  const link = await getSharedLink(db, userId, id);
-  if (!link) throw notFound("Shared link not found");
-  return withKey(secret, link);
-}
+const respond = async (c: Ctx, link: KeyedSharedLink) => toSharedLinkResponse(await linkContents(c, link));
 
 export const sharedLinkRoutes = createRouter()
   .openapi(list, async (c) => {
-    const links = await listSharedLinks(c.var.db, c.var.auth.user.id, c.req.valid("query").albumId);
-    return c.json(await Promise.all(links.map(async (link) => toSharedLinkResponse(c.var.db, await withKey(c.env.INTERNAL_TOKEN, link)))), 200);
+    const links = await listLinks(c, c.var.auth, c.req.valid("query").albumId);
+    return c.json(await Promise.all(links.map((link) => respond(c, link))), 200);
   })
   .openapi(me, async (c) => {
     const access = await findLinkAccess(c, c.req.valid("query").key);
     if (!access) throw new AppError(401, "This link is invalid or has expired");
     if (!access.unlocked) throw new AppError(401, "Invalid password");
     const token = access.link.passwordHash ? await linkGrant(access.link) : undefined;
-    return c.json(await toSharedLinkResponse(c.var.db, access.link, token), 200);
+    return c.json(toSharedLinkResponse(await linkContents(c, access.link), token), 200);
   })
-  .openapi(get, async (c) =>
-    c.json(await toSharedLinkResponse(c.var.db, await linkOr404(c.var.db, c.env.INTERNAL_TOKEN, c.var.auth.user.id, c.req.valid("param").id)), 200),
-  )
+  .openapi(get, async (c) => c.json(await respond(c, await ownLink(c, c.var.auth, c.req.valid("param").id)), 200))
   .openapi(create, async (c) => {
     const { type, albumId, assetIds, ...settings } = c.req.valid("json");
-    const { auth } = c.var;
-    let shared: string[] = [];
-    if (type === "ALBUM") {
-      if (!albumId) throw badRequest("albumId: required for an album link");
-      if ((await albumRole(c.var.db, auth, albumId)) !== "owner") throw notFound("Album not found");
-    } else {
-      if (!assetIds?.length) throw badRequest("assetIds: required for a link to hand-picked assets");
-      const readable = await readableAssetIds(c.var.db, auth, assetIds);
-      if (readable.size !== new Set(assetIds).size) throw notFound("Asset not found");
-      shared = [...readable];
-    }
-    const changes = await settingsToChanges((p) => hashPassword(c.env, p), settings);
-    const link = await createSharedLink(
-      c.var.db,
-      c.env.INTERNAL_TOKEN,
-      randomToken(),
-      {
-        userId: auth.user.id,
-        type,
-        albumId: type === "ALBUM" ? albumId! : null,
-        description: changes.description ?? null,
-        passwordHash: changes.passwordHash ?? null,
-        expiresAt: changes.expiresAt ?? null,
-        allowUpload: changes.allowUpload ?? false,
-        allowDownload: changes.allowDownload ?? true,
-        showMetadata: changes.showMetadata ?? true,
-      },
-      shared,
-    );
-    await prepareLinkVideos(c, link);
-    return c.json(await toSharedLinkResponse(c.var.db, link), 201);
+    const link = await createLink(c, c.var.auth, { type, albumId, assetIds, ...settingsOf(settings) });
+    return c.json(await respond(c, link), 201);
   })
   .openapi(update, async (c) => {
-    const { id } = c.req.valid("param");
-    const current = await linkOr404(c.var.db, c.env.INTERNAL_TOKEN, c.var.auth.user.id, id);
-    const changes = await settingsToChanges((p) => hashPassword(c.env, p), c.req.valid("json"), current);
-    const link = await updateSharedLink(c.var.db, c.var.auth.user.id, id, changes);
-    await prepareLinkVideos(c, link!);
-    return c.json(await toSharedLinkResponse(c.var.db, { ...link!, key: current.key }), 200);
+    const link = await updateLink(c, c.var.auth, c.req.valid("param").id, settingsOf(c.req.valid("json")));
+    return c.json(await respond(c, link), 200);
   })
   .openapi(remove, async (c) => {
-    if (!(await deleteSharedLink(c.var.db, c.var.auth.user.id, c.req.valid("param").id))) throw notFound("Shared link not found");
+    await deleteLink(c, c.var.auth, c.req.valid("param").id);
     return c.body(null, 204);
   })
-  .openapi(addAssets, async (c) => {
-    const link = await linkOr404(c.var.db, c.env.INTERNAL_TOKEN, c.var.auth.user.id, c.req.valid("param").id);
-    if (link.type !== "INDIVIDUAL") throw badRequest("Only a link to hand-picked assets takes assets; add them to the album instead");
-    const { assetIds } = c.req.valid("json");
-    const [readable, present] = await Promise.all([readableAssetIds(c.var.db, c.var.auth, assetIds), sharedLinkAssetIds(c.var.db, link.id)]);
-    const already = new Set(present);
-    const results = assetIds.map((assetId) =>
-      !readable.has(assetId)
-        ? { assetId, success: false, error: "no_permission" as const }
-        : already.has(assetId)
-          ? { assetId, success: false, error: "duplicate" as const }
-          : { assetId, success: true },
-    );
-    await addSharedLinkAssets(c.var.db, link.id, results.filter((r) => r.success).map((r) => r.assetId));
-    await prepareLinkVideos(c, link);
-    return c.json(results, 200);
-  })
-  .openapi(removeAssets, async (c) => {
-    const link = await linkOr404(c.var.db, c.env.INTERNAL_TOKEN, c.var.auth.user.id, c.req.valid("param").id);
-    if (link.type !== "INDIVIDUAL") throw badRequest("Only a link to hand-picked assets has assets of its own");
-    const { assetIds } = c.req.valid("json");
-    const present = new Set(await sharedLinkAssetIds(c.var.db, link.id));
-    const results = assetIds.map((assetId) => (present.has(assetId) ? { assetId, success: true } : { assetId, success: false, error: "not_found" as const }));
-    await removeSharedLinkAssets(c.var.db, link.id, results.filter((r) => r.success).map((r) => r.assetId));
-    return c.json(results, 200);
-  });
+  .openapi(addAssets, async (c) =>
+    c.json(await addLinkAssets(c, c.var.auth, c.req.valid("param").id, c.req.valid("json").assetIds), 200),
+  )
+  .openapi(removeAssets, async (c) =>
+    c.json(await removeLinkAssets(c, c.var.auth, c.req.valid("param").id, c.req.valid("json").assetIds), 200),
+  );

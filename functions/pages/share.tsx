@@ -1,18 +1,14 @@
 // The public pages of a shared link: whoever has the link sees what it shares, and nothing else,
 // without an account. A link with a password asks for it once; a cookie remembers the answer.
 import { Hono, type Context } from "hono";
-import { canReadAsset } from "../../common/access";
-import { albumAssetList, getAlbum } from "../../common/albums";
-import { cannotBeShown, getAssetsWithExif, getAssetWithExif } from "../../common/assets";
-import type { Database } from "../../common/db";
-import { AppError, notFound } from "../../common/errors";
+import { cannotBeShown } from "../../common/assets";
+import { AppError } from "../../common/errors";
 import type { Asset, Exif, User } from "../../common/schema";
 import type { KeyedSharedLink } from "../../common/shared-links";
-import { sharedLinkAssetIds } from "../../common/shared-links";
-import { getUser } from "../../common/users";
 import type { AppEnv } from "../env";
 import { formText } from "../middleware/pages";
 import { findLinkAccess, linkGrant, rememberLinkGrant } from "../services/auth";
+import { linkAsset, linkContents, type LinkContents } from "../services/shared-links";
 import { checkLinkPassword } from "../services/sign-in";
 import { AssetGrid, countOf, describeAsset, Field, FormError, formatDateTaken, Layout, MessagePage } from "./layout";
 
@@ -24,28 +20,28 @@ interface SharedContent {
   assets: Asset[];
 }
 
-// Locked assets stay private even in a shared album; hidden ones are the video halves of live photos.
-const listed = (asset: Asset) => asset.deletedAt === null && asset.visibility !== "locked" && asset.visibility !== "hidden";
-
-async function sharedContent(db: Database, link: KeyedSharedLink, owner: User): Promise<SharedContent> {
-  const album = link.albumId ? await getAlbum(db, link.albumId) : undefined;
-  const assets = album ? await albumAssetList(db, album) : (await getAssetsWithExif(db, await sharedLinkAssetIds(db, link.id))).map((row) => row.asset);
+// The link's contents as its page shows them: hidden assets are the video halves of live photos.
+function sharedContent({ link, owner, album, assets }: LinkContents): SharedContent {
   return {
     link,
     owner,
     title: album?.albumName || link.description || "Shared photos",
     description: album ? link.description || album.description : "",
-    assets: assets.filter(listed),
+    assets: assets.map((row) => row.asset).filter((asset) => asset.visibility !== "hidden"),
   };
 }
 
 // The API lets a link's visitors in when they name its key.
 const withKeyQuery = (link: KeyedSharedLink, path: string) => `${path}${path.includes("?") ? "&" : "?"}key=${link.key}`;
-const thumbnailOf = (link: KeyedSharedLink) => (asset: Asset) => withKeyQuery(link, `/api/assets/${asset.id}/thumbnail`);
+const thumbnailOf = (link: KeyedSharedLink) => (asset: Asset) =>
+  withKeyQuery(link, `/api/assets/${asset.id}/thumbnail`);
 const pageOf = (link: KeyedSharedLink) => (asset: Asset) => `/share/${link.key}/photos/${asset.id}`;
 
 function linkGone(c: Context<AppEnv>) {
-  return c.html(<MessagePage title="This link has expired or was removed" message="Ask whoever sent it to you for a new one." />, 404);
+  return c.html(
+    <MessagePage title="This link has expired or was removed" message="Ask whoever sent it to you for a new one." />,
+    404,
+  );
 }
 
 function PasswordPage({ link, error }: { link: KeyedSharedLink; error?: string }) {
@@ -68,7 +64,14 @@ function PasswordPage({ link, error }: { link: KeyedSharedLink; error?: string }
 // JavaScript there is nothing to send the files' dates.
 function UploadForm({ link }: { link: KeyedSharedLink }) {
   return (
-    <form class="upload" method="post" action={withKeyQuery(link, "/api/assets")} enctype="multipart/form-data" data-upload="" hidden>
+    <form
+      class="upload"
+      method="post"
+      action={withKeyQuery(link, "/api/assets")}
+      enctype="multipart/form-data"
+      data-upload=""
+      hidden
+    >
       <label for="upload-files">Add photos and videos</label>
       <div class="upload-controls">
         <input id="upload-files" type="file" name="assetData" accept="image/*,video/*" multiple required />
@@ -138,7 +141,10 @@ function SharedAssetPage(props: { content: SharedContent; asset: Asset; exif: Ex
   const previous = position > 0 ? content.assets[position - 1] : undefined;
   const next = position >= 0 ? content.assets[position + 1] : undefined;
   const preview = withKeyQuery(link, `/api/assets/${asset.id}/thumbnail?size=preview`);
-  const details: Array<[string, string]> = [["Taken", formatDateTaken(asset.localDateTime)], ...(link.showMetadata ? metadataOf(props.exif) : [])];
+  const details: Array<[string, string]> = [
+    ["Taken", formatDateTaken(asset.localDateTime)],
+    ...(link.showMetadata ? metadataOf(props.exif) : []),
+  ];
   return (
     <Layout title={describeAsset(asset)}>
       <nav class="viewer-nav" aria-label="Shared photos">
@@ -160,7 +166,12 @@ function SharedAssetPage(props: { content: SharedContent; asset: Asset; exif: Ex
         {cannotBeShown(asset) ? (
           <p class="muted">This file can't be displayed.</p>
         ) : asset.type === "VIDEO" ? (
-          <video src={withKeyQuery(link, `/api/assets/${asset.id}/video/playback`)} poster={preview} controls preload="metadata"></video>
+          <video
+            src={withKeyQuery(link, `/api/assets/${asset.id}/video/playback`)}
+            poster={preview}
+            controls
+            preload="metadata"
+          ></video>
         ) : (
           <img src={preview} alt={describeAsset(asset)} />
         )}
@@ -187,10 +198,9 @@ function SharedAssetPage(props: { content: SharedContent; asset: Asset; exif: Ex
 export const sharePages = new Hono<AppEnv>()
   .get("/:key", async (c) => {
     const access = await findLinkAccess(c, c.req.param("key"));
-    const owner = access && (await getUser(c.var.db, access.link.userId));
-    if (!access || !owner) return linkGone(c);
+    if (!access) return linkGone(c);
     if (!access.unlocked) return c.html(<PasswordPage link={access.link} />);
-    return c.html(<SharedLinkPage content={await sharedContent(c.var.db, access.link, owner)} />);
+    return c.html(<SharedLinkPage content={sharedContent(await linkContents(c, access.link))} />);
   })
   .post("/:key", async (c) => {
     const access = await findLinkAccess(c, c.req.param("key"));
@@ -214,12 +224,8 @@ export const sharePages = new Hono<AppEnv>()
   .get("/:key/photos/:assetId", async (c) => {
     const { key, assetId } = c.req.param();
     const access = await findLinkAccess(c, key);
-    const owner = access && (await getUser(c.var.db, access.link.userId));
-    if (!access || !owner) return linkGone(c);
+    if (!access) return linkGone(c);
     if (!access.unlocked) return c.redirect(`/share/${access.link.key}`);
-    const { link } = access;
-    if (!(await canReadAsset(c.var.db, { user: owner, sharedLink: link }, assetId))) throw notFound("There is nothing at this address.");
-    const [found, content] = await Promise.all([getAssetWithExif(c.var.db, assetId), sharedContent(c.var.db, link, owner)]);
-    if (!found) throw notFound("There is nothing at this address.");
-    return c.html(<SharedAssetPage content={content} asset={found.asset} exif={found.exif} />);
+    const { contents, asset, exif } = await linkAsset(c, access.link, assetId);
+    return c.html(<SharedAssetPage content={sharedContent(contents)} asset={asset} exif={exif} />);
   });
