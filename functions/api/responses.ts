@@ -35,7 +35,7 @@ export const UserAdminResponse = UserResponse.extend({
 }).openapi("UserAdminResponseDto");
 
 // A colour per user that stays the same across sessions and devices.
-function avatarColor(id: string): (typeof avatarColors)[number] {
+export function avatarColor(id: string): (typeof avatarColors)[number] {
   let hash = 0;
   for (const char of id) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
   return avatarColors[hash % avatarColors.length]!;
