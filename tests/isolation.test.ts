@@ -144,6 +144,13 @@ const cases: Record<string, Case> = {
   "DELETE /api/sessions": { status: 204 },
   "DELETE /api/sessions/{id}": notFound,
 
+  // Bob's stream of what others share with him: none of Alice's things are in it (the secrets check
+  // reads every line). His own assets are left out: his copy of Alice's file has her checksum.
+  "POST /api/sync/stream": { status: 200, body: () => ({ types: ["AuthUsersV1", "UsersV1", "PartnersV1", "PartnerAssetsV2", "PartnerAssetExifsV1", "AlbumsV2", "AlbumUsersV1", "AlbumAssetsV2", "AlbumToAssetsV1", "AlbumAssetExifsV1"] }) },
+  "GET /api/sync/ack": { status: 200 },
+  "POST /api/sync/ack": { status: 204, body: () => ({ acks: ["AssetV2|1"] }) },
+  "DELETE /api/sync/ack": { status: 204, body: () => ({ types: ["AssetV2"] }) },
+
   "GET /api/shared-links": { status: 200 },
   "POST /api/shared-links": { ...notFound, body: (f) => ({ type: "INDIVIDUAL", assetIds: [f.assetId] }) },
   "GET /api/shared-links/{id}": notFound,
