@@ -77,13 +77,33 @@ export async function csrfToken(sessionToken: string): Promise<string> {
 
 const safeMethods = new Set(["GET", "HEAD", "OPTIONS"]);
 
-// A change made with the ambient session cookie must come from our own pages: same origin, and
-// carrying the session's CSRF token, in the x-csrf-token header or a plain form's _csrf field. Only
-// a form of a stated, small length is read for it; never a multipart body, which may be an upload.
+// What a browser says about where a request comes from. Every browser of recent years sends
+// Sec-Fetch-Site or Origin (mostly both) with every request that is not a GET or HEAD, and a page
+// cannot remove or forge either; a native app (Immich's phone app, a script) sends neither.
+// "cross-site" also covers a foreign Origin, and "null", which sandboxed or privacy-minded pages send.
+export type RequestSite = "same-origin" | "cross-site" | "other-browser" | "not-a-browser";
+
+export function requestSite<E extends AppEnv>(c: Context<E>): RequestSite {
+  const fetchSite = c.req.header("sec-fetch-site");
+  const origin = c.req.header("origin");
+  if (origin !== undefined && origin !== new URL(c.req.url).origin) return "cross-site";
+  if (fetchSite === "cross-site" || fetchSite === "same-site") return "cross-site";
+  if (fetchSite === "same-origin" || origin !== undefined) return "same-origin";
+  return fetchSite === undefined ? "not-a-browser" : "other-browser";
+}
+
+// A change made with the ambient session cookie. From a browser it must come from our own pages:
+// not cross-site (nor same-site: a sibling subdomain is another party), and carrying the session's
+// CSRF token, in the x-csrf-token header or a plain form's _csrf field. Only a form of a stated,
+// small length is read for it; never a multipart body, which may be an upload. A client that is no
+// browser (no Sec-Fetch-Site, no Origin) cannot be made to send a request by another site, and
+// needs no token: Immich's app holds only the cookie. (Browsers too old to send either header
+// support SameSite, and the session cookie is SameSite=Lax: a cross-site post carries no session.)
 async function checkCsrf<E extends AppEnv>(c: Context<E>, sessionToken: string): Promise<void> {
   if (safeMethods.has(c.req.method)) return;
-  const origin = c.req.header("origin");
-  if (origin && origin !== new URL(c.req.url).origin) throw new AppError(403, "Cross-site request refused");
+  const site = requestSite(c);
+  if (site === "cross-site") throw new AppError(403, "Cross-site request refused");
+  if (site === "not-a-browser") return;
   let given = c.req.header("x-csrf-token");
   const length = Number(c.req.header("content-length") ?? Number.NaN);
   if (!given && /^application\/x-www-form-urlencoded/.test(c.req.header("content-type") ?? "") && length <= defaults.bodyLimits.form) {

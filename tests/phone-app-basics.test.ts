@@ -1,0 +1,111 @@
+// Immich's phone app against a real Shoebox, short of the sync stream: a cookie jar and the app's
+// User-Agent only, as the app sends its requests (read from Immich's mobile source at v3.1.0). Every
+// JSON answer is read as the app's generated client reads it (helpers/immich-openapi.ts).
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { after, before, describe, it } from "node:test";
+import { connectDatabase } from "../common/db";
+import { login, signIn, type Client } from "./helpers/accounts";
+import { assertImmichShape, noImmichSpec } from "./helpers/immich-openapi";
+import { shortVideo } from "./helpers/made-media";
+import { makeJpeg } from "./helpers/media";
+import { admin, projectRoot, startShoebox, waitFor, type Shoebox } from "./helpers/shoebox";
+
+const dayMs = 24 * 3600_000;
+const appAgent = "immich-ios/3.1.0";
+
+// The app: one cookie, its User-Agent, nothing else (no Origin, no Sec-Fetch-Site, no token).
+class App {
+  cookie = "";
+  lastSetCookie: string[] = [];
+  constructor(private readonly url: string) {}
+
+  async request(path: string, init: RequestInit = {}): Promise<Response> {
+    const headers = new Headers(init.headers);
+    headers.set("user-agent", appAgent);
+    if (this.cookie) headers.set("cookie", `immich_access_token=${this.cookie}`);
+    const response = await fetch(`${this.url}${path}`, { ...init, headers });
+    this.lastSetCookie = response.headers.getSetCookie();
+    for (const cookie of this.lastSetCookie) {
+      const [name, value = ""] = cookie.split(";")[0]!.split("=");
+      if (name === "immich_access_token") this.cookie = value;
+    }
+    return response;
+  }
+
+  async json<T>(method: string, path: string, body?: unknown, expected = 200): Promise<T> {
+    const response = await this.request(path, body === undefined ? { method } : { method, headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+    const text = await response.text();
+    assert.equal(response.status, expected, `${method} ${path}: ${text}`);
+    return JSON.parse(text) as T;
+  }
+
+  // An upload as the app builds it: the fields in the order given, the file among them.
+  upload(parts: Array<[string, string] | ["assetData", Uint8Array, string]>): Promise<Response> {
+    const form = new FormData();
+    for (const [name, value, fileName] of parts) {
+      if (typeof value === "string") form.append(name, value);
+      else form.append(name, new Blob([value]), fileName);
+    }
+    return this.request("/api/assets", { method: "POST", body: form });
+  }
+}
+
+// The fields the app's foreground uploader sends with every file (foreground_upload.service.dart).
+const appFields = (name: string, extra: Array<[string, string]> = []): Array<[string, string]> => [
+  ["deviceAssetId", `local-${name}`],
+  ["deviceId", "phone-1"],
+  ["fileCreatedAt", "2024-06-01T08:00:00.000Z"],
+  ["fileModifiedAt", "2024-06-01T08:00:00.000Z"],
+  ["isFavorite", "false"],
+  ["duration", "0"],
+  ...extra,
+];
+
+describe("Immich's phone app", { skip: noImmichSpec }, () => {
+  let shoebox: Shoebox;
+  let adminClient: Client;
+  const email = "phone@example.com";
+  const password = "phone-password";
+  let userId: string;
+
+  before(async () => {
+    shoebox = await startShoebox();
+    adminClient = await login(shoebox.url, admin.email, admin.password);
+    userId = (await signIn(shoebox.url, { email, password, name: "Phone", createdBy: adminClient })).userId;
+  });
+  after(() => shoebox?.stop());
+
+  async function signedInApp(): Promise<App> {
+    const app = new App(shoebox.url);
+    await app.json("POST", "/api/auth/login", { email, password }, 201);
+    return app;
+  }
+
+  it("writes with the cookie alone, while a browser's cross-site request is still refused", async () => {
+    const app = await signedInApp();
+    const album = (headers: Record<string, string>) =>
+      app.request("/api/albums", { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify({ albumName: "From the phone" }) });
+    assert.equal((await album({})).status, 201);
+    // The same cookie, carried by a browser to a request another site made: refused, token or not.
+    const crossSite: Array<Record<string, string>> = [{ origin: "https://evil.example" }, { origin: "null" }, { "sec-fetch-site": "cross-site" }, { "sec-fetch-site": "same-site" }];
+    for (const headers of crossSite) {
+      const response = await album(headers);
+      assert.equal(response.status, 403, JSON.stringify(headers));
+      assert.match(((await response.json()) as { message: string }).message, /Cross-site/);
+    }
+    // A browser on our own pages still needs the session's CSRF token.
+    assert.match(((await (await album({ "sec-fetch-site": "same-origin", origin: shoebox.url })).json()) as { message: string }).message, /CSRF/);
+    // And the sign-in form takes no post from another site either.
+    const form = await fetch(`${shoebox.url}/auth/login`, {
+      method: "POST",
+      headers: { "sec-fetch-site": "cross-site" },
+      body: new URLSearchParams({ email, password }),
+      redirect: "manual",
+    });
+    assert.equal(form.status, 403);
+    assert.equal(form.headers.get("set-cookie"), null);
+  });
+
+
+});
