@@ -107,5 +107,20 @@ describe("Immich's phone app", { skip: noImmichSpec }, () => {
     assert.equal(form.headers.get("set-cookie"), null);
   });
 
+  it("stays signed in after 40 days unused, renewing the cookie, and is signed out after 400", async () => {
+    const app = await signedInApp();
+    const { client } = connectDatabase({ url: shoebox.workerUrl, authToken: shoebox.token() });
+    const age = (days: number) => client.execute({ sql: "UPDATE sessions SET updated_at = ? WHERE user_id = ?", args: [Date.now() - days * dayMs, userId] });
+    try {
+      await age(40);
+      assertImmichShape("UserAdminResponseDto", await app.json("GET", "/api/users/me"));
+      // The use is recorded, and the cookie sent again for 400 days from now.
+      assert.ok(app.lastSetCookie.some((c) => c.startsWith("immich_access_token=") && /Max-Age=34560000/i.test(c)), app.lastSetCookie.join("\n"));
+      await age(401);
+      assert.equal((await app.request("/api/auth/validateToken", { method: "POST" })).status, 401);
+    } finally {
+      client.close();
+    }
+  });
 
 });

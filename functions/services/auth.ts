@@ -49,14 +49,19 @@ export async function startSession<E extends AppEnv>(c: Context<E>, user: User):
     deviceType: /mobile/i.test(agent) ? "Mobile" : /immich|curl|node/i.test(agent) ? "CLI" : "Browser",
     deviceOS: /android/i.test(agent) ? "Android" : /iphone|ipad|ios/i.test(agent) ? "iOS" : /mac os/i.test(agent) ? "macOS" : /windows/i.test(agent) ? "Windows" : /linux/i.test(agent) ? "Linux" : "",
   });
+  setSessionCookie(c, token);
+  return token;
+}
+
+// The session cookie lives as long as an unused session does, from the last time it was used.
+function setSessionCookie<E extends AppEnv>(c: Context<E>, token: string): void {
   setCookie(c, sessionCookie, token, {
     httpOnly: true,
     sameSite: "Lax",
     secure: secureCookie(c),
     path: "/",
-    maxAge: Math.floor(defaults.sessionIdleMs / 1000),
+    maxAge: Math.floor(Math.min(defaults.sessionIdleMs, maxCookieMs) / 1000),
   });
-  return token;
 }
 
 export function endSessionCookie<E extends AppEnv>(c: Context<E>): void {
@@ -113,11 +118,13 @@ async function checkCsrf<E extends AppEnv>(c: Context<E>, sessionToken: string):
   if (!given || !sameText(given, await csrfToken(sessionToken))) throw new AppError(403, "Missing or wrong CSRF token: reload the page and try again");
 }
 
-async function sessionAuth<E extends AppEnv>(c: Context<E>, token: string): Promise<Auth | undefined> {
+// A session by its token; `fromCookie`: the cookie is sent again whenever the session's use is
+// recorded, so that it expires with the session and not before.
+async function sessionAuth<E extends AppEnv>(c: Context<E>, token: string, fromCookie: boolean): Promise<Auth | undefined> {
   const found = await findSession(c.var.db, await sha256(token), defaults.sessionIdleMs);
   if (!found) return undefined;
   // Awaited, not left to waitUntil: the request's database client closes when the response is made.
-  await touchSession(c.var.db, found.session);
+  if ((await touchSession(c.var.db, found.session)) && fromCookie) setSessionCookie(c, token);
   return { user: found.user, session: { id: found.session.id } };
 }
 
@@ -132,7 +139,7 @@ export async function authenticateUser<E extends AppEnv>(c: Context<E>): Promise
   }
   const bearer = bearerToken(c);
   if (bearer) {
-    const auth = await sessionAuth(c, bearer);
+    const auth = await sessionAuth(c, bearer, false);
     if (!auth) throw new AppError(401, "Invalid or expired session: sign in again");
     return auth;
   }
@@ -143,7 +150,7 @@ export async function authenticateUser<E extends AppEnv>(c: Context<E>): Promise
 // A stale cookie is no error: the browser is simply signed out.
 export async function authenticateBrowser<E extends AppEnv>(c: Context<E>): Promise<Auth | undefined> {
   const cookie = getCookie(c, sessionCookie);
-  const auth = cookie ? await sessionAuth(c, cookie) : undefined;
+  const auth = cookie ? await sessionAuth(c, cookie, true) : undefined;
   if (auth) await checkCsrf(c, cookie!);
   return auth;
 }
