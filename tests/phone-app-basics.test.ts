@@ -82,6 +82,37 @@ describe("Immich's phone app", { skip: noImmichSpec }, () => {
     return app;
   }
 
+  it("signs in through the app's sequence, and every answer parses", async () => {
+    const app = new App(shoebox.url);
+    assert.deepEqual(await app.json("GET", "/.well-known/immich"), { api: { endpoint: "/api" } });
+    assertImmichShape("ServerPingResponse", await app.json("GET", "/api/server/ping"));
+    const version = await app.json("GET", "/api/server/version");
+    assertImmichShape("ServerVersionResponseDto", version);
+    // The version of Immich's API Shoebox speaks, by which the app picks its sync protocol.
+    assert.deepEqual(version, { major: 3, minor: 1, patch: 0, prerelease: null });
+    assertImmichShape("ServerFeaturesDto", await app.json("GET", "/api/server/features"));
+    assertImmichShape("ServerConfigDto", await app.json("GET", "/api/server/config"));
+
+    assertImmichShape("LoginResponseDto", await app.json("POST", "/api/auth/login", { email, password }, 201));
+    // Immich's cookie: 400 days, HttpOnly, for the whole site.
+    const cookie = app.lastSetCookie.find((c) => c.startsWith("immich_access_token="))!;
+    assert.match(cookie, /Max-Age=34560000/i);
+    assert.match(cookie, /HttpOnly/i);
+    assert.match(cookie, /SameSite=Lax/i);
+    assert.match(cookie, /Path=\//i);
+
+    const me = await app.json<{ id: string; avatarColor: string }>("GET", "/api/users/me");
+    assertImmichShape("UserAdminResponseDto", me);
+    assert.equal(me.id, userId);
+    assertImmichShape("ValidateAccessTokenResponseDto", await app.json("POST", "/api/auth/validateToken", {}));
+
+    // Shoebox's own version is in its "about", and on the admin page.
+    const about = await app.json<{ version: string; shoeboxVersion: string }>("GET", "/api/server/about");
+    assertImmichShape("ServerAboutResponseDto", about);
+    const ownVersion = (JSON.parse(readFileSync(`${projectRoot}/package.json`, "utf8")) as { version: string }).version;
+    assert.deepEqual([about.version, about.shoeboxVersion], ["v3.1.0", ownVersion]);
+  });
+
   it("writes with the cookie alone, while a browser's cross-site request is still refused", async () => {
     const app = await signedInApp();
     const album = (headers: Record<string, string>) =>
