@@ -104,6 +104,11 @@ describe("Immich's phone app", { skip: noImmichSpec }, () => {
     const me = await app.json<{ id: string; avatarColor: string }>("GET", "/api/users/me");
     assertImmichShape("UserAdminResponseDto", me);
     assert.equal(me.id, userId);
+    const preferences = await app.json<Record<string, Record<string, unknown>>>("GET", "/api/users/me/preferences");
+    assertImmichShape("UserPreferencesResponseDto", preferences);
+    // Immich's defaults.
+    assert.deepEqual(preferences.memories, { enabled: true, duration: 5 });
+    assert.deepEqual(preferences.download, { archiveSize: 4 * 1024 ** 3, includeEmbeddedVideos: false });
     assertImmichShape("ValidateAccessTokenResponseDto", await app.json("POST", "/api/auth/validateToken", {}));
 
     // Shoebox's own version is in its "about", and on the admin page.
@@ -152,6 +157,26 @@ describe("Immich's phone app", { skip: noImmichSpec }, () => {
     } finally {
       client.close();
     }
+  });
+
+  it("keeps preferences per user over Immich's defaults, and has no profile pictures", async () => {
+    const app = await signedInApp();
+    const updated = await app.json<Record<string, Record<string, unknown>>>("PUT", "/api/users/me/preferences", { memories: { enabled: false }, avatar: { color: "green" } });
+    assertImmichShape("UserPreferencesResponseDto", updated);
+    assert.deepEqual(updated.memories, { enabled: false, duration: 5 });
+    const again = await app.json<Record<string, Record<string, unknown>>>("PUT", "/api/users/me/preferences", { memories: { duration: 3 }, tags: { sidebarWeb: false } });
+    assert.deepEqual([again.memories, again.tags], [{ enabled: false, duration: 3 }, { enabled: true, sidebarWeb: false }]);
+    assert.deepEqual(await app.json("GET", "/api/users/me/preferences"), again);
+    assert.equal((await app.json<{ avatarColor: string }>("GET", "/api/users/me")).avatarColor, "green");
+    // Another user's preferences are their own.
+    assert.deepEqual((await (await adminClient.fetch("/api/users/me/preferences")).json() as Record<string, unknown>).memories, { enabled: true, duration: 5 });
+
+    const refused = await app.request("/api/users/me/preferences", { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify({ download: { archiveSize: 0 } }) });
+    assert.equal(refused.status, 400);
+    assert.match(((await refused.json()) as { message: string }).message, /download\.archiveSize/);
+
+    assert.equal((await app.request(`/api/users/${userId}/profile-image`)).status, 404);
+    assert.equal((await app.request(`/api/users/${crypto.randomUUID()}/profile-image`)).status, 404);
   });
 
 });
