@@ -63,6 +63,9 @@ export const users = sqliteTable(
     deletedAt: integer("deleted_at"),
     // 'removing' once the purge is queued: the account can no longer be restored.
     status: text("status", { enum: ["active", "deleted", "removing"] }).notNull().default("active"),
+    // The preferences the user set (Immich's UserPreferencesUpdateDto, merged), over Immich's
+    // defaults (functions/services/preferences.ts); null: all defaults.
+    preferences: text("preferences", { mode: "json" }).$type<Record<string, unknown>>(),
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
     // The sync clock's value at the row's last change (common/sync/clock.ts): what the phone app's

@@ -34,10 +34,13 @@ export interface SyncFaceRow {
   sourceType: string;
 }
 
-export type SyncUserRow = Pick<User, "id" | "name" | "email" | "isAdmin" | "quotaSizeInBytes" | "quotaUsageInBytes" | "storageLabel" | "deletedAt" | "createdAt">;
+// `preferences` as stored: JSON text (a raw query does not parse it).
+export type SyncUserRow = Pick<User, "id" | "name" | "email" | "isAdmin" | "quotaSizeInBytes" | "quotaUsageInBytes" | "storageLabel" | "deletedAt" | "createdAt"> & {
+  preferences: string | null;
+};
 
 const userColumns = sql.raw(`id, name, email, is_admin AS isAdmin, quota_size_in_bytes AS quotaSizeInBytes,
-  quota_usage_in_bytes AS quotaUsageInBytes, storage_label AS storageLabel, deleted_at AS deletedAt, created_at AS createdAt`);
+  quota_usage_in_bytes AS quotaUsageInBytes, storage_label AS storageLabel, deleted_at AS deletedAt, created_at AS createdAt, preferences`);
 
 // Every user of the server, as Immich sends them: the app shows owners and members by them.
 export function userRows(db: Database, w: SyncWindow): Promise<Array<Keyed<SyncUserRow>>> {

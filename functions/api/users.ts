@@ -4,6 +4,7 @@ import { deleteOtherSessions } from "../../common/credentials";
 import { AppError, badRequest, notFound } from "../../common/errors";
 import { emailTaken, getActiveUser, listActiveUsers, updateUser } from "../../common/users";
 import { createRouter, json, route } from "../router";
+import { PreferencesResponse, PreferencesUpdate, preferencesOf, updatePreferences } from "../services/preferences";
 import { hashPassword, verifyPassword } from "../services/sign-in";
 import { Email, IdParam, NewPassword, toUserAdminResponse, toUserResponse, UserAdminResponse, UserResponse } from "./responses";
 
@@ -38,6 +39,35 @@ const updateMe = route(
   },
 );
 
+const preferences = route(
+  { permission: "userPreference.read" },
+  { method: "get", path: "/me/preferences", tags: ["Users"], responses: { 200: json(PreferencesResponse, "Immich's defaults, with what the user changed") } },
+);
+
+const updateMyPreferences = route(
+  { permission: "userPreference.update" },
+  {
+    method: "put",
+    path: "/me/preferences",
+    tags: ["Users"],
+    description: "Kept for Immich's clients; of these settings Shoebox acts on the avatar's colour.",
+    request: { body: { content: { "application/json": { schema: PreferencesUpdate } } } },
+    responses: { 200: json(PreferencesResponse, "The preferences now") },
+  },
+);
+
+// Shoebox keeps no profile pictures: every user shows their initials on their avatar colour.
+const profileImage = route(
+  { permission: "userProfileImage.read" },
+  {
+    method: "get",
+    path: "/{id}/profile-image",
+    tags: ["Users"],
+    request: { params: IdParam },
+    responses: { 404: { description: "The user has no profile picture (Shoebox keeps none)" } },
+  },
+);
+
 const list = route(
   { permission: "user.read" },
   { method: "get", path: "/", tags: ["Users"], responses: { 200: json(z.array(UserResponse), "Everyone with an account, to share with") } },
@@ -66,6 +96,12 @@ export const userRoutes = createRouter()
     });
     if (password) await deleteOtherSessions(c.var.db, user.id, session?.id);
     return c.json(toUserAdminResponse(updated!), 200);
+  })
+  .openapi(preferences, (c) => c.json(preferencesOf(c.var.auth.user), 200))
+  .openapi(updateMyPreferences, async (c) => c.json(await updatePreferences(c.var.db, c.var.auth.user.id, c.req.valid("json")), 200))
+  .openapi(profileImage, async (c) => {
+    const user = await getActiveUser(c.var.db, c.req.valid("param").id);
+    throw notFound(user ? "This user has no profile picture" : "User not found");
   })
   .openapi(list, async (c) => c.json((await listActiveUsers(c.var.db)).map(toUserResponse), 200))
   .openapi(get, async (c) => {

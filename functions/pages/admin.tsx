@@ -16,6 +16,7 @@ import { createUser, emailTaken, getUser, isActive, listAllUsers, markUserDelete
 import { formText, requireViewer, type Viewer, type ViewerEnv } from "../middleware/pages";
 import { hashPassword } from "../services/sign-in";
 import { nudgeWorker, startQueue } from "../services/jobs";
+import { serverAbout } from "../services/server-info";
 import { notifyLibrariesChanged, validateImportPaths } from "../services/libraries";
 import { CsrfField, Disclosure, formatBytes, FormError, Layout } from "./layout";
 import { isHtmx } from "./htmx";
@@ -90,6 +91,8 @@ interface AdminView {
   // The account whose edit form stays open (after an error in it).
   editing?: string;
   libraries: LibraryWithCount[];
+  // Which Shoebox this is, and which Immich API it speaks.
+  about: ReturnType<typeof serverAbout>;
   libraryError?: string;
   // The new-library form, kept open with what was typed when it could not be used.
   libraryDraft?: LibraryDraft;
@@ -599,6 +602,9 @@ function AdminPage({ view }: { view: AdminView }) {
   return (
     <Layout title="Administration" viewer={view.viewer} area="admin" current="/admin">
       <h1>Administration</h1>
+      <p class="server-version">
+        Shoebox {view.about.shoeboxVersion}, speaking Immich's API {view.about.version}
+      </p>
       <AdminMain view={view} />
       <LibrariesSection view={view} />
       <QueuesSection viewer={view.viewer} queues={view.queues} />
@@ -619,7 +625,7 @@ async function adminView(c: Ctx, extra: Partial<AdminView> = {}): Promise<AdminV
     integrityReport(db, findingsShown),
     listLibraries(db),
   ]);
-  return { viewer, users, usage, queues, integrity, libraries, ...extra };
+  return { viewer, users, usage, queues, integrity, libraries, about: serverAbout(c.env), ...extra };
 }
 
 // After an account change: the users and statistics for htmx, a redirect back for a plain form,

@@ -6,6 +6,7 @@ import type { SyncAssetRow, SyncExifRow } from "../../common/sync/assets";
 import type { SyncFaceRow, SyncPartnerRow, SyncPersonRow, SyncUserRow } from "../../common/sync/people";
 import type { SyncRemovalRow } from "../../common/sync/removals";
 import { avatarColor, iso, isoOrNull } from "../api/responses";
+import { chosenAvatarColor } from "./preferences";
 
 // Shoebox keeps Immich's "H:MM:SS.ffffff"; the app wants milliseconds.
 export function durationMs(duration: string | null): number | null {
@@ -70,7 +71,7 @@ export const toSyncUser = (u: SyncUserRow) => ({
   id: u.id,
   name: u.name,
   email: u.email,
-  avatarColor: avatarColor(u.id),
+  avatarColor: chosenAvatarColor({ preferences: u.preferences ? (JSON.parse(u.preferences) as Record<string, unknown>) : null }) ?? avatarColor(u.id),
   deletedAt: isoOrNull(u.deletedAt),
   hasProfileImage: false,
   profileChangedAt: iso(u.createdAt),
