@@ -8,9 +8,9 @@ import { existsSync, readFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { login, signIn, type Client } from "./helpers/accounts";
-import { hasImmichSpec } from "./helpers/immich-schemas";
+import { assertImmichShape, noImmichSpec } from "./helpers/immich-openapi";
 import { makeJpeg } from "./helpers/media";
-import { appSyncTypes, AppSession, assertAlbumsHaveOwners, assertFits, LocalDatabase, syncOnce, type SyncLine } from "./helpers/phone-app";
+import { appSyncTypes, AppSession, assertAlbumsHaveOwners, LocalDatabase, syncOnce, type SyncLine } from "./helpers/phone-app";
 import { admin, sharedMedia, startShoebox, waitForQueuesToDrain, type Shoebox } from "./helpers/shoebox";
 
 const media = {
@@ -20,8 +20,8 @@ const media = {
   liveStill: "video/live-photo/lychee-train/IMG_train.jpg",
   liveVideo: "video/live-photo/lychee-train/IMG_train.mov",
 };
-const missing = !hasImmichSpec
-  ? "Immich's OpenAPI document (../shared/immich) is absent"
+const missing = noImmichSpec
+  ? noImmichSpec
   : Object.values(media).some((file) => !existsSync(join(sharedMedia, file)))
     ? "the shared media (../shared/media) are absent"
     : false;
@@ -88,17 +88,17 @@ describe("Immich's phone app, replayed", { skip: missing }, () => {
     const wellKnown = await app.request("GET", "/.well-known/immich");
     assert.equal(wellKnown.status, 200);
     assert.equal(((await wellKnown.json()) as { api: { endpoint: string } }).api.endpoint, "/api");
-    await app.json("GET", "/api/server/ping", "/server/ping");
-    const version = await app.json<{ major: number; minor: number }>("GET", "/api/server/version", "/server/version");
+    await app.json("GET", "/api/server/ping", "ServerPingResponse");
+    const version = await app.json<{ major: number; minor: number }>("GET", "/api/server/version", "ServerVersionResponseDto");
     assert.ok(version.major >= 3, `the app picks its sync protocol by this version: ${JSON.stringify(version)}`);
-    await app.json("GET", "/api/server/features", "/server/features");
-    await app.json("GET", "/api/server/config", "/server/config");
-    const login = await app.json<{ userId: string }>("POST", "/api/auth/login", "/auth/login", { email: admin.email, password: admin.password }, 201);
+    await app.json("GET", "/api/server/features", "ServerFeaturesDto");
+    await app.json("GET", "/api/server/config", "ServerConfigDto");
+    const login = await app.json<{ userId: string }>("POST", "/api/auth/login", "LoginResponseDto", { email: admin.email, password: admin.password }, 201);
     me = login.userId;
     assert.ok(app.hasCookie("immich_access_token"), "sign-in set the session cookie");
-    await app.json("GET", "/api/users/me", "/users/me");
-    await app.json("GET", "/api/users/me/preferences", "/users/me/preferences");
-    await app.json("POST", "/api/auth/validateToken", "/auth/validateToken");
+    await app.json("GET", "/api/users/me", "UserAdminResponseDto");
+    await app.json("GET", "/api/users/me/preferences", "UserPreferencesResponseDto");
+    await app.json("POST", "/api/auth/validateToken", "ValidateAccessTokenResponseDto");
   });
 
   it("clears its old checkpoints before the first sync", async () => {
@@ -113,13 +113,13 @@ describe("Immich's phone app, replayed", { skip: missing }, () => {
     assert.equal(ofType(lines, "AuthUserV1").length, 1);
     assert.deepEqual(ofType(lines, "UserV1").map((line) => line.data.id).sort(), [me, partner.userId].sort());
     assert.equal(ofType(lines, "AssetV2").length, 0);
-    const acks = await app.json<Array<{ type: string }>>("GET", "/api/sync/ack", "/sync/ack");
+    const acks = await app.json<Array<{ type: string }>>("GET", "/api/sync/ack", "SyncAckDto");
     assert.ok(acks.some((ack) => ack.type === "SyncCompleteV1"), "the session keeps its checkpoints");
   });
 
   it("backs up photos, a video, a live photo and a duplicate as the app sends them", async () => {
     const send = async (form: FormData, status = 201) => {
-      const body = await app.json<{ id: string; status: string }>("POST", "/api/assets", "/assets", form, status);
+      const body = await app.json<{ id: string; status: string }>("POST", "/api/assets", "AssetMediaResponseDto", form, status);
       return body;
     };
     const photo = await send(appUpload(media.photo));
@@ -173,7 +173,7 @@ describe("Immich's phone app, replayed", { skip: missing }, () => {
 
   it("gets an album with two photos, its owner row first", async () => {
     const ids = [...uploaded.keys()].slice(0, 2);
-    const album = await app.json<{ id: string }>("POST", "/api/albums", "/albums", { albumName: "Holidays", assetIds: ids }, 201);
+    const album = await app.json<{ id: string }>("POST", "/api/albums", "AlbumResponseDto", { albumName: "Holidays", assetIds: ids }, 201);
     const lines = await syncOnce(app, local);
     assert.deepEqual(ofType(lines, "AlbumV2").map((line) => line.data.id), [album.id]);
     assert.deepEqual(ofType(lines, "AlbumUserV1").map((line) => line.data), [{ albumId: album.id, userId: me, role: "owner" }]);
@@ -204,7 +204,7 @@ describe("Immich's phone app, replayed", { skip: missing }, () => {
   it("signs out, and the session syncs no more", async () => {
     const out = await app.request("POST", "/api/auth/logout");
     assert.equal(out.status, 200, await out.clone().text());
-    assertFits(await out.json(), "POST", "/auth/logout", 200);
+    assertImmichShape("LogoutResponseDto", await out.json());
     const stream = await app.request("POST", "/api/sync/stream", { types: appSyncTypes });
     assert.equal(stream.status, 401);
   });
