@@ -9,6 +9,7 @@ import { login, signIn, type Client } from "./helpers/accounts";
 import { assertImmichShape, noImmichSpec } from "./helpers/immich-openapi";
 import { shortVideo } from "./helpers/made-media";
 import { makeJpeg } from "./helpers/media";
+import { signInWithCookie } from "./helpers/pages";
 import { admin, projectRoot, startShoebox, waitFor, type Shoebox } from "./helpers/shoebox";
 
 const dayMs = 24 * 3600_000;
@@ -116,6 +117,8 @@ describe("Immich's phone app", { skip: noImmichSpec }, () => {
     assertImmichShape("ServerAboutResponseDto", about);
     const ownVersion = (JSON.parse(readFileSync(`${projectRoot}/package.json`, "utf8")) as { version: string }).version;
     assert.deepEqual([about.version, about.shoeboxVersion], ["v3.1.0", ownVersion]);
+    const adminPage = await (await signInWithCookie(shoebox.url, admin.email, admin.password)).get("/admin");
+    assert.match(await adminPage.text(), new RegExp(`Shoebox ${ownVersion.replaceAll(".", "\\.")}, implementing the Immich API v3\\.1\\.0`));
   });
 
   it("writes with the cookie alone, while a browser's cross-site request is still refused", async () => {
@@ -178,5 +181,4 @@ describe("Immich's phone app", { skip: noImmichSpec }, () => {
     assert.equal((await app.request(`/api/users/${userId}/profile-image`)).status, 404);
     assert.equal((await app.request(`/api/users/${crypto.randomUUID()}/profile-image`)).status, 404);
   });
-
 });
