@@ -139,6 +139,7 @@ const cases: Record<string, Case> = {
   "POST /api/search/smart": { status: 400, body: () => ({ query: "alice-secret" }) },
 
   "GET /api/server/statistics": adminOnly,
+  "GET /api/server/about": { status: 200 },
 
   "GET /api/sessions": { status: 200 },
   "DELETE /api/sessions": { status: 204 },
@@ -183,6 +184,10 @@ const cases: Record<string, Case> = {
 
   "GET /api/users/me": { status: 200 },
   "PUT /api/users/me": { status: 200, body: () => ({ name: "Bob B." }) },
+  "GET /api/users/me/preferences": { status: 200 },
+  "PUT /api/users/me/preferences": { status: 200, body: () => ({ memories: { enabled: false } }) },
+  // Nobody has a profile picture on Shoebox.
+  "GET /api/users/{id}/profile-image": notFound,
   // The user directory is how people pick whom to share with: names are visible by design.
   "GET /api/users": { status: 200 },
   "GET /api/users/{id}": { status: 200 },

@@ -603,7 +603,7 @@ function AdminPage({ view }: { view: AdminView }) {
     <Layout title="Administration" viewer={view.viewer} area="admin" current="/admin">
       <h1>Administration</h1>
       <p class="server-version">
-        Shoebox {view.about.shoeboxVersion}, speaking Immich's API {view.about.version}
+        Shoebox {view.about.shoeboxVersion}, implementing the Immich API {view.about.version}
       </p>
       <AdminMain view={view} />
       <LibrariesSection view={view} />
