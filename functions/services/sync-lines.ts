@@ -1,20 +1,13 @@
 // The sync stream's rows in the shapes of Immich's Sync* schemas (3.1.0), which the phone app's
 // generated client parses strictly: every required field present, dates as ISO strings, checksums
 // and thumbhashes base64, durations in whole milliseconds.
+import { durationMilliseconds } from "../../common/durations";
 import type { SyncAlbumLinkRow, SyncAlbumRow, SyncAlbumUserRow } from "../../common/sync/albums";
 import type { SyncAssetRow, SyncExifRow } from "../../common/sync/assets";
 import type { SyncFaceRow, SyncPartnerRow, SyncPersonRow, SyncUserRow } from "../../common/sync/people";
 import type { SyncRemovalRow } from "../../common/sync/removals";
 import { avatarColor, iso, isoOrNull } from "../api/responses";
 import { chosenAvatarColor } from "./preferences";
-
-// Shoebox keeps Immich's "H:MM:SS.ffffff"; the app wants milliseconds.
-export function durationMs(duration: string | null): number | null {
-  if (!duration) return null;
-  const [hours = "0", minutes = "0", seconds = "0"] = duration.split(":");
-  const ms = (Number(hours) * 3600 + Number(minutes) * 60 + Number(seconds)) * 1000;
-  return Number.isFinite(ms) ? Math.round(ms) : null;
-}
 
 export const toSyncAsset = (a: SyncAssetRow) => ({
   id: a.id,
@@ -26,7 +19,7 @@ export const toSyncAsset = (a: SyncAssetRow) => ({
   fileModifiedAt: iso(a.fileModifiedAt),
   localDateTime: iso(a.localDateTime),
   createdAt: iso(a.createdAt),
-  duration: durationMs(a.duration),
+  duration: durationMilliseconds(a.duration),
   type: a.type,
   deletedAt: isoOrNull(a.deletedAt),
   isFavorite: Boolean(a.isFavorite),
