@@ -4,100 +4,26 @@
 // through the running server. Baseline, measured in the same run: a request that touches no data
 // (GET /api/server/ping) and one that only authenticates (GET /api/users/me). Target: 50 ms.
 //
-// The library is written straight into the database file (bench/synthetic-library.ts) and kept in
-// tmp/bench-timeline/ for the next run, as long as the migrations and the generator stay the same.
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+// The library is written straight into the database file and kept for the next run
+// (bench/timeline-library.ts).
+import { statSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { projectRoot, startShoebox, admin, type Shoebox } from "../tests/helpers/shoebox";
+import { startShoebox, type Shoebox } from "../tests/helpers/shoebox";
 import { printTable } from "./rss";
-import { buildLibrary, schemaVersion, type UserSummary } from "./synthetic-library";
+import { dataDir, libraryArgs, libraryOptions, timelineLibrary } from "./timeline-library";
 
 const { values } = parseArgs({
   options: {
-    rebuild: { type: "boolean", default: false },
-    assets: { type: "string", default: "1000000" },
-    "other-users": { type: "string", default: "4" },
-    "other-assets": { type: "string", default: "50000" },
+    ...libraryArgs,
     requests: { type: "string", default: "200" },
-    seed: { type: "string", default: "1" },
   },
 });
 const requests = Number(values.requests);
 const warmUp = 5;
 const target = 50;
-const library = {
-  schema: schemaVersion(),
-  assets: Number(values.assets),
-  otherUsers: Number(values["other-users"]),
-  otherAssets: Number(values["other-assets"]),
-  seed: Number(values.seed),
-  // Twenty years of photos, up to a fixed date so that every build is the same library.
-  start: Date.UTC(2006, 10, 1),
-  end: Date.UTC(2026, 10, 1),
-};
-
-interface Manifest {
-  library: typeof library;
-  builtAt: string;
-  buildSeconds: number;
-  users: UserSummary[];
-}
-
-const cacheDir = join(projectRoot, "tmp", "bench-timeline");
-const dataDir = join(cacheDir, "data");
-const manifestPath = join(cacheDir, "library.json");
-const maxCacheAgeDays = 9;
-
-function cachedManifest(): Manifest | undefined {
-  if (values.rebuild || !existsSync(manifestPath) || !existsSync(join(dataDir, "shoebox.db"))) return undefined;
-  const manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as Manifest;
-  if (JSON.stringify(manifest.library) !== JSON.stringify(library)) return undefined;
-  // The trashed assets were trashed up to 20 days before the build; past 30 the server would empty
-  // the trash while the benchmark runs.
-  if (Date.now() - Date.parse(manifest.builtAt) > maxCacheAgeDays * 24 * 3600 * 1000) {
-    console.log(`The cached library is more than ${maxCacheAgeDays} days old: rebuilding it`);
-    return undefined;
-  }
-  return manifest;
-}
-
-async function build(): Promise<Manifest> {
-  rmSync(cacheDir, { recursive: true, force: true });
-  mkdirSync(dataDir, { recursive: true });
-  const started = performance.now();
-  // The server makes the database, applies the migrations and signs up the admin; then it stops,
-  // and the assets go straight into the file.
-  const first = await startShoebox({ dataDir, keepData: true });
-  await first.stop();
-  const migrated = performance.now();
-  let lastReport = 0;
-  const users = buildLibrary({
-    dbPath: join(dataDir, "shoebox.db"),
-    users: [
-      { email: admin.email, assets: library.assets },
-      ...Array.from({ length: library.otherUsers }, (_, i) => ({ email: `bench-${i + 1}@example.com`, assets: library.otherAssets })),
-    ],
-    start: library.start,
-    end: library.end,
-    seed: library.seed,
-    onProgress(written, total) {
-      if (written - lastReport >= 100_000 || written === total) {
-        lastReport = written;
-        const seconds = (performance.now() - migrated) / 1000;
-        process.stderr.write(`  ${written.toLocaleString("en")} / ${total.toLocaleString("en")} assets, ${seconds.toFixed(0)} s\n`);
-      }
-    },
-  });
-  const manifest: Manifest = {
-    library,
-    builtAt: new Date().toISOString(),
-    buildSeconds: (performance.now() - started) / 1000,
-    users,
-  };
-  writeFileSync(manifestPath, JSON.stringify(manifest, null, 2));
-  return manifest;
-}
+const options = libraryOptions(values);
+const library = { seed: options.seed };
 
 // Seeded, so that every run asks for the same months and views.
 function random(seed: number): () => number {
@@ -175,12 +101,7 @@ function row(name: string, measured: Measured, withTarget = true): string[] {
   ];
 }
 
-let manifest = cachedManifest();
-const cached = manifest !== undefined;
-if (!manifest) {
-  console.log(`Building the library in ${cacheDir} …`);
-  manifest = await build();
-}
+const { manifest, cached } = await timelineLibrary(options);
 const [owner, ...others] = manifest.users;
 const dbBytes = statSync(join(dataDir, "shoebox.db")).size;
 

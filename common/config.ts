@@ -61,8 +61,9 @@ export const defaults = {
   knownDeviceMs: 400 * 24 * 60 * 60_000,
   // Trashed photos are deleted for good after this many days.
   trashDays: 30,
-  // Sessions end after this long unused.
-  sessionIdleMs: 30 * 24 * 60 * 60_000,
+  // Sessions end after this long unused; the session cookie lasts as long, from its last use. As
+  // Immich's: a phone app opened once in a while stays signed in. Browsers keep no cookie longer.
+  sessionIdleMs: 400 * 24 * 60 * 60_000,
   // Where the map page's browser loads map tiles from, and the credit the tiles need.
   mapTileUrl: "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
   mapTileAttribution: "© OpenStreetMap contributors",

@@ -26,10 +26,11 @@ export async function findSession(db: Database, tokenHash: string, idleMs: numbe
   return row;
 }
 
-// Records that a session was used, at most once a minute so that reads stay reads.
-export async function touchSession(db: Database, session: Session, now = Date.now()): Promise<void> {
-  if (now - session.updatedAt < 60_000) return;
+// Records that a session was used, at most once a minute so that reads stay reads; true when it did.
+export async function touchSession(db: Database, session: Session, now = Date.now()): Promise<boolean> {
+  if (now - session.updatedAt < 60_000) return false;
   await db.update(sessions).set({ updatedAt: now }).where(eq(sessions.id, session.id));
+  return true;
 }
 
 export async function listSessions(db: Database, userId: string): Promise<Session[]> {

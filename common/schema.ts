@@ -63,8 +63,14 @@ export const users = sqliteTable(
     deletedAt: integer("deleted_at"),
     // 'removing' once the purge is queued: the account can no longer be restored.
     status: text("status", { enum: ["active", "deleted", "removing"] }).notNull().default("active"),
+    // The preferences the user set (Immich's UserPreferencesUpdateDto, merged), over Immich's
+    // defaults (functions/services/preferences.ts); null: all defaults.
+    preferences: text("preferences", { mode: "json" }).$type<Record<string, unknown>>(),
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
+    // The sync clock's value at the row's last change (common/sync/clock.ts): what the phone app's
+    // sync stream sends after a checkpoint.
+    updateId: integer("update_id"),
   },
   (t) => [uniqueIndex("users_email_idx").on(t.email)],
 );
@@ -134,6 +140,11 @@ export const partners = sqliteTable(
     // Whether the partner's photos appear in the timeline of the one they are shared with.
     inTimeline: integer("in_timeline", { mode: "boolean" }).notNull().default(false),
     createdAt: integer("created_at").notNull(),
+    // The sync clock's value at the row's last change (common/sync/clock.ts): what the phone app's
+    // sync stream sends after a checkpoint.
+    updateId: integer("update_id"),
+    // The sync clock's value when the row was made: whoever it lets see things gets them all from then.
+    createId: integer("create_id"),
   },
   (t) => [primaryKey({ columns: [t.sharedById, t.sharedWithId] }), index("partners_shared_with_idx").on(t.sharedWithId)],
 );
@@ -195,6 +206,9 @@ export const assets = sqliteTable(
     // "missing" run of their queue includes it).
     facesDetectedAt: integer("faces_detected_at"),
     objectsTaggedAt: integer("objects_tagged_at"),
+    // The sync clock's value at the row's last change (common/sync/clock.ts): what the phone app's
+    // sync stream sends after a checkpoint.
+    updateId: integer("update_id"),
   },
   (t) => [
     // The same file may be in two people's libraries, but only once in each.
@@ -209,6 +223,7 @@ export const assets = sqliteTable(
     uniqueIndex("assets_library_path_idx").on(t.libraryId, t.externalPath),
     // The duplicates review lists an owner's groups.
     index("assets_owner_duplicate_idx").on(t.ownerId, t.duplicateId),
+    index("assets_owner_sync_idx").on(t.ownerId, t.updateId),
   ],
 );
 
@@ -239,9 +254,11 @@ export const exif = sqliteTable(
   exifImageHeight: integer("exif_image_height"),
   description: text("description"),
   rating: integer("rating"),
+  // The sync clock's value at the row's last change (common/sync/clock.ts).
+  updateId: integer("update_id"),
   },
   // The map's close-up views read the points in a box.
-  (t) => [index("exif_location_idx").on(t.latitude, t.longitude)],
+  (t) => [index("exif_location_idx").on(t.latitude, t.longitude), index("exif_sync_idx").on(t.updateId)],
 );
 
 // Derivatives of an asset (thumbnail, preview, and the full-size web copy of a photo browsers cannot
@@ -260,7 +277,8 @@ export const assetFiles = sqliteTable(
 );
 
 export type Asset = typeof assets.$inferSelect;
-export type Exif = typeof exif.$inferSelect;
+// The sync clock's columns are the triggers' business, never set by the code that writes these.
+export type Exif = Omit<typeof exif.$inferSelect, "updateId">;
 
 // Uploads being written: a row lives from the first byte to the asset's creation, so that the
 // worker can remove the partial file of an upload whose web process died mid-way.
@@ -350,6 +368,9 @@ export const albums = sqliteTable(
   order: text("order", { enum: ["asc", "desc"] }).notNull().default("desc"),
   createdAt: integer("created_at").notNull(),
   updatedAt: integer("updated_at").notNull(),
+  // The sync clock at the album's last change and at its making (common/sync/clock.ts).
+  updateId: integer("update_id"),
+  createId: integer("create_id"),
   },
   (t) => [index("albums_owner_idx").on(t.ownerId)],
 );
@@ -364,6 +385,9 @@ export const albumAssets = sqliteTable(
       .notNull()
       .references(() => assets.id, { onDelete: "cascade" }),
     addedAt: integer("added_at").notNull(),
+    // The sync clock's value at the row's last change (common/sync/clock.ts): what the phone app's
+    // sync stream sends after a checkpoint.
+    updateId: integer("update_id"),
   },
   (t) => [primaryKey({ columns: [t.albumId, t.assetId] }), index("album_assets_asset_idx").on(t.assetId)],
 );
@@ -382,6 +406,11 @@ export const albumUsers = sqliteTable(
       .references(() => users.id, { onDelete: "cascade" }),
     role: text("role", { enum: ["editor", "viewer"] }).notNull(),
     createdAt: integer("created_at").notNull(),
+    // The sync clock's value at the row's last change (common/sync/clock.ts): what the phone app's
+    // sync stream sends after a checkpoint.
+    updateId: integer("update_id"),
+    // The sync clock's value when the row was made: whoever it lets see things gets them all from then.
+    createId: integer("create_id"),
   },
   (t) => [primaryKey({ columns: [t.albumId, t.userId] }), index("album_users_user_idx").on(t.userId)],
 );
@@ -503,6 +532,9 @@ export const people = sqliteTable(
     faceAssetId: text("face_asset_id").references((): AnySQLiteColumn => faces.id, { onDelete: "set null" }),
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
+    // The sync clock's value at the row's last change (common/sync/clock.ts): what the phone app's
+    // sync stream sends after a checkpoint.
+    updateId: integer("update_id"),
   },
   (t) => [index("people_owner_idx").on(t.ownerId, t.isHidden)],
 );
@@ -536,11 +568,14 @@ export const faces = sqliteTable(
     // Immich's source types; Shoebox's own faces come from the models.
     sourceType: text("source_type", { enum: ["machine-learning", "exif", "manual"] }).notNull().default("machine-learning"),
     createdAt: integer("created_at").notNull(),
+    // The sync clock's value at the row's last change (common/sync/clock.ts): what the phone app's
+    // sync stream sends after a checkpoint.
+    updateId: integer("update_id"),
   },
-  (t) => [index("faces_asset_idx").on(t.assetId), index("faces_person_idx").on(t.personId)],
+  (t) => [index("faces_asset_idx").on(t.assetId), index("faces_person_idx").on(t.personId), index("faces_sync_idx").on(t.updateId)],
 );
 
-export type Face = typeof faces.$inferSelect;
+export type Face = Omit<typeof faces.$inferSelect, "updateId">;
 
 // The things the object model saw in an asset's preview (COCO's class names: "dog", "car",
 // "person"), each with the model's score; replaced whole when the asset is tagged again.
@@ -569,3 +604,43 @@ export const smartSearch = sqliteTable("smart_search", {
     .references(() => assets.id, { onDelete: "cascade" }),
   embedding: f32Blob(clipDimensions)("embedding").notNull(),
 });
+
+
+// The phone app's sync (common/sync/): one counter that every synced row takes its updateId from,
+// bumped by triggers (migrations/0017_sync.sql), so that "what changed since" is one comparison.
+export const syncClock = sqliteTable("sync_clock", {
+  id: integer("id").primaryKey(),
+  value: integer("value").notNull(),
+});
+
+// What was removed, for the sync stream's delete lines: the clock's value at the removal, what kind
+// of thing it was, and who should hear of it (kinds in common/sync/clock.ts).
+export const syncAudit = sqliteTable(
+  "sync_audit",
+  {
+    updateId: integer("update_id").primaryKey(),
+    kind: text("kind", { enum: ["user", "partner", "asset", "album", "album_user", "album_asset", "person", "face"] }).notNull(),
+    // The user the removal concerns: the owner of an asset, person or face; the sharer of a partner;
+    // the user who lost an album; null where anyone who can see the album hears of it.
+    userId: text("user_id"),
+    entityId: text("entity_id").notNull(),
+    // The second half of a pair's key: the partner's sharedWithId, an album link's assetId or userId.
+    otherId: text("other_id"),
+    removedAt: integer("removed_at").notNull(),
+  },
+  (t) => [index("sync_audit_kind_idx").on(t.kind, t.userId, t.updateId)],
+);
+
+// How far each signed-in app has synced, per sync type: the last ack it sent back.
+export const syncCheckpoints = sqliteTable(
+  "sync_checkpoints",
+  {
+    sessionId: text("session_id")
+      .notNull()
+      .references(() => sessions.id, { onDelete: "cascade" }),
+    type: text("type").notNull(),
+    ack: text("ack").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.sessionId, t.type] })],
+);

@@ -104,6 +104,17 @@ export async function storageLabelTaken(db: Database, label: string, exceptUserI
   return found !== undefined;
 }
 
+// Merges `patch` into the user's preferences in one statement (SQLite's json_patch, RFC 7396:
+// objects merge key by key), so that two changes at once both last.
+export async function updateUserPreferences(db: Database, id: string, patch: Record<string, unknown>): Promise<User | undefined> {
+  const [user] = await db
+    .update(users)
+    .set({ preferences: sql`json_patch(coalesce(${users.preferences}, '{}'), ${JSON.stringify(patch)})`, updatedAt: Date.now() })
+    .where(eq(users.id, id))
+    .returning();
+  return user;
+}
+
 export async function updateUser(db: Database, id: string, changes: UserChanges): Promise<User | undefined> {
   const [user] = await db
     .update(users)

@@ -139,10 +139,18 @@ const cases: Record<string, Case> = {
   "POST /api/search/smart": { status: 400, body: () => ({ query: "alice-secret" }) },
 
   "GET /api/server/statistics": adminOnly,
+  "GET /api/server/about": { status: 200 },
 
   "GET /api/sessions": { status: 200 },
   "DELETE /api/sessions": { status: 204 },
   "DELETE /api/sessions/{id}": notFound,
+
+  // Bob's stream of what others share with him: none of Alice's things are in it (the secrets check
+  // reads every line). His own assets are left out: his copy of Alice's file has her checksum.
+  "POST /api/sync/stream": { status: 200, body: () => ({ types: ["AuthUsersV1", "UsersV1", "PartnersV1", "PartnerAssetsV2", "PartnerAssetExifsV1", "AlbumsV2", "AlbumUsersV1", "AlbumAssetsV2", "AlbumToAssetsV1", "AlbumAssetExifsV1"] }) },
+  "GET /api/sync/ack": { status: 200 },
+  "POST /api/sync/ack": { status: 204, body: () => ({ acks: ["AssetV2|1"] }) },
+  "DELETE /api/sync/ack": { status: 204, body: () => ({ types: ["AssetV2"] }) },
 
   "GET /api/shared-links": { status: 200 },
   "POST /api/shared-links": { ...notFound, body: (f) => ({ type: "INDIVIDUAL", assetIds: [f.assetId] }) },
@@ -176,6 +184,10 @@ const cases: Record<string, Case> = {
 
   "GET /api/users/me": { status: 200 },
   "PUT /api/users/me": { status: 200, body: () => ({ name: "Bob B." }) },
+  "GET /api/users/me/preferences": { status: 200 },
+  "PUT /api/users/me/preferences": { status: 200, body: () => ({ memories: { enabled: false } }) },
+  // Nobody has a profile picture on Shoebox.
+  "GET /api/users/{id}/profile-image": notFound,
   // The user directory is how people pick whom to share with: names are visible by design.
   "GET /api/users": { status: 200 },
   "GET /api/users/{id}": { status: 200 },

@@ -24,7 +24,10 @@ const upload = route({ permission: "asset.upload", sharedLink: true }, {
   path: "/",
   tags: ["Assets"],
   description:
-    "Upload one photo or video as multipart/form-data: the file in `assetData`, with `fileCreatedAt` and `fileModifiedAt`. " +
+    "Upload one photo or video as multipart/form-data: the file in `assetData`, with `fileCreatedAt` and `fileModifiedAt`, " +
+    "before or after the file. Optional: `filename` (the original name), `duration` (milliseconds, or H:MM:SS.ffffff), " +
+    "`isFavorite`, `visibility`, `livePhotoVideoId` (the video of a live photo, uploaded first), `metadata` (JSON, not kept). " +
+    "A full quota is refused with 400 `Quota has been exceeded!`, as Immich does. " +
     "An `x-immich-checksum` header (SHA-1, hex or base64) that matches a known asset answers the duplicate without storing the body.",
   request: { headers: z.object({ "x-immich-checksum": z.string().optional() }) },
   responses: {
@@ -56,7 +59,15 @@ const thumbnail = route({ permission: "asset.view", sharedLink: true }, {
   description:
     "The thumbnail (WebP), the preview (JPEG), or the full-size web copy (JPEG) of a photo browsers cannot show as it is " +
     "(HEIC, TIFF, RAW…); `fullsize` of one they can show redirects to the original, as Immich does.",
-  request: { params: IdParam, query: z.object({ size: z.enum(["thumbnail", "preview", "fullsize"]).default("thumbnail") }) },
+  request: {
+    params: IdParam,
+    query: z.object({
+      size: z.enum(["thumbnail", "preview", "fullsize"]).default("thumbnail"),
+      // Immich's app adds these; Shoebox keeps no edited versions, and the key only varies the URL.
+      edited: z.string().optional().describe("Ignored: Shoebox keeps no edited versions"),
+      c: z.string().optional().describe("Ignored: a cache key (the thumbhash) clients add to the URL"),
+    }),
+  },
   responses: {
     200: { description: "The picture" },
     302: { description: "The original, which browsers show as it is" },

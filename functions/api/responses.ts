@@ -3,11 +3,11 @@ import { z } from "@hono/zod-openapi";
 import type { AssetStatsFilter } from "../../common/assets";
 import type { FaceWithPerson } from "../../common/people";
 import type { Asset, Exif, Person, User } from "../../common/schema";
+import { avatarColors, chosenAvatarColor, type AvatarColor } from "../services/preferences";
 
 export const iso = (ms: number) => new Date(ms).toISOString();
 export const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms));
 
-const avatarColors = ["primary", "pink", "red", "yellow", "blue", "green", "purple", "orange", "gray", "amber"] as const;
 
 export const UserResponse = z
   .object({
@@ -34,8 +34,8 @@ export const UserAdminResponse = UserResponse.extend({
   license: z.null(),
 }).openapi("UserAdminResponseDto");
 
-// A colour per user that stays the same across sessions and devices.
-function avatarColor(id: string): (typeof avatarColors)[number] {
+// A colour per user that stays the same across sessions and devices, unless they chose one.
+export function avatarColor(id: string): AvatarColor {
   let hash = 0;
   for (const char of id) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
   return avatarColors[hash % avatarColors.length]!;
@@ -47,7 +47,7 @@ export function toUserResponse(user: User): z.infer<typeof UserResponse> {
     name: user.name,
     email: user.email,
     profileImagePath: "",
-    avatarColor: avatarColor(user.id),
+    avatarColor: chosenAvatarColor(user) ?? avatarColor(user.id),
     profileChangedAt: iso(user.createdAt),
   };
 }

@@ -5,6 +5,7 @@ import { mediaExtensions } from "../../common/media-types";
 import { adminExists } from "../../common/users";
 import { createRouter, json, publicRoute, route } from "../router";
 import { usageByUser } from "../services/users";
+import { apiVersion, serverAbout } from "../services/server-info";
 
 const ping = publicRoute({
   method: "get",
@@ -15,14 +16,31 @@ const ping = publicRoute({
   },
 });
 
-const ServerVersion = z.object({ major: z.number().int(), minor: z.number().int(), patch: z.number().int() }).openapi("ServerVersionResponseDto");
+const ServerVersion = z
+  .object({ major: z.number().int(), minor: z.number().int(), patch: z.number().int(), prerelease: z.number().int().nullable() })
+  .openapi("ServerVersionResponseDto");
 
 const version = publicRoute({
   method: "get",
   path: "/version",
   tags: ["Server"],
-  responses: { 200: { description: "The server's version", content: { "application/json": { schema: ServerVersion } } } },
+  description: "The version of Immich's API that Shoebox implements (Immich's clients choose their protocol by it). Shoebox's own is in GET /api/server/about.",
+  responses: { 200: { description: "The API's version", content: { "application/json": { schema: ServerVersion } } } },
 });
+
+const ServerAbout = z
+  .object({
+    version: z.string().describe("The version of Immich's API that Shoebox implements"),
+    versionUrl: z.string(),
+    licensed: z.boolean(),
+    shoeboxVersion: z.string().describe("Shoebox's addition: its own version"),
+  })
+  .openapi("ServerAboutResponseDto");
+
+const about = route(
+  { permission: "server.about" },
+  { method: "get", path: "/about", tags: ["Server"], responses: { 200: json(ServerAbout, "What the server is") } },
+);
 
 const MediaTypes = z
   .object({ image: z.array(z.string()), video: z.array(z.string()), sidecar: z.array(z.string()) })
@@ -52,6 +70,7 @@ const ServerFeatures = z
     search: z.boolean(),
     email: z.boolean(),
     ocr: z.boolean(),
+    realtimeTranscoding: z.boolean(),
   })
   .openapi("ServerFeaturesDto");
 
@@ -75,6 +94,7 @@ const ServerConfig = z
     mapDarkStyleUrl: z.string(),
     mapLightStyleUrl: z.string(),
     maintenanceMode: z.boolean(),
+    minFaces: z.number().int(),
   })
   .openapi("ServerConfigDto");
 
@@ -139,7 +159,7 @@ export const serverRoutes = createRouter()
   .openapi(statistics, async (c) => c.json(toServerStats(await usageByUser(c, c.var.auth)), 200))
   .openapi(mediaTypes, (c) => c.json(mediaExtensions))
   // Faces unless ML is off; smart search with a CLIP model; near-duplicates always (by perceptual
-  // hash). No OCR, email or OAuth. The map counts as on when it has tiles to show.
+  // hash). No OCR, email, OAuth or transcoding while playing. The map counts as on when it has tiles to show.
   .openapi(features, (c) =>
     c.json({
       smartSearch: c.env.CLIP === "on",
@@ -157,6 +177,7 @@ export const serverRoutes = createRouter()
       search: true,
       email: false,
       ocr: false,
+      realtimeTranscoding: false,
     }),
   )
   // Shoebox has no onboarding step past creating the admin, and every user may see the others'
@@ -167,7 +188,7 @@ export const serverRoutes = createRouter()
       oauthButtonText: "",
       loginPageMessage: "",
       trashDays: defaults.trashDays,
-      // The worker's USER_DELETE_GRACE_MS does not reach workerd, which knows only the default.
+      // The worker's USER_DELETE_GRACE_MS and FACE_MIN_FACES do not reach workerd, which knows only the defaults.
       userDeleteDelay: Math.round(defaults.userDeleteGraceMs / (24 * 60 * 60_000)),
       isInitialized: initialized,
       isOnboarded: initialized,
@@ -176,10 +197,9 @@ export const serverRoutes = createRouter()
       mapDarkStyleUrl: "",
       mapLightStyleUrl: "",
       maintenanceMode: false,
+      minFaces: defaults.faces.minFaces,
     });
   })
   .openapi(ping, (c) => c.json({ res: "pong" as const }))
-  .openapi(version, (c) => {
-    const [major = 0, minor = 0, patch = 0] = c.env.VERSION.split(/[.-]/).map(Number);
-    return c.json({ major, minor, patch });
-  });
+  .openapi(version, (c) => c.json(apiVersion()))
+  .openapi(about, (c) => c.json(serverAbout(c.env), 200));

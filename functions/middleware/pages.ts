@@ -10,7 +10,7 @@ import { AppError } from "../../common/errors";
 import type { User } from "../../common/schema";
 import { adminExists } from "../../common/users";
 import type { AppEnv } from "../env";
-import { authenticateBrowser, csrfToken, sessionCookie } from "../services/auth";
+import { authenticateBrowser, csrfToken, requestSite, sessionCookie } from "../services/auth";
 import { defaults } from "../../common/config";
 import { bodyLimitOf } from "./body-limit";
 import { services } from "./services";
@@ -44,11 +44,10 @@ const signUpFirst = createMiddleware<AppEnv>(async (c, next) => {
 });
 
 // Forms of signed-in pages carry a CSRF token, but the sign-in, sign-up and link-password forms have
-// no session to tie one to: the browser's Origin header keeps other sites from posting them (to
-// sign a visitor in to an account of theirs, say).
+// no session to tie one to: the browser's Origin and Sec-Fetch-Site headers keep other sites from
+// posting them (to sign a visitor in to an account of theirs, say).
 const refuseCrossSiteForms = createMiddleware<AppEnv>(async (c, next) => {
-  const origin = c.req.header("origin");
-  if (c.req.method === "POST" && origin && origin !== new URL(c.req.url).origin) throw new AppError(403, "Cross-site request refused");
+  if (c.req.method === "POST" && requestSite(c) === "cross-site") throw new AppError(403, "Cross-site request refused");
   await next();
 });
 

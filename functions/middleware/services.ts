@@ -1,15 +1,21 @@
 // Sets up the per-request services from the bindings: nothing outlives the request.
 import { createMiddleware } from "hono/factory";
-import { connectDatabase } from "../../common/db";
-import type { AppEnv } from "../env";
+import { connectDatabase, type DatabaseConnection } from "../../common/db";
+import type { AppEnv, Bindings } from "../env";
 import { createStorage } from "../storage";
 
-export const services = createMiddleware<AppEnv>(async (c, next) => {
-  const { client, db } = connectDatabase({
-    url: c.env.DB_URL,
-    authToken: c.env.DB_AUTH_TOKEN || undefined,
-    fetch: (request) => c.env.DB.fetch(request),
+// A connection to the database through the DB binding. The request's own closes when the handler
+// returns; an answer streamed after that (the sync stream) opens one of its own.
+export function connectBoundDatabase(env: Bindings): DatabaseConnection {
+  return connectDatabase({
+    url: env.DB_URL,
+    authToken: env.DB_AUTH_TOKEN || undefined,
+    fetch: (request) => env.DB.fetch(request),
   });
+}
+
+export const services = createMiddleware<AppEnv>(async (c, next) => {
+  const { client, db } = connectBoundDatabase(c.env);
   c.set("db", db);
   c.set("storage", createStorage(c.env));
   try {

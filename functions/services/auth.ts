@@ -49,14 +49,19 @@ export async function startSession<E extends AppEnv>(c: Context<E>, user: User):
     deviceType: /mobile/i.test(agent) ? "Mobile" : /immich|curl|node/i.test(agent) ? "CLI" : "Browser",
     deviceOS: /android/i.test(agent) ? "Android" : /iphone|ipad|ios/i.test(agent) ? "iOS" : /mac os/i.test(agent) ? "macOS" : /windows/i.test(agent) ? "Windows" : /linux/i.test(agent) ? "Linux" : "",
   });
+  setSessionCookie(c, token);
+  return token;
+}
+
+// The session cookie lives as long as an unused session does, from the last time it was used.
+function setSessionCookie<E extends AppEnv>(c: Context<E>, token: string): void {
   setCookie(c, sessionCookie, token, {
     httpOnly: true,
     sameSite: "Lax",
     secure: secureCookie(c),
     path: "/",
-    maxAge: Math.floor(defaults.sessionIdleMs / 1000),
+    maxAge: Math.floor(Math.min(defaults.sessionIdleMs, maxCookieMs) / 1000),
   });
-  return token;
 }
 
 export function endSessionCookie<E extends AppEnv>(c: Context<E>): void {
@@ -77,13 +82,33 @@ export async function csrfToken(sessionToken: string): Promise<string> {
 
 const safeMethods = new Set(["GET", "HEAD", "OPTIONS"]);
 
-// A change made with the ambient session cookie must come from our own pages: same origin, and
-// carrying the session's CSRF token, in the x-csrf-token header or a plain form's _csrf field. Only
-// a form of a stated, small length is read for it; never a multipart body, which may be an upload.
+// What a browser says about where a request comes from. Every browser of recent years sends
+// Sec-Fetch-Site or Origin (mostly both) with every request that is not a GET or HEAD, and a page
+// cannot remove or forge either; a native app (Immich's phone app, a script) sends neither.
+// "cross-site" also covers a foreign Origin, and "null", which sandboxed or privacy-minded pages send.
+export type RequestSite = "same-origin" | "cross-site" | "other-browser" | "not-a-browser";
+
+export function requestSite<E extends AppEnv>(c: Context<E>): RequestSite {
+  const fetchSite = c.req.header("sec-fetch-site");
+  const origin = c.req.header("origin");
+  if (origin !== undefined && origin !== new URL(c.req.url).origin) return "cross-site";
+  if (fetchSite === "cross-site" || fetchSite === "same-site") return "cross-site";
+  if (fetchSite === "same-origin" || origin !== undefined) return "same-origin";
+  return fetchSite === undefined ? "not-a-browser" : "other-browser";
+}
+
+// A change made with the ambient session cookie. From a browser it must come from our own pages:
+// not cross-site (nor same-site: a sibling subdomain is another party), and carrying the session's
+// CSRF token, in the x-csrf-token header or a plain form's _csrf field. Only a form of a stated,
+// small length is read for it; never a multipart body, which may be an upload. A client that is no
+// browser (no Sec-Fetch-Site, no Origin) cannot be made to send a request by another site, and
+// needs no token: Immich's app holds only the cookie. (Browsers too old to send either header
+// support SameSite, and the session cookie is SameSite=Lax: a cross-site post carries no session.)
 async function checkCsrf<E extends AppEnv>(c: Context<E>, sessionToken: string): Promise<void> {
   if (safeMethods.has(c.req.method)) return;
-  const origin = c.req.header("origin");
-  if (origin && origin !== new URL(c.req.url).origin) throw new AppError(403, "Cross-site request refused");
+  const site = requestSite(c);
+  if (site === "cross-site") throw new AppError(403, "Cross-site request refused");
+  if (site === "not-a-browser") return;
   let given = c.req.header("x-csrf-token");
   const length = Number(c.req.header("content-length") ?? Number.NaN);
   if (!given && /^application\/x-www-form-urlencoded/.test(c.req.header("content-type") ?? "") && length <= defaults.bodyLimits.form) {
@@ -93,11 +118,13 @@ async function checkCsrf<E extends AppEnv>(c: Context<E>, sessionToken: string):
   if (!given || !sameText(given, await csrfToken(sessionToken))) throw new AppError(403, "Missing or wrong CSRF token: reload the page and try again");
 }
 
-async function sessionAuth<E extends AppEnv>(c: Context<E>, token: string): Promise<Auth | undefined> {
+// A session by its token; `fromCookie`: the cookie is sent again whenever the session's use is
+// recorded, so that it expires with the session and not before.
+async function sessionAuth<E extends AppEnv>(c: Context<E>, token: string, fromCookie: boolean): Promise<Auth | undefined> {
   const found = await findSession(c.var.db, await sha256(token), defaults.sessionIdleMs);
   if (!found) return undefined;
   // Awaited, not left to waitUntil: the request's database client closes when the response is made.
-  await touchSession(c.var.db, found.session);
+  if ((await touchSession(c.var.db, found.session)) && fromCookie) setSessionCookie(c, token);
   return { user: found.user, session: { id: found.session.id } };
 }
 
@@ -112,7 +139,7 @@ export async function authenticateUser<E extends AppEnv>(c: Context<E>): Promise
   }
   const bearer = bearerToken(c);
   if (bearer) {
-    const auth = await sessionAuth(c, bearer);
+    const auth = await sessionAuth(c, bearer, false);
     if (!auth) throw new AppError(401, "Invalid or expired session: sign in again");
     return auth;
   }
@@ -123,7 +150,7 @@ export async function authenticateUser<E extends AppEnv>(c: Context<E>): Promise
 // A stale cookie is no error: the browser is simply signed out.
 export async function authenticateBrowser<E extends AppEnv>(c: Context<E>): Promise<Auth | undefined> {
   const cookie = getCookie(c, sessionCookie);
-  const auth = cookie ? await sessionAuth(c, cookie) : undefined;
+  const auth = cookie ? await sessionAuth(c, cookie, true) : undefined;
   if (auth) await checkCsrf(c, cookie!);
   return auth;
 }

@@ -4,6 +4,7 @@
 // the worker to clean up.
 import type { Context } from "hono";
 import { addUploadedAsset, findAssetByChecksum, getAsset } from "../../common/assets";
+import { durationText } from "../../common/durations";
 import { AppError, badRequest } from "../../common/errors";
 import { safeFileName } from "../../common/file-names";
 import { claimedType, detectMediaType, sniffLength, type MediaType } from "../../common/media-types";
@@ -83,8 +84,10 @@ export interface ByteLimit {
   error: () => AppError;
 }
 
+// Word for word Immich's answer: its phone app stops a backup run on exactly this message, rather
+// than fail file after file.
 export function quotaExceeded(): AppError {
-  return new AppError(413, "This upload does not fit in your storage quota. Free some space, or ask the admin for a larger quota.");
+  return badRequest("Quota has been exceeded!");
 }
 
 // An upload into this user's library, with what their quota leaves.
@@ -131,12 +134,31 @@ function parseVisibility(fields: Map<string, string>): Asset["visibility"] {
   return raw as Asset["visibility"];
 }
 
-// Immich sends durations as "H:MM:SS.ffffff".
+// Immich's clients send a duration in milliseconds since Immich 3 (the phone app sends "0" for a
+// photo), and as "H:MM:SS.ffffff" before; either is kept in the second form. No duration, or none
+// at all, is left for the metadata job to read from the file.
 function parseDuration(fields: Map<string, string>): string | null {
-  const raw = fields.get("duration");
+  const raw = fields.get("duration")?.trim();
   if (raw === undefined || raw === "") return null;
-  if (!/^\d+:\d{2}:\d{2}(\.\d+)?$/.test(raw)) throw badRequest(`duration: expected H:MM:SS.ffffff, got ${JSON.stringify(raw)}`);
+  if (/^\d{1,15}$/.test(raw)) return Number(raw) === 0 ? null : durationText(Number(raw) / 1000);
+  if (!/^\d+:\d{2}:\d{2}(\.\d+)?$/.test(raw)) throw badRequest(`duration: expected milliseconds or H:MM:SS.ffffff, got ${JSON.stringify(raw)}`);
   return raw;
+}
+
+// Immich's app may send a JSON list of metadata items (an iCloud id, for one). Shoebox keeps none,
+// but refuses what Immich would refuse, so that a client learns of a mistake the same way.
+function checkMetadata(fields: Map<string, string>): void {
+  const raw = fields.get("metadata");
+  if (raw === undefined) return;
+  let items: unknown;
+  try {
+    items = JSON.parse(raw);
+  } catch {
+    throw badRequest("metadata: not JSON");
+  }
+  if (!Array.isArray(items) || !items.every((item) => typeof item === "object" && item !== null && typeof (item as { key?: unknown }).key === "string")) {
+    throw badRequest("metadata: expected a list of {key, value}");
+  }
 }
 
 async function linkedVideo(db: Database, ownerId: string, fields: Map<string, string>): Promise<string | null> {
@@ -196,7 +218,8 @@ async function receiveUpload(store: UploadStore, owner: UploadOwner, parts: Asyn
         continue;
       }
       if (file) throw badRequest("assetData: only one file per upload");
-      // Immich's iOS uploader names the file in a field; the part's own name may be a temporary one.
+      // Immich's iOS uploader names the file in a `filename` field (see originalName below); the
+      // part's own name may be a temporary one.
       const fileName = safeFileName(fields.get("filename") || part.filename || "", "");
       const { head, stream } = await peek(part.body, sniffLength);
       if (head.byteLength === 0) throw badRequest("assetData: the file is empty");
@@ -217,7 +240,11 @@ async function receiveUpload(store: UploadStore, owner: UploadOwner, parts: Asyn
       file = { key, fileName, media, ...(await storeHashed(storage, key, stream, quota)) };
     }
     if (!file) throw badRequest("assetData: required");
+    // The fields may come after the file too.
+    const originalName = fields.get("filename");
+    if (originalName) file.fileName = safeFileName(originalName, file.fileName);
 
+    checkMetadata(fields);
     const fileCreatedAt = parseDate(fields, "fileCreatedAt");
     const fileModifiedAt = parseDate(fields, "fileModifiedAt");
     const visibility = parseVisibility(fields);

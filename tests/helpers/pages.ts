@@ -12,7 +12,8 @@ export interface PostOptions {
   headers?: Record<string, string>;
 }
 
-// Keeps cookies and does not follow redirects, so that tests see them.
+// Keeps cookies, sends the Origin and Sec-Fetch-Site headers of a browser's own page, and does not
+// follow redirects, so that tests see them.
 export class Browser {
   readonly cookies = new Map<string, string>();
   // The session's CSRF token, once signed in (signInWithCookie).
@@ -21,6 +22,11 @@ export class Browser {
 
   async request(path: string, init: RequestInit = {}): Promise<Response> {
     const headers = new Headers(init.headers);
+    // What every browser sends with a request that changes something (unless a test says otherwise).
+    if (init.method && !["GET", "HEAD"].includes(init.method.toUpperCase())) {
+      if (!headers.has("origin")) headers.set("origin", new URL(this.url).origin);
+      if (!headers.has("sec-fetch-site")) headers.set("sec-fetch-site", headers.get("origin") === new URL(this.url).origin ? "same-origin" : "cross-site");
+    }
     if (this.cookies.size) headers.set("cookie", [...this.cookies].map(([name, value]) => `${name}=${value}`).join("; "));
     const response = await fetch(`${this.url}${path}`, { ...init, headers, redirect: "manual" });
     for (const cookie of response.headers.getSetCookie()) {

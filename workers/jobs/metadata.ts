@@ -3,6 +3,7 @@
 // and pulls the video out of motion photos.
 import { getAsset, saveMetadata, type MetadataChanges } from "../../common/assets";
 import type { Asset, Exif } from "../../common/schema";
+import { durationText } from "../../common/durations";
 import { readContentIdentifier } from "../media/apple";
 import { readImageMetadata, type ImageMetadata } from "../media/image-metadata";
 import { atInstant, atOffset, atWallClock, parseOffset, parseWallClock, type DateTaken } from "../../common/time-zones";
@@ -39,14 +40,6 @@ function resolveVideoTime(creationTime: string | null, offset: string | null, zo
   const minutes = offset === null ? null : parseOffset(offset);
   const taken = minutes === null ? atInstant(instant, zone) : atOffset(instant, minutes, zone);
   return { ...taken, dateTimeOriginal: new Date(instant).toISOString() };
-}
-
-// Immich writes durations as "H:MM:SS.ffffff".
-function formatDuration(seconds: number): string {
-  const hours = Math.floor(seconds / 3600);
-  const minutes = Math.floor((seconds % 3600) / 60);
-  const rest = (seconds % 60).toFixed(6).padStart(9, "0");
-  return `${hours}:${String(minutes).padStart(2, "0")}:${rest}`;
 }
 
 function place(latitude: number | null, longitude: number | null) {
@@ -128,7 +121,7 @@ async function extractVideoMetadata(context: JobContext, asset: Asset, path: str
     {
       width: info.width,
       height: info.height,
-      duration: formatDuration(info.durationSeconds),
+      duration: durationText(info.durationSeconds),
       localDateTime: taken.localDateTime,
       fileCreatedAt: taken.instant,
       contentIdentifier: info.contentIdentifier,

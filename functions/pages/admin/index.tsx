@@ -18,6 +18,7 @@ import {
   updateAccount,
   usageByUser,
 } from "../../services/users";
+import { serverAbout } from "../../services/server-info";
 import { isHtmx } from "../htmx";
 import { FormError, Layout } from "../layout";
 import { findingsShown, IntegritySection } from "./integrity";
@@ -32,6 +33,8 @@ interface AdminView extends UsersView, LibrariesView {
   usage: UserUsage[];
   queues: QueueState[];
   integrity: IntegrityReport;
+  // Which Shoebox this is, and which Immich API it speaks.
+  about: ReturnType<typeof serverAbout>;
   error?: string;
 }
 
@@ -50,6 +53,9 @@ function AdminPage({ view }: { view: AdminView }) {
   return (
     <Layout title="Administration" viewer={view.viewer} area="admin" current="/admin">
       <h1>Administration</h1>
+      <p class="server-version">
+        Shoebox {view.about.shoeboxVersion}, implementing the Immich API {view.about.version}
+      </p>
       <AdminMain view={view} />
       <LibrariesSection view={view} />
       <QueuesSection viewer={view.viewer} queues={view.queues} />
@@ -69,7 +75,7 @@ async function adminView(c: Ctx, extra: Partial<AdminView> = {}): Promise<AdminV
     lastIntegrityReport(c, admin, findingsShown),
     allLibraries(c, admin),
   ]);
-  return { viewer: c.var.viewer, users, usage, queues, integrity, libraries, ...extra };
+  return { viewer: c.var.viewer, users, usage, queues, integrity, libraries, about: serverAbout(c.env), ...extra };
 }
 
 // Runs a service call; a refusal the admin can act on (400, 409) comes back as its message, to be
