@@ -12,7 +12,6 @@ export interface Bindings {
   DB_AUTH_TOKEN: string;
   INTERNAL_TOKEN: string;
   VERSION: string;
-  JOB_MAX_ATTEMPTS: string;
   // The reverse proxies whose X-Forwarded-For is believed (TRUSTED_PROXIES).
   TRUSTED_PROXIES: string;
   // The map's tile URL template; empty when tiles are off.

@@ -164,7 +164,7 @@ export const adminUserRoutes = createRouter()
     const updated = await updateUser(c.var.db, id, { ...fields, ...(password ? { passwordHash: await hashPassword(c.env, password) } : {}) });
     if (fields.storageLabel !== undefined && fields.storageLabel !== before.storageLabel) {
       // The user's originals move to the folder of the new label.
-      if (await queueOriginalMoves(c.var.db, id, Number(c.env.JOB_MAX_ATTEMPTS))) nudgeWorker(c);
+      if (await queueOriginalMoves(c.var.db, id)) nudgeWorker(c);
     }
     return c.json(toUserAdminResponse(updated!), 200);
   })
@@ -173,7 +173,7 @@ export const adminUserRoutes = createRouter()
     if (id === c.var.auth.user.id) throw badRequest("You cannot remove your own account");
     await userOr404(c.var.db, id);
     const force = c.req.valid("json")?.force === true;
-    const removed = await markUserDeleted(c.var.db, id, force, Number(c.env.JOB_MAX_ATTEMPTS));
+    const removed = await markUserDeleted(c.var.db, id, force);
     if (!removed) throw badRequest("This account is being removed already");
     if (force) nudgeWorker(c);
     return c.json(toUserAdminResponse(removed), 200);

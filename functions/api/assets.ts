@@ -209,7 +209,7 @@ async function applyChanges<E extends AppEnv>(c: Context<E>, auth: Auth, ids: st
   await updateDescription(c.var.db, owned, { ...(description !== undefined ? { description } : {}), ...(rating !== undefined ? { rating } : {}) });
   if (dateTimeOriginal) await setDateTaken(c.var.db, await dateChanges(c.var.db, owned, dateTimeOriginal));
   if (latitude !== undefined && longitude !== undefined) {
-    await setPlace(c.var.db, owned, latitude, longitude, Number(c.env.JOB_MAX_ATTEMPTS));
+    await setPlace(c.var.db, owned, latitude, longitude);
     nudgeWorker(c);
   }
 }
@@ -289,7 +289,7 @@ export const assetRoutes = createRouter()
     const owned = [...(await ownedAssetIds(c.var.db, c.var.auth, ids))];
     if (owned.length !== new Set(ids).size) throw notFound("Asset not found");
     if (force) {
-      if (await deleteAssets(c.var.db, owned, Number(c.env.JOB_MAX_ATTEMPTS))) nudgeWorker(c);
+      if (await deleteAssets(c.var.db, owned)) nudgeWorker(c);
     } else {
       await trashAssets(c.var.db, owned);
     }

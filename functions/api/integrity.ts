@@ -47,7 +47,7 @@ const check = route({ permission: "job.create", admin: true }, {
 export const integrityRoutes = createRouter()
   .openapi(get, async (c) => c.json(await integrityReport(c.var.db, c.req.valid("query").limit)))
   .openapi(check, async (c) => {
-    const started = await startIntegrityCheck(c.var.db, Number(c.env.JOB_MAX_ATTEMPTS));
+    const started = await startIntegrityCheck(c.var.db);
     if (started) nudgeWorker(c);
     return c.json({ started }, 202);
   });

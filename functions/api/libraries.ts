@@ -206,7 +206,7 @@ export const libraryRoutes = createRouter()
   .openapi(remove, async (c) => {
     const { id } = c.req.valid("param");
     await libraryOr404(c.var.db, id);
-    await deleteLibrary(c.var.db, id, Number(c.env.JOB_MAX_ATTEMPTS));
+    await deleteLibrary(c.var.db, id);
     notifyLibrariesChanged(c);
     nudgeWorker(c);
     return c.body(null, 204);
@@ -214,7 +214,7 @@ export const libraryRoutes = createRouter()
   .openapi(scan, async (c) => {
     const { id } = c.req.valid("param");
     await libraryOr404(c.var.db, id);
-    await queueLibraryScan(c.var.db, id, Number(c.env.JOB_MAX_ATTEMPTS));
+    await queueLibraryScan(c.var.db, id);
     nudgeWorker(c);
     return c.body(null, 204);
   })

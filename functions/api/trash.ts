@@ -32,7 +32,7 @@ export const trashRoutes = createRouter()
   .openapi(restoreAll, async (c) => c.json({ count: await restoreAssets(c.var.db, c.var.auth.user.id) }, 200))
   .openapi(restoreSome, async (c) => c.json({ count: await restoreAssets(c.var.db, c.var.auth.user.id, c.req.valid("json").ids) }, 200))
   .openapi(empty, async (c) => {
-    const count = await deleteAssetsInBatches(c.var.db, { ownerId: c.var.auth.user.id, trashedOnly: true }, Number(c.env.JOB_MAX_ATTEMPTS));
+    const count = await deleteAssetsInBatches(c.var.db, { ownerId: c.var.auth.user.id, trashedOnly: true });
     if (count) nudgeWorker(c);
     return c.json({ count }, 200);
   });

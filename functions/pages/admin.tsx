@@ -684,7 +684,7 @@ export const adminPages = new Hono<ViewerEnv>()
   .get("/queues", async (c) => c.html(<QueuesSection viewer={c.var.viewer} queues={await getQueueStates(c.var.db)} />))
   .get("/integrity", async (c) => c.html(<IntegritySection viewer={c.var.viewer} report={await integrityReport(c.var.db, findingsShown)} />))
   .post("/integrity/check", async (c) => {
-    if (await startIntegrityCheck(c.var.db, Number(c.env.JOB_MAX_ATTEMPTS))) nudgeWorker(c);
+    if (await startIntegrityCheck(c.var.db)) nudgeWorker(c);
     if (!isHtmx(c)) return c.redirect("/admin#integrity-heading", 303);
     return c.html(<IntegritySection viewer={c.var.viewer} report={await integrityReport(c.var.db, findingsShown)} />);
   })
@@ -718,7 +718,7 @@ export const adminPages = new Hono<ViewerEnv>()
     await managedUser(c, id);
     if (id === c.var.viewer.user.id) return afterUserChange(c, { error: "You cannot remove your own account." });
     const force = (await c.req.parseBody()).force === "on";
-    const removed = await markUserDeleted(c.var.db, id, force, Number(c.env.JOB_MAX_ATTEMPTS));
+    const removed = await markUserDeleted(c.var.db, id, force);
     if (!removed) return afterUserChange(c, { error: "This account is being removed already." });
     if (force) nudgeWorker(c);
     return afterUserChange(c);
@@ -751,20 +751,20 @@ export const adminPages = new Hono<ViewerEnv>()
       exclusionPatterns: [...new Set(lines(draft.exclusionPatterns))],
       watch: draft.watch,
     });
-    await queueLibraryScan(c.var.db, library.id, Number(c.env.JOB_MAX_ATTEMPTS));
+    await queueLibraryScan(c.var.db, library.id);
     notifyLibrariesChanged(c);
     nudgeWorker(c);
     return afterLibraryChange(c);
   })
   .post("/libraries/:id/scan", async (c) => {
     const library = await libraryOr404(c, c.req.param("id"));
-    await queueLibraryScan(c.var.db, library.id, Number(c.env.JOB_MAX_ATTEMPTS));
+    await queueLibraryScan(c.var.db, library.id);
     nudgeWorker(c);
     return afterLibraryChange(c);
   })
   .post("/libraries/:id/delete", async (c) => {
     const library = await libraryOr404(c, c.req.param("id"));
-    await deleteLibrary(c.var.db, library.id, Number(c.env.JOB_MAX_ATTEMPTS));
+    await deleteLibrary(c.var.db, library.id);
     notifyLibrariesChanged(c);
     nudgeWorker(c);
     return afterLibraryChange(c);

@@ -520,7 +520,7 @@ export const viewerPages = new Hono<AppEnv>()
   .post("/:id/delete", requireViewer, async (c) => {
     const id = await ownedAsset(c);
     return leave(c, id, async () => {
-      await deleteAssets(c.var.db, [id], Number(c.env.JOB_MAX_ATTEMPTS));
+      await deleteAssets(c.var.db, [id]);
       nudgeWorker(c);
     });
   })
@@ -546,7 +546,7 @@ export const viewerPages = new Hono<AppEnv>()
     const longitude = Number(fields.longitude);
     const valid = fields.latitude?.trim() && fields.longitude?.trim() && Math.abs(latitude) <= 90 && Math.abs(longitude) <= 180;
     if (!valid) return invalid(c, id, "Enter a latitude from -90 to 90 and a longitude from -180 to 180.");
-    await setPlace(c.var.db, [id], latitude, longitude, Number(c.env.JOB_MAX_ATTEMPTS));
+    await setPlace(c.var.db, [id], latitude, longitude);
     nudgeWorker(c);
     return backToViewer(c, id);
   });

@@ -33,10 +33,9 @@ export async function queued<T>(c: Pick<Context<AppEnv>, "env" | "executionCtx">
 // Runs a queue's work over the library: for the assets it has not done yet, or (`force`) all of
 // them. The libraries queue scans every external library.
 export async function startQueue(c: Ctx, queue: QueueName, force: boolean): Promise<void> {
-  const maxAttempts = Number(c.env.JOB_MAX_ATTEMPTS);
   if (mlQueues.includes(queue) && c.env.ML !== "on") throw badRequest("The image models are off (ML=off): there is nothing to run in this queue");
-  if (isAssetQueue(queue)) await startAssetQueue(c.var.db, queue, force, maxAttempts);
-  else if (queue === "library") for (const library of await listLibraries(c.var.db)) await queueLibraryScan(c.var.db, library.id, maxAttempts);
+  if (isAssetQueue(queue)) await startAssetQueue(c.var.db, queue, force);
+  else if (queue === "library") for (const library of await listLibraries(c.var.db)) await queueLibraryScan(c.var.db, library.id);
   else throw badRequest(`The ${queue} queue runs only what other work queues; there is nothing to start in it`);
   nudgeWorker(c);
 }

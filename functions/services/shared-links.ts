@@ -15,7 +15,7 @@ async function queueCopies(c: Ctx, videoIds: string[]): Promise<void> {
   let queued = false;
   for (const assetId of videoIds) {
     const job = { name: "encodeVideo" as const, payload: { assetId, evenIfPlayable: true } };
-    queued = (await enqueueJobUnlessPending(c.var.db, job, Number(c.env.JOB_MAX_ATTEMPTS), { samePayload: true })) || queued;
+    queued = (await enqueueJobUnlessPending(c.var.db, job, { samePayload: true })) || queued;
   }
   if (queued) nudgeWorker(c);
 }

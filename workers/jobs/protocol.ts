@@ -11,7 +11,6 @@ export interface JobProcessSettings {
   storage: StorageConfig;
   scratchRoot: string;
   workerId: string;
-  maxAttempts: number;
   ml: MlConfig;
 }
 

@@ -16,7 +16,6 @@ export interface WorkerdConfigOptions {
   databaseUrl: string;
   workerUrl: string;
   version: string;
-  jobMaxAttempts: number;
   trustedProxies: string;
   // The map's tile URL template (undefined: no tiles) and the credit shown with the tiles.
   map: { tileUrl?: string; attribution: string };
@@ -99,7 +98,6 @@ const config :Workerd.Config = (
         (name = "ASSETS", service = "assets"),
         (name = "DB_URL", text = ${text(options.databaseUrl)}),
         (name = "VERSION", text = ${text(options.version)}),
-        (name = "JOB_MAX_ATTEMPTS", text = ${text(String(options.jobMaxAttempts))}),
         (name = "TRUSTED_PROXIES", text = ${text(options.trustedProxies)}),
         (name = "MAP_TILE_URL", text = ${text(options.map.tileUrl ?? "")}),
         (name = "MAP_TILE_ATTRIBUTION", text = ${text(options.map.attribution)}),
