@@ -119,6 +119,6 @@ export async function releaseUnconfirmedFaces(db: Database): Promise<void> {
 }
 
 // Starts a run of a queue over the library: one queueAssetJobs job, which pages through it.
-export async function startAssetQueue(db: Database, queue: AssetQueue, force: boolean, maxAttempts: number): Promise<void> {
-  await enqueueJobsQuery(db, [{ name: "queueAssetJobs", payload: { queue, force } }], maxAttempts);
+export async function startAssetQueue(db: Database, queue: AssetQueue, force: boolean): Promise<void> {
+  await enqueueJobsQuery(db, [{ name: "queueAssetJobs", payload: { queue, force } }]);
 }

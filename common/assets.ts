@@ -26,11 +26,11 @@ function addUsageQuery(db: Executor, asset: NewAsset & { id: string }) {
 
 // Adds an uploaded asset with its jobs, counts it against the quota and closes its upload
 // bookkeeping, in one round trip. False when the owner's copy of the same file got there first.
-export async function addUploadedAsset(db: Database, asset: NewAsset & { id: string }, jobs: NewJob[], uploadKeys: string[], maxAttempts: number): Promise<boolean> {
+export async function addUploadedAsset(db: Database, asset: NewAsset & { id: string }, jobs: NewJob[], uploadKeys: string[]): Promise<boolean> {
   const [inserted] = await db.batch([
     insertAssetQuery(db, asset),
     addUsageQuery(db, asset),
-    enqueueAssetJobsQuery(db, asset.id, jobs, maxAttempts, asset.createdAt),
+    enqueueAssetJobsQuery(db, asset.id, jobs, asset.createdAt),
     finishUploadQuery(db, uploadKeys),
   ]);
   return inserted.rowsAffected === 1;
@@ -176,7 +176,7 @@ export async function trashAssets(db: Database, ids: string[]): Promise<number> 
 }
 
 // Removes assets for good, and in the same transaction queues the deletion of every file they had.
-export async function deleteAssets(db: Database, ids: string[], maxAttempts: number): Promise<number> {
+export async function deleteAssets(db: Database, ids: string[]): Promise<number> {
   const targets = await withLinkedVideos(db, ids);
   if (targets.length === 0) return 0;
   const targetIds = targets.map((a) => a.id);
@@ -199,19 +199,19 @@ export async function deleteAssets(db: Database, ids: string[], maxAttempts: num
         .set({ quotaUsageInBytes: sql`max(0, ${users.quotaUsageInBytes} - ${bytes})` })
         .where(eq(users.id, ownerId)),
     ),
-    enqueueJobsQuery(db, [{ name: "deleteFiles", payload: { keys } }], maxAttempts),
+    enqueueJobsQuery(db, [{ name: "deleteFiles", payload: { keys } }]),
   ]);
   return targets.length;
 }
 
 // Adds the video half of a motion photo, hidden, linked to its photo, with its jobs, all at once.
-export async function addMotionPhotoVideo(db: Database, photoId: string, video: NewAsset & { id: string }, maxAttempts: number): Promise<void> {
+export async function addMotionPhotoVideo(db: Database, photoId: string, video: NewAsset & { id: string }): Promise<void> {
   const now = Date.now();
   await db.batch([
     db.insert(assets).values(video).onConflictDoNothing(),
     addUsageQuery(db, video),
     db.update(assets).set({ livePhotoVideoId: video.id, updatedAt: now }).where(eq(assets.id, photoId)),
-    enqueueJobsQuery(db, [{ name: "extractMetadata", payload: { assetId: video.id } }], maxAttempts, now),
+    enqueueJobsQuery(db, [{ name: "extractMetadata", payload: { assetId: video.id } }], now),
   ]);
 }
 
@@ -288,12 +288,12 @@ export async function setDateTaken(db: Database, changes: Array<{ assetId: strin
 }
 
 // A place set by hand; the worker names it (city, state, country) in a job queued with it.
-export async function setPlace(db: Database, ids: string[], latitude: number, longitude: number, maxAttempts: number): Promise<void> {
+export async function setPlace(db: Database, ids: string[], latitude: number, longitude: number): Promise<void> {
   const place = { latitude, longitude, city: null, state: null, country: null };
   await db.batch([
     db.update(assets).set({ updatedAt: Date.now() }).where(inArray(assets.id, ids)),
     ...ids.map((assetId) => db.insert(exif).values({ assetId, ...place }).onConflictDoUpdate({ target: exif.assetId, set: place })),
-    enqueueJobsQuery(db, ids.map((assetId) => ({ name: "nameAssetPlace", payload: { assetId } })), maxAttempts),
+    enqueueJobsQuery(db, ids.map((assetId) => ({ name: "nameAssetPlace", payload: { assetId } }))),
   ]);
 }
 
@@ -317,7 +317,7 @@ export type DeletionScope = { ownerId: string; trashedOnly: boolean } | { delete
 
 // Deletes for good, in batches, the assets of a scope (each batch queues the deletion of its
 // files); how many went.
-export async function deleteAssetsInBatches(db: Database, scope: DeletionScope, maxAttempts: number): Promise<number> {
+export async function deleteAssetsInBatches(db: Database, scope: DeletionScope): Promise<number> {
   const where =
     "ownerId" in scope
       ? and(eq(assets.ownerId, scope.ownerId), scope.trashedOnly ? isNotNull(assets.deletedAt) : undefined)
@@ -328,7 +328,7 @@ export async function deleteAssetsInBatches(db: Database, scope: DeletionScope, 
   for (;;) {
     const batch = await db.select({ id: assets.id }).from(assets).where(where).limit(500);
     if (batch.length === 0) return deleted;
-    deleted += await deleteAssets(db, batch.map((row) => row.id), maxAttempts);
+    deleted += await deleteAssets(db, batch.map((row) => row.id));
   }
 }
 

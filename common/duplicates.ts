@@ -185,8 +185,8 @@ const listed = ["timeline", "archive"] as const;
 // Queues a duplicate detection, a moment later so that a run of uploads is compared in one go,
 // unless one is waiting already (one running does not count: it may have read the library before
 // the newest hash). One job serves every owner.
-export async function queueDuplicateDetection(db: Database, maxAttempts: number, delayMs = 2_000): Promise<void> {
-  await enqueueJobUnlessPending(db, { name: "detectDuplicates", payload: {}, runAfter: Date.now() + delayMs }, maxAttempts, { orRunning: false });
+export async function queueDuplicateDetection(db: Database, delayMs = 2_000): Promise<void> {
+  await enqueueJobUnlessPending(db, { name: "detectDuplicates", payload: {}, runAfter: Date.now() + delayMs }, { orRunning: false });
 }
 
 export async function savePerceptualHash(db: Database, id: string, perceptualHash: string): Promise<void> {

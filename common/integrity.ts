@@ -14,8 +14,8 @@ export type NewFinding = Pick<IntegrityFinding, "kind" | "key" | "assetId" | "de
 export const findingKinds: FindingKind[] = ["missing", "orphan", "checksum"];
 
 // Queues a check unless one is under way; whether one was queued.
-export async function startIntegrityCheck(db: Database, maxAttempts: number): Promise<boolean> {
-  return enqueueJobUnlessPending(db, { name: "checkIntegrity", payload: { runId: Date.now(), phase: "orphans" } }, maxAttempts);
+export async function startIntegrityCheck(db: Database): Promise<boolean> {
+  return enqueueJobUnlessPending(db, { name: "checkIntegrity", payload: { runId: Date.now(), phase: "orphans" } });
 }
 
 export async function integrityCheckRunning(db: Database): Promise<boolean> {
@@ -29,12 +29,12 @@ export async function discardStagedFindings(db: Database, runId: number): Promis
 
 // Stages a step's findings and, in the same transaction, queues the next step, or (after the last
 // step) publishes the run in place of the previous one.
-export async function saveIntegrityStep(db: Database, runId: number, findings: NewFinding[], next: NewJob<"checkIntegrity"> | null, maxAttempts: number): Promise<void> {
+export async function saveIntegrityStep(db: Database, runId: number, findings: NewFinding[], next: NewJob<"checkIntegrity"> | null): Promise<void> {
   const chunks = Array.from({ length: Math.ceil(findings.length / 500) }, (_, i) => findings.slice(i * 500, i * 500 + 500));
   const queries = [
     ...chunks.map((chunk) => db.insert(integrityFindings).values(chunk.map((finding) => ({ ...finding, foundAt: -runId })))),
     ...(next
-      ? [enqueueJobsQuery(db, [next], maxAttempts)]
+      ? [enqueueJobsQuery(db, [next])]
       : [
           db.delete(integrityFindings).where(gte(integrityFindings.foundAt, 0)),
           db.update(integrityFindings).set({ foundAt: runId }).where(eq(integrityFindings.foundAt, -runId)),

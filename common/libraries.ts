@@ -51,8 +51,8 @@ export async function watchedLibraries(db: Database): Promise<Library[]> {
 
 // Removes a library and its assets with their derivatives (queued for deletion batch by batch); its
 // files stay where they are.
-export async function deleteLibrary(db: Database, id: string, maxAttempts: number): Promise<void> {
-  await deleteAssetsInBatches(db, { libraryId: id }, maxAttempts);
+export async function deleteLibrary(db: Database, id: string): Promise<void> {
+  await deleteAssetsInBatches(db, { libraryId: id });
   // Whatever a scan still running added meanwhile goes with the row (assets.library_id cascades).
   await db.delete(libraries).where(eq(libraries.id, id));
 }
@@ -68,8 +68,8 @@ export async function libraryStatistics(db: Database, id: string): Promise<{ pho
   return { photos, videos, total: photos + videos, usage: rows.reduce((sum, row) => sum + row.bytes, 0) };
 }
 
-export async function queueLibraryScan(db: Database, id: string, maxAttempts: number): Promise<void> {
-  await enqueueJobsQuery(db, [{ name: "scanLibrary", payload: { libraryId: id } }], maxAttempts);
+export async function queueLibraryScan(db: Database, id: string): Promise<void> {
+  await enqueueJobsQuery(db, [{ name: "scanLibrary", payload: { libraryId: id } }]);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -132,12 +132,12 @@ export async function setOffline(db: Database, ids: string[], isOffline: boolean
 
 // Adds new files of a library with their processing jobs, in one transaction; the ids of those
 // added. A file whose content its owner has already (the unique owner and checksum) is left out.
-export async function addLibraryAssets(db: Database, added: Array<NewAsset & { id: string }>, jobs: (id: string) => NewJob[], maxAttempts: number): Promise<string[]> {
+export async function addLibraryAssets(db: Database, added: Array<NewAsset & { id: string }>, jobs: (id: string) => NewJob[]): Promise<string[]> {
   if (added.length === 0) return [];
   const now = Date.now();
   const [first, ...rest] = added.flatMap((asset) => [
     db.insert(assets).values(asset).onConflictDoNothing(),
-    enqueueAssetJobsQuery(db, asset.id, jobs(asset.id), maxAttempts, now),
+    enqueueAssetJobsQuery(db, asset.id, jobs(asset.id), now),
   ]);
   const results = await db.batch([first!, ...rest]);
   return added.filter((_, i) => results[i * 2]!.rowsAffected === 1).map((asset) => asset.id);
@@ -153,7 +153,7 @@ export type ChangedFile = Pick<Asset, "checksum" | "fileSizeInByte" | "fileModif
 // A library file whose content changed: its new checksum, and its processing again from the start,
 // in one transaction. The caller has checked that its owner has no other asset with the new content
 // (should one appear meanwhile, the unique checksum refuses the whole batch).
-export async function replaceLibraryAsset(db: Database, known: KnownFile, file: ChangedFile, jobs: NewJob[], maxAttempts: number): Promise<void> {
+export async function replaceLibraryAsset(db: Database, known: KnownFile, file: ChangedFile, jobs: NewJob[]): Promise<void> {
   const now = Date.now();
   await db.batch([
     db
@@ -169,6 +169,6 @@ export async function replaceLibraryAsset(db: Database, known: KnownFile, file: 
         updatedAt: now,
       })
       .where(eq(assets.id, known.id)),
-    enqueueJobsQuery(db, [...jobs, ...(known.encodedVideoKey ? [{ name: "deleteFiles" as const, payload: { keys: [known.encodedVideoKey] } }] : [])], maxAttempts, now),
+    enqueueJobsQuery(db, [...jobs, ...(known.encodedVideoKey ? [{ name: "deleteFiles" as const, payload: { keys: [known.encodedVideoKey] } }] : [])], now),
   ]);
 }

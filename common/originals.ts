@@ -31,7 +31,7 @@ export async function moveOriginalKey(db: Database, assetId: string, from: strin
 
 // Queues the move of a user's originals to where the storage template puts them (their storage
 // label changed).
-export async function queueOriginalMoves(db: Database, ownerId: string, maxAttempts: number): Promise<number> {
+export async function queueOriginalMoves(db: Database, ownerId: string): Promise<number> {
   let queued = 0;
   let after = "";
   for (;;) {
@@ -42,7 +42,7 @@ export async function queueOriginalMoves(db: Database, ownerId: string, maxAttem
       .orderBy(assets.id)
       .limit(1000);
     if (rows.length === 0) return queued;
-    await enqueueJobs(db, rows.map(({ id }) => ({ name: "applyStorageTemplate", payload: { assetId: id } })), maxAttempts);
+    await enqueueJobs(db, rows.map(({ id }) => ({ name: "applyStorageTemplate", payload: { assetId: id } })));
     queued += rows.length;
     after = rows.at(-1)!.id;
   }

@@ -36,7 +36,7 @@ const sameFaceOverlap = 0.5;
 // Replaces an asset's faces with those just found, notes that the models have seen it, and queues
 // the recognition of each new face that is not one found before, at once: a face is never left
 // without its job. Unnamed people left without a face go. Returns the new faces' ids.
-export async function replaceAssetFaces(db: Database, assetId: string, found: NewFace[], jobs: (faceId: string) => NewJob[], maxAttempts: number): Promise<string[]> {
+export async function replaceAssetFaces(db: Database, assetId: string, found: NewFace[], jobs: (faceId: string) => NewJob[]): Promise<string[]> {
   const now = Date.now();
   const before = await db
     .select({ personId: faces.personId, x1: faces.boundingBoxX1, y1: faces.boundingBoxY1, x2: faces.boundingBoxX2, y2: faces.boundingBoxY2, w: faces.imageWidth, h: faces.imageHeight })
@@ -73,7 +73,7 @@ export async function replaceAssetFaces(db: Database, assetId: string, found: Ne
     ...(rows.length ? [db.insert(faces).values(rows)] : []),
     db.update(assets).set({ facesDetectedAt: now }).where(eq(assets.id, assetId)),
     ...(formerPeople.length ? [db.delete(people).where(and(inArray(people.id, formerPeople), eq(people.name, ""), sql`NOT EXISTS (SELECT 1 FROM ${faces} WHERE ${faces.personId} = ${people.id})`))] : []),
-    ...(newJobs.length ? [enqueueJobsQuery(db, newJobs, maxAttempts, now)] : []),
+    ...(newJobs.length ? [enqueueJobsQuery(db, newJobs, now)] : []),
   ]);
   return rows.map((row) => row.id);
 }

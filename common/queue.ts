@@ -36,14 +36,13 @@ export async function ensureQueues(db: Database): Promise<void> {
     .onConflictDoNothing();
 }
 
-export function enqueueJobsQuery(db: Executor, newJobs: NewJob[], maxAttempts: number, now = Date.now()) {
+export function enqueueJobsQuery(db: Executor, newJobs: NewJob[], now = Date.now()) {
   return db.insert(jobs).values(
     newJobs.map((job) => ({
       queue: jobQueue[job.name],
       name: job.name,
       payload: job.payload as Record<string, unknown>,
       priority: job.priority ?? 0,
-      maxAttempts,
       runAfter: job.runAfter ?? now,
       createdAt: now,
       updatedAt: now,
@@ -53,11 +52,11 @@ export function enqueueJobsQuery(db: Executor, newJobs: NewJob[], maxAttempts: n
 
 // Queues jobs for an asset only if the asset exists: in a batch that tried to create it, the jobs
 // come with the asset or not at all (a duplicate upload creates neither).
-export function enqueueAssetJobsQuery(db: Executor, assetId: string, newJobs: NewJob[], maxAttempts: number, now = Date.now()) {
-  const columns = [jobs.queue, jobs.name, jobs.payload, jobs.status, jobs.priority, jobs.attempts, jobs.maxAttempts, jobs.runAfter, jobs.createdAt, jobs.updatedAt];
+export function enqueueAssetJobsQuery(db: Executor, assetId: string, newJobs: NewJob[], now = Date.now()) {
+  const columns = [jobs.queue, jobs.name, jobs.payload, jobs.status, jobs.priority, jobs.attempts, jobs.runAfter, jobs.createdAt, jobs.updatedAt];
   const rows = newJobs.map(
     (job) =>
-      sql`(${jobQueue[job.name]}, ${job.name}, ${JSON.stringify(job.payload)}, 'waiting', ${job.priority ?? 0}, 0, ${maxAttempts}, ${job.runAfter ?? now}, ${now}, ${now})`,
+      sql`(${jobQueue[job.name]}, ${job.name}, ${JSON.stringify(job.payload)}, 'waiting', ${job.priority ?? 0}, 0, ${job.runAfter ?? now}, ${now}, ${now})`,
   );
   return db.run(sql`
     INSERT INTO ${jobs} (${sql.join(columns.map((column) => sql.identifier(column.name)), sql`, `)})
@@ -65,8 +64,8 @@ export function enqueueAssetJobsQuery(db: Executor, assetId: string, newJobs: Ne
     WHERE EXISTS (SELECT 1 FROM ${assets} WHERE ${assets.id} = ${assetId})`);
 }
 
-export async function enqueueJobs(db: Database, newJobs: NewJob[], maxAttempts: number): Promise<void> {
-  if (newJobs.length > 0) await enqueueJobsQuery(db, newJobs, maxAttempts);
+export async function enqueueJobs(db: Database, newJobs: NewJob[]): Promise<void> {
+  if (newJobs.length > 0) await enqueueJobsQuery(db, newJobs);
 }
 
 // Takes the next due job of a queue, or one whose worker's lease ran out, and leases it to `leaseToken`.
@@ -131,6 +130,13 @@ export async function completeJob(db: Database, job: Job, leaseToken: string): P
   ]);
 }
 
+// How often a failing job is tried, and how long before the first retry (doubling after each).
+// Read from the configuration by the runner, so a changed JOB_MAX_ATTEMPTS applies to queued jobs too.
+export interface RetryPolicy {
+  maxAttempts: number;
+  retryBaseMs: number;
+}
+
 // Schedules another attempt with exponential backoff, or marks the job failed once out of attempts
 // (or at once, for an error that no retry can cure).
 export async function failJob(
@@ -138,11 +144,11 @@ export async function failJob(
   job: Job,
   leaseToken: string,
   error: string,
-  retryBaseMs: number,
+  { maxAttempts, retryBaseMs }: RetryPolicy,
   options: { permanent?: boolean; now?: number } = {},
 ): Promise<"retrying" | "failed"> {
   const now = options.now ?? Date.now();
-  const outOfAttempts = options.permanent === true || job.attempts >= job.maxAttempts;
+  const outOfAttempts = options.permanent === true || job.attempts >= maxAttempts;
   await db
     .update(jobs)
     .set({
@@ -167,7 +173,7 @@ export async function releaseJob(db: Database, job: Job, leaseToken: string, now
 }
 
 // A job whose worker died on its last attempt would otherwise be claimed forever.
-export async function failAbandonedJobs(db: Database, now = Date.now()): Promise<number> {
+export async function failAbandonedJobs(db: Database, maxAttempts: number, now = Date.now()): Promise<number> {
   const result = await db
     .update(jobs)
     .set({
@@ -177,7 +183,7 @@ export async function failAbandonedJobs(db: Database, now = Date.now()): Promise
       lastError: sql`coalesce(${jobs.lastError} || char(10), '') || 'The worker running this job stopped responding on its last attempt.'`,
       updatedAt: now,
     })
-    .where(and(eq(jobs.status, "active"), lt(jobs.leaseExpiresAt, now), sql`${jobs.attempts} >= ${jobs.maxAttempts}`));
+    .where(and(eq(jobs.status, "active"), lt(jobs.leaseExpiresAt, now), sql`${jobs.attempts} >= ${maxAttempts}`));
   return result.rowsAffected;
 }
 
@@ -272,14 +278,13 @@ export async function jobsPending(db: Database, names: JobName[]): Promise<boole
 export async function enqueueJobUnlessPending(
   db: Database,
   job: NewJob,
-  maxAttempts: number,
   { orRunning = true, samePayload = false, now = Date.now() }: { orRunning?: boolean; samePayload?: boolean; now?: number } = {},
 ): Promise<boolean> {
   const pending = orRunning ? sql`('waiting', 'active')` : sql`('waiting')`;
   const payload = JSON.stringify(job.payload);
   const result = await db.run(sql`
-    INSERT INTO ${jobs} (queue, name, payload, status, priority, attempts, max_attempts, run_after, created_at, updated_at)
-    SELECT ${jobQueue[job.name]}, ${job.name}, ${payload}, 'waiting', ${job.priority ?? 0}, 0, ${maxAttempts}, ${job.runAfter ?? now}, ${now}, ${now}
+    INSERT INTO ${jobs} (queue, name, payload, status, priority, attempts, run_after, created_at, updated_at)
+    SELECT ${jobQueue[job.name]}, ${job.name}, ${payload}, 'waiting', ${job.priority ?? 0}, 0, ${job.runAfter ?? now}, ${now}, ${now}
     WHERE NOT EXISTS (
       SELECT 1 FROM ${jobs} WHERE ${jobs.name} = ${job.name} AND ${jobs.status} IN ${pending} ${samePayload ? sql`AND ${jobs.payload} = ${payload}` : sql``})`);
   return result.rowsAffected === 1;

@@ -18,7 +18,6 @@ export const jobs = sqliteTable(
     status: text("status", { enum: ["waiting", "active", "failed"] }).notNull().default("waiting"),
     priority: integer("priority").notNull().default(0),
     attempts: integer("attempts").notNull().default(0),
-    maxAttempts: integer("max_attempts").notNull(),
     runAfter: integer("run_after").notNull(),
     leaseOwner: text("lease_owner"),
     leaseExpiresAt: integer("lease_expires_at"),

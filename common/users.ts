@@ -126,7 +126,7 @@ export async function updateUser(db: Database, id: string, changes: UserChanges)
 
 // Removal: the account stops working at once; its data goes after the grace period, or at once
 // (status 'removing') when the admin forces it.
-export async function markUserDeleted(db: Database, id: string, force: boolean, maxAttempts: number): Promise<User | undefined> {
+export async function markUserDeleted(db: Database, id: string, force: boolean): Promise<User | undefined> {
   const now = Date.now();
   const [[user]] = await db.batch([
     db
@@ -135,16 +135,15 @@ export async function markUserDeleted(db: Database, id: string, force: boolean, 
       .where(and(eq(users.id, id), ne(users.status, "removing")))
       .returning(),
     db.delete(sessions).where(eq(sessions.userId, id)),
-    ...(force ? [enqueueUserDeletionQuery(db, [id], maxAttempts, now)] : []),
+    ...(force ? [enqueueUserDeletionQuery(db, [id], now)] : []),
   ]);
   return user;
 }
 
-function enqueueUserDeletionQuery(db: Database, ids: string[], maxAttempts: number, now: number) {
+function enqueueUserDeletionQuery(db: Database, ids: string[], now: number) {
   return enqueueJobsQuery(
     db,
     ids.map((userId) => ({ name: "deleteUser", payload: { userId } })),
-    maxAttempts,
     now,
   );
 }
@@ -159,13 +158,13 @@ export async function restoreUser(db: Database, id: string): Promise<User | unde
 }
 
 // Queues the removal of users whose grace period is over; how many there were.
-export async function queueExpiredUserDeletions(db: Database, deletedBefore: number, maxAttempts: number): Promise<number> {
+export async function queueExpiredUserDeletions(db: Database, deletedBefore: number): Promise<number> {
   const rows = await db
     .update(users)
     .set({ status: "removing" })
     .where(and(isNotNull(users.deletedAt), eq(users.status, "deleted"), lt(users.deletedAt, deletedBefore)))
     .returning({ id: users.id });
-  if (rows.length) await enqueueUserDeletionQuery(db, rows.map((row) => row.id), maxAttempts, Date.now());
+  if (rows.length) await enqueueUserDeletionQuery(db, rows.map((row) => row.id), Date.now());
   return rows.length;
 }
 

@@ -14,7 +14,6 @@ export interface Bindings {
   INTERNAL_TOKEN: string;
   VERSION: string;
   // A JSON binding: a number, as parseConfig read it.
-  JOB_MAX_ATTEMPTS: number;
   LOG_LEVEL: LogLevel;
   // The reverse proxies whose X-Forwarded-For is believed (TRUSTED_PROXIES).
   TRUSTED_PROXIES: string;

@@ -39,7 +39,6 @@ const services: HandlerServices = {
     DB_AUTH_TOKEN: config.databaseUrl ? (config.databaseAuthToken ?? "") : token,
     INTERNAL_TOKEN: token,
     VERSION: `${version}-dev`,
-    JOB_MAX_ATTEMPTS: config.jobs.maxAttempts,
     LOG_LEVEL: config.logLevel,
     TRUSTED_PROXIES: config.trustedProxies,
     MAP_TILE_URL: config.map.tileUrl ?? "",

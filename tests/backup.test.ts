@@ -340,7 +340,7 @@ describe("npm run backup and export against a libSQL server", () => {
           "VALUES ('a2', 'u1', 'IMAGE', 'nas.jpg', 'image/jpeg', 'external/a2', 'c2hhMg==', 5, 1, 1, 1609459200000, 1, 1, 'l1', ?)",
         args: [external],
       });
-      await client.execute("INSERT INTO jobs (queue, name, payload, max_attempts, run_after, created_at, updated_at) VALUES ('backgroundTask', 'deleteFiles', '{\"keys\":[]}', 3, 1, 1, 1)");
+      await client.execute("INSERT INTO jobs (queue, name, payload, run_after, created_at, updated_at) VALUES ('backgroundTask', 'deleteFiles', '{\"keys\":[]}', 1, 1, 1)");
       await client.execute("DELETE FROM jobs");
       const result = await script("backup", [join(out, "b")], { DATA_DIR: join(out, "data"), DATABASE_URL: database.url, DATABASE_AUTH_TOKEN: database.token });
       // The asset's original is not in (this empty) storage: the backup says so.

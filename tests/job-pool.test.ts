@@ -104,7 +104,7 @@ describe("a job that outlives its time limit", () => {
     const workerId = `timeout-test-${process.pid}`;
     const start = () =>
       startJobProcess(
-        { queue: "videoConversion", databaseUrl: shoebox.workerUrl, databaseAuthToken: shoebox.token(), storage: config.storage, scratchRoot: config.scratchRoot, workerId, maxAttempts: 3, ml: config.ml, logLevel: config.logLevel },
+        { queue: "videoConversion", databaseUrl: shoebox.workerUrl, databaseAuthToken: shoebox.token(), storage: config.storage, scratchRoot: config.scratchRoot, workerId, ml: config.ml, logLevel: config.logLevel },
         () => undefined,
       );
     // ffmpeg writes into the scratch folder named after the worker id.

@@ -48,7 +48,6 @@ describe("job queue", () => {
     await enqueueJobs(
       a.db,
       Array.from({ length: count }, (_, i) => ({ name: "extractMetadata" as const, payload: { assetId: `asset-${i}` } })),
-      3,
     );
     const claimed: string[] = [];
     const claimer = async (connection: DatabaseConnection, name: string) => {
@@ -66,7 +65,7 @@ describe("job queue", () => {
   });
 
   it("runs a job again once its worker's lease has expired", async () => {
-    await enqueueJobs(a.db, [{ name: "extractMetadata", payload: { assetId: "x" } }], 3);
+    await enqueueJobs(a.db, [{ name: "extractMetadata", payload: { assetId: "x" } }]);
     const first = await claimNextJob(a.db, "metadataExtraction", "dead-worker", 50);
     assert.ok(first);
     assert.equal(await claimNextJob(b.db, "metadataExtraction", "live-worker", 60_000), undefined);
@@ -84,12 +83,12 @@ describe("job queue", () => {
   });
 
   it("retries a failing job with backoff, then keeps it failed with its error", async () => {
-    await enqueueJobs(a.db, [{ name: "extractMetadata", payload: { assetId: "bad" } }], 3);
+    await enqueueJobs(a.db, [{ name: "extractMetadata", payload: { assetId: "bad" } }]);
     for (let attempt = 1; attempt <= 3; attempt++) {
       const job = await claimNextJob(a.db, "metadataExtraction", `w${attempt}`, 60_000);
       assert.ok(job, `attempt ${attempt} is claimable`);
       assert.equal(job.attempts, attempt);
-      const outcome = await failJob(a.db, job, `w${attempt}`, `boom ${attempt}`, 500);
+      const outcome = await failJob(a.db, job, `w${attempt}`, `boom ${attempt}`, { maxAttempts: 3, retryBaseMs: 500 });
       assert.equal(outcome, attempt < 3 ? "retrying" : "failed");
       if (attempt < 3) {
         // Backoff: not due at once, due after the delay (500 ms, then 1 s).
@@ -109,17 +108,17 @@ describe("job queue", () => {
   });
 
   it("fails a job whose worker died on its last attempt", async () => {
-    await enqueueJobs(a.db, [{ name: "extractMetadata", payload: { assetId: "crashy" } }], 1);
+    await enqueueJobs(a.db, [{ name: "extractMetadata", payload: { assetId: "crashy" } }]);
     assert.ok(await claimNextJob(a.db, "metadataExtraction", "dies", 20));
     await new Promise((r) => setTimeout(r, 40));
-    assert.equal(await failAbandonedJobs(b.db), 1);
+    assert.equal(await failAbandonedJobs(b.db, 1), 1);
     const [failed] = await listJobs(a.db, "metadataExtraction", ["failed"]);
     assert.match(failed?.lastError ?? "", /stopped responding/);
   });
 
   it("holds the jobs of a paused queue until it is resumed", async () => {
     await setQueuePaused(a.db, "metadataExtraction", true);
-    await enqueueJobs(a.db, [{ name: "extractMetadata", payload: { assetId: "p" } }], 3);
+    await enqueueJobs(a.db, [{ name: "extractMetadata", payload: { assetId: "p" } }]);
     assert.equal(await claimNextJob(b.db, "metadataExtraction", "w", 60_000), undefined);
     const paused = (await getQueueStates(a.db)).find((q) => q.name === "metadataExtraction")!;
     assert.equal(paused.isPaused, true);
@@ -130,9 +129,9 @@ describe("job queue", () => {
   });
 
   it("empties waiting jobs, and failed ones when asked", async () => {
-    await enqueueJobs(a.db, [{ name: "extractMetadata", payload: { assetId: "1" } }, { name: "extractMetadata", payload: { assetId: "2" } }], 1);
+    await enqueueJobs(a.db, [{ name: "extractMetadata", payload: { assetId: "1" } }, { name: "extractMetadata", payload: { assetId: "2" } }]);
     const job = await claimNextJob(a.db, "metadataExtraction", "w", 60_000);
-    await failJob(a.db, job!, "w", "nope", 0);
+    await failJob(a.db, job!, "w", "nope", { maxAttempts: 1, retryBaseMs: 0 });
     assert.equal(await emptyQueue(a.db, "metadataExtraction", { waiting: true, failed: false }), 1);
     assert.equal((await stats()).failed, 1);
     assert.equal(await emptyQueue(a.db, "metadataExtraction", { waiting: true, failed: true }), 1);
@@ -152,8 +151,8 @@ describe("job queue", () => {
     }
     // Ann's three first, then Bob's; and one about no photo.
     const names = ["ann-1", "ann-2", "ann-3", "bob-1", "bob-2", "bob-3"];
-    await enqueueJobs(a.db, names.map((assetId) => ({ name: "extractMetadata" as const, payload: { assetId } })), 3);
-    await enqueueJobs(a.db, [{ name: "nameAssetPlace", payload: { assetId: "none" } }], 3);
+    await enqueueJobs(a.db, names.map((assetId) => ({ name: "extractMetadata" as const, payload: { assetId } })));
+    await enqueueJobs(a.db, [{ name: "nameAssetPlace", payload: { assetId: "none" } }]);
     const claimed = async (passOver: string[]) => {
       const job = await claimNextJob(a.db, "metadataExtraction", "w", 60_000, { passOver });
       return job && { owner: job.ownerId, asset: (job.payload as { assetId: string }).assetId };

@@ -115,7 +115,6 @@ async function startWorker(config: Config, token: string, stoppers: Stopper[], s
     workerId,
     staleMs: config.staleAfterMs,
     userDeleteGraceMs: config.userDeleteGraceMs,
-    maxAttempts: config.jobs.maxAttempts,
     onJobsQueued: () => runner?.wake(),
   });
   stoppers.push(() => maintenance.stop());
@@ -133,7 +132,6 @@ async function startWorker(config: Config, token: string, stoppers: Stopper[], s
           storage: config.storage,
           scratchRoot: config.scratchRoot,
           workerId,
-          maxAttempts: config.jobs.maxAttempts,
           ml: config.ml,
           logLevel: config.logLevel,
         },
@@ -152,7 +150,7 @@ async function startWorker(config: Config, token: string, stoppers: Stopper[], s
   // Job processes start when there are jobs, behind the answers: nothing here waits for them.
   void maintenance.ready.then(() => !stopping() && jobRunner.start());
   stoppers.push(() => jobRunner.stop());
-  const watches = startLibraryWatches({ db, maxAttempts: config.jobs.maxAttempts, onJobsQueued: () => runner?.wake() });
+  const watches = startLibraryWatches({ db, onJobsQueued: () => runner?.wake() });
   stoppers.push(() => watches.stop());
   await markDataFolder(config.dataDir);
   libraryRoutes = libraryEndpoints({ db, dataDir: config.dataDir, onLibrariesChanged: () => watches.refresh() });
@@ -173,7 +171,6 @@ async function startWeb(config: Config, workerUrl: string, token: string, stoppe
     databaseUrl: config.databaseUrl ?? workerUrl,
     workerUrl,
     version: version(),
-    jobMaxAttempts: config.jobs.maxAttempts,
     logLevel: config.logLevel,
     trustedProxies: config.trustedProxies,
     map: config.map,

@@ -21,7 +21,6 @@ export interface MaintenanceOptions {
   // How long a scratch folder or an upload may stay untouched before it counts as abandoned.
   staleMs: number;
   userDeleteGraceMs: number;
-  maxAttempts: number;
   // Wakes the job runner for jobs queued here.
   onJobsQueued: () => void;
 }
@@ -81,8 +80,8 @@ async function removeExpiredDirectUploads({ db, storage }: MaintenanceOptions): 
 }
 
 // What stayed in the trash for 30 days goes for good, its files with it (queued by the deletion).
-async function purgeExpiredTrash({ db, maxAttempts, onJobsQueued }: MaintenanceOptions): Promise<number> {
-  const purged = await deleteAssetsInBatches(db, { deletedBefore: Date.now() - defaults.trashDays * 24 * 3600 * 1000 }, maxAttempts);
+async function purgeExpiredTrash({ db, onJobsQueued }: MaintenanceOptions): Promise<number> {
+  const purged = await deleteAssetsInBatches(db, { deletedBefore: Date.now() - defaults.trashDays * 24 * 3600 * 1000 });
   if (purged) onJobsQueued();
   return purged;
 }
@@ -103,7 +102,7 @@ export function startMaintenance(options: MaintenanceOptions): { stop(): Promise
       if (scratch || uploads || directUploads) log.info("removed leftovers", { scratchFolders: scratch, abandonedUploads: uploads, directUploads });
       const purged = await purgeExpiredTrash(options);
       if (purged) log.info("deleted for good what was in the trash for 30 days", { assets: purged });
-      const users = await queueExpiredUserDeletions(options.db, Date.now() - options.userDeleteGraceMs, options.maxAttempts);
+      const users = await queueExpiredUserDeletions(options.db, Date.now() - options.userDeleteGraceMs);
       if (users) {
         log.info("removing accounts whose grace period is over", { users });
         options.onJobsQueued();

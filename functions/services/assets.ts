@@ -172,7 +172,7 @@ export async function editAssets(c: Ctx, auth: Auth, ids: string[], edits: Asset
   }
   if (latitude !== undefined && longitude !== undefined) {
     await queued(c, async () => {
-      await setPlace(db, owned, latitude, longitude, Number(c.env.JOB_MAX_ATTEMPTS));
+      await setPlace(db, owned, latitude, longitude);
       return true;
     });
   }

@@ -132,7 +132,7 @@ export async function receiveDirectUpload(
 // Checks what arrived at the URL and ingests it like any other upload. Whatever the outcome, the
 // upload is spent; an object that is refused is removed.
 export async function completeDirectUpload(store: UploadStore, owner: UploadOwner, uploadId: string): Promise<UploadResult> {
-  const { db, storage, maxAttempts } = store;
+  const { db, storage } = store;
   const upload = await getDirectUpload(db, uploadId);
   if (!upload || upload.ownerId !== owner.id) throw notFound("No such upload");
   if (upload.completedAt !== null) throw new AppError(409, "This upload was already completed");
@@ -141,14 +141,14 @@ export async function completeDirectUpload(store: UploadStore, owner: UploadOwne
   if (size === null) throw new AppError(409, "Nothing has been uploaded to this upload's URL yet");
   if (!(await spendDirectUpload(db, uploadId))) throw new AppError(409, "This upload was already completed");
   try {
-    return await ingest(db, storage, owner, upload, size, maxAttempts);
+    return await ingest(db, storage, owner, upload, size);
   } catch (error) {
     await storage.delete(upload.key).catch(() => undefined);
     throw await explainWriteFailure(store, error);
   }
 }
 
-async function ingest(db: Database, storage: Storage, owner: UploadOwner, upload: DirectUpload, size: number, maxAttempts: number): Promise<UploadResult> {
+async function ingest(db: Database, storage: Storage, owner: UploadOwner, upload: DirectUpload, size: number): Promise<UploadResult> {
   if (size !== upload.size) throw badRequest(`The uploaded file has ${size} bytes, not the ${upload.size} announced`);
   if (owner.bytesLeft !== undefined && size > owner.bytesLeft) throw quotaExceeded();
   const head = await storage.get(upload.key, { offset: 0, length: sniffLength });
@@ -170,7 +170,7 @@ async function ingest(db: Database, storage: Storage, owner: UploadOwner, upload
   const file = { key, fileName: upload.fileName, media, size, checksum };
   // The file's own date replaces the announcement's once its metadata is read.
   const details = { fileCreatedAt: upload.createdAt, fileModifiedAt: upload.createdAt, duration: null, visibility: "timeline" as const, livePhotoVideoId: null, sidecarKey: null, isFavorite: false };
-  const created = await addUploadedAsset(db, newAssetRecord(upload.id, owner.id, file, details), newAssetJobs(upload.id), [], maxAttempts);
+  const created = await addUploadedAsset(db, newAssetRecord(upload.id, owner.id, file, details), newAssetJobs(upload.id), []);
   if (!created) {
     await storage.delete(key);
     const winner = await findAssetByChecksum(db, owner.id, checksum);

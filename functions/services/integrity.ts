@@ -3,7 +3,7 @@ import type { Auth } from "../../common/access";
 import { integrityReport, startIntegrityCheck, type IntegrityReport } from "../../common/integrity";
 import { requireAdmin } from "./admin";
 import type { ServiceContext as Ctx } from "./context";
-import { maxAttemptsOf, queued } from "./jobs";
+import { queued } from "./jobs";
 
 // What the last check found, the first `perKind` findings of each kind, and whether one is running.
 export async function lastIntegrityReport(c: Ctx, admin: Auth, perKind: number): Promise<IntegrityReport> {
@@ -14,5 +14,5 @@ export async function lastIntegrityReport(c: Ctx, admin: Auth, perKind: number):
 // Starts a check unless one is running; says whether it started one.
 export async function checkIntegrity(c: Ctx, admin: Auth): Promise<boolean> {
   requireAdmin(admin);
-  return queued(c, () => startIntegrityCheck(c.var.db, maxAttemptsOf(c)));
+  return queued(c, () => startIntegrityCheck(c.var.db));
 }

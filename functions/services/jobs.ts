@@ -31,8 +31,6 @@ export async function queued<T>(c: Ctx, write: () => Promise<T>): Promise<T> {
   return result;
 }
 
-// How many times a job is tried before it counts as failed (JOB_MAX_ATTEMPTS).
-export const maxAttemptsOf = (c: Pick<Ctx, "env">) => Number(c.env.JOB_MAX_ATTEMPTS);
 
 export async function queueStates(c: Ctx, admin: Auth): Promise<QueueState[]> {
   requireAdmin(admin);
@@ -79,12 +77,11 @@ export async function emptyQueue(
 // them. The libraries queue scans every external library.
 export async function startQueue(c: Ctx, admin: Auth, queue: QueueName, force: boolean): Promise<void> {
   requireAdmin(admin);
-  const maxAttempts = maxAttemptsOf(c);
   if (mlQueues.includes(queue) && c.env.ML !== "on")
     throw badRequest("The image models are off (ML=off): there is nothing to run in this queue");
-  if (isAssetQueue(queue)) await startAssetQueue(c.var.db, queue, force, maxAttempts);
+  if (isAssetQueue(queue)) await startAssetQueue(c.var.db, queue, force);
   else if (queue === "library")
-    for (const library of await listLibraries(c.var.db)) await queueLibraryScan(c.var.db, library.id, maxAttempts);
+    for (const library of await listLibraries(c.var.db)) await queueLibraryScan(c.var.db, library.id);
   else throw badRequest(`The ${queue} queue runs only what other work queues; there is nothing to start in it`);
   nudgeWorker(c);
 }

@@ -23,7 +23,7 @@ import type { Bindings } from "../env";
 import { createDiskStorage } from "../storage";
 import { requireAdmin } from "./admin";
 import type { ServiceContext as Ctx } from "./context";
-import { maxAttemptsOf, nudgeWorker } from "./jobs";
+import { nudgeWorker } from "./jobs";
 import { notifyWorker, workerFetch } from "./worker";
 
 const librariesPath = "/internal/libraries";
@@ -145,14 +145,14 @@ export async function changeLibrary(
 // The library and its assets leave Shoebox; its files stay where they are.
 export async function removeLibrary(c: Ctx, admin: Auth, id: string): Promise<void> {
   await findLibrary(c, admin, id);
-  await deleteLibrary(c.var.db, id, maxAttemptsOf(c));
+  await deleteLibrary(c.var.db, id);
   notifyLibrariesChanged(c);
   nudgeWorker(c);
 }
 
 export async function scanLibrary(c: Ctx, admin: Auth, id: string): Promise<void> {
   await findLibrary(c, admin, id);
-  await queueLibraryScan(c.var.db, id, maxAttemptsOf(c));
+  await queueLibraryScan(c.var.db, id);
   nudgeWorker(c);
 }
 

@@ -38,7 +38,7 @@ async function queueCopies(c: Ctx, videoIds: string[]): Promise<void> {
     for (const assetId of videoIds) {
       const job = { name: "encodeVideo" as const, payload: { assetId, evenIfPlayable: true } };
       any =
-        (await enqueueJobUnlessPending(c.var.db, job, Number(c.env.JOB_MAX_ATTEMPTS), { samePayload: true })) || any;
+        (await enqueueJobUnlessPending(c.var.db, job, { samePayload: true })) || any;
     }
     return any;
   });

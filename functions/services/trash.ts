@@ -15,7 +15,7 @@ export async function moveToTrash(c: Ctx, auth: Auth, ids: string[]): Promise<vo
 // Deletes the asker's assets (all of them, or a 404) for good, with their files.
 export async function deleteForGood(c: Ctx, auth: Auth, ids: string[]): Promise<void> {
   const owned = await ownedAssets(c, auth, ids);
-  await queued(c, () => deleteAssets(c.var.db, owned, Number(c.env.JOB_MAX_ATTEMPTS)));
+  await queued(c, () => deleteAssets(c.var.db, owned));
 }
 
 // Takes assets out of the asker's trash: of those named, their own (others' are passed over), or
@@ -31,5 +31,5 @@ export async function restoreOwnAsset(c: Ctx, auth: Auth, id: string): Promise<v
 
 // Deletes everything in the asker's trash for good; how many went.
 export function emptyTrash(c: Ctx, auth: Auth): Promise<number> {
-  return queued(c, () => deleteAssetsInBatches(c.var.db, { ownerId: auth.user.id, trashedOnly: true }, Number(c.env.JOB_MAX_ATTEMPTS)));
+  return queued(c, () => deleteAssetsInBatches(c.var.db, { ownerId: auth.user.id, trashedOnly: true }));
 }

@@ -61,13 +61,12 @@ export interface UploadOwner {
 export interface UploadStore {
   db: Database;
   storage: Storage;
-  maxAttempts: number;
   // Refuses (507) when storing `bytes` more would leave the disk too full.
   checkRoom(bytes: number): Promise<void>;
 }
 
 export function uploadStore(c: Pick<Context<AppEnv>, "env" | "var">): UploadStore {
-  return { db: c.var.db, storage: c.var.storage, maxAttempts: Number(c.env.JOB_MAX_ATTEMPTS), checkRoom: (bytes) => refuseWhenDiskFull(c.env, bytes) };
+  return { db: c.var.db, storage: c.var.storage, checkRoom: (bytes) => refuseWhenDiskFull(c.env, bytes) };
 }
 
 // A write that failed may have failed for want of room: then that is the answer the client gets.
@@ -196,7 +195,7 @@ export const newAssetJobs = (id: string): NewJob[] => [
 ];
 
 async function receiveUpload(store: UploadStore, owner: UploadOwner, parts: AsyncIterable<MultipartPart>): Promise<{ result: UploadResult; jobs: boolean }> {
-  const { db, storage, maxAttempts } = store;
+  const { db, storage } = store;
   const quota = owner.bytesLeft === undefined ? undefined : { bytes: owner.bytesLeft, error: quotaExceeded };
   const fields = new Map<string, string>();
   const id = crypto.randomUUID();
@@ -255,7 +254,6 @@ async function receiveUpload(store: UploadStore, owner: UploadOwner, parts: Asyn
       newAssetRecord(id, owner.id, file, { fileCreatedAt, fileModifiedAt, duration, visibility, livePhotoVideoId, sidecarKey: sidecar ?? null, isFavorite: fields.get("isFavorite") === "true" }),
       newAssetJobs(id),
       written,
-      maxAttempts,
     );
     if (!created) {
       // The library already has this file (perhaps from another request a moment ago).

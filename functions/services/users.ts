@@ -24,7 +24,7 @@ import {
 } from "../../common/users";
 import { requireAdmin } from "./admin";
 import type { ServiceContext as Ctx } from "./context";
-import { maxAttemptsOf, nudgeWorker, queued } from "./jobs";
+import { nudgeWorker, queued } from "./jobs";
 import { hashPassword, verifyPassword } from "./sign-in";
 
 // The fields of an account, checked where they come in (API body, page form) with these messages.
@@ -124,7 +124,7 @@ export async function updateAccount(c: Ctx, admin: Auth, id: string, changes: Ac
   const updated = (await updateUser(c.var.db, id, update))!;
   // The user's originals move to the folder of the new label.
   if (fields.storageLabel !== undefined && fields.storageLabel !== before.storageLabel) {
-    await queued(c, () => queueOriginalMoves(c.var.db, id, maxAttemptsOf(c)));
+    await queued(c, () => queueOriginalMoves(c.var.db, id));
   }
   return updated;
 }
@@ -133,7 +133,7 @@ export async function updateAccount(c: Ctx, admin: Auth, id: string, changes: Ac
 export async function removeAccount(c: Ctx, admin: Auth, id: string, force: boolean): Promise<User> {
   await managedAccount(c, admin, id);
   if (id === admin.user.id) throw badRequest("You cannot remove your own account");
-  const removed = await markUserDeleted(c.var.db, id, force, maxAttemptsOf(c));
+  const removed = await markUserDeleted(c.var.db, id, force);
   if (!removed) throw badRequest("This account is being removed already");
   // A forced removal queued the deletion of the account's data.
   if (force) nudgeWorker(c);

@@ -18,7 +18,7 @@ describe("people's rules", () => {
   // A photo of the owner's with one face, and a person for it.
   async function personOf(owner: User): Promise<{ personId: string; faceId: string; assetId: string }> {
     const asset = await library.createAsset(owner.id);
-    const [faceId] = await replaceAssetFaces(library.db, asset.id, [face], () => [], Number(library.env.JOB_MAX_ATTEMPTS));
+    const [faceId] = await replaceAssetFaces(library.db, asset.id, [face], () => []);
     return { personId: await createPersonForFace(library.db, owner.id, faceId!), faceId: faceId!, assetId: asset.id };
   }
 

@@ -12,7 +12,6 @@ import type { WorkerStorage } from "../storage/storage";
 export interface JobContext {
   db: Database;
   storage: WorkerStorage;
-  maxAttempts: number;
   // Where originals go once their date is known; undefined in a bucket, whose keys stay as uploaded.
   storageTemplate?: string;
   // Whether the image models run (ML=off: no face jobs are queued), and the clustering's settings.

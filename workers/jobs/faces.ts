@@ -41,7 +41,6 @@ export async function detectFaces(context: JobContext, { assetId }: { assetId: s
       embedding: embeddings[i]!,
     })),
     (faceId) => [{ name: "recognizeFaces", payload: { faceId } }],
-    context.maxAttempts,
   );
   context.wake();
 }

@@ -162,15 +162,15 @@ async function checkAssets(context: JobContext, after: string, deadline: number)
 }
 
 export async function checkIntegrity(context: JobContext, payload: JobPayloads["checkIntegrity"]): Promise<void> {
-  const { db, maxAttempts } = context;
+  const { db } = context;
   const { runId } = payload;
   if (payload.phase === "orphans") {
     await discardStagedFindings(db, runId);
     const orphans = await findOrphans(context);
-    await saveIntegrityStep(db, runId, orphans, { name: "checkIntegrity", payload: { runId, phase: "assets", after: "" } }, maxAttempts);
+    await saveIntegrityStep(db, runId, orphans, { name: "checkIntegrity", payload: { runId, phase: "assets", after: "" } });
   } else {
     const { findings, next } = await checkAssets(context, payload.after, Date.now() + stepMs);
-    await saveIntegrityStep(db, runId, findings, next === null ? null : { name: "checkIntegrity", payload: { runId, phase: "assets", after: next } }, maxAttempts);
+    await saveIntegrityStep(db, runId, findings, next === null ? null : { name: "checkIntegrity", payload: { runId, phase: "assets", after: next } });
   }
   context.wake();
 }

@@ -29,13 +29,12 @@ let deadline = Number.POSITIVE_INFINITY;
 const context: JobContext = {
   db,
   storage: createWorkerStorage(settings.storage, settings.scratchRoot, settings.workerId),
-  maxAttempts: settings.maxAttempts,
   storageTemplate: settings.storage.kind === "local" ? settings.storage.template : undefined,
   ml: settings.ml,
   timeLeftMs: () => deadline - Date.now(),
   wake: () => send({ type: "wake" }),
   enqueue: async (jobs) => {
-    await enqueueJobs(db, jobs, settings.maxAttempts);
+    await enqueueJobs(db, jobs);
     send({ type: "wake" });
   },
 };

@@ -143,7 +143,7 @@ async function readLibraryFile(path: string, size: number): Promise<ReadFile | u
 // Brings these files up to date: a new file becomes an asset, a changed one is processed again, a
 // missing one goes offline, one that is back comes online.
 export async function syncLibraryFiles(context: JobContext, payload: { libraryId: string; paths: string[]; scan: boolean }): Promise<void> {
-  const { db, maxAttempts } = context;
+  const { db } = context;
   const library = await getLibrary(db, payload.libraryId);
   if (!library) return;
   const folders = new LibraryFolders(library);
@@ -184,7 +184,7 @@ export async function syncLibraryFiles(context: JobContext, payload: { libraryId
       }
       const changes = { checksum: file.checksum, fileSizeInByte: info.size, fileModifiedAt: modifiedAt, type: file.media.type, originalMimeType: file.media.mimeType };
       if (existing) {
-        await replaceLibraryAsset(db, existing, changes, processingJobs(existing.id), maxAttempts);
+        await replaceLibraryAsset(db, existing, changes, processingJobs(existing.id));
         queued = true;
       } else {
         const id = crypto.randomUUID();
@@ -209,7 +209,7 @@ export async function syncLibraryFiles(context: JobContext, payload: { libraryId
       skipped++;
     }
   }
-  const inserted = await addLibraryAssets(db, added, processingJobs, maxAttempts);
+  const inserted = await addLibraryAssets(db, added, processingJobs);
   // Two new files with one content, or a race with an upload: the unique checksum kept one.
   skipped += added.length - inserted.length;
   await setOffline(db, offline, true);

@@ -69,7 +69,6 @@ export async function extractMotionPhotoVideo(context: JobContext, photo: Asset,
       createdAt: now,
       updatedAt: now,
     },
-    context.maxAttempts,
   );
   context.wake();
 }

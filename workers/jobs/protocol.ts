@@ -12,7 +12,6 @@ export interface JobProcessSettings {
   storage: StorageConfig;
   scratchRoot: string;
   workerId: string;
-  maxAttempts: number;
   ml: MlConfig;
   logLevel: LogLevel;
 }

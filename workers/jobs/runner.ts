@@ -111,7 +111,7 @@ export class JobRunner {
             this.launch(queue, job, leaseToken);
           }
         }
-        if (claimed === 0) await failAbandonedJobs(this.db);
+        if (claimed === 0) await failAbandonedJobs(this.db, this.settings.maxAttempts);
       } catch (error) {
         // The database is unreachable or refused the claim: try again later rather than spin.
         log.error("job queue unavailable", { error });
@@ -204,7 +204,7 @@ export class JobRunner {
       }
       const message = error instanceof Error ? error.message : String(error);
       const permanent = error instanceof UnprocessableMediaError;
-      const outcome = await failJob(this.db, job, leaseToken, message, this.settings.retryBaseMs, { permanent });
+      const outcome = await failJob(this.db, job, leaseToken, message, this.settings, { permanent });
       if (outcome === "failed") await this.options.onFailed?.(job, message);
       log.warn(`job ${outcome === "failed" ? "failed for good" : "failed, will retry"}`, { attempt: job.attempts, reason: message });
     }

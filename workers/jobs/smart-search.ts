@@ -11,5 +11,5 @@ export async function encodeClip(context: JobContext, { assetId }: { assetId: st
   if (!image) return;
   await saveClipEmbedding(context.db, assetId, await encodeImage(dir, image));
   // Near-identical pictures have near-identical embeddings: the asset is compared again with them.
-  await queueDuplicateDetection(context.db, context.maxAttempts);
+  await queueDuplicateDetection(context.db);
 }

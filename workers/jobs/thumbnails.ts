@@ -36,7 +36,7 @@ export async function generateThumbnails(context: JobContext, { assetId }: { ass
   ];
   for (const file of files) await context.storage.put(file.key, streamOf(file.bytes));
   await saveAssetFiles(context.db, assetId, files.map(({ type, key, mimeType }) => ({ type, key, mimeType })), rendered.thumbhash, rendered.perceptualHash);
-  await queueDuplicateDetection(context.db, context.maxAttempts);
+  await queueDuplicateDetection(context.db);
   // Faces are found on the preview (of a photo, or a video's poster frame). So are the things in
   // it, for tags, and its CLIP embedding.
   if (context.ml.enabled)
@@ -61,5 +61,5 @@ export async function computePerceptualHash(context: JobContext, { assetId }: { 
     throw new UnprocessableMediaError(`The thumbnail cannot be decoded: ${(error as Error).message}`);
   }
   await savePerceptualHash(context.db, assetId, hash);
-  await queueDuplicateDetection(context.db, context.maxAttempts);
+  await queueDuplicateDetection(context.db);
 }

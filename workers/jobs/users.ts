@@ -7,6 +7,6 @@ import type { JobContext } from "./context";
 export async function deleteUser(context: JobContext, { userId }: { userId: string }): Promise<void> {
   const user = await getUser(context.db, userId);
   if (!user || user.status !== "removing") return;
-  if (await deleteAssetsInBatches(context.db, { ownerId: userId, trashedOnly: false }, context.maxAttempts)) context.wake();
+  if (await deleteAssetsInBatches(context.db, { ownerId: userId, trashedOnly: false })) context.wake();
   await deleteUserRow(context.db, userId);
 }

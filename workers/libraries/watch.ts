@@ -15,7 +15,6 @@ import { LibraryFolders, modifiedAtOf } from "./folders";
 
 export interface LibraryWatchOptions {
   db: Database;
-  maxAttempts: number;
   onJobsQueued: () => void;
   stableMs?: number;
   refreshMs?: number;
@@ -141,7 +140,7 @@ class LibraryWatch {
 }
 
 export function startLibraryWatches(options: LibraryWatchOptions): { refresh(): void; stop(): void } {
-  const { db, maxAttempts, stableMs = 2000, refreshMs = 60_000 } = options;
+  const { db, stableMs = 2000, refreshMs = 60_000 } = options;
   const watches = new Map<string, LibraryWatch>();
   let stopped = false;
 
@@ -151,7 +150,7 @@ export function startLibraryWatches(options: LibraryWatchOptions): { refresh(): 
       for (let i = 0; i < paths.length; i += syncBatchFiles) {
         jobs.push({ name: "syncLibraryFiles" as const, payload: { libraryId: library.id, paths: paths.slice(i, i + syncBatchFiles), scan: false } });
       }
-      await enqueueJobs(db, jobs, maxAttempts);
+      await enqueueJobs(db, jobs);
       options.onJobsQueued();
     } catch (error) {
       log.warn("could not queue the import of watched library files", { libraryId: library.id, error });

@@ -19,7 +19,6 @@ export interface WorkerdConfigOptions {
   databaseUrl: string;
   workerUrl: string;
   version: string;
-  jobMaxAttempts: number;
   logLevel: LogLevel;
   trustedProxies: string;
   // The map's tile URL template (undefined: no tiles) and the credit shown with the tiles.
@@ -103,7 +102,6 @@ const config :Workerd.Config = (
         (name = "ASSETS", service = "assets"),
         (name = "DB_URL", text = ${text(options.databaseUrl)}),
         (name = "VERSION", text = ${text(options.version)}),
-        (name = "JOB_MAX_ATTEMPTS", json = ${text(JSON.stringify(options.jobMaxAttempts))}),
         (name = "LOG_LEVEL", text = ${text(options.logLevel)}),
         (name = "TRUSTED_PROXIES", text = ${text(options.trustedProxies)}),
         (name = "MAP_TILE_URL", text = ${text(options.map.tileUrl ?? "")}),

@@ -101,7 +101,6 @@ export async function openTestLibrary(): Promise<TestLibrary> {
     DB_AUTH_TOKEN: token,
     INTERNAL_TOKEN: token,
     VERSION: "unit-test",
-    JOB_MAX_ATTEMPTS: config.jobs.maxAttempts,
     LOG_LEVEL: config.logLevel,
     TRUSTED_PROXIES: config.trustedProxies,
     MAP_TILE_URL: config.map.tileUrl ?? "",
@@ -165,7 +164,7 @@ export async function openTestLibrary(): Promise<TestLibrary> {
         ...fields,
       };
       await storage.put(asset.originalKey, new Response(bytes).body!);
-      if (!(await addUploadedAsset(db, asset, newAssetJobs(id), [], config.jobs.maxAttempts))) throw new Error(`${ownerId} has this file already`);
+      if (!(await addUploadedAsset(db, asset, newAssetJobs(id), []))) throw new Error(`${ownerId} has this file already`);
       return (await getAsset(db, id))!;
     },
     createAlbum: (ownerId, assetIds = [], members = []) => createAlbum(db, { ownerId, albumName: `Album ${++made}`, description: "" }, assetIds, members),
