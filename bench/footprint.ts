@@ -16,7 +16,10 @@ import { createApiKey, login, signUpAdmin } from "../tests/helpers/accounts";
 import { admin, processTree, projectRoot, waitForQueuesToDrain } from "../tests/helpers/shoebox";
 import { printTable } from "./rss";
 
-const { values, positionals } = parseArgs({ allowPositionals: true, options: { "idle-minutes": { type: "string", default: "10" } } });
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { "idle-minutes": { type: "string", default: "10" } },
+});
 const folder = resolve(positionals[0] ?? join(projectRoot, "../shared/media/bench"));
 const idleMs = Number(values["idle-minutes"]) * 60_000;
 const files = readdirSync(folder, { recursive: true, encoding: "utf8" })
@@ -44,7 +47,11 @@ function memoryOf(pid: number): { pss: number; rss: number } {
 function treeMemory(root: number): Memory {
   const pids = processTree(root);
   const each = pids.map(memoryOf);
-  return { pss: each.reduce((sum, m) => sum + m.pss, 0), rss: each.reduce((sum, m) => sum + m.rss, 0), processes: pids.length };
+  return {
+    pss: each.reduce((sum, m) => sum + m.pss, 0),
+    rss: each.reduce((sum, m) => sum + m.rss, 0),
+    processes: pids.length,
+  };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -71,7 +78,10 @@ async function npmStart(env: Record<string, string> = {}): Promise<Started> {
     if (child.exitCode !== null) throw new Error(`npm start exited (${child.exitCode}):\n${output}`);
     url ??= output.match(/Shoebox is listening on (\S+)/)?.[1];
     if (url) {
-      const pong = await fetch(`${url}/api/server/ping`).then((r) => r.ok, () => false);
+      const pong = await fetch(`${url}/api/server/ping`).then(
+        (r) => r.ok,
+        () => false,
+      );
       if (pong) return { child, url, secondsToPing: (performance.now() - started) / 1000 };
     }
     await sleep(20);
@@ -86,7 +96,8 @@ async function stop({ child }: Started, moment: string): Promise<void> {
   child.kill("SIGTERM");
   for (let i = 0; i < 150 && tree.some(alive); i++) await sleep(100);
   const left = tree.filter(alive);
-  if (left.length) leftBehind.push(`${moment}: ${left.length} of ${tree.length} processes still running 15 s after SIGTERM`);
+  if (left.length)
+    leftBehind.push(`${moment}: ${left.length} of ${tree.length} processes still running 15 s after SIGTERM`);
   for (const pid of left) process.kill(pid, "SIGKILL");
 }
 
@@ -101,7 +112,8 @@ function alive(pid: number): boolean {
 
 const mb = (bytes: number) => `${(bytes / 1e6).toFixed(0)} MB`;
 const rows: string[][] = [["moment", "PSS", "RSS", "processes", "target"]];
-const row = (moment: string, memory: Memory, target: string) => rows.push([moment, mb(memory.pss), mb(memory.rss), String(memory.processes), target]);
+const row = (moment: string, memory: Memory, target: string) =>
+  rows.push([moment, mb(memory.pss), mb(memory.rss), String(memory.processes), target]);
 
 try {
   const first = await npmStart();
@@ -130,7 +142,11 @@ try {
     form.set("fileCreatedAt", new Date().toISOString());
     form.set("fileModifiedAt", new Date().toISOString());
     form.set("assetData", new Blob([readFileSync(path)]), path.split("/").pop()!);
-    const response = await fetch(`${ingest.url}/api/assets`, { method: "POST", body: form, headers: { "x-api-key": key } });
+    const response = await fetch(`${ingest.url}/api/assets`, {
+      method: "POST",
+      body: form,
+      headers: { "x-api-key": key },
+    });
     if (response.status >= 400) throw new Error(`${path}: ${response.status} ${await response.text()}`);
   }
   const api = (path: string) => fetch(`${ingest.url}${path}`, { headers: { "x-api-key": key } });
@@ -141,9 +157,13 @@ try {
   row(`${values["idle-minutes"]} min after the last job`, treeMemory(ingest.child.pid!), "< 350 MB PSS");
   await stop(ingest, "ingest");
 
-  console.log(`\nnpm start → first /api/server/ping: ${first.secondsToPing.toFixed(2)} s on the first start, ${warm.secondsToPing.toFixed(2)} s warm (target < 3 s)\n`);
+  console.log(
+    `\nnpm start → first /api/server/ping: ${first.secondsToPing.toFixed(2)} s on the first start, ${warm.secondsToPing.toFixed(2)} s warm (target < 3 s)\n`,
+  );
   printTable(rows);
-  console.log(leftBehind.length ? `\n${leftBehind.join("\n")}` : "\nSIGTERM to npm start stopped every process each time");
+  console.log(
+    leftBehind.length ? `\n${leftBehind.join("\n")}` : "\nSIGTERM to npm start stopped every process each time",
+  );
 } finally {
   rmSync(dataDir, { recursive: true, force: true });
 }

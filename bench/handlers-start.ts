@@ -27,7 +27,10 @@ async function workerdStart(): Promise<number> {
   return ready;
 }
 
-const results: Record<string, number[]> = { "Miniflare (test library + handlers)": [], "workerd (worker + handlers, npm start)": [] };
+const results: Record<string, number[]> = {
+  "Miniflare (test library + handlers)": [],
+  "workerd (worker + handlers, npm start)": [],
+};
 for (let run = 0; run < runs; run++) {
   results["Miniflare (test library + handlers)"]!.push(await miniflareStart());
   results["workerd (worker + handlers, npm start)"]!.push(await workerdStart());

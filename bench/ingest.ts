@@ -21,7 +21,10 @@ import { readRgb } from "../workers/ml/runtime";
 import { processTree, projectRoot, queueStates, startShoebox, waitFor } from "../tests/helpers/shoebox";
 import { mib, printTable, rssOf } from "./rss";
 
-const { values, positionals } = parseArgs({ allowPositionals: true, options: { concurrency: { type: "string", default: "2" } } });
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { concurrency: { type: "string", default: "2" } },
+});
 const folder = resolve(positionals[0] ?? join(projectRoot, "../shared/media/bench"));
 const concurrency = Number(values.concurrency);
 const files = readdirSync(folder, { recursive: true, encoding: "utf8" })
@@ -34,9 +37,11 @@ if (files.length === 0) {
 
 async function pool<T>(items: T[], work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < items.length) await work(items[next++]!);
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < items.length) await work(items[next++]!);
+    }),
+  );
 }
 
 const seconds = (since: number) => (performance.now() - since) / 1000;
@@ -49,7 +54,12 @@ const thumbnails: Buffer[] = [];
 let started = performance.now();
 await pool([...files.entries()], async ([i, path]) => {
   await exifr.parse(path, { tiff: true, exif: true, gps: true, xmp: true });
-  const preview = await sharp(path).rotate().resize(1440, 1440, { fit: "outside", withoutEnlargement: true }).flatten({ background: "#ffffff" }).jpeg({ quality: 80, mozjpeg: true }).toBuffer();
+  const preview = await sharp(path)
+    .rotate()
+    .resize(1440, 1440, { fit: "outside", withoutEnlargement: true })
+    .flatten({ background: "#ffffff" })
+    .jpeg({ quality: 80, mozjpeg: true })
+    .toBuffer();
   const [thumbnail, small] = await Promise.all([
     sharp(preview).resize(250, 250, { fit: "outside", withoutEnlargement: true }).webp({ quality: 80 }).toBuffer(),
     sharp(preview).resize(100, 100, { fit: "inside" }).ensureAlpha().raw().toBuffer({ resolveWithObject: true }),
@@ -75,14 +85,21 @@ for (const [i, preview] of previews.entries()) {
 modelSeconds *= files.length / Math.max(1, files.length - 1);
 rmSync(out, { recursive: true, force: true });
 
-const shoebox = await startShoebox({ env: { JOB_CONCURRENCY: `metadataExtraction=${concurrency},thumbnailGeneration=${concurrency}`, JOB_POLL_MS: "1000" } });
+const shoebox = await startShoebox({
+  env: { JOB_CONCURRENCY: `metadataExtraction=${concurrency},thumbnailGeneration=${concurrency}`, JOB_POLL_MS: "1000" },
+});
 try {
   let peakRss = 0;
   const sampler = setInterval(() => {
-    peakRss = Math.max(peakRss, processTree(shoebox.process.pid!).reduce((sum, pid) => sum + rssOf(pid), 0));
+    peakRss = Math.max(
+      peakRss,
+      processTree(shoebox.process.pid!).reduce((sum, pid) => sum + rssOf(pid), 0),
+    );
   }, 250);
   const drained = (names?: string[]) => async () =>
-    (await queueStates(shoebox)).filter((q) => !names || names.includes(q.name)).every(({ statistics: s }) => s.waiting + s.active + s.delayed === 0);
+    (await queueStates(shoebox))
+      .filter((q) => !names || names.includes(q.name))
+      .every(({ statistics: s }) => s.waiting + s.active + s.delayed === 0);
   started = performance.now();
   await pool(files, async (path) => {
     const form = new FormData();

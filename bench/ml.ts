@@ -29,7 +29,11 @@ if (process.argv[2] !== "--previews") {
     );
     if (files.length === 0) throw new Error(`No photos under ${folders.join(", ")}`);
     for (const [i, file] of files.entries()) {
-      const preview = await sharp(file).rotate().resize(1440, 1440, { fit: "outside", withoutEnlargement: true }).jpeg({ quality: 85 }).toBuffer();
+      const preview = await sharp(file)
+        .rotate()
+        .resize(1440, 1440, { fit: "outside", withoutEnlargement: true })
+        .jpeg({ quality: 85 })
+        .toBuffer();
       writeFileSync(join(dir, `${String(i).padStart(4, "0")}.jpeg`), preview);
     }
     await convertModels();
@@ -41,7 +45,9 @@ if (process.argv[2] !== "--previews") {
 }
 
 const previewDir = process.argv[3]!;
-const previews = readdirSync(previewDir).sort().map((name) => join(previewDir, name));
+const previews = readdirSync(previewDir)
+  .sort()
+  .map((name) => join(previewDir, name));
 const loadStart = performance.now();
 await Promise.all((Object.keys(models) as ModelName[]).map((name) => session(name)));
 const loadMs = performance.now() - loadStart;
@@ -73,9 +79,13 @@ for (const [i, file] of previews.entries()) {
 }
 
 const per = (ms: number, n: number) => (n ? (ms / n).toFixed(1) : "–");
-console.log(`${totals.photos} photos (previews of 1440 px), ${totals.faces} faces; models loaded in ${loadMs.toFixed(0)} ms`);
+console.log(
+  `${totals.photos} photos (previews of 1440 px), ${totals.faces} faces; models loaded in ${loadMs.toFixed(0)} ms`,
+);
 console.log(`decode preview   ${per(totals.decode, totals.photos)} ms/photo`);
 console.log(`face detection   ${per(totals.detect, totals.photos)} ms/photo`);
 console.log(`face embedding   ${per(totals.embed, totals.faces)} ms/face`);
 console.log(`object tagging   ${per(totals.tag, totals.photos)} ms/photo`);
-console.log(`peak RSS         ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB (all ${Object.keys(models).length} models loaded)`);
+console.log(
+  `peak RSS         ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB (all ${Object.keys(models).length} models loaded)`,
+);

@@ -11,7 +11,6 @@ export function rssOf(pid: number): number {
   }
 }
 
-
 export class PeakRss {
   readonly start: Map<number, number>;
   readonly peak: Map<number, number>;

@@ -46,10 +46,13 @@ async function directUpload(shoebox: Shoebox, seed: number): Promise<{ put: numb
     body: JSON.stringify({ filename: `direct-${seed}.mp4`, size }),
   });
   const ticket = (await announced.json()) as { uploadId: string; url: string; headers: Record<string, string> };
-  const put = await timed(() => fetch(ticket.url, { method: "PUT", headers: ticket.headers, body: body(seed), ...streaming }));
+  const put = await timed(() =>
+    fetch(ticket.url, { method: "PUT", headers: ticket.headers, body: body(seed), ...streaming }),
+  );
   if (put.result.status !== 200) throw new Error(`PUT failed: ${put.result.status} ${await put.result.text()}`);
   const complete = await timed(() => shoebox.api(`/api/uploads/${ticket.uploadId}/complete`, { method: "POST" }));
-  if (complete.result.status !== 201) throw new Error(`completion failed: ${complete.result.status} ${await complete.result.text()}`);
+  if (complete.result.status !== 201)
+    throw new Error(`completion failed: ${complete.result.status} ${await complete.result.text()}`);
   return { put: put.seconds, complete: complete.seconds };
 }
 
@@ -59,7 +62,11 @@ const rows: string[][] = [["path", "MB/s", "seconds", "workerd RSS growth", "wor
 // Jobs off: only the way in is measured.
 const jobsOff = { JOB_CONCURRENCY: "metadataExtraction=0,thumbnailGeneration=0,videoConversion=0,backgroundTask=0" };
 
-async function measure(label: string, shoebox: Shoebox, run: () => Promise<number | { put: number; complete: number }>): Promise<void> {
+async function measure(
+  label: string,
+  shoebox: Shoebox,
+  run: () => Promise<number | { put: number; complete: number }>,
+): Promise<void> {
   const worker = shoebox.process.pid!;
   const workerd = workerdPid(worker);
   const memory = new PeakRss([workerd, worker]);
@@ -67,8 +74,15 @@ async function measure(label: string, shoebox: Shoebox, run: () => Promise<numbe
   const parts = await run();
   const seconds = (performance.now() - started) / 1000;
   memory.stop();
-  const detail = typeof parts === "number" ? "" : ` (PUT ${parts.put.toFixed(1)} + complete ${parts.complete.toFixed(1)})`;
-  rows.push([label, rate(seconds), `${seconds.toFixed(1)}${detail}`, mib(memory.growth(workerd)), mib(memory.growth(worker))]);
+  const detail =
+    typeof parts === "number" ? "" : ` (PUT ${parts.put.toFixed(1)} + complete ${parts.complete.toFixed(1)})`;
+  rows.push([
+    label,
+    rate(seconds),
+    `${seconds.toFixed(1)}${detail}`,
+    mib(memory.growth(workerd)),
+    mib(memory.growth(worker)),
+  ]);
 }
 
 const s3 = await startLocalS3("bench");
@@ -96,7 +110,9 @@ try {
 
   console.log(`\nOne ${(size / 1048576).toFixed(0)} MiB file, each way in\n`);
   printTable(rows);
-  console.log("\nA direct upload into the bucket passes no byte through Shoebox's PUT; its completion reads the object once to check it.");
+  console.log(
+    "\nA direct upload into the bucket passes no byte through Shoebox's PUT; its completion reads the object once to check it.",
+  );
 } finally {
   await Promise.all([local.stop(), bucket.stop()]);
   await s3.stop();

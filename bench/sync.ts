@@ -103,7 +103,8 @@ try {
 
   const rate = (s: Streamed) => (s.lines > 0 ? `${Math.round(s.lines / (s.ms / 1000)).toLocaleString("en")}` : "-");
   const mibOf = (s: Streamed) => (s.bytes / 1048576).toFixed(1);
-  const types = (s: Streamed) => [...s.byType].map(([type, count]) => `${type} ${count.toLocaleString("en")}`).join(", ");
+  const types = (s: Streamed) =>
+    [...s.byType].map(([type, count]) => `${type} ${count.toLocaleString("en")}`).join(", ");
   console.log(
     `\n${owner.assets.toLocaleString("en")} assets for ${owner.email}, plus ${manifest.users.length - 1} users with ` +
       `${(manifest.users[1]?.assets ?? 0).toLocaleString("en")} each; library ${cached ? `from the cache (built ${manifest.builtAt})` : `built in ${manifest.buildSeconds.toFixed(0)} s`}\n`,
@@ -111,9 +112,30 @@ try {
   printTable([
     ["stream", "time ms", "lines", "MiB", "lines/s", "× ping"],
     ["GET /api/server/ping (baseline, median of 25)", ping.toFixed(1), "-", "-", "-", "1.0"],
-    ["sync stream, nothing to send (baseline)", nothing.ms.toFixed(1), `${nothing.lines}`, mibOf(nothing), "-", (nothing.ms / ping).toFixed(1)],
-    ["first sync: everything", first.ms.toFixed(0), first.lines.toLocaleString("en"), mibOf(first), rate(first), (first.ms / ping).toFixed(0)],
-    [`delta: ${newPhotos} new photos`, delta.ms.toFixed(1), `${delta.lines}`, mibOf(delta), rate(delta), (delta.ms / ping).toFixed(1)],
+    [
+      "sync stream, nothing to send (baseline)",
+      nothing.ms.toFixed(1),
+      `${nothing.lines}`,
+      mibOf(nothing),
+      "-",
+      (nothing.ms / ping).toFixed(1),
+    ],
+    [
+      "first sync: everything",
+      first.ms.toFixed(0),
+      first.lines.toLocaleString("en"),
+      mibOf(first),
+      rate(first),
+      (first.ms / ping).toFixed(0),
+    ],
+    [
+      `delta: ${newPhotos} new photos`,
+      delta.ms.toFixed(1),
+      `${delta.lines}`,
+      mibOf(delta),
+      rate(delta),
+      (delta.ms / ping).toFixed(1),
+    ],
   ]);
   console.log(`\nfirst sync: ${types(first)}\ndelta: ${types(delta)}`);
 } finally {

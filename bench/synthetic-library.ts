@@ -69,9 +69,15 @@ export function schemaVersion(): string {
 
 // sfc32: small, fast and good enough for test data.
 function generator(seed: number): () => number {
-  let a = 0x9e3779b9, b = 0x243f6a88, c = 0xb7e15162, d = seed >>> 0;
+  let a = 0x9e3779b9,
+    b = 0x243f6a88,
+    c = 0xb7e15162,
+    d = seed >>> 0;
   const next = () => {
-    a |= 0; b |= 0; c |= 0; d |= 0;
+    a |= 0;
+    b |= 0;
+    c |= 0;
+    d |= 0;
     const t = (((a + b) | 0) + d) | 0;
     d = (d + 1) | 0;
     a = b ^ (b >>> 9);
@@ -105,7 +111,8 @@ class Random {
       this.spare = null;
       return value;
     }
-    const u = this.next() || 1e-12, v = this.next();
+    const u = this.next() || 1e-12,
+      v = this.next();
     const r = Math.sqrt(-2 * Math.log(u));
     this.spare = r * Math.sin(2 * Math.PI * v);
     return r * Math.cos(2 * Math.PI * v);
@@ -176,13 +183,62 @@ interface Camera {
 
 // Cameras by the year they came out: an owner uses the newest they have.
 const cameras: Array<{ from: number; camera: Camera }> = [
-  { from: 2000, camera: { make: "Canon", model: "Canon PowerShot A610", lens: null, fNumber: 2.8, focalLength: 7.3, heic: false } },
-  { from: 2008, camera: { make: "NIKON CORPORATION", model: "NIKON D90", lens: "18.0-105.0 mm f/3.5-5.6", fNumber: 5.6, focalLength: 35, heic: false } },
-  { from: 2011, camera: { make: "Apple", model: "iPhone 4S", lens: "iPhone 4S back camera 4.28mm f/2.4", fNumber: 2.4, focalLength: 4.28, heic: false } },
-  { from: 2014, camera: { make: "samsung", model: "SM-G900F", lens: null, fNumber: 2.2, focalLength: 4.8, heic: false } },
-  { from: 2017, camera: { make: "Apple", model: "iPhone 8", lens: "iPhone 8 back camera 3.99mm f/1.8", fNumber: 1.8, focalLength: 3.99, heic: true } },
-  { from: 2020, camera: { make: "Google", model: "Pixel 5", lens: null, fNumber: 1.7, focalLength: 4.38, heic: false } },
-  { from: 2022, camera: { make: "Apple", model: "iPhone 14 Pro", lens: "iPhone 14 Pro back triple camera 6.86mm f/1.78", fNumber: 1.78, focalLength: 6.86, heic: true } },
+  {
+    from: 2000,
+    camera: { make: "Canon", model: "Canon PowerShot A610", lens: null, fNumber: 2.8, focalLength: 7.3, heic: false },
+  },
+  {
+    from: 2008,
+    camera: {
+      make: "NIKON CORPORATION",
+      model: "NIKON D90",
+      lens: "18.0-105.0 mm f/3.5-5.6",
+      fNumber: 5.6,
+      focalLength: 35,
+      heic: false,
+    },
+  },
+  {
+    from: 2011,
+    camera: {
+      make: "Apple",
+      model: "iPhone 4S",
+      lens: "iPhone 4S back camera 4.28mm f/2.4",
+      fNumber: 2.4,
+      focalLength: 4.28,
+      heic: false,
+    },
+  },
+  {
+    from: 2014,
+    camera: { make: "samsung", model: "SM-G900F", lens: null, fNumber: 2.2, focalLength: 4.8, heic: false },
+  },
+  {
+    from: 2017,
+    camera: {
+      make: "Apple",
+      model: "iPhone 8",
+      lens: "iPhone 8 back camera 3.99mm f/1.8",
+      fNumber: 1.8,
+      focalLength: 3.99,
+      heic: true,
+    },
+  },
+  {
+    from: 2020,
+    camera: { make: "Google", model: "Pixel 5", lens: null, fNumber: 1.7, focalLength: 4.38, heic: false },
+  },
+  {
+    from: 2022,
+    camera: {
+      make: "Apple",
+      model: "iPhone 14 Pro",
+      lens: "iPhone 14 Pro back triple camera 6.86mm f/1.78",
+      fNumber: 1.78,
+      focalLength: 6.86,
+      heic: true,
+    },
+  },
 ];
 
 function cameraOf(year: number): Camera {
@@ -220,7 +276,15 @@ interface Plan {
   assetTaken: Float64Array;
 }
 
-function planUser(random: Random, userIndex: number, ownerId: string, count: number, allPlaces: Place[], start: number, end: number): Plan {
+function planUser(
+  random: Random,
+  userIndex: number,
+  ownerId: string,
+  count: number,
+  allPlaces: Place[],
+  start: number,
+  end: number,
+): Plan {
   // Home first, then the other places in an order of the user's own; Zipf-like odds by rank.
   const places = random.shuffle([...allPlaces]);
   const weights = places.map((_, rank) => 1 / (rank + 1) ** 1.1);
@@ -255,13 +319,46 @@ function planUser(random: Random, userIndex: number, ownerId: string, count: num
 }
 
 const assetColumns = [
-  "id", "owner_id", "type", "original_file_name", "original_mime_type", "original_key", "checksum", "file_size_in_byte",
-  "file_created_at", "file_modified_at", "local_date_time", "width", "height", "duration", "thumbhash", "is_favorite",
-  "visibility", "deleted_at", "created_at", "updated_at",
+  "id",
+  "owner_id",
+  "type",
+  "original_file_name",
+  "original_mime_type",
+  "original_key",
+  "checksum",
+  "file_size_in_byte",
+  "file_created_at",
+  "file_modified_at",
+  "local_date_time",
+  "width",
+  "height",
+  "duration",
+  "thumbhash",
+  "is_favorite",
+  "visibility",
+  "deleted_at",
+  "created_at",
+  "updated_at",
 ];
 const exifColumns = [
-  "asset_id", "make", "model", "lens_model", "f_number", "focal_length", "iso", "exposure_time", "date_time_original",
-  "time_zone", "latitude", "longitude", "city", "state", "country", "orientation", "exif_image_width", "exif_image_height",
+  "asset_id",
+  "make",
+  "model",
+  "lens_model",
+  "f_number",
+  "focal_length",
+  "iso",
+  "exposure_time",
+  "date_time_original",
+  "time_zone",
+  "latitude",
+  "longitude",
+  "city",
+  "state",
+  "country",
+  "orientation",
+  "exif_image_width",
+  "exif_image_height",
 ];
 const insertSql = (table: string, columns: string[]) =>
   `INSERT INTO ${table} (${columns.join(", ")}) VALUES (${columns.map(() => "?").join(", ")})`;
@@ -291,7 +388,9 @@ export function buildLibrary(options: LibraryOptions): UserSummary[] {
     });
 
     const allPlaces = pickPlaces(random, 200);
-    const plans = options.users.map((user, i) => planUser(random, i, ownerIds[i]!, user.assets, allPlaces, options.start, options.end));
+    const plans = options.users.map((user, i) =>
+      planUser(random, i, ownerIds[i]!, user.assets, allPlaces, options.start, options.end),
+    );
 
     // Upload order: everything by date taken, users interleaved, except a fifth of each library
     // that came in last as an import of old photos, in no particular order.
@@ -306,7 +405,13 @@ export function buildLibrary(options: LibraryOptions): UserSummary[] {
 
     const insertAsset = db.prepare(insertSql("assets", assetColumns));
     const insertExif = db.prepare(insertSql("exif", exifColumns));
-    const counters = plans.map(() => ({ fileNumber: 0, bytes: 0, timeline: 0, geotagged: 0, months: new Map<string, number>() }));
+    const counters = plans.map(() => ({
+      fileNumber: 0,
+      bytes: 0,
+      timeline: 0,
+      geotagged: 0,
+      months: new Map<string, number>(),
+    }));
     const batchSize = 10_000;
     const lateFrom = order.length - late.length;
     for (let from = 0; from < order.length; from += batchSize) {
@@ -327,37 +432,90 @@ export function buildLibrary(options: LibraryOptions): UserSummary[] {
         const number = String(counter.fileNumber).padStart(4, "0");
         const heic = !isVideo && camera.heic && random.chance(0.7);
         const [fileName, mimeType, extension] = isVideo
-          ? camera.make === "Apple" ? [`IMG_${number}.MOV`, "video/quicktime", ".mov"] : [`VID_${number}.mp4`, "video/mp4", ".mp4"]
-          : heic ? [`IMG_${number}.HEIC`, "image/heic", ".heic"] : [`IMG_${number}.jpg`, "image/jpeg", ".jpg"];
+          ? camera.make === "Apple"
+            ? [`IMG_${number}.MOV`, "video/quicktime", ".mov"]
+            : [`VID_${number}.mp4`, "video/mp4", ".mp4"]
+          : heic
+            ? [`IMG_${number}.HEIC`, "image/heic", ".heic"]
+            : [`IMG_${number}.jpg`, "image/jpeg", ".jpg"];
         const portrait = random.chance(isVideo ? 0.5 : 0.35);
-        const [long, short] = isVideo ? (year >= 2016 && random.chance(0.5) ? [3840, 2160] : [1920, 1080]) : year >= 2011 ? [4032, 3024] : [3648, 2736];
+        const [long, short] = isVideo
+          ? year >= 2016 && random.chance(0.5)
+            ? [3840, 2160]
+            : [1920, 1080]
+          : year >= 2011
+            ? [4032, 3024]
+            : [3648, 2736];
         const [width, height] = portrait ? [short, long] : [long, short];
         const durationSeconds = isVideo ? 2 + Math.floor(random.next() * random.next() * 300 * 1000) / 1000 : 0;
-        const size = isVideo ? Math.round(durationSeconds * (long >= 3840 ? 6e6 : 2e6)) : random.int(1_500_000, 6_000_000);
+        const size = isVideo
+          ? Math.round(durationSeconds * (long >= 3840 ? 6e6 : 2e6))
+          : random.int(1_500_000, 6_000_000);
         const offsetMinutes = geotagged ? place.offsetMinutes : plan.home.offsetMinutes;
         const localDateTime = taken + offsetMinutes * 60_000;
         // Uploaded soon after it was taken, or, for the late import, during the last half year.
-        const uploadedAt = j < lateFrom ? taken + random.int(60_000, 3 * DAY) : Math.max(taken + 60_000, options.end - random.int(0, 180 * DAY));
+        const uploadedAt =
+          j < lateFrom
+            ? taken + random.int(60_000, 3 * DAY)
+            : Math.max(taken + 60_000, options.end - random.int(0, 180 * DAY));
         const isFavorite = random.chance(0.03);
         const visibility = random.chance(0.03) ? "archive" : "timeline";
         // Trashed in the last 20 days: the server empties what has been in the trash for 30.
         const deletedAt = random.chance(0.01) ? now - random.int(HOUR, 20 * DAY) : null;
         // About 2 km around the place, a tenth of them up to 20 km away.
         const spread = random.chance(0.1) ? 0.15 : 0.02;
-        const latitude = geotagged ? Math.max(-89.9, Math.min(89.9, place.latitude + random.gaussian() * spread)) : null;
-        const longitude = geotagged ? ((place.longitude + random.gaussian() * spread / Math.max(0.2, Math.cos((place.latitude * Math.PI) / 180)) + 540) % 360) - 180 : null;
+        const latitude = geotagged
+          ? Math.max(-89.9, Math.min(89.9, place.latitude + random.gaussian() * spread))
+          : null;
+        const longitude = geotagged
+          ? ((place.longitude +
+              (random.gaussian() * spread) / Math.max(0.2, Math.cos((place.latitude * Math.PI) / 180)) +
+              540) %
+              360) -
+            180
+          : null;
 
         insertAsset.run([
-          id, plan.ownerId, isVideo ? "VIDEO" : "IMAGE", fileName, mimeType, originalKey(id, extension), random.base64(20), size,
-          taken, taken, localDateTime, width, height, isVideo ? formatDuration(durationSeconds) : null,
-          random.chance(0.99) ? random.base64(25) : null, isFavorite ? 1 : 0, visibility, deletedAt, uploadedAt, uploadedAt + random.int(1000, 60_000),
+          id,
+          plan.ownerId,
+          isVideo ? "VIDEO" : "IMAGE",
+          fileName,
+          mimeType,
+          originalKey(id, extension),
+          random.base64(20),
+          size,
+          taken,
+          taken,
+          localDateTime,
+          width,
+          height,
+          isVideo ? formatDuration(durationSeconds) : null,
+          random.chance(0.99) ? random.base64(25) : null,
+          isFavorite ? 1 : 0,
+          visibility,
+          deletedAt,
+          uploadedAt,
+          uploadedAt + random.int(1000, 60_000),
         ]);
         insertExif.run([
-          id, camera.make, camera.model, isVideo ? null : camera.lens, isVideo ? null : camera.fNumber, isVideo ? null : camera.focalLength,
-          isVideo ? null : pickIso(random), isVideo ? null : pickExposure(random), new Date(taken).toISOString(),
-          geotagged ? place.timeZone : `UTC${formatOffset(offsetMinutes)}`, latitude, longitude,
-          geotagged ? place.city : null, geotagged ? place.state : null, geotagged ? place.country : null,
-          isVideo ? null : portrait ? "6" : "1", width, height,
+          id,
+          camera.make,
+          camera.model,
+          isVideo ? null : camera.lens,
+          isVideo ? null : camera.fNumber,
+          isVideo ? null : camera.focalLength,
+          isVideo ? null : pickIso(random),
+          isVideo ? null : pickExposure(random),
+          new Date(taken).toISOString(),
+          geotagged ? place.timeZone : `UTC${formatOffset(offsetMinutes)}`,
+          latitude,
+          longitude,
+          geotagged ? place.city : null,
+          geotagged ? place.state : null,
+          geotagged ? place.country : null,
+          isVideo ? null : portrait ? "6" : "1",
+          width,
+          height,
         ]);
 
         counter.bytes += size;

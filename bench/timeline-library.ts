@@ -22,7 +22,13 @@ export const libraryArgs = {
   seed: { type: "string", default: "1" },
 } as const;
 
-export const libraryOptions = (values: { rebuild?: boolean; assets?: string; "other-users"?: string; "other-assets"?: string; seed?: string }): LibraryOptions => ({
+export const libraryOptions = (values: {
+  rebuild?: boolean;
+  assets?: string;
+  "other-users"?: string;
+  "other-assets"?: string;
+  seed?: string;
+}): LibraryOptions => ({
   assets: Number(values.assets),
   otherUsers: Number(values["other-users"]),
   otherAssets: Number(values["other-assets"]),
@@ -80,7 +86,10 @@ async function build(library: Manifest["library"]): Promise<Manifest> {
     dbPath: join(dataDir, "shoebox.db"),
     users: [
       { email: admin.email, assets: library.assets },
-      ...Array.from({ length: library.otherUsers }, (_, i) => ({ email: `bench-${i + 1}@example.com`, assets: library.otherAssets })),
+      ...Array.from({ length: library.otherUsers }, (_, i) => ({
+        email: `bench-${i + 1}@example.com`,
+        assets: library.otherAssets,
+      })),
     ],
     start: library.start,
     end: library.end,
@@ -89,7 +98,9 @@ async function build(library: Manifest["library"]): Promise<Manifest> {
       if (written - lastReport >= 100_000 || written === total) {
         lastReport = written;
         const seconds = (performance.now() - migrated) / 1000;
-        process.stderr.write(`  ${written.toLocaleString("en")} / ${total.toLocaleString("en")} assets, ${seconds.toFixed(0)} s\n`);
+        process.stderr.write(
+          `  ${written.toLocaleString("en")} / ${total.toLocaleString("en")} assets, ${seconds.toFixed(0)} s\n`,
+        );
       }
     },
   });
@@ -102,7 +113,6 @@ async function build(library: Manifest["library"]): Promise<Manifest> {
   writeFileSync(manifestPath, JSON.stringify(manifest, null, 2));
   return manifest;
 }
-
 
 // The library, from the cache or built now.
 export async function timelineLibrary(options: LibraryOptions): Promise<{ manifest: Manifest; cached: boolean }> {

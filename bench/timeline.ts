@@ -55,7 +55,11 @@ function serverTime(header: string | null): number | undefined {
   return total ? Number(total[1]) : undefined;
 }
 
-async function measure(shoebox: Shoebox, path: (i: number) => string, rowsOf: (body: unknown) => number): Promise<Measured> {
+async function measure(
+  shoebox: Shoebox,
+  path: (i: number) => string,
+  rowsOf: (body: unknown) => number,
+): Promise<Measured> {
   const result: Measured = { times: [], roundTrips: [], rows: [], bytes: [], serverTiming: true };
   for (let i = -warmUp; i < requests; i++) {
     const url = path(i);
@@ -85,7 +89,17 @@ function percentile(values: number[], p: number): number {
 const kib = (bytes: number) => (bytes >= 10240 ? `${(bytes / 1024).toFixed(0)} KiB` : `${bytes} B`);
 
 function row(name: string, measured: Measured, withTarget = true): string[] {
-  if (measured.error) return [name, "-", "-", withTarget ? `${target}` : "-", "-", "-", `failed: HTTP ${measured.error.split(" ")[0]}`, "-"];
+  if (measured.error)
+    return [
+      name,
+      "-",
+      "-",
+      withTarget ? `${target}` : "-",
+      "-",
+      "-",
+      `failed: HTTP ${measured.error.split(" ")[0]}`,
+      "-",
+    ];
   const rows = [...measured.rows].sort((a, b) => a - b);
   const median = percentile(rows, 50);
   const max = rows[rows.length - 1]!;
@@ -113,8 +127,16 @@ try {
   const length = (body: unknown) => (Array.isArray(body) ? body.length : 0);
 
   // Baselines.
-  const ping = await measure(shoebox, () => "/api/server/ping", () => 1);
-  const me = await measure(shoebox, () => "/api/users/me", () => 1);
+  const ping = await measure(
+    shoebox,
+    () => "/api/server/ping",
+    () => 1,
+  );
+  const me = await measure(
+    shoebox,
+    () => "/api/users/me",
+    () => 1,
+  );
 
   // 1. The month list.
   const buckets = await measure(shoebox, () => "/api/timeline/buckets?visibility=timeline", length);
@@ -123,11 +145,22 @@ try {
   // 2. Timeline pages as the web app loads them (the first 300 of a random month), and the largest
   // month whole, as Immich's clients ask for it (no target: it is as big as the month).
   const timeBuckets = bucketList.length ? bucketList.map((b) => b.timeBucket) : [`${owner!.largestMonth}-01`];
-  const randomMonths = Array.from({ length: requests + warmUp }, () => timeBuckets[Math.floor(pick() * timeBuckets.length)]!);
+  const randomMonths = Array.from(
+    { length: requests + warmUp },
+    () => timeBuckets[Math.floor(pick() * timeBuckets.length)]!,
+  );
   const pageRows = (body: unknown) => ((body as { id?: unknown[] }).id ?? []).length;
-  const page = await measure(shoebox, (i) => `/api/timeline/bucket?visibility=timeline&pageSize=300&timeBucket=${randomMonths[i + warmUp]}`, pageRows);
+  const page = await measure(
+    shoebox,
+    (i) => `/api/timeline/bucket?visibility=timeline&pageSize=300&timeBucket=${randomMonths[i + warmUp]}`,
+    pageRows,
+  );
   const largestMonth = `${owner!.largestMonth}-01`;
-  const largest = await measure(shoebox, () => `/api/timeline/bucket?visibility=timeline&timeBucket=${largestMonth}`, pageRows);
+  const largest = await measure(
+    shoebox,
+    () => `/api/timeline/bucket?visibility=timeline&timeBucket=${largestMonth}`,
+    pageRows,
+  );
 
   // 3. The map, as a 1280 × 800 window sees it: the world; a continent around one of the owner's
   // places; a town: the home town (a fifth of the owner's geotagged photos), and the owner's other
@@ -149,7 +182,11 @@ try {
       return view(zoom, place.latitude, place.longitude);
     });
   const markerCount = (body: unknown) => length(body);
-  const world = await measure(shoebox, () => "/api/map/clusters?zoom=2&west=-180&south=-85&east=180&north=85", markerCount);
+  const world = await measure(
+    shoebox,
+    () => "/api/map/clusters?zoom=2&west=-180&south=-85&east=180&north=85",
+    markerCount,
+  );
   const continentViews = placeViews(5, 0.3);
   const continent = await measure(shoebox, (i) => continentViews[i + warmUp]!, markerCount);
   const homeViews = placeViews(11, 1);
@@ -179,7 +216,9 @@ try {
       ? `Library from the cache (built ${manifest.builtAt} in ${manifest.buildSeconds.toFixed(0)} s); pass --rebuild to rebuild it`
       : `Library built in ${manifest.buildSeconds.toFixed(0)} s`,
   );
-  console.log(`Server up after ${startSeconds.toFixed(0)} s; ${requests} sequential requests per query after ${warmUp} to warm up; times in ms.\n${timing}\n`);
+  console.log(
+    `Server up after ${startSeconds.toFixed(0)} s; ${requests} sequential requests per query after ${warmUp} to warm up; times in ms.\n${timing}\n`,
+  );
   printTable([
     ["query", "p50 ms", "p95 ms", "target ms", "round trip p50", "round trip p95", "rows (median)", "response"],
     row("GET /api/server/ping (baseline)", ping, false),
@@ -200,18 +239,36 @@ try {
   for (const measured of all) if (measured.error) notes.push(`failed: ${measured.error}`);
   if (!buckets.error) {
     const sum = bucketList.reduce((total, b) => total + b.count, 0);
-    notes.push(`month list: ${bucketList.length} months adding up to ${sum} assets (library: ${owner!.months} months, ${owner!.timeline} assets)`);
+    notes.push(
+      `month list: ${bucketList.length} months adding up to ${sum} assets (library: ${owner!.months} months, ${owner!.timeline} assets)`,
+    );
   }
-  if (!largest.error) notes.push(`largest month: ${largest.rows[0]} assets returned (library: ${owner!.largestMonthCount})`);
+  if (!largest.error)
+    notes.push(`largest month: ${largest.rows[0]} assets returned (library: ${owner!.largestMonthCount})`);
   if (!world.error) {
     const markers = (world.last as Array<{ count: number }>) ?? [];
     const sum = markers.reduce((total, m) => total + (m.count ?? 0), 0);
-    notes.push(`world map: ${markers.length} markers adding up to ${sum} assets (library: ${owner!.timelineGeotagged} geotagged in the timeline)`);
+    notes.push(
+      `world map: ${markers.length} markers adding up to ${sum} assets (library: ${owner!.timelineGeotagged} geotagged in the timeline)`,
+    );
   }
   const base = percentile(ping.times, 50);
-  const ratios = ([["month list", buckets], ["random month", page], ["largest month", largest], ["world map", world], ["continent", continent], ["home town", home], ["other towns", city], ["home region", region]] as const).filter(([, m]) => !m.error);
+  const ratios = (
+    [
+      ["month list", buckets],
+      ["random month", page],
+      ["largest month", largest],
+      ["world map", world],
+      ["continent", continent],
+      ["home town", home],
+      ["other towns", city],
+      ["home region", region],
+    ] as const
+  ).filter(([, m]) => !m.error);
   if (!ping.error && base > 0 && ratios.length) {
-    notes.push(`p50 / ping p50: ${ratios.map(([name, m]) => `${name} ${(percentile(m.times, 50) / base).toFixed(1)}×`).join(", ")}`);
+    notes.push(
+      `p50 / ping p50: ${ratios.map(([name, m]) => `${name} ${(percentile(m.times, 50) / base).toFixed(1)}×`).join(", ")}`,
+    );
   }
   console.log(`\n${notes.join("\n")}`);
 } finally {

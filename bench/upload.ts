@@ -13,7 +13,9 @@ const { values } = parseArgs({ options: { "size-mb": { type: "string", default: 
 const size = Number(values["size-mb"]) * 1024 * 1024;
 const body = (prefix = "", suffix = "") => mp4Body(size, { prefix, suffix });
 
-const shoebox = await startShoebox({ env: { JOB_CONCURRENCY: "metadataExtraction=0,thumbnailGeneration=0,videoConversion=0" } });
+const shoebox = await startShoebox({
+  env: { JOB_CONCURRENCY: "metadataExtraction=0,thumbnailGeneration=0,videoConversion=0" },
+});
 try {
   const baselineFile = join(shoebox.dataDir, "baseline.bin");
   let started = performance.now();
@@ -47,9 +49,17 @@ try {
   printTable([
     ["path", "MB/s", "seconds", "workerd RSS growth", "worker RSS growth"],
     ["file write in Node (baseline)", (megabytes / baselineSeconds).toFixed(0), baselineSeconds.toFixed(1), "-", "-"],
-    ["POST /api/assets via workerd", (megabytes / uploadSeconds).toFixed(0), uploadSeconds.toFixed(1), mib(memory.growth(workerd)), mib(memory.growth(workerPid))],
+    [
+      "POST /api/assets via workerd",
+      (megabytes / uploadSeconds).toFixed(0),
+      uploadSeconds.toFixed(1),
+      mib(memory.growth(workerd)),
+      mib(memory.growth(workerPid)),
+    ],
   ]);
-  console.log(`\nratio to baseline: ${(baselineSeconds / uploadSeconds).toFixed(2)}; target: workerd and worker each grow by under 64 MiB`);
+  console.log(
+    `\nratio to baseline: ${(baselineSeconds / uploadSeconds).toFixed(2)}; target: workerd and worker each grow by under 64 MiB`,
+  );
 } finally {
   await shoebox.stop();
 }

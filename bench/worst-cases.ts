@@ -37,7 +37,15 @@ const library = syntheticHashLibrary(100_000, random(11));
 const started = performance.now();
 const groups = groupDuplicates(library);
 const seconds = (performance.now() - started) / 1000;
-rows.push(["groupDuplicates", `${library.length} hashes`, `${seconds.toFixed(2)} s`, `${groups.size} groups`, "< 10 s"]);
+rows.push([
+  "groupDuplicates",
+  `${library.length} hashes`,
+  `${seconds.toFixed(2)} s`,
+  `${groups.size} groups`,
+  "< 10 s",
+]);
 
-console.log(`\nThe slowest inputs (${corrupt.length ? `${corrupt.length} corrupt files from ${sharedMedia}/corrupt` : `no ${sharedMedia}/corrupt`})\n`);
+console.log(
+  `\nThe slowest inputs (${corrupt.length ? `${corrupt.length} corrupt files from ${sharedMedia}/corrupt` : `no ${sharedMedia}/corrupt`})\n`,
+);
 printTable(rows);

@@ -43,7 +43,10 @@ export async function readableAssetIds(db: Database, auth: Auth, ids: string[]):
   if (ids.length === 0) return new Set();
   const rows = await db.all<{ id: string }>(sql`
     SELECT a.id FROM assets a
-    WHERE a.id IN (${sql.join([...new Set(ids)].map((id) => sql`${id}`), sql`, `)})
+    WHERE a.id IN (${sql.join(
+      [...new Set(ids)].map((id) => sql`${id}`),
+      sql`, `,
+    )})
       AND (${readableAsset(auth, "a")}
         OR EXISTS (SELECT 1 FROM assets photo WHERE photo.live_photo_video_id = a.id AND ${readableAsset(auth, "photo")}))`);
   return new Set(rows.map((row) => row.id));

@@ -1,7 +1,17 @@
 // The album repository. Callers check the asker's role (common/access.ts) before changing an album.
 import { and, asc, count, desc, eq, inArray, isNull, max, min, or, sql } from "drizzle-orm";
 import type { Database } from "./db";
-import { albumAssets, albums, albumUsers, assets, users, type Album, type AlbumUser, type Asset, type User } from "./schema";
+import {
+  albumAssets,
+  albums,
+  albumUsers,
+  assets,
+  users,
+  type Album,
+  type AlbumUser,
+  type Asset,
+  type User,
+} from "./schema";
 
 export interface AlbumSummary extends Album {
   owner: User;
@@ -14,7 +24,8 @@ export interface AlbumSummary extends Album {
 
 export type AlbumFilter = { ownedOrSharedWith: string; shared?: boolean } | { id: string } | { ids: string[] };
 
-const isMember = (userId: string) => sql`EXISTS (SELECT 1 FROM album_users au WHERE au.album_id = ${albums.id} AND au.user_id = ${userId})`;
+const isMember = (userId: string) =>
+  sql`EXISTS (SELECT 1 FROM album_users au WHERE au.album_id = ${albums.id} AND au.user_id = ${userId})`;
 const isShared = sql`(EXISTS (SELECT 1 FROM album_users au WHERE au.album_id = ${albums.id})
   OR EXISTS (SELECT 1 FROM shared_links sl WHERE sl.album_id = ${albums.id}))`;
 
@@ -50,7 +61,12 @@ export async function listAlbums(db: Database, filter: AlbumFilter): Promise<Alb
         .select({ albumId: albumUsers.albumId, role: albumUsers.role, user: users })
         .from(albumUsers)
         .innerJoin(users, eq(users.id, albumUsers.userId))
-        .where(inArray(albumUsers.albumId, rows.map((row) => row.album.id)))
+        .where(
+          inArray(
+            albumUsers.albumId,
+            rows.map((row) => row.album.id),
+          ),
+        )
         .orderBy(asc(albumUsers.createdAt))
     : [];
   return rows.map((row) => ({
@@ -99,9 +115,15 @@ export async function createAlbum(
   const id = crypto.randomUUID();
   const now = Date.now();
   await db.batch([
-    db.insert(albums).values({ id, ...album, albumThumbnailAssetId: assetIds[0] ?? null, createdAt: now, updatedAt: now }),
-    ...(assetIds.length ? [db.insert(albumAssets).values(assetIds.map((assetId) => ({ albumId: id, assetId, addedAt: now })))] : []),
-    ...(members.length ? [db.insert(albumUsers).values(members.map((m) => ({ albumId: id, ...m, createdAt: now })))] : []),
+    db
+      .insert(albums)
+      .values({ id, ...album, albumThumbnailAssetId: assetIds[0] ?? null, createdAt: now, updatedAt: now }),
+    ...(assetIds.length
+      ? [db.insert(albumAssets).values(assetIds.map((assetId) => ({ albumId: id, assetId, addedAt: now })))]
+      : []),
+    ...(members.length
+      ? [db.insert(albumUsers).values(members.map((m) => ({ albumId: id, ...m, createdAt: now })))]
+      : []),
   ]);
   return id;
 }
@@ -119,10 +141,17 @@ export async function deleteAlbum(db: Database, id: string): Promise<void> {
   await db.delete(albums).where(eq(albums.id, id));
 }
 
-export type BulkIdResult = { id: string; success: true } | { id: string; success: false; error: "duplicate" | "not_found" | "no_permission" };
+export type BulkIdResult =
+  | { id: string; success: true }
+  | { id: string; success: false; error: "duplicate" | "not_found" | "no_permission" };
 
 // Adds assets the caller has vetted (`allowed`), reporting each id as Immich does.
-export async function addAssetsToAlbum(db: Database, albumId: string, assetIds: string[], allowed: Set<string>): Promise<BulkIdResult[]> {
+export async function addAssetsToAlbum(
+  db: Database,
+  albumId: string,
+  assetIds: string[],
+  allowed: Set<string>,
+): Promise<BulkIdResult[]> {
   const unique = [...new Set(assetIds)];
   const present = await db
     .select({ id: albumAssets.assetId })
@@ -154,7 +183,12 @@ export async function addAssetsToAlbum(db: Database, albumId: string, assetIds: 
 }
 
 // Removes assets from an album; `allowed` are those the caller may remove.
-export async function removeAssetsFromAlbum(db: Database, albumId: string, assetIds: string[], allowed: Set<string>): Promise<BulkIdResult[]> {
+export async function removeAssetsFromAlbum(
+  db: Database,
+  albumId: string,
+  assetIds: string[],
+  allowed: Set<string>,
+): Promise<BulkIdResult[]> {
   const unique = [...new Set(assetIds)];
   const present = await db
     .select({ id: albumAssets.assetId })
@@ -162,7 +196,11 @@ export async function removeAssetsFromAlbum(db: Database, albumId: string, asset
     .where(and(eq(albumAssets.albumId, albumId), inArray(albumAssets.assetId, unique)));
   const inAlbum = new Set(present.map((a) => a.id));
   const results: BulkIdResult[] = assetIds.map((id) =>
-    !inAlbum.has(id) ? { id, success: false, error: "not_found" } : !allowed.has(id) ? { id, success: false, error: "no_permission" } : { id, success: true },
+    !inAlbum.has(id)
+      ? { id, success: false, error: "not_found" }
+      : !allowed.has(id)
+        ? { id, success: false, error: "no_permission" }
+        : { id, success: true },
   );
   const removed = [...new Set(results.filter((r) => r.success).map((r) => r.id))];
   if (removed.length) {
@@ -173,7 +211,10 @@ export async function removeAssetsFromAlbum(db: Database, albumId: string, asset
         .update(albums)
         .set({
           updatedAt: Date.now(),
-          albumThumbnailAssetId: sql`CASE WHEN ${albums.albumThumbnailAssetId} IN (${sql.join(removed.map((id) => sql`${id}`), sql`, `)})
+          albumThumbnailAssetId: sql`CASE WHEN ${albums.albumThumbnailAssetId} IN (${sql.join(
+            removed.map((id) => sql`${id}`),
+            sql`, `,
+          )})
             THEN (SELECT aa.asset_id FROM album_assets aa WHERE aa.album_id = ${albumId} ORDER BY aa.added_at DESC LIMIT 1)
             ELSE ${albums.albumThumbnailAssetId} END`,
         })
@@ -183,7 +224,11 @@ export async function removeAssetsFromAlbum(db: Database, albumId: string, asset
   return results;
 }
 
-export async function addAlbumUsers(db: Database, albumId: string, members: Array<{ userId: string; role: AlbumUser["role"] }>): Promise<void> {
+export async function addAlbumUsers(
+  db: Database,
+  albumId: string,
+  members: Array<{ userId: string; role: AlbumUser["role"] }>,
+): Promise<void> {
   const now = Date.now();
   await db.batch([
     db
@@ -194,7 +239,12 @@ export async function addAlbumUsers(db: Database, albumId: string, members: Arra
   ]);
 }
 
-export async function setAlbumUserRole(db: Database, albumId: string, userId: string, role: AlbumUser["role"]): Promise<boolean> {
+export async function setAlbumUserRole(
+  db: Database,
+  albumId: string,
+  userId: string,
+  role: AlbumUser["role"],
+): Promise<boolean> {
   const result = await db
     .update(albumUsers)
     .set({ role })

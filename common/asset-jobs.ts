@@ -11,7 +11,14 @@ import { enqueueJobsQuery, type NewJob } from "./queue";
 import { assetFiles, assets, exif, faces, people, smartSearch } from "./schema";
 
 // The queues that run per asset (or per face), and what each runs.
-export const assetQueues = ["metadataExtraction", "thumbnailGeneration", "videoConversion", "faceDetection", "facialRecognition", "smartSearch"] as const satisfies readonly QueueName[];
+export const assetQueues = [
+  "metadataExtraction",
+  "thumbnailGeneration",
+  "videoConversion",
+  "faceDetection",
+  "facialRecognition",
+  "smartSearch",
+] as const satisfies readonly QueueName[];
 export type AssetQueue = (typeof assetQueues)[number];
 
 export const isAssetQueue = (name: string): name is AssetQueue => (assetQueues as readonly string[]).includes(name);
@@ -43,13 +50,18 @@ interface PageRow {
 }
 
 type AssetJobName = "extractMetadata" | "generateThumbnails" | "encodeVideo" | "detectFaces";
-const assetJob = (name: AssetJobName) => (row: PageRow): NewJob[] => [{ name, payload: { assetId: row.id } }];
+const assetJob =
+  (name: AssetJobName) =>
+  (row: PageRow): NewJob[] => [{ name, payload: { assetId: row.id } }];
 
 // Per queue: which assets it covers, which of them lack its work, and the jobs that do it.
 function assetWork(queue: Exclude<AssetQueue, "facialRecognition">, { force, clip }: AssetJobsOptions) {
   switch (queue) {
     case "metadataExtraction":
-      return { missing: notExists(sql`SELECT 1 FROM ${exif} WHERE ${exif.assetId} = ${assets.id}`), jobs: assetJob("extractMetadata") };
+      return {
+        missing: notExists(sql`SELECT 1 FROM ${exif} WHERE ${exif.assetId} = ${assets.id}`),
+        jobs: assetJob("extractMetadata"),
+      };
     case "thumbnailGeneration":
       return {
         missing: or(
@@ -57,7 +69,11 @@ function assetWork(queue: Exclude<AssetQueue, "facialRecognition">, { force, cli
           sql`NOT ${hasFile("preview")}`,
           isNull(assets.thumbhash),
           // A photo browsers cannot show wants its full-size copy (those from before there were any).
-          and(eq(assets.type, "IMAGE"), notInArray(assets.originalMimeType, browserImageTypes), sql`NOT ${hasFile("fullsize")}`),
+          and(
+            eq(assets.type, "IMAGE"),
+            notInArray(assets.originalMimeType, browserImageTypes),
+            sql`NOT ${hasFile("fullsize")}`,
+          ),
         ),
         jobs: assetJob("generateThumbnails"),
       };
@@ -78,7 +94,12 @@ function assetWork(queue: Exclude<AssetQueue, "facialRecognition">, { force, cli
 }
 
 // The jobs for the next page of assets (or faces) after `after`.
-export async function assetJobsPage(db: Database, queue: AssetQueue, options: AssetJobsOptions, after = ""): Promise<AssetJobsPage> {
+export async function assetJobsPage(
+  db: Database,
+  queue: AssetQueue,
+  options: AssetJobsOptions,
+  after = "",
+): Promise<AssetJobsPage> {
   if (queue === "facialRecognition") {
     // Recognition is per face: those with no person yet (after a forced start, all but those of
     // people their owner named or hid).
@@ -97,13 +118,21 @@ export async function assetJobsPage(db: Database, queue: AssetQueue, options: As
   const work = assetWork(queue, options);
   const rows = await db
     // Only the smart search queue reads whether an asset has its embedding.
-    .select({ id: assets.id, tagged: sql<number>`${assets.objectsTaggedAt} IS NOT NULL`, embedded: queue === "smartSearch" && options.clip ? sql<number>`${hasEmbedding}` : sql<number>`0` })
+    .select({
+      id: assets.id,
+      tagged: sql<number>`${assets.objectsTaggedAt} IS NOT NULL`,
+      embedded: queue === "smartSearch" && options.clip ? sql<number>`${hasEmbedding}` : sql<number>`0`,
+    })
     .from(assets)
-    .where(and(gt(assets.id, after), live, "only" in work ? work.only : undefined, options.force ? undefined : work.missing))
+    .where(
+      and(gt(assets.id, after), live, "only" in work ? work.only : undefined, options.force ? undefined : work.missing),
+    )
     .orderBy(asc(assets.id))
     .limit(pageSize);
   return {
-    jobs: rows.flatMap((row) => work.jobs({ id: row.id, tagged: Boolean(row.tagged), embedded: Boolean(row.embedded) })),
+    jobs: rows.flatMap((row) =>
+      work.jobs({ id: row.id, tagged: Boolean(row.tagged), embedded: Boolean(row.embedded) }),
+    ),
     next: rows.length === pageSize ? rows[rows.length - 1]!.id : undefined,
   };
 }
@@ -111,7 +140,10 @@ export async function assetJobsPage(db: Database, queue: AssetQueue, options: As
 // Before a forced recognition: faces leave the people nobody named or hid (who go), to be clustered
 // again from scratch. Named and hidden people keep their faces, as their owner decided about them.
 export async function releaseUnconfirmedFaces(db: Database): Promise<void> {
-  const unconfirmed = db.select({ id: people.id }).from(people).where(and(eq(people.name, ""), eq(people.isHidden, false)));
+  const unconfirmed = db
+    .select({ id: people.id })
+    .from(people)
+    .where(and(eq(people.name, ""), eq(people.isHidden, false)));
   await db.batch([
     db.update(faces).set({ personId: null }).where(inArray(faces.personId, unconfirmed)),
     db.delete(people).where(and(eq(people.name, ""), eq(people.isHidden, false))),

@@ -26,7 +26,12 @@ function addUsageQuery(db: Executor, asset: NewAsset & { id: string }) {
 
 // Adds an uploaded asset with its jobs, counts it against the quota and closes its upload
 // bookkeeping, in one round trip. False when the owner's copy of the same file got there first.
-export async function addUploadedAsset(db: Database, asset: NewAsset & { id: string }, jobs: NewJob[], uploadKeys: string[]): Promise<boolean> {
+export async function addUploadedAsset(
+  db: Database,
+  asset: NewAsset & { id: string },
+  jobs: NewJob[],
+  uploadKeys: string[],
+): Promise<boolean> {
   const [inserted] = await db.batch([
     insertAssetQuery(db, asset),
     addUsageQuery(db, asset),
@@ -37,7 +42,11 @@ export async function addUploadedAsset(db: Database, asset: NewAsset & { id: str
 }
 
 // The owner's asset with this content, if they have one.
-export async function findAssetByChecksum(db: Database, ownerId: string, checksum: string): Promise<Pick<Asset, "id" | "deletedAt"> | undefined> {
+export async function findAssetByChecksum(
+  db: Database,
+  ownerId: string,
+  checksum: string,
+): Promise<Pick<Asset, "id" | "deletedAt"> | undefined> {
   const [found] = await db
     .select({ id: assets.id, deletedAt: assets.deletedAt })
     .from(assets)
@@ -51,8 +60,16 @@ export async function getAsset(db: Database, id: string): Promise<Asset | undefi
   return asset;
 }
 
-export async function getAssetWithExif(db: Database, id: string): Promise<{ asset: Asset; exif: Exif | null } | undefined> {
-  const [row] = await db.select().from(assets).leftJoin(exif, eq(exif.assetId, assets.id)).where(eq(assets.id, id)).limit(1);
+export async function getAssetWithExif(
+  db: Database,
+  id: string,
+): Promise<{ asset: Asset; exif: Exif | null } | undefined> {
+  const [row] = await db
+    .select()
+    .from(assets)
+    .leftJoin(exif, eq(exif.assetId, assets.id))
+    .where(eq(assets.id, id))
+    .limit(1);
   return row ? { asset: row.assets, exif: row.exif } : undefined;
 }
 
@@ -69,10 +86,21 @@ export type MetadataChanges = Partial<
   Pick<Asset, "width" | "height" | "localDateTime" | "fileCreatedAt" | "duration" | "contentIdentifier">
 >;
 
-export async function saveMetadata(db: Database, id: string, changes: MetadataChanges, values: Omit<Exif, "assetId">): Promise<void> {
+export async function saveMetadata(
+  db: Database,
+  id: string,
+  changes: MetadataChanges,
+  values: Omit<Exif, "assetId">,
+): Promise<void> {
   await db.batch([
-    db.update(assets).set({ ...changes, updatedAt: Date.now() }).where(eq(assets.id, id)),
-    db.insert(exif).values({ assetId: id, ...values }).onConflictDoUpdate({ target: exif.assetId, set: values }),
+    db
+      .update(assets)
+      .set({ ...changes, updatedAt: Date.now() })
+      .where(eq(assets.id, id)),
+    db
+      .insert(exif)
+      .values({ assetId: id, ...values })
+      .onConflictDoUpdate({ target: exif.assetId, set: values }),
   ]);
 }
 
@@ -109,7 +137,10 @@ export async function setEncodedVideo(db: Database, id: string, key: string): Pr
 }
 
 // The videos a shared link shows (its album's, or its own) that have no copy to play yet.
-export async function linkVideosWithoutCopy(db: Database, link: { id: string; albumId: string | null }): Promise<string[]> {
+export async function linkVideosWithoutCopy(
+  db: Database,
+  link: { id: string; albumId: string | null },
+): Promise<string[]> {
   const inLink = link.albumId
     ? sql`${assets.id} IN (SELECT asset_id FROM album_assets WHERE album_id = ${link.albumId})`
     : sql`${assets.id} IN (SELECT asset_id FROM shared_link_assets WHERE link_id = ${link.id})`;
@@ -126,7 +157,8 @@ export async function recordProcessingError(db: Database, id: string, message: s
 }
 
 // An asset whose processing failed for good before a thumbnail was made: no picture of it will come.
-export const cannotBeShown = (asset: Pick<Asset, "processingError" | "thumbhash">) => asset.processingError !== null && asset.thumbhash === null;
+export const cannotBeShown = (asset: Pick<Asset, "processingError" | "thumbhash">) =>
+  asset.processingError !== null && asset.thumbhash === null;
 
 export async function saveAssetFiles(
   db: Database,
@@ -137,17 +169,27 @@ export async function saveAssetFiles(
   perceptualHash: string | null = null,
 ): Promise<void> {
   await db.batch([
-    db.update(assets).set({ thumbhash, perceptualHash, duplicatesDetectedAt: null, updatedAt: Date.now() }).where(eq(assets.id, id)),
+    db
+      .update(assets)
+      .set({ thumbhash, perceptualHash, duplicatesDetectedAt: null, updatedAt: Date.now() })
+      .where(eq(assets.id, id)),
     ...files.map((file) =>
       db
         .insert(assetFiles)
         .values({ assetId: id, ...file })
-        .onConflictDoUpdate({ target: [assetFiles.assetId, assetFiles.type], set: { key: file.key, mimeType: file.mimeType } }),
+        .onConflictDoUpdate({
+          target: [assetFiles.assetId, assetFiles.type],
+          set: { key: file.key, mimeType: file.mimeType },
+        }),
     ),
   ]);
 }
 
-export async function findAssetsByChecksums(db: Database, ownerId: string, checksums: string[]): Promise<Array<Pick<Asset, "id" | "checksum" | "deletedAt">>> {
+export async function findAssetsByChecksums(
+  db: Database,
+  ownerId: string,
+  checksums: string[],
+): Promise<Array<Pick<Asset, "id" | "checksum" | "deletedAt">>> {
   if (checksums.length === 0) return [];
   return db
     .select({ id: assets.id, checksum: assets.checksum, deletedAt: assets.deletedAt })
@@ -171,7 +213,15 @@ export async function trashAssets(db: Database, ids: string[]): Promise<number> 
   const result = await db
     .update(assets)
     .set({ deletedAt: now, updatedAt: now })
-    .where(and(inArray(assets.id, targets.map((a) => a.id)), isNull(assets.deletedAt)));
+    .where(
+      and(
+        inArray(
+          assets.id,
+          targets.map((a) => a.id),
+        ),
+        isNull(assets.deletedAt),
+      ),
+    );
   return result.rowsAffected;
 }
 
@@ -184,11 +234,14 @@ export async function deleteAssets(db: Database, ids: string[]): Promise<number>
   // The file of an external library stays where it is (its originalKey is no storage key) and was
   // never counted against the quota: only its derivatives go.
   const keys = [
-    ...targets.flatMap((a) => [a.externalPath === null ? a.originalKey : null, a.sidecarKey, a.encodedVideoKey]).filter((key): key is string => key !== null),
+    ...targets
+      .flatMap((a) => [a.externalPath === null ? a.originalKey : null, a.sidecarKey, a.encodedVideoKey])
+      .filter((key): key is string => key !== null),
     ...files.map((f) => f.key),
   ];
   const freed = new Map<string, number>();
-  for (const a of targets) if (a.externalPath === null) freed.set(a.ownerId, (freed.get(a.ownerId) ?? 0) + a.fileSizeInByte);
+  for (const a of targets)
+    if (a.externalPath === null) freed.set(a.ownerId, (freed.get(a.ownerId) ?? 0) + a.fileSizeInByte);
   await db.batch([
     // A photo whose video half goes keeps no dangling link.
     db.update(assets).set({ livePhotoVideoId: null }).where(inArray(assets.livePhotoVideoId, targetIds)),
@@ -205,7 +258,11 @@ export async function deleteAssets(db: Database, ids: string[]): Promise<number>
 }
 
 // Adds the video half of a motion photo, hidden, linked to its photo, with its jobs, all at once.
-export async function addMotionPhotoVideo(db: Database, photoId: string, video: NewAsset & { id: string }): Promise<void> {
+export async function addMotionPhotoVideo(
+  db: Database,
+  photoId: string,
+  video: NewAsset & { id: string },
+): Promise<void> {
   const now = Date.now();
   await db.batch([
     db.insert(assets).values(video).onConflictDoNothing(),
@@ -224,7 +281,11 @@ export interface AssetStatsFilter {
 // How many photos and videos a user has, counted as Immich counts them: without a visibility, those
 // on the timeline and in the archive (not live photos' hidden video halves, nor the locked folder);
 // outside the trash, or with isTrashed, in it.
-export async function assetStatistics(db: Database, ownerId: string, filter: AssetStatsFilter = {}): Promise<{ images: number; videos: number; total: number }> {
+export async function assetStatistics(
+  db: Database,
+  ownerId: string,
+  filter: AssetStatsFilter = {},
+): Promise<{ images: number; videos: number; total: number }> {
   const rows = await db
     .select({ type: assets.type, count: count() })
     .from(assets)
@@ -232,7 +293,9 @@ export async function assetStatistics(db: Database, ownerId: string, filter: Ass
       and(
         eq(assets.ownerId, ownerId),
         filter.isTrashed ? isNotNull(assets.deletedAt) : isNull(assets.deletedAt),
-        filter.visibility ? eq(assets.visibility, filter.visibility) : inArray(assets.visibility, ["timeline", "archive"]),
+        filter.visibility
+          ? eq(assets.visibility, filter.visibility)
+          : inArray(assets.visibility, ["timeline", "archive"]),
         filter.isFavorite === undefined ? undefined : eq(assets.isFavorite, filter.isFavorite),
       ),
     )
@@ -242,9 +305,17 @@ export async function assetStatistics(db: Database, ownerId: string, filter: Ass
   return { images, videos, total: images + videos };
 }
 
-export async function getAssetsWithExif(db: Database, ids: string[]): Promise<Array<{ asset: Asset; exif: Exif | null }>> {
+export async function getAssetsWithExif(
+  db: Database,
+  ids: string[],
+): Promise<Array<{ asset: Asset; exif: Exif | null }>> {
   if (ids.length === 0) return [];
-  const rows = await db.select().from(assets).leftJoin(exif, eq(exif.assetId, assets.id)).where(inArray(assets.id, ids)).orderBy(desc(assets.localDateTime));
+  const rows = await db
+    .select()
+    .from(assets)
+    .leftJoin(exif, eq(exif.assetId, assets.id))
+    .where(inArray(assets.id, ids))
+    .orderBy(desc(assets.localDateTime));
   return rows.map((row) => ({ asset: row.assets, exif: row.exif }));
 }
 
@@ -253,7 +324,10 @@ export type AssetChanges = Partial<Pick<Asset, "isFavorite" | "visibility">>;
 // Changes assets the caller has checked are the asker's own.
 export async function updateAssets(db: Database, ids: string[], changes: AssetChanges): Promise<void> {
   if (ids.length === 0 || Object.keys(changes).length === 0) return;
-  await db.update(assets).set({ ...changes, updatedAt: Date.now() }).where(inArray(assets.id, ids));
+  await db
+    .update(assets)
+    .set({ ...changes, updatedAt: Date.now() })
+    .where(inArray(assets.id, ids));
 }
 
 export interface DescriptionChanges {
@@ -265,7 +339,12 @@ export async function updateDescription(db: Database, ids: string[], changes: De
   if (ids.length === 0 || Object.keys(changes).length === 0) return;
   await db.batch([
     db.update(assets).set({ updatedAt: Date.now() }).where(inArray(assets.id, ids)),
-    ...ids.map((assetId) => db.insert(exif).values({ assetId, ...changes }).onConflictDoUpdate({ target: exif.assetId, set: changes })),
+    ...ids.map((assetId) =>
+      db
+        .insert(exif)
+        .values({ assetId, ...changes })
+        .onConflictDoUpdate({ target: exif.assetId, set: changes }),
+    ),
   ]);
 }
 
@@ -280,8 +359,14 @@ export async function setDateTaken(db: Database, changes: Array<{ assetId: strin
   const writes = changes.flatMap(({ assetId, taken }) => {
     const values = { dateTimeOriginal: new Date(taken.instant).toISOString(), timeZone: taken.timeZone };
     return [
-      db.update(assets).set({ localDateTime: taken.localDateTime, fileCreatedAt: taken.instant, updatedAt: now }).where(eq(assets.id, assetId)),
-      db.insert(exif).values({ assetId, ...values }).onConflictDoUpdate({ target: exif.assetId, set: values }),
+      db
+        .update(assets)
+        .set({ localDateTime: taken.localDateTime, fileCreatedAt: taken.instant, updatedAt: now })
+        .where(eq(assets.id, assetId)),
+      db
+        .insert(exif)
+        .values({ assetId, ...values })
+        .onConflictDoUpdate({ target: exif.assetId, set: values }),
     ];
   });
   if (writes.length > 0) await db.batch(writes as [(typeof writes)[number], ...typeof writes]);
@@ -292,12 +377,24 @@ export async function setPlace(db: Database, ids: string[], latitude: number, lo
   const place = { latitude, longitude, city: null, state: null, country: null };
   await db.batch([
     db.update(assets).set({ updatedAt: Date.now() }).where(inArray(assets.id, ids)),
-    ...ids.map((assetId) => db.insert(exif).values({ assetId, ...place }).onConflictDoUpdate({ target: exif.assetId, set: place })),
-    enqueueJobsQuery(db, ids.map((assetId) => ({ name: "nameAssetPlace", payload: { assetId } }))),
+    ...ids.map((assetId) =>
+      db
+        .insert(exif)
+        .values({ assetId, ...place })
+        .onConflictDoUpdate({ target: exif.assetId, set: place }),
+    ),
+    enqueueJobsQuery(
+      db,
+      ids.map((assetId) => ({ name: "nameAssetPlace", payload: { assetId } })),
+    ),
   ]);
 }
 
-export async function savePlaceNames(db: Database, id: string, names: Pick<Exif, "city" | "state" | "country">): Promise<void> {
+export async function savePlaceNames(
+  db: Database,
+  id: string,
+  names: Pick<Exif, "city" | "state" | "country">,
+): Promise<void> {
   await db.update(exif).set(names).where(eq(exif.assetId, id));
 }
 
@@ -307,13 +404,27 @@ export async function restoreAssets(db: Database, ownerId: string, ids?: string[
   const result = await db
     .update(assets)
     .set({ deletedAt: null, updatedAt: Date.now() })
-    .where(and(eq(assets.ownerId, ownerId), isNotNull(assets.deletedAt), targets ? inArray(assets.id, targets.map((a) => a.id)) : undefined));
+    .where(
+      and(
+        eq(assets.ownerId, ownerId),
+        isNotNull(assets.deletedAt),
+        targets
+          ? inArray(
+              assets.id,
+              targets.map((a) => a.id),
+            )
+          : undefined,
+      ),
+    );
   return result.rowsAffected;
 }
 
 // Which assets a bulk deletion takes: all of a user's (removing the account), a user's trash
 // (emptying it), everyone's trash older than a time (the 30-day purge), or an external library's.
-export type DeletionScope = { ownerId: string; trashedOnly: boolean } | { deletedBefore: number } | { libraryId: string };
+export type DeletionScope =
+  | { ownerId: string; trashedOnly: boolean }
+  | { deletedBefore: number }
+  | { libraryId: string };
 
 // Deletes for good, in batches, the assets of a scope (each batch queues the deletion of its
 // files); how many went.
@@ -328,7 +439,10 @@ export async function deleteAssetsInBatches(db: Database, scope: DeletionScope):
   for (;;) {
     const batch = await db.select({ id: assets.id }).from(assets).where(where).limit(500);
     if (batch.length === 0) return deleted;
-    deleted += await deleteAssets(db, batch.map((row) => row.id));
+    deleted += await deleteAssets(
+      db,
+      batch.map((row) => row.id),
+    );
   }
 }
 
@@ -359,8 +473,14 @@ export async function serverStatistics(db: Database): Promise<UserUsage[]> {
       quotaSizeInBytes: users.quotaSizeInBytes,
       photos: sql<number>`count(CASE WHEN ${photo} AND ${listed} THEN 1 END)`.mapWith(Number),
       videos: sql<number>`count(CASE WHEN ${video} AND ${listed} THEN 1 END)`.mapWith(Number),
-      usagePhotos: sql<number>`coalesce(sum(CASE WHEN ${photo} AND ${stored} THEN ${assets.fileSizeInByte} END), 0)`.mapWith(Number),
-      usageVideos: sql<number>`coalesce(sum(CASE WHEN ${video} AND ${stored} THEN ${assets.fileSizeInByte} END), 0)`.mapWith(Number),
+      usagePhotos:
+        sql<number>`coalesce(sum(CASE WHEN ${photo} AND ${stored} THEN ${assets.fileSizeInByte} END), 0)`.mapWith(
+          Number,
+        ),
+      usageVideos:
+        sql<number>`coalesce(sum(CASE WHEN ${video} AND ${stored} THEN ${assets.fileSizeInByte} END), 0)`.mapWith(
+          Number,
+        ),
     })
     .from(users)
     .leftJoin(assets, and(eq(assets.ownerId, users.id), isNull(assets.deletedAt)))

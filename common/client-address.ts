@@ -59,7 +59,8 @@ export function parseNetworks(list: string): Network[] {
     .map((entry) => {
       const [address = "", prefix] = entry.split("/");
       const parsed = parseAddress(address);
-      if (!parsed) throw new AddressError(`"${entry}" is not an IP address or network (e.g. 172.18.0.0/16 or 10.0.0.2)`);
+      if (!parsed)
+        throw new AddressError(`"${entry}" is not an IP address or network (e.g. 172.18.0.0/16 or 10.0.0.2)`);
       const width = parsed.version === 4 ? 32 : 128;
       const bits = prefix === undefined ? width : Number(prefix);
       if (!Number.isInteger(bits) || bits < 0 || bits > width || (prefix !== undefined && !/^\d+$/.test(prefix))) {

@@ -56,7 +56,13 @@ export const defaults = {
   // Request bodies read whole are refused (413) past these sizes; files stream instead. JSON as Immich
   // allows it (a bulk request of thousands of ids fits); a page's form; what anyone may send before
   // they are known (a sign-in); one field of a multipart upload, and how many parts one may have.
-  bodyLimits: { json: 10 * 1024 * 1024, form: 1024 * 1024, public: 64 * 1024, multipartField: 64 * 1024, multipartParts: 100 },
+  bodyLimits: {
+    json: 10 * 1024 * 1024,
+    form: 1024 * 1024,
+    public: 64 * 1024,
+    multipartField: 64 * 1024,
+    multipartParts: 100,
+  },
   // How long a device stays known to an account after a sign-in on it.
   knownDeviceMs: 400 * 24 * 60 * 60_000,
   // Trashed photos are deleted for good after this many days.
@@ -195,14 +201,18 @@ export function mapTileSource(tileUrl: string, key = "MAP_TILE_URL"): string {
   try {
     parsed = new URL(tileUrl);
   } catch {
-    throw new ConfigError(`${key} must be an http: or https: URL with {z}, {x} and {y} in it, or "off", got "${tileUrl}"`);
+    throw new ConfigError(
+      `${key} must be an http: or https: URL with {z}, {x} and {y} in it, or "off", got "${tileUrl}"`,
+    );
   }
   if (parsed.protocol !== "http:" && parsed.protocol !== "https:") {
     throw new ConfigError(`${key} must be an http: or https: URL, got "${tileUrl}"`);
   }
   const missing = ["{z}", "{x}", "{y}"].filter((part) => !tileUrl.includes(part));
-  if (missing.length) throw new ConfigError(`${key} must contain ${missing.join(", ")} (e.g. ${defaults.mapTileUrl}), got "${tileUrl}"`);
-  if (parsed.username || parsed.password) throw new ConfigError(`${key} must not carry a user name or password, got "${tileUrl}"`);
+  if (missing.length)
+    throw new ConfigError(`${key} must contain ${missing.join(", ")} (e.g. ${defaults.mapTileUrl}), got "${tileUrl}"`);
+  if (parsed.username || parsed.password)
+    throw new ConfigError(`${key} must not carry a user name or password, got "${tileUrl}"`);
   const subdomains = parsed.host.startsWith("{s}.");
   const host = subdomains ? parsed.host.slice("{s}.".length) : parsed.host;
   if (!/^[a-z0-9._-]+(:\d+)?$|^\[[0-9a-f:.]+\](:\d+)?$/.test(host)) {
@@ -243,14 +253,16 @@ function number(env: Env, key: string, fallback: number, min: number, max: numbe
   const raw = env[key]?.trim();
   if (!raw) return fallback;
   const value = Number(raw);
-  if (!Number.isFinite(value) || value < min || value > max) throw new ConfigError(`${key} must be a number between ${min} and ${max}, got "${raw}"`);
+  if (!Number.isFinite(value) || value < min || value > max)
+    throw new ConfigError(`${key} must be a number between ${min} and ${max}, got "${raw}"`);
   return value;
 }
 
 // ML: "on" (the default) or "off", for machines too small to run the image models.
 export function parseMl(env: Env): MlConfig {
   const raw = env.ML?.trim().toLowerCase() || "on";
-  if (!["on", "off", "true", "false", "1", "0"].includes(raw)) throw new ConfigError(`ML must be "on" or "off", got "${env.ML}"`);
+  if (!["on", "off", "true", "false", "1", "0"].includes(raw))
+    throw new ConfigError(`ML must be "on" or "off", got "${env.ML}"`);
   const enabled = raw === "on" || raw === "true" || raw === "1";
   const clipModelDir = env.CLIP_MODEL_DIR?.trim().replace(/\/+$/, "") || undefined;
   return {
@@ -268,7 +280,8 @@ export function parseMl(env: Env): MlConfig {
 
 function logLevel(env: Env): LogLevel {
   const raw = env.LOG_LEVEL?.trim().toLowerCase() || defaults.logLevel;
-  if (!isLogLevel(raw)) throw new ConfigError(`LOG_LEVEL must be one of ${logLevels.join(", ")}, got "${env.LOG_LEVEL}"`);
+  if (!isLogLevel(raw))
+    throw new ConfigError(`LOG_LEVEL must be one of ${logLevels.join(", ")}, got "${env.LOG_LEVEL}"`);
   return raw;
 }
 
@@ -291,7 +304,8 @@ function required(env: Env, key: string, why: string): string {
 
 function storageTemplate(env: Env): string {
   const template = env.STORAGE_TEMPLATE?.trim() || defaults.storageTemplate;
-  if (!template.includes("{{filename}}")) throw new ConfigError(`STORAGE_TEMPLATE must end in {{filename}}, got "${template}"`);
+  if (!template.includes("{{filename}}"))
+    throw new ConfigError(`STORAGE_TEMPLATE must end in {{filename}}, got "${template}"`);
   if (template.startsWith("/") || template.split("/").some((part) => part === ".." || part === ".")) {
     throw new ConfigError(`STORAGE_TEMPLATE must be a relative path without . or .. parts, got "${template}"`);
   }
@@ -303,9 +317,11 @@ function s3Storage(env: Env): StorageConfig {
   const endpoint = url(env, "S3_ENDPOINT");
   if (!endpoint) throw new ConfigError(`S3_ENDPOINT must be set ${why} (e.g. http://nas.local:9000)`);
   const serve = env.S3_SERVE?.trim() || "proxy";
-  if (serve !== "proxy" && serve !== "redirect") throw new ConfigError(`S3_SERVE must be "proxy" or "redirect", got "${serve}"`);
+  if (serve !== "proxy" && serve !== "redirect")
+    throw new ConfigError(`S3_SERVE must be "proxy" or "redirect", got "${serve}"`);
   const forcePathStyle = env.S3_FORCE_PATH_STYLE?.trim().toLowerCase() || "true";
-  if (!["true", "false", "1", "0"].includes(forcePathStyle)) throw new ConfigError(`S3_FORCE_PATH_STYLE must be true or false, got "${forcePathStyle}"`);
+  if (!["true", "false", "1", "0"].includes(forcePathStyle))
+    throw new ConfigError(`S3_FORCE_PATH_STYLE must be true or false, got "${forcePathStyle}"`);
   return {
     kind: "s3",
     serve,
@@ -329,7 +345,8 @@ export function parseConfig(env: Env, { cores = 1 }: { cores?: number } = {}): C
   if (kind !== "local" && kind !== "s3") throw new ConfigError(`STORAGE must be "local" or "s3", got "${kind}"`);
   // Kept apart from the database file: workerd's disk binding sees only this folder.
   const libraryRoot = `${dataDir}/library`;
-  const storage: StorageConfig = kind === "s3" ? s3Storage(env) : { kind: "local", root: libraryRoot, template: storageTemplate(env) };
+  const storage: StorageConfig =
+    kind === "s3" ? s3Storage(env) : { kind: "local", root: libraryRoot, template: storageTemplate(env) };
   const ml = parseMl(env);
   const concurrency = jobConcurrency(env);
   if (!ml.enabled) for (const queue of mlQueues) concurrency[queue] = 0;

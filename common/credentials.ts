@@ -6,7 +6,10 @@ import { apiKeys, sessions, signInAttempts, users, type ApiKey, type Session, ty
 
 const activeUser = and(eq(users.status, "active"), ne(users.passwordHash, ""));
 
-export async function createSession(db: Database, session: Pick<Session, "userId" | "tokenHash" | "deviceType" | "deviceOS">): Promise<Session> {
+export async function createSession(
+  db: Database,
+  session: Pick<Session, "userId" | "tokenHash" | "deviceType" | "deviceOS">,
+): Promise<Session> {
   const now = Date.now();
   const [created] = await db
     .insert(sessions)
@@ -16,7 +19,12 @@ export async function createSession(db: Database, session: Pick<Session, "userId
 }
 
 // A session by its token's hash, unless it lay unused for longer than `idleMs`.
-export async function findSession(db: Database, tokenHash: string, idleMs: number, now = Date.now()): Promise<{ session: Session; user: User } | undefined> {
+export async function findSession(
+  db: Database,
+  tokenHash: string,
+  idleMs: number,
+  now = Date.now(),
+): Promise<{ session: Session; user: User } | undefined> {
   const [row] = await db
     .select({ session: sessions, user: users })
     .from(sessions)
@@ -47,7 +55,10 @@ export async function deleteOtherSessions(db: Database, userId: string, keepId?:
   await db.delete(sessions).where(and(eq(sessions.userId, userId), keepId ? ne(sessions.id, keepId) : undefined));
 }
 
-export async function createApiKey(db: Database, key: Pick<ApiKey, "userId" | "name" | "keyHash" | "permissions">): Promise<ApiKey> {
+export async function createApiKey(
+  db: Database,
+  key: Pick<ApiKey, "userId" | "name" | "keyHash" | "permissions">,
+): Promise<ApiKey> {
   const now = Date.now();
   const [created] = await db
     .insert(apiKeys)
@@ -79,7 +90,12 @@ export async function getApiKey(db: Database, userId: string, id: string): Promi
   return key;
 }
 
-export async function updateApiKey(db: Database, userId: string, id: string, changes: Partial<Pick<ApiKey, "name" | "permissions">>): Promise<ApiKey | undefined> {
+export async function updateApiKey(
+  db: Database,
+  userId: string,
+  id: string,
+  changes: Partial<Pick<ApiKey, "name" | "permissions">>,
+): Promise<ApiKey | undefined> {
   const [key] = await db
     .update(apiKeys)
     .set({ ...changes, updatedAt: Date.now() })
@@ -110,7 +126,11 @@ export interface AttemptCounter {
 // attempts now, nothing is counted and the answer is until when. A counter forgets after windowMs
 // without an attempt; the attempt that reaches maxAttempts still goes ahead, and the ones after it are
 // refused for refusalMs, doubling with each further attempt up to maxRefusalMs.
-export async function countAttempt(db: Database, counters: AttemptCounter[], now = Date.now()): Promise<{ refusedUntil?: number }> {
+export async function countAttempt(
+  db: Database,
+  counters: AttemptCounter[],
+  now = Date.now(),
+): Promise<{ refusedUntil?: number }> {
   const keys = counters.map((counter) => counter.key);
   const refusedNow = sql`EXISTS (SELECT 1 FROM ${signInAttempts} WHERE ${inArray(signInAttempts.key, keys)} AND ${signInAttempts.refusedUntil} > ${now})`;
   const [refusal, ...counted] = await db.batch([

@@ -5,7 +5,10 @@ import { directUploads } from "./schema";
 
 export type DirectUpload = typeof directUploads.$inferSelect;
 
-export async function announceDirectUpload(db: Database, upload: Omit<DirectUpload, "completedAt" | "receivingSince">): Promise<void> {
+export async function announceDirectUpload(
+  db: Database,
+  upload: Omit<DirectUpload, "completedAt" | "receivingSince">,
+): Promise<void> {
   await db.insert(directUploads).values(upload);
 }
 
@@ -40,11 +43,20 @@ export async function spendDirectUpload(db: Database, id: string): Promise<boole
 
 // Uploads whose URL expired more than `graceMs` ago: the unfinished ones still own an object to
 // remove; the spent ones are only kept until their URL can no longer be replayed.
-export async function expiredDirectUploads(db: Database, now: number, graceMs: number): Promise<Pick<DirectUpload, "id" | "key" | "completedAt">[]> {
+export async function expiredDirectUploads(
+  db: Database,
+  now: number,
+  graceMs: number,
+): Promise<Pick<DirectUpload, "id" | "key" | "completedAt">[]> {
   return db
     .select({ id: directUploads.id, key: directUploads.key, completedAt: directUploads.completedAt })
     .from(directUploads)
-    .where(or(and(isNull(directUploads.completedAt), lt(directUploads.expiresAt, now - graceMs)), and(isNotNull(directUploads.completedAt), lt(directUploads.expiresAt, now))))
+    .where(
+      or(
+        and(isNull(directUploads.completedAt), lt(directUploads.expiresAt, now - graceMs)),
+        and(isNotNull(directUploads.completedAt), lt(directUploads.expiresAt, now)),
+      ),
+    )
     .limit(500);
 }
 

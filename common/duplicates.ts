@@ -74,7 +74,9 @@ function masksUpTo(r: number): number[] {
   const masks = [0];
   if (r >= 1) for (let i = 0; i < 16; i++) masks.push(1 << i);
   if (r >= 2) for (let i = 0; i < 16; i++) for (let j = i + 1; j < 16; j++) masks.push((1 << i) | (1 << j));
-  if (r >= 3) for (let i = 0; i < 16; i++) for (let j = i + 1; j < 16; j++) for (let k = j + 1; k < 16; k++) masks.push((1 << i) | (1 << j) | (1 << k));
+  if (r >= 3)
+    for (let i = 0; i < 16; i++)
+      for (let j = i + 1; j < 16; j++) for (let k = j + 1; k < 16; k++) masks.push((1 << i) | (1 << j) | (1 << k));
   return masks;
 }
 
@@ -83,7 +85,11 @@ function masksUpTo(r: number): number[] {
 // to within floor(distance / 4) bits on at least one of their four 16-bit chunks, so each new hash
 // probes four tables (one per chunk) at those few nearby values instead of scanning every hash.
 // `alike`: pairs known to be near-identical some other way (their CLIP embeddings), joined as well.
-export function groupDuplicates(items: HashedAsset[], distance = duplicateDistance, alike: Array<[string, string]> = []): Map<string, string[]> {
+export function groupDuplicates(
+  items: HashedAsset[],
+  distance = duplicateDistance,
+  alike: Array<[string, string]> = [],
+): Map<string, string[]> {
   const n = items.length;
   // The hashes in flat arrays (the loop below runs millions of times for a large library).
   const his = new Uint32Array(n);
@@ -173,9 +179,15 @@ export function groupDuplicates(items: HashedAsset[], distance = duplicateDistan
     if (indexes.length < 2) continue;
     // The id is chosen from the members alone (the smallest id already given, or else the smallest
     // asset id), so that two runs at once agree on it.
-    const existing = indexes.map((i) => items[i]!.duplicateId).filter((id): id is string => id !== null).sort();
+    const existing = indexes
+      .map((i) => items[i]!.duplicateId)
+      .filter((id): id is string => id !== null)
+      .sort();
     const id = existing[0] ?? indexes.map((i) => items[i]!.id).sort()[0]!;
-    groups.set(id, indexes.map((i) => items[i]!.id));
+    groups.set(
+      id,
+      indexes.map((i) => items[i]!.id),
+    );
   }
   return groups;
 }
@@ -186,23 +198,51 @@ const listed = ["timeline", "archive"] as const;
 // unless one is waiting already (one running does not count: it may have read the library before
 // the newest hash). One job serves every owner.
 export async function queueDuplicateDetection(db: Database, delayMs = 2_000): Promise<void> {
-  await enqueueJobUnlessPending(db, { name: "detectDuplicates", payload: {}, runAfter: Date.now() + delayMs }, { orRunning: false });
+  await enqueueJobUnlessPending(
+    db,
+    { name: "detectDuplicates", payload: {}, runAfter: Date.now() + delayMs },
+    { orRunning: false },
+  );
 }
 
 export async function savePerceptualHash(db: Database, id: string, perceptualHash: string): Promise<void> {
   await db.update(assets).set({ perceptualHash, duplicatesDetectedAt: null }).where(eq(assets.id, id));
 }
 
-const chunked = <T>(items: T[], size = 500): T[][] => Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
+const chunked = <T>(items: T[], size = 500): T[][] =>
+  Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
 
 // Compares one owner's assets not compared yet with all of theirs, and groups the near-identical
 // ones. How many assets it compared.
-export async function detectOwnerDuplicates(db: Database, ownerId: string, distance = duplicateDistance): Promise<number> {
+export async function detectOwnerDuplicates(
+  db: Database,
+  ownerId: string,
+  distance = duplicateDistance,
+): Promise<number> {
   const rows = await db
-    .select({ id: assets.id, type: assets.type, hash: assets.perceptualHash, duplicateId: assets.duplicateId, detectedAt: assets.duplicatesDetectedAt })
+    .select({
+      id: assets.id,
+      type: assets.type,
+      hash: assets.perceptualHash,
+      duplicateId: assets.duplicateId,
+      detectedAt: assets.duplicatesDetectedAt,
+    })
     .from(assets)
-    .where(and(eq(assets.ownerId, ownerId), isNotNull(assets.perceptualHash), isNull(assets.deletedAt), inArray(assets.visibility, [...listed])));
-  const items: HashedAsset[] = rows.map((row) => ({ id: row.id, type: row.type, hash: row.hash!, duplicateId: row.duplicateId, isNew: row.detectedAt === null }));
+    .where(
+      and(
+        eq(assets.ownerId, ownerId),
+        isNotNull(assets.perceptualHash),
+        isNull(assets.deletedAt),
+        inArray(assets.visibility, [...listed]),
+      ),
+    );
+  const items: HashedAsset[] = rows.map((row) => ({
+    id: row.id,
+    type: row.type,
+    hash: row.hash!,
+    duplicateId: row.duplicateId,
+    isNew: row.detectedAt === null,
+  }));
   const fresh = items.filter((item) => item.isNew).map((item) => item.id);
   if (fresh.length === 0) return 0;
   const groups = groupDuplicates(items, distance, await nearIdenticalPairs(db, ownerId, fresh, clipDuplicateDistance));
@@ -211,10 +251,18 @@ export async function detectOwnerDuplicates(db: Database, ownerId: string, dista
   const updates = [
     ...[...groups].flatMap(([duplicateId, ids]) =>
       chunked(ids.filter((id) => current.get(id) !== duplicateId)).map((some) =>
-        db.update(assets).set({ duplicateId }).where(and(eq(assets.ownerId, ownerId), inArray(assets.id, some))),
+        db
+          .update(assets)
+          .set({ duplicateId })
+          .where(and(eq(assets.ownerId, ownerId), inArray(assets.id, some))),
       ),
     ),
-    ...chunked(fresh).map((some) => db.update(assets).set({ duplicatesDetectedAt: now }).where(and(inArray(assets.id, some), isNull(assets.duplicatesDetectedAt)))),
+    ...chunked(fresh).map((some) =>
+      db
+        .update(assets)
+        .set({ duplicatesDetectedAt: now })
+        .where(and(inArray(assets.id, some), isNull(assets.duplicatesDetectedAt))),
+    ),
   ];
   for (const batch of chunked(updates, 100)) await db.batch(batch as [(typeof updates)[number], ...typeof updates]);
   return fresh.length;
@@ -227,7 +275,14 @@ export async function detectAllDuplicates(db: Database): Promise<number> {
     const owners = await db
       .selectDistinct({ ownerId: assets.ownerId })
       .from(assets)
-      .where(and(isNotNull(assets.perceptualHash), isNull(assets.duplicatesDetectedAt), isNull(assets.deletedAt), inArray(assets.visibility, [...listed])));
+      .where(
+        and(
+          isNotNull(assets.perceptualHash),
+          isNull(assets.duplicatesDetectedAt),
+          isNull(assets.deletedAt),
+          inArray(assets.visibility, [...listed]),
+        ),
+      );
     if (owners.length === 0) return compared;
     for (const { ownerId } of owners) compared += await detectOwnerDuplicates(db, ownerId);
   }
@@ -245,10 +300,25 @@ export interface DuplicateGroup {
   suggestedKeepId: string;
 }
 
-const metadataFields = ["make", "model", "lensModel", "fNumber", "focalLength", "iso", "exposureTime", "dateTimeOriginal", "latitude", "city", "description", "rating"] as const;
+const metadataFields = [
+  "make",
+  "model",
+  "lensModel",
+  "fNumber",
+  "focalLength",
+  "iso",
+  "exposureTime",
+  "dateTimeOriginal",
+  "latitude",
+  "city",
+  "description",
+  "rating",
+] as const;
 
 export function metadataCount(exif: Exif | null): number {
-  return exif ? metadataFields.filter((field) => exif[field] !== null && exif[field] !== undefined && exif[field] !== "").length : 0;
+  return exif
+    ? metadataFields.filter((field) => exif[field] !== null && exif[field] !== undefined && exif[field] !== "").length
+    : 0;
 }
 
 export function bestCopy(members: DuplicateMember[]): DuplicateMember {
@@ -262,10 +332,15 @@ export function bestCopy(members: DuplicateMember[]): DuplicateMember {
   )[0]!;
 }
 
-const inGroup = (ownerId: string) => and(eq(assets.ownerId, ownerId), isNull(assets.deletedAt), inArray(assets.visibility, [...listed]));
+const inGroup = (ownerId: string) =>
+  and(eq(assets.ownerId, ownerId), isNull(assets.deletedAt), inArray(assets.visibility, [...listed]));
 
 // The owner's groups of two or more, the newest first; `limit` groups from `offset`, or all.
-export async function listDuplicateGroups(db: Database, ownerId: string, page?: { limit: number; offset: number }): Promise<DuplicateGroup[]> {
+export async function listDuplicateGroups(
+  db: Database,
+  ownerId: string,
+  page?: { limit: number; offset: number },
+): Promise<DuplicateGroup[]> {
   const newest = sql<number>`max(${assets.localDateTime})`;
   const query = db
     .select({ duplicateId: sql<string>`${assets.duplicateId}` })
@@ -291,7 +366,11 @@ export async function listDuplicateGroups(db: Database, ownerId: string, page?: 
   });
 }
 
-export async function getDuplicateGroup(db: Database, ownerId: string, duplicateId: string): Promise<DuplicateGroup | undefined> {
+export async function getDuplicateGroup(
+  db: Database,
+  ownerId: string,
+  duplicateId: string,
+): Promise<DuplicateGroup | undefined> {
   const rows = await db
     .select()
     .from(assets)
@@ -329,7 +408,12 @@ export async function dismissDuplicateGroups(db: Database, ownerId: string, dupl
 
 // Keeps the chosen copies of a group and moves the others to the trash; the group is resolved.
 // Undefined when the owner has no such group or a chosen copy is not in it.
-export async function resolveDuplicateGroup(db: Database, ownerId: string, duplicateId: string, keepIds: string[]): Promise<{ kept: string[]; trashed: string[] } | undefined> {
+export async function resolveDuplicateGroup(
+  db: Database,
+  ownerId: string,
+  duplicateId: string,
+  keepIds: string[],
+): Promise<{ kept: string[]; trashed: string[] } | undefined> {
   const group = await getDuplicateGroup(db, ownerId, duplicateId);
   if (!group) return undefined;
   const memberIds = group.assets.map((m) => m.asset.id);

@@ -12,7 +12,12 @@ export interface ExportAsset {
 }
 
 // The owner's next `limit` assets after `after` (by id; "" to start).
-export async function exportAssetsPage(db: Database, ownerId: string, after: string, limit: number): Promise<ExportAsset[]> {
+export async function exportAssetsPage(
+  db: Database,
+  ownerId: string,
+  after: string,
+  limit: number,
+): Promise<ExportAsset[]> {
   const rows = await db
     .select()
     .from(assets)
@@ -31,7 +36,10 @@ export async function exportAssetsPage(db: Database, ownerId: string, after: str
     .from(albumAssets)
     .where(inArray(albumAssets.assetId, [...ids, ...photos.map((photo) => photo.id)]));
   return rows.map((row) => {
-    const holders = [row.assets.id, ...photos.filter((photo) => photo.videoId === row.assets.id).map((photo) => photo.id)];
+    const holders = [
+      row.assets.id,
+      ...photos.filter((photo) => photo.videoId === row.assets.id).map((photo) => photo.id),
+    ];
     const albumIds = [...new Set(memberships.filter((m) => holders.includes(m.assetId)).map((m) => m.albumId))];
     return { asset: row.assets, exif: row.exif, albumIds };
   });

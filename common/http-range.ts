@@ -1,7 +1,10 @@
 // The one byte range of a Range header (what video players and resumable downloads send), for a file
 // of `size` bytes: undefined when there is none to honour (absent, or several ranges), "invalid" when
 // it cannot be satisfied (answered 416).
-export function parseRange(header: string | null, size: number): { offset: number; length: number } | "invalid" | undefined {
+export function parseRange(
+  header: string | null,
+  size: number,
+): { offset: number; length: number } | "invalid" | undefined {
   if (!header) return undefined;
   const match = header.match(/^bytes=(\d*)-(\d*)$/);
   if (!match || (match[1] === "" && match[2] === "")) return undefined;

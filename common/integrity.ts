@@ -24,15 +24,26 @@ export async function integrityCheckRunning(db: Database): Promise<boolean> {
 
 // What a run that failed for good or was abandoned left staged.
 export async function discardStagedFindings(db: Database, runId: number): Promise<void> {
-  await db.delete(integrityFindings).where(and(lt(integrityFindings.foundAt, 0), ne(integrityFindings.foundAt, -runId)));
+  await db
+    .delete(integrityFindings)
+    .where(and(lt(integrityFindings.foundAt, 0), ne(integrityFindings.foundAt, -runId)));
 }
 
 // Stages a step's findings and, in the same transaction, queues the next step, or (after the last
 // step) publishes the run in place of the previous one.
-export async function saveIntegrityStep(db: Database, runId: number, findings: NewFinding[], next: NewJob<"checkIntegrity"> | null): Promise<void> {
-  const chunks = Array.from({ length: Math.ceil(findings.length / 500) }, (_, i) => findings.slice(i * 500, i * 500 + 500));
+export async function saveIntegrityStep(
+  db: Database,
+  runId: number,
+  findings: NewFinding[],
+  next: NewJob<"checkIntegrity"> | null,
+): Promise<void> {
+  const chunks = Array.from({ length: Math.ceil(findings.length / 500) }, (_, i) =>
+    findings.slice(i * 500, i * 500 + 500),
+  );
   const queries = [
-    ...chunks.map((chunk) => db.insert(integrityFindings).values(chunk.map((finding) => ({ ...finding, foundAt: -runId })))),
+    ...chunks.map((chunk) =>
+      db.insert(integrityFindings).values(chunk.map((finding) => ({ ...finding, foundAt: -runId }))),
+    ),
     ...(next
       ? [enqueueJobsQuery(db, [next])]
       : [
@@ -69,7 +80,11 @@ export async function integrityReport(db: Database, perKind: number): Promise<In
   const published = gte(integrityFindings.foundAt, 0);
   const [checking, counts, lists] = await Promise.all([
     integrityCheckRunning(db),
-    db.select({ kind: integrityFindings.kind, count: count() }).from(integrityFindings).where(published).groupBy(integrityFindings.kind),
+    db
+      .select({ kind: integrityFindings.kind, count: count() })
+      .from(integrityFindings)
+      .where(published)
+      .groupBy(integrityFindings.kind),
     Promise.all(
       findingKinds.map((kind) =>
         db
@@ -82,5 +97,9 @@ export async function integrityReport(db: Database, perKind: number): Promise<In
     ),
   ]);
   const countOf = (kind: FindingKind) => counts.find((row) => row.kind === kind)?.count ?? 0;
-  return { checking, counts: { missing: countOf("missing"), orphan: countOf("orphan"), checksum: countOf("checksum") }, findings: lists.flat() };
+  return {
+    checking,
+    counts: { missing: countOf("missing"), orphan: countOf("orphan"), checksum: countOf("checksum") },
+    findings: lists.flat(),
+  };
 }

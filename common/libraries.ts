@@ -12,7 +12,10 @@ export type NewLibrary = Pick<Library, "ownerId" | "name" | "importPaths" | "exc
 export type LibraryChanges = Partial<Pick<Library, "name" | "importPaths" | "exclusionPatterns" | "watch">>;
 
 // What a scan needs to know of a file it has imported before.
-export type KnownFile = Pick<Asset, "id" | "externalPath" | "fileSizeInByte" | "fileModifiedAt" | "isOffline" | "checksum" | "encodedVideoKey">;
+export type KnownFile = Pick<
+  Asset,
+  "id" | "externalPath" | "fileSizeInByte" | "fileModifiedAt" | "isOffline" | "checksum" | "encodedVideoKey"
+>;
 
 // Written out: drizzle leaves columns in a subquery unqualified, and library_id = id would compare
 // within assets.
@@ -36,12 +39,23 @@ export async function listLibraries(db: Database): Promise<LibraryWithCount[]> {
 }
 
 export async function getLibrary(db: Database, id: string): Promise<LibraryWithCount | undefined> {
-  const [row] = await db.select({ library: libraries, assetCount }).from(libraries).where(eq(libraries.id, id)).limit(1);
+  const [row] = await db
+    .select({ library: libraries, assetCount })
+    .from(libraries)
+    .where(eq(libraries.id, id))
+    .limit(1);
   return row && { ...row.library, assetCount: row.assetCount };
 }
 
-export async function updateLibrary(db: Database, id: string, changes: LibraryChanges): Promise<LibraryWithCount | undefined> {
-  await db.update(libraries).set({ ...changes, updatedAt: Date.now() }).where(eq(libraries.id, id));
+export async function updateLibrary(
+  db: Database,
+  id: string,
+  changes: LibraryChanges,
+): Promise<LibraryWithCount | undefined> {
+  await db
+    .update(libraries)
+    .set({ ...changes, updatedAt: Date.now() })
+    .where(eq(libraries.id, id));
   return getLibrary(db, id);
 }
 
@@ -57,9 +71,16 @@ export async function deleteLibrary(db: Database, id: string): Promise<void> {
   await db.delete(libraries).where(eq(libraries.id, id));
 }
 
-export async function libraryStatistics(db: Database, id: string): Promise<{ photos: number; videos: number; total: number; usage: number }> {
+export async function libraryStatistics(
+  db: Database,
+  id: string,
+): Promise<{ photos: number; videos: number; total: number; usage: number }> {
   const rows = await db
-    .select({ type: assets.type, count: count(), bytes: sql<number>`coalesce(sum(${assets.fileSizeInByte}), 0)`.mapWith(Number) })
+    .select({
+      type: assets.type,
+      count: count(),
+      bytes: sql<number>`coalesce(sum(${assets.fileSizeInByte}), 0)`.mapWith(Number),
+    })
     .from(assets)
     .where(and(eq(assets.libraryId, id), sql`${assets.deletedAt} IS NULL`))
     .groupBy(assets.type);
@@ -77,10 +98,17 @@ export async function queueLibraryScan(db: Database, id: string): Promise<void> 
 
 export async function startLibraryScan(db: Database, id: string): Promise<void> {
   const now = Date.now();
-  await db.update(libraries).set({ scanTotal: 0, scanDone: 0, scanStartedAt: now, updatedAt: now }).where(eq(libraries.id, id));
+  await db
+    .update(libraries)
+    .set({ scanTotal: 0, scanDone: 0, scanStartedAt: now, updatedAt: now })
+    .where(eq(libraries.id, id));
 }
 
-export async function addScanProgress(db: Database, id: string, progress: { found?: number; done?: number }): Promise<void> {
+export async function addScanProgress(
+  db: Database,
+  id: string,
+  progress: { found?: number; done?: number },
+): Promise<void> {
   const { found = 0, done = 0 } = progress;
   if (found === 0 && done === 0) return;
   await db
@@ -112,7 +140,12 @@ export async function knownFiles(db: Database, libraryId: string, paths: string[
 }
 
 // The library's online assets after `afterId`, a page at a time, for the check of what is gone.
-export async function onlineLibraryFiles(db: Database, libraryId: string, afterId: string, limit: number): Promise<Array<{ id: string; externalPath: string }>> {
+export async function onlineLibraryFiles(
+  db: Database,
+  libraryId: string,
+  afterId: string,
+  limit: number,
+): Promise<Array<{ id: string; externalPath: string }>> {
   const rows = await db
     .select({ id: assets.id, externalPath: assets.externalPath })
     .from(assets)
@@ -132,7 +165,11 @@ export async function setOffline(db: Database, ids: string[], isOffline: boolean
 
 // Adds new files of a library with their processing jobs, in one transaction; the ids of those
 // added. A file whose content its owner has already (the unique owner and checksum) is left out.
-export async function addLibraryAssets(db: Database, added: Array<NewAsset & { id: string }>, jobs: (id: string) => NewJob[]): Promise<string[]> {
+export async function addLibraryAssets(
+  db: Database,
+  added: Array<NewAsset & { id: string }>,
+  jobs: (id: string) => NewJob[],
+): Promise<string[]> {
   if (added.length === 0) return [];
   const now = Date.now();
   const [first, ...rest] = added.flatMap((asset) => [
@@ -144,8 +181,16 @@ export async function addLibraryAssets(db: Database, added: Array<NewAsset & { i
 }
 
 // A file touched but not changed (same content): its new size and time, and it is online.
-export async function touchLibraryAsset(db: Database, id: string, fileSizeInByte: number, fileModifiedAt: number): Promise<void> {
-  await db.update(assets).set({ fileSizeInByte, fileModifiedAt, isOffline: false, updatedAt: Date.now() }).where(eq(assets.id, id));
+export async function touchLibraryAsset(
+  db: Database,
+  id: string,
+  fileSizeInByte: number,
+  fileModifiedAt: number,
+): Promise<void> {
+  await db
+    .update(assets)
+    .set({ fileSizeInByte, fileModifiedAt, isOffline: false, updatedAt: Date.now() })
+    .where(eq(assets.id, id));
 }
 
 export type ChangedFile = Pick<Asset, "checksum" | "fileSizeInByte" | "fileModifiedAt" | "type" | "originalMimeType">;
@@ -153,7 +198,12 @@ export type ChangedFile = Pick<Asset, "checksum" | "fileSizeInByte" | "fileModif
 // A library file whose content changed: its new checksum, and its processing again from the start,
 // in one transaction. The caller has checked that its owner has no other asset with the new content
 // (should one appear meanwhile, the unique checksum refuses the whole batch).
-export async function replaceLibraryAsset(db: Database, known: KnownFile, file: ChangedFile, jobs: NewJob[]): Promise<void> {
+export async function replaceLibraryAsset(
+  db: Database,
+  known: KnownFile,
+  file: ChangedFile,
+  jobs: NewJob[],
+): Promise<void> {
   const now = Date.now();
   await db.batch([
     db
@@ -169,6 +219,15 @@ export async function replaceLibraryAsset(db: Database, known: KnownFile, file: 
         updatedAt: now,
       })
       .where(eq(assets.id, known.id)),
-    enqueueJobsQuery(db, [...jobs, ...(known.encodedVideoKey ? [{ name: "deleteFiles" as const, payload: { keys: [known.encodedVideoKey] } }] : [])], now),
+    enqueueJobsQuery(
+      db,
+      [
+        ...jobs,
+        ...(known.encodedVideoKey
+          ? [{ name: "deleteFiles" as const, payload: { keys: [known.encodedVideoKey] } }]
+          : []),
+      ],
+      now,
+    ),
   ]);
 }

@@ -31,7 +31,8 @@ export const isLogLevel = (value: string): value is LogLevel => (logLevels as re
 
 // A request id taken from a client or another process: short, and nothing that could break a log line
 // or a header.
-export const isRequestId = (value: string | null | undefined): value is string => !!value && /^[A-Za-z0-9._:-]{1,128}$/.test(value);
+export const isRequestId = (value: string | null | undefined): value is string =>
+  !!value && /^[A-Za-z0-9._:-]{1,128}$/.test(value);
 
 const fixed = new Set(["time", "level", "process", "message"]);
 
@@ -48,10 +49,12 @@ export function formatLine(process: LogProcess, level: LogLevel, message: string
 }
 
 export function createLogger(options: LoggerOptions, context: LogContext = {}): Logger {
-  const write = (level: LogLevel) => (message: string, extra: LogContext = {}) => {
-    if (rank[level] < rank[options.level]) return;
-    options.write(level, formatLine(options.process, level, message, { ...options.context, ...context, ...extra }));
-  };
+  const write =
+    (level: LogLevel) =>
+    (message: string, extra: LogContext = {}) => {
+      if (rank[level] < rank[options.level]) return;
+      options.write(level, formatLine(options.process, level, message, { ...options.context, ...context, ...extra }));
+    };
   return {
     debug: write("debug"),
     info: write("info"),

@@ -60,7 +60,10 @@ export async function mapClusters(db: Database, view: MapView): Promise<MapClust
 function cellRange(view: Omit<MapView, "zoom">, level: number) {
   const cellsAround = 2 ** (level + 3);
   const cell = (degrees: number, offset: number) => Math.floor(((degrees + offset) * cellsAround) / 360);
-  return { x: [cell(view.west, 180), cell(view.east, 180)] as const, y: [cell(view.south, 90), cell(view.north, 90)] as const };
+  return {
+    x: [cell(view.west, 180), cell(view.east, 180)] as const,
+    y: [cell(view.south, 90), cell(view.north, 90)] as const,
+  };
 }
 
 // The grid cells of a level in a box, with their counts and mean positions.
@@ -80,7 +83,9 @@ async function cellsInBox(db: Database, view: Omit<MapView, "zoom">, level: numb
         eq(mapCells.level, level),
         between(mapCells.cellX, x[0], x[1]),
         between(mapCells.cellY, y[0], y[1]),
-        view.fromYear !== undefined || view.toYear !== undefined ? between(mapCells.year, years.from, years.to) : undefined,
+        view.fromYear !== undefined || view.toYear !== undefined
+          ? between(mapCells.year, years.from, years.to)
+          : undefined,
         view.favoritesOnly ? eq(mapCells.isFavorite, true) : undefined,
       ),
     )
@@ -114,14 +119,22 @@ export async function pointsInBox(db: Database, view: Omit<MapView, "zoom">, lim
 
 // Reads photos in a box newest first, driven by the location index or by the owner's photos in
 // date order. CROSS JOIN keeps SQLite's planner from choosing the other order on its own.
-async function readPoints(db: Database, view: Omit<MapView, "zoom">, limit: number, drivenBy: "location" | "date"): Promise<MapPoint[]> {
+async function readPoints(
+  db: Database,
+  view: Omit<MapView, "zoom">,
+  limit: number,
+  drivenBy: "location" | "date",
+): Promise<MapPoint[]> {
   const years = yearRange(view);
   const from = drivenBy === "location" ? sql`exif e CROSS JOIN assets a` : sql`assets a CROSS JOIN exif e`;
   return db.all<MapPoint>(sql`
     SELECT a.id AS id, e.latitude AS latitude, e.longitude AS longitude FROM ${from}
     WHERE e.asset_id = a.id
       AND e.latitude BETWEEN ${view.south} AND ${view.north} AND e.longitude BETWEEN ${view.west} AND ${view.east}
-      AND a.owner_id IN (${sql.join(view.ownerIds.map((id) => sql`${id}`), sql`, `)})
+      AND a.owner_id IN (${sql.join(
+        view.ownerIds.map((id) => sql`${id}`),
+        sql`, `,
+      )})
       AND a.deleted_at IS NULL AND a.visibility = 'timeline'
       AND a.local_date_time >= ${years.start} AND a.local_date_time < ${years.end}
       ${view.favoritesOnly ? sql`AND a.is_favorite = 1` : sql``}
@@ -140,9 +153,20 @@ export interface MapMarker {
 
 // Every geotagged timeline photo of these owners (Immich's /map/markers, for its clients); with
 // isFavorite, only the favorites (true) or only the others (false).
-export async function allMarkers(db: Database, ownerIds: string[], options: { isFavorite?: boolean } = {}): Promise<MapMarker[]> {
+export async function allMarkers(
+  db: Database,
+  ownerIds: string[],
+  options: { isFavorite?: boolean } = {},
+): Promise<MapMarker[]> {
   return (await db
-    .select({ id: assets.id, latitude: exif.latitude, longitude: exif.longitude, city: exif.city, state: exif.state, country: exif.country })
+    .select({
+      id: assets.id,
+      latitude: exif.latitude,
+      longitude: exif.longitude,
+      city: exif.city,
+      state: exif.state,
+      country: exif.country,
+    })
     .from(assets)
     .innerJoin(exif, eq(exif.assetId, assets.id))
     .where(

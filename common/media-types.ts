@@ -135,10 +135,15 @@ export function detectMediaType(head: Uint8Array, fileName: string): MediaType |
   if (["IIRO", "IIRS", "MMOR"].includes(ascii(head, 0, 4))) return single(".orf");
   if (ascii(head, 0, 4) === "IIU\0") return single(".rw2");
   if (ascii(head, 0, 15) === "FUJIFILMCCD-RAW") return single(".raf");
-  if (startsWith(head, [0xff, 0x0a]) || startsWith(head, [0, 0, 0, 0x0c, 0x4a, 0x58, 0x4c, 0x20, 0x0d, 0x0a, 0x87, 0x0a])) return single(".jxl");
+  if (
+    startsWith(head, [0xff, 0x0a]) ||
+    startsWith(head, [0, 0, 0, 0x0c, 0x4a, 0x58, 0x4c, 0x20, 0x0d, 0x0a, 0x87, 0x0a])
+  )
+    return single(".jxl");
   if (ascii(head, 4, 4) === "ftyp") return isoMediaType(head, requested);
   if (quickTimeAtoms.has(ascii(head, 4, 4))) return family("mp4", ".mov", requested);
-  if (startsWith(head, [0x1a, 0x45, 0xdf, 0xa3])) return family("matroska", ascii(head, 0, 64).includes("webm") ? ".webm" : ".mkv", requested);
+  if (startsWith(head, [0x1a, 0x45, 0xdf, 0xa3]))
+    return family("matroska", ascii(head, 0, 64).includes("webm") ? ".webm" : ".mkv", requested);
   if (startsWith(head, [0x30, 0x26, 0xb2, 0x75, 0x8e, 0x66, 0xcf, 0x11])) return single(".wmv");
   if (head[0] === 0x47 && head[188] === 0x47) return family("mpegts", ".mts", requested);
   if (head[4] === 0x47 && head[196] === 0x47) return family("mpegts", ".m2ts", requested);

@@ -42,7 +42,10 @@ export async function queueOriginalMoves(db: Database, ownerId: string): Promise
       .orderBy(assets.id)
       .limit(1000);
     if (rows.length === 0) return queued;
-    await enqueueJobs(db, rows.map(({ id }) => ({ name: "applyStorageTemplate", payload: { assetId: id } })));
+    await enqueueJobs(
+      db,
+      rows.map(({ id }) => ({ name: "applyStorageTemplate", payload: { assetId: id } })),
+    );
     queued += rows.length;
     after = rows.at(-1)!.id;
   }

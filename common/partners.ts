@@ -9,7 +9,11 @@ export interface Partner {
 }
 
 // Partners who share with this user ('shared-with') or whom this user shares with ('shared-by').
-export async function listPartners(db: Database, userId: string, direction: "shared-by" | "shared-with"): Promise<Partner[]> {
+export async function listPartners(
+  db: Database,
+  userId: string,
+  direction: "shared-by" | "shared-with",
+): Promise<Partner[]> {
   const sharedBy = direction === "shared-by";
   return db
     .select({ user: users, inTimeline: partners.inTimeline })
@@ -19,17 +23,27 @@ export async function listPartners(db: Database, userId: string, direction: "sha
 }
 
 export async function addPartner(db: Database, sharedById: string, sharedWithId: string): Promise<boolean> {
-  const result = await db.insert(partners).values({ sharedById, sharedWithId, createdAt: Date.now() }).onConflictDoNothing();
+  const result = await db
+    .insert(partners)
+    .values({ sharedById, sharedWithId, createdAt: Date.now() })
+    .onConflictDoNothing();
   return result.rowsAffected > 0;
 }
 
 // The user who shares decides to stop; the user shared with decides whether it shows in their timeline.
 export async function removePartner(db: Database, sharedById: string, sharedWithId: string): Promise<boolean> {
-  const result = await db.delete(partners).where(and(eq(partners.sharedById, sharedById), eq(partners.sharedWithId, sharedWithId)));
+  const result = await db
+    .delete(partners)
+    .where(and(eq(partners.sharedById, sharedById), eq(partners.sharedWithId, sharedWithId)));
   return result.rowsAffected > 0;
 }
 
-export async function setPartnerInTimeline(db: Database, sharedById: string, sharedWithId: string, inTimeline: boolean): Promise<boolean> {
+export async function setPartnerInTimeline(
+  db: Database,
+  sharedById: string,
+  sharedWithId: string,
+  inTimeline: boolean,
+): Promise<boolean> {
   const result = await db
     .update(partners)
     .set({ inTimeline })

@@ -36,10 +36,23 @@ const sameFaceOverlap = 0.5;
 // Replaces an asset's faces with those just found, notes that the models have seen it, and queues
 // the recognition of each new face that is not one found before, at once: a face is never left
 // without its job. Unnamed people left without a face go. Returns the new faces' ids.
-export async function replaceAssetFaces(db: Database, assetId: string, found: NewFace[], jobs: (faceId: string) => NewJob[]): Promise<string[]> {
+export async function replaceAssetFaces(
+  db: Database,
+  assetId: string,
+  found: NewFace[],
+  jobs: (faceId: string) => NewJob[],
+): Promise<string[]> {
   const now = Date.now();
   const before = await db
-    .select({ personId: faces.personId, x1: faces.boundingBoxX1, y1: faces.boundingBoxY1, x2: faces.boundingBoxX2, y2: faces.boundingBoxY2, w: faces.imageWidth, h: faces.imageHeight })
+    .select({
+      personId: faces.personId,
+      x1: faces.boundingBoxX1,
+      y1: faces.boundingBoxY1,
+      x2: faces.boundingBoxX2,
+      y2: faces.boundingBoxY2,
+      w: faces.imageWidth,
+      h: faces.imageHeight,
+    })
     .from(faces)
     .where(and(eq(faces.assetId, assetId), eq(faces.sourceType, "machine-learning")));
   const known = before.filter((face) => face.personId !== null);
@@ -72,7 +85,19 @@ export async function replaceAssetFaces(db: Database, assetId: string, found: Ne
     db.delete(faces).where(and(eq(faces.assetId, assetId), eq(faces.sourceType, "machine-learning"))),
     ...(rows.length ? [db.insert(faces).values(rows)] : []),
     db.update(assets).set({ facesDetectedAt: now }).where(eq(assets.id, assetId)),
-    ...(formerPeople.length ? [db.delete(people).where(and(inArray(people.id, formerPeople), eq(people.name, ""), sql`NOT EXISTS (SELECT 1 FROM ${faces} WHERE ${faces.personId} = ${people.id})`))] : []),
+    ...(formerPeople.length
+      ? [
+          db
+            .delete(people)
+            .where(
+              and(
+                inArray(people.id, formerPeople),
+                eq(people.name, ""),
+                sql`NOT EXISTS (SELECT 1 FROM ${faces} WHERE ${faces.personId} = ${people.id})`,
+              ),
+            ),
+        ]
+      : []),
     ...(newJobs.length ? [enqueueJobsQuery(db, newJobs, now)] : []),
   ]);
   return rows.map((row) => row.id);
@@ -104,7 +129,13 @@ export interface FaceMatch {
 // The owner's faces within maxDistance (cosine) of an embedding, nearest first, the face itself
 // among them. The vector index knows no owners: it is asked for the k nearest of everyone's, and k
 // doubles while all k were near enough that more of the owner's could lie beyond them.
-export async function searchFaces(db: Database, ownerId: string, embedding: Float32Array, maxDistance: number, options: { limit?: number } = {}): Promise<FaceMatch[]> {
+export async function searchFaces(
+  db: Database,
+  ownerId: string,
+  embedding: Float32Array,
+  maxDistance: number,
+  options: { limit?: number } = {},
+): Promise<FaceMatch[]> {
   const vector = new Uint8Array(embedding.buffer, embedding.byteOffset, embedding.byteLength);
   const limit = options.limit ?? 1000;
   for (let k = 64; ; k *= 2) {
@@ -160,7 +191,11 @@ const faceOfPerson = and(eq(faces.personId, people.id), isNull(assets.deletedAt)
 
 // The owner's people that have faces: named ones first (by name), then by how many photos they
 // are in. Hidden ones only when asked.
-export async function listPeople(db: Database, ownerId: string, options: { withHidden?: boolean } = {}): Promise<{ people: PersonWithCount[]; total: number; hidden: number }> {
+export async function listPeople(
+  db: Database,
+  ownerId: string,
+  options: { withHidden?: boolean } = {},
+): Promise<{ people: PersonWithCount[]; total: number; hidden: number }> {
   const rows = await db
     .select({ person: people, faceCount: count(faces.id), assetCount: sql<number>`count(DISTINCT ${faces.assetId})` })
     .from(people)
@@ -168,7 +203,12 @@ export async function listPeople(db: Database, ownerId: string, options: { withH
     .innerJoin(assets, eq(assets.id, faces.assetId))
     .where(and(eq(people.ownerId, ownerId), faceOfPerson))
     .groupBy(people.id)
-    .orderBy(sql`${people.name} = ''`, asc(people.name), desc(sql`count(DISTINCT ${faces.assetId})`), asc(people.createdAt));
+    .orderBy(
+      sql`${people.name} = ''`,
+      asc(people.name),
+      desc(sql`count(DISTINCT ${faces.assetId})`),
+      asc(people.createdAt),
+    );
   const all = rows.map((row) => ({ ...row.person, faceCount: row.faceCount, assetCount: Number(row.assetCount) }));
   const hidden = all.filter((p) => p.isHidden).length;
   return { people: options.withHidden ? all : all.filter((p) => !p.isHidden), total: all.length, hidden };
@@ -247,7 +287,10 @@ export async function facesOfAsset(db: Database, assetId: string): Promise<FaceW
   return rows;
 }
 
-export async function getFace(db: Database, id: string): Promise<(Omit<Face, "embedding"> & { ownerId: string }) | undefined> {
+export async function getFace(
+  db: Database,
+  id: string,
+): Promise<(Omit<Face, "embedding"> & { ownerId: string }) | undefined> {
   const [row] = await db
     .select({ ...faceColumns, ownerId: assets.ownerId })
     .from(faces)
@@ -263,14 +306,19 @@ export async function personAssets(db: Database, personId: string, limit = 5000)
     .selectDistinct({ asset: assets })
     .from(faces)
     .innerJoin(assets, eq(assets.id, faces.assetId))
-    .where(and(eq(faces.personId, personId), isNull(assets.deletedAt), sql`${assets.visibility} IN ('timeline', 'archive')`))
+    .where(
+      and(eq(faces.personId, personId), isNull(assets.deletedAt), sql`${assets.visibility} IN ('timeline', 'archive')`),
+    )
     .orderBy(desc(assets.localDateTime))
     .limit(limit)
     .then((rows) => rows.map((row) => row.asset));
 }
 
 // The face a person is shown by (theirs, else any of theirs), with the preview it was found on.
-export async function personThumbnailFace(db: Database, person: Person): Promise<{ face: Omit<Face, "embedding">; previewKey: string } | undefined> {
+export async function personThumbnailFace(
+  db: Database,
+  person: Person,
+): Promise<{ face: Omit<Face, "embedding">; previewKey: string } | undefined> {
   const pick = async (where: ReturnType<typeof eq>) => {
     const [row] = await db
       .select({ face: faceColumns, previewKey: assetFiles.key })
@@ -281,7 +329,9 @@ export async function personThumbnailFace(db: Database, person: Person): Promise
       .limit(1);
     return row;
   };
-  const shown = person.faceAssetId ? await pick(and(eq(faces.id, person.faceAssetId), eq(faces.personId, person.id))!) : undefined;
+  const shown = person.faceAssetId
+    ? await pick(and(eq(faces.id, person.faceAssetId), eq(faces.personId, person.id))!)
+    : undefined;
   return shown ?? pick(eq(faces.personId, person.id));
 }
 
@@ -294,7 +344,12 @@ export interface MergeSuggestion {
 // The owner's other people (not hidden) who may be this person: one of their faces lies within
 // maxDistance of one of this person's (the surest 20), nearest first. Grouping keeps people apart
 // when in doubt; these are the doubts, for the owner to settle by merging.
-export async function mergeSuggestions(db: Database, person: Person, maxDistance: number, limit = 5): Promise<MergeSuggestion[]> {
+export async function mergeSuggestions(
+  db: Database,
+  person: Person,
+  maxDistance: number,
+  limit = 5,
+): Promise<MergeSuggestion[]> {
   const own = await db
     .select({ id: faces.id })
     .from(faces)
@@ -311,7 +366,9 @@ export async function mergeSuggestions(db: Database, person: Person, maxDistance
       JOIN faces f ON f.rowid = v.id
       JOIN assets a ON a.id = f.asset_id
       WHERE a.deleted_at IS NULL AND a.owner_id = ${person.ownerId} AND f.person_id IS NOT NULL AND f.person_id != ${person.id}`);
-    for (const row of rows) if (row.distance <= maxDistance) closest.set(row.person_id!, Math.min(closest.get(row.person_id!) ?? Infinity, row.distance));
+    for (const row of rows)
+      if (row.distance <= maxDistance)
+        closest.set(row.person_id!, Math.min(closest.get(row.person_id!) ?? Infinity, row.distance));
   }
   const others = await ownedPeople(db, person.ownerId, [...closest.keys()]);
   return others

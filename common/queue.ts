@@ -53,13 +53,26 @@ export function enqueueJobsQuery(db: Executor, newJobs: NewJob[], now = Date.now
 // Queues jobs for an asset only if the asset exists: in a batch that tried to create it, the jobs
 // come with the asset or not at all (a duplicate upload creates neither).
 export function enqueueAssetJobsQuery(db: Executor, assetId: string, newJobs: NewJob[], now = Date.now()) {
-  const columns = [jobs.queue, jobs.name, jobs.payload, jobs.status, jobs.priority, jobs.attempts, jobs.runAfter, jobs.createdAt, jobs.updatedAt];
+  const columns = [
+    jobs.queue,
+    jobs.name,
+    jobs.payload,
+    jobs.status,
+    jobs.priority,
+    jobs.attempts,
+    jobs.runAfter,
+    jobs.createdAt,
+    jobs.updatedAt,
+  ];
   const rows = newJobs.map(
     (job) =>
       sql`(${jobQueue[job.name]}, ${job.name}, ${JSON.stringify(job.payload)}, 'waiting', ${job.priority ?? 0}, 0, ${job.runAfter ?? now}, ${now}, ${now})`,
   );
   return db.run(sql`
-    INSERT INTO ${jobs} (${sql.join(columns.map((column) => sql.identifier(column.name)), sql`, `)})
+    INSERT INTO ${jobs} (${sql.join(
+      columns.map((column) => sql.identifier(column.name)),
+      sql`, `,
+    )})
     SELECT * FROM (VALUES ${sql.join(rows, sql`, `)})
     WHERE EXISTS (SELECT 1 FROM ${assets} WHERE ${assets.id} = ${assetId})`);
 }
@@ -90,7 +103,12 @@ export async function claimNextJob(
         eq(jobs.queue, queue),
         due,
         passOver.length ? or(isNull(jobs.ownerId), notInArray(jobs.ownerId, passOver)) : undefined,
-        notExists(db.select({ one: sql`1` }).from(queues).where(and(eq(queues.name, queue), eq(queues.isPaused, true)))),
+        notExists(
+          db
+            .select({ one: sql`1` })
+            .from(queues)
+            .where(and(eq(queues.name, queue), eq(queues.isPaused, true))),
+        ),
       ),
     )
     .orderBy(asc(jobs.priority), asc(jobs.runAfter), asc(jobs.id))
@@ -168,7 +186,14 @@ export async function failJob(
 export async function releaseJob(db: Database, job: Job, leaseToken: string, now = Date.now()): Promise<void> {
   await db
     .update(jobs)
-    .set({ status: "waiting", attempts: sql`max(${jobs.attempts} - 1, 0)`, runAfter: now, leaseOwner: null, leaseExpiresAt: null, updatedAt: now })
+    .set({
+      status: "waiting",
+      attempts: sql`max(${jobs.attempts} - 1, 0)`,
+      runAfter: now,
+      leaseOwner: null,
+      leaseExpiresAt: null,
+      updatedAt: now,
+    })
     .where(and(eq(jobs.id, job.id), eq(jobs.leaseOwner, leaseToken), eq(jobs.status, "active")));
 }
 
@@ -239,8 +264,15 @@ export async function retryFailedJobs(db: Database, name: QueueName, now = Date.
 }
 
 // Removes the waiting jobs of a queue, its failed ones, or both; active jobs finish.
-export async function emptyQueue(db: Database, name: QueueName, which: { waiting: boolean; failed: boolean }): Promise<number> {
-  const statuses: Job["status"][] = [...(which.waiting ? ["waiting" as const] : []), ...(which.failed ? ["failed" as const] : [])];
+export async function emptyQueue(
+  db: Database,
+  name: QueueName,
+  which: { waiting: boolean; failed: boolean },
+): Promise<number> {
+  const statuses: Job["status"][] = [
+    ...(which.waiting ? ["waiting" as const] : []),
+    ...(which.failed ? ["failed" as const] : []),
+  ];
   if (!statuses.length) return 0;
   const result = await db.delete(jobs).where(and(eq(jobs.queue, name), inArray(jobs.status, statuses)));
   return result.rowsAffected;
@@ -278,7 +310,11 @@ export async function jobsPending(db: Database, names: JobName[]): Promise<boole
 export async function enqueueJobUnlessPending(
   db: Database,
   job: NewJob,
-  { orRunning = true, samePayload = false, now = Date.now() }: { orRunning?: boolean; samePayload?: boolean; now?: number } = {},
+  {
+    orRunning = true,
+    samePayload = false,
+    now = Date.now(),
+  }: { orRunning?: boolean; samePayload?: boolean; now?: number } = {},
 ): Promise<boolean> {
   const pending = orRunning ? sql`('waiting', 'active')` : sql`('waiting')`;
   const payload = JSON.stringify(job.payload);

@@ -31,7 +31,13 @@ export interface S3Storage extends Storage {
   list(prefix: string): AsyncIterable<S3Object>;
   // A URL that lets its holder do `method` on `key` until it expires, with no other credentials.
   // Headers given are signed too: the holder must send them as they are.
-  presign(method: "GET" | "PUT", key: string, expiresInSeconds: number, query?: Record<string, string>, headers?: Record<string, string>): Promise<string>;
+  presign(
+    method: "GET" | "PUT",
+    key: string,
+    expiresInSeconds: number,
+    query?: Record<string, string>,
+    headers?: Record<string, string>,
+  ): Promise<string>;
   pendingUploads(prefix: string): Promise<PendingMultipartUpload[]>;
   // When the last part of an unfinished upload arrived (when it started, if none has).
   lastPartAt(upload: PendingMultipartUpload): Promise<number>;
@@ -51,7 +57,9 @@ const unescapeXml = (text: string) =>
   text.replace(/&(lt|gt|quot|apos|amp|#\d+|#x[0-9a-f]+);/gi, (_, entity: string) => {
     const named: Record<string, string> = { lt: "<", gt: ">", quot: '"', apos: "'", amp: "&" };
     if (entity in named) return named[entity]!;
-    return String.fromCodePoint(entity[1] === "x" || entity[1] === "X" ? parseInt(entity.slice(2), 16) : parseInt(entity.slice(1), 10));
+    return String.fromCodePoint(
+      entity[1] === "x" || entity[1] === "X" ? parseInt(entity.slice(2), 16) : parseInt(entity.slice(1), 10),
+    );
   });
 
 function elements(xml: string, name: string): string[] {
@@ -108,7 +116,9 @@ export function createS3Storage(settings: S3Settings, fetcher: (request: Request
   const base = (endpoint: string) => {
     const url = new URL(endpoint);
     const root = url.pathname.replace(/\/+$/, "");
-    return settings.forcePathStyle ? `${url.origin}${root}/${settings.bucket}` : `${url.protocol}//${settings.bucket}.${url.host}${root}`;
+    return settings.forcePathStyle
+      ? `${url.origin}${root}/${settings.bucket}`
+      : `${url.protocol}//${settings.bucket}.${url.host}${root}`;
   };
   const bucketUrl = base(settings.endpoint);
   const publicBucketUrl = base(settings.publicEndpoint ?? settings.endpoint);
@@ -119,7 +129,11 @@ export function createS3Storage(settings: S3Settings, fetcher: (request: Request
   const send = async (url: string, init: RequestInit = {}) => fetcher(await client.sign(url, init));
 
   const putWhole = async (key: string, bytes: Uint8Array) => {
-    const response = await send(objectUrl(key), { method: "PUT", body: bytes, headers: { "content-length": String(bytes.byteLength) } });
+    const response = await send(objectUrl(key), {
+      method: "PUT",
+      body: bytes,
+      headers: { "content-length": String(bytes.byteLength) },
+    });
     if (!response.ok) throw await failure(response, `write ${key}`);
     await response.body?.cancel();
   };
@@ -142,7 +156,11 @@ export function createS3Storage(settings: S3Settings, fetcher: (request: Request
         const sendPart = async (bytes: Uint8Array) => {
           const number = etags.length + 1;
           const url = `${objectUrl(key)}?partNumber=${number}&uploadId=${encodeURIComponent(uploadId)}`;
-          const response = await send(url, { method: "PUT", body: bytes, headers: { "content-length": String(bytes.byteLength) } });
+          const response = await send(url, {
+            method: "PUT",
+            body: bytes,
+            headers: { "content-length": String(bytes.byteLength) },
+          });
           if (!response.ok) throw await failure(response, `write part ${number} of ${key}`);
           await response.body?.cancel();
           etags.push(response.headers.get("etag") ?? "");
@@ -153,10 +171,14 @@ export function createS3Storage(settings: S3Settings, fetcher: (request: Request
         const manifest = `<CompleteMultipartUpload>${etags
           .map((etag, i) => `<Part><PartNumber>${i + 1}</PartNumber><ETag>${etag}</ETag></Part>`)
           .join("")}</CompleteMultipartUpload>`;
-        const completed = await send(`${objectUrl(key)}?uploadId=${encodeURIComponent(uploadId)}`, { method: "POST", body: manifest });
+        const completed = await send(`${objectUrl(key)}?uploadId=${encodeURIComponent(uploadId)}`, {
+          method: "POST",
+          body: manifest,
+        });
         // S3 may answer 200 with an error in the body.
         const answer = await completed.text();
-        if (!completed.ok || answer.includes("<Error>")) throw new S3Error(`S3 could not finish writing ${key}: ${element(answer, "Code") ?? completed.status}`);
+        if (!completed.ok || answer.includes("<Error>"))
+          throw new S3Error(`S3 could not finish writing ${key}: ${element(answer, "Code") ?? completed.status}`);
       } catch (error) {
         await storage.abortUpload(upload).catch(() => undefined);
         throw error;
@@ -165,7 +187,11 @@ export function createS3Storage(settings: S3Settings, fetcher: (request: Request
 
     async get(key, range) {
       const response = await send(objectUrl(key), { headers: range ? { range: rangeHeader(range) } : {} });
-      return storedObjectFrom(response, () => storage.size(key), () => failure(response, `read ${key}`));
+      return storedObjectFrom(
+        response,
+        () => storage.size(key),
+        () => failure(response, `read ${key}`),
+      );
     },
 
     async size(key) {
@@ -190,7 +216,11 @@ export function createS3Storage(settings: S3Settings, fetcher: (request: Request
         if (!response.ok) throw await failure(response, `list ${prefix}`);
         const xml = await response.text();
         for (const entry of elements(xml, "Contents")) {
-          yield { key: element(entry, "Key")!, size: Number(element(entry, "Size")), lastModified: Date.parse(element(entry, "LastModified") ?? "") };
+          yield {
+            key: element(entry, "Key")!,
+            size: Number(element(entry, "Size")),
+            lastModified: Date.parse(element(entry, "LastModified") ?? ""),
+          };
         }
         token = element(xml, "IsTruncated") === "true" ? element(xml, "NextContinuationToken") : undefined;
       } while (token);
@@ -201,14 +231,19 @@ export function createS3Storage(settings: S3Settings, fetcher: (request: Request
       assertStorageKey(from);
       const response = await send(objectUrl(to), { method: "PUT", headers: { "x-amz-copy-source": source } });
       const answer = await response.text();
-      if (!response.ok || answer.includes("<Error>")) throw new S3Error(`S3 could not copy ${from} to ${to}: ${element(answer, "Code") ?? response.status}`);
+      if (!response.ok || answer.includes("<Error>"))
+        throw new S3Error(`S3 could not copy ${from} to ${to}: ${element(answer, "Code") ?? response.status}`);
     },
 
     async presign(method, key, expiresInSeconds, query = {}, headers) {
       const url = new URL(objectUrl(key, publicBucketUrl));
       for (const [name, value] of Object.entries(query)) url.searchParams.set(name, value);
       url.searchParams.set("X-Amz-Expires", String(expiresInSeconds));
-      const signed = await client.sign(url.toString(), { method, headers, aws: { signQuery: true, allHeaders: headers !== undefined } });
+      const signed = await client.sign(url.toString(), {
+        method,
+        headers,
+        aws: { signQuery: true, allHeaders: headers !== undefined },
+      });
       return signed.url;
     },
 
@@ -230,7 +265,9 @@ export function createS3Storage(settings: S3Settings, fetcher: (request: Request
     async lastPartAt(upload) {
       const response = await send(`${objectUrl(upload.key)}?uploadId=${encodeURIComponent(upload.uploadId)}`);
       if (!response.ok) throw await failure(response, `list the parts of ${upload.key}`);
-      const times = elements(await response.text(), "Part").map((part) => Date.parse(element(part, "LastModified") ?? ""));
+      const times = elements(await response.text(), "Part").map((part) =>
+        Date.parse(element(part, "LastModified") ?? ""),
+      );
       return Math.max(upload.initiated, ...times.filter((t) => !Number.isNaN(t)));
     },
 

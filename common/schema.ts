@@ -1,7 +1,17 @@
 // The database schema, shared by the request handlers and the worker.
 // `npm run db:generate` turns changes here into a SQL migration in migrations/.
 import { sql } from "drizzle-orm";
-import { customType, index, integer, primaryKey, real, sqliteTable, text, uniqueIndex, type AnySQLiteColumn } from "drizzle-orm/sqlite-core";
+import {
+  customType,
+  index,
+  integer,
+  primaryKey,
+  real,
+  sqliteTable,
+  text,
+  uniqueIndex,
+  type AnySQLiteColumn,
+} from "drizzle-orm/sqlite-core";
 
 export const jobs = sqliteTable(
   "jobs",
@@ -15,7 +25,9 @@ export const jobs = sqliteTable(
     ownerId: text("owner_id"),
     // 'waiting' (possibly delayed by run_after), 'active' (leased by a worker), 'failed' (out of attempts).
     // A completed job is deleted and counted in queues.completed.
-    status: text("status", { enum: ["waiting", "active", "failed"] }).notNull().default("waiting"),
+    status: text("status", { enum: ["waiting", "active", "failed"] })
+      .notNull()
+      .default("waiting"),
     priority: integer("priority").notNull().default(0),
     attempts: integer("attempts").notNull().default(0),
     runAfter: integer("run_after").notNull(),
@@ -61,7 +73,9 @@ export const users = sqliteTable(
     // Set when an admin removes the user; the account and its files go after a grace period.
     deletedAt: integer("deleted_at"),
     // 'removing' once the purge is queued: the account can no longer be restored.
-    status: text("status", { enum: ["active", "deleted", "removing"] }).notNull().default("active"),
+    status: text("status", { enum: ["active", "deleted", "removing"] })
+      .notNull()
+      .default("active"),
     // The preferences the user set (Immich's UserPreferencesUpdateDto, merged), over Immich's
     // defaults (functions/services/preferences.ts); null: all defaults.
     preferences: text("preferences", { mode: "json" }).$type<Record<string, unknown>>(),
@@ -145,7 +159,10 @@ export const partners = sqliteTable(
     // The sync clock's value when the row was made: whoever it lets see things gets them all from then.
     createId: integer("create_id"),
   },
-  (t) => [primaryKey({ columns: [t.sharedById, t.sharedWithId] }), index("partners_shared_with_idx").on(t.sharedWithId)],
+  (t) => [
+    primaryKey({ columns: [t.sharedById, t.sharedWithId] }),
+    index("partners_shared_with_idx").on(t.sharedWithId),
+  ],
 );
 
 // Photos and videos. Field names follow Immich's AssetResponseDto where they are exposed.
@@ -183,7 +200,9 @@ export const assets = sqliteTable(
     // Why processing failed for good, shown with the asset; null when all is well.
     processingError: text("processing_error"),
     isFavorite: integer("is_favorite", { mode: "boolean" }).notNull().default(false),
-    visibility: text("visibility", { enum: ["timeline", "archive", "hidden", "locked"] }).notNull().default("timeline"),
+    visibility: text("visibility", { enum: ["timeline", "archive", "hidden", "locked"] })
+      .notNull()
+      .default("timeline"),
     deletedAt: integer("deleted_at"),
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
@@ -229,32 +248,32 @@ export const assets = sqliteTable(
 export const exif = sqliteTable(
   "exif",
   {
-  assetId: text("asset_id")
-    .primaryKey()
-    .references(() => assets.id, { onDelete: "cascade" }),
-  make: text("make"),
-  model: text("model"),
-  lensModel: text("lens_model"),
-  fNumber: real("f_number"),
-  focalLength: real("focal_length"),
-  iso: integer("iso"),
-  exposureTime: text("exposure_time"),
-  // The instant it was taken, ISO 8601 in UTC; null when the file does not say.
-  dateTimeOriginal: text("date_time_original"),
-  // The zone of its wall clock (assets.localDateTime): an IANA name or "UTC+02:00"; null when unknown.
-  timeZone: text("time_zone"),
-  latitude: real("latitude"),
-  longitude: real("longitude"),
-  city: text("city"),
-  state: text("state"),
-  country: text("country"),
-  orientation: text("orientation"),
-  exifImageWidth: integer("exif_image_width"),
-  exifImageHeight: integer("exif_image_height"),
-  description: text("description"),
-  rating: integer("rating"),
-  // The sync clock's value at the row's last change (common/sync/clock.ts).
-  updateId: integer("update_id"),
+    assetId: text("asset_id")
+      .primaryKey()
+      .references(() => assets.id, { onDelete: "cascade" }),
+    make: text("make"),
+    model: text("model"),
+    lensModel: text("lens_model"),
+    fNumber: real("f_number"),
+    focalLength: real("focal_length"),
+    iso: integer("iso"),
+    exposureTime: text("exposure_time"),
+    // The instant it was taken, ISO 8601 in UTC; null when the file does not say.
+    dateTimeOriginal: text("date_time_original"),
+    // The zone of its wall clock (assets.localDateTime): an IANA name or "UTC+02:00"; null when unknown.
+    timeZone: text("time_zone"),
+    latitude: real("latitude"),
+    longitude: real("longitude"),
+    city: text("city"),
+    state: text("state"),
+    country: text("country"),
+    orientation: text("orientation"),
+    exifImageWidth: integer("exif_image_width"),
+    exifImageHeight: integer("exif_image_height"),
+    description: text("description"),
+    rating: integer("rating"),
+    // The sync clock's value at the row's last change (common/sync/clock.ts).
+    updateId: integer("update_id"),
   },
   // The map's close-up views read the points in a box.
   (t) => [index("exif_location_idx").on(t.latitude, t.longitude), index("exif_sync_idx").on(t.updateId)],
@@ -308,7 +327,10 @@ export const directUploads = sqliteTable(
     completedAt: integer("completed_at"),
     createdAt: integer("created_at").notNull(),
   },
-  (t) => [uniqueIndex("direct_uploads_key_idx").on(t.key), index("direct_uploads_expiry_idx").on(t.completedAt, t.expiresAt)],
+  (t) => [
+    uniqueIndex("direct_uploads_key_idx").on(t.key),
+    index("direct_uploads_expiry_idx").on(t.completedAt, t.expiresAt),
+  ],
 );
 
 // External libraries: read-only folders on the server whose files are imported in place for one user.
@@ -356,20 +378,22 @@ export const integrityFindings = sqliteTable(
 export const albums = sqliteTable(
   "albums",
   {
-  id: text("id").primaryKey(),
-  ownerId: text("owner_id")
-    .notNull()
-    .references(() => users.id, { onDelete: "cascade" }),
-  albumName: text("album_name").notNull(),
-  description: text("description").notNull().default(""),
-  albumThumbnailAssetId: text("album_thumbnail_asset_id").references(() => assets.id, { onDelete: "set null" }),
-  // Newest or oldest first, as the owner chose.
-  order: text("order", { enum: ["asc", "desc"] }).notNull().default("desc"),
-  createdAt: integer("created_at").notNull(),
-  updatedAt: integer("updated_at").notNull(),
-  // The sync clock at the album's last change and at its making (common/sync/clock.ts).
-  updateId: integer("update_id"),
-  createId: integer("create_id"),
+    id: text("id").primaryKey(),
+    ownerId: text("owner_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    albumName: text("album_name").notNull(),
+    description: text("description").notNull().default(""),
+    albumThumbnailAssetId: text("album_thumbnail_asset_id").references(() => assets.id, { onDelete: "set null" }),
+    // Newest or oldest first, as the owner chose.
+    order: text("order", { enum: ["asc", "desc"] })
+      .notNull()
+      .default("desc"),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+    // The sync clock at the album's last change and at its making (common/sync/clock.ts).
+    updateId: integer("update_id"),
+    createId: integer("create_id"),
   },
   (t) => [index("albums_owner_idx").on(t.ownerId)],
 );
@@ -441,7 +465,11 @@ export const sharedLinks = sqliteTable(
     showMetadata: integer("show_metadata", { mode: "boolean" }).notNull(),
     createdAt: integer("created_at").notNull(),
   },
-  (t) => [uniqueIndex("shared_links_key_hash_idx").on(t.keyHash), index("shared_links_user_idx").on(t.userId), index("shared_links_album_idx").on(t.albumId)],
+  (t) => [
+    uniqueIndex("shared_links_key_hash_idx").on(t.keyHash),
+    index("shared_links_user_idx").on(t.userId),
+    index("shared_links_album_idx").on(t.albumId),
+  ],
 );
 
 export type SharedLink = typeof sharedLinks.$inferSelect;
@@ -565,13 +593,19 @@ export const faces = sqliteTable(
     // one person. None for a face too small or too blurred to recognise, which stays with nobody.
     embedding: f32Blob(128)("embedding"),
     // Immich's source types; Shoebox's own faces come from the models.
-    sourceType: text("source_type", { enum: ["machine-learning", "exif", "manual"] }).notNull().default("machine-learning"),
+    sourceType: text("source_type", { enum: ["machine-learning", "exif", "manual"] })
+      .notNull()
+      .default("machine-learning"),
     createdAt: integer("created_at").notNull(),
     // The sync clock's value at the row's last change (common/sync/clock.ts): what the phone app's
     // sync stream sends after a checkpoint.
     updateId: integer("update_id"),
   },
-  (t) => [index("faces_asset_idx").on(t.assetId), index("faces_person_idx").on(t.personId), index("faces_sync_idx").on(t.updateId)],
+  (t) => [
+    index("faces_asset_idx").on(t.assetId),
+    index("faces_person_idx").on(t.personId),
+    index("faces_sync_idx").on(t.updateId),
+  ],
 );
 
 export type Face = Omit<typeof faces.$inferSelect, "updateId">;
@@ -604,7 +638,6 @@ export const smartSearch = sqliteTable("smart_search", {
   embedding: f32Blob(clipDimensions)("embedding").notNull(),
 });
 
-
 // The phone app's sync (common/sync/): one counter that every synced row takes its updateId from,
 // bumped by triggers (migrations/0017_sync.sql), so that "what changed since" is one comparison.
 export const syncClock = sqliteTable("sync_clock", {
@@ -618,7 +651,9 @@ export const syncAudit = sqliteTable(
   "sync_audit",
   {
     updateId: integer("update_id").primaryKey(),
-    kind: text("kind", { enum: ["user", "partner", "asset", "album", "album_user", "album_asset", "person", "face"] }).notNull(),
+    kind: text("kind", {
+      enum: ["user", "partner", "asset", "album", "album_user", "album_asset", "person", "face"],
+    }).notNull(),
     // The user the removal concerns: the owner of an asset, person or face; the sharer of a partner;
     // the user who lost an album; null where anyone who can see the album hears of it.
     userId: text("user_id"),

@@ -63,7 +63,20 @@ export interface ParsedSearchQuery {
   words: string[];
 }
 
-const months = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"];
+const months = [
+  "january",
+  "february",
+  "march",
+  "april",
+  "may",
+  "june",
+  "july",
+  "august",
+  "september",
+  "october",
+  "november",
+  "december",
+];
 const monthNames = months.map((m) => m[0]!.toUpperCase() + m.slice(1));
 
 function monthOf(word: string): number | undefined {
@@ -76,11 +89,41 @@ function monthOf(word: string): number | undefined {
 }
 
 type Season = "spring" | "summer" | "autumn" | "winter";
-const seasonWords: Record<string, Season> = { spring: "spring", summer: "summer", autumn: "autumn", fall: "autumn", winter: "winter" };
+const seasonWords: Record<string, Season> = {
+  spring: "spring",
+  summer: "summer",
+  autumn: "autumn",
+  fall: "autumn",
+  winter: "winter",
+};
 // First month (0-based) of each season; winter starts in December of its year.
 const seasonStart: Record<Season, number> = { spring: 2, summer: 5, autumn: 8, winter: 11 };
 
-const stopWords = new Set(["a", "an", "the", "of", "in", "at", "on", "from", "with", "and", "or", "my", "our", "taken", "during", "by", "to", "me", "all", "show", "find", "this", "for"]);
+const stopWords = new Set([
+  "a",
+  "an",
+  "the",
+  "of",
+  "in",
+  "at",
+  "on",
+  "from",
+  "with",
+  "and",
+  "or",
+  "my",
+  "our",
+  "taken",
+  "during",
+  "by",
+  "to",
+  "me",
+  "all",
+  "show",
+  "find",
+  "this",
+  "for",
+]);
 
 const videoWords = new Set(["video", "videos", "movie", "movies", "clip", "clips"]);
 const photoWords = new Set(["photo", "photos", "picture", "pictures", "pic", "pics", "image", "images"]);
@@ -94,7 +137,11 @@ interface Range {
   label: string;
 }
 
-const monthRange = (year: number, month: number): Range => ({ from: utc(year, month), to: utc(year, month + 1) - 1, label: `${monthNames[month]} ${year}` });
+const monthRange = (year: number, month: number): Range => ({
+  from: utc(year, month),
+  to: utc(year, month + 1) - 1,
+  label: `${monthNames[month]} ${year}`,
+});
 const yearRange = (year: number): Range => ({ from: utc(year, 0), to: utc(year + 1, 0) - 1, label: String(year) });
 const seasonRange = (season: Season, year: number): Range => ({
   from: utc(year, seasonStart[season]),
@@ -118,7 +165,8 @@ function readDate(words: string[], now: Date): { range: Range; length: number } 
   };
   const current = seasonAt(year, month);
   // The most recent season of this name that has begun (the current one included).
-  const latestSeason = (season: Season) => (current.season === season ? current.year : utc(year, seasonStart[season]) <= now.getTime() ? year : year - 1);
+  const latestSeason = (season: Season) =>
+    current.season === season ? current.year : utc(year, seasonStart[season]) <= now.getTime() ? year : year - 1;
 
   // 2021-06-05, 2021-06, 2021/06
   let m = a.match(/^((?:18|19|20)\d\d)[-/.](\d\d?)(?:[-/.](\d\d?))?$/);
@@ -134,7 +182,8 @@ function readDate(words: string[], now: Date): { range: Range; length: number } 
   }
   // 06/2021
   m = a.match(/^(\d\d?)[/.-]((?:18|19|20)\d\d)$/);
-  if (m && Number(m[1]) >= 1 && Number(m[1]) <= 12) return { range: monthRange(Number(m[2]), Number(m[1]) - 1), length: 1 };
+  if (m && Number(m[1]) >= 1 && Number(m[1]) <= 12)
+    return { range: monthRange(Number(m[2]), Number(m[1]) - 1), length: 1 };
   // june 2021, 2021 june
   const mo = monthOf(a);
   if (mo !== undefined && isYear(b)) return { range: monthRange(Number(b), mo), length: 2 };
@@ -143,7 +192,11 @@ function readDate(words: string[], now: Date): { range: Range; length: number } 
   // summer 2019
   const season = seasonWords[a];
   if (season && isYear(b)) return { range: seasonRange(season, Number(b)), length: 2 };
-  if ((a === "christmas" || a === "xmas") && isYear(b)) return { range: { from: utc(Number(b), 11, 24), to: utc(Number(b), 11, 27) - 1, label: `Christmas ${b}` }, length: 2 };
+  if ((a === "christmas" || a === "xmas") && isYear(b))
+    return {
+      range: { from: utc(Number(b), 11, 24), to: utc(Number(b), 11, 27) - 1, label: `Christmas ${b}` },
+      length: 2,
+    };
   if (a === "christmas" || a === "xmas") {
     const y = now.getTime() >= utc(year, 11, 24) ? year : year - 1;
     return { range: { from: utc(y, 11, 24), to: utc(y, 11, 27) - 1, label: `Christmas ${y}` }, length: 1 };
@@ -158,7 +211,11 @@ function readDate(words: string[], now: Date): { range: Range; length: number } 
       return { range: seasonRange(s, y), length: 2 };
     }
     if (b === "year") return { range: yearRange(last ? year - 1 : year), length: 2 };
-    if (b === "month") return { range: last ? monthRange(month === 0 ? year - 1 : year, (month + 11) % 12) : monthRange(year, month), length: 2 };
+    if (b === "month")
+      return {
+        range: last ? monthRange(month === 0 ? year - 1 : year, (month + 11) % 12) : monthRange(year, month),
+        length: 2,
+      };
     if (b === "week") {
       const monday = today - ((now.getUTCDay() + 6) % 7) * dayMs;
       const from = last ? monday - 7 * dayMs : monday;
@@ -209,14 +266,17 @@ export function parseSearchQuery(text: string, context: SearchQueryContext): Par
   const cameras = [...(context.makes ?? []), ...(context.models ?? [])];
   const maxPhrase = 4;
 
-  const chip = (kind: ChipKind, label: string, start: number, end: number) => chips.push({ kind, label, text: words.slice(start, end).join(" "), start, end });
+  const chip = (kind: ChipKind, label: string, start: number, end: number) =>
+    chips.push({ kind, label, text: words.slice(start, end).join(" "), start, end });
 
   // A person's full name or first name at word i: the index after it.
   const readPerson = (i: number): number | undefined => {
     for (let n = Math.min(maxPhrase, words.length - i); n >= 1; n--) {
       const phrase = low.slice(i, i + n).join(" ");
       const people = context.people ?? [];
-      const person = people.find((p) => lower(p.name) === phrase) ?? (n === 1 ? people.find((p) => lower(p.name).split(" ")[0] === phrase) : undefined);
+      const person =
+        people.find((p) => lower(p.name) === phrase) ??
+        (n === 1 ? people.find((p) => lower(p.name).split(" ")[0] === phrase) : undefined);
       if (person && !personIds.includes(person.id)) {
         personIds.push(person.id);
         chip("person", person.name, i, i + n);
@@ -320,7 +380,11 @@ export function queryWithout(parsed: ParsedSearchQuery, chip: SearchChip): strin
 // lisbon 2019"), without small words at either end — and the filters that still narrow (all but
 // words and things, which the model ranks by instead). Undefined when no text is left.
 export function smartSearchQuery(parsed: ParsedSearchQuery): { text: string; filters: SearchFilters } | undefined {
-  const taken = new Set(parsed.chips.filter((chip) => chip.kind !== "text" && chip.kind !== "thing").flatMap((chip) => Array.from({ length: chip.end - chip.start }, (_, i) => chip.start + i)));
+  const taken = new Set(
+    parsed.chips
+      .filter((chip) => chip.kind !== "text" && chip.kind !== "thing")
+      .flatMap((chip) => Array.from({ length: chip.end - chip.start }, (_, i) => chip.start + i)),
+  );
   const rest = parsed.words.filter((_, i) => !taken.has(i));
   const small = (word: string) => stopWords.has(word.toLowerCase());
   while (rest.length && small(rest[0]!)) rest.shift();

@@ -62,7 +62,8 @@ function contains(column: SQLWrapper, text: string): SQL {
 const present = (text: string | undefined): text is string => text !== undefined && text.trim() !== "";
 
 export function searchConditions(filters: SearchFilters): Array<SQL | undefined> {
-  const text = (value: string | undefined, match: (text: string) => SQL | undefined) => (present(value) ? match(value.trim()) : undefined);
+  const text = (value: string | undefined, match: (text: string) => SQL | undefined) =>
+    present(value) ? match(value.trim()) : undefined;
   return [
     text(filters.originalFileName, (t) => contains(assets.originalFileName, t)),
     text(filters.city, (t) => contains(exif.city, t)),
@@ -71,25 +72,42 @@ export function searchConditions(filters: SearchFilters): Array<SQL | undefined>
     text(filters.place, (t) => or(contains(exif.city, t), contains(exif.state, t), contains(exif.country, t))),
     text(filters.make, (t) => contains(exif.make, t)),
     text(filters.model, (t) => contains(exif.model, t)),
-    text(filters.camera, (t) => or(contains(exif.make, t), contains(exif.model, t), contains(sql`(${exif.make} || ' ' || ${exif.model})`, t))),
+    text(filters.camera, (t) =>
+      or(contains(exif.make, t), contains(exif.model, t), contains(sql`(${exif.make} || ' ' || ${exif.model})`, t)),
+    ),
     filters.takenAfter !== undefined ? gte(assets.localDateTime, filters.takenAfter) : undefined,
     filters.takenBefore !== undefined ? lte(assets.localDateTime, filters.takenBefore) : undefined,
     filters.type ? eq(assets.type, filters.type) : undefined,
     filters.isFavorite !== undefined ? eq(assets.isFavorite, filters.isFavorite) : undefined,
     text(filters.tag, (t) => hasTag(t)),
     ...(filters.tags ?? []).filter(present).map((t) => hasTag(t.trim())),
-    ...(filters.personIds ?? []).map((id) => sql`EXISTS (SELECT 1 FROM ${faces} WHERE ${faces.assetId} = ${assets.id} AND ${faces.personId} = ${id})`),
-    ...(filters.cameras ?? []).filter(present).map((t) => or(contains(exif.make, t.trim()), contains(exif.model, t.trim()), contains(sql`(${exif.make} || ' ' || ${exif.model})`, t.trim()))),
-    ...(filters.words ?? []).filter(present).map((t) => or(contains(assets.originalFileName, t.trim()), contains(exif.description, t.trim()))),
+    ...(filters.personIds ?? []).map(
+      (id) => sql`EXISTS (SELECT 1 FROM ${faces} WHERE ${faces.assetId} = ${assets.id} AND ${faces.personId} = ${id})`,
+    ),
+    ...(filters.cameras ?? [])
+      .filter(present)
+      .map((t) =>
+        or(
+          contains(exif.make, t.trim()),
+          contains(exif.model, t.trim()),
+          contains(sql`(${exif.make} || ' ' || ${exif.model})`, t.trim()),
+        ),
+      ),
+    ...(filters.words ?? [])
+      .filter(present)
+      .map((t) => or(contains(assets.originalFileName, t.trim()), contains(exif.description, t.trim()))),
   ];
 }
 
-const hasTag = (word: string) => sql`EXISTS (SELECT 1 FROM ${assetTags} WHERE ${assetTags.assetId} = ${assets.id} AND ${inArray(assetTags.tag, tagsForWord(word))})`;
+const hasTag = (word: string) =>
+  sql`EXISTS (SELECT 1 FROM ${assetTags} WHERE ${assetTags.assetId} = ${assets.id} AND ${inArray(assetTags.tag, tagsForWord(word))})`;
 
 // The search box's filters narrowed by fields given apart (the search page's advanced fields, the
 // API's): a field given in both is the field's, and both date ranges hold.
 export function narrowFilters(box: SearchFilters, fields: SearchFilters): SearchFilters {
-  const defined = Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as SearchFilters;
+  const defined = Object.fromEntries(
+    Object.entries(fields).filter(([, value]) => value !== undefined),
+  ) as SearchFilters;
   const max = (a?: number, b?: number) => (a === undefined ? b : b === undefined ? a : Math.max(a, b));
   const min = (a?: number, b?: number) => (a === undefined ? b : b === undefined ? a : Math.min(a, b));
   const both = (a?: string[], b?: string[]) => (a === undefined ? b : b === undefined ? a : [...new Set([...a, ...b])]);
@@ -108,10 +126,16 @@ export function hasFilters(filters: SearchFilters): boolean {
 }
 
 // What search may find of the owners': their assets in the timeline or the archive, outside the trash.
-export const searchable = (ownerIds: string[]) => and(inArray(assets.ownerId, ownerIds), isNull(assets.deletedAt), inArray(assets.visibility, ["timeline", "archive"]));
+export const searchable = (ownerIds: string[]) =>
+  and(inArray(assets.ownerId, ownerIds), isNull(assets.deletedAt), inArray(assets.visibility, ["timeline", "archive"]));
 
 // The owners' assets that match, newest first.
-export async function searchAssets(db: Database, ownerIds: string[], filters: SearchFilters, page: SearchPage): Promise<SearchHit[]> {
+export async function searchAssets(
+  db: Database,
+  ownerIds: string[],
+  filters: SearchFilters,
+  page: SearchPage,
+): Promise<SearchHit[]> {
   if (ownerIds.length === 0) return [];
   const { before } = page;
   const rows = await db
@@ -122,7 +146,12 @@ export async function searchAssets(db: Database, ownerIds: string[], filters: Se
       and(
         searchable(ownerIds),
         ...searchConditions(filters),
-        before ? or(lt(assets.localDateTime, before.localDateTime), and(eq(assets.localDateTime, before.localDateTime), lt(assets.id, before.id))) : undefined,
+        before
+          ? or(
+              lt(assets.localDateTime, before.localDateTime),
+              and(eq(assets.localDateTime, before.localDateTime), lt(assets.id, before.id)),
+            )
+          : undefined,
       ),
     )
     .orderBy(desc(assets.localDateTime), desc(assets.id))
@@ -134,7 +163,11 @@ export async function searchAssets(db: Database, ownerIds: string[], filters: Se
 // What the search box can recognise in an owner's library: the places, cameras, named people and
 // tags of their own photos (in the timeline or the archive, outside the trash).
 export async function searchVocabulary(db: Database, ownerId: string): Promise<SearchVocabulary> {
-  const own = and(eq(assets.ownerId, ownerId), isNull(assets.deletedAt), inArray(assets.visibility, ["timeline", "archive"]));
+  const own = and(
+    eq(assets.ownerId, ownerId),
+    isNull(assets.deletedAt),
+    inArray(assets.visibility, ["timeline", "archive"]),
+  );
   const distinct = async (column: SQLWrapper) => {
     const rows = await db
       .selectDistinct({ value: sql<string>`${column}` })
@@ -150,8 +183,16 @@ export async function searchVocabulary(db: Database, ownerId: string): Promise<S
     distinct(exif.country),
     distinct(exif.make),
     distinct(exif.model),
-    db.select({ id: people.id, name: people.name }).from(people).where(and(eq(people.ownerId, ownerId), sql`${people.name} != ''`)),
-    db.selectDistinct({ tag: assetTags.tag }).from(assetTags).innerJoin(assets, eq(assets.id, assetTags.assetId)).where(own).limit(1000),
+    db
+      .select({ id: people.id, name: people.name })
+      .from(people)
+      .where(and(eq(people.ownerId, ownerId), sql`${people.name} != ''`)),
+    db
+      .selectDistinct({ tag: assetTags.tag })
+      .from(assetTags)
+      .innerJoin(assets, eq(assets.id, assetTags.assetId))
+      .where(own)
+      .limit(1000),
   ]);
   return { cities, states, countries, makes, models, people: named, tags: tags.map((row) => row.tag) };
 }

@@ -6,18 +6,26 @@ const encoder = new TextEncoder();
 type Key = Awaited<ReturnType<typeof crypto.subtle.importKey>>;
 
 async function derivedBytes(secret: string, purpose: string): Promise<ArrayBuffer> {
-  const base = await crypto.subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+  const base = await crypto.subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, [
+    "sign",
+  ]);
   return crypto.subtle.sign("HMAC", base, encoder.encode(purpose));
 }
 
 // Signs and verifies with HMAC-SHA-256.
 export async function signingKey(secret: string, purpose: string): Promise<Key> {
-  return crypto.subtle.importKey("raw", await derivedBytes(secret, purpose), { name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"]);
+  return crypto.subtle.importKey("raw", await derivedBytes(secret, purpose), { name: "HMAC", hash: "SHA-256" }, false, [
+    "sign",
+    "verify",
+  ]);
 }
 
 // Encrypts and decrypts with AES-256-GCM.
 export async function sealingKey(secret: string, purpose: string): Promise<Key> {
-  return crypto.subtle.importKey("raw", await derivedBytes(secret, purpose), { name: "AES-GCM" }, false, ["encrypt", "decrypt"]);
+  return crypto.subtle.importKey("raw", await derivedBytes(secret, purpose), { name: "AES-GCM" }, false, [
+    "encrypt",
+    "decrypt",
+  ]);
 }
 
 export function base64url(bytes: ArrayBuffer | Uint8Array): string {
@@ -42,12 +50,20 @@ export async function hmac(key: Key, text: string): Promise<string> {
 // Text encrypted for keeping (AES-GCM, a fresh nonce each time): "nonce.ciphertext" in base64url.
 export async function seal(secret: string, purpose: string, text: string): Promise<string> {
   const nonce = crypto.getRandomValues(new Uint8Array(12));
-  const sealed = await crypto.subtle.encrypt({ name: "AES-GCM", iv: nonce }, await sealingKey(secret, purpose), encoder.encode(text));
+  const sealed = await crypto.subtle.encrypt(
+    { name: "AES-GCM", iv: nonce },
+    await sealingKey(secret, purpose),
+    encoder.encode(text),
+  );
   return `${base64url(nonce)}.${base64url(sealed)}`;
 }
 
 export async function unseal(secret: string, purpose: string, sealed: string): Promise<string> {
   const [nonce = "", data = ""] = sealed.split(".");
-  const opened = await crypto.subtle.decrypt({ name: "AES-GCM", iv: fromBase64url(nonce) }, await sealingKey(secret, purpose), fromBase64url(data));
+  const opened = await crypto.subtle.decrypt(
+    { name: "AES-GCM", iv: fromBase64url(nonce) },
+    await sealingKey(secret, purpose),
+    fromBase64url(data),
+  );
   return new TextDecoder().decode(opened);
 }

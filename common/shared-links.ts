@@ -21,12 +21,20 @@ export async function withKey(secret: string, link: SharedLink): Promise<KeyedSh
   return { ...link, key: await unseal(secret, sealPurpose, link.sealedKey) };
 }
 
-export async function createSharedLink(db: Database, secret: string, key: string, link: NewSharedLink, assetIds: string[]): Promise<KeyedSharedLink> {
+export async function createSharedLink(
+  db: Database,
+  secret: string,
+  key: string,
+  link: NewSharedLink,
+  assetIds: string[],
+): Promise<KeyedSharedLink> {
   const id = crypto.randomUUID();
   const created = { ...link, ...(await keyFields(secret, key)), id, createdAt: Date.now() };
   await db.batch([
     db.insert(sharedLinks).values(created),
-    ...(assetIds.length ? [db.insert(sharedLinkAssets).values(assetIds.map((assetId) => ({ linkId: id, assetId })))] : []),
+    ...(assetIds.length
+      ? [db.insert(sharedLinkAssets).values(assetIds.map((assetId) => ({ linkId: id, assetId })))]
+      : []),
   ]);
   return { ...created, key };
 }
@@ -34,9 +42,15 @@ export async function createSharedLink(db: Database, secret: string, key: string
 // Links made before keys were sealed carry their key in key_hash as "plain:<key>" (migration 0012);
 // the worker seals them once at start.
 export async function sealPlainLinkKeys(db: Database, secret: string): Promise<number> {
-  const plain = await db.select({ id: sharedLinks.id, keyHash: sharedLinks.keyHash }).from(sharedLinks).where(like(sharedLinks.keyHash, "plain:%"));
+  const plain = await db
+    .select({ id: sharedLinks.id, keyHash: sharedLinks.keyHash })
+    .from(sharedLinks)
+    .where(like(sharedLinks.keyHash, "plain:%"));
   for (const link of plain) {
-    await db.update(sharedLinks).set(await keyFields(secret, link.keyHash.slice("plain:".length))).where(eq(sharedLinks.id, link.id));
+    await db
+      .update(sharedLinks)
+      .set(await keyFields(secret, link.keyHash.slice("plain:".length)))
+      .where(eq(sharedLinks.id, link.id));
   }
   return plain.length;
 }
@@ -59,19 +73,36 @@ export async function getSharedLink(db: Database, userId: string, id: string): P
 }
 
 // A link by its key, if it has not expired and its owner's account is active.
-export async function findActiveSharedLink(db: Database, key: string, now = Date.now()): Promise<KeyedSharedLink | undefined> {
+export async function findActiveSharedLink(
+  db: Database,
+  key: string,
+  now = Date.now(),
+): Promise<KeyedSharedLink | undefined> {
   const [row] = await db
     .select({ link: sharedLinks })
     .from(sharedLinks)
     .innerJoin(users, eq(users.id, sharedLinks.userId))
-    .where(and(eq(sharedLinks.keyHash, await sha256(key)), eq(users.status, "active"), or(isNull(sharedLinks.expiresAt), gt(sharedLinks.expiresAt, now))))
+    .where(
+      and(
+        eq(sharedLinks.keyHash, await sha256(key)),
+        eq(users.status, "active"),
+        or(isNull(sharedLinks.expiresAt), gt(sharedLinks.expiresAt, now)),
+      ),
+    )
     .limit(1);
   return row && { ...row.link, key };
 }
 
-export type SharedLinkChanges = Partial<Pick<SharedLink, "description" | "passwordHash" | "expiresAt" | "allowDownload" | "allowUpload" | "showMetadata">>;
+export type SharedLinkChanges = Partial<
+  Pick<SharedLink, "description" | "passwordHash" | "expiresAt" | "allowDownload" | "allowUpload" | "showMetadata">
+>;
 
-export async function updateSharedLink(db: Database, userId: string, id: string, changes: SharedLinkChanges): Promise<SharedLink | undefined> {
+export async function updateSharedLink(
+  db: Database,
+  userId: string,
+  id: string,
+  changes: SharedLinkChanges,
+): Promise<SharedLink | undefined> {
   const [link] = await db
     .update(sharedLinks)
     .set(changes)
@@ -86,7 +117,10 @@ export async function deleteSharedLink(db: Database, userId: string, id: string)
 }
 
 export async function sharedLinkAssetIds(db: Database, linkId: string): Promise<string[]> {
-  const rows = await db.select({ id: sharedLinkAssets.assetId }).from(sharedLinkAssets).where(eq(sharedLinkAssets.linkId, linkId));
+  const rows = await db
+    .select({ id: sharedLinkAssets.assetId })
+    .from(sharedLinkAssets)
+    .where(eq(sharedLinkAssets.linkId, linkId));
   return rows.map((row) => row.id);
 }
 
@@ -100,5 +134,7 @@ export async function addSharedLinkAssets(db: Database, linkId: string, assetIds
 
 export async function removeSharedLinkAssets(db: Database, linkId: string, assetIds: string[]): Promise<void> {
   if (assetIds.length === 0) return;
-  await db.delete(sharedLinkAssets).where(and(eq(sharedLinkAssets.linkId, linkId), inArray(sharedLinkAssets.assetId, assetIds)));
+  await db
+    .delete(sharedLinkAssets)
+    .where(and(eq(sharedLinkAssets.linkId, linkId), inArray(sharedLinkAssets.assetId, assetIds)));
 }

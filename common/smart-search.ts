@@ -15,7 +15,10 @@ const maxK = 1 << 16;
 // Keeps an asset's embedding; the asset is then compared for duplicates again.
 export async function saveClipEmbedding(db: Database, assetId: string, embedding: Float32Array): Promise<void> {
   await db.batch([
-    db.insert(smartSearch).values({ assetId, embedding }).onConflictDoUpdate({ target: smartSearch.assetId, set: { embedding } }),
+    db
+      .insert(smartSearch)
+      .values({ assetId, embedding })
+      .onConflictDoUpdate({ target: smartSearch.assetId, set: { embedding } }),
     db.update(assets).set({ duplicatesDetectedAt: null }).where(eq(assets.id, assetId)),
   ]);
 }
@@ -40,7 +43,11 @@ export async function searchAssetsBySimilarity(
   if (all === 0) return [];
   for (let k = Math.min(Math.max(64, wanted * 4), all); ; k = Math.min(k * 2, all)) {
     const rows = await db
-      .select({ asset: assets, exif, distance: sql<number>`vector_distance_cos(${smartSearch.embedding}, ${vector})`.as("distance") })
+      .select({
+        asset: assets,
+        exif,
+        distance: sql<number>`vector_distance_cos(${smartSearch.embedding}, ${vector})`.as("distance"),
+      })
       .from(sql`vector_top_k('smart_search_embedding_idx', ${vector}, ${k}) AS v`)
       .innerJoin(smartSearch, sql`${smartSearch}.rowid = v.id`)
       .innerJoin(assets, eq(assets.id, smartSearch.assetId))
@@ -56,7 +63,12 @@ export async function searchAssetsBySimilarity(
 
 // Pairs of one owner's assets (of one type, in the timeline or the archive) whose embeddings lie
 // within maxDistance of each other, for each of these assets that has an embedding.
-export async function nearIdenticalPairs(db: Database, ownerId: string, assetIds: string[], maxDistance: number): Promise<Array<[string, string]>> {
+export async function nearIdenticalPairs(
+  db: Database,
+  ownerId: string,
+  assetIds: string[],
+  maxDistance: number,
+): Promise<Array<[string, string]>> {
   const pairs: Array<[string, string]> = [];
   for (let at = 0; at < assetIds.length; at += 500) {
     const some = assetIds.slice(at, at + 500);
@@ -69,7 +81,12 @@ export async function nearIdenticalPairs(db: Database, ownerId: string, assetIds
       const vector = blob(embedding);
       for (let k = 16; ; k *= 2) {
         const rows = await db
-          .select({ id: assets.id, type: assets.type, distance: sql<number>`vector_distance_cos(${smartSearch.embedding}, ${vector})`.as("distance"), mine: sql<number>`${searchable([ownerId])}` })
+          .select({
+            id: assets.id,
+            type: assets.type,
+            distance: sql<number>`vector_distance_cos(${smartSearch.embedding}, ${vector})`.as("distance"),
+            mine: sql<number>`${searchable([ownerId])}`,
+          })
           .from(sql`vector_top_k('smart_search_embedding_idx', ${vector}, ${k}) AS v`)
           .innerJoin(smartSearch, sql`${smartSearch}.rowid = v.id`)
           .innerJoin(assets, eq(assets.id, smartSearch.assetId));

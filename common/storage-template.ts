@@ -21,7 +21,10 @@ const two = (n: number) => String(n).padStart(2, "0");
 // A file or folder name that is safe in a key: no separators or control characters, no leading dot,
 // and short enough for any file system (255 bytes), keeping the extension.
 export function safeName(name: string, fallback: string): string {
-  let cleaned = name.replace(/[\u0000-\u001f\u007f/\\]/g, "_").trim().replace(/^\.+/, "");
+  let cleaned = name
+    .replace(/[\u0000-\u001f\u007f/\\]/g, "_")
+    .trim()
+    .replace(/^\.+/, "");
   if (!cleaned) cleaned = fallback;
   const encoder = new TextEncoder();
   if (encoder.encode(cleaned).byteLength <= 200) return cleaned;
@@ -47,7 +50,12 @@ export function renderStorageTemplate(template: string, input: TemplateInput): s
     assetId: input.assetId,
     filename: safeName(input.originalFileName, input.assetId),
   };
-  const segments = template.split("/").map((segment) => safeName(segment.replace(/\{\{(\w+)\}\}/g, (whole, name: string) => values[name] ?? whole), "_"));
+  const segments = template.split("/").map((segment) =>
+    safeName(
+      segment.replace(/\{\{(\w+)\}\}/g, (whole, name: string) => values[name] ?? whole),
+      "_",
+    ),
+  );
   const key = [safeName(input.label, input.assetId), ...segments].join("/");
   assertStorageKey(key);
   return key;

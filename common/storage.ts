@@ -31,7 +31,11 @@ export interface Storage {
 // The object in an answer to a GET (with or without Range) from a service that speaks HTTP like a
 // static file server: workerd's disk service, or a bucket. Null for 404; an empty range past the end
 // for 416, whose size `size` looks up.
-export async function storedObjectFrom(response: Response, size: () => Promise<number | null>, failure: () => Promise<Error>): Promise<StoredObject | null> {
+export async function storedObjectFrom(
+  response: Response,
+  size: () => Promise<number | null>,
+  failure: () => Promise<Error>,
+): Promise<StoredObject | null> {
   if (response.status === 404) {
     await response.body?.cancel();
     return null;
@@ -51,7 +55,8 @@ export async function storedObjectFrom(response: Response, size: () => Promise<n
   };
 }
 
-export const rangeHeader = (range: ByteRange) => `bytes=${range.offset}-${range.length === undefined ? "" : range.offset + range.length - 1}`;
+export const rangeHeader = (range: ByteRange) =>
+  `bytes=${range.offset}-${range.length === undefined ? "" : range.offset + range.length - 1}`;
 
 // Keys are relative paths: no empty segment, and none that starts with a dot, so none climbs out of
 // the storage root or names a hidden file. Any other printable character may appear, since originals
@@ -63,7 +68,12 @@ export function assertStorageKey(key: string): void {
     key.length > 0 &&
     key.length <= 1024 &&
     !forbidden.test(key) &&
-    key.split("/").every((segment) => segment.length > 0 && segment.length <= 255 && !segment.startsWith(".") && segment.trim() === segment);
+    key
+      .split("/")
+      .every(
+        (segment) =>
+          segment.length > 0 && segment.length <= 255 && !segment.startsWith(".") && segment.trim() === segment,
+      );
   if (!valid) throw new Error(`Invalid storage key: ${JSON.stringify(key)}`);
 }
 

@@ -30,7 +30,12 @@ async function withFiles(db: Database, rows: Array<Pick<Asset, keyof typeof colu
     ? await db
         .select({ assetId: assetFiles.assetId, type: assetFiles.type, key: assetFiles.key })
         .from(assetFiles)
-        .where(inArray(assetFiles.assetId, rows.map((row) => row.id)))
+        .where(
+          inArray(
+            assetFiles.assetId,
+            rows.map((row) => row.id),
+          ),
+        )
         .orderBy(asc(assetFiles.assetId), asc(assetFiles.type))
     : [];
   return rows.map((row) => {

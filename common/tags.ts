@@ -23,7 +23,25 @@ export async function replaceAssetTags(db: Database, assetId: string, tags: NewT
 
 // Words people search with for the model's tags (COCO's class names), which match themselves too.
 export const tagSynonyms: Record<string, string[]> = {
-  person: ["people", "persons", "man", "men", "woman", "women", "child", "children", "kid", "kids", "boy", "girl", "baby", "human", "humans", "portrait", "selfie"],
+  person: [
+    "people",
+    "persons",
+    "man",
+    "men",
+    "woman",
+    "women",
+    "child",
+    "children",
+    "kid",
+    "kids",
+    "boy",
+    "girl",
+    "baby",
+    "human",
+    "humans",
+    "portrait",
+    "selfie",
+  ],
   dog: ["dogs", "puppy", "puppies", "doggy", "doggie", "pup", "hound", "spaniel"],
   cat: ["cats", "kitten", "kittens", "kitty", "kitties"],
   car: ["cars", "automobile", "automobiles", "auto", "vehicle"],
@@ -54,7 +72,12 @@ export const tagSynonyms: Record<string, string[]> = {
   chair: ["chairs"],
 };
 
-const synonymToTag = new Map<string, string>(Object.entries(tagSynonyms).flatMap(([tag, words]) => [[tag, tag] as [string, string], ...words.map((w) => [w, tag] as [string, string])]));
+const synonymToTag = new Map<string, string>(
+  Object.entries(tagSynonyms).flatMap(([tag, words]) => [
+    [tag, tag] as [string, string],
+    ...words.map((w) => [w, tag] as [string, string]),
+  ]),
+);
 
 // The tags a word the user typed stands for: the tag itself, a synonym's tag, or a plural's
 // ("dogs", "buses"). Unknown words stand for themselves, so that any tag kept can be found.
@@ -73,7 +96,8 @@ export function tagsForWord(word: string): string[] {
 
 // The owner's assets the viewer sees in tag and place lists: theirs, in the timeline or the
 // archive, outside the trash.
-const ownVisible = (ownerId: string) => and(eq(assets.ownerId, ownerId), isNull(assets.deletedAt), inArray(assets.visibility, ["timeline", "archive"]));
+const ownVisible = (ownerId: string) =>
+  and(eq(assets.ownerId, ownerId), isNull(assets.deletedAt), inArray(assets.visibility, ["timeline", "archive"]));
 
 export interface TagSummary {
   tag: string;
@@ -103,7 +127,13 @@ export async function listTags(db: Database, ownerId: string, minScore: number):
 }
 
 // The owner's assets with any of these tags (of which the model was at least minScore sure), newest first.
-export async function taggedAssets(db: Database, ownerId: string, tags: string[], minScore: number, limit = 5000): Promise<Asset[]> {
+export async function taggedAssets(
+  db: Database,
+  ownerId: string,
+  tags: string[],
+  minScore: number,
+  limit = 5000,
+): Promise<Asset[]> {
   if (tags.length === 0) return [];
   return db
     .selectDistinct({ asset: assets })
@@ -139,5 +169,10 @@ export async function listPlaces(db: Database, ownerId: string, limit = 100): Pr
     .groupBy(exif.city, exif.country)
     .orderBy(desc(sql`count(*)`), exif.city)
     .limit(limit);
-  return rows.map((row) => ({ city: row.city, country: row.country, count: Number(row.count), coverAssetId: row.coverAssetId }));
+  return rows.map((row) => ({
+    city: row.city,
+    country: row.country,
+    count: Number(row.count),
+    coverAssetId: row.coverAssetId,
+  }));
 }

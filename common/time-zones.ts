@@ -111,13 +111,18 @@ export function atInstant(instant: number, timeZone: string | null): DateTaken {
 }
 
 // The offset a date taken is at: "+02:00".
-export const offsetOf = (taken: Pick<DateTaken, "localDateTime" | "instant">) => formatOffset((taken.localDateTime - taken.instant) / MINUTE);
+export const offsetOf = (taken: Pick<DateTaken, "localDateTime" | "instant">) =>
+  formatOffset((taken.localDateTime - taken.instant) / MINUTE);
 
 // An instant at a known offset: in `zone` when that is the zone's offset then (the EXIF offset
 // of a photo whose GPS position gives Europe/Rome), else in the fixed zone of the offset.
 export function atOffset(instant: number, offsetMinutes: number, zone: string | null): DateTaken {
   const keepsZone = zone !== null && zoneOffset(zone, instant) === offsetMinutes * MINUTE;
-  return { localDateTime: instant + offsetMinutes * MINUTE, instant, timeZone: keepsZone ? zone : fixedZone(formatOffset(offsetMinutes)) };
+  return {
+    localDateTime: instant + offsetMinutes * MINUTE,
+    instant,
+    timeZone: keepsZone ? zone : fixedZone(formatOffset(offsetMinutes)),
+  };
 }
 
 // A date taken set through the API, as Immich's clients send it: an ISO 8601 date and time with

@@ -29,7 +29,11 @@ function monthFilter(kind: TimelineKind): SQL | undefined {
     case "archive":
       return and(eq(timelineMonths.visibility, "archive"), eq(timelineMonths.isTrashed, false));
     case "favorites":
-      return and(inArray(timelineMonths.visibility, ["timeline", "archive"]), eq(timelineMonths.isFavorite, true), eq(timelineMonths.isTrashed, false));
+      return and(
+        inArray(timelineMonths.visibility, ["timeline", "archive"]),
+        eq(timelineMonths.isFavorite, true),
+        eq(timelineMonths.isTrashed, false),
+      );
     case "trash":
       return and(ne(timelineMonths.visibility, "hidden"), eq(timelineMonths.isTrashed, true));
   }
@@ -42,7 +46,11 @@ function assetFilter(kind: TimelineKind): SQL | undefined {
     case "archive":
       return and(eq(assets.visibility, "archive"), isNull(assets.deletedAt));
     case "favorites":
-      return and(inArray(assets.visibility, ["timeline", "archive"]), eq(assets.isFavorite, true), isNull(assets.deletedAt));
+      return and(
+        inArray(assets.visibility, ["timeline", "archive"]),
+        eq(assets.isFavorite, true),
+        isNull(assets.deletedAt),
+      );
     case "trash":
       return and(ne(assets.visibility, "hidden"), isNotNull(assets.deletedAt));
   }
@@ -89,7 +97,12 @@ export interface MonthPage {
 
 // A month of the timeline, newest first: all of it, or a page of `limit` assets after a cursor.
 // A page is one bounded range read, however crowded the month.
-export async function listMonthAssets(db: Database, scope: TimelineScope, month: string, page?: { limit: number; after?: MonthCursor }): Promise<MonthPage> {
+export async function listMonthAssets(
+  db: Database,
+  scope: TimelineScope,
+  month: string,
+  page?: { limit: number; after?: MonthCursor },
+): Promise<MonthPage> {
   const { start, end } = monthRange(month);
   const after = page?.after;
   const rows = await db
@@ -102,7 +115,12 @@ export async function listMonthAssets(db: Database, scope: TimelineScope, month:
         gte(assets.localDateTime, start),
         lt(assets.localDateTime, after ? after.localDateTime + 1 : end),
         assetFilter(scope.kind),
-        after ? or(lt(assets.localDateTime, after.localDateTime), and(eq(assets.localDateTime, after.localDateTime), gt(assets.id, after.id))) : undefined,
+        after
+          ? or(
+              lt(assets.localDateTime, after.localDateTime),
+              and(eq(assets.localDateTime, after.localDateTime), gt(assets.id, after.id)),
+            )
+          : undefined,
       ),
     )
     .orderBy(desc(assets.localDateTime), asc(assets.id))
@@ -135,13 +153,27 @@ export async function adjacentAsset(
   const newer = direction === "newer";
   const cursor = from
     ? newer
-      ? or(gt(assets.localDateTime, from.localDateTime), and(eq(assets.localDateTime, from.localDateTime), lt(assets.id, from.id)))
-      : or(lt(assets.localDateTime, from.localDateTime), and(eq(assets.localDateTime, from.localDateTime), gt(assets.id, from.id)))
+      ? or(
+          gt(assets.localDateTime, from.localDateTime),
+          and(eq(assets.localDateTime, from.localDateTime), lt(assets.id, from.id)),
+        )
+      : or(
+          lt(assets.localDateTime, from.localDateTime),
+          and(eq(assets.localDateTime, from.localDateTime), gt(assets.id, from.id)),
+        )
     : undefined;
   const [found] = await db
     .select()
     .from(assets)
-    .where(and(inArray(assets.ownerId, scope.ownerIds), gte(assets.localDateTime, start), lt(assets.localDateTime, end), assetFilter(scope.kind), cursor))
+    .where(
+      and(
+        inArray(assets.ownerId, scope.ownerIds),
+        gte(assets.localDateTime, start),
+        lt(assets.localDateTime, end),
+        assetFilter(scope.kind),
+        cursor,
+      ),
+    )
     .orderBy(...(newer ? [asc(assets.localDateTime), desc(assets.id)] : [desc(assets.localDateTime), asc(assets.id)]))
     .limit(1);
   return found;
@@ -152,7 +184,14 @@ export async function listRecentlyAdded(db: Database, ownerId: string, limit: nu
   return db
     .select()
     .from(assets)
-    .where(and(eq(assets.ownerId, ownerId), ne(assets.visibility, "hidden"), ne(assets.visibility, "locked"), isNull(assets.deletedAt)))
+    .where(
+      and(
+        eq(assets.ownerId, ownerId),
+        ne(assets.visibility, "hidden"),
+        ne(assets.visibility, "locked"),
+        isNull(assets.deletedAt),
+      ),
+    )
     .orderBy(desc(assets.createdAt))
     .limit(limit);
 }
@@ -164,7 +203,13 @@ export interface Memory {
 
 // "On this day": the timeline's photos taken on this calendar day in earlier years, one range
 // read per year on the (owner, date taken) index.
-export async function onThisDay(db: Database, ownerIds: string[], today: Date, years = 30, perYear = 12): Promise<Memory[]> {
+export async function onThisDay(
+  db: Database,
+  ownerIds: string[],
+  today: Date,
+  years = 30,
+  perYear = 12,
+): Promise<Memory[]> {
   const memories: Memory[] = [];
   const thisYear = today.getUTCFullYear();
   const reads = [];
@@ -174,7 +219,14 @@ export async function onThisDay(db: Database, ownerIds: string[], today: Date, y
       db
         .select()
         .from(assets)
-        .where(and(inArray(assets.ownerId, ownerIds), gte(assets.localDateTime, start), lt(assets.localDateTime, start + 24 * 3600 * 1000), assetFilter("timeline")))
+        .where(
+          and(
+            inArray(assets.ownerId, ownerIds),
+            gte(assets.localDateTime, start),
+            lt(assets.localDateTime, start + 24 * 3600 * 1000),
+            assetFilter("timeline"),
+          ),
+        )
         .orderBy(asc(assets.localDateTime))
         .limit(perYear)
         .then((found) => found.length && memories.push({ year, assets: found })),

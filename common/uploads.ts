@@ -12,6 +12,9 @@ export function finishUploadQuery(db: Executor, keys: string[]) {
 }
 
 export async function uploadsStartedBefore(db: Database, time: number): Promise<string[]> {
-  const rows = await db.select({ key: uploadsInProgress.key }).from(uploadsInProgress).where(lt(uploadsInProgress.startedAt, time));
+  const rows = await db
+    .select({ key: uploadsInProgress.key })
+    .from(uploadsInProgress)
+    .where(lt(uploadsInProgress.startedAt, time));
   return rows.map((row) => row.key);
 }

@@ -24,7 +24,10 @@ export async function adminExists(db: Database): Promise<boolean> {
 
 // Creates the first admin, or takes over the placeholder owner of an older library. Undefined when
 // an admin exists already (two first visitors at once: one wins).
-export async function createFirstAdmin(db: Database, admin: Pick<User, "email" | "name" | "passwordHash">): Promise<User | undefined> {
+export async function createFirstAdmin(
+  db: Database,
+  admin: Pick<User, "email" | "name" | "passwordHash">,
+): Promise<User | undefined> {
   const now = Date.now();
   const noAdminYet = sql`NOT EXISTS (SELECT 1 FROM users WHERE is_admin = 1 AND password_hash != '')`;
   const email = normalizeEmail(admin.email);
@@ -65,7 +68,11 @@ export async function getActiveUser(db: Database, id: string): Promise<User | un
 }
 
 export async function findUserByEmail(db: Database, email: string): Promise<User | undefined> {
-  const [user] = await db.select().from(users).where(eq(users.email, normalizeEmail(email))).limit(1);
+  const [user] = await db
+    .select()
+    .from(users)
+    .where(eq(users.email, normalizeEmail(email)))
+    .limit(1);
   return user;
 }
 
@@ -91,7 +98,12 @@ export async function listAllUsers(db: Database, withDeleted: boolean): Promise<
     .orderBy(asc(users.createdAt));
 }
 
-export type UserChanges = Partial<Pick<User, "email" | "name" | "passwordHash" | "isAdmin" | "shouldChangePassword" | "quotaSizeInBytes" | "storageLabel">>;
+export type UserChanges = Partial<
+  Pick<
+    User,
+    "email" | "name" | "passwordHash" | "isAdmin" | "shouldChangePassword" | "quotaSizeInBytes" | "storageLabel"
+  >
+>;
 
 // Storage labels name the folder of a user's originals, as ids name the folders of users without
 // one: no label may be another user's label, nor another user's id.
@@ -99,17 +111,29 @@ export async function storageLabelTaken(db: Database, label: string, exceptUserI
   const [found] = await db
     .select({ id: users.id })
     .from(users)
-    .where(and(sql`(lower(${users.storageLabel}) = lower(${label}) OR lower(${users.id}) = lower(${label}))`, exceptUserId ? ne(users.id, exceptUserId) : undefined))
+    .where(
+      and(
+        sql`(lower(${users.storageLabel}) = lower(${label}) OR lower(${users.id}) = lower(${label}))`,
+        exceptUserId ? ne(users.id, exceptUserId) : undefined,
+      ),
+    )
     .limit(1);
   return found !== undefined;
 }
 
 // Merges `patch` into the user's preferences in one statement (SQLite's json_patch, RFC 7396:
 // objects merge key by key), so that two changes at once both last.
-export async function updateUserPreferences(db: Database, id: string, patch: Record<string, unknown>): Promise<User | undefined> {
+export async function updateUserPreferences(
+  db: Database,
+  id: string,
+  patch: Record<string, unknown>,
+): Promise<User | undefined> {
   const [user] = await db
     .update(users)
-    .set({ preferences: sql`json_patch(coalesce(${users.preferences}, '{}'), ${JSON.stringify(patch)})`, updatedAt: Date.now() })
+    .set({
+      preferences: sql`json_patch(coalesce(${users.preferences}, '{}'), ${JSON.stringify(patch)})`,
+      updatedAt: Date.now(),
+    })
     .where(eq(users.id, id))
     .returning();
   return user;
@@ -164,7 +188,12 @@ export async function queueExpiredUserDeletions(db: Database, deletedBefore: num
     .set({ status: "removing" })
     .where(and(isNotNull(users.deletedAt), eq(users.status, "deleted"), lt(users.deletedAt, deletedBefore)))
     .returning({ id: users.id });
-  if (rows.length) await enqueueUserDeletionQuery(db, rows.map((row) => row.id), Date.now());
+  if (rows.length)
+    await enqueueUserDeletionQuery(
+      db,
+      rows.map((row) => row.id),
+      Date.now(),
+    );
   return rows.length;
 }
 

@@ -42,7 +42,9 @@ const split = args.includes("--split") ? args[args.indexOf("--split") + 1]! : "t
 const verbose = args.includes("--verbose");
 const here = import.meta.dirname;
 const sources = JSON.parse(readFileSync(join(here, "sources.json"), "utf8")) as Sources;
-const photos = (JSON.parse(readFileSync(join(here, "photos.json"), "utf8")) as { photos: Photo[] }).photos.filter((p) => split === "all" || p.split === split);
+const photos = (JSON.parse(readFileSync(join(here, "photos.json"), "utf8")) as { photos: Photo[] }).photos.filter(
+  (p) => split === "all" || p.split === split,
+);
 
 // Faces smaller than this on the preview are left out on both sides: nobody expects them found.
 const minFacePx = 20;
@@ -82,7 +84,9 @@ interface PhotoResult {
 
 async function uprightPreview(photo: Photo): Promise<Buffer> {
   const bytes = packageFile(sources, photo.package, photo.path, photo.sha256);
-  const upright = photo.rotate ? sharp(await sharp(bytes).rotate().toBuffer()).rotate(photo.rotate) : sharp(bytes).rotate();
+  const upright = photo.rotate
+    ? sharp(await sharp(bytes).rotate().toBuffer()).rotate(photo.rotate)
+    : sharp(bytes).rotate();
   return (await renderDerivatives(upright)).preview;
 }
 
@@ -91,7 +95,12 @@ async function measurePhoto(photo: Photo): Promise<PhotoResult> {
   const detected: DetectedFace[] = await detectFacesInImage(image);
   const embeddings = await embedFaces(image, detected);
   const labels = photo.faces.map((f) => {
-    const box = { x: f.box[0] * image.width, y: f.box[1] * image.height, width: f.box[2] * image.width, height: f.box[3] * image.height };
+    const box = {
+      x: f.box[0] * image.width,
+      y: f.box[1] * image.height,
+      width: f.box[2] * image.width,
+      height: f.box[3] * image.height,
+    };
     return { ...f, px: box, optional: f.optional || Math.min(box.width, box.height) < minFacePx };
   });
   const taken = new Set<number>();
@@ -108,16 +117,30 @@ async function measurePhoto(photo: Photo): Promise<PhotoResult> {
     if (best >= 0) {
       taken.add(best);
       seen.push({ photo: photo.id, who: labels[best]!.who, embedding: embeddings[i]! });
-      if (verbose) console.log(`  ${photo.id} ${labels[best]!.who}: score ${face.score.toFixed(2)}, ${faceWidth(face.landmarks).toFixed(0)} px wide, sharpness ${sharpness(alignFace(image, face.landmarks)).toFixed(0)}${embeddings[i] ? "" : ", not recognised"}`);
+      if (verbose)
+        console.log(
+          `  ${photo.id} ${labels[best]!.who}: score ${face.score.toFixed(2)}, ${faceWidth(face.landmarks).toFixed(0)} px wide, sharpness ${sharpness(alignFace(image, face.landmarks)).toFixed(0)}${embeddings[i] ? "" : ", not recognised"}`,
+        );
     } else {
       seen.push({ photo: photo.id, who: null, embedding: embeddings[i]! });
-      if (verbose) console.log(`  ${photo.id} not a face: score ${face.score.toFixed(2)}, ${faceWidth(face.landmarks).toFixed(0)} px wide`);
+      if (verbose)
+        console.log(
+          `  ${photo.id} not a face: score ${face.score.toFixed(2)}, ${faceWidth(face.landmarks).toFixed(0)} px wide`,
+        );
       if (Math.min(face.box.width, face.box.height) >= minFacePx) falseFaces++;
     }
   });
   const unseen = labels.filter((l, j) => !l.optional && !taken.has(j)).map((l) => l.who);
   const { tags } = await tagObjectsInImage(image);
-  return { photo, faceCountRight: unseen.length === 0 && falseFaces === 0, missed: unseen, falseFaces, seen, unseen, tags };
+  return {
+    photo,
+    faceCountRight: unseen.length === 0 && falseFaces === 0,
+    missed: unseen,
+    falseFaces,
+    seen,
+    unseen,
+    tags,
+  };
 }
 
 // People as the recognition job makes them (workers/jobs/faces.ts), with the vector search done here
@@ -170,12 +193,28 @@ function peopleScore(results: PhotoResult[], settings: MlConfig["faces"]) {
   const personOf = clusterFaces(faces, settings);
   // Faces of people not known (group photos of strangers who may recur) are grouped, not scored.
   const known = (who: string | null): who is string => who !== null && who !== "?";
-  const labelled = faces.flatMap((f, i) => (known(f.who) ? [{ who: f.who, person: personOf[i]!, photo: f.photo }] : []));
-  const missing = results.flatMap((r) => r.unseen.filter(known).map((who) => ({ who, person: null, photo: r.photo.id })));
+  const labelled = faces.flatMap((f, i) =>
+    known(f.who) ? [{ who: f.who, person: personOf[i]!, photo: f.photo }] : [],
+  );
+  const missing = results.flatMap((r) =>
+    r.unseen.filter(known).map((who) => ({ who, person: null, photo: r.photo.id })),
+  );
   return { ...pairwise([...labelled, ...missing]), faces: [...labelled, ...missing] };
 }
 
-const animals = new Set(["bird", "cat", "dog", "horse", "sheep", "cow", "elephant", "bear", "zebra", "giraffe", "teddy bear"]);
+const animals = new Set([
+  "bird",
+  "cat",
+  "dog",
+  "horse",
+  "sheep",
+  "cow",
+  "elephant",
+  "bear",
+  "zebra",
+  "giraffe",
+  "teddy bear",
+]);
 
 function tagScore(results: PhotoResult[]) {
   let right = 0;
@@ -186,20 +225,34 @@ function tagScore(results: PhotoResult[]) {
   const covers = new Map<string, { photo: Photo; score: number }>();
   for (const { photo, tags } of results) {
     for (const tag of tags) {
-      if (verbose) console.log(`  tag ${photo.id}: ${tag.label} ${tag.score.toFixed(2)} ${photo.tags.includes(tag.label) ? "right" : photo.maybeTags?.includes(tag.label) ? "maybe" : "WRONG"}`);
+      if (verbose)
+        console.log(
+          `  tag ${photo.id}: ${tag.label} ${tag.score.toFixed(2)} ${photo.tags.includes(tag.label) ? "right" : photo.maybeTags?.includes(tag.label) ? "maybe" : "WRONG"}`,
+        );
       if (photo.tags.includes(tag.label)) right++;
       else if (!photo.maybeTags?.includes(tag.label)) {
         wrong++;
         wrongOnes.push(`${photo.id}: ${tag.label} ${tag.score.toFixed(2)}`);
       }
       // Explore shows a tag the model was sure enough of, with the photo it was surest of.
-      if (tag.score >= defaults.exploreTagScore && (covers.get(tag.label)?.score ?? -1) < tag.score) covers.set(tag.label, { photo, score: tag.score });
+      if (tag.score >= defaults.exploreTagScore && (covers.get(tag.label)?.score ?? -1) < tag.score)
+        covers.set(tag.label, { photo, score: tag.score });
     }
     present += photo.tags.length;
     found += photo.tags.filter((t) => tags.some((tag) => tag.label === t)).length;
   }
-  const badCovers = [...covers].filter(([label, { photo }]) => animals.has(label) && !photo.tags.includes(label) && !photo.maybeTags?.includes(label)).map(([label, { photo }]) => `${label} → ${photo.id}`);
-  return { precision: right + wrong ? right / (right + wrong) : 1, recall: present ? found / present : 1, wrongOnes, badCovers, explore: [...covers.keys()] };
+  const badCovers = [...covers]
+    .filter(
+      ([label, { photo }]) => animals.has(label) && !photo.tags.includes(label) && !photo.maybeTags?.includes(label),
+    )
+    .map(([label, { photo }]) => `${label} → ${photo.id}`);
+  return {
+    precision: right + wrong ? right / (right + wrong) : 1,
+    recall: present ? found / present : 1,
+    wrongOnes,
+    badCovers,
+    explore: [...covers.keys()],
+  };
 }
 
 await convertModels();
@@ -215,45 +268,67 @@ const tags = tagScore(results);
 const faceCount = results.filter((r) => r.faceCountRight).length;
 const pct = (n: number, d: number) => `${((100 * n) / d).toFixed(0)} %`;
 
-console.log(`split "${split}": ${results.length} photos, ${results.reduce((n, r) => n + r.photo.faces.filter((f) => !f.optional).length, 0)} labelled faces, measured in ${seconds.toFixed(0)} s`);
+console.log(
+  `split "${split}": ${results.length} photos, ${results.reduce((n, r) => n + r.photo.faces.filter((f) => !f.optional).length, 0)} labelled faces, measured in ${seconds.toFixed(0)} s`,
+);
 console.log("");
-console.log("| pipeline | face count right | people: pairwise precision | pairwise recall | tag precision | tag recall | animal covers wrong |");
+console.log(
+  "| pipeline | face count right | people: pairwise precision | pairwise recall | tag precision | tag recall | animal covers wrong |",
+);
 console.log("| --- | --- | --- | --- | --- | --- | --- |");
 console.log(
   `| ${pipeline} (distance ${defaults.faces.maxDistance}, ${defaults.faces.minFaces} faces or a pair within ${defaults.faces.pairDistance}) | ${faceCount}/${results.length} (${pct(faceCount, results.length)}) | ${people.precision.toFixed(2)} (${people.together} pairs) | ${people.recall.toFixed(2)} (${people.same} pairs) | ${tags.precision.toFixed(2)} | ${tags.recall.toFixed(2)} | ${tags.badCovers.length} |`,
 );
 console.log("");
-for (const r of results.filter((r) => !r.faceCountRight)) console.log(`faces wrong: ${r.photo.id}: ${r.missed.length ? `missed ${r.missed.join(", ")}` : ""}${r.missed.length && r.falseFaces ? "; " : ""}${r.falseFaces ? `${r.falseFaces} false` : ""}`);
+for (const r of results.filter((r) => !r.faceCountRight))
+  console.log(
+    `faces wrong: ${r.photo.id}: ${r.missed.length ? `missed ${r.missed.join(", ")}` : ""}${r.missed.length && r.falseFaces ? "; " : ""}${r.falseFaces ? `${r.falseFaces} false` : ""}`,
+  );
 for (const w of tags.wrongOnes) console.log(`wrong tag: ${w}`);
 for (const c of tags.badCovers) console.log(`wrong Explore cover: ${c}`);
 console.log(`Explore shows: ${tags.explore.sort().join(", ")}`);
 if (verbose) for (const f of people.faces) console.log(`  ${f.photo} ${f.who} → ${f.person ?? "nobody"}`);
 
 if (args.includes("--sweep")) {
-  const faces = results.flatMap((r) => r.seen).filter((f): f is FaceSeen & { embedding: Float32Array } => !!f.embedding && !!f.who && f.who !== "?");
+  const faces = results
+    .flatMap((r) => r.seen)
+    .filter((f): f is FaceSeen & { embedding: Float32Array } => !!f.embedding && !!f.who && f.who !== "?");
   const pairs: { distance: number; same: boolean; text: string }[] = [];
   for (let i = 0; i < faces.length; i++)
     for (let j = i + 1; j < faces.length; j++) {
       let dot = 0;
       for (let k = 0; k < faces[i]!.embedding.length; k++) dot += faces[i]!.embedding[k]! * faces[j]!.embedding[k]!;
-      pairs.push({ distance: 1 - dot, same: faces[i]!.who === faces[j]!.who, text: `${faces[i]!.photo} ${faces[i]!.who} ~ ${faces[j]!.photo} ${faces[j]!.who}` });
+      pairs.push({
+        distance: 1 - dot,
+        same: faces[i]!.who === faces[j]!.who,
+        text: `${faces[i]!.photo} ${faces[i]!.who} ~ ${faces[j]!.photo} ${faces[j]!.who}`,
+      });
     }
   const same = pairs.filter((p) => p.same).map((p) => p.distance);
   const different = pairs.filter((p) => !p.same).map((p) => p.distance);
   // The pairs no single distance gets right: one person's faces farther apart than two people's closest.
   if (verbose)
-    for (const p of pairs.filter((p) => (p.same ? p.distance >= Math.min(...different) : p.distance <= Math.max(...same))).sort((a, b) => a.distance - b.distance))
+    for (const p of pairs
+      .filter((p) => (p.same ? p.distance >= Math.min(...different) : p.distance <= Math.max(...same)))
+      .sort((a, b) => a.distance - b.distance))
       console.log(`  ${p.distance.toFixed(3)} ${p.same ? "same" : "different"}: ${p.text}`);
-  const range = (xs: number[]) => (xs.length ? `${Math.min(...xs).toFixed(3)}..${Math.max(...xs).toFixed(3)} (median ${xs.sort((a, b) => a - b)[xs.length >> 1]!.toFixed(3)})` : "none");
+  const range = (xs: number[]) =>
+    xs.length
+      ? `${Math.min(...xs).toFixed(3)}..${Math.max(...xs).toFixed(3)} (median ${xs.sort((a, b) => a - b)[xs.length >> 1]!.toFixed(3)})`
+      : "none";
   console.log(`\ncosine distance of one person's faces ${range(same)}, of different people's ${range(different)}`);
   // A grid over the distances seen: from one person's closest faces to a little past the closest strangers.
   const low = Math.min(...same);
   const high = 1.15 * Math.min(...different);
-  console.log("clustering on these photos (max distance × min faces, or 3 faces or a pair within p: precision / recall)");
+  console.log(
+    "clustering on these photos (max distance × min faces, or 3 faces or a pair within p: precision / recall)",
+  );
   for (let step = 0; step <= 12; step++) {
     const d = Number((low + ((high - low) * step) / 12).toFixed(3));
     const settings: MlConfig["faces"][] = [2, 3, 4].map((m) => ({ maxDistance: d, minFaces: m, pairDistance: 0 }));
-    settings.push(...[0.6, 0.7, 0.8].map((p) => ({ maxDistance: d, minFaces: 3, pairDistance: Number((p * d).toFixed(3)) })));
+    settings.push(
+      ...[0.6, 0.7, 0.8].map((p) => ({ maxDistance: d, minFaces: 3, pairDistance: Number((p * d).toFixed(3)) })),
+    );
     const row = settings.map((s) => {
       const score = peopleScore(results, s);
       return `${s.pairDistance ? `p ${s.pairDistance}` : s.minFaces}: ${score.precision.toFixed(2)} / ${score.recall.toFixed(2)}`;

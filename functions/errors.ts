@@ -49,7 +49,14 @@ export const handleError: ErrorHandler<AppEnv> = (thrown, c) => {
   if (error instanceof HTTPException && error.status < 500) {
     return c.json(body(error.status, error.message || reasons[error.status] || "Error", c.var.requestId), error.status);
   }
-  return c.json(body(500, "Something went wrong on the server. The owner can find the details in its log.", logUnexpected(error, c)), 500);
+  return c.json(
+    body(
+      500,
+      "Something went wrong on the server. The owner can find the details in its log.",
+      logUnexpected(error, c),
+    ),
+    500,
+  );
 };
 
 export const handleNotFound: NotFoundHandler<AppEnv> = (c) =>

@@ -74,11 +74,23 @@ app.route("/api/uploads", uploadRoutes);
 app.route("/api/users", userRoutes);
 app.route("/.well-known", wellKnownRoutes);
 app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer" });
-app.openAPIRegistry.registerComponent("securitySchemes", "cookie", { type: "apiKey", in: "cookie", name: "immich_access_token" });
-app.openAPIRegistry.registerComponent("securitySchemes", "api_key", { type: "apiKey", in: "header", name: "x-api-key" });
+app.openAPIRegistry.registerComponent("securitySchemes", "cookie", {
+  type: "apiKey",
+  in: "cookie",
+  name: "immich_access_token",
+});
+app.openAPIRegistry.registerComponent("securitySchemes", "api_key", {
+  type: "apiKey",
+  in: "header",
+  name: "x-api-key",
+});
 app.doc31("/api/spec.json", (c) => ({
   openapi: "3.1.0",
-  info: { title: "Shoebox", version: c.env.VERSION, description: "Shoebox's JSON API; its shapes follow Immich's public API." },
+  info: {
+    title: "Shoebox",
+    version: c.env.VERSION,
+    description: "Shoebox's JSON API; its shapes follow Immich's public API.",
+  },
 }));
 
 app.use("*", pages);

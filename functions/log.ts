@@ -8,7 +8,8 @@ export function requestLogger(level: LogLevel, requestId: string): Logger {
     {
       process: "web",
       level,
-      write: (lineLevel, line) => (lineLevel === "error" || lineLevel === "warn" ? console.error(line) : console.log(line)),
+      write: (lineLevel, line) =>
+        lineLevel === "error" || lineLevel === "warn" ? console.error(line) : console.log(line),
     },
     { requestId },
   );

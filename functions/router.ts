@@ -29,7 +29,11 @@ export interface BodyOptions {
 // A route and who may call it. Guarded routes carry Immich's `x-immich-permission` in the OpenAPI
 // document; open ones say so with `x-shoebox-public`, so that a route added without a decision
 // fails the isolation test (tests/isolation.test.ts). The caller is known before the body is read.
-export function route<R extends Omit<RouteConfig, "middleware" | "security">>(access: RouteAccess, config: R, body: BodyOptions = {}) {
+export function route<R extends Omit<RouteConfig, "middleware" | "security">>(
+  access: RouteAccess,
+  config: R,
+  body: BodyOptions = {},
+) {
   return createRoute({
     ...config,
     security,
@@ -42,7 +46,11 @@ export function route<R extends Omit<RouteConfig, "middleware" | "security">>(ac
 
 // A route anyone may call: its body, read before anyone is known, is kept small.
 export function publicRoute<R extends Omit<RouteConfig, "middleware" | "security">>(config: R, body: BodyOptions = {}) {
-  return createRoute({ ...config, "x-shoebox-public": true, middleware: [bodyLimitOf(body.streamsBody ? undefined : defaults.bodyLimits.public)] as const });
+  return createRoute({
+    ...config,
+    "x-shoebox-public": true,
+    middleware: [bodyLimitOf(body.streamsBody ? undefined : defaults.bodyLimits.public)] as const,
+  });
 }
 
 // A JSON response in a route definition.

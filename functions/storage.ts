@@ -28,13 +28,16 @@ export function createStorage(env: Bindings): Storage {
     copy,
     delete: remove,
     // Signing the length makes the bucket refuse a file of any other size.
-    uploadUrl: (key, length, expiresInSeconds) => bucket.presign("PUT", key, expiresInSeconds, {}, { "content-length": String(length) }),
+    uploadUrl: (key, length, expiresInSeconds) =>
+      bucket.presign("PUT", key, expiresInSeconds, {}, { "content-length": String(length) }),
   };
   if (env.S3_SERVE === "redirect") {
     storage.downloadUrl = (key, { contentType, downloadName }) =>
       bucket.presign("GET", key, defaults.presignedDownloadSeconds, {
         "response-content-type": contentType,
-        ...(downloadName ? { "response-content-disposition": `attachment; filename*=UTF-8''${encodeURIComponent(downloadName)}` } : {}),
+        ...(downloadName
+          ? { "response-content-disposition": `attachment; filename*=UTF-8''${encodeURIComponent(downloadName)}` }
+          : {}),
       });
   }
   return storage;
@@ -73,7 +76,11 @@ export function createDiskStorage(disk: Fetcher): Storage {
     },
     async get(key, range) {
       const response = await disk.fetch(url(key), { headers: range ? { range: rangeHeader(range) } : {} });
-      return storedObjectFrom(response, () => this.size(key), async () => new Error(`Storage could not read ${key}: ${response.status}`));
+      return storedObjectFrom(
+        response,
+        () => this.size(key),
+        async () => new Error(`Storage could not read ${key}: ${response.status}`),
+      );
     },
     async size(key) {
       const response = await disk.fetch(url(key), { method: "HEAD" });
@@ -88,7 +95,8 @@ export function createDiskStorage(disk: Fetcher): Storage {
     },
     async delete(key) {
       const response = await disk.fetch(url(key), { method: "DELETE" });
-      if (!response.ok && response.status !== 404) throw new Error(`Storage could not delete ${key}: ${response.status}`);
+      if (!response.ok && response.status !== 404)
+        throw new Error(`Storage could not delete ${key}: ${response.status}`);
     },
   };
 }

@@ -63,7 +63,8 @@ document.addEventListener("click", (event) => {
 
 // Escape clears the selection, unless it closed a panel (app.js) or the picker.
 document.addEventListener("keydown", (event) => {
-  if (event.key === "Escape" && !event.defaultPrevented && !picker()?.open && selectionState().chosen.length) clearSelection();
+  if (event.key === "Escape" && !event.defaultPrevented && !picker()?.open && selectionState().chosen.length)
+    clearSelection();
 });
 
 // ---- The picker ---------------------------------------------------------------------------------

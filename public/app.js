@@ -81,7 +81,11 @@ function setUpUpload(form) {
     button.disabled = false;
     input.value = "";
     if (added && window.htmx) {
-      window.htmx.ajax("GET", window.location.href, { target: "#shared-assets", select: "#shared-assets", swap: "outerHTML" });
+      window.htmx.ajax("GET", window.location.href, {
+        target: "#shared-assets",
+        select: "#shared-assets",
+        swap: "outerHTML",
+      });
     }
   });
 }
@@ -123,7 +127,8 @@ let panelOpenedByHand;
 document.addEventListener("click", (event) => {
   if (!(event.target instanceof Element)) return;
   panelOpenedByHand = event.target.closest("details.disclosure > summary")?.parentElement;
-  for (const open of document.querySelectorAll("details.disclosure[open]")) if (!open.contains(event.target)) open.open = false;
+  for (const open of document.querySelectorAll("details.disclosure[open]"))
+    if (!open.contains(event.target)) open.open = false;
 });
 
 document.addEventListener(
@@ -131,7 +136,8 @@ document.addEventListener(
   (event) => {
     const details = event.target;
     if (!(details instanceof HTMLDetailsElement) || !details.open || !details.matches(".disclosure")) return;
-    for (const other of document.querySelectorAll("details.disclosure[open]")) if (other !== details) other.open = false;
+    for (const other of document.querySelectorAll("details.disclosure[open]"))
+      if (other !== details) other.open = false;
     if (details === panelOpenedByHand) firstControlOf(details)?.focus();
     panelOpenedByHand = undefined;
   },
@@ -139,14 +145,18 @@ document.addEventListener(
 );
 
 function firstControlOf(panel) {
-  return panel.querySelector("input:not([type=hidden]):not([readonly]):not(:disabled), select, textarea") ?? panel.querySelector("button:not(.button-danger)");
+  return (
+    panel.querySelector("input:not([type=hidden]):not([readonly]):not(:disabled), select, textarea") ??
+    panel.querySelector("button:not(.button-danger)")
+  );
 }
 
 // The press that closes a panel is used up (preventDefault): a page's own Escape, clearing a
 // selection say, waits for the next one.
 document.addEventListener("keydown", (event) => {
   if (event.key !== "Escape") return;
-  const open = document.activeElement?.closest("details.disclosure[open]") ?? document.querySelector("details.disclosure[open]");
+  const open =
+    document.activeElement?.closest("details.disclosure[open]") ?? document.querySelector("details.disclosure[open]");
   if (!open) return;
   open.open = false;
   open.querySelector("summary")?.focus();

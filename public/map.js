@@ -75,9 +75,18 @@
       if (graticule) return;
       container.classList.add("map-plain");
       graticule = L.layerGroup();
-      const line = (points) => graticule.addLayer(L.polyline(points, { className: "map-graticule", weight: 1, interactive: false }));
-      for (let lon = -180; lon <= 180; lon += 30) line([[-85, lon], [85, lon]]);
-      for (let lat = -60; lat <= 60; lat += 30) line([[lat, -180], [lat, 180]]);
+      const line = (points) =>
+        graticule.addLayer(L.polyline(points, { className: "map-graticule", weight: 1, interactive: false }));
+      for (let lon = -180; lon <= 180; lon += 30)
+        line([
+          [-85, lon],
+          [85, lon],
+        ]);
+      for (let lat = -60; lat <= 60; lat += 30)
+        line([
+          [lat, -180],
+          [lat, 180],
+        ]);
       graticule.addTo(map);
     }
 
@@ -92,7 +101,10 @@
     if (tileUrl) {
       let loaded = 0;
       const unreachable = () => {
-        const host = tileUrl.replace(/^https?:\/\//, "").split("/")[0].replace("{s}.", "");
+        const host = tileUrl
+          .replace(/^https?:\/\//, "")
+          .split("/")[0]
+          .replace("{s}.", "");
         showPlain(`Map tiles from ${host} did not load; photos are on a plain background.`);
       };
       const tiles = L.tileLayer(tileUrl, {
@@ -176,10 +188,24 @@
           near.radius = clusterSize(near.count) / 2;
           near.cells.push(cellBox(c, zoom));
         } else {
-          found.push({ point, radius, count: c.count, latitudeSum: c.latitude * c.count, longitudeSum: c.longitude * c.count, cells: [cellBox(c, zoom)] });
+          found.push({
+            point,
+            radius,
+            count: c.count,
+            latitudeSum: c.latitude * c.count,
+            longitudeSum: c.longitude * c.count,
+            cells: [cellBox(c, zoom)],
+          });
         }
       }
-      return found.map((g) => ({ count: g.count, latitude: g.latitudeSum / g.count, longitude: g.longitudeSum / g.count, cells: g.cells, assetIds: [], far: true }));
+      return found.map((g) => ({
+        count: g.count,
+        latitude: g.latitudeSum / g.count,
+        longitude: g.longitudeSum / g.count,
+        cells: g.cells,
+        assetIds: [],
+        far: true,
+      }));
     }
 
     const clusterSize = (count) => Math.round(34 + 9 * Math.log10(count));
@@ -213,7 +239,13 @@
         group.longitudeSum += c.longitude;
         group.assetIds.push(c.assetId);
       }
-      return found.map((g) => ({ count: g.count, latitude: g.latitudeSum / g.count, longitude: g.longitudeSum / g.count, assetIds: g.assetIds, far: false }));
+      return found.map((g) => ({
+        count: g.count,
+        latitude: g.latitudeSum / g.count,
+        longitude: g.longitudeSum / g.count,
+        assetIds: g.assetIds,
+        far: false,
+      }));
     }
 
     function thumbnail(assetId, alt = "") {
@@ -251,7 +283,13 @@
         iconSize: [size, size],
         iconAnchor: [size / 2, size / 2],
       });
-      const marker = L.marker([group.latitude, group.longitude], { icon, keyboard: true, title: label, zIndexOffset: group.count, riseOnHover: true });
+      const marker = L.marker([group.latitude, group.longitude], {
+        icon,
+        keyboard: true,
+        title: label,
+        zIndexOffset: group.count,
+        riseOnHover: true,
+      });
       marker.on("add", () => {
         const element = marker.getElement();
         element?.setAttribute("aria-label", label);
@@ -299,7 +337,13 @@
         for (const group of groups(clusters, zoom)) markers.addLayer(markerFor(group));
         if (hadFocus) container.focus();
         const total = clusters.reduce((sum, c) => sum + c.count, 0);
-        setStatus(total ? `${photos(total)} in view` : nothingAnywhere && !Object.keys(filters()).length ? "None of your photos has a place yet" : "No photos in this area");
+        setStatus(
+          total
+            ? `${photos(total)} in view`
+            : nothingAnywhere && !Object.keys(filters()).length
+              ? "None of your photos has a place yet"
+              : "No photos in this area",
+        );
       } catch (error) {
         if (request.signal.aborted) return;
         setStatus(`Could not load the photos on the map: ${error.message}`);
@@ -352,12 +396,16 @@
           east: Math.max(...cells.map((c) => c.east)),
           north: Math.max(...cells.map((c) => c.north)),
         };
-        const inCells = (p) => cells.some((c) => p.longitude >= c.west && p.longitude <= c.east && p.latitude >= c.south && p.latitude <= c.north);
+        const inCells = (p) =>
+          cells.some(
+            (c) => p.longitude >= c.west && p.longitude <= c.east && p.latitude >= c.south && p.latitude <= c.north,
+          );
         const all = await getJson(`/api/map/assets?${query({ ...box, limit: panelLimit })}`, request.signal);
         if (request.signal.aborted) return;
         const found = all.filter(inCells);
         const truncated = all.length >= panelLimit;
-        if (!truncated && found.length !== group.count) panelTitle.textContent = found.length === 1 ? "A photo here" : `${photos(found.length)} here`;
+        if (!truncated && found.length !== group.count)
+          panelTitle.textContent = found.length === 1 ? "A photo here" : `${photos(found.length)} here`;
         panelCount.textContent = !found.length
           ? "None of them matches the filters."
           : truncated
@@ -367,7 +415,11 @@
         if (zoomIn && found.length) {
           // Clear of the note, when it shows.
           const top = note.hidden ? 0 : note.offsetTop + note.offsetHeight;
-          map.fitBounds(L.latLngBounds(found.map((p) => [p.latitude, p.longitude])), { maxZoom: 16, paddingTopLeft: [48, 48 + top], paddingBottomRight: [48, 48] });
+          map.fitBounds(L.latLngBounds(found.map((p) => [p.latitude, p.longitude])), {
+            maxZoom: 16,
+            paddingTopLeft: [48, 48 + top],
+            paddingBottomRight: [48, 48],
+          });
         }
       } catch (error) {
         if (request.signal.aborted) return;
@@ -390,7 +442,8 @@
     });
     // The page ends with the map: it takes the window's height below where it starts.
     const app = container.closest(".map-app");
-    const fit = () => app.style.setProperty("--map-top", `${Math.max(0, app.getBoundingClientRect().top + window.scrollY)}px`);
+    const fit = () =>
+      app.style.setProperty("--map-top", `${Math.max(0, app.getBoundingClientRect().top + window.scrollY)}px`);
     fit();
     new ResizeObserver(fit).observe(document.body);
     // The map follows its box's size: the panel opening or closing, the filters wrapping, a phone
@@ -405,7 +458,11 @@
       if (form.elements.to.value) search.set("to", form.elements.to.value);
       if (form.elements.favorites.checked) search.set("favorites", "1");
       const hash = `#${map.getZoom()}/${center.lat.toFixed(5)}/${center.lng.toFixed(5)}`;
-      history.replaceState(history.state, "", `${window.location.pathname}${search.toString() ? `?${search}` : ""}${hash}`);
+      history.replaceState(
+        history.state,
+        "",
+        `${window.location.pathname}${search.toString() ? `?${search}` : ""}${hash}`,
+      );
     }
 
     form.addEventListener("change", () => {
@@ -427,7 +484,10 @@
     function savedView() {
       const saved = window.location.hash.match(/^#(\d+(?:\.\d+)?)\/(-?\d+(?:\.\d+)?)\/(-?\d+(?:\.\d+)?)$/);
       if (!saved) return false;
-      map.setView([clamp(Number(saved[2]), -85, 85), clamp(Number(saved[3]), -180, 180)], clamp(Number(saved[1]), map.getMinZoom(), map.getMaxZoom()));
+      map.setView(
+        [clamp(Number(saved[2]), -85, 85), clamp(Number(saved[3]), -180, 180)],
+        clamp(Number(saved[1]), map.getMinZoom(), map.getMaxZoom()),
+      );
       return true;
     }
     window.addEventListener("hashchange", savedView);
@@ -435,17 +495,23 @@
     map.setView([20, 0], 2);
     const world = { zoom: 2, west: -180, south: -90, east: 180, north: 90 };
     let touched = false;
-    for (const type of ["pointerdown", "wheel", "keydown"]) container.addEventListener(type, () => (touched = true), { once: true });
+    for (const type of ["pointerdown", "wheel", "keydown"])
+      container.addEventListener(type, () => (touched = true), { once: true });
     getJson(`/api/map/clusters?${query(world)}`)
       .then((clusters) => {
         // Whoever moved the map meanwhile keeps their view.
         if (touched) return;
         if (!clusters.length) {
           nothingAnywhere = !Object.keys(filters()).length;
-          setStatus(nothingAnywhere ? "None of your photos has a place yet" : "No photos with a place match these filters");
+          setStatus(
+            nothingAnywhere ? "None of your photos has a place yet" : "No photos with a place match these filters",
+          );
           return;
         }
-        map.fitBounds(L.latLngBounds(clusters.map((c) => [c.latitude, c.longitude])), { maxZoom: 12, padding: [48, 48] });
+        map.fitBounds(L.latLngBounds(clusters.map((c) => [c.latitude, c.longitude])), {
+          maxZoom: 12,
+          padding: [48, 48],
+        });
       })
       .catch(() => {});
   }

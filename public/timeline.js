@@ -58,7 +58,8 @@
 
   // ---- Months: sized from their counts until loaded, loaded as they come near -----------------
 
-  const cssNumber = (element, name, fallback) => parseFloat(getComputedStyle(element).getPropertyValue(name)) || fallback;
+  const cssNumber = (element, name, fallback) =>
+    parseFloat(getComputedStyle(element).getPropertyValue(name)) || fallback;
 
   // A month's height before it is loaded, from its count: rows of tiles (days start new rows
   // unless they are small) and the days' titles.
@@ -134,7 +135,8 @@
       const section = body.closest(".month");
       const anchor = anchors.get(section);
       anchors.delete(section);
-      if (anchor && anchor.top < viewTop()) window.scrollBy({ top: section.getBoundingClientRect().height - anchor.height, behavior: "instant" });
+      if (anchor && anchor.top < viewTop())
+        window.scrollBy({ top: section.getBoundingClientRect().height - anchor.height, behavior: "instant" });
       enhance(body);
       scheduleScrubber();
     } else if (element.id === "timeline-root") {
@@ -147,13 +149,15 @@
   for (const name of ["htmx:responseError", "htmx:sendError"]) {
     document.addEventListener(name, (event) => {
       const element = event.detail.elt;
-      if (element instanceof Element && element.matches(".month-body.is-pending")) setTimeout(() => months.observe(element), 3000);
+      if (element instanceof Element && element.matches(".month-body.is-pending"))
+        setTimeout(() => months.observe(element), 3000);
     });
   }
 
   function jumpToMonth(month) {
     const section = document.getElementById(`month-${month}`);
-    if (section) window.scrollTo({ top: section.getBoundingClientRect().top + window.scrollY - viewTop(), behavior: "instant" });
+    if (section)
+      window.scrollTo({ top: section.getBoundingClientRect().top + window.scrollY - viewTop(), behavior: "instant" });
   }
 
   // ---- Tiles ----------------------------------------------------------------------------------
@@ -234,7 +238,10 @@
     }
     for (const check of current?.querySelectorAll(".day-check") ?? []) {
       const dayTiles = [...check.closest(".day").querySelectorAll(".tile")];
-      check.setAttribute("aria-pressed", String(dayTiles.length > 0 && dayTiles.every((tile) => tile.classList.contains("is-selected"))));
+      check.setAttribute(
+        "aria-pressed",
+        String(dayTiles.length > 0 && dayTiles.every((tile) => tile.classList.contains("is-selected"))),
+      );
     }
   }
 
@@ -467,7 +474,10 @@
     dialog.showModal();
     try {
       const albums = await (await api("GET", "/api/albums")).json();
-      const writable = albums.filter((album) => album.ownerId === userId() || album.albumUsers.some((m) => m.user.id === userId() && m.role === "editor"));
+      const writable = albums.filter(
+        (album) =>
+          album.ownerId === userId() || album.albumUsers.some((m) => m.user.id === userId() && m.role === "editor"),
+      );
       status.hidden = writable.length > 0;
       status.textContent = "No albums yet: create one above.";
       for (const album of writable) {
@@ -493,7 +503,8 @@
         name.textContent = album.albumName;
         const count = document.createElement("span");
         count.className = "album-choice-count";
-        count.textContent = items(album.assetCount) + (album.ownerId === userId() ? "" : ` · shared by ${album.owner.name}`);
+        count.textContent =
+          items(album.assetCount) + (album.ownerId === userId() ? "" : ` · shared by ${album.owner.name}`);
         text.append(name, count);
         button.append(cover, text);
         item.append(button);
@@ -509,7 +520,9 @@
     if (!button) return;
     button.disabled = true;
     try {
-      const results = await (await api("PUT", `/api/albums/${button.dataset.albumId}/assets`, { ids: albumIds })).json();
+      const results = await (
+        await api("PUT", `/api/albums/${button.dataset.albumId}/assets`, { ids: albumIds })
+      ).json();
       const added = results.filter((r) => r.success).length;
       const already = results.filter((r) => r.error === "duplicate").length;
       dialog.close();
@@ -731,7 +744,11 @@
   // The page's content anew (after uploads, or emptying the trash), without reloading the page.
   function refresh() {
     if (!window.htmx) return location.reload();
-    window.htmx.ajax("GET", location.pathname + location.search, { target: "#timeline-root", select: "#timeline-root", swap: "outerHTML" });
+    window.htmx.ajax("GET", location.pathname + location.search, {
+      target: "#timeline-root",
+      select: "#timeline-root",
+      swap: "outerHTML",
+    });
   }
 
   // ---- The scrubber ---------------------------------------------------------------------------
@@ -797,7 +814,8 @@
     if (!g) return;
     const fraction = Math.min(1, Math.max(0, (window.scrollY + viewTop() - g.top) / Math.max(1, g.height)));
     const scrubberTop = g.scrubber.getBoundingClientRect().top;
-    g.scrubber.querySelector(".scrubber-thumb").style.top = `${g.track.top - scrubberTop + fraction * g.track.height}px`;
+    g.scrubber.querySelector(".scrubber-thumb").style.top =
+      `${g.track.top - scrubberTop + fraction * g.track.height}px`;
   }
 
   function monthAt(y) {

@@ -166,7 +166,14 @@
   let start;
   stage.addEventListener("pointerdown", (event) => {
     if (event.button !== 0 || event.target.closest("a, button, video[controls]")) return;
-    start = { x: event.clientX, y: event.clientY, left: canvas.scrollLeft, top: canvas.scrollTop, time: Date.now(), id: event.pointerId };
+    start = {
+      x: event.clientX,
+      y: event.clientY,
+      left: canvas.scrollLeft,
+      top: canvas.scrollTop,
+      time: Date.now(),
+      id: event.pointerId,
+    };
     if (zoomed && event.pointerType === "mouse") {
       canvas.setPointerCapture(event.pointerId);
       canvas.classList.add("is-dragging");
@@ -247,7 +254,8 @@
         return;
       }
       const page = new DOMParser().parseFromString(await response.text(), "text/html");
-      const message = page.querySelector(".form-error, .card p")?.textContent || `That did not work (${response.status}).`;
+      const message =
+        page.querySelector(".form-error, .card p")?.textContent || `That did not work (${response.status}).`;
       showMessage(message);
     } catch {
       showMessage("The server could not be reached. Try again.");
@@ -275,11 +283,20 @@ function showMiniMap() {
   if (!container || !window.L || container.dataset.ready || container.offsetParent === null) return;
   container.dataset.ready = "yes";
   const position = [Number(container.dataset.lat), Number(container.dataset.lon)];
-  const map = window.L.map(container, { zoomControl: false, attributionControl: Boolean(container.dataset.tileUrl), scrollWheelZoom: false }).setView(position, 12);
+  const map = window.L.map(container, {
+    zoomControl: false,
+    attributionControl: Boolean(container.dataset.tileUrl),
+    scrollWheelZoom: false,
+  }).setView(position, 12);
   if (container.dataset.tileUrl) {
-    window.L.tileLayer(container.dataset.tileUrl, { attribution: container.dataset.tileAttribution?.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`) ?? "" }).addTo(map);
+    window.L.tileLayer(container.dataset.tileUrl, {
+      attribution: container.dataset.tileAttribution?.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`) ?? "",
+    }).addTo(map);
   }
-  window.L.marker(position, { icon: window.L.divIcon({ className: "mini-map-pin", iconSize: [18, 18] }), keyboard: false }).addTo(map);
+  window.L.marker(position, {
+    icon: window.L.divIcon({ className: "mini-map-pin", iconSize: [18, 18] }),
+    keyboard: false,
+  }).addTo(map);
 }
 
 if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", showMiniMap);

@@ -19,7 +19,18 @@ import { databaseSummary } from "../common/backup";
 import { connectDatabase, type Database } from "../common/db";
 import { assertStorageKey } from "../common/storage";
 import { assetObjects, assetObjectsPage, type AssetObjects } from "../common/stored-objects";
-import { formatBytes, loadConfig, mapInOrder, mediaCount, openStorage, parseCommandLine, plural, progress, runScript, takeEmptyFolder } from "../workers/backup/cli";
+import {
+  formatBytes,
+  loadConfig,
+  mapInOrder,
+  mediaCount,
+  openStorage,
+  parseCommandLine,
+  plural,
+  progress,
+  runScript,
+  takeEmptyFolder,
+} from "../workers/backup/cli";
 import { openDatabaseFile, snapshotEmbedded, snapshotRemote } from "../workers/backup/database";
 import { openObject } from "../workers/backup/objects";
 import { backupFiles, sha1Hex, sha256OfFile, type Manifest, type ObjectEntry } from "../workers/backup/manifest";
@@ -29,7 +40,13 @@ const usage = "Usage: npm run backup -- <folder> [--with-files]\n";
 
 type StoredObject = AssetObjects["objects"][number];
 
-function entryOf(asset: AssetObjects, object: StoredObject, size: number | null, sha1: string | null, problem?: ObjectEntry["problem"]): ObjectEntry {
+function entryOf(
+  asset: AssetObjects,
+  object: StoredObject,
+  size: number | null,
+  sha1: string | null,
+  problem?: ObjectEntry["problem"],
+): ObjectEntry {
   return { key: object.key, kind: object.kind, assetId: asset.assetId, size, sha1, ...(problem ? { problem } : {}) };
 }
 
@@ -60,7 +77,11 @@ async function describe(sources: Sources, asset: AssetObjects, object: StoredObj
 }
 
 // Copies an object into `path`, hashing it on the way; null when storage has no such object.
-async function copyFrom(storage: WorkerStorage, key: string, path: string): Promise<{ sha1: string; size: number } | null> {
+async function copyFrom(
+  storage: WorkerStorage,
+  key: string,
+  path: string,
+): Promise<{ sha1: string; size: number } | null> {
   const source = await openObject(storage, key);
   if (!source) return null;
   const hash = createHash("sha1");
@@ -80,7 +101,12 @@ async function copyFrom(storage: WorkerStorage, key: string, path: string): Prom
 }
 
 // Copies the object into files/, under the key the copy of the database knows.
-async function copy(sources: Sources, filesDir: string, asset: AssetObjects, object: StoredObject): Promise<ObjectEntry> {
+async function copy(
+  sources: Sources,
+  filesDir: string,
+  asset: AssetObjects,
+  object: StoredObject,
+): Promise<ObjectEntry> {
   assertStorageKey(object.key);
   const expected = object.kind === "original" ? sha1Hex(asset.checksum) : null;
   const path = join(filesDir, object.key);
@@ -112,7 +138,9 @@ async function main(): Promise<number> {
   const takenAt = new Date();
   if (config.databaseUrl) await snapshotRemote(config.databaseUrl, config.databaseAuthToken, databasePath);
   else snapshotEmbedded(join(config.dataDir, "shoebox.db"), databasePath);
-  process.stderr.write(`Copied the database (${formatBytes(statSync(databasePath).size)}); now the files it refers to…\n`);
+  process.stderr.write(
+    `Copied the database (${formatBytes(statSync(databasePath).size)}); now the files it refers to…\n`,
+  );
 
   const snapshot = openDatabaseFile(databasePath);
   const { storage, close } = openStorage(config, "backup");
@@ -129,9 +157,16 @@ async function main(): Promise<number> {
       const page = await assetObjectsPage(snapshot.db, after, 200);
       if (page.length === 0) break;
       const objects = page.flatMap((asset) => asset.objects.map((object) => ({ asset, object })));
-      const entries = await mapInOrder(objects, 8, ({ asset, object }) => (withFiles ? copy(sources, filesDir, asset, object) : describe(sources, asset, object)));
+      const entries = await mapInOrder(objects, 8, ({ asset, object }) =>
+        withFiles ? copy(sources, filesDir, asset, object) : describe(sources, asset, object),
+      );
       await list.appendFile(entries.map((entry) => `${JSON.stringify(entry)}\n`).join(""));
-      await sums.appendFile(entries.filter((e) => e.sha1 && e.problem !== "missing").map((e) => `${e.sha1}  ${backupFiles.files}/${e.key}\n`).join(""));
+      await sums.appendFile(
+        entries
+          .filter((e) => e.sha1 && e.problem !== "missing")
+          .map((e) => `${e.sha1}  ${backupFiles.files}/${e.key}\n`)
+          .join(""),
+      );
       for (const entry of entries) {
         tally.count++;
         tally.bytes += entry.size ?? 0;
@@ -152,7 +187,12 @@ async function main(): Promise<number> {
     format: 1,
     shoebox: (JSON.parse(readFileSync(join(projectRoot, "package.json"), "utf8")) as { version: string }).version,
     createdAt: takenAt.toISOString(),
-    database: { source: config.databaseUrl ? "remote" : "embedded", size: statSync(databasePath).size, sha256: await sha256OfFile(databasePath), ...summary },
+    database: {
+      source: config.databaseUrl ? "remote" : "embedded",
+      size: statSync(databasePath).size,
+      sha256: await sha256OfFile(databasePath),
+      ...summary,
+    },
     objects: { count: tally.count, bytes: tally.bytes, missing: tally.missing.length, damaged: tally.damaged.length },
     withFiles,
   };
@@ -167,13 +207,19 @@ async function main(): Promise<number> {
   );
   const few = (keys: string[]) => keys.slice(0, 5).join(", ") + (keys.length > 5 ? ", …" : "");
   if (tally.missing.length) {
-    process.stderr.write(`Not in storage (deleted since the database was copied, or lost): ${plural(tally.missing.length, "file")} the database refers to: ${few(tally.missing)}\n`);
+    process.stderr.write(
+      `Not in storage (deleted since the database was copied, or lost): ${plural(tally.missing.length, "file")} the database refers to: ${few(tally.missing)}\n`,
+    );
   }
   if (tally.damaged.length) {
-    process.stderr.write(`No longer matching their checksum, copied as they are: ${plural(tally.damaged.length, "original")}: ${few(tally.damaged)}\n`);
+    process.stderr.write(
+      `No longer matching their checksum, copied as they are: ${plural(tally.damaged.length, "original")}: ${few(tally.damaged)}\n`,
+    );
   }
   if (tally.missing.length || tally.damaged.length) {
-    process.stderr.write("The backup is finished, with these marked in objects.jsonl. The integrity check (Administration) lists what is wrong in the library.\n");
+    process.stderr.write(
+      "The backup is finished, with these marked in objects.jsonl. The integrity check (Administration) lists what is wrong in the library.\n",
+    );
     return 1;
   }
   return 0;

@@ -17,7 +17,14 @@ const functions = await build(functionsBuildOptions);
 // The Node side, one file per entry point (paths mirror the sources: workers/main.ts becomes
 // dist/app/workers/main.js) and shared chunks, so that a job process imports a queue's code only when
 // it runs one of its jobs (workers/jobs/index.ts). Packages stay in node_modules, as installed.
-const nodeEntryPoints = ["workers/main.ts", "workers/jobs/job-process.ts", "scripts/import.ts", "scripts/backup.ts", "scripts/restore.ts", "scripts/export.ts"];
+const nodeEntryPoints = [
+  "workers/main.ts",
+  "workers/jobs/job-process.ts",
+  "scripts/import.ts",
+  "scripts/backup.ts",
+  "scripts/restore.ts",
+  "scripts/export.ts",
+];
 rmSync(join(root, "dist/app"), { recursive: true, force: true });
 const app = await build({
   entryPoints: nodeEntryPoints.map((path) => join(root, path)),
@@ -37,7 +44,10 @@ const app = await build({
 // The sources both bundles were built from, for the worker's check that the build is current
 // (workers/paths.ts).
 const sources = (metafile: Metafile) => Object.keys(metafile.inputs).filter((path) => !path.includes("node_modules/"));
-writeFileSync(join(root, "dist/app/sources.json"), JSON.stringify([...new Set([...sources(functions.metafile), ...sources(app.metafile)])].sort()));
+writeFileSync(
+  join(root, "dist/app/sources.json"),
+  JSON.stringify([...new Set([...sources(functions.metafile), ...sources(app.metafile)])].sort()),
+);
 
 const vendor = join(root, "public/vendor");
 rmSync(vendor, { recursive: true, force: true });

@@ -19,9 +19,14 @@ export const faceApiModelsDir = () => join(dirname(require.resolve("@vladmandic/
 
 // The file that describes the model (a graph, or a weights manifest) and its weight shards.
 function sourceFiles(spec: ModelSpec): { json: string; shards: string[] } {
-  const json = spec.package === "@vladmandic/human" ? join(humanModelsDir(), `${spec.source}.json`) : join(faceApiModelsDir(), `${spec.source}-weights_manifest.json`);
+  const json =
+    spec.package === "@vladmandic/human"
+      ? join(humanModelsDir(), `${spec.source}.json`)
+      : join(faceApiModelsDir(), `${spec.source}-weights_manifest.json`);
   const parsed = JSON.parse(readFileSync(json, "utf8"));
-  const manifest = (spec.package === "@vladmandic/human" ? (parsed as TfjsModelJson).weightsManifest : parsed) as TfjsModelJson["weightsManifest"];
+  const manifest = (
+    spec.package === "@vladmandic/human" ? (parsed as TfjsModelJson).weightsManifest : parsed
+  ) as TfjsModelJson["weightsManifest"];
   return { json, shards: manifest.flatMap((g) => g.paths.map((p) => join(dirname(json), p))) };
 }
 
@@ -29,7 +34,11 @@ function sourceFiles(spec: ModelSpec): { json: string; shards: string[] } {
 function fingerprint(spec: ModelSpec): string {
   const hash = createHash("sha256");
   const { json, shards } = sourceFiles(spec);
-  const converter = ["workers/ml/convert/tfjs-to-onnx.ts", "workers/ml/convert/face-api-to-onnx.ts", "workers/ml/convert/onnx-proto.ts"].map((f) => join(root, f));
+  const converter = [
+    "workers/ml/convert/tfjs-to-onnx.ts",
+    "workers/ml/convert/face-api-to-onnx.ts",
+    "workers/ml/convert/onnx-proto.ts",
+  ].map((f) => join(root, f));
   for (const file of [json, ...shards, ...converter]) hash.update(readFileSync(file));
   hash.update(JSON.stringify(spec));
   return hash.digest("hex");
@@ -39,11 +48,22 @@ function convert(spec: ModelSpec): Uint8Array {
   const { json, shards } = sourceFiles(spec);
   const parsed = JSON.parse(readFileSync(json, "utf8"));
   const weights = shards.map((s) => readFileSync(s));
-  const metadata = { source: `${spec.package}/${spec.package === "@vladmandic/human" ? "models" : "model"}/${spec.source}` };
-  if (spec.package === "@vladmandic/human") return convertTfjsToOnnx(parsed as TfjsModelJson, weights, { outputs: spec.outputs, inputName: spec.input, metadata });
+  const metadata = {
+    source: `${spec.package}/${spec.package === "@vladmandic/human" ? "models" : "model"}/${spec.source}`,
+  };
+  if (spec.package === "@vladmandic/human")
+    return convertTfjsToOnnx(parsed as TfjsModelJson, weights, {
+      outputs: spec.outputs,
+      inputName: spec.input,
+      metadata,
+    });
   const build = faceApiBuilders[spec.source];
   if (!build) throw new Error(`No builder for face-api's ${spec.source}`);
-  return build(parsed as TfjsModelJson["weightsManifest"], weights, { inputName: spec.input, outputs: spec.outputs, metadata });
+  return build(parsed as TfjsModelJson["weightsManifest"], weights, {
+    inputName: spec.input,
+    outputs: spec.outputs,
+    metadata,
+  });
 }
 
 export async function convertModels({ force = false } = {}): Promise<string[]> {
@@ -64,7 +84,8 @@ export async function convertModels({ force = false } = {}): Promise<string[]> {
   }
   // What an earlier list of models left behind goes (a worker would never load it again).
   const current = new Set((Object.values(models) as ModelSpec[]).map((spec) => spec.source));
-  for (const file of readdirSync(dir).filter((f) => f.endsWith(".onnx") && !current.has(f.slice(0, -".onnx".length)))) rmSync(join(dir, file));
+  for (const file of readdirSync(dir).filter((f) => f.endsWith(".onnx") && !current.has(f.slice(0, -".onnx".length))))
+    rmSync(join(dir, file));
   for (const source of Object.keys(stamps)) if (!current.has(source)) delete stamps[source];
   writeFileSync(stampPath, `${JSON.stringify(stamps, null, 2)}\n`);
   return converted;
@@ -73,5 +94,9 @@ export async function convertModels({ force = false } = {}): Promise<string[]> {
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   const started = Date.now();
   const converted = await convertModels({ force: process.argv.includes("--force") });
-  console.log(converted.length ? `converted ${converted.length} models into ${modelDir()} in ${Date.now() - started} ms` : `models in ${modelDir()} are up to date`);
+  console.log(
+    converted.length
+      ? `converted ${converted.length} models into ${modelDir()} in ${Date.now() - started} ms`
+      : `models in ${modelDir()} are up to date`,
+  );
 }

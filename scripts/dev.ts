@@ -14,11 +14,16 @@ import { miniflareOptions, type HandlerServices } from "./miniflare";
 const root = resolve(import.meta.dirname, "..");
 if (existsSync(join(root, ".env"))) process.loadEnvFile(join(root, ".env"));
 const config = parseConfig(process.env);
-if (config.storage.kind !== "local") throw new Error("npm run dev keeps the library on the local disk: unset STORAGE (or set STORAGE=local)");
+if (config.storage.kind !== "local")
+  throw new Error("npm run dev keeps the library on the local disk: unset STORAGE (or set STORAGE=local)");
 const storageRoot = config.storage.root;
 
 // The worker from the build: the database, the jobs, and the internal endpoint the handlers reach.
-const worker = spawn(process.execPath, [join(root, "dist/app/workers/main.js"), "worker"], { cwd: root, env: process.env, stdio: ["ignore", "pipe", "inherit"] });
+const worker = spawn(process.execPath, [join(root, "dist/app/workers/main.js"), "worker"], {
+  cwd: root,
+  env: process.env,
+  stdio: ["ignore", "pipe", "inherit"],
+});
 const workerUrl = await new Promise<string>((found, failed) => {
   let output = "";
   worker.stdout.on("data", (chunk: Buffer) => {
@@ -62,11 +67,14 @@ const bundler = await context({
       name: "reload-handlers",
       setup(build) {
         build.onEnd(async (result) => {
-          if (result.errors.length) return console.error("The handlers did not build; still serving the last good bundle");
+          if (result.errors.length)
+            return console.error("The handlers did not build; still serving the last good bundle");
           if (!mf) {
             mf = new Miniflare(miniflareOptions(services));
             const url = await mf.ready;
-            console.log(`Shoebox (dev) is listening on ${url.origin} (the handlers reload when functions/ or common/ change)`);
+            console.log(
+              `Shoebox (dev) is listening on ${url.origin} (the handlers reload when functions/ or common/ change)`,
+            );
           } else {
             await mf.setOptions(miniflareOptions(services));
             console.log(`reloaded the handlers (${new Date().toLocaleTimeString()})`);

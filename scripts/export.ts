@@ -18,7 +18,17 @@ import { exportAssetsPage, type ExportAsset } from "../common/export";
 import type { Asset } from "../common/schema";
 import { offsetOf } from "../common/time-zones";
 import { listAllUsers, normalizeEmail } from "../common/users";
-import { formatBytes, loadConfig, mediaCount, openStorage, parseCommandLine, plural, progress, runScript, takeEmptyFolder } from "../workers/backup/cli";
+import {
+  formatBytes,
+  loadConfig,
+  mediaCount,
+  openStorage,
+  parseCommandLine,
+  plural,
+  progress,
+  runScript,
+  takeEmptyFolder,
+} from "../workers/backup/cli";
 import { openDatabaseFile } from "../workers/backup/database";
 import { openObject } from "../workers/backup/objects";
 import { writeXmp, type XmpFields } from "../workers/media/xmp-writer";
@@ -78,9 +88,13 @@ async function openOriginal(db: Database, storage: WorkerStorage, asset: Asset):
   if (asset.externalPath !== null) {
     const path = asset.externalPath;
     const stream = createReadStream(path);
-    await new Promise<void>((opened, failed) => stream.once("open", () => opened()).once("error", failed)).catch((error: NodeJS.ErrnoException) => {
-      throw new UnreadableError(`cannot be read where its library keeps it (${path}: ${error.code ?? error.message})`);
-    });
+    await new Promise<void>((opened, failed) => stream.once("open", () => opened()).once("error", failed)).catch(
+      (error: NodeJS.ErrnoException) => {
+        throw new UnreadableError(
+          `cannot be read where its library keeps it (${path}: ${error.code ?? error.message})`,
+        );
+      },
+    );
     return stream;
   }
   const source = await openObject(storage, asset.originalKey);
@@ -119,10 +133,18 @@ interface Tally {
   failures: string[];
 }
 
-async function exportUser(db: Database, storage: WorkerStorage, userId: string, userDir: string, tally: Tally): Promise<void> {
+async function exportUser(
+  db: Database,
+  storage: WorkerStorage,
+  userId: string,
+  userDir: string,
+  tally: Tally,
+): Promise<void> {
   const albums = (await listAlbums(db, { ownedOrSharedWith: userId })).sort((a, b) => a.createdAt - b.createdAt);
   const folders = new Folders();
-  const albumFolders = new Map(albums.map((album) => [album.id, folders.name(album.id, portableFileName(album.albumName, "Untitled album"))]));
+  const albumFolders = new Map(
+    albums.map((album) => [album.id, folders.name(album.id, portableFileName(album.albumName, "Untitled album"))]),
+  );
   const albumNames = new Map(albums.map((album) => [album.id, album.albumName]));
   const show = progress();
   for (let after = ""; ; ) {
@@ -132,8 +154,15 @@ async function exportUser(db: Database, storage: WorkerStorage, userId: string, 
       const { asset } = item;
       const inAlbums = item.albumIds.filter((id) => albumFolders.has(id));
       const year = String(new Date(asset.localDateTime).getUTCFullYear());
-      const targets = inAlbums.length ? inAlbums.map((id) => albumFolders.get(id)!) : [folders.name(`year:${year}`, `Photos from ${year}`)];
-      const sidecar = writeXmp(xmpFields(item, inAlbums.map((id) => albumNames.get(id)!)));
+      const targets = inAlbums.length
+        ? inAlbums.map((id) => albumFolders.get(id)!)
+        : [folders.name(`year:${year}`, `Photos from ${year}`)];
+      const sidecar = writeXmp(
+        xmpFields(
+          item,
+          inAlbums.map((id) => albumNames.get(id)!),
+        ),
+      );
       const name = portableFileName(asset.originalFileName, asset.id);
       let first: string | undefined;
       try {
@@ -177,8 +206,12 @@ async function main(): Promise<number> {
   const tally: Tally = { assets: 0, files: 0, bytes: 0, failures: [] };
   try {
     const everyone = await listAllUsers(connection.db, true);
-    const users = values.user === undefined ? everyone : everyone.filter((user) => user.email === normalizeEmail(values.user!));
-    if (users.length === 0) throw new Error(`No user has the email ${values.user}; the users are ${everyone.map((user) => user.email).join(", ")}`);
+    const users =
+      values.user === undefined ? everyone : everyone.filter((user) => user.email === normalizeEmail(values.user!));
+    if (users.length === 0)
+      throw new Error(
+        `No user has the email ${values.user}; the users are ${everyone.map((user) => user.email).join(", ")}`,
+      );
     await takeEmptyFolder(folder);
     for (const user of users) {
       process.stderr.write(`Exporting the library of ${user.name} (${user.email})…\n`);
@@ -189,10 +222,14 @@ async function main(): Promise<number> {
     await close();
   }
   // Files outnumber photos where a photo is in several albums, or a live photo brings its video.
-  process.stdout.write(`Exported ${mediaCount(tally.assets)} as ${plural(tally.files, "file")} (${formatBytes(tally.bytes)}) to ${folder}\n`);
+  process.stdout.write(
+    `Exported ${mediaCount(tally.assets)} as ${plural(tally.files, "file")} (${formatBytes(tally.bytes)}) to ${folder}\n`,
+  );
   if (tally.failures.length === 0) return 0;
   for (const failure of tally.failures) process.stderr.write(`could not export ${failure}\n`);
-  process.stderr.write(`Could not read ${mediaCount(tally.failures.length)}; the integrity check (Administration) tells more.\n`);
+  process.stderr.write(
+    `Could not read ${mediaCount(tally.failures.length)}; the integrity check (Administration) tells more.\n`,
+  );
   return 1;
 }
 

@@ -47,7 +47,11 @@ async function findMedia(folder: string): Promise<Candidate[]> {
 }
 
 class ChecksumCache {
-  private readonly file = join(process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "shoebox", "import-checksums.json");
+  private readonly file = join(
+    process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache"),
+    "shoebox",
+    "import-checksums.json",
+  );
   private entries: Record<string, string> = {};
   constructor() {
     try {
@@ -131,7 +135,8 @@ async function upload(server: Server, candidate: Candidate): Promise<{ id: strin
   form.set("deviceId", "shoebox-import");
   form.set("fileCreatedAt", iso(Math.min(candidate.birthtimeMs || candidate.mtimeMs, candidate.mtimeMs)));
   form.set("fileModifiedAt", iso(candidate.mtimeMs));
-  if (candidate.sidecar) form.set("sidecarData", new Blob([readFileSync(candidate.sidecar)]), basename(candidate.sidecar));
+  if (candidate.sidecar)
+    form.set("sidecarData", new Blob([readFileSync(candidate.sidecar)]), basename(candidate.sidecar));
   // openAsBlob streams the file from disk instead of reading it into memory.
   form.set("assetData", await openAsBlob(candidate.path), basename(candidate.path));
   return (await api<{ id: string; status: string }>(server, "/api/assets", { method: "POST", body: form })).body;
@@ -178,11 +183,15 @@ async function main(): Promise<void> {
   const pending: Candidate[] = [];
   for (let i = 0; i < media.length; i += 1000) {
     const batch = media.slice(i, i + 1000);
-    const { body } = await api<{ results: Array<{ id: string; action: string; assetId?: string }> }>(server, "/api/assets/bulk-upload-check", {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ assets: batch.map((c, j) => ({ id: String(i + j), checksum: checksums.get(c) })) }),
-    });
+    const { body } = await api<{ results: Array<{ id: string; action: string; assetId?: string }> }>(
+      server,
+      "/api/assets/bulk-upload-check",
+      {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ assets: batch.map((c, j) => ({ id: String(i + j), checksum: checksums.get(c) })) }),
+      },
+    );
     for (const result of body.results) {
       if (result.action === "accept") pending.push(media[Number(result.id)]!);
       else if (result.assetId) assetIds.push(result.assetId);
@@ -191,7 +200,10 @@ async function main(): Promise<void> {
   const skipped = media.length - pending.length;
   process.stderr.write(`${skipped} already in the library; uploading ${pending.length}.\n`);
 
-  const progress = new Progress(pending.length, pending.reduce((sum, c) => sum + c.size, 0));
+  const progress = new Progress(
+    pending.length,
+    pending.reduce((sum, c) => sum + c.size, 0),
+  );
   const failures: string[] = [];
   let next = 0;
   await Promise.all(

@@ -23,12 +23,16 @@ export interface HandlerServices {
 
 const external = (url: string) => {
   const parsed = new URL(url);
-  if (parsed.protocol !== "http:") throw new Error(`The handlers on Miniflare reach the worker over plain HTTP on this machine, not ${url}`);
+  if (parsed.protocol !== "http:")
+    throw new Error(`The handlers on Miniflare reach the worker over plain HTTP on this machine, not ${url}`);
   return { external: { address: parsed.host, http: {} } };
 };
 
 export function miniflareOptions(services: HandlerServices): MiniflareOptions {
-  const wrangler = parseToml(readFileSync(join(root, "wrangler.toml"), "utf8")) as { compatibility_date: string; compatibility_flags?: string[] };
+  const wrangler = parseToml(readFileSync(join(root, "wrangler.toml"), "utf8")) as {
+    compatibility_date: string;
+    compatibility_flags?: string[];
+  };
   // workerd's disk service wants the folder there (workerd-config.ts makes it too).
   mkdirSync(services.storageRoot, { recursive: true });
   return {

@@ -12,9 +12,27 @@ import { Readable } from "node:stream";
 import { isDeepStrictEqual } from "node:util";
 import { databaseSummary } from "../common/backup";
 import { assertStorageKey } from "../common/storage";
-import { formatBytes, loadConfig, mapInOrder, mediaCount, openStorage, parseCommandLine, plural, progress, runScript, UsageError } from "../workers/backup/cli";
+import {
+  formatBytes,
+  loadConfig,
+  mapInOrder,
+  mediaCount,
+  openStorage,
+  parseCommandLine,
+  plural,
+  progress,
+  runScript,
+  UsageError,
+} from "../workers/backup/cli";
 import { databaseInUse, installDatabase, openDatabaseFile } from "../workers/backup/database";
-import { backupFiles, readManifest, readObjectEntries, sha256OfFile, type Manifest, type ObjectEntry } from "../workers/backup/manifest";
+import {
+  backupFiles,
+  readManifest,
+  readObjectEntries,
+  sha256OfFile,
+  type Manifest,
+  type ObjectEntry,
+} from "../workers/backup/manifest";
 import { migrationsFolder } from "../workers/db/migrate";
 import type { WorkerStorage } from "../workers/storage/storage";
 
@@ -24,7 +42,9 @@ const usage = "Usage: npm run restore -- <folder> [--with-files]   (with Shoebox
 async function checkDatabase(folder: string, manifest: Manifest): Promise<void> {
   const path = join(folder, backupFiles.database);
   if ((await sha256OfFile(path).catch(() => null)) !== manifest.database.sha256) {
-    throw new Error(`${path} is not the database its manifest describes (its SHA-256 differs): the backup was damaged or changed`);
+    throw new Error(
+      `${path} is not the database its manifest describes (its SHA-256 differs): the backup was damaged or changed`,
+    );
   }
   const copy = openDatabaseFile(path);
   try {
@@ -35,7 +55,9 @@ async function checkDatabase(folder: string, manifest: Manifest): Promise<void> 
   } finally {
     copy.client.close();
   }
-  const journal = JSON.parse(readFileSync(join(migrationsFolder, "meta/_journal.json"), "utf8")) as { entries: Array<{ when: number }> };
+  const journal = JSON.parse(readFileSync(join(migrationsFolder, "meta/_journal.json"), "utf8")) as {
+    entries: Array<{ when: number }>;
+  };
   const latest = Math.max(...journal.entries.map((entry) => entry.when));
   if ((manifest.database.migrations.latest ?? 0) > latest) {
     throw new Error(`This backup was made by a newer Shoebox (${manifest.shoebox}): update Shoebox, then restore it`);
@@ -71,7 +93,10 @@ async function restoreObject(storage: WorkerStorage, folder: string, entry: Obje
   return null;
 }
 
-async function restoreFiles(storage: WorkerStorage, folder: string): Promise<{ count: number; bytes: number; failures: string[]; skipped: number }> {
+async function restoreFiles(
+  storage: WorkerStorage,
+  folder: string,
+): Promise<{ count: number; bytes: number; failures: string[]; skipped: number }> {
   const result = { count: 0, bytes: 0, failures: [] as string[], skipped: 0 };
   const show = progress();
   let batch: ObjectEntry[] = [];
@@ -103,7 +128,8 @@ async function main(): Promise<number> {
   const withFiles = values["with-files"] === true;
   const folder = resolve(given);
   const manifest = await readManifest(folder);
-  if (withFiles && !manifest.withFiles) throw new UsageError(`${folder} was made without --with-files: it holds no files to put back`);
+  if (withFiles && !manifest.withFiles)
+    throw new UsageError(`${folder} was made without --with-files: it holds no files to put back`);
   const config = loadConfig();
   if (config.databaseUrl) {
     throw new Error(
@@ -121,10 +147,15 @@ async function main(): Promise<number> {
     const restored = await restoreFiles(storage, folder).finally(close);
     if (restored.failures.length) {
       for (const failure of restored.failures) process.stderr.write(`${failure}\n`);
-      process.stderr.write(`Could not put back ${plural(restored.failures.length, "file")}; the database was not replaced.\n`);
+      process.stderr.write(
+        `Could not put back ${plural(restored.failures.length, "file")}; the database was not replaced.\n`,
+      );
       return 1;
     }
-    if (restored.skipped) process.stderr.write(`Already missing from storage when the backup was taken: ${plural(restored.skipped, "file")} (see ${backupFiles.objects}).\n`);
+    if (restored.skipped)
+      process.stderr.write(
+        `Already missing from storage when the backup was taken: ${plural(restored.skipped, "file")} (see ${backupFiles.objects}).\n`,
+      );
     files = ` and ${plural(restored.count, "file")} (${formatBytes(restored.bytes)})`;
   }
 

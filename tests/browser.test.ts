@@ -30,7 +30,10 @@ describe("the web app in Chromium", { skip: noBrowser }, () => {
   let folder: string;
 
   const tiles = () => page.locator("#timeline .tile");
-  const tileIds = async () => (await tiles().evaluateAll((links) => links.map((a) => (a as unknown as { pathname: string }).pathname.split("/").pop()!))) as string[];
+  const tileIds = async () =>
+    (await tiles().evaluateAll((links) =>
+      links.map((a) => (a as unknown as { pathname: string }).pathname.split("/").pop()!),
+    )) as string[];
 
   // Loads every month of the timeline (they come as the page scrolls near them, however slowly a
   // busy machine answers) and returns the tiles' ids.
@@ -64,9 +67,21 @@ describe("the web app in Chromium", { skip: noBrowser }, () => {
     errors = watchForErrors(page);
     folder = mkdtempSync(join(tmpdir(), "shoebox-browser-"));
     for (const [i, photo] of photos.entries()) {
-      const gps: Record<string, Record<string, string>> =
-        "gps" in photo ? { IFD3: { GPSLatitudeRef: photo.gps[0], GPSLatitude: photo.gps[1], GPSLongitudeRef: photo.gps[2], GPSLongitude: photo.gps[3] } } : {};
-      const image = await makeJpeg(300 + i, { IFD0: { Make: "Test", Model: "Camera" }, IFD2: { DateTimeOriginal: photo.taken }, ...gps }, { width: 320, height: 240 });
+      const gps: Record<string, Record<string, string>> = "gps" in photo
+        ? {
+            IFD3: {
+              GPSLatitudeRef: photo.gps[0],
+              GPSLatitude: photo.gps[1],
+              GPSLongitudeRef: photo.gps[2],
+              GPSLongitude: photo.gps[3],
+            },
+          }
+        : {};
+      const image = await makeJpeg(
+        300 + i,
+        { IFD0: { Make: "Test", Model: "Camera" }, IFD2: { DateTimeOriginal: photo.taken }, ...gps },
+        { width: 320, height: 240 },
+      );
       writeFileSync(join(folder, photo.name), image.bytes);
     }
   });
@@ -98,7 +113,10 @@ describe("the web app in Chromium", { skip: noBrowser }, () => {
     await waitFor("the uploads to finish", async () => (await title.textContent()) === "5 added");
     // The same file again is reported as a duplicate, not added twice.
     await page.locator("[data-upload-input]").setInputFiles([join(folder, photos[0].name)]);
-    await waitFor("the duplicate to be reported", async () => (await title.textContent()) === "1 already in your library");
+    await waitFor(
+      "the duplicate to be reported",
+      async () => (await title.textContent()) === "1 already in your library",
+    );
     await screenshot(page, "04-uploaded");
   });
 
@@ -111,13 +129,17 @@ describe("the web app in Chromium", { skip: noBrowser }, () => {
     await page.goto("/");
     const ids = await allTiles();
     assert.equal(ids.length, photos.length);
-    const taken = await Promise.all(ids.map(async (id) => (await api<{ localDateTime: string }>(`/api/assets/${id}`)).localDateTime));
+    const taken = await Promise.all(
+      ids.map(async (id) => (await api<{ localDateTime: string }>(`/api/assets/${id}`)).localDateTime),
+    );
     assert.deepEqual(taken, [...taken].sort().reverse());
     assert.equal(taken[0], "2023-05-01T09:00:00.000Z");
     // Every thumbnail has arrived. The function runs in the page (as a function: the CSP refuses
     // code passed as a string), where the DOM is, which this file's types do not know.
     await page.waitForFunction(() => {
-      const { document } = globalThis as unknown as { document: { querySelectorAll(selector: string): Iterable<{ complete: boolean; naturalWidth: number }> } };
+      const { document } = globalThis as unknown as {
+        document: { querySelectorAll(selector: string): Iterable<{ complete: boolean; naturalWidth: number }> };
+      };
       return [...document.querySelectorAll("#timeline .tile img")].every((img) => img.complete && img.naturalWidth > 0);
     });
     await screenshot(page, "05-timeline");
@@ -152,7 +174,13 @@ describe("the web app in Chromium", { skip: noBrowser }, () => {
     const dialog = page.locator("[data-album-dialog]");
     await dialog.locator("input[name=albumName]").fill("Summer in Lisbon");
     await dialog.locator("form[data-album-new] button[type=submit]").click();
-    await waitFor("the album", async () => (await api<Array<{ albumName: string; assetCount: number }>>("/api/albums")).find((a) => a.albumName === "Summer in Lisbon")?.assetCount === 2);
+    await waitFor(
+      "the album",
+      async () =>
+        (await api<Array<{ albumName: string; assetCount: number }>>("/api/albums")).find(
+          (a) => a.albumName === "Summer in Lisbon",
+        )?.assetCount === 2,
+    );
     await page.goto("/albums");
     await page.getByText("Summer in Lisbon").first().waitFor();
     await screenshot(page, "09-albums");
@@ -202,9 +230,9 @@ describe("the web app in Chromium", { skip: noBrowser }, () => {
     await page.goto("/map");
     await page.locator(".leaflet-marker-icon").first().waitFor();
     await page.waitForTimeout(500);
-    const counted = await page.locator(".leaflet-marker-icon").evaluateAll((markers) =>
-      markers.reduce((sum, marker) => sum + (Number(marker.textContent?.trim()) || 1), 0),
-    );
+    const counted = await page
+      .locator(".leaflet-marker-icon")
+      .evaluateAll((markers) => markers.reduce((sum, marker) => sum + (Number(marker.textContent?.trim()) || 1), 0));
     // The archived one stays off the map, like everywhere but the archive.
     const geotagged = await api<Array<{ id: string }>>("/api/map/markers");
     assert.equal(counted, geotagged.length);
@@ -225,6 +253,12 @@ describe("the web app in Chromium", { skip: noBrowser }, () => {
       await screenshot(page, `16-phone-${path.slice(1) || "timeline"}`);
     }
     // Tiles cannot load here (no network); everything else must be clean, CSP included.
-    assert.deepEqual(errors.filter((e) => !/tile\.openstreetmap\.org|ERR_NAME_NOT_RESOLVED|ERR_INTERNET_DISCONNECTED|Failed to load resource/.test(e)), []);
+    assert.deepEqual(
+      errors.filter(
+        (e) =>
+          !/tile\.openstreetmap\.org|ERR_NAME_NOT_RESOLVED|ERR_INTERNET_DISCONNECTED|Failed to load resource/.test(e),
+      ),
+      [],
+    );
   });
 });

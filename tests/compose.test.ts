@@ -21,11 +21,15 @@ interface Service {
 }
 
 // Merge keys (<<), as docker compose reads them.
-const compose = parse(readFileSync(join(projectRoot, "docker-compose.yml"), "utf8"), { merge: true }) as { services: Record<string, Service> };
+const compose = parse(readFileSync(join(projectRoot, "docker-compose.yml"), "utf8"), { merge: true }) as {
+  services: Record<string, Service>;
+};
 const dockerfile = readFileSync(join(projectRoot, "Dockerfile"), "utf8");
 const dockerignore = readFileSync(join(projectRoot, ".dockerignore"), "utf8").split("\n");
 const readme = readFileSync(join(projectRoot, "README.md"), "utf8");
-const scripts = (JSON.parse(readFileSync(join(projectRoot, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts;
+const scripts = (
+  JSON.parse(readFileSync(join(projectRoot, "package.json"), "utf8")) as { scripts: Record<string, string> }
+).scripts;
 const entrypoint = JSON.parse(dockerfile.match(/^ENTRYPOINT (.+)$/m)![1]!) as string[];
 
 describe("docker compose", () => {
@@ -39,7 +43,10 @@ describe("docker compose", () => {
       assert.deepEqual(service.command, [role]);
       assert.ok(roles.includes(role), `workers/main.ts knows the role ${role}`);
       assert.equal(scripts[`start:${role}`], `exec node ${entrypoint[1]} ${role}`);
-      assert.ok(service.volumes!.some((v) => v.endsWith(":/data")), `${role} mounts the data volume`);
+      assert.ok(
+        service.volumes!.some((v) => v.endsWith(":/data")),
+        `${role} mounts the data volume`,
+      );
       assert.equal(service.environment!.DATA_DIR, "/data");
     }
   });
@@ -58,7 +65,10 @@ describe("docker compose", () => {
   });
 
   it("hands both processes every setting the README documents", () => {
-    const documented = [...readme.matchAll(/^\| `([A-Z0-9_]+)`(?:, `([A-Z0-9_]+)`)? \|/gm)].flatMap((m) => [m[1]!, ...(m[2] ? [m[2]] : [])]);
+    const documented = [...readme.matchAll(/^\| `([A-Z0-9_]+)`(?:, `([A-Z0-9_]+)`)? \|/gm)].flatMap((m) => [
+      m[1]!,
+      ...(m[2] ? [m[2]] : []),
+    ]);
     assert.ok(documented.length > 30, `the README's table lists the settings (${documented.length} found)`);
     // Where each process listens and finds the other is the compose file's to say.
     const fixed = ["PORT", "HOST", "DATA_DIR", "WORKER_HOST", "WORKER_PORT", "WORKER_URL"];
@@ -75,7 +85,10 @@ describe("docker compose", () => {
     assert.match(compose.services.web!.healthcheck!.test.join(" "), /:2283\/api\/server\/ping/);
     for (const role of ["web", "worker"]) {
       const service = compose.services[role]!;
-      assert.ok(Number.parseInt(service.stop_grace_period!, 10) > 15, `${role} may take longer to stop than Shoebox's own 15 s`);
+      assert.ok(
+        Number.parseInt(service.stop_grace_period!, 10) > 15,
+        `${role} may take longer to stop than Shoebox's own 15 s`,
+      );
       assert.equal(service.init, true, `${role} runs under an init that reaps orphans`);
     }
   });
@@ -99,10 +112,15 @@ describe("the image", () => {
     assert.ok(bases.every((base) => base.startsWith("node:${NODE_VERSION}-")));
     assert.match(dockerfile, /^USER node$/m);
     assert.match(dockerfile, /^HEALTHCHECK /m);
-    assert.match(dockerfile, /apt-get install -y --no-install-recommends ffmpeg/, "Debian's ffmpeg, found on PATH before the bundled one");
+    assert.match(
+      dockerfile,
+      /apt-get install -y --no-install-recommends ffmpeg/,
+      "Debian's ffmpeg, found on PATH before the bundled one",
+    );
   });
 
   it("leaves secrets, tests, benchmarks and data out of the build context", () => {
-    for (const entry of [".env", "tests", "bench", "data", "node_modules", "dist"]) assert.ok(dockerignore.includes(entry), `.dockerignore lists ${entry}`);
+    for (const entry of [".env", "tests", "bench", "data", "node_modules", "dist"])
+      assert.ok(dockerignore.includes(entry), `.dockerignore lists ${entry}`);
   });
 });

@@ -29,12 +29,19 @@ async function json<T>(response: Response, status = 200): Promise<T> {
 
 async function upload(fetcher: (path: string, init?: RequestInit) => Promise<Response>, file: string): Promise<string> {
   const bytes = readFileSync(join(sharedMedia, file));
-  const response = await fetcher("/api/assets", { method: "POST", body: uploadForm({ bytes, name: file.replace(/\//g, "_") }) });
+  const response = await fetcher("/api/assets", {
+    method: "POST",
+    body: uploadForm({ bytes, name: file.replace(/\//g, "_") }),
+  });
   return (await json<{ id: string }>(response, 201)).id;
 }
 
 async function searchTag(client: Client, tag: string): Promise<string[]> {
-  const response = await client.fetch("/api/search/metadata", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ tag }) });
+  const response = await client.fetch("/api/search/metadata", {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ tag }),
+  });
   return (await json<{ assets: { items: Array<{ id: string }> } }>(response)).assets.items.map((item) => item.id);
 }
 
@@ -58,9 +65,20 @@ describe("tags and Explore", { skip: noMedia }, () => {
 
   before(async () => {
     shoebox = await startShoebox({ signUp: false });
-    alice = await signIn(shoebox.url, { email: "alice@example.com", password: "alice-password", name: "Alice", admin: true });
-    bob = await signIn(shoebox.url, { email: "bob@example.com", password: "bob-password", name: "Bob", createdBy: alice });
-    for (const [what, file] of Object.entries(photos)) assetOf[what] = await upload((path, init) => alice.fetch(path, init), file);
+    alice = await signIn(shoebox.url, {
+      email: "alice@example.com",
+      password: "alice-password",
+      name: "Alice",
+      admin: true,
+    });
+    bob = await signIn(shoebox.url, {
+      email: "bob@example.com",
+      password: "bob-password",
+      name: "Bob",
+      createdBy: alice,
+    });
+    for (const [what, file] of Object.entries(photos))
+      assetOf[what] = await upload((path, init) => alice.fetch(path, init), file);
     await waitForQueuesToDrain({ api: (path) => alice.fetch(path) }, 120_000);
   });
 
@@ -71,10 +89,25 @@ describe("tags and Explore", { skip: noMedia }, () => {
   it("tags each photo with what is in it", () => {
     const db = new Libsql(join(shoebox.dataDir, "shoebox.db"), { readonly: true });
     try {
-      const rows = db.prepare("SELECT asset_id, tag, score FROM asset_tags ORDER BY score DESC").all() as Array<{ asset_id: string; tag: string; score: number }>;
+      const rows = db.prepare("SELECT asset_id, tag, score FROM asset_tags ORDER BY score DESC").all() as Array<{
+        asset_id: string;
+        tag: string;
+        score: number;
+      }>;
       const tagsOf = (id: string) => rows.filter((row) => row.asset_id === id).map((row) => row.tag);
-      console.log(Object.entries(assetOf).map(([what, id]) => `${what}: ${rows.filter((r) => r.asset_id === id).map((r) => `${r.tag} ${r.score.toFixed(2)}`).join(", ")}`).join("; "));
-      for (const [what, id] of Object.entries(assetOf)) assert.ok(tagsOf(id).includes(what), `the ${what} photo is tagged ${what}: ${tagsOf(id).join(", ")}`);
+      console.log(
+        Object.entries(assetOf)
+          .map(
+            ([what, id]) =>
+              `${what}: ${rows
+                .filter((r) => r.asset_id === id)
+                .map((r) => `${r.tag} ${r.score.toFixed(2)}`)
+                .join(", ")}`,
+          )
+          .join("; "),
+      );
+      for (const [what, id] of Object.entries(assetOf))
+        assert.ok(tagsOf(id).includes(what), `the ${what} photo is tagged ${what}: ${tagsOf(id).join(", ")}`);
       assert.ok(!tagsOf(assetOf.car!).includes("dog"), "the car park has no dog");
     } finally {
       db.close();
@@ -131,7 +164,10 @@ describe("ML=off and tags", { skip: noMedia }, () => {
   it("queues no tagging job at all", async () => {
     await upload(shoebox.api, photos.dog);
     const queues = await waitForQueuesToDrain(shoebox, 60_000);
-    assert.ok(queues.find((q) => q.name === "thumbnailGeneration")!.statistics.completed >= 1, "the thumbnails were made");
+    assert.ok(
+      queues.find((q) => q.name === "thumbnailGeneration")!.statistics.completed >= 1,
+      "the thumbnails were made",
+    );
     const queue = (await queueStates(shoebox)).find((q) => q.name === "smartSearch")!;
     assert.deepEqual(queue.statistics, { active: 0, completed: 0, failed: 0, delayed: 0, waiting: 0, paused: 0 });
     const db = new Libsql(join(shoebox.dataDir, "shoebox.db"), { readonly: true });

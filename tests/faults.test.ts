@@ -6,15 +6,31 @@ import { join } from "node:path";
 import { describe, it } from "node:test";
 import { createClient } from "@libsql/client/web";
 import { makeJpeg, upload } from "./helpers/media";
-import { childPids, filesUnder, isAlive, makeDataDir, queueStates, startShoebox, waitFor, waitForQueuesToDrain, workerdPid } from "./helpers/shoebox";
+import {
+  childPids,
+  filesUnder,
+  isAlive,
+  makeDataDir,
+  queueStates,
+  startShoebox,
+  waitFor,
+  waitForQueuesToDrain,
+  workerdPid,
+} from "./helpers/shoebox";
 
 describe("faults", () => {
   it("a worker killed mid-batch: after a restart every asset is processed once, with no leftovers", async () => {
     const dataDir = makeDataDir();
-    const env = { JOB_LEASE_MS: "1500", STALE_AFTER_MS: "1000", JOB_CONCURRENCY: "metadataExtraction=1,thumbnailGeneration=1" };
+    const env = {
+      JOB_LEASE_MS: "1500",
+      STALE_AFTER_MS: "1000",
+      JOB_CONCURRENCY: "metadataExtraction=1,thumbnailGeneration=1",
+    };
     try {
       const first = await startShoebox({ dataDir, env });
-      const images = await Promise.all(Array.from({ length: 12 }, (_, i) => makeJpeg(500 + i, {}, { width: 2400, height: 1800 })));
+      const images = await Promise.all(
+        Array.from({ length: 12 }, (_, i) => makeJpeg(500 + i, {}, { width: 2400, height: 1800 })),
+      );
       const ids: string[] = [];
       for (const image of images) ids.push((await upload(first, image)).body.id);
 
@@ -25,7 +41,8 @@ describe("faults", () => {
       const children = childPids(first.process.pid!);
       first.process.kill("SIGKILL");
       await first.exited;
-      for (const pid of children) await waitFor(`workerd (${pid}) to go with its worker`, async () => !isAlive(pid), 5000);
+      for (const pid of children)
+        await waitFor(`workerd (${pid}) to go with its worker`, async () => !isAlive(pid), 5000);
 
       // Long enough for the dead worker's scratch folder and leases to go stale.
       await new Promise((r) => setTimeout(r, 1600));
@@ -37,16 +54,27 @@ describe("faults", () => {
         assert.equal(s.failed, 0);
       }
       for (const id of ids) {
-        const asset = (await (await second.api(`/api/assets/${id}`)).json()) as { thumbhash: string | null; width: number };
+        const asset = (await (await second.api(`/api/assets/${id}`)).json()) as {
+          thumbhash: string | null;
+          width: number;
+        };
         assert.ok(asset.thumbhash, `asset ${id} has its thumbnails`);
         assert.equal(asset.width, 2400);
       }
       const library = join(dataDir, "library");
-      assert.equal(filesUnder(join(library, "thumbs")).length, images.length * 2, "one thumbnail and one preview per asset");
+      assert.equal(
+        filesUnder(join(library, "thumbs")).length,
+        images.length * 2,
+        "one thumbnail and one preview per asset",
+      );
       const scratch = filesUnder(join(library, ".tmp")).filter((f) => !f.endsWith(".alive"));
       assert.deepEqual(scratch, [], "no temporary files left");
       await second.stop();
-      assert.deepEqual(readdirSync(join(library, ".tmp")), [], "a worker that stops cleanly removes its scratch folder");
+      assert.deepEqual(
+        readdirSync(join(library, ".tmp")),
+        [],
+        "a worker that stops cleanly removes its scratch folder",
+      );
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }
@@ -67,7 +95,9 @@ describe("faults", () => {
       mp4.set([0, 0, 0, 0x18, ...Buffer.from("ftypmp42")]);
       socket = connect(Number(new URL(first.url).port), "127.0.0.1");
       socket.on("error", () => undefined);
-      socket.write(`POST /api/assets HTTP/1.1\r\nHost: localhost\r\nX-Api-Key: ${first.apiKey}\r\nContent-Type: multipart/form-data; boundary=${boundary}\r\nContent-Length: 50000000\r\n\r\n${head}`);
+      socket.write(
+        `POST /api/assets HTTP/1.1\r\nHost: localhost\r\nX-Api-Key: ${first.apiKey}\r\nContent-Type: multipart/form-data; boundary=${boundary}\r\nContent-Length: 50000000\r\n\r\n${head}`,
+      );
       socket.write(mp4);
 
       const originals = join(dataDir, "library/originals");

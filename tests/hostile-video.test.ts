@@ -29,10 +29,39 @@ describe("a video that claims to last 10 hours", () => {
   it("gets no web copy, and does not hold up another person's video or the server", async () => {
     const { ffmpeg } = await videoTools();
     const hostile = join(dir, "ten-hours.mkv");
-    execFileSync(ffmpeg, ["-v", "error", "-f", "lavfi", "-i", "color=c=gray:s=1280x720:r=30", "-frames:v", "2", "-vf", "setpts=N*36000/TB",
-      "-c:v", "libx264", "-preset", "ultrafast", "-f", "matroska", hostile]);
+    execFileSync(ffmpeg, [
+      "-v",
+      "error",
+      "-f",
+      "lavfi",
+      "-i",
+      "color=c=gray:s=1280x720:r=30",
+      "-frames:v",
+      "2",
+      "-vf",
+      "setpts=N*36000/TB",
+      "-c:v",
+      "libx264",
+      "-preset",
+      "ultrafast",
+      "-f",
+      "matroska",
+      hostile,
+    ]);
     const honest = join(dir, "honest.avi");
-    execFileSync(ffmpeg, ["-v", "error", "-f", "lavfi", "-i", "testsrc=size=320x240:rate=10", "-t", "2", "-c:v", "mpeg4", honest]);
+    execFileSync(ffmpeg, [
+      "-v",
+      "error",
+      "-f",
+      "lavfi",
+      "-i",
+      "testsrc=size=320x240:rate=10",
+      "-t",
+      "2",
+      "-c:v",
+      "mpeg4",
+      honest,
+    ]);
 
     const other = await signIn(shoebox.url, {
       email: "other@example.com",
@@ -42,7 +71,10 @@ describe("a video that claims to last 10 hours", () => {
     });
     const attack = await upload(shoebox, { bytes: readFileSync(hostile), name: "ten-hours.mkv" });
     assert.equal(attack.status, 201);
-    const victim = await other.fetch("/api/assets", { method: "POST", body: uploadForm({ bytes: readFileSync(honest), name: "honest.avi" }) });
+    const victim = await other.fetch("/api/assets", {
+      method: "POST",
+      body: uploadForm({ bytes: readFileSync(honest), name: "honest.avi" }),
+    });
     assert.equal(victim.status, 201);
     const victimId = ((await victim.json()) as { id: string }).id;
 
@@ -60,7 +92,9 @@ describe("a video that claims to last 10 hours", () => {
     await waitFor(
       "the other person's video to get its web copy",
       async () => {
-        const response = await other.fetch(`/api/assets/${victimId}/video/playback`, { headers: { range: "bytes=0-99" } });
+        const response = await other.fetch(`/api/assets/${victimId}/video/playback`, {
+          headers: { range: "bytes=0-99" },
+        });
         await response.body?.cancel();
         return response.headers.get("content-type") === "video/mp4";
       },
@@ -69,10 +103,15 @@ describe("a video that claims to last 10 hours", () => {
     await pinging;
 
     const refused = await waitFor("the runaway video's reason", async () => {
-      const asset = (await (await shoebox.api(`/api/assets/${attack.body.id}`)).json()) as { processingError: string | null };
+      const asset = (await (await shoebox.api(`/api/assets/${attack.body.id}`)).json()) as {
+        processingError: string | null;
+      };
       return asset.processingError ?? undefined;
     });
-    assert.match(refused, /claims to last 10 h 0 min but holds 2 frames in \d+ KB, so its timestamps cannot be trusted/);
+    assert.match(
+      refused,
+      /claims to last 10 h 0 min but holds 2 frames in \d+ KB, so its timestamps cannot be trusted/,
+    );
     const ffmpegs = processTree(shoebox.process.pid!).filter((pid) => {
       try {
         return readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("ffmpeg");
@@ -84,6 +123,8 @@ describe("a video that claims to last 10 hours", () => {
 
     latencies.sort((a, b) => a - b);
     const p95 = latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * 0.95))]!;
-    console.log(`ping during the attack: ${latencies.length} pings, p95 ${p95.toFixed(1)} ms, max ${latencies.at(-1)!.toFixed(1)} ms`);
+    console.log(
+      `ping during the attack: ${latencies.length} pings, p95 ${p95.toFixed(1)} ms, max ${latencies.at(-1)!.toFixed(1)} ms`,
+    );
   });
 });

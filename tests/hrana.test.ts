@@ -40,7 +40,10 @@ describe("Hrana server with the stock libSQL client", () => {
     });
     assert.equal(inserted.rowsAffected, 1);
     assert.equal(typeof inserted.lastInsertRowid, "bigint");
-    const { rows } = await client.execute({ sql: "SELECT big, data, ratio, NULL AS empty FROM items WHERE name = :name", args: { name: "types" } });
+    const { rows } = await client.execute({
+      sql: "SELECT big, data, ratio, NULL AS empty FROM items WHERE name = :name",
+      args: { name: "types" },
+    });
     assert.equal(rows[0]!.big, big);
     assert.deepEqual(new Uint8Array(rows[0]!.data as ArrayBuffer), bytes);
     assert.equal(rows[0]!.ratio, 0.5);
@@ -96,13 +99,17 @@ describe("Hrana server with the stock libSQL client", () => {
       await tx.commit();
       order.push("second committed");
     })();
-    const plainWrite = client.execute("INSERT INTO items (name) VALUES ('plain')").then(() => order.push("plain write"));
+    const plainWrite = client
+      .execute("INSERT INTO items (name) VALUES ('plain')")
+      .then(() => order.push("plain write"));
     await new Promise((r) => setTimeout(r, 200));
     order.push("first commits");
     await first.commit();
     await Promise.all([second, plainWrite]);
     assert.equal(order[0], "first commits");
-    const { rows } = await client.execute("SELECT count(*) AS n FROM items WHERE name IN ('tx-first', 'tx-second', 'plain')");
+    const { rows } = await client.execute(
+      "SELECT count(*) AS n FROM items WHERE name IN ('tx-first', 'tx-second', 'plain')",
+    );
     assert.equal(rows[0]!.n, 3n);
   });
 
@@ -132,7 +139,10 @@ describe("Hrana server with the stock libSQL client", () => {
     const stranger = createClient({ url: database.url, authToken: "wrong" });
     await assert.rejects(stranger.execute("SELECT 1"));
     stranger.close();
-    const response = await fetch(`${database.url}/v2/pipeline`, { method: "POST", body: JSON.stringify({ requests: [] }) });
+    const response = await fetch(`${database.url}/v2/pipeline`, {
+      method: "POST",
+      body: JSON.stringify({ requests: [] }),
+    });
     assert.equal(response.status, 401);
   });
 
@@ -145,7 +155,11 @@ describe("Hrana server with the stock libSQL client", () => {
     });
     const { baton } = (await open.json()) as { baton: string };
     const again = () =>
-      fetch(`${database.url}/v2/pipeline`, { method: "POST", headers, body: JSON.stringify({ baton, requests: [{ type: "close" }] }) });
+      fetch(`${database.url}/v2/pipeline`, {
+        method: "POST",
+        headers,
+        body: JSON.stringify({ baton, requests: [{ type: "close" }] }),
+      });
     assert.equal((await again()).status, 200);
     assert.equal((await again()).status, 400);
   });
@@ -186,7 +200,9 @@ describe("Hrana server with the stock libSQL client", () => {
       counter: integer("counter"),
       payload: blob("payload", { mode: "buffer" }),
     });
-    await client.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY AUTOINCREMENT, title TEXT NOT NULL UNIQUE, counter INTEGER, payload BLOB)");
+    await client.execute(
+      "CREATE TABLE notes (id INTEGER PRIMARY KEY AUTOINCREMENT, title TEXT NOT NULL UNIQUE, counter INTEGER, payload BLOB)",
+    );
     const numbers = createClient({ url: database.url, authToken: database.token, intMode: "number" });
     const db = drizzle(numbers);
     await db.insert(notes).values({ title: "a", counter: 2 ** 52, payload: Buffer.from("hello") });
@@ -200,7 +216,10 @@ describe("Hrana server with the stock libSQL client", () => {
     assert.equal(rows.length, 1);
     assert.equal(rows[0]!.counter, 2 ** 52);
     assert.equal(Buffer.from(rows[0]!.payload!).toString(), "hello");
-    await db.update(notes).set({ counter: sql`${notes.counter} + 1` }).where(eq(notes.title, "a"));
+    await db
+      .update(notes)
+      .set({ counter: sql`${notes.counter} + 1` })
+      .where(eq(notes.title, "a"));
     const [updated] = await db.select({ counter: notes.counter }).from(notes);
     assert.equal(updated!.counter, 2 ** 52 + 1);
     numbers.close();

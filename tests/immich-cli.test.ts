@@ -25,7 +25,15 @@ const layout: Record<string, string> = {
 };
 
 // What the CLI's API key needs for login, upload into albums and server-info, and nothing more.
-const cliPermissions = ["user.read", "asset.upload", "album.read", "album.create", "albumAsset.create", "server.about", "asset.statistics"];
+const cliPermissions = [
+  "user.read",
+  "asset.upload",
+  "album.read",
+  "album.create",
+  "albumAsset.create",
+  "server.about",
+  "asset.statistics",
+];
 
 // The CLI asks for Node 22: its bin script refuses older versions, and it calls
 // Iterator.prototype.toArray. The tests run on Shoebox's Node 20, so they start the CLI's entry
@@ -74,10 +82,14 @@ describe("the official Immich CLI", { skip: noSharedMedia }, () => {
 
   // Runs `immich ARGS` with a home and config folder of its own, so it never sees the real user's.
   async function immich(...args: string[]): Promise<string> {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, ["--import", iteratorToArray, cliEntry, ...args], {
-      env: { PATH: process.env.PATH ?? "", HOME: home, IMMICH_CONFIG_DIR: join(home, "immich") },
-      timeout: 60_000,
-    }).catch((error: Error & { stdout?: string; stderr?: string }) => {
+    const { stdout, stderr } = await promisify(execFile)(
+      process.execPath,
+      ["--import", iteratorToArray, cliEntry, ...args],
+      {
+        env: { PATH: process.env.PATH ?? "", HOME: home, IMMICH_CONFIG_DIR: join(home, "immich") },
+        timeout: 60_000,
+      },
+    ).catch((error: Error & { stdout?: string; stderr?: string }) => {
       throw new Error(`immich ${args.join(" ")} failed: ${error.message}\n${error.stdout ?? ""}${error.stderr ?? ""}`);
     });
     return stdout + stderr;
@@ -125,13 +137,20 @@ describe("the official Immich CLI", { skip: noSharedMedia }, () => {
     assert.match(output, /Successfully created 1 new album/);
 
     // Each file is in the library, found by its checksum as the CLI sent it.
-    const assets = Object.keys(layout).map((file) => ({ id: file, checksum: createHash("sha1").update(readFileSync(join(sharedMedia, file))).digest("hex") }));
+    const assets = Object.keys(layout).map((file) => ({
+      id: file,
+      checksum: createHash("sha1")
+        .update(readFileSync(join(sharedMedia, file)))
+        .digest("hex"),
+    }));
     const response = await shoebox.api("/api/assets/bulk-upload-check", {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ assets }),
     });
-    const { results } = (await response.json()) as { results: Array<{ id: string; reason?: string; assetId?: string }> };
+    const { results } = (await response.json()) as {
+      results: Array<{ id: string; reason?: string; assetId?: string }>;
+    };
     for (const result of results) {
       assert.equal(result.reason, "duplicate", `${result.id} is in the library`);
       ids.set(result.id, result.assetId!);
@@ -144,12 +163,22 @@ describe("the official Immich CLI", { skip: noSharedMedia }, () => {
       const row = metadata.get(file)!;
       assert.equal(asset.originalFileName, basename(file));
       assert.equal(asset.processingError, null, file);
-      if (asset.type === "IMAGE") assert.ok(asset.localDateTime.startsWith(exifWallClock(row.DateTimeOriginal!)!), `${file}: taken ${asset.localDateTime}`);
+      if (asset.type === "IMAGE")
+        assert.ok(
+          asset.localDateTime.startsWith(exifWallClock(row.DateTimeOriginal!)!),
+          `${file}: taken ${asset.localDateTime}`,
+        );
       else assert.ok(asset.fileCreatedAt.startsWith(videoCreated(row)!), `${file}: shot ${asset.fileCreatedAt}`);
       if (row.Make) assert.equal(asset.exifInfo.make, row.Make, file);
       if (row.GPSLatitude) {
-        assert.ok(Math.abs(asset.exifInfo.latitude! - Number(row.GPSLatitude)) < 1e-4, `${file}: latitude ${asset.exifInfo.latitude}`);
-        assert.ok(Math.abs(asset.exifInfo.longitude! - Number(row.GPSLongitude)) < 1e-4, `${file}: longitude ${asset.exifInfo.longitude}`);
+        assert.ok(
+          Math.abs(asset.exifInfo.latitude! - Number(row.GPSLatitude)) < 1e-4,
+          `${file}: latitude ${asset.exifInfo.latitude}`,
+        );
+        assert.ok(
+          Math.abs(asset.exifInfo.longitude! - Number(row.GPSLongitude)) < 1e-4,
+          `${file}: longitude ${asset.exifInfo.longitude}`,
+        );
       }
     }
     assert.equal((await albums()).length, 1);

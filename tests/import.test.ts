@@ -39,7 +39,11 @@ describe("npm run import", () => {
       const child = execFile(
         process.execPath,
         ["--import", "tsx", "scripts/import.ts", folder, ...args],
-        { cwd: projectRoot, env: { ...process.env, SHOEBOX_API_KEY: "", IMMICH_API_KEY: "", XDG_CACHE_HOME: cache, ...env }, encoding: "utf8" },
+        {
+          cwd: projectRoot,
+          env: { ...process.env, SHOEBOX_API_KEY: "", IMMICH_API_KEY: "", XDG_CACHE_HOME: cache, ...env },
+          encoding: "utf8",
+        },
         (_error, stdout, stderr) => resolve({ status: child.exitCode, stdout, stderr }),
       );
     });
@@ -49,7 +53,10 @@ describe("npm run import", () => {
     assert.equal(first.status, 0, first.stderr);
     assert.match(first.stdout, /3 uploaded, 0 already there, 0 failed \(of 3\)/);
     assert.match(first.stderr, /MB\/s.*ETA/);
-    const albums = (await (await shoebox.api("/api/albums")).json()) as Array<{ albumName: string; assetCount: number }>;
+    const albums = (await (await shoebox.api("/api/albums")).json()) as Array<{
+      albumName: string;
+      assetCount: number;
+    }>;
     assert.deepEqual(
       albums.map((a) => [a.albumName, a.assetCount]),
       [["Trip", 3]],
@@ -57,7 +64,9 @@ describe("npm run import", () => {
   });
 
   it("skips, on a second run, everything the library already has, with the key from the environment", async () => {
-    const second = await importScript(["--album", "Trip", "--server", shoebox.url], { SHOEBOX_API_KEY: shoebox.apiKey });
+    const second = await importScript(["--album", "Trip", "--server", shoebox.url], {
+      SHOEBOX_API_KEY: shoebox.apiKey,
+    });
     assert.equal(second.status, 0, second.stderr);
     assert.match(second.stdout, /0 uploaded, 3 already there, 0 failed \(of 3\)/);
   });

@@ -45,7 +45,10 @@ const adminOnly: Case = { status: 403 };
 // user's ids (see `fill`).
 const cases: Record<string, Case> = {
   "GET /api/admin/users": adminOnly,
-  "POST /api/admin/users": { ...adminOnly, body: () => ({ email: "mallory@example.com", password: "mallory-pass", name: "Mallory" }) },
+  "POST /api/admin/users": {
+    ...adminOnly,
+    body: () => ({ email: "mallory@example.com", password: "mallory-pass", name: "Mallory" }),
+  },
   "GET /api/admin/users/{id}": adminOnly,
   "PUT /api/admin/users/{id}": { ...adminOnly, body: () => ({ quotaSizeInBytes: 0 }) },
   "DELETE /api/admin/users/{id}": { ...adminOnly, body: () => ({ force: true }) },
@@ -61,7 +64,10 @@ const cases: Record<string, Case> = {
   "DELETE /api/albums/{id}": notFound,
   "PUT /api/albums/{id}/assets": { ...notFound, body: (f) => ({ ids: [f.assetId] }) },
   "DELETE /api/albums/{id}/assets": { ...notFound, body: (f) => ({ ids: [f.assetId] }) },
-  "PUT /api/albums/{id}/users": { ...notFound, body: (f) => ({ albumUsers: [{ userId: f.bob.userId, role: "editor" }] }) },
+  "PUT /api/albums/{id}/users": {
+    ...notFound,
+    body: (f) => ({ albumUsers: [{ userId: f.bob.userId, role: "editor" }] }),
+  },
   "PUT /api/albums/{id}/user/{userId}": { ...notFound, body: () => ({ role: "editor" }) },
   "DELETE /api/albums/{id}/user/{userId}": notFound,
 
@@ -75,9 +81,15 @@ const cases: Record<string, Case> = {
 
   // Bob's own library knows nothing of Alice's copy of the same file.
   "PUT /api/assets": { ...notFound, body: (f) => ({ ids: [f.assetId], isFavorite: true, visibility: "archive" }) },
-  "PUT /api/assets/{id}": { ...notFound, body: () => ({ isFavorite: true, dateTimeOriginal: "2001-01-01T00:00:00+00:00" }) },
+  "PUT /api/assets/{id}": {
+    ...notFound,
+    body: () => ({ isFavorite: true, dateTimeOriginal: "2001-01-01T00:00:00+00:00" }),
+  },
   "POST /api/assets/bulk-upload-check": { status: 200, body: (f) => ({ assets: [{ id: "x", checksum: f.checksum }] }) },
-  "POST /api/assets/exist": { status: 200, body: () => ({ deviceAssetIds: ["alice-secret-beach.jpg"], deviceId: "test" }) },
+  "POST /api/assets/exist": {
+    status: 200,
+    body: () => ({ deviceAssetIds: ["alice-secret-beach.jpg"], deviceId: "test" }),
+  },
   // Counts of Bob's own library.
   "GET /api/assets/statistics": { status: 200, query: "isFavorite=false" },
   "DELETE /api/assets": { ...notFound, body: (f) => ({ ids: [f.assetId], force: true }) },
@@ -88,7 +100,11 @@ const cases: Record<string, Case> = {
   "GET /api/assets/{id}/thumbnail": notFound,
 
   "POST /api/auth/logout": { status: 200, ownSession: true },
-  "POST /api/auth/change-password": { status: 400, ownSession: true, body: () => ({ password: "not-bobs-password", newPassword: "new-password" }) },
+  "POST /api/auth/change-password": {
+    status: 400,
+    ownSession: true,
+    body: () => ({ password: "not-bobs-password", newPassword: "new-password" }),
+  },
   "POST /api/auth/validateToken": { status: 200 },
 
   // Bob's map holds his own photos only (tests/map.test.ts puts both users' photos on it).
@@ -147,7 +163,23 @@ const cases: Record<string, Case> = {
 
   // Bob's stream of what others share with him: none of Alice's things are in it (the secrets check
   // reads every line). His own assets are left out: his copy of Alice's file has her checksum.
-  "POST /api/sync/stream": { status: 200, body: () => ({ types: ["AuthUsersV1", "UsersV1", "PartnersV1", "PartnerAssetsV2", "PartnerAssetExifsV1", "AlbumsV2", "AlbumUsersV1", "AlbumAssetsV2", "AlbumToAssetsV1", "AlbumAssetExifsV1"] }) },
+  "POST /api/sync/stream": {
+    status: 200,
+    body: () => ({
+      types: [
+        "AuthUsersV1",
+        "UsersV1",
+        "PartnersV1",
+        "PartnerAssetsV2",
+        "PartnerAssetExifsV1",
+        "AlbumsV2",
+        "AlbumUsersV1",
+        "AlbumAssetsV2",
+        "AlbumToAssetsV1",
+        "AlbumAssetExifsV1",
+      ],
+    }),
+  },
   "GET /api/sync/ack": { status: 200 },
   "POST /api/sync/ack": { status: 204, body: () => ({ acks: ["AssetV2|1"] }) },
   "DELETE /api/sync/ack": { status: 204, body: () => ({ types: ["AssetV2"] }) },
@@ -222,7 +254,10 @@ function fill(path: string, f: Fixtures): string {
 
 async function directUpload(alice: Client): Promise<string> {
   const image = await makeJpeg(77);
-  const announced = await alice.json("POST", "/api/uploads", { filename: "alice-secret-direct.jpg", size: image.bytes.byteLength });
+  const announced = await alice.json("POST", "/api/uploads", {
+    filename: "alice-secret-direct.jpg",
+    size: image.bytes.byteLength,
+  });
   const ticket = (await announced.json()) as { uploadId: string; url: string };
   assert.equal((await fetch(ticket.url, { method: "PUT", body: image.bytes })).status, 200);
   return ticket.uploadId;
@@ -231,7 +266,19 @@ async function directUpload(alice: Client): Promise<string> {
 async function makeVideo(dir: string): Promise<Uint8Array> {
   const { ffmpeg } = await videoTools();
   const path = join(dir, "clip.mp4");
-  execFileSync(ffmpeg, ["-v", "error", "-f", "lavfi", "-i", "testsrc=size=160x120:rate=10", "-t", "1", "-c:v", "mpeg4", path]);
+  execFileSync(ffmpeg, [
+    "-v",
+    "error",
+    "-f",
+    "lavfi",
+    "-i",
+    "testsrc=size=160x120:rate=10",
+    "-t",
+    "1",
+    "-c:v",
+    "mpeg4",
+    path,
+  ]);
   return readFileSync(path);
 }
 
@@ -243,15 +290,33 @@ async function uploadAs(client: Client, bytes: Uint8Array, name: string): Promis
 
 before(async () => {
   shoebox = await startShoebox({ signUp: false });
-  const alice = await signIn(shoebox.url, { email: "alice@example.com", password: "alice-password", name: "Alice", admin: true });
-  const bob = await signIn(shoebox.url, { email: "bob@example.com", password: "bob-password", name: "Bob", createdBy: alice });
+  const alice = await signIn(shoebox.url, {
+    email: "alice@example.com",
+    password: "alice-password",
+    name: "Alice",
+    admin: true,
+  });
+  const bob = await signIn(shoebox.url, {
+    email: "bob@example.com",
+    password: "bob-password",
+    name: "Bob",
+    createdBy: alice,
+  });
 
   const photo = await makeJpeg(7, { IFD0: { Make: "AliceCam", Model: "Secret 1" } });
   const asset = await uploadAs(alice, photo.bytes, "alice-secret-beach.jpg");
   const video = await uploadAs(alice, await makeVideo(makeDataDir()), "alice-secret-clip.mp4");
-  const album = (await (await alice.json("POST", "/api/albums", { albumName: "Alice private album", assetIds: [asset.id] })).json()) as { id: string };
-  const link = (await (await alice.json("POST", "/api/shared-links", { type: "ALBUM", albumId: album.id })).json()) as { id: string; key: string };
-  const key = (await (await alice.json("POST", "/api/api-keys", { name: "alice's", permissions: ["all"] })).json()) as { secret: string; apiKey: { id: string } };
+  const album = (await (
+    await alice.json("POST", "/api/albums", { albumName: "Alice private album", assetIds: [asset.id] })
+  ).json()) as { id: string };
+  const link = (await (await alice.json("POST", "/api/shared-links", { type: "ALBUM", albumId: album.id })).json()) as {
+    id: string;
+    key: string;
+  };
+  const key = (await (await alice.json("POST", "/api/api-keys", { name: "alice's", permissions: ["all"] })).json()) as {
+    secret: string;
+    apiKey: { id: string };
+  };
   const sessions = (await (await alice.fetch("/api/sessions")).json()) as Array<{ id: string; current: boolean }>;
   const checksum = ((await (await alice.fetch(`/api/assets/${asset.id}`)).json()) as { checksum: string }).checksum;
   // The thumbnail exists, so that a missing check would answer 200 rather than "no thumbnail yet".
@@ -269,11 +334,32 @@ before(async () => {
     sessionId: sessions.find((s) => s.current)!.id,
     checksum,
     uploadId: await directUpload(alice),
-    uploadOnlyKey: ((await (await alice.json("POST", "/api/api-keys", { name: "phone", permissions: ["asset.upload"] })).json()) as { secret: string }).secret,
+    uploadOnlyKey: (
+      (await (await alice.json("POST", "/api/api-keys", { name: "phone", permissions: ["asset.upload"] })).json()) as {
+        secret: string;
+      }
+    ).secret,
   };
-  secrets = [fixtures.uploadId, asset.id, video.id, album.id, link.id, link.key, key.apiKey.id, key.secret, fixtures.sessionId, alice.token, checksum, "alice-secret", "Alice private album", "AliceCam"];
+  secrets = [
+    fixtures.uploadId,
+    asset.id,
+    video.id,
+    album.id,
+    link.id,
+    link.key,
+    key.apiKey.id,
+    key.secret,
+    fixtures.sessionId,
+    alice.token,
+    checksum,
+    "alice-secret",
+    "Alice private album",
+    "AliceCam",
+  ];
 
-  const spec = (await (await fetch(`${shoebox.url}/api/spec.json`)).json()) as { paths: Record<string, Record<string, Record<string, unknown>>> };
+  const spec = (await (await fetch(`${shoebox.url}/api/spec.json`)).json()) as {
+    paths: Record<string, Record<string, Record<string, unknown>>>;
+  };
   operations = Object.entries(spec.paths).flatMap(([path, methods]) =>
     Object.entries(methods).map(([method, operation]) => ({
       method: method.toUpperCase(),
@@ -289,7 +375,9 @@ after(async () => {
 });
 
 test("every operation either is public or names its permission, and has an isolation case", () => {
-  const missing = operations.filter((op) => !op.isPublic && !cases[`${op.method} ${op.path}`]).map((op) => `${op.method} ${op.path}`);
+  const missing = operations
+    .filter((op) => !op.isPublic && !cases[`${op.method} ${op.path}`])
+    .map((op) => `${op.method} ${op.path}`);
   assert.deepEqual(missing, [], "routes without an isolation case: add one to the table in tests/isolation.test.ts");
   const stale = Object.keys(cases).filter((key) => !operations.some((op) => `${op.method} ${op.path}` === key));
   assert.deepEqual(stale, [], "cases for routes that no longer exist");
@@ -317,13 +405,23 @@ test("a second user gets 404 for the first user's things, never their data", asy
     const url = fill(op.path, fixtures) + (spec.query ? `?${spec.query}` : "");
     const response =
       name === "POST /api/assets"
-        ? await client.fetch(url, { method: "POST", body: uploadForm({ bytes: bobUpload.bytes, name: "bobs-copy.jpg" }) })
+        ? await client.fetch(url, {
+            method: "POST",
+            body: uploadForm({ bytes: bobUpload.bytes, name: "bobs-copy.jpg" }),
+          })
         : name === "POST /api/uploads/raw"
-          ? await client.fetch(url, { method: "POST", headers: { "x-file-name": "bobs-raw.jpg" }, body: (await makeJpeg(8)).bytes })
+          ? await client.fetch(url, {
+              method: "POST",
+              headers: { "x-file-name": "bobs-raw.jpg" },
+              body: (await makeJpeg(8)).bytes,
+            })
           : await client.json(op.method, url, spec.body?.(fixtures));
     const text = await response.text();
     const expected = Array.isArray(spec.status) ? spec.status : [spec.status];
-    assert.ok(expected.includes(response.status), `${name}: expected ${expected.join(" or ")}, got ${response.status} ${text.slice(0, 200)}`);
+    assert.ok(
+      expected.includes(response.status),
+      `${name}: expected ${expected.join(" or ")}, got ${response.status} ${text.slice(0, 200)}`,
+    );
     for (const secret of secrets) assert.ok(!text.includes(secret), `${name} leaked ${secret}: ${text.slice(0, 300)}`);
   }
 });
@@ -334,7 +432,11 @@ test("a shared link's visitor sees what it shares and nothing more", async () =>
   assert.equal(inLink.status, 200);
   assert.equal(((await inLink.json()) as { id: string }).id, fixtures.assetId);
   // The video is Alice's, but not in the album the link shares.
-  for (const path of [`/api/assets/${fixtures.videoId}`, `/api/assets/${fixtures.videoId}/thumbnail`, `/api/assets/${fixtures.videoId}/video/playback`]) {
+  for (const path of [
+    `/api/assets/${fixtures.videoId}`,
+    `/api/assets/${fixtures.videoId}/thumbnail`,
+    `/api/assets/${fixtures.videoId}/video/playback`,
+  ]) {
     const response = await fetch(`${shoebox.url}${path}?key=${key}`);
     assert.equal(response.status, 404, path);
     await response.body?.cancel();
@@ -351,11 +453,18 @@ test("after all that, the first user's things are as they were", async () => {
   const { alice } = fixtures;
   assert.equal((await alice.fetch(`/api/assets/${fixtures.assetId}`)).status, 200);
   assert.equal((await alice.fetch(`/api/assets/${fixtures.videoId}`)).status, 200);
-  const album = (await (await alice.fetch(`/api/albums/${fixtures.albumId}`)).json()) as { albumName: string; assetCount: number; albumUsers: unknown[] };
+  const album = (await (await alice.fetch(`/api/albums/${fixtures.albumId}`)).json()) as {
+    albumName: string;
+    assetCount: number;
+    albumUsers: unknown[];
+  };
   assert.equal(album.albumName, "Alice private album");
   assert.equal(album.assetCount, 1);
   assert.deepEqual(album.albumUsers, []);
-  const link = (await (await fetch(`${shoebox.url}/api/shared-links/me?key=${fixtures.linkKey}`)).json()) as { allowDownload: boolean; assets: unknown[] };
+  const link = (await (await fetch(`${shoebox.url}/api/shared-links/me?key=${fixtures.linkKey}`)).json()) as {
+    allowDownload: boolean;
+    assets: unknown[];
+  };
   assert.equal(link.assets.length, 1);
   assert.equal((await alice.fetch(`/api/api-keys/${fixtures.apiKeyId}`)).status, 200);
   const queues = await alice.fetch("/api/queues/metadataExtraction");
@@ -394,7 +503,10 @@ const pageCases: Record<string, PageCase> = {
   "GET /admin/integrity": { bob: 404 },
   "GET /admin/libraries": { bob: 404 },
   "POST /admin/integrity/check": { bob: 404 },
-  "POST /admin/users": { bob: 404, form: () => ({ name: "Mallory", email: "mallory-page@example.com", password: "mallory-password", isAdmin: "on" }) },
+  "POST /admin/users": {
+    bob: 404,
+    form: () => ({ name: "Mallory", email: "mallory-page@example.com", password: "mallory-password", isAdmin: "on" }),
+  },
   "POST /admin/users/:id": { bob: 404, form: () => ({ name: "Taken", email: "alice@example.com", isAdmin: "on" }) },
   "POST /admin/users/:id/remove": { bob: 404 },
   "POST /admin/users/:id/restore": { bob: 404 },
@@ -462,15 +574,27 @@ function fillPage(path: string, f: Fixtures): string {
 }
 
 async function pageRoutes(): Promise<string[]> {
-  const { default: app } = (await import(join(projectRoot, "dist/functions.js"))) as { default: { routes: Array<{ method: string; path: string }> } };
-  const routes = app.routes.filter(({ method, path }) => ["GET", "POST"].includes(method) && !/^\/(api|static|\.well-known)(\/|$)/.test(path));
+  const { default: app } = (await import(join(projectRoot, "dist/functions.js"))) as {
+    default: { routes: Array<{ method: string; path: string }> };
+  };
+  const routes = app.routes.filter(
+    ({ method, path }) => ["GET", "POST"].includes(method) && !/^\/(api|static|\.well-known)(\/|$)/.test(path),
+  );
   return [...new Set(routes.map(({ method, path }) => `${method} ${path}`))];
 }
 
 test("every page route has an isolation case", async () => {
   const routes = await pageRoutes();
-  assert.deepEqual(routes.filter((route) => !pageCases[route]), [], "page routes without a case: add one to pageCases in tests/isolation.test.ts");
-  assert.deepEqual(Object.keys(pageCases).filter((key) => !routes.includes(key)), [], "cases for page routes that no longer exist");
+  assert.deepEqual(
+    routes.filter((route) => !pageCases[route]),
+    [],
+    "page routes without a case: add one to pageCases in tests/isolation.test.ts",
+  );
+  assert.deepEqual(
+    Object.keys(pageCases).filter((key) => !routes.includes(key)),
+    [],
+    "cases for page routes that no longer exist",
+  );
 });
 
 test("pages refuse API keys and tokens, GET and POST alike, and change nothing for them", async () => {
@@ -479,7 +603,10 @@ test("pages refuse API keys and tokens, GET and POST alike, and change nothing f
   for (const route of Object.keys(pageCases)) {
     const [method, path] = route.split(" ") as [string, string];
     const form = new URLSearchParams(pageCases[route]!.form?.(fixtures) ?? {});
-    const credentials: Array<Record<string, string>> = [{ "x-api-key": fixtures.uploadOnlyKey }, { authorization: `Bearer ${fixtures.alice.token}` }];
+    const credentials: Array<Record<string, string>> = [
+      { "x-api-key": fixtures.uploadOnlyKey },
+      { authorization: `Bearer ${fixtures.alice.token}` },
+    ];
     for (const credential of credentials) {
       const response = await fetch(`${shoebox.url}${fillPage(path, fixtures)}`, {
         method,
@@ -500,10 +627,14 @@ test("a second user's browser gets 404 for the first user's pages, never their d
   for (const [route, spec] of Object.entries(pageCases)) {
     if (spec.bob === "public") continue;
     const [method, path] = route.split(" ") as [string, string];
-    const response = method === "GET" ? await bob.get(fillPage(path, fixtures)) : await bob.post(fillPage(path, fixtures), spec.form?.(fixtures) ?? {});
+    const response =
+      method === "GET"
+        ? await bob.get(fillPage(path, fixtures))
+        : await bob.post(fillPage(path, fixtures), spec.form?.(fixtures) ?? {});
     const text = await response.text();
     assert.equal(response.status, spec.bob, `${route}: ${text.slice(0, 200)}`);
-    if (response.status === 302 || response.status === 303) assert.doesNotMatch(response.headers.get("location") ?? "", /\/auth\/login/, route);
+    if (response.status === 302 || response.status === 303)
+      assert.doesNotMatch(response.headers.get("location") ?? "", /\/auth\/login/, route);
     for (const secret of secrets) assert.ok(!text.includes(secret), `${route} leaked ${secret}`);
   }
   // Bob's browser is still signed in, and its CSRF token still his.
@@ -515,7 +646,10 @@ test("without a browser session, every guarded page leads to the sign-in form", 
   for (const [route, spec] of Object.entries(pageCases)) {
     if (spec.bob === "public") continue;
     const [method, path] = route.split(" ") as [string, string];
-    const response = method === "GET" ? await anonymous.get(fillPage(path, fixtures)) : await anonymous.post(fillPage(path, fixtures), spec.form?.(fixtures) ?? {});
+    const response =
+      method === "GET"
+        ? await anonymous.get(fillPage(path, fixtures))
+        : await anonymous.post(fillPage(path, fixtures), spec.form?.(fixtures) ?? {});
     await response.body?.cancel();
     assert.equal(response.status, 302, route);
     assert.match(response.headers.get("location") ?? "", /^\/auth\/login/, route);

@@ -17,8 +17,12 @@ import { childPids, startShoebox, waitFor, waitForQueuesToDrain, workerdPid, typ
 // The queue a job process serves, from the settings the worker hands it.
 function queueOf(pid: number): string | undefined {
   try {
-    const settings = readFileSync(`/proc/${pid}/environ`, "utf8").split("\0").find((v) => v.startsWith("SHOEBOX_JOB_PROCESS="));
-    return settings ? (JSON.parse(settings.slice("SHOEBOX_JOB_PROCESS=".length)) as { queue: string }).queue : undefined;
+    const settings = readFileSync(`/proc/${pid}/environ`, "utf8")
+      .split("\0")
+      .find((v) => v.startsWith("SHOEBOX_JOB_PROCESS="));
+    return settings
+      ? (JSON.parse(settings.slice("SHOEBOX_JOB_PROCESS=".length)) as { queue: string }).queue
+      : undefined;
   } catch {
     return undefined;
   }
@@ -60,7 +64,8 @@ describe("the job processes", () => {
         await new Promise((r) => setTimeout(r, 50));
       }
     })();
-    for (let i = 0; i < 3; i++) assert.equal((await upload(shoebox, await makeJpeg(300 + i, {}, { width: 1200, height: 900 }))).status, 201);
+    for (let i = 0; i < 3; i++)
+      assert.equal((await upload(shoebox, await makeJpeg(300 + i, {}, { width: 1200, height: 900 }))).status, 201);
     await waitForQueuesToDrain(shoebox, 10 * 60_000);
     await waitFor("every job process to exit once idle", async () => jobProcesses().length === 0, 60_000);
     sampling = false;
@@ -84,7 +89,21 @@ describe("a job that outlives its time limit", () => {
     const { ffmpeg } = await videoTools();
     const clip = (name: string, size: string, seconds: number) => {
       const path = join(dir, name);
-      execFileSync(ffmpeg, ["-v", "error", "-f", "lavfi", "-i", `testsrc=size=${size}:rate=30`, "-t", String(seconds), "-c:v", "mpeg4", "-q:v", "31", path]);
+      execFileSync(ffmpeg, [
+        "-v",
+        "error",
+        "-f",
+        "lavfi",
+        "-i",
+        `testsrc=size=${size}:rate=30`,
+        "-t",
+        String(seconds),
+        "-c:v",
+        "mpeg4",
+        "-q:v",
+        "31",
+        path,
+      ]);
       return { bytes: readFileSync(path), name };
     };
     clips = [clip("short.avi", "320x240", 2), clip("long.avi", "1280x720", 60)];
@@ -104,7 +123,16 @@ describe("a job that outlives its time limit", () => {
     const workerId = `timeout-test-${process.pid}`;
     const start = () =>
       startJobProcess(
-        { queue: "videoConversion", databaseUrl: shoebox.workerUrl, databaseAuthToken: shoebox.token(), storage: config.storage, scratchRoot: config.scratchRoot, workerId, ml: config.ml, logLevel: config.logLevel },
+        {
+          queue: "videoConversion",
+          databaseUrl: shoebox.workerUrl,
+          databaseAuthToken: shoebox.token(),
+          storage: config.storage,
+          scratchRoot: config.scratchRoot,
+          workerId,
+          ml: config.ml,
+          logLevel: config.logLevel,
+        },
         () => undefined,
       );
     // ffmpeg writes into the scratch folder named after the worker id.
@@ -118,7 +146,8 @@ describe("a job that outlives its time limit", () => {
         }
       });
     try {
-      const claim = (lease: string) => waitFor("a conversion job", () => claimNextJob(db, "videoConversion", lease, 60 * 60_000), 60_000);
+      const claim = (lease: string) =>
+        waitFor("a conversion job", () => claimNextJob(db, "videoConversion", lease, 60 * 60_000), 60_000);
       const [short, long] = [await claim("short"), await claim("long")];
       // ffmpeg's own limit ends before the job's, so for the job's limit to be what stops it, the job
       // process must hang (stopped here with SIGSTOP) while ffmpeg goes on. Tried again should ffmpeg
@@ -131,7 +160,8 @@ describe("a job that outlives its time limit", () => {
           const running = jobProcess.run(long, 5000).finally(() => (settled = true));
           running.catch(() => undefined);
           let ffmpeg: string | undefined;
-          for (ffmpeg = ffmpegs()[0]; !settled && !ffmpeg; ffmpeg = ffmpegs()[0]) await new Promise((r) => setTimeout(r, 10));
+          for (ffmpeg = ffmpegs()[0]; !settled && !ffmpeg; ffmpeg = ffmpegs()[0])
+            await new Promise((r) => setTimeout(r, 10));
           if (ffmpeg) {
             const parent = Number(readFileSync(`/proc/${ffmpeg}/stat`, "utf8").split(") ")[1]!.split(" ")[1]);
             process.kill(parent, "SIGSTOP");

@@ -3,7 +3,18 @@
 // nothing in it was ever written, moved or deleted.
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -84,14 +95,27 @@ describe("external libraries", () => {
     return (text ? JSON.parse(text) : undefined) as T;
   };
   const call = (method: string, path: string, body?: unknown) =>
-    shoebox.api(path, body === undefined ? { method } : { method, headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+    shoebox.api(
+      path,
+      body === undefined
+        ? { method }
+        : { method, headers: { "content-type": "application/json" }, body: JSON.stringify(body) },
+    );
   const getLibrary = async () => json<LibraryBody>(await call("GET", `/api/libraries/${library.id}`), 200);
   const getAsset = async (id: string) => json<AssetBody>(await call("GET", `/api/assets/${id}`), 200);
   const libraryAssets = async () => {
-    const { rows } = await db.execute({ sql: "SELECT id, external_path AS path, is_offline AS offline FROM assets WHERE library_id = ? ORDER BY external_path", args: [library.id] });
-    return rows.map((row) => ({ id: String(row.id), path: relative(folder, String(row.path)), offline: row.offline === 1 }));
+    const { rows } = await db.execute({
+      sql: "SELECT id, external_path AS path, is_offline AS offline FROM assets WHERE library_id = ? ORDER BY external_path",
+      args: [library.id],
+    });
+    return rows.map((row) => ({
+      id: String(row.id),
+      path: relative(folder, String(row.path)),
+      offline: row.offline === 1,
+    }));
   };
-  const jobsCreated = async () => Number((await db.execute("SELECT seq FROM sqlite_sequence WHERE name = 'jobs'")).rows[0]?.seq ?? 0);
+  const jobsCreated = async () =>
+    Number((await db.execute("SELECT seq FROM sqlite_sequence WHERE name = 'jobs'")).rows[0]?.seq ?? 0);
   // Scans and waits for the scan and every job it queued.
   const scan = async () => {
     const before = (await getLibrary()).refreshedAt;
@@ -141,14 +165,27 @@ describe("external libraries", () => {
   let bob: Client;
 
   it("is for admins only", async () => {
-    bob = await signIn(shoebox.url, { email: "bob@example.com", password: "bob-password", name: "Bob", createdBy: await login(shoebox.url, admin.email, admin.password) });
+    bob = await signIn(shoebox.url, {
+      email: "bob@example.com",
+      password: "bob-password",
+      name: "Bob",
+      createdBy: await login(shoebox.url, admin.email, admin.password),
+    });
     assert.equal((await bob.json("GET", "/api/libraries")).status, 403);
-    assert.equal((await bob.json("POST", "/api/libraries", { ownerId: bob.userId, importPaths: [folder] })).status, 403);
+    assert.equal(
+      (await bob.json("POST", "/api/libraries", { ownerId: bob.userId, importPaths: [folder] })).status,
+      403,
+    );
   });
 
   it("creates a library and reports which import paths are usable", async () => {
     library = await json<LibraryBody>(
-      await call("POST", "/api/libraries", { ownerId, name: "NAS", importPaths: [folder], exclusionPatterns: ["**/@eaDir/**", "**/.*"] }),
+      await call("POST", "/api/libraries", {
+        ownerId,
+        name: "NAS",
+        importPaths: [folder],
+        exclusionPatterns: ["**/@eaDir/**", "**/.*"],
+      }),
       201,
     );
     assert.equal(library.name, "NAS");
@@ -159,7 +196,9 @@ describe("external libraries", () => {
 
     const missing = join(folder, "no-such-folder");
     const checked = await json<{ importPaths: Array<{ importPath: string; isValid: boolean; message?: string }> }>(
-      await call("POST", `/api/libraries/${library.id}/validate`, { importPaths: [folder, missing, "relative/photos", join(folder, "notes.txt")] }),
+      await call("POST", `/api/libraries/${library.id}/validate`, {
+        importPaths: [folder, missing, "relative/photos", join(folder, "notes.txt")],
+      }),
       200,
     );
     assert.deepEqual(checked.importPaths[0], { importPath: folder, isValid: true });
@@ -180,7 +219,10 @@ describe("external libraries", () => {
     assert.equal(scanned.scanDone, scanned.scanTotal);
     assert.equal(scanned.assetCount, 3);
     const assets = await libraryAssets();
-    assert.deepEqual(assets.map((a) => a.path), ["a.jpg", "nested/c.jpg", "nested/deeper/b.jpg"]);
+    assert.deepEqual(
+      assets.map((a) => a.path),
+      ["a.jpg", "nested/c.jpg", "nested/deeper/b.jpg"],
+    );
     ids = new Map(assets.map((a) => [a.path, a.id]));
     assert.deepEqual(await json(await call("GET", `/api/libraries/${library.id}/statistics`), 200), {
       photos: 3,
@@ -206,8 +248,13 @@ describe("external libraries", () => {
     assert.equal(part.status, 206);
     assert.equal(part.headers.get("content-range"), `bytes 10-29/${photo.get("a.jpg")!.length}`);
     assert.deepEqual(Buffer.from(await part.arrayBuffer()), photo.get("a.jpg")!.subarray(10, 30));
-    const zip = Buffer.from(await (await call("POST", "/api/download/archive", { assetIds: [a.id, c.id] })).arrayBuffer());
-    assert.ok(zip.includes(photo.get("a.jpg")!) && zip.includes(photo.get("nested/c.jpg")!), "the zip holds both originals");
+    const zip = Buffer.from(
+      await (await call("POST", "/api/download/archive", { assetIds: [a.id, c.id] })).arrayBuffer(),
+    );
+    assert.ok(
+      zip.includes(photo.get("a.jpg")!) && zip.includes(photo.get("nested/c.jpg")!),
+      "the zip holds both originals",
+    );
 
     // Library files do not count against the owner's quota.
     const owner = await json<{ quotaUsageInBytes: number }>(await call("GET", `/api/admin/users/${ownerId}`), 200);
@@ -248,7 +295,12 @@ describe("external libraries", () => {
     const assets = await libraryAssets();
     assert.deepEqual(
       assets.map((a) => [a.path, a.offline]),
-      [["a.jpg", false], ["nested/c.jpg", false], ["nested/deeper/b.jpg", true], ["nested/new.jpg", false]],
+      [
+        ["a.jpg", false],
+        ["nested/c.jpg", false],
+        ["nested/deeper/b.jpg", true],
+        ["nested/new.jpg", false],
+      ],
     );
     const a = await getAsset(ids.get("a.jpg")!);
     assert.equal(a.checksum, sha1(changed), "the changed file has its new checksum, on the same asset");
@@ -276,13 +328,19 @@ describe("external libraries", () => {
     const updated = await json<LibraryBody>(await call("PUT", `/api/libraries/${library.id}`, { watch: true }), 200);
     assert.equal(updated.watch, true);
     // The worker starts watching as soon as it hears of the change, and says so once it has walked the folder.
-    await waitFor("the watch to start", async () => logLines(shoebox.output()).some((line) => line.message === "watching library folders" && line.libraryId === library.id));
+    await waitFor("the watch to start", async () =>
+      logLines(shoebox.output()).some(
+        (line) => line.message === "watching library folders" && line.libraryId === library.id,
+      ),
+    );
     const bytes = (await makeJpeg(13)).bytes;
     change(() => {
       mkdirSync(join(folder, "dropped"));
       writeFileSync(join(folder, "dropped/watched.jpg"), bytes);
     });
-    const found = await waitFor("the watched file", async () => (await libraryAssets()).find((a) => a.path === "dropped/watched.jpg"));
+    const found = await waitFor("the watched file", async () =>
+      (await libraryAssets()).find((a) => a.path === "dropped/watched.jpg"),
+    );
     await waitForQueuesToDrain(shoebox);
     const asset = await getAsset(found.id);
     assert.equal(asset.checksum, sha1(bytes));
@@ -312,19 +370,36 @@ describe("external libraries", () => {
   it("is managed from the admin page: add and scan, progress, scan again, delete", async () => {
     const browser = await signInWithCookie(shoebox.url, admin.email, admin.password);
     assert.match(await pageText(await browser.get("/admin")), /External libraries/);
-    const refused = await pageText(await browser.post("/admin/libraries", { name: "Gone", ownerId: bob.userId, importPaths: join(folder, "no-such-folder") }), 400);
+    const refused = await pageText(
+      await browser.post("/admin/libraries", {
+        name: "Gone",
+        ownerId: bob.userId,
+        importPaths: join(folder, "no-such-folder"),
+      }),
+      400,
+    );
     assert.match(refused, /does not exist/);
 
     const archive = mkdtempSync(join(tmpdir(), "shoebox-archive-"));
     writeFileSync(join(archive, "old.jpg"), (await makeJpeg(21)).bytes);
     try {
-      const added = await browser.post("/admin/libraries", { name: "Old archive", ownerId: bob.userId, importPaths: archive, exclusionPatterns: "**/.*" }, { htmx: true });
+      const added = await browser.post(
+        "/admin/libraries",
+        { name: "Old archive", ownerId: bob.userId, importPaths: archive, exclusionPatterns: "**/.*" },
+        { htmx: true },
+      );
       const fragment = await added.text();
       assert.equal(added.status, 200, fragment);
       assert.match(fragment, /Old archive/);
-      const [created] = (await json<LibraryBody[]>(await call("GET", "/api/libraries"), 200)).filter((l) => l.name === "Old archive");
+      const [created] = (await json<LibraryBody[]>(await call("GET", "/api/libraries"), 200)).filter(
+        (l) => l.name === "Old archive",
+      );
       assert.equal(created!.ownerId, bob.userId);
-      await waitFor("the archive's scan", async () => (await json<LibraryBody>(await call("GET", `/api/libraries/${created!.id}`), 200)).refreshedAt !== null);
+      await waitFor(
+        "the archive's scan",
+        async () =>
+          (await json<LibraryBody>(await call("GET", `/api/libraries/${created!.id}`), 200)).refreshedAt !== null,
+      );
       await waitForQueuesToDrain(shoebox);
       const list = await (await browser.get("/admin/libraries", { "hx-request": "true" })).text();
       assert.match(list, /Scanned /);

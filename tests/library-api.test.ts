@@ -56,7 +56,9 @@ describe("timeline", () => {
       { timeBucket: "2021-06-01", count: 2 },
       { timeBucket: "2019-08-01", count: 1 },
     ]);
-    const june = await json<{ id: string[]; localDateTime: string[]; isImage: boolean[]; ratio: number[] }>("/api/timeline/bucket?timeBucket=2021-06-01");
+    const june = await json<{ id: string[]; localDateTime: string[]; isImage: boolean[]; ratio: number[] }>(
+      "/api/timeline/bucket?timeBucket=2021-06-01",
+    );
     assert.deepEqual(june.id, [photos[2]!.id, photos[1]!.id]);
     assert.deepEqual(june.localDateTime, ["2021-06-20T18:00:00.000Z", "2021-06-05T14:30:00.000Z"]);
     assert.deepEqual(june.isImage, [true, true]);
@@ -64,13 +66,20 @@ describe("timeline", () => {
   });
 
   it("pages through a month when asked, for months too crowded to send whole", async () => {
-    const first = await json<{ id: string[]; nextCursor?: string }>("/api/timeline/bucket?timeBucket=2021-06-01&pageSize=1");
+    const first = await json<{ id: string[]; nextCursor?: string }>(
+      "/api/timeline/bucket?timeBucket=2021-06-01&pageSize=1",
+    );
     assert.deepEqual(first.id, [photos[2]!.id]);
     assert.ok(first.nextCursor);
-    const second = await json<{ id: string[]; nextCursor?: string }>(`/api/timeline/bucket?timeBucket=2021-06-01&pageSize=1&after=${first.nextCursor}`);
+    const second = await json<{ id: string[]; nextCursor?: string }>(
+      `/api/timeline/bucket?timeBucket=2021-06-01&pageSize=1&after=${first.nextCursor}`,
+    );
     assert.deepEqual(second.id, [photos[1]!.id]);
     assert.equal(second.nextCursor, undefined);
-    assert.equal((await shoebox.api("/api/timeline/bucket?timeBucket=2021-06-01&pageSize=1&after=nonsense")).status, 400);
+    assert.equal(
+      (await shoebox.api("/api/timeline/bucket?timeBucket=2021-06-01&pageSize=1&after=nonsense")).status,
+      400,
+    );
   });
 
   it("answers with the time the server took", async () => {
@@ -82,7 +91,10 @@ describe("timeline", () => {
 
 describe("favorites and the archive", () => {
   it("move photos between the views", async () => {
-    assert.equal((await send("PUT", "/api/assets", { ids: [photos[0]!.id, photos[1]!.id], isFavorite: true })).status, 204);
+    assert.equal(
+      (await send("PUT", "/api/assets", { ids: [photos[0]!.id, photos[1]!.id], isFavorite: true })).status,
+      204,
+    );
     assert.equal((await send("PUT", "/api/assets", { ids: [photos[1]!.id], visibility: "archive" })).status, 204);
     assert.deepEqual(await buckets("?isFavorite=true"), [
       { timeBucket: "2021-06-01", count: 1 },
@@ -106,7 +118,10 @@ describe("favorites and the archive", () => {
 
 describe("editing", () => {
   it("sets the date taken, which moves the photo in the timeline", async () => {
-    const edited = await send("PUT", `/api/assets/${photos[0]!.id}`, { dateTimeOriginal: "2020-02-29T23:30:00+09:00", description: "Leap day" });
+    const edited = await send("PUT", `/api/assets/${photos[0]!.id}`, {
+      dateTimeOriginal: "2020-02-29T23:30:00+09:00",
+      description: "Leap day",
+    });
     assert.equal(edited.status, 200);
     const asset = (await edited.json()) as ZonedAsset & { exifInfo: { description: string } };
     assert.equal(asset.localDateTime, "2020-02-29T23:30:00.000Z");
@@ -135,17 +150,27 @@ describe("editing", () => {
     assert.equal(before.exifInfo.dateTimeOriginal, "2008-10-22T14:52:00.000Z");
 
     // Sent back as read, or as its own wall clock and offset: nothing changes, not even updatedAt.
-    for (const dateTimeOriginal of [before.exifInfo.dateTimeOriginal, "2008-10-22T16:52:00+02:00", "2008-10-22T16:52:00.000+02:00"]) {
+    for (const dateTimeOriginal of [
+      before.exifInfo.dateTimeOriginal,
+      "2008-10-22T16:52:00+02:00",
+      "2008-10-22T16:52:00.000+02:00",
+    ]) {
       assert.equal((await send("PUT", `/api/assets/${body.id}`, { dateTimeOriginal })).status, 200);
       assert.deepEqual(await read(), before, dateTimeOriginal);
     }
-    assert.equal((await send("PUT", "/api/assets", { ids: [body.id], dateTimeOriginal: "2008-10-22T16:52:00+02:00" })).status, 204);
+    assert.equal(
+      (await send("PUT", "/api/assets", { ids: [body.id], dateTimeOriginal: "2008-10-22T16:52:00+02:00" })).status,
+      204,
+    );
     assert.deepEqual(await read(), before);
 
     // Moved to Christmas, in winter time: still Rome, now at +01:00.
     await send("PUT", `/api/assets/${body.id}`, { dateTimeOriginal: "2008-12-24T18:00:00+01:00" });
     const winter = await read();
-    assert.deepEqual([winter.localDateTime, winter.fileCreatedAt, winter.exifInfo.timeZone], ["2008-12-24T18:00:00.000Z", "2008-12-24T17:00:00.000Z", "Europe/Rome"]);
+    assert.deepEqual(
+      [winter.localDateTime, winter.fileCreatedAt, winter.exifInfo.timeZone],
+      ["2008-12-24T18:00:00.000Z", "2008-12-24T17:00:00.000Z", "Europe/Rome"],
+    );
     // An instant sent in UTC lands on Rome's wall clock, summer time again.
     await send("PUT", `/api/assets/${body.id}`, { dateTimeOriginal: "2009-07-01T10:00:00Z" });
     const summer = await read();
@@ -153,15 +178,26 @@ describe("editing", () => {
     // Another offset is another zone: Tokyo's wall clock, Tokyo's instant.
     await send("PUT", `/api/assets/${body.id}`, { dateTimeOriginal: "2009-07-01T19:00:00+09:00" });
     const tokyo = await read();
-    assert.deepEqual([tokyo.localDateTime, tokyo.fileCreatedAt, tokyo.exifInfo.timeZone], ["2009-07-01T19:00:00.000Z", "2009-07-01T10:00:00.000Z", "UTC+09:00"]);
-    assert.equal((await send("PUT", `/api/assets/${body.id}`, { dateTimeOriginal: "2009-07-01T19:00:00+19:00" })).status, 400);
+    assert.deepEqual(
+      [tokyo.localDateTime, tokyo.fileCreatedAt, tokyo.exifInfo.timeZone],
+      ["2009-07-01T19:00:00.000Z", "2009-07-01T10:00:00.000Z", "UTC+09:00"],
+    );
+    assert.equal(
+      (await send("PUT", `/api/assets/${body.id}`, { dateTimeOriginal: "2009-07-01T19:00:00+19:00" })).status,
+      400,
+    );
     assert.equal((await send("DELETE", "/api/assets", { ids: [body.id], force: true })).status, 204);
   });
 
   it("sets the place, which the worker names", async () => {
-    assert.equal((await send("PUT", `/api/assets/${photos[3]!.id}`, { latitude: 38.7223, longitude: -9.1393 })).status, 200);
+    assert.equal(
+      (await send("PUT", `/api/assets/${photos[3]!.id}`, { latitude: 38.7223, longitude: -9.1393 })).status,
+      200,
+    );
     const named = await waitFor("the place's name", async () => {
-      const asset = await json<{ exifInfo: { city: string | null; country: string | null; latitude: number } }>(`/api/assets/${photos[3]!.id}`);
+      const asset = await json<{ exifInfo: { city: string | null; country: string | null; latitude: number } }>(
+        `/api/assets/${photos[3]!.id}`,
+      );
       return asset.exifInfo.city ? asset.exifInfo : undefined;
     });
     assert.equal(named.city, "Lisbon");
@@ -172,11 +208,24 @@ describe("editing", () => {
 
 describe("trash", () => {
   it("restores some or all, and empties for good", async () => {
-    assert.equal((await send("DELETE", "/api/assets", { ids: [photos[0]!.id, photos[1]!.id, photos[2]!.id] })).status, 204);
-    assert.equal((await buckets("?isTrashed=true")).reduce((n, m) => n + m.count, 0), 3);
+    assert.equal(
+      (await send("DELETE", "/api/assets", { ids: [photos[0]!.id, photos[1]!.id, photos[2]!.id] })).status,
+      204,
+    );
+    assert.equal(
+      (await buckets("?isTrashed=true")).reduce((n, m) => n + m.count, 0),
+      3,
+    );
     assert.deepEqual(await json("/api/assets/statistics?isTrashed=true"), { images: 3, videos: 0, total: 3 });
     assert.deepEqual(await json("/api/assets/statistics"), { images: 1, videos: 0, total: 1 });
-    assert.deepEqual(await json("/api/trash/restore/assets", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ ids: [photos[0]!.id] }) }), { count: 1 });
+    assert.deepEqual(
+      await json("/api/trash/restore/assets", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ ids: [photos[0]!.id] }),
+      }),
+      { count: 1 },
+    );
     assert.deepEqual(await json("/api/trash/empty", { method: "POST" }), { count: 2 });
     assert.deepEqual(await buckets("?isTrashed=true"), []);
     assert.equal((await shoebox.api(`/api/assets/${photos[1]!.id}`)).status, 404);
@@ -189,13 +238,20 @@ describe("raw uploads, as a phone shortcut sends them", () => {
   it("take the body as the file and its name from X-File-Name, and answer like POST /api/assets", async () => {
     const image = await makeJpeg(950);
     const send = (headers: Record<string, string>, body: Uint8Array | string = image.bytes) =>
-      shoebox.api("/api/uploads/raw", { method: "POST", headers: { "content-type": "application/octet-stream", ...headers }, body });
+      shoebox.api("/api/uploads/raw", {
+        method: "POST",
+        headers: { "content-type": "application/octet-stream", ...headers },
+        body,
+      });
     const created = await send({ "x-file-name": "IMG_0950.JPG", "x-file-created-at": "2024-02-03T10:20:30+01:00" });
     assert.equal(created.status, 201);
     const { id, status } = (await created.json()) as { id: string; status: string };
     assert.equal(status, "created");
     const asset = await json<{ originalFileName: string; fileCreatedAt: string }>(`/api/assets/${id}`);
-    assert.deepEqual({ name: asset.originalFileName, created: asset.fileCreatedAt }, { name: "IMG_0950.JPG", created: "2024-02-03T09:20:30.000Z" });
+    assert.deepEqual(
+      { name: asset.originalFileName, created: asset.fileCreatedAt },
+      { name: "IMG_0950.JPG", created: "2024-02-03T09:20:30.000Z" },
+    );
     const again = await send({ "x-file-name": "copy.jpg" });
     assert.equal(again.status, 200);
     assert.deepEqual(await again.json(), { id, status: "duplicate" });
@@ -206,7 +262,16 @@ describe("raw uploads, as a phone shortcut sends them", () => {
     const text = await send({ "x-file-name": "notes.jpg" }, "not a photo");
     assert.equal(text.status, 400);
     assert.match(((await text.json()) as { message: string }).message, /named like .* but its content is not a photo/);
-    assert.equal((await fetch(`${shoebox.url}/api/uploads/raw`, { method: "POST", headers: { "x-file-name": "a.jpg" }, body: image.bytes })).status, 401);
+    assert.equal(
+      (
+        await fetch(`${shoebox.url}/api/uploads/raw`, {
+          method: "POST",
+          headers: { "x-file-name": "a.jpg" },
+          body: image.bytes,
+        })
+      ).status,
+      401,
+    );
   });
 });
 
@@ -238,14 +303,19 @@ describe("download", () => {
     const response = await send("POST", "/api/download/archive", { assetIds: ids() });
     assert.equal(response.status, 200);
     assert.equal(response.headers.get("content-type"), "application/zip");
-    assert.match(response.headers.get("content-disposition") ?? "", /attachment; filename="shoebox-\d{4}-\d{2}-\d{2}\.zip"/);
+    assert.match(
+      response.headers.get("content-disposition") ?? "",
+      /attachment; filename="shoebox-\d{4}-\d{2}-\d{2}\.zip"/,
+    );
     const entries = readZip(Buffer.from(await response.arrayBuffer()));
     assert.deepEqual([...entries.keys()].sort(), photos.map((p) => p.name).sort());
     for (const photo of photos) assert.ok(entries.get(photo.name)!.equals(Buffer.from(photo.image.bytes)), photo.name);
   });
 
   it("refuses what the asker may not read", async () => {
-    const response = await send("POST", "/api/download/archive", { assetIds: [...ids(), "00000000-0000-4000-8000-00000000abcd"] });
+    const response = await send("POST", "/api/download/archive", {
+      assetIds: [...ids(), "00000000-0000-4000-8000-00000000abcd"],
+    });
     assert.equal(response.status, 404);
   });
 });

@@ -25,10 +25,19 @@ function assertRedirect(response: Response, location: string | RegExp): string {
   return to;
 }
 
-const json = (body: unknown): RequestInit => ({ method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+const json = (body: unknown): RequestInit => ({
+  method: "POST",
+  headers: { "content-type": "application/json" },
+  body: JSON.stringify(body),
+});
 
 // Paris (France) and Lisbon (Portugal), as EXIF GPS.
-const paris = { GPSLatitudeRef: "N", GPSLatitude: "48/1 51/1 3024/100", GPSLongitudeRef: "E", GPSLongitude: "2/1 17/1 4020/100" };
+const paris = {
+  GPSLatitudeRef: "N",
+  GPSLatitude: "48/1 51/1 3024/100",
+  GPSLongitudeRef: "E",
+  GPSLongitude: "2/1 17/1 4020/100",
+};
 const lisbon = { GPSLatitudeRef: "N", GPSLatitude: "38/1 43/1 0/1", GPSLongitudeRef: "W", GPSLongitude: "9/1 8/1 0/1" };
 
 interface Photo {
@@ -50,23 +59,41 @@ describe("the library's pages", () => {
   // Bob's, with the same camera as Alpha.
   let bobPhoto: Photo;
 
-  async function waitForAsset(api: (path: string) => Promise<Response>, id: string, ready: (exif: Record<string, unknown>) => boolean): Promise<string> {
+  async function waitForAsset(
+    api: (path: string) => Promise<Response>,
+    id: string,
+    ready: (exif: Record<string, unknown>) => boolean,
+  ): Promise<string> {
     return waitFor(`the metadata and thumbnail of ${id}`, async () => {
-      const asset = (await (await api(`/api/assets/${id}`)).json()) as { localDateTime: string; exifInfo: Record<string, unknown> };
+      const asset = (await (await api(`/api/assets/${id}`)).json()) as {
+        localDateTime: string;
+        exifInfo: Record<string, unknown>;
+      };
       return ready(asset.exifInfo) && (await api(`/api/assets/${id}/thumbnail`)).ok && asset.localDateTime;
     });
   }
 
   before(async () => {
     shoebox = await startShoebox();
-    const created = await shoebox.api("/api/admin/users", json({ email: "bob@example.com", password: "bob-password", name: "Bob", quotaSizeInBytes: 5 * 1024 ** 3 }));
+    const created = await shoebox.api(
+      "/api/admin/users",
+      json({ email: "bob@example.com", password: "bob-password", name: "Bob", quotaSizeInBytes: 5 * 1024 ** 3 }),
+    );
     assert.equal(created.status, 201);
     bobId = ((await created.json()) as { id: string }).id;
     bob = await login(shoebox.url, "bob@example.com", "bob-password");
 
     const images = await Promise.all([
-      makeJpeg(201, { IFD0: { Make: "Searchcam", Model: "Searchcam Alpha" }, IFD2: { DateTimeOriginal: "2021:06:05 10:00:00" }, IFD3: paris }),
-      makeJpeg(202, { IFD0: { Make: "Othercam", Model: "Othercam B2" }, IFD2: { DateTimeOriginal: "2019:03:01 23:30:00" }, IFD3: lisbon }),
+      makeJpeg(201, {
+        IFD0: { Make: "Searchcam", Model: "Searchcam Alpha" },
+        IFD2: { DateTimeOriginal: "2021:06:05 10:00:00" },
+        IFD3: paris,
+      }),
+      makeJpeg(202, {
+        IFD0: { Make: "Othercam", Model: "Othercam B2" },
+        IFD2: { DateTimeOriginal: "2019:03:01 23:30:00" },
+        IFD3: lisbon,
+      }),
       makeJpeg(203, { IFD2: { DateTimeOriginal: "2015:01:01 08:00:00" } }),
     ]);
     const uploads = await Promise.all(images.map((image) => upload(shoebox, image)));
@@ -74,16 +101,27 @@ describe("the library's pages", () => {
       uploads.map(async ({ body }, i) => ({
         id: body.id,
         bytes: images[i]!.bytes.length,
-        localDateTime: await waitForAsset(shoebox.api, body.id, (exif) => exif.dateTimeOriginal !== null && (i === 2 || exif.country !== null)),
+        localDateTime: await waitForAsset(
+          shoebox.api,
+          body.id,
+          (exif) => exif.dateTimeOriginal !== null && (i === 2 || exif.country !== null),
+        ),
       })),
     );
     [alpha, lisbonPhoto, old] = [a!, l!, o!];
 
-    const bobImage = await makeJpeg(204, { IFD0: { Make: "Searchcam", Model: "Searchcam Alpha" }, IFD2: { DateTimeOriginal: "2021:06:06 10:00:00" } });
+    const bobImage = await makeJpeg(204, {
+      IFD0: { Make: "Searchcam", Model: "Searchcam Alpha" },
+      IFD2: { DateTimeOriginal: "2021:06:06 10:00:00" },
+    });
     const bobUpload = await bob.fetch("/api/assets", { method: "POST", body: uploadForm(bobImage) });
     assert.equal(bobUpload.status, 201);
     const bobAssetId = ((await bobUpload.json()) as { id: string }).id;
-    bobPhoto = { id: bobAssetId, bytes: bobImage.bytes.length, localDateTime: await waitForAsset(bob.fetch, bobAssetId, (exif) => exif.model !== null) };
+    bobPhoto = {
+      id: bobAssetId,
+      bytes: bobImage.bytes.length,
+      localDateTime: await waitForAsset(bob.fetch, bobAssetId, (exif) => exif.model !== null),
+    };
 
     adminBrowser = await signInWithCookie(shoebox.url, admin.email, admin.password);
     bobBrowser = await signInWithCookie(shoebox.url, "bob@example.com", "bob-password");
@@ -105,7 +143,10 @@ describe("the library's pages", () => {
     };
 
   async function createAlbum(browser: Browser, albumName: string, description = ""): Promise<string> {
-    const location = assertRedirect(await browser.post("/albums", { albumName, description }), /^\/albums\/[0-9a-f-]{36}$/);
+    const location = assertRedirect(
+      await browser.post("/albums", { albumName, description }),
+      /^\/albums\/[0-9a-f-]{36}$/,
+    );
     return location.slice("/albums/".length);
   }
 
@@ -118,7 +159,10 @@ describe("the library's pages", () => {
       assert.match(list, /No albums yet/);
       assert.match(list, /<link rel="stylesheet" href="\/static\/albums.css"/);
 
-      assert.match(await pageText(await adminBrowser.post("/albums", { albumName: "   " }), 400), /Give the album a name/);
+      assert.match(
+        await pageText(await adminBrowser.post("/albums", { albumName: "   " }), 400),
+        /Give the album a name/,
+      );
       assert.equal((await adminBrowser.post("/albums", { albumName: "Forged" }, { csrf: false })).status, 403);
 
       albumId = await createAlbum(adminBrowser, "Summer", "Beach days");
@@ -131,14 +175,25 @@ describe("the library's pages", () => {
 
     it("adds photos picked from the timeline, and shows them in the album's order", async () => {
       const picker = await pageText(await adminBrowser.get(`/albums/${albumId}/add`));
-      for (const photo of [alpha, lisbonPhoto, old]) assert.ok(picker.includes(`name="ids" value="${photo.id}"`), `the picker offers ${photo.id}`);
+      for (const photo of [alpha, lisbonPhoto, old])
+        assert.ok(picker.includes(`name="ids" value="${photo.id}"`), `the picker offers ${photo.id}`);
       assert.ok(!picker.includes(bobPhoto.id), "and none of Bob's photos");
-      const dialog = await fragmentText(await adminBrowser.get(`/albums/${albumId}/add?dialog=1`, { "hx-request": "true" }));
+      const dialog = await fragmentText(
+        await adminBrowser.get(`/albums/${albumId}/add?dialog=1`, { "hx-request": "true" }),
+      );
       assert.match(dialog, /<form class="picker"/);
-      const earlier = await fragmentText(await adminBrowser.get(`/albums/${albumId}/add?from=1&more=1`, { "hx-request": "true" }));
-      assert.ok(earlier.includes(`value="${old.id}"`) && !earlier.includes(`value="${alpha.id}"`), "the picker continues month by month");
+      const earlier = await fragmentText(
+        await adminBrowser.get(`/albums/${albumId}/add?from=1&more=1`, { "hx-request": "true" }),
+      );
+      assert.ok(
+        earlier.includes(`value="${old.id}"`) && !earlier.includes(`value="${alpha.id}"`),
+        "the picker continues month by month",
+      );
 
-      assertRedirect(await adminBrowser.post(`/albums/${albumId}/assets`, { ids: [alpha.id, lisbonPhoto.id] }), `/albums/${albumId}`);
+      assertRedirect(
+        await adminBrowser.post(`/albums/${albumId}/assets`, { ids: [alpha.id, lisbonPhoto.id] }),
+        `/albums/${albumId}`,
+      );
       const album = await albumOf(albumId);
       assert.equal(album.assetCount, 2);
       assert.equal(album.albumThumbnailAssetId, alpha.id);
@@ -148,38 +203,75 @@ describe("the library's pages", () => {
       const alphaAt = page.indexOf(`href="/photos/${alpha.id}?album=${albumId}"`);
       const lisbonAt = page.indexOf(`href="/photos/${lisbonPhoto.id}?album=${albumId}"`);
       assert.ok(alphaAt > 0 && lisbonAt > alphaAt, "newest first");
-      assert.ok(page.includes(`name="ids" value="${alpha.id}" form="album-selection"`), "the owner can select the photos");
+      assert.ok(
+        page.includes(`name="ids" value="${alpha.id}" form="album-selection"`),
+        "the owner can select the photos",
+      );
 
-      const tiles = await fragmentText(await adminBrowser.get(`/albums/${albumId}/tiles?from=1`, { "hx-request": "true" }));
-      assert.ok(tiles.includes(`/photos/${lisbonPhoto.id}?album=${albumId}`) && !tiles.includes(`/photos/${alpha.id}?`), "tiles from the second on");
+      const tiles = await fragmentText(
+        await adminBrowser.get(`/albums/${albumId}/tiles?from=1`, { "hx-request": "true" }),
+      );
+      assert.ok(
+        tiles.includes(`/photos/${lisbonPhoto.id}?album=${albumId}`) && !tiles.includes(`/photos/${alpha.id}?`),
+        "tiles from the second on",
+      );
 
       const added = await pageText(await adminBrowser.get(`/albums/${albumId}/add`));
-      assert.match(added, new RegExp(`value="${alpha.id}" checked="" disabled=""`), "photos in the album already are marked");
+      assert.match(
+        added,
+        new RegExp(`value="${alpha.id}" checked="" disabled=""`),
+        "photos in the album already are marked",
+      );
     });
 
     it("renames, picks the cover and the order, and removes photos, answering htmx with the album", async () => {
-      const renamed = await fragmentText(await adminBrowser.post(`/albums/${albumId}/details`, { albumName: "Summer 2021", description: "Sea and sun" }, { htmx: true }));
+      const renamed = await fragmentText(
+        await adminBrowser.post(
+          `/albums/${albumId}/details`,
+          { albumName: "Summer 2021", description: "Sea and sun" },
+          { htmx: true },
+        ),
+      );
       assert.match(renamed, /^<div id="album"/);
       assert.match(renamed, /<h1>Summer 2021<\/h1>/);
       assert.match(renamed, /Sea and sun/);
-      const blank = await fragmentText(await adminBrowser.post(`/albums/${albumId}/details`, { albumName: "" }, { htmx: true }));
+      const blank = await fragmentText(
+        await adminBrowser.post(`/albums/${albumId}/details`, { albumName: "" }, { htmx: true }),
+      );
       assert.match(blank, /Give the album a name/);
       assert.equal((await albumOf(albumId)).albumName, "Summer 2021");
 
-      assertRedirect(await adminBrowser.post(`/albums/${albumId}/cover`, { ids: lisbonPhoto.id }), `/albums/${albumId}`);
+      assertRedirect(
+        await adminBrowser.post(`/albums/${albumId}/cover`, { ids: lisbonPhoto.id }),
+        `/albums/${albumId}`,
+      );
       assert.equal((await albumOf(albumId)).albumThumbnailAssetId, lisbonPhoto.id);
       // Only a photo of the album can be its cover.
-      assert.match(await fragmentText(await adminBrowser.post(`/albums/${albumId}/cover`, { ids: old.id }, { htmx: true })), /must be one of the album/);
+      assert.match(
+        await fragmentText(await adminBrowser.post(`/albums/${albumId}/cover`, { ids: old.id }, { htmx: true })),
+        /must be one of the album/,
+      );
       assert.equal((await albumOf(albumId)).albumThumbnailAssetId, lisbonPhoto.id);
 
-      const oldestFirst = await fragmentText(await adminBrowser.post(`/albums/${albumId}/order`, { order: "asc" }, { htmx: true }));
+      const oldestFirst = await fragmentText(
+        await adminBrowser.post(`/albums/${albumId}/order`, { order: "asc" }, { htmx: true }),
+      );
       assert.equal((await albumOf(albumId)).order, "asc");
-      assert.ok(oldestFirst.indexOf(`/photos/${lisbonPhoto.id}?`) < oldestFirst.indexOf(`/photos/${alpha.id}?`), "oldest first");
+      assert.ok(
+        oldestFirst.indexOf(`/photos/${lisbonPhoto.id}?`) < oldestFirst.indexOf(`/photos/${alpha.id}?`),
+        "oldest first",
+      );
       assert.match(oldestFirst, /aria-pressed="true">Oldest first/);
 
-      assertRedirect(await adminBrowser.post(`/albums/${albumId}/assets/remove`, { ids: [lisbonPhoto.id] }), `/albums/${albumId}`);
+      assertRedirect(
+        await adminBrowser.post(`/albums/${albumId}/assets/remove`, { ids: [lisbonPhoto.id] }),
+        `/albums/${albumId}`,
+      );
       const album = await albumOf(albumId);
-      assert.deepEqual(album.assets.map((a) => a.id), [alpha.id]);
+      assert.deepEqual(
+        album.assets.map((a) => a.id),
+        [alpha.id],
+      );
       assert.equal(album.albumThumbnailAssetId, alpha.id, "the cover gives way to a photo still in the album");
 
       const list = await pageText(await adminBrowser.get("/albums"));
@@ -196,10 +288,15 @@ describe("the library's pages", () => {
       assert.equal((await bobBrowser.post(`/albums/${albumId}/assets`, { ids: bobPhoto.id })).status, 404);
       assert.equal((await bobBrowser.get(`/albums/${albumId}/add`)).status, 404);
 
-      const shared = await fragmentText(await adminBrowser.post(`/albums/${albumId}/users`, { userId: bobId, role: "viewer" }, { htmx: true }));
+      const shared = await fragmentText(
+        await adminBrowser.post(`/albums/${albumId}/users`, { userId: bobId, role: "viewer" }, { htmx: true }),
+      );
       assert.match(shared, /Bob/);
       assert.match(shared, /<details class="disclosure" open="">\s*<summary class="button button-quiet">Share/);
-      assert.deepEqual((await albumOf(albumId)).albumUsers.map((m) => [m.user.id, m.role]), [[bobId, "viewer"]]);
+      assert.deepEqual(
+        (await albumOf(albumId)).albumUsers.map((m) => [m.user.id, m.role]),
+        [[bobId, "viewer"]],
+      );
 
       const list = await pageText(await bobBrowser.get("/albums"));
       assert.match(list, /Shared with you/);
@@ -212,11 +309,17 @@ describe("the library's pages", () => {
       assert.equal((await bobBrowser.post(`/albums/${albumId}/assets`, { ids: bobPhoto.id })).status, 403);
       assert.equal((await bobBrowser.post(`/albums/${albumId}/details`, { albumName: "Bob's now" })).status, 403);
 
-      assertRedirect(await adminBrowser.post(`/albums/${albumId}/users/${bobId}`, { role: "editor" }), `/albums/${albumId}?panel=share`);
+      assertRedirect(
+        await adminBrowser.post(`/albums/${albumId}/users/${bobId}`, { role: "editor" }),
+        `/albums/${albumId}?panel=share`,
+      );
       assert.equal((await albumOf(albumId)).albumUsers[0]?.role, "editor");
 
       // An editor adds what they may see: their own photo, not one of the owner's outside the album.
-      assertRedirect(await bobBrowser.post(`/albums/${albumId}/assets`, { ids: [bobPhoto.id, old.id] }), `/albums/${albumId}`);
+      assertRedirect(
+        await bobBrowser.post(`/albums/${albumId}/assets`, { ids: [bobPhoto.id, old.id] }),
+        `/albums/${albumId}`,
+      );
       assert.deepEqual((await albumOf(albumId)).assets.map((a) => a.id).sort(), [alpha.id, bobPhoto.id].sort());
       const editorPage = await pageText(await bobBrowser.get(`/albums/${albumId}`));
       assert.ok(editorPage.includes(`name="ids" value="${bobPhoto.id}"`), "an editor selects their own photos");
@@ -227,12 +330,19 @@ describe("the library's pages", () => {
       await bobBrowser.post(`/albums/${albumId}/assets/remove`, { ids: [alpha.id] });
       assert.equal((await albumOf(albumId)).assetCount, 2, "an editor cannot remove the owner's photos");
       await bobBrowser.post(`/albums/${albumId}/assets/remove`, { ids: [bobPhoto.id] });
-      assert.deepEqual((await albumOf(albumId)).assets.map((a) => a.id), [alpha.id]);
+      assert.deepEqual(
+        (await albumOf(albumId)).assets.map((a) => a.id),
+        [alpha.id],
+      );
     });
 
     it("makes a shared link to copy, which opens the album in a private window", async () => {
       const panel = await fragmentText(
-        await adminBrowser.post(`/albums/${albumId}/links`, { allowDownload: "on", showMetadata: "on", expires: "7" }, { htmx: true }),
+        await adminBrowser.post(
+          `/albums/${albumId}/links`,
+          { allowDownload: "on", showMetadata: "on", expires: "7" },
+          { htmx: true },
+        ),
       );
       const url = panel.match(/value="(http:\/\/[^"]+\/share\/([A-Za-z0-9_-]+))"/);
       assert.ok(url, "the panel shows the link's address");
@@ -242,7 +352,12 @@ describe("the library's pages", () => {
       assert.match(visitor, /Summer 2021/);
       assert.ok(visitor.includes(`/api/assets/${alpha.id}/thumbnail?key=${url[2]}`));
 
-      const links = (await (await shoebox.api(`/api/shared-links?albumId=${albumId}`)).json()) as Array<{ id: string; key: string; allowDownload: boolean; expiresAt: string }>;
+      const links = (await (await shoebox.api(`/api/shared-links?albumId=${albumId}`)).json()) as Array<{
+        id: string;
+        key: string;
+        allowDownload: boolean;
+        expiresAt: string;
+      }>;
       assert.equal(links.length, 1);
       assert.equal(links[0]!.key, url[2]);
       assert.ok(Date.parse(links[0]!.expiresAt) > Date.now() + 6 * 24 * 3600_000);
@@ -280,32 +395,59 @@ describe("the library's pages", () => {
       assert.match(empty, /Fill in what you remember/);
       assert.deepEqual(ids(empty), []);
 
-      assert.deepEqual(ids(await pageText(await adminBrowser.get("/search?camera=alpha"))), [alpha.id], "Bob's Searchcam Alpha stays his");
+      assert.deepEqual(
+        ids(await pageText(await adminBrowser.get("/search?camera=alpha"))),
+        [alpha.id],
+        "Bob's Searchcam Alpha stays his",
+      );
       assert.deepEqual(ids(await pageText(await adminBrowser.get("/search?camera=othercam+b2"))), [lisbonPhoto.id]);
       assert.deepEqual(ids(await pageText(await adminBrowser.get("/search?camera=searchcam+alpha"))), [alpha.id]);
       assert.deepEqual(ids(await pageText(await bobBrowser.get("/search?camera=alpha"))), [bobPhoto.id]);
       assert.deepEqual(ids(await pageText(await adminBrowser.get("/search?place=portugal"))), [lisbonPhoto.id]);
       assert.deepEqual(ids(await pageText(await adminBrowser.get("/search?place=FRANCE"))), [alpha.id]);
-      assert.deepEqual(ids(await pageText(await adminBrowser.get("/search?name=made-"))), [alpha.id, lisbonPhoto.id, old.id]);
-      assert.deepEqual(ids(await pageText(await adminBrowser.get("/search?name=%25"))), [], "a % is a letter, not a wildcard");
-      assert.deepEqual(ids(await pageText(await adminBrowser.get("/search?after=2019-01-01&before=2020-12-31"))), [lisbonPhoto.id]);
+      assert.deepEqual(ids(await pageText(await adminBrowser.get("/search?name=made-"))), [
+        alpha.id,
+        lisbonPhoto.id,
+        old.id,
+      ]);
+      assert.deepEqual(
+        ids(await pageText(await adminBrowser.get("/search?name=%25"))),
+        [],
+        "a % is a letter, not a wildcard",
+      );
+      assert.deepEqual(ids(await pageText(await adminBrowser.get("/search?after=2019-01-01&before=2020-12-31"))), [
+        lisbonPhoto.id,
+      ]);
       // The whole of the last day counts (the Lisbon photo is from 23:30 on 1 March 2019).
-      assert.deepEqual(ids(await pageText(await adminBrowser.get("/search?before=2019-03-01"))), [lisbonPhoto.id, old.id]);
-      assert.deepEqual(ids(await pageText(await adminBrowser.get("/search?after=2021-06-05&camera=searchcam"))), [alpha.id]);
+      assert.deepEqual(ids(await pageText(await adminBrowser.get("/search?before=2019-03-01"))), [
+        lisbonPhoto.id,
+        old.id,
+      ]);
+      assert.deepEqual(ids(await pageText(await adminBrowser.get("/search?after=2021-06-05&camera=searchcam"))), [
+        alpha.id,
+      ]);
 
       const none = await pageText(await adminBrowser.get("/search?type=video"));
       assert.match(none, /Nothing matches/);
-      assert.match(await pageText(await adminBrowser.get("/search?after=2020-01-01&before=2019-01-01"), 400), /The first date is after the last one/);
+      assert.match(
+        await pageText(await adminBrowser.get("/search?after=2020-01-01&before=2019-01-01"), 400),
+        /The first date is after the last one/,
+      );
     });
 
     it("filters favorites, and continues after a given result", async () => {
-      assert.equal((await shoebox.api("/api/assets", { ...json({ ids: [old.id], isFavorite: true }), method: "PUT" })).status, 204);
+      assert.equal(
+        (await shoebox.api("/api/assets", { ...json({ ids: [old.id], isFavorite: true }), method: "PUT" })).status,
+        204,
+      );
       assert.deepEqual(ids(await pageText(await adminBrowser.get("/search?favorites=on"))), [old.id]);
 
       const cursor = `${Date.parse(alpha.localDateTime)}.${alpha.id}`;
       const rest = await pageText(await adminBrowser.get(`/search?name=made-&after_item=${cursor}`));
       assert.deepEqual(ids(rest), [lisbonPhoto.id, old.id]);
-      const piece = await fragmentText(await adminBrowser.get(`/search?name=made-&after_item=${cursor}&fragment=1`, { "hx-request": "true" }));
+      const piece = await fragmentText(
+        await adminBrowser.get(`/search?name=made-&after_item=${cursor}&fragment=1`, { "hx-request": "true" }),
+      );
       assert.deepEqual(ids(piece), [lisbonPhoto.id, old.id]);
     });
 
@@ -315,7 +457,12 @@ describe("the library's pages", () => {
         assert.equal(response.status, 200);
         return (await response.json()) as {
           albums: { total: number; count: number; items: unknown[]; nextPage: null };
-          assets: { total: number; count: number; nextPage: string | null; items: Array<{ id: string; exifInfo: { model: string | null; country: string | null } }> };
+          assets: {
+            total: number;
+            count: number;
+            nextPage: string | null;
+            items: Array<{ id: string; exifInfo: { model: string | null; country: string | null } }>;
+          };
         };
       };
       const found = await search({ model: "ALPHA" });
@@ -326,19 +473,41 @@ describe("the library's pages", () => {
       assert.equal(found.assets.items[0]!.id, alpha.id);
       assert.equal(found.assets.items[0]!.exifInfo.model, "Searchcam Alpha");
 
-      assert.deepEqual((await search({ country: "portugal", city: null })).assets.items.map((a) => a.id), [lisbonPhoto.id]);
-      assert.deepEqual((await search({ make: "searchcam", takenAfter: "2021-01-01T00:00:00.000Z" })).assets.items.map((a) => a.id), [alpha.id]);
-      assert.deepEqual((await search({ takenBefore: "2016-01-01T00:00:00Z" })).assets.items.map((a) => a.id), [old.id]);
-      assert.deepEqual((await search({ isFavorite: true })).assets.items.map((a) => a.id), [old.id]);
+      assert.deepEqual(
+        (await search({ country: "portugal", city: null })).assets.items.map((a) => a.id),
+        [lisbonPhoto.id],
+      );
+      assert.deepEqual(
+        (await search({ make: "searchcam", takenAfter: "2021-01-01T00:00:00.000Z" })).assets.items.map((a) => a.id),
+        [alpha.id],
+      );
+      assert.deepEqual(
+        (await search({ takenBefore: "2016-01-01T00:00:00Z" })).assets.items.map((a) => a.id),
+        [old.id],
+      );
+      assert.deepEqual(
+        (await search({ isFavorite: true })).assets.items.map((a) => a.id),
+        [old.id],
+      );
       assert.equal((await search({ type: "VIDEO" })).assets.count, 0);
 
       const pages = [];
-      for (let page = 1; page <= 3; page++) pages.push((await search({ originalFileName: "MADE-", size: 1, page })).assets);
-      assert.deepEqual(pages.map((p) => p.items.map((a) => a.id)), [[alpha.id], [lisbonPhoto.id], [old.id]]);
-      assert.deepEqual(pages.map((p) => p.nextPage), ["2", "3", null]);
+      for (let page = 1; page <= 3; page++)
+        pages.push((await search({ originalFileName: "MADE-", size: 1, page })).assets);
+      assert.deepEqual(
+        pages.map((p) => p.items.map((a) => a.id)),
+        [[alpha.id], [lisbonPhoto.id], [old.id]],
+      );
+      assert.deepEqual(
+        pages.map((p) => p.nextPage),
+        ["2", "3", null],
+      );
 
       const bobs = await search({ model: "alpha" }, (path, init) => bob.fetch(path, init));
-      assert.deepEqual(bobs.assets.items.map((a) => a.id), [bobPhoto.id]);
+      assert.deepEqual(
+        bobs.assets.items.map((a) => a.id),
+        [bobPhoto.id],
+      );
       assert.equal((await shoebox.api("/api/search/metadata", json({ size: 0 }))).status, 400);
       assert.equal((await fetch(`${shoebox.url}/api/search/metadata`, json({}))).status, 401);
     });
@@ -357,33 +526,90 @@ describe("the library's pages", () => {
       assert.match(refused, /Not found/);
       assert.doesNotMatch(refused, /bob@example.com|Thumbnails/);
       assert.doesNotMatch(await pageText(await bobBrowser.get("/albums")), /href="\/admin"/);
-      assert.equal((await bobBrowser.post("/admin/users", { name: "Mallory", email: "mallory@example.com", password: "mallory-password" })).status, 404);
+      assert.equal(
+        (
+          await bobBrowser.post("/admin/users", {
+            name: "Mallory",
+            email: "mallory@example.com",
+            password: "mallory-password",
+          })
+        ).status,
+        404,
+      );
       assert.equal((await bobBrowser.post("/admin/queues/thumbnailGeneration/pause")).status, 404);
       assert.equal((await bobBrowser.get("/admin/queues")).status, 404);
     });
 
     it("creates, edits, removes and restores accounts", async () => {
       const users = async () =>
-        (await (await shoebox.api("/api/admin/users?withDeleted=true")).json()) as Array<{ id: string; email: string; name: string; isAdmin: boolean; quotaSizeInBytes: number | null; status: string }>;
+        (await (await shoebox.api("/api/admin/users?withDeleted=true")).json()) as Array<{
+          id: string;
+          email: string;
+          name: string;
+          isAdmin: boolean;
+          quotaSizeInBytes: number | null;
+          status: string;
+        }>;
 
-      assert.match(await pageText(await adminBrowser.post("/admin/users", { name: "Carol", email: "carol@example.com", password: "short" }), 400), /at least 8 characters/);
-      const taken = await fragmentText(await adminBrowser.post("/admin/users", { name: "Bob 2", email: "BOB@example.com", password: "long-enough" }, { htmx: true }));
+      assert.match(
+        await pageText(
+          await adminBrowser.post("/admin/users", { name: "Carol", email: "carol@example.com", password: "short" }),
+          400,
+        ),
+        /at least 8 characters/,
+      );
+      const taken = await fragmentText(
+        await adminBrowser.post(
+          "/admin/users",
+          { name: "Bob 2", email: "BOB@example.com", password: "long-enough" },
+          { htmx: true },
+        ),
+      );
       assert.match(taken, /Another account uses this email/);
       assert.match(taken, /value="Bob 2"/, "the form keeps what was typed");
 
-      assertRedirect(await adminBrowser.post("/admin/users", { name: "Carol", email: "carol@example.com", password: "carol-password", quota: "2.5", isAdmin: "on" }), "/admin");
+      assertRedirect(
+        await adminBrowser.post("/admin/users", {
+          name: "Carol",
+          email: "carol@example.com",
+          password: "carol-password",
+          quota: "2.5",
+          isAdmin: "on",
+        }),
+        "/admin",
+      );
       const carol = (await users()).find((u) => u.email === "carol@example.com")!;
       assert.equal(carol.name, "Carol");
       assert.equal(carol.isAdmin, true);
       assert.equal(carol.quotaSizeInBytes, 2.5 * 1024 ** 3);
-      assert.equal((await fetch(`${shoebox.url}/api/auth/login`, json({ email: "carol@example.com", password: "carol-password" }))).status, 201);
+      assert.equal(
+        (await fetch(`${shoebox.url}/api/auth/login`, json({ email: "carol@example.com", password: "carol-password" })))
+          .status,
+        201,
+      );
 
-      const edited = await fragmentText(await adminBrowser.post(`/admin/users/${carol.id}`, { name: "Carol C.", email: "carol@example.com", quota: "" }, { htmx: true }));
+      const edited = await fragmentText(
+        await adminBrowser.post(
+          `/admin/users/${carol.id}`,
+          { name: "Carol C.", email: "carol@example.com", quota: "" },
+          { htmx: true },
+        ),
+      );
       assert.match(edited, /^<div id="admin-main"/);
       assert.match(edited, /Carol C\./);
       const after = (await users()).find((u) => u.id === carol.id)!;
       assert.deepEqual([after.name, after.isAdmin, after.quotaSizeInBytes], ["Carol C.", false, null]);
-      assert.match(await pageText(await adminBrowser.post(`/admin/users/${carol.id}`, { name: "Carol", email: "carol@example.com", quota: "lots" }), 400), /quota in GiB/);
+      assert.match(
+        await pageText(
+          await adminBrowser.post(`/admin/users/${carol.id}`, {
+            name: "Carol",
+            email: "carol@example.com",
+            quota: "lots",
+          }),
+          400,
+        ),
+        /quota in GiB/,
+      );
 
       // Nobody takes away their own admin rights, or removes themselves.
       const me = (await users()).find((u) => u.email === admin.email)!;
@@ -403,8 +629,11 @@ describe("the library's pages", () => {
     });
 
     it("pauses, resumes and retries job queues", async () => {
-      const paused = async () => ((await (await shoebox.api("/api/queues/thumbnailGeneration")).json()) as { isPaused: boolean }).isPaused;
-      const fragment = await fragmentText(await adminBrowser.post("/admin/queues/thumbnailGeneration/pause", {}, { htmx: true }));
+      const paused = async () =>
+        ((await (await shoebox.api("/api/queues/thumbnailGeneration")).json()) as { isPaused: boolean }).isPaused;
+      const fragment = await fragmentText(
+        await adminBrowser.post("/admin/queues/thumbnailGeneration/pause", {}, { htmx: true }),
+      );
       assert.match(fragment, /^<section id="admin-queues"/);
       assert.match(fragment, /Paused/);
       assert.equal(await paused(), true);
@@ -412,7 +641,10 @@ describe("the library's pages", () => {
       assert.equal(await paused(), false);
       assertRedirect(await adminBrowser.post("/admin/queues/thumbnailGeneration/retry"), /^\/admin/);
       assert.equal((await adminBrowser.post("/admin/queues/noSuchQueue/retry")).status, 404);
-      assert.match(await fragmentText(await adminBrowser.get("/admin/queues", { "hx-request": "true" })), /Video conversion/);
+      assert.match(
+        await fragmentText(await adminBrowser.get("/admin/queues", { "hx-request": "true" })),
+        /Video conversion/,
+      );
     });
 
     it("counts photos, videos and bytes in GET /api/server/statistics, for admins only", async () => {
@@ -422,7 +654,16 @@ describe("the library's pages", () => {
         usage: number;
         usagePhotos: number;
         usageVideos: number;
-        usageByUser: Array<{ userId: string; userName: string; photos: number; videos: number; usage: number; usagePhotos: number; usageVideos: number; quotaSizeInBytes: number | null }>;
+        usageByUser: Array<{
+          userId: string;
+          userName: string;
+          photos: number;
+          videos: number;
+          usage: number;
+          usagePhotos: number;
+          usageVideos: number;
+          quotaSizeInBytes: number | null;
+        }>;
       };
       const stats = async () => {
         const response = await shoebox.api("/api/server/statistics");
@@ -432,8 +673,20 @@ describe("the library's pages", () => {
       const adminBytes = alpha.bytes + lisbonPhoto.bytes + old.bytes;
       const before = await stats();
       assert.deepEqual(
-        { photos: before.photos, videos: before.videos, usage: before.usage, usagePhotos: before.usagePhotos, usageVideos: before.usageVideos },
-        { photos: 4, videos: 0, usage: adminBytes + bobPhoto.bytes, usagePhotos: adminBytes + bobPhoto.bytes, usageVideos: 0 },
+        {
+          photos: before.photos,
+          videos: before.videos,
+          usage: before.usage,
+          usagePhotos: before.usagePhotos,
+          usageVideos: before.usageVideos,
+        },
+        {
+          photos: 4,
+          videos: 0,
+          usage: adminBytes + bobPhoto.bytes,
+          usagePhotos: adminBytes + bobPhoto.bytes,
+          usageVideos: 0,
+        },
       );
       assert.deepEqual(
         before.usageByUser.map((u) => [u.userName, u.photos, u.videos, u.usage, u.quotaSizeInBytes]),

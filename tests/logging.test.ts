@@ -46,8 +46,14 @@ describe("logging", () => {
     const lines = logLines(shoebox.output());
     assert.ok(lines.some((line) => line.process === "worker" && line.message === "worker ready"));
     // Whatever is not a JSON line is the one line that says where Shoebox listens.
-    const other = shoebox.output().split("\n").filter((line) => line && !line.startsWith("{"));
-    assert.deepEqual(other.filter((line) => !/^Shoebox is listening on /.test(line)), []);
+    const other = shoebox
+      .output()
+      .split("\n")
+      .filter((line) => line && !line.startsWith("{"));
+    assert.deepEqual(
+      other.filter((line) => !/^Shoebox is listening on /.test(line)),
+      [],
+    );
   });
 
   it("carries the request id into the worker's calls, and makes one when the client sends none or a bad one", async () => {
@@ -57,7 +63,9 @@ describe("logging", () => {
     assert.equal(me.headers.get("x-request-id"), requestId);
     // The user is read from the database, which the worker serves: its lines carry the same id.
     await waitFor("the worker's line of the request", async () =>
-      logLines(shoebox.output()).find((line) => line.process === "worker" && line.requestId === requestId && line.message === "internal request"),
+      logLines(shoebox.output()).find(
+        (line) => line.process === "worker" && line.requestId === requestId && line.message === "internal request",
+      ),
     );
 
     const none = await fetch(`${shoebox.url}/api/server/ping`);
@@ -75,17 +83,26 @@ describe("logging", () => {
     assert.equal(((await unknown.json()) as { correlationId: string }).correlationId, requestId);
     const refused = await fetch(`${shoebox.url}/api/users/me`);
     assert.equal(refused.status, 401);
-    assert.equal(((await refused.json()) as { correlationId: string }).correlationId, refused.headers.get("x-request-id"));
+    assert.equal(
+      ((await refused.json()) as { correlationId: string }).correlationId,
+      refused.headers.get("x-request-id"),
+    );
   });
 });
 
 describe("logging at LOG_LEVEL=warn, with the worker out of reach", () => {
   it("answers a server error without its insides, logs it with the request's id, and writes no info lines", async () => {
     // A web process whose worker (and so its database) cannot be reached: every read of the database fails.
-    const web = await startShoebox({ role: "web", signUp: false, env: { LOG_LEVEL: "warn", WORKER_URL: "http://127.0.0.1:9" } });
+    const web = await startShoebox({
+      role: "web",
+      signUp: false,
+      env: { LOG_LEVEL: "warn", WORKER_URL: "http://127.0.0.1:9" },
+    });
     try {
       const requestId = `logging-${randomUUID()}`;
-      const response = await fetch(`${web.url}/api/users/me`, { headers: { "x-api-key": "some-key", "x-request-id": requestId } });
+      const response = await fetch(`${web.url}/api/users/me`, {
+        headers: { "x-api-key": "some-key", "x-request-id": requestId },
+      });
       assert.equal(response.status, 500);
       assert.equal(response.headers.get("x-request-id"), requestId);
       const text = await response.text();
@@ -99,7 +116,10 @@ describe("logging at LOG_LEVEL=warn, with the worker out of reach", () => {
       const logged = lines.find((line) => line.level === "error" && line.requestId === requestId);
       assert.ok(logged, "the owner's log has the error under the request's id");
       assert.equal(logged.process, "web");
-      assert.deepEqual(lines.filter((line) => line.level === "info" || line.level === "debug"), []);
+      assert.deepEqual(
+        lines.filter((line) => line.level === "info" || line.level === "debug"),
+        [],
+      );
     } finally {
       await web.stop();
     }
@@ -110,6 +130,9 @@ describe("logging at LOG_LEVEL=warn, with the worker out of reach", () => {
     const ping = await quiet.api("/api/users/me");
     assert.equal(ping.status, 200);
     const lines = await allLines(quiet);
-    assert.deepEqual(lines.filter((line) => line.level === "info" || line.level === "debug"), []);
+    assert.deepEqual(
+      lines.filter((line) => line.level === "info" || line.level === "debug"),
+      [],
+    );
   });
 });

@@ -47,7 +47,8 @@ const aroundLisbon = { west: -9.5, south: 38.5, east: -8.9, north: 39 };
 let shoebox: Shoebox;
 const ids = { lisbon: [] as string[], tokyo: [] as string[] };
 
-const query = (params: Record<string, string | number>) => new URLSearchParams(Object.entries(params).map(([k, v]): [string, string] => [k, String(v)])).toString();
+const query = (params: Record<string, string | number>) =>
+  new URLSearchParams(Object.entries(params).map(([k, v]): [string, string] => [k, String(v)])).toString();
 
 async function json<T>(path: string, fetcher: (path: string) => Promise<Response> = shoebox.api): Promise<T> {
   const response = await fetcher(path);
@@ -62,7 +63,11 @@ const boxAssets = (params: Record<string, string | number>, fetcher?: (path: str
 
 const byCount = (list: Cluster[]) => [...list].sort((a, b) => b.count - a.count);
 
-async function uploadAt(seed: number, photo: { taken: string; gps: Record<string, string> }, api: Shoebox["api"] = shoebox.api): Promise<string> {
+async function uploadAt(
+  seed: number,
+  photo: { taken: string; gps: Record<string, string> },
+  api: Shoebox["api"] = shoebox.api,
+): Promise<string> {
   const image = await makeJpeg(seed, { IFD2: { DateTimeOriginal: photo.taken }, IFD3: photo.gps });
   const { status, body } = await upload({ api }, { bytes: image.bytes, name: `map-${seed}.jpg` });
   assert.equal(status, 201, JSON.stringify(body));
@@ -97,8 +102,14 @@ describe("the map API", () => {
       [3, 2],
     );
     const [lisbon, tokyo] = found as [Cluster, Cluster];
-    assert.ok(Math.abs(lisbon.latitude - 38.7194) < 0.01 && Math.abs(lisbon.longitude + 9.1667) < 0.01, JSON.stringify(lisbon));
-    assert.ok(Math.abs(tokyo.latitude - 35.675) < 0.01 && Math.abs(tokyo.longitude - 139.7) < 0.01, JSON.stringify(tokyo));
+    assert.ok(
+      Math.abs(lisbon.latitude - 38.7194) < 0.01 && Math.abs(lisbon.longitude + 9.1667) < 0.01,
+      JSON.stringify(lisbon),
+    );
+    assert.ok(
+      Math.abs(tokyo.latitude - 35.675) < 0.01 && Math.abs(tokyo.longitude - 139.7) < 0.01,
+      JSON.stringify(tokyo),
+    );
     assert.equal(lisbon.assetId, undefined);
   });
 
@@ -131,7 +142,11 @@ describe("the map API", () => {
     assert.deepEqual(await clusters({ zoom: 2, ...world, fromYear: 2024 }), []);
 
     const favorite = ids.tokyo[1]!;
-    const set = await shoebox.api(`/api/assets/${favorite}`, { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify({ isFavorite: true }) });
+    const set = await shoebox.api(`/api/assets/${favorite}`, {
+      method: "PUT",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ isFavorite: true }),
+    });
     assert.equal(set.status, 200, await set.text());
     const favorites = await clusters({ zoom: 2, ...world, isFavorite: "true" });
     assert.deepEqual(
@@ -139,7 +154,9 @@ describe("the map API", () => {
       [1],
     );
     assert.deepEqual(
-      (await clusters({ zoom: 15, west: 139, south: 35, east: 140, north: 36, isFavorite: "true" })).map((c) => c.assetId),
+      (await clusters({ zoom: 15, west: 139, south: 35, east: 140, north: 36, isFavorite: "true" })).map(
+        (c) => c.assetId,
+      ),
       [favorite],
     );
     assert.deepEqual(
@@ -182,7 +199,12 @@ describe("the map API", () => {
       for (const cluster of await clusters({ zoom, ...world })) {
         const x = Math.floor((cluster.longitude + 180) / size);
         const y = Math.floor((cluster.latitude + 90) / size);
-        const box = { west: x * size - 180, south: y * size - 90, east: (x + 1) * size - 180, north: (y + 1) * size - 90 };
+        const box = {
+          west: x * size - 180,
+          south: y * size - 90,
+          east: (x + 1) * size - 180,
+          north: (y + 1) * size - 90,
+        };
         assert.equal((await boxAssets(box)).length, cluster.count, `zoom ${zoom}: ${JSON.stringify(cluster)}`);
       }
     }
@@ -218,7 +240,11 @@ describe("the map API", () => {
   });
 
   it("says how long the server took", async () => {
-    for (const path of [`/api/map/clusters?${query({ zoom: 2, ...world })}`, `/api/map/assets?${query(world)}`, "/api/map/markers"]) {
+    for (const path of [
+      `/api/map/clusters?${query({ zoom: 2, ...world })}`,
+      `/api/map/assets?${query(world)}`,
+      "/api/map/markers",
+    ]) {
       const response = await shoebox.api(path);
       assert.match(response.headers.get("server-timing") ?? "", /^total;dur=\d+(\.\d+)?$/, path);
       await response.body?.cancel();
@@ -298,7 +324,8 @@ async function mapPage(server: Shoebox, query = ""): Promise<{ response: Respons
   return { response, html: await pageText(response) };
 }
 
-const imgSrc = (response: Response) => (response.headers.get("content-security-policy") ?? "").split("; ").find((d) => d.startsWith("img-src "));
+const imgSrc = (response: Response) =>
+  (response.headers.get("content-security-policy") ?? "").split("; ").find((d) => d.startsWith("img-src "));
 
 describe("the map page", () => {
   it("sends visitors to the sign-in form", async () => {
@@ -319,7 +346,10 @@ describe("the map page", () => {
     assert.deepEqual([...new Set(years)], ["2023", "2021", "2020", "2019"]);
     assert.equal(imgSrc(response), "img-src 'self' data: blob: https://tile.openstreetmap.org");
     // Every response carries the same policy, the API's too.
-    assert.equal(imgSrc(await shoebox.api("/api/server/ping")), "img-src 'self' data: blob: https://tile.openstreetmap.org");
+    assert.equal(
+      imgSrc(await shoebox.api("/api/server/ping")),
+      "img-src 'self' data: blob: https://tile.openstreetmap.org",
+    );
   });
 
   it("keeps the filters of its address", async () => {
@@ -331,7 +361,12 @@ describe("the map page", () => {
   });
 
   it("serves its script and styles, and Leaflet's", async () => {
-    for (const path of ["/static/map.js", "/static/map.css", "/static/vendor/leaflet/leaflet.js", "/static/vendor/leaflet/leaflet.css"]) {
+    for (const path of [
+      "/static/map.js",
+      "/static/map.css",
+      "/static/vendor/leaflet/leaflet.js",
+      "/static/vendor/leaflet/leaflet.css",
+    ]) {
       const response = await fetch(`${shoebox.url}${path}`);
       assert.equal(response.status, 200, path);
       await response.body?.cancel();
@@ -358,10 +393,13 @@ describe("with MAP_TILE_URL=off", () => {
 
 describe("a bad MAP_TILE_URL", () => {
   it("keeps Shoebox from starting, and says why", async () => {
-    await assert.rejects(startShoebox({ env: { MAP_TILE_URL: "https://tiles.example.org/tile.png" } }), (error: Error) => {
-      assert.match(error.message, /Shoebox did not start/);
-      assert.match(error.message, /MAP_TILE_URL must contain \{z\}, \{x\}, \{y\}/);
-      return true;
-    });
+    await assert.rejects(
+      startShoebox({ env: { MAP_TILE_URL: "https://tiles.example.org/tile.png" } }),
+      (error: Error) => {
+        assert.match(error.message, /Shoebox did not start/);
+        assert.match(error.message, /MAP_TILE_URL must contain \{z\}, \{x\}, \{y\}/);
+        return true;
+      },
+    );
   });
 });

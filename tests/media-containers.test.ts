@@ -52,20 +52,28 @@ async function patchedCopy(file: string, name: string, from: string, to: string)
 }
 
 const jpeg = (width: number, height: number) =>
-  sharp({ create: { width, height, channels: 3, background: { r: 200, g: 90, b: 30 } } }).jpeg().toBuffer();
+  sharp({ create: { width, height, channels: 3, background: { r: 200, g: 90, b: 30 } } })
+    .jpeg()
+    .toBuffer();
 
 describe("extractRawPreview", () => {
   const RAW = new Set([".dng", ".cr2", ".cr3", ".nef", ".arw", ".orf", ".rw2", ".raf", ".pef"]);
   // The shared RAW files with no embedded JPEG at all, and why.
   const NO_PREVIEW: Record<string, string> = {
-    "formats/raw/imageio-blackmagic-pocket4k.dng": "a cinema-camera DNG: one IFD of lossless-JPEG raw tiles, no preview",
-    "exif/exiftool-stubs/raw-stubs/CanonRaw.cr2": "exiftool's metadata stub: its preview strips hold the text <Dummy preview image data>",
-    "exif/exiftool-stubs/raw-stubs/DNG.dng": "exiftool's metadata stub: its preview SubIFDs hold <Dummy … image data> text",
-    "exif/exiftool-stubs/raw-stubs/Nikon.nef": "exiftool's metadata stub: its JpgFromRaw holds the text <Dummy JpgFromRaw image data>",
+    "formats/raw/imageio-blackmagic-pocket4k.dng":
+      "a cinema-camera DNG: one IFD of lossless-JPEG raw tiles, no preview",
+    "exif/exiftool-stubs/raw-stubs/CanonRaw.cr2":
+      "exiftool's metadata stub: its preview strips hold the text <Dummy preview image data>",
+    "exif/exiftool-stubs/raw-stubs/DNG.dng":
+      "exiftool's metadata stub: its preview SubIFDs hold <Dummy … image data> text",
+    "exif/exiftool-stubs/raw-stubs/Nikon.nef":
+      "exiftool's metadata stub: its JpgFromRaw holds the text <Dummy JpgFromRaw image data>",
   };
 
   it("finds a preview sharp can decode in every shared RAW file that has one", { skip: noSharedMedia }, async () => {
-    const files = [...(await filesUnder("formats/raw")), ...(await filesUnder("exif"))].filter((file) => RAW.has(extname(file).toLowerCase()));
+    const files = [...(await filesUnder("formats/raw")), ...(await filesUnder("exif"))].filter((file) =>
+      RAW.has(extname(file).toLowerCase()),
+    );
     assert.ok(files.length >= 6, `found ${files.length} RAW files`);
     for (const file of files) {
       const preview = await extractRawPreview(media(file));
@@ -74,10 +82,13 @@ describe("extractRawPreview", () => {
         // Really none: no JPEG that sharp can decode starts anywhere in the file.
         const bytes = await readFile(media(file));
         for (let at = bytes.indexOf("ffd8ff", 0, "hex"); at >= 0; at = bytes.indexOf("ffd8ff", at + 1, "hex")) {
-          const decodes = await sharp(bytes.subarray(at)).resize(8).toBuffer().then(
-            () => true,
-            () => false,
-          );
+          const decodes = await sharp(bytes.subarray(at))
+            .resize(8)
+            .toBuffer()
+            .then(
+              () => true,
+              () => false,
+            );
           assert.ok(!decodes, `${file} has a decodable JPEG at ${at}`);
         }
         continue;
@@ -88,8 +99,11 @@ describe("extractRawPreview", () => {
       await sharp(preview).resize(32).toBuffer(); // decodes, not just a header
       // The preview shows the whole frame: its aspect ratio is the RAW's.
       const { ImageWidth, ImageHeight } = row(file);
-      const ratio = (found.width! / found.height!) / (Number(ImageWidth) / Number(ImageHeight));
-      assert.ok(Math.abs(ratio - 1) < 0.05, `${file}: preview ${found.width}×${found.height}, RAW ${ImageWidth}×${ImageHeight}`);
+      const ratio = found.width! / found.height! / (Number(ImageWidth) / Number(ImageHeight));
+      assert.ok(
+        Math.abs(ratio - 1) < 0.05,
+        `${file}: preview ${found.width}×${found.height}, RAW ${ImageWidth}×${ImageHeight}`,
+      );
     }
   });
 
@@ -131,7 +145,18 @@ describe("extractRawPreview", () => {
     const picture = await jpeg(48, 32);
     const rw2 = miniTiff("IIU\0", [{ entries: [[0x002e, 7, picture.length, 1024]] }], picture);
     assert.deepEqual(await previewOf("x.rw2", rw2), picture);
-    const orf = miniTiff("IIRO", [{ entries: [[0x0201, 4, 1, 1024], [0x0202, 4, 1, picture.length]] }], picture);
+    const orf = miniTiff(
+      "IIRO",
+      [
+        {
+          entries: [
+            [0x0201, 4, 1, 1024],
+            [0x0202, 4, 1, picture.length],
+          ],
+        },
+      ],
+      picture,
+    );
     assert.deepEqual(await previewOf("x.orf", orf), picture);
   });
 
@@ -139,16 +164,57 @@ describe("extractRawPreview", () => {
     const picture = await jpeg(48, 32);
     const lossless = Buffer.concat([Buffer.from("ffd8ffc3000b08001000100111", "hex"), Buffer.alloc(4000)]);
     const data = Buffer.concat([picture, lossless]);
-    const entries: Entry[] = [[0x0103, 3, 1, 6], [0x0111, 4, 1, 1024 + picture.length], [0x0117, 4, 1, lossless.length]];
-    const cr2 = miniTiff("II*\0", [{ entries, next: 256 }, { entries: [[0x0201, 4, 1, 1024], [0x0202, 4, 1, picture.length]] }], data);
+    const entries: Entry[] = [
+      [0x0103, 3, 1, 6],
+      [0x0111, 4, 1, 1024 + picture.length],
+      [0x0117, 4, 1, lossless.length],
+    ];
+    const cr2 = miniTiff(
+      "II*\0",
+      [
+        { entries, next: 256 },
+        {
+          entries: [
+            [0x0201, 4, 1, 1024],
+            [0x0202, 4, 1, picture.length],
+          ],
+        },
+      ],
+      data,
+    );
     assert.deepEqual(await previewOf("x.cr2", cr2), picture);
   });
 
   it("stops on IFDs that point at themselves or out of the file", async () => {
     const picture = await jpeg(16, 16);
-    const loops = miniTiff("MM\0*", [{ entries: [[0x014a, 4, 1, 8], [0x8769, 4, 1, 0xfffffff0], [0x0201, 4, 1, 1024], [0x0202, 4, 1, picture.length]], next: 8 }], picture);
+    const loops = miniTiff(
+      "MM\0*",
+      [
+        {
+          entries: [
+            [0x014a, 4, 1, 8],
+            [0x8769, 4, 1, 0xfffffff0],
+            [0x0201, 4, 1, 1024],
+            [0x0202, 4, 1, picture.length],
+          ],
+          next: 8,
+        },
+      ],
+      picture,
+    );
     assert.deepEqual(await previewOf("loops.nef", loops), picture);
-    const outside = miniTiff("II*\0", [{ entries: [[0x0201, 4, 1, 1024], [0x0202, 4, 1, picture.length + 1]] }], picture);
+    const outside = miniTiff(
+      "II*\0",
+      [
+        {
+          entries: [
+            [0x0201, 4, 1, 1024],
+            [0x0202, 4, 1, picture.length + 1],
+          ],
+        },
+      ],
+      picture,
+    );
     assert.equal(await previewOf("outside.pef", outside), null);
   });
 
@@ -167,8 +233,21 @@ describe("extractRawPreview", () => {
     };
     const [thumbnail, preview] = await Promise.all([jpeg(16, 12), jpeg(160, 108)]);
     const ftyp = box("ftyp", Buffer.from("crx \0\0\0\x01crx isom", "latin1"));
-    const moov = box("moov", box("uuid", Buffer.from("85c0b687820f11e08111f4ce462b6a48", "hex"), box("CNCV", Buffer.alloc(4)), jpegBox("THMB", 16, thumbnail)));
-    const prvw = box("uuid", Buffer.from("eaf42b5e1c984b88b9fbb7dc406e4d16", "hex"), Buffer.alloc(8), jpegBox("PRVW", 20, preview));
+    const moov = box(
+      "moov",
+      box(
+        "uuid",
+        Buffer.from("85c0b687820f11e08111f4ce462b6a48", "hex"),
+        box("CNCV", Buffer.alloc(4)),
+        jpegBox("THMB", 16, thumbnail),
+      ),
+    );
+    const prvw = box(
+      "uuid",
+      Buffer.from("eaf42b5e1c984b88b9fbb7dc406e4d16", "hex"),
+      Buffer.alloc(8),
+      jpegBox("PRVW", 20, preview),
+    );
     const mdat = box("mdat", Buffer.alloc(64));
     assert.deepEqual(await previewOf("x.cr3", Buffer.concat([ftyp, moov, prvw, mdat])), preview);
     assert.deepEqual(await previewOf("thumbnail-only.cr3", Buffer.concat([ftyp, moov, mdat])), thumbnail);
@@ -195,13 +274,17 @@ describe("findMotionPhotoVideo", () => {
     const range = await findMotionPhotoVideo(path);
     if (!range) return null;
     const bytes = await readFile(path);
-    assert.ok(range.offset >= 0 && range.length > 0 && range.offset + range.length <= bytes.length, `${path}: range inside the file`);
+    assert.ok(
+      range.offset >= 0 && range.length > 0 && range.offset + range.length <= bytes.length,
+      `${path}: range inside the file`,
+    );
     return { range, video: bytes.subarray(range.offset, range.offset + range.length) };
   }
 
   // Marked as motion photos in METADATA.csv, but without a video.
   const NO_VIDEO: Record<string, string> = {
-    "video/motion-photo/androidx-pixel-motion-photo-video-removed.jpg": "its XMP claims 8730 bytes at the end, which are JPEG data: the video was cut off",
+    "video/motion-photo/androidx-pixel-motion-photo-video-removed.jpg":
+      "its XMP claims 8730 bytes at the end, which are JPEG data: the video was cut off",
   };
 
   it("finds the MP4 of every shared motion photo, and none elsewhere", { skip: noSharedMedia }, async () => {
@@ -218,7 +301,8 @@ describe("findMotionPhotoVideo", () => {
       assert.equal(found.video.toString("latin1", 4, 8), "ftyp", file);
       assertMp4(found.video, file);
       // The older MicroVideo form says exactly where the video starts: that many bytes before the end.
-      if (MicroVideo === "1") assert.equal(found.range.offset, (await readFile(media(file))).length - Number(MicroVideoOffset), file);
+      if (MicroVideo === "1")
+        assert.equal(found.range.offset, (await readFile(media(file))).length - Number(MicroVideoOffset), file);
       videos++;
     }
     assert.equal(videos, 3);
@@ -240,7 +324,10 @@ describe("findMotionPhotoVideo", () => {
     assert.deepEqual(await findMotionPhotoVideo(withoutXmp), expected);
     // And the trailer after the MP4 is not part of the video.
     const bytes = await readFile(media(file));
-    assert.equal(bytes.toString("latin1", expected.offset + expected.length, expected.offset + expected.length + 4), "SEFH");
+    assert.equal(
+      bytes.toString("latin1", expected.offset + expected.length, expected.offset + expected.length + 4),
+      "SEFH",
+    );
   });
 });
 
@@ -267,11 +354,17 @@ describe("readContentIdentifier", () => {
 describe("decodeHeic", () => {
   // Undecodable with the installed libheif, and why.
   const UNDECODABLE: Record<string, string> = {
-    "formats/heic/elodie-photo-tiny.heic": "its ispe says 100×74 but the HEVC stream codes 100×76; libheif refuses the mismatch",
+    "formats/heic/elodie-photo-tiny.heic":
+      "its ispe says 100×74 but the HEVC stream codes 100×76; libheif refuses the mismatch",
   };
 
-  it("decodes every shared HEIC to the size METADATA.csv gives, turned by its irot", { skip: noSharedMedia }, async () => {
-    const files = [...(await filesUnder("formats/heic")), ...(await filesUnder("video/motion-photo")).filter((file) => file.endsWith(".heic"))];
+  it("decodes every shared HEIC to the size METADATA.csv gives, turned by its irot", {
+    skip: noSharedMedia,
+  }, async () => {
+    const files = [
+      ...(await filesUnder("formats/heic")),
+      ...(await filesUnder("video/motion-photo")).filter((file) => file.endsWith(".heic")),
+    ];
     assert.ok(files.length >= 12, `found ${files.length} HEIC files`);
     for (const file of files) {
       const input = await readFile(media(file));
@@ -303,10 +396,15 @@ describe("decodeHeic", () => {
       copy[at + 4] = value;
       return copy;
     };
-    const [stored, turned, mirrored] = [await decodeHeic(original), await decodeHeic(variant("irot", 3)), await decodeHeic(variant("imir", 0))];
+    const [stored, turned, mirrored] = [
+      await decodeHeic(original),
+      await decodeHeic(variant("irot", 3)),
+      await decodeHeic(variant("imir", 0)),
+    ];
     const { width, height } = stored;
     assert.deepEqual([turned.width, turned.height, mirrored.width, mirrored.height], [height, width, width, height]);
-    const pixel = (image: typeof stored, x: number, y: number) => image.data.slice((y * image.width + x) * 4, (y * image.width + x) * 4 + 4).join();
+    const pixel = (image: typeof stored, x: number, y: number) =>
+      image.data.slice((y * image.width + x) * 4, (y * image.width + x) * 4 + 4).join();
     for (let k = 0; k < 100; k++) {
       const [x, y] = [(k * 7919) % width, (k * 104729) % height];
       // irot counts anticlockwise: 3 quarter turns, i.e. one clockwise.
@@ -346,15 +444,21 @@ describe("corrupt files", () => {
     }`;
 
   // How long each call takes is bench/worst-cases.ts's to measure; this one only bounds a hang.
-  it("every reader returns or throws an Error on each, without hanging or crashing", { skip: noSharedMedia }, async () => {
+  it("every reader returns or throws an Error on each, without hanging or crashing", {
+    skip: noSharedMedia,
+  }, async () => {
     const files = (await filesUnder("corrupt")).map(media);
-    const child = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", probe, ...files], { cwd: projectRoot });
+    const child = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", probe, ...files], {
+      cwd: projectRoot,
+    });
     let output = "";
     let errors = "";
     child.stdout.on("data", (chunk) => (output += chunk));
     child.stderr.on("data", (chunk) => (errors += chunk));
     const killer = setTimeout(() => child.kill("SIGKILL"), 10 * 60_000);
-    const [code, signal] = await new Promise<[number | null, string | null]>((resolve) => child.on("close", (...status) => resolve(status)));
+    const [code, signal] = await new Promise<[number | null, string | null]>((resolve) =>
+      child.on("close", (...status) => resolve(status)),
+    );
     clearTimeout(killer);
     // libheif also prints its complaints to stdout; the results are the JSON lines.
     const results = output
@@ -362,10 +466,17 @@ describe("corrupt files", () => {
       .filter((line) => line.startsWith('{"file"'))
       .map((line) => JSON.parse(line) as { file: string; call: string; outcome: string });
     const last = results.at(-1);
-    assert.deepEqual([code, signal], [0, null], `the probe died after ${last ? `${last.call}(${relative(sharedMedia, last.file)})` : "starting"}: ${errors.slice(-2000)}`);
+    assert.deepEqual(
+      [code, signal],
+      [0, null],
+      `the probe died after ${last ? `${last.call}(${relative(sharedMedia, last.file)})` : "starting"}: ${errors.slice(-2000)}`,
+    );
     assert.equal(results.length, files.length * 4);
     for (const { file, call, outcome } of results) {
-      assert.ok(outcome === "returned" || outcome === "threw an Error", `${call}(${relative(sharedMedia, file)}) ${outcome}`);
+      assert.ok(
+        outcome === "returned" || outcome === "threw an Error",
+        `${call}(${relative(sharedMedia, file)}) ${outcome}`,
+      );
     }
   });
 });

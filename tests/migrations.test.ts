@@ -13,7 +13,9 @@ import { startTestDatabase } from "./helpers/hrana";
 // A folder of the migrations up to and including `lastTag`, to make a database as an older Shoebox left it.
 function migrationsUpTo(lastTag: string): string {
   const folder = mkdtempSync(join(tmpdir(), "shoebox-migrations-"));
-  const journal = JSON.parse(readFileSync(join(migrationsFolder, "meta/_journal.json"), "utf8")) as { entries: Array<{ tag: string }> };
+  const journal = JSON.parse(readFileSync(join(migrationsFolder, "meta/_journal.json"), "utf8")) as {
+    entries: Array<{ tag: string }>;
+  };
   journal.entries = journal.entries.slice(0, journal.entries.findIndex((entry) => entry.tag === lastTag) + 1);
   mkdirSync(join(folder, "meta"));
   writeFileSync(join(folder, "meta/_journal.json"), JSON.stringify(journal));
@@ -28,7 +30,9 @@ describe("migrations", () => {
     try {
       await migrateDatabase(db);
       const tables = async () =>
-        (await client.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'index') ORDER BY name")).rows.map((r) => r.name);
+        (
+          await client.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'index') ORDER BY name")
+        ).rows.map((r) => r.name);
       const first = await tables();
       for (const table of ["assets", "asset_files", "exif", "jobs", "queues"]) assert.ok(first.includes(table), table);
 
@@ -76,11 +80,18 @@ describe("the accounts migration", () => {
       assert.equal((await client.execute("PRAGMA foreign_key_check")).rows.length, 0);
 
       assert.equal(await adminExists(db), false, "the placeholder owner is no admin anyone can use");
-      const admin = await createFirstAdmin(db, { email: "Owner@Example.com", name: "Owner", passwordHash: "scrypt$test" });
+      const admin = await createFirstAdmin(db, {
+        email: "Owner@Example.com",
+        name: "Owner",
+        passwordHash: "scrypt$test",
+      });
       assert.equal(admin?.id, placeholderOwnerId);
       assert.equal(admin?.email, "owner@example.com");
       assert.equal(await adminExists(db), true);
-      assert.equal(await createFirstAdmin(db, { email: "second@example.com", name: "Second", passwordHash: "scrypt$test" }), undefined);
+      assert.equal(
+        await createFirstAdmin(db, { email: "second@example.com", name: "Second", passwordHash: "scrypt$test" }),
+        undefined,
+      );
     } finally {
       client.close();
       await database.close();
@@ -99,7 +110,7 @@ describe("the migration that records which models have seen an asset", () => {
     try {
       await migrate(db, { migrationsFolder: migrationsUpTo("0010_object_tags") });
       const embedding = `[${Array.from({ length: 1024 }, (_, i) => (i % 7) / 7).join(",")}]`;
-            await client.batch([
+      await client.batch([
         "INSERT INTO users (id, email, name, password_hash, created_at, updated_at) VALUES ('u1', 'u1@example.com', 'U', 'x', 1, 1)",
         asset("with-face", 5),
         asset("with-tag", 5),
@@ -212,7 +223,10 @@ describe("the migration that brings full-size copies", () => {
     const { client, db } = connectDatabase({ url: database.url, authToken: database.token });
     try {
       await migrate(db, { migrationsFolder: migrationsUpTo("0014_dates_in_utc") });
-      await client.batch(["INSERT INTO users (id, email, name, password_hash, created_at, updated_at) VALUES ('u1', 'u1@example.com', 'U', 'x', 1, 1)", asset("heic")]);
+      await client.batch([
+        "INSERT INTO users (id, email, name, password_hash, created_at, updated_at) VALUES ('u1', 'u1@example.com', 'U', 'x', 1, 1)",
+        asset("heic"),
+      ]);
       await migrate(db, { migrationsFolder: migrationsUpTo("0015_fullsize_copies") });
       const queued = await client.execute("SELECT queue, payload FROM jobs WHERE name = 'queueAssetJobs'");
       assert.deepEqual(

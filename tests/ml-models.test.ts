@@ -12,7 +12,15 @@ import { detectFacesInImage, fivePoints, type DetectedFace, type Point } from ".
 import { alignFace, cosine, embedFaces } from "../workers/ml/face-embedding";
 import { models, type ModelName } from "../workers/ml/models";
 import { tagObjects } from "../workers/ml/object-tags";
-import { cropSquare, readRgb, releaseSessions, resizeStretched, run, toFloat, type RgbImage } from "../workers/ml/runtime";
+import {
+  cropSquare,
+  readRgb,
+  releaseSessions,
+  resizeStretched,
+  run,
+  toFloat,
+  type RgbImage,
+} from "../workers/ml/runtime";
 import { faceCopies, peopleInFacePhotos } from "./helpers/faces";
 
 const media = resolve(import.meta.dirname, "../../shared/media");
@@ -29,7 +37,11 @@ after(async () => {
 
 // face-api's own networks on TF.js (its CommonJS build, which brings TF.js the same way), for the
 // models built from their bare weights, by the class that runs each.
-const faceApiNets: Partial<Record<ModelName, string>> = { faceDetection: "SsdMobilenetv1", faceLandmarks: "FaceLandmark68Net", faceEmbedding: "FaceRecognitionNet" };
+const faceApiNets: Partial<Record<ModelName, string>> = {
+  faceDetection: "SsdMobilenetv1",
+  faceLandmarks: "FaceLandmark68Net",
+  faceEmbedding: "FaceRecognitionNet",
+};
 
 async function faceApiOutputs(name: ModelName, input: Float32Array): Promise<Float32Array[]> {
   const require = createRequire(import.meta.url);
@@ -42,7 +54,12 @@ async function faceApiOutputs(name: ModelName, input: Float32Array): Promise<Flo
   const manifest = JSON.parse(readFileSync(join(faceApiModelsDir(), `${spec.source}-weights_manifest.json`), "utf8"));
   const bytes = readFileSync(join(faceApiModelsDir(), `${spec.source}.bin`));
   const net = new faceapi[faceApiNets[name]!]();
-  net.loadFromWeightMap(tf.io.decodeWeights(new Uint8Array(bytes).buffer, manifest.flatMap((g: { weights: unknown[] }) => g.weights)));
+  net.loadFromWeightMap(
+    tf.io.decodeWeights(
+      new Uint8Array(bytes).buffer,
+      manifest.flatMap((g: { weights: unknown[] }) => g.weights),
+    ),
+  );
   type Tensor = import("@tensorflow/tfjs").Tensor;
   const x = tf.tensor4d(input, [1, spec.size, spec.size, 3]);
   const netInput = { toBatchTensor: () => x, isBatchInput: false };
@@ -50,8 +67,14 @@ async function faceApiOutputs(name: ModelName, input: Float32Array): Promise<Flo
   // as parts of its input (what face-api computes from it needs the photo's own size).
   const out: Tensor[] =
     name === "faceDetection"
-      ? (({ boxes, scores }) => [boxes[0], scores[0]])(net.forwardInput(netInput) as { boxes: Tensor[]; scores: Tensor[] })
-      : [name === "faceLandmarks" ? net.runNet(net.faceFeatureExtractor.forwardInput(netInput)) : net.forwardInput(netInput)];
+      ? (({ boxes, scores }) => [boxes[0], scores[0]])(
+          net.forwardInput(netInput) as { boxes: Tensor[]; scores: Tensor[] },
+        )
+      : [
+          name === "faceLandmarks"
+            ? net.runNet(net.faceFeatureExtractor.forwardInput(netInput))
+            : net.forwardInput(netInput),
+        ];
   const data = out.map((t) => t.dataSync() as Float32Array);
   tf.dispose([x, ...out]);
   return data;
@@ -70,10 +93,17 @@ async function tfjsOutputs(name: ModelName, input: Float32Array): Promise<Float3
   const json = JSON.parse(readFileSync(join(humanModelsDir(), `${spec.source}.json`), "utf8"));
   const weightData = new Uint8Array(readFileSync(join(humanModelsDir(), `${spec.source}.bin`))).buffer;
   const model = await tf.loadGraphModel(
-    tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: json.weightsManifest.flatMap((m: { weights: unknown[] }) => m.weights), weightData, format: json.format }),
+    tf.io.fromMemory({
+      modelTopology: json.modelTopology,
+      weightSpecs: json.weightsManifest.flatMap((m: { weights: unknown[] }) => m.weights),
+      weightData,
+      format: json.format,
+    }),
   );
   const x = tf.tensor4d(input, [1, spec.size, spec.size, 3]);
-  const out = model.execute(x, Object.keys(spec.outputs)) as import("@tensorflow/tfjs").Tensor[] | import("@tensorflow/tfjs").Tensor;
+  const out = model.execute(x, Object.keys(spec.outputs)) as
+    | import("@tensorflow/tfjs").Tensor[]
+    | import("@tensorflow/tfjs").Tensor;
   const list = Array.isArray(out) ? out : [out];
   const data = list.map((t) => t.dataSync() as Float32Array);
   tf.dispose([x, ...list]);
@@ -81,7 +111,10 @@ async function tfjsOutputs(name: ModelName, input: Float32Array): Promise<Float3
   return data;
 }
 
-async function agreement(name: ModelName, input: Float32Array): Promise<{ output: string; error: number; scale: number }[]> {
+async function agreement(
+  name: ModelName,
+  input: Float32Array,
+): Promise<{ output: string; error: number; scale: number }[]> {
   const expected = await tfjsOutputs(name, input);
   const actual = await run(name, input);
   return Object.values(models[name].outputs).map((output, i) => {
@@ -111,14 +144,22 @@ async function photo(file: string): Promise<RgbImage> {
 describe("converted models against the TF.js runtime", () => {
   const check = (results: { output: string; error: number; scale: number }[], name: string) => {
     for (const r of results) {
-      console.log(`${name} ${r.output}: max |ONNX − TF.js| ${r.error.toExponential(2)} (outputs up to ${r.scale.toFixed(3)})`);
+      console.log(
+        `${name} ${r.output}: max |ONNX − TF.js| ${r.error.toExponential(2)} (outputs up to ${r.scale.toFixed(3)})`,
+      );
       assert.ok(r.error <= 1e-4 * Math.max(1, r.scale), `${name} ${r.output} differs from TF.js by ${r.error}`);
     }
   };
 
   it("face detection (built from face-api's weights), on a photo letterboxed into 512×512 in 0..255", async () => {
     const image = await photo("faces/face_recognition/two_people.jpg");
-    check(await agreement("faceDetection", toFloat(await cropSquare(image, 0, 0, Math.max(image.width, image.height), 512))), "faceDetection");
+    check(
+      await agreement(
+        "faceDetection",
+        toFloat(await cropSquare(image, 0, 0, Math.max(image.width, image.height), 512)),
+      ),
+      "faceDetection",
+    );
   });
 
   it("face landmarks (built from face-api's weights), on a face's square in 0..255", async () => {
@@ -130,7 +171,13 @@ describe("converted models against the TF.js runtime", () => {
     const image = await photo("faces/face_recognition/obama.jpg");
     const [face] = await detectFacesInImage(image);
     // Without the shared photos there is no face: a square of the pattern stands in.
-    check(await agreement("faceEmbedding", face ? alignFace(image, face.landmarks) : toFloat(await cropSquare(image, 200, 100, 300, 150))), "faceEmbedding");
+    check(
+      await agreement(
+        "faceEmbedding",
+        face ? alignFace(image, face.landmarks) : toFloat(await cropSquare(image, 200, 100, 300, 150)),
+      ),
+      "faceEmbedding",
+    );
   });
 
   it("the face check (MediaPipe's face mesh), on a square in 0..1 where it is unsure of the face", async () => {
@@ -159,11 +206,16 @@ describe("faces in ../shared/media/faces", { skip: noMedia }, () => {
   it("finds every face, and no other", () => {
     for (const [file, who] of Object.entries(peopleInFacePhotos)) {
       const { faces: detected } = found.get(file)!;
-      console.log(`${file}: ${detected.map((f) => `${f.score.toFixed(2)} at ${Math.round(f.box.x)},${Math.round(f.box.y)} ${Math.round(f.box.width)}px`).join("; ")}`);
+      console.log(
+        `${file}: ${detected.map((f) => `${f.score.toFixed(2)} at ${Math.round(f.box.x)},${Math.round(f.box.y)} ${Math.round(f.box.width)}px`).join("; ")}`,
+      );
       assert.equal(detected.length, who.length, `${file}: ${detected.length} faces found, ${who.length} in the photo`);
       for (const face of detected) {
         const [left, right, nose, mouth] = fivePoints(face.landmarks) as Point[];
-        assert.ok(left![0] < right![0] && nose![1] > left![1] && mouth![1] > nose![1], `${file}: landmarks of an upright face`);
+        assert.ok(
+          left![0] < right![0] && nose![1] > left![1] && mouth![1] > nose![1],
+          `${file}: landmarks of an upright face`,
+        );
       }
     }
   });
@@ -171,7 +223,10 @@ describe("faces in ../shared/media/faces", { skip: noMedia }, () => {
   it("turns faces upright with the photo's EXIF orientation", () => {
     const plain = found.get("immich/portrait.jpg")!.faces[0]!;
     const rotated = found.get("immich/portrait-orientation-6.jpg")!.faces[0]!;
-    assert.ok(Math.abs(plain.box.x - rotated.box.x) < 10 && Math.abs(plain.box.y - rotated.box.y) < 10, "the same box in both");
+    assert.ok(
+      Math.abs(plain.box.x - rotated.box.x) < 10 && Math.abs(plain.box.y - rotated.box.y) < 10,
+      "the same box in both",
+    );
   });
 
   it("finds no face where there is none: dogs, a landscape, a bird, a city", async () => {
@@ -237,7 +292,11 @@ describe("object tags on photos that obviously show them", { skip: noMedia }, ()
     for (const [file, labels] of Object.entries(expected)) {
       const { tags, objects } = await tagObjects(join(media, file));
       console.log(`${file}: ${tags.map((t) => `${t.label} ${t.score.toFixed(2)}`).join(", ")}`);
-      for (const label of labels) assert.ok(tags.some((t) => t.label === label), `${file} should be tagged ${label}`);
+      for (const label of labels)
+        assert.ok(
+          tags.some((t) => t.label === label),
+          `${file} should be tagged ${label}`,
+        );
       assert.ok(objects.length > 0 && objects.every((o) => o.box.width > 0 && o.box.height > 0), `${file}: boxes`);
     }
   });

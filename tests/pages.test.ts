@@ -22,7 +22,8 @@ describe("the first run", () => {
 
   it("sends every page to the sign-up form until there is an admin, then signs the admin in", async () => {
     const browser = new Browser(shoebox.url);
-    for (const path of ["/", "/auth/login", "/share/some-key", "/albums"]) assertRedirect(await browser.get(path), "/auth/register");
+    for (const path of ["/", "/auth/login", "/share/some-key", "/albums"])
+      assertRedirect(await browser.get(path), "/auth/register");
     const api = await browser.get("/api/albums");
     assert.equal(api.status, 401);
     assert.match(api.headers.get("content-type") ?? "", /json/);
@@ -30,18 +31,43 @@ describe("the first run", () => {
 
     const form = await pageText(await browser.get("/auth/register"));
     assert.match(form, /<label for="field-email">/);
-    const mismatch = await browser.post("/auth/register", { name: "Ada", email: "ada@example.com", password: "analytical", confirm: "analytic" });
+    const mismatch = await browser.post("/auth/register", {
+      name: "Ada",
+      email: "ada@example.com",
+      password: "analytical",
+      confirm: "analytic",
+    });
     assert.match(await pageText(mismatch, 400), /The two passwords differ/);
-    const short = await browser.post("/auth/register", { name: "Ada", email: "ada@example.com", password: "short", confirm: "short" });
+    const short = await browser.post("/auth/register", {
+      name: "Ada",
+      email: "ada@example.com",
+      password: "short",
+      confirm: "short",
+    });
     assert.match(await pageText(short, 400), /at least 8 characters/);
     assert.equal(browser.cookies.size, 0);
 
-    const created = await browser.post("/auth/register", { name: "Ada Lovelace", email: "ada@example.com", password: "analytical", confirm: "analytical" });
+    const created = await browser.post("/auth/register", {
+      name: "Ada Lovelace",
+      email: "ada@example.com",
+      password: "analytical",
+      confirm: "analytical",
+    });
     assertRedirect(created, "/");
-    assert.ok(created.headers.getSetCookie().some((c) => /^immich_access_token=[^;]+;.*HttpOnly; SameSite=Lax/.test(c)));
+    assert.ok(
+      created.headers.getSetCookie().some((c) => /^immich_access_token=[^;]+;.*HttpOnly; SameSite=Lax/.test(c)),
+    );
 
     assertRedirect(await browser.get("/auth/register"), "/auth/login");
-    assertRedirect(await new Browser(shoebox.url).post("/auth/register", { name: "Eve", email: "eve@example.com", password: "password1", confirm: "password1" }), "/auth/login");
+    assertRedirect(
+      await new Browser(shoebox.url).post("/auth/register", {
+        name: "Eve",
+        email: "eve@example.com",
+        password: "password1",
+        confirm: "password1",
+      }),
+      "/auth/login",
+    );
     const home = await pageText(await browser.get("/"));
     assert.match(home, /Ada Lovelace/);
     assert.match(home, /<script src="\/static\/vendor\/htmx.min.js"/);
@@ -66,29 +92,44 @@ describe("a server with an admin", () => {
       const form = await pageText(await browser.get("/auth/login?next=/share/abc?x=1"));
       assert.match(form, /<input type="hidden" name="next" value="\/share\/abc\?x=1"\/>/);
       assert.doesNotMatch(await pageText(await browser.get("/auth/login?next=//evil.example")), /name="next"/);
-      assertRedirect(await browser.post("/auth/login", { email: admin.email, password: admin.password, next: "/share/abc?x=1" }), "/share/abc?x=1");
+      assertRedirect(
+        await browser.post("/auth/login", { email: admin.email, password: admin.password, next: "/share/abc?x=1" }),
+        "/share/abc?x=1",
+      );
       for (const next of ["//evil.example", "/\\evil.example", "https://evil.example/", "/\t/evil.example"]) {
-        assertRedirect(await new Browser(shoebox.url).post("/auth/login", { email: admin.email, password: admin.password, next }), "/");
+        assertRedirect(
+          await new Browser(shoebox.url).post("/auth/login", { email: admin.email, password: admin.password, next }),
+          "/",
+        );
       }
     });
 
     it("shows a wrong password in the form, and signs in with the right one", async () => {
       const browser = new Browser(shoebox.url);
-      const wrong = await pageText(await browser.post("/auth/login", { email: admin.email, password: "not-the-password" }), 401);
+      const wrong = await pageText(
+        await browser.post("/auth/login", { email: admin.email, password: "not-the-password" }),
+        401,
+      );
       assert.match(wrong, /Incorrect email or password/);
       assert.match(wrong, new RegExp(`value="${admin.email}"`));
       assert.equal(browser.cookies.size, 0);
 
       const right = await browser.post("/auth/login", { email: admin.email, password: admin.password });
       assertRedirect(right, "/");
-      assert.ok(right.headers.getSetCookie().some((c) => /^immich_access_token=[^;]+;.*HttpOnly; SameSite=Lax/.test(c)));
+      assert.ok(
+        right.headers.getSetCookie().some((c) => /^immich_access_token=[^;]+;.*HttpOnly; SameSite=Lax/.test(c)),
+      );
       assert.match(await pageText(await browser.get("/")), new RegExp(admin.name));
       assertRedirect(await browser.get("/auth/login"), "/");
     });
 
     it("shows the lock-out after repeated failures", async () => {
       const user = { email: "forgetful@example.com", password: "forgetful-password", name: "Forgetful" };
-      const created = await shoebox.api("/api/admin/users", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(user) });
+      const created = await shoebox.api("/api/admin/users", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(user),
+      });
       assert.equal(created.status, 201);
       const browser = new Browser(shoebox.url);
       // An address of its own, so that the lock-out stays in this test.
@@ -106,7 +147,11 @@ describe("a server with an admin", () => {
     });
 
     it("refuses a sign-in form posted from another site", async () => {
-      const response = await new Browser(shoebox.url).post("/auth/login", { email: admin.email, password: admin.password }, { headers: { origin: "http://evil.example" } });
+      const response = await new Browser(shoebox.url).post(
+        "/auth/login",
+        { email: admin.email, password: admin.password },
+        { headers: { origin: "http://evil.example" } },
+      );
       assert.equal(response.status, 403);
       assert.equal(response.headers.get("set-cookie"), null);
     });
@@ -130,7 +175,12 @@ describe("a server with an admin", () => {
       const photo = await upload(shoebox, await makeJpeg(40));
       const browser = await signInWithCookie(shoebox.url, admin.email, admin.password);
       const home = await pageText(await browser.get("/"));
-      assert.match(home, new RegExp(`<a class="tile" href="/photos/${photo.body.id}"[^>]*><img src="/api/assets/${photo.body.id}/thumbnail" alt="Photo taken [^"]+" loading="lazy"`));
+      assert.match(
+        home,
+        new RegExp(
+          `<a class="tile" href="/photos/${photo.body.id}"[^>]*><img src="/api/assets/${photo.body.id}/thumbnail" alt="Photo taken [^"]+" loading="lazy"`,
+        ),
+      );
       assert.match(home, /<a href="\/" aria-current="page">Photos<\/a>/);
     });
   });
@@ -138,7 +188,12 @@ describe("a server with an admin", () => {
   describe("a shared link in a private window", () => {
     const camera = { Make: "Pagecam", Model: "Pagecam Z9" };
     // Near the Eiffel tower: 48.8584 N, 2.2945 E.
-    const gps = { GPSLatitudeRef: "N", GPSLatitude: "48/1 51/1 3024/100", GPSLongitudeRef: "E", GPSLongitude: "2/1 17/1 4020/100" };
+    const gps = {
+      GPSLatitudeRef: "N",
+      GPSLatitude: "48/1 51/1 3024/100",
+      GPSLongitudeRef: "E",
+      GPSLongitude: "2/1 17/1 4020/100",
+    };
     let assetIds: string[];
     let outsiderId: string;
     let albumId: string;
@@ -154,14 +209,20 @@ describe("a server with an admin", () => {
     };
 
     before(async () => {
-      const uploads = await Promise.all([101, 102, 103].map(async (seed) => upload(shoebox, await makeJpeg(seed, { IFD0: camera, IFD3: gps }))));
+      const uploads = await Promise.all(
+        [101, 102, 103].map(async (seed) => upload(shoebox, await makeJpeg(seed, { IFD0: camera, IFD3: gps }))),
+      );
       const ids = uploads.map((u) => u.body.id);
       assetIds = ids.slice(0, 2);
       outsiderId = ids[2]!;
       for (const id of ids) {
         const exif = await waitFor(`the metadata and thumbnail of ${id}`, async () => {
-          const asset = (await (await shoebox.api(`/api/assets/${id}`)).json()) as { exifInfo: { latitude: number | null; model: string | null } };
-          return asset.exifInfo.model !== null && (await shoebox.api(`/api/assets/${id}/thumbnail`)).ok && asset.exifInfo;
+          const asset = (await (await shoebox.api(`/api/assets/${id}`)).json()) as {
+            exifInfo: { latitude: number | null; model: string | null };
+          };
+          return (
+            asset.exifInfo.model !== null && (await shoebox.api(`/api/assets/${id}/thumbnail`)).ok && asset.exifInfo
+          );
         });
         assert.equal(exif.model, camera.Model, "the photos carry a camera");
         assert.ok(Math.abs((exif.latitude ?? 0) - 48.8584) < 1e-3, "and a place");
@@ -185,7 +246,10 @@ describe("a server with an admin", () => {
       const thumbnail = `/api/assets/${assetIds[0]}/thumbnail?key=${link.key}`;
       assert.equal((await browser.get(thumbnail)).status, 401);
 
-      assert.match(await pageText(await browser.post(`/share/${link.key}`, { password: "wrong-pw" }), 401), /not the password/);
+      assert.match(
+        await pageText(await browser.post(`/share/${link.key}`, { password: "wrong-pw" }), 401),
+        /not the password/,
+      );
       assertRedirect(await browser.post(`/share/${link.key}`, { password: "secret-pw" }), `/share/${link.key}`);
 
       const grid = await pageText(await browser.get(`/share/${link.key}`));
@@ -210,7 +274,10 @@ describe("a server with an admin", () => {
       assert.equal((await new Browser(shoebox.url).get(thumbnail)).status, 401);
 
       assert.equal((await browser.get(`/share/${link.key}/photos/${outsiderId}`)).status, 404);
-      assertRedirect(await new Browser(shoebox.url).get(`/share/${link.key}/photos/${assetIds[0]}`), `/share/${link.key}`);
+      assertRedirect(
+        await new Browser(shoebox.url).get(`/share/${link.key}/photos/${assetIds[0]}`),
+        `/share/${link.key}`,
+      );
     });
 
     it("shows metadata, downloads and uploads when the link allows them, and never the coordinates", async () => {
@@ -238,8 +305,14 @@ describe("a server with an admin", () => {
       const removed = await createLink({});
       assert.equal((await browser.get(`/share/${removed.key}`)).status, 200);
       assert.equal((await shoebox.api(`/api/shared-links/${removed.id}`, { method: "DELETE" })).status, 204);
-      assert.match(await pageText(await browser.get(`/share/${removed.key}`), 404), /This link has expired or was removed/);
-      assert.match(await pageText(await browser.get("/share/no-such-key"), 404), /This link has expired or was removed/);
+      assert.match(
+        await pageText(await browser.get(`/share/${removed.key}`), 404),
+        /This link has expired or was removed/,
+      );
+      assert.match(
+        await pageText(await browser.get("/share/no-such-key"), 404),
+        /This link has expired or was removed/,
+      );
     });
   });
 });

@@ -46,7 +46,10 @@ async function json<T>(response: Response, status = 200): Promise<T> {
 
 async function uploadFile(client: Client, file: string): Promise<string> {
   const bytes = readFileSync(join(facesDir, file));
-  const response = await client.fetch("/api/assets", { method: "POST", body: uploadForm({ bytes, name: file.replace(/\//g, "_") }) });
+  const response = await client.fetch("/api/assets", {
+    method: "POST",
+    body: uploadForm({ bytes, name: file.replace(/\//g, "_") }),
+  });
   return (await json<{ id: string }>(response, 201)).id;
 }
 
@@ -67,7 +70,12 @@ function pairwise(found: Found[]): { precision: number; recall: number; predicte
       if (predicted && actual) right++;
     }
   }
-  return { precision: together ? right / together : 1, recall: same ? right / same : 1, predicted: together, actual: same };
+  return {
+    precision: together ? right / together : 1,
+    recall: same ? right / same : 1,
+    predicted: together,
+    actual: same,
+  };
 }
 
 describe("faces and people", { skip: noFaces }, () => {
@@ -77,7 +85,8 @@ describe("faces and people", { skip: noFaces }, () => {
   const assetOf = new Map<string, string>();
   const found: Found[] = [];
 
-  const facesOf = async (client: Client, assetId: string) => json<ApiFace[]>(await client.fetch(`/api/faces?id=${assetId}`));
+  const facesOf = async (client: Client, assetId: string) =>
+    json<ApiFace[]>(await client.fetch(`/api/faces?id=${assetId}`));
   const personOf = (who: string) => {
     const ids = found.filter((f) => f.who === who && f.personId).map((f) => f.personId!);
     const counts = new Map<string, number>();
@@ -87,17 +96,41 @@ describe("faces and people", { skip: noFaces }, () => {
 
   before(async () => {
     shoebox = await startShoebox({ signUp: false });
-    alice = await signIn(shoebox.url, { email: "alice@example.com", password: "alice-password", name: "Alice", admin: true });
-    bob = await signIn(shoebox.url, { email: "bob@example.com", password: "bob-password", name: "Bob", createdBy: alice });
+    alice = await signIn(shoebox.url, {
+      email: "alice@example.com",
+      password: "alice-password",
+      name: "Alice",
+      admin: true,
+    });
+    bob = await signIn(shoebox.url, {
+      email: "bob@example.com",
+      password: "bob-password",
+      name: "Bob",
+      createdBy: alice,
+    });
     const started = Date.now();
     for (const file of Object.keys(peopleInFacePhotos)) assetOf.set(file, await uploadFile(alice, file));
     const api = (path: string) => alice.fetch(path);
     await waitForQueuesToDrain({ api });
-    console.log(`${assetOf.size} photos uploaded, their faces found and clustered in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    console.log(
+      `${assetOf.size} photos uploaded, their faces found and clustered in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    );
     for (const [file, who] of Object.entries(peopleInFacePhotos)) {
       const faces = await facesOf(alice, assetOf.get(file)!);
-      assert.equal(faces.length, who.length, `${file}: ${faces.length} faces found on the preview, ${who.length} in the photo`);
-      faces.forEach((face, i) => found.push({ file, assetId: assetOf.get(file)!, faceId: face.id, who: who[i]!, personId: face.person?.id ?? null }));
+      assert.equal(
+        faces.length,
+        who.length,
+        `${file}: ${faces.length} faces found on the preview, ${who.length} in the photo`,
+      );
+      faces.forEach((face, i) =>
+        found.push({
+          file,
+          assetId: assetOf.get(file)!,
+          faceId: face.id,
+          who: who[i]!,
+          personId: face.person?.id ?? null,
+        }),
+      );
     }
   });
 
@@ -110,7 +143,9 @@ describe("faces and people", { skip: noFaces }, () => {
     const db = new Libsql(join(shoebox.dataDir, "shoebox.db"), { readonly: true });
     const same: number[] = [];
     const different: number[] = [];
-    const distance = db.prepare("SELECT vector_distance_cos(a.embedding, b.embedding) AS d FROM faces a, faces b WHERE a.id = ? AND b.id = ?");
+    const distance = db.prepare(
+      "SELECT vector_distance_cos(a.embedding, b.embedding) AS d FROM faces a, faces b WHERE a.id = ? AND b.id = ?",
+    );
     for (let i = 0; i < found.length; i++) {
       for (let j = i + 1; j < found.length; j++) {
         const d = (distance.get(found[i]!.faceId, found[j]!.faceId) as { d: number }).d;
@@ -120,8 +155,12 @@ describe("faces and people", { skip: noFaces }, () => {
     db.close();
     const { precision, recall, predicted, actual } = pairwise(found);
     const { maxDistance, minFaces } = defaults.faces;
-    console.log(`cosine distance of the same person's faces ${Math.min(...same).toFixed(3)}..${Math.max(...same).toFixed(3)}, of different people's ${Math.min(...different).toFixed(3)}..${Math.max(...different).toFixed(3)}`);
-    console.log(`clustering with maxDistance ${maxDistance}, minFaces ${minFaces}: pairwise precision ${precision.toFixed(3)} (${predicted} pairs put together), recall ${recall.toFixed(3)} (${actual} pairs of one person)`);
+    console.log(
+      `cosine distance of the same person's faces ${Math.min(...same).toFixed(3)}..${Math.max(...same).toFixed(3)}, of different people's ${Math.min(...different).toFixed(3)}..${Math.max(...different).toFixed(3)}`,
+    );
+    console.log(
+      `clustering with maxDistance ${maxDistance}, minFaces ${minFaces}: pairwise precision ${precision.toFixed(3)} (${predicted} pairs put together), recall ${recall.toFixed(3)} (${actual} pairs of one person)`,
+    );
     for (const f of found) console.log(`  ${f.file} ${f.who} → ${f.personId ?? "nobody"}`);
     assert.ok(precision >= 0.9, `pairwise precision ${precision}`);
 
@@ -130,7 +169,10 @@ describe("faces and people", { skip: noFaces }, () => {
     assert.ok(obama && biden && obama !== biden, "Obama and Biden are two people");
     const obamas = found.filter((f) => f.who === "obama");
     const bidens = found.filter((f) => f.who === "biden");
-    assert.ok(obamas.every((f) => f.personId === obama), "every face of Obama is with one person");
+    assert.ok(
+      obamas.every((f) => f.personId === obama),
+      "every face of Obama is with one person",
+    );
     assert.ok(bidens.filter((f) => f.personId === biden).length >= 3, "Biden's faces are with one person");
     // Someone seen once is nobody yet (DBSCAN's noise), not a person of their own.
     for (const who of ["collins", "girl"]) assert.equal(found.find((f) => f.who === who)!.personId, null, who);
@@ -139,7 +181,9 @@ describe("faces and people", { skip: noFaces }, () => {
     assert.equal(list.total, new Set(found.flatMap((f) => (f.personId ? [f.personId] : []))).size);
     assert.equal(list.hidden, 0);
     // The asset carries its people, in Immich's shape.
-    const asset = await json<{ people: Array<{ id: string; faces: unknown[] }> }>(await alice.fetch(`/api/assets/${assetOf.get("face_recognition/two_people.jpg")}`));
+    const asset = await json<{ people: Array<{ id: string; faces: unknown[] }> }>(
+      await alice.fetch(`/api/assets/${assetOf.get("face_recognition/two_people.jpg")}`),
+    );
     assert.deepEqual(asset.people.map((p) => p.id).sort(), [obama, biden].sort());
     assert.ok(asset.people.every((p) => p.faces.length === 1));
   });
@@ -160,13 +204,22 @@ describe("faces and people", { skip: noFaces }, () => {
     assert.equal(renamed.name, "Barack Obama");
     await json(await alice.json("PUT", `/api/people/${biden}`, { name: "Joe Biden" }));
     const list = await json<{ people: ApiPerson[] }>(await alice.fetch("/api/people"));
-    assert.deepEqual(list.people.slice(0, 2).map((p) => p.name), ["Barack Obama", "Joe Biden"]);
+    assert.deepEqual(
+      list.people.slice(0, 2).map((p) => p.name),
+      ["Barack Obama", "Joe Biden"],
+    );
 
     // Immich's form: the person in the path, the face in the body; and the other way round.
     const bidenFace = found.find((f) => f.who === "biden" && f.personId === biden)!;
-    assert.equal((await json<ApiPerson>(await alice.json("PUT", `/api/faces/${obama}`, { id: bidenFace.faceId }))).id, obama);
+    assert.equal(
+      (await json<ApiPerson>(await alice.json("PUT", `/api/faces/${obama}`, { id: bidenFace.faceId }))).id,
+      obama,
+    );
     assert.equal((await facesOf(alice, bidenFace.assetId)).find((f) => f.id === bidenFace.faceId)!.person!.id, obama);
-    assert.equal((await json<ApiPerson>(await alice.json("PUT", `/api/faces/${bidenFace.faceId}`, { personId: biden }))).id, biden);
+    assert.equal(
+      (await json<ApiPerson>(await alice.json("PUT", `/api/faces/${bidenFace.faceId}`, { personId: biden }))).id,
+      biden,
+    );
     assert.equal((await facesOf(alice, bidenFace.assetId)).find((f) => f.id === bidenFace.faceId)!.person!.id, biden);
 
     const hidden = await json<ApiPerson>(await alice.json("PUT", `/api/people/${biden}`, { isHidden: true }));
@@ -185,7 +238,9 @@ describe("faces and people", { skip: noFaces }, () => {
     assert.match(grid, new RegExp(`/api/people/${obama}/thumbnail`));
     const page = await pageText(await browser.get(`/people/${obama}`));
     assert.match(page, new RegExp(`/photos/${assetOf.get("face_recognition/obama1.jpg")}`));
-    const viewer = await pageText(await browser.get(`/photos/${assetOf.get("face_recognition/two_people.jpg")}?info=1`));
+    const viewer = await pageText(
+      await browser.get(`/photos/${assetOf.get("face_recognition/two_people.jpg")}?info=1`),
+    );
     assert.match(viewer, /Barack Obama/);
     assert.match(viewer, /Joe Biden/);
     const rename = await browser.post(`/people/${biden}/name`, { name: "Joseph Biden" });
@@ -193,7 +248,9 @@ describe("faces and people", { skip: noFaces }, () => {
     assert.equal((await json<ApiPerson>(await alice.fetch(`/api/people/${biden}`))).name, "Joseph Biden");
     assert.equal((await browser.post(`/people/${biden}/name`, { name: "x" }, { csrf: false })).status, 403);
 
-    const merged = await json<Array<{ id: string; success: boolean }>>(await alice.json("POST", `/api/people/${obama}/merge`, { ids: [biden] }));
+    const merged = await json<Array<{ id: string; success: boolean }>>(
+      await alice.json("POST", `/api/people/${obama}/merge`, { ids: [biden] }),
+    );
     assert.deepEqual(merged, [{ id: biden, success: true }]);
     assert.equal((await alice.fetch(`/api/people/${biden}`)).status, 404);
     assert.equal((await facesOf(alice, bidenFace.assetId)).find((f) => f.id === bidenFace.faceId)!.person!.id, obama);
@@ -244,14 +301,21 @@ describe("ML=off", { skip: noFaces }, () => {
 
   it("queues no face job at all", async () => {
     const bytes = readFileSync(join(facesDir, "face_recognition/two_people.jpg"));
-    const response = await shoebox.api("/api/assets", { method: "POST", body: uploadForm({ bytes, name: "two_people.jpg" }) });
+    const response = await shoebox.api("/api/assets", {
+      method: "POST",
+      body: uploadForm({ bytes, name: "two_people.jpg" }),
+    });
     const { id } = await json<{ id: string }>(response, 201);
     const queues = await waitForQueuesToDrain(shoebox);
     const thumbnails = queues.find((q) => q.name === "thumbnailGeneration")!;
     assert.ok(thumbnails.statistics.completed >= 1, "the thumbnails were made");
     for (const name of ["faceDetection", "facialRecognition"]) {
       const queue = (await queueStates(shoebox)).find((q) => q.name === name)!;
-      assert.deepEqual(queue.statistics, { active: 0, completed: 0, failed: 0, delayed: 0, waiting: 0, paused: 0 }, name);
+      assert.deepEqual(
+        queue.statistics,
+        { active: 0, completed: 0, failed: 0, delayed: 0, waiting: 0, paused: 0 },
+        name,
+      );
     }
     assert.deepEqual(await json(await shoebox.api(`/api/faces?id=${id}`)), []);
     assert.equal((await json<{ total: number }>(await shoebox.api("/api/people"))).total, 0);

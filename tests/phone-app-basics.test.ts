@@ -35,7 +35,12 @@ class App {
   }
 
   async json<T>(method: string, path: string, body?: unknown, expected = 200): Promise<T> {
-    const response = await this.request(path, body === undefined ? { method } : { method, headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+    const response = await this.request(
+      path,
+      body === undefined
+        ? { method }
+        : { method, headers: { "content-type": "application/json" }, body: JSON.stringify(body) },
+    );
     const text = await response.text();
     assert.equal(response.status, expected, `${method} ${path}: ${text}`);
     return JSON.parse(text) as T;
@@ -118,23 +123,39 @@ describe("Immich's phone app", { skip: noImmichSpec }, () => {
     const ownVersion = (JSON.parse(readFileSync(`${projectRoot}/package.json`, "utf8")) as { version: string }).version;
     assert.deepEqual([about.version, about.shoeboxVersion], ["v3.1.0", ownVersion]);
     const adminPage = await (await signInWithCookie(shoebox.url, admin.email, admin.password)).get("/admin");
-    assert.match(await adminPage.text(), new RegExp(`Shoebox ${ownVersion.replaceAll(".", "\\.")}, implementing the Immich API v3\\.1\\.0`));
+    assert.match(
+      await adminPage.text(),
+      new RegExp(`Shoebox ${ownVersion.replaceAll(".", "\\.")}, implementing the Immich API v3\\.1\\.0`),
+    );
   });
 
   it("writes with the cookie alone, while a browser's cross-site request is still refused", async () => {
     const app = await signedInApp();
     const album = (headers: Record<string, string>) =>
-      app.request("/api/albums", { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify({ albumName: "From the phone" }) });
+      app.request("/api/albums", {
+        method: "POST",
+        headers: { "content-type": "application/json", ...headers },
+        body: JSON.stringify({ albumName: "From the phone" }),
+      });
     assert.equal((await album({})).status, 201);
     // The same cookie, carried by a browser to a request another site made: refused, token or not.
-    const crossSite: Array<Record<string, string>> = [{ origin: "https://evil.example" }, { origin: "null" }, { "sec-fetch-site": "cross-site" }, { "sec-fetch-site": "same-site" }];
+    const crossSite: Array<Record<string, string>> = [
+      { origin: "https://evil.example" },
+      { origin: "null" },
+      { "sec-fetch-site": "cross-site" },
+      { "sec-fetch-site": "same-site" },
+    ];
     for (const headers of crossSite) {
       const response = await album(headers);
       assert.equal(response.status, 403, JSON.stringify(headers));
       assert.match(((await response.json()) as { message: string }).message, /Cross-site/);
     }
     // A browser on our own pages still needs the session's CSRF token.
-    assert.match(((await (await album({ "sec-fetch-site": "same-origin", origin: shoebox.url })).json()) as { message: string }).message, /CSRF/);
+    assert.match(
+      ((await (await album({ "sec-fetch-site": "same-origin", origin: shoebox.url })).json()) as { message: string })
+        .message,
+      /CSRF/,
+    );
     // And the sign-in form takes no post from another site either.
     const form = await fetch(`${shoebox.url}/auth/login`, {
       method: "POST",
@@ -149,12 +170,19 @@ describe("Immich's phone app", { skip: noImmichSpec }, () => {
   it("stays signed in after 40 days unused, renewing the cookie, and is signed out after 400", async () => {
     const app = await signedInApp();
     const { client } = connectDatabase({ url: shoebox.workerUrl, authToken: shoebox.token() });
-    const age = (days: number) => client.execute({ sql: "UPDATE sessions SET updated_at = ? WHERE user_id = ?", args: [Date.now() - days * dayMs, userId] });
+    const age = (days: number) =>
+      client.execute({
+        sql: "UPDATE sessions SET updated_at = ? WHERE user_id = ?",
+        args: [Date.now() - days * dayMs, userId],
+      });
     try {
       await age(40);
       assertImmichShape("UserAdminResponseDto", await app.json("GET", "/api/users/me"));
       // The use is recorded, and the cookie sent again for 400 days from now.
-      assert.ok(app.lastSetCookie.some((c) => c.startsWith("immich_access_token=") && /Max-Age=34560000/i.test(c)), app.lastSetCookie.join("\n"));
+      assert.ok(
+        app.lastSetCookie.some((c) => c.startsWith("immich_access_token=") && /Max-Age=34560000/i.test(c)),
+        app.lastSetCookie.join("\n"),
+      );
       await age(401);
       assert.equal((await app.request("/api/auth/validateToken", { method: "POST" })).status, 401);
     } finally {
@@ -164,17 +192,36 @@ describe("Immich's phone app", { skip: noImmichSpec }, () => {
 
   it("keeps preferences per user over Immich's defaults, and has no profile pictures", async () => {
     const app = await signedInApp();
-    const updated = await app.json<Record<string, Record<string, unknown>>>("PUT", "/api/users/me/preferences", { memories: { enabled: false }, avatar: { color: "green" } });
+    const updated = await app.json<Record<string, Record<string, unknown>>>("PUT", "/api/users/me/preferences", {
+      memories: { enabled: false },
+      avatar: { color: "green" },
+    });
     assertImmichShape("UserPreferencesResponseDto", updated);
     assert.deepEqual(updated.memories, { enabled: false, duration: 5 });
-    const again = await app.json<Record<string, Record<string, unknown>>>("PUT", "/api/users/me/preferences", { memories: { duration: 3 }, tags: { sidebarWeb: false } });
-    assert.deepEqual([again.memories, again.tags], [{ enabled: false, duration: 3 }, { enabled: true, sidebarWeb: false }]);
+    const again = await app.json<Record<string, Record<string, unknown>>>("PUT", "/api/users/me/preferences", {
+      memories: { duration: 3 },
+      tags: { sidebarWeb: false },
+    });
+    assert.deepEqual(
+      [again.memories, again.tags],
+      [
+        { enabled: false, duration: 3 },
+        { enabled: true, sidebarWeb: false },
+      ],
+    );
     assert.deepEqual(await app.json("GET", "/api/users/me/preferences"), again);
     assert.equal((await app.json<{ avatarColor: string }>("GET", "/api/users/me")).avatarColor, "green");
     // Another user's preferences are their own.
-    assert.deepEqual((await (await adminClient.fetch("/api/users/me/preferences")).json() as Record<string, unknown>).memories, { enabled: true, duration: 5 });
+    assert.deepEqual(
+      ((await (await adminClient.fetch("/api/users/me/preferences")).json()) as Record<string, unknown>).memories,
+      { enabled: true, duration: 5 },
+    );
 
-    const refused = await app.request("/api/users/me/preferences", { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify({ download: { archiveSize: 0 } }) });
+    const refused = await app.request("/api/users/me/preferences", {
+      method: "PUT",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ download: { archiveSize: 0 } }),
+    });
     assert.equal(refused.status, 400);
     assert.match(((await refused.json()) as { message: string }).message, /download\.archiveSize/);
 
@@ -188,12 +235,23 @@ describe("Immich's phone app", { skip: noImmichSpec }, () => {
       app = await signedInApp();
     });
 
-    const asset = (id: string) => app.json<{ originalFileName: string; isFavorite: boolean; duration: string; visibility: string; livePhotoVideoId: string | null; type: string }>("GET", `/api/assets/${id}`);
+    const asset = (id: string) =>
+      app.json<{
+        originalFileName: string;
+        isFavorite: boolean;
+        duration: string;
+        visibility: string;
+        livePhotoVideoId: string | null;
+        type: string;
+      }>("GET", `/api/assets/${id}`);
     const seconds = (duration: string) => duration.split(":").reduce((total, part) => total * 60 + Number(part), 0);
 
     it("takes the foreground uploader's photos: fields first, duration in milliseconds, 201 then a duplicate's 200", async () => {
       const photo = await makeJpeg(1601);
-      const first = await app.upload([...appFields("a", [["isFavorite", "true"]]), ["assetData", photo.bytes, "IMG_0001.JPG"]]);
+      const first = await app.upload([
+        ...appFields("a", [["isFavorite", "true"]]),
+        ["assetData", photo.bytes, "IMG_0001.JPG"],
+      ]);
       const created = (await first.json()) as { id: string; status: string };
       assert.equal(first.status, 201, JSON.stringify(created));
       assertImmichShape("AssetMediaResponseDto", created);
@@ -208,19 +266,36 @@ describe("Immich's phone app", { skip: noImmichSpec }, () => {
 
     it("takes the iOS background uploader's: the name in a field, a JSON metadata part, and the fields after the file too", async () => {
       const background = await makeJpeg(1602);
-      const metadata = JSON.stringify([{ key: "mobile-app", value: { cloudId: "ABC-123", createdAt: "2024-06-01T08:00:00.000Z" } }]);
-      const response = await app.upload([["filename", "IMG_0002.JPG"], ...appFields("b", [["metadata", metadata]]), ["assetData", background.bytes, "tmp-84C1.jpg"]]);
+      const metadata = JSON.stringify([
+        { key: "mobile-app", value: { cloudId: "ABC-123", createdAt: "2024-06-01T08:00:00.000Z" } },
+      ]);
+      const response = await app.upload([
+        ["filename", "IMG_0002.JPG"],
+        ...appFields("b", [["metadata", metadata]]),
+        ["assetData", background.bytes, "tmp-84C1.jpg"],
+      ]);
       const { id } = (await response.json()) as { id: string };
       assert.equal(response.status, 201);
       assert.equal((await asset(id)).originalFileName, "IMG_0002.JPG");
 
       const late = await makeJpeg(1603);
-      const after = await app.upload([["assetData", late.bytes, "tmp-99.jpg"], ...appFields("c"), ["filename", "IMG_0003.JPG"]]);
+      const after = await app.upload([
+        ["assetData", late.bytes, "tmp-99.jpg"],
+        ...appFields("c"),
+        ["filename", "IMG_0003.JPG"],
+      ]);
       assert.equal(after.status, 201);
       assert.equal((await asset(((await after.json()) as { id: string }).id)).originalFileName, "IMG_0003.JPG");
 
-      for (const [field, value] of [["metadata", "not json"], ["duration", "three seconds"]] as const) {
-        const refused = await app.upload([...appFields("d").filter(([name]) => name !== field), [field, value], ["assetData", (await makeJpeg(1604)).bytes, "IMG_0004.JPG"]]);
+      for (const [field, value] of [
+        ["metadata", "not json"],
+        ["duration", "three seconds"],
+      ] as const) {
+        const refused = await app.upload([
+          ...appFields("d").filter(([name]) => name !== field),
+          [field, value],
+          ["assetData", (await makeJpeg(1604)).bytes, "IMG_0004.JPG"],
+        ]);
         assert.equal(refused.status, 400, field);
         assert.match(((await refused.json()) as { message: string }).message, new RegExp(`^${field}:`));
       }
@@ -228,23 +303,40 @@ describe("Immich's phone app", { skip: noImmichSpec }, () => {
 
     it("takes a live photo: its video hidden first, with its duration, then the still linked to it", async () => {
       const queue = (isPaused: boolean) =>
-        shoebox.api("/api/queues/metadataExtraction", { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify({ isPaused }) });
+        shoebox.api("/api/queues/metadataExtraction", {
+          method: "PUT",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ isPaused }),
+        });
       // While metadata waits, the asset shows the duration the app sent.
       assert.equal((await queue(true)).status, 200);
       try {
-        const video = await app.upload([...appFields("live").filter(([name]) => name !== "duration"), ["duration", "2500"], ["visibility", "hidden"], ["assetData", shortVideo(), "IMG_0005.MOV"]]);
+        const video = await app.upload([
+          ...appFields("live").filter(([name]) => name !== "duration"),
+          ["duration", "2500"],
+          ["visibility", "hidden"],
+          ["assetData", shortVideo(), "IMG_0005.MOV"],
+        ]);
         const { id: videoId } = (await video.json()) as { id: string };
         assert.equal(video.status, 201);
         const hidden = await asset(videoId);
         assert.deepEqual([hidden.type, hidden.visibility, hidden.duration], ["VIDEO", "hidden", "0:00:02.500000"]);
 
-        const still = await app.upload([...appFields("live"), ["livePhotoVideoId", videoId], ["assetData", (await makeJpeg(1605)).bytes, "IMG_0005.HEIC.JPG"]]);
+        const still = await app.upload([
+          ...appFields("live"),
+          ["livePhotoVideoId", videoId],
+          ["assetData", (await makeJpeg(1605)).bytes, "IMG_0005.HEIC.JPG"],
+        ]);
         const { id: stillId } = (await still.json()) as { id: string };
         assert.equal(still.status, 201);
         assert.equal((await asset(stillId)).livePhotoVideoId, videoId);
 
         // Immich's older clients' form of a duration is still taken.
-        const older = await app.upload([...appFields("older").filter(([name]) => name !== "duration"), ["duration", "0:00:03.000000"], ["assetData", shortVideo(), "older.mp4"]]);
+        const older = await app.upload([
+          ...appFields("older").filter(([name]) => name !== "duration"),
+          ["duration", "0:00:03.000000"],
+          ["assetData", shortVideo(), "older.mp4"],
+        ]);
         assert.ok([200, 201].includes(older.status), String(older.status));
       } finally {
         await queue(false);
@@ -252,7 +344,13 @@ describe("Immich's phone app", { skip: noImmichSpec }, () => {
     });
 
     it("answers a full quota exactly as Immich does, so that the app stops its run", async () => {
-      const small = await signIn(shoebox.url, { email: "small@example.com", password: "small-password", name: "Small", createdBy: adminClient, quotaSizeInBytes: 2000 });
+      const small = await signIn(shoebox.url, {
+        email: "small@example.com",
+        password: "small-password",
+        name: "Small",
+        createdBy: adminClient,
+        quotaSizeInBytes: 2000,
+      });
       const smallApp = new App(shoebox.url);
       await smallApp.json("POST", "/api/auth/login", { email: small.email, password: small.password }, 201);
       const photo = await makeJpeg(1606, {}, { width: 200, height: 150 });
@@ -263,22 +361,38 @@ describe("Immich's phone app", { skip: noImmichSpec }, () => {
 
     it("serves thumbnails, originals and video with the app's extra parameters, and Range", async () => {
       const photo = await makeJpeg(1607);
-      const { id } = (await (await app.upload([...appFields("t"), ["assetData", photo.bytes, "IMG_0007.JPG"]])).json()) as { id: string };
+      const { id } = (await (
+        await app.upload([...appFields("t"), ["assetData", photo.bytes, "IMG_0007.JPG"]])
+      ).json()) as { id: string };
       for (const size of ["thumbnail", "preview"]) {
         const path = `/api/assets/${id}/thumbnail?size=${size}&edited=true&c=${encodeURIComponent("1QcSHQRnh493V4dIh4eXh1h4kJUI")}`;
         await waitFor(`the ${size}`, async () => (await app.request(path)).ok, 60_000);
       }
-      const part = await app.request(`/api/assets/${id}/original?edited=true&c=xyz`, { headers: { range: "bytes=0-9" } });
+      const part = await app.request(`/api/assets/${id}/original?edited=true&c=xyz`, {
+        headers: { range: "bytes=0-9" },
+      });
       assert.equal(part.status, 206);
       assert.deepEqual(new Uint8Array(await part.arrayBuffer()), new Uint8Array(photo.bytes.subarray(0, 10)));
 
       // The live photo's video, uploaded again: a duplicate, whose id the answer gives.
-      const { id: videoId } = (await (await app.upload([...appFields("v").filter(([name]) => name !== "duration"), ["duration", "3000"], ["assetData", shortVideo(), "IMG_0008.MOV"]])).json()) as { id: string };
-      const playback = await app.request(`/api/assets/${videoId}/video/playback?c=abc&edited=true`, { headers: { range: "bytes=0-99" } });
+      const { id: videoId } = (await (
+        await app.upload([
+          ...appFields("v").filter(([name]) => name !== "duration"),
+          ["duration", "3000"],
+          ["assetData", shortVideo(), "IMG_0008.MOV"],
+        ])
+      ).json()) as { id: string };
+      const playback = await app.request(`/api/assets/${videoId}/video/playback?c=abc&edited=true`, {
+        headers: { range: "bytes=0-99" },
+      });
       assert.equal(playback.status, 206);
       assert.equal((await playback.arrayBuffer()).byteLength, 100);
       // Once its metadata is read, the duration is the file's own.
-      await waitFor("the video's duration", async () => Math.abs(seconds((await asset(videoId)).duration) - 3) < 0.2, 60_000);
+      await waitFor(
+        "the video's duration",
+        async () => Math.abs(seconds((await asset(videoId)).duration) - 3) < 0.2,
+        60_000,
+      );
     });
   });
 });

@@ -10,7 +10,14 @@ import { after, before, describe, it } from "node:test";
 import { login, signIn, type Client } from "./helpers/accounts";
 import { assertImmichShape, noImmichSpec } from "./helpers/immich-openapi";
 import { makeJpeg } from "./helpers/media";
-import { appSyncTypes, AppSession, assertAlbumsHaveOwners, LocalDatabase, syncOnce, type SyncLine } from "./helpers/phone-app";
+import {
+  appSyncTypes,
+  AppSession,
+  assertAlbumsHaveOwners,
+  LocalDatabase,
+  syncOnce,
+  type SyncLine,
+} from "./helpers/phone-app";
 import { admin, sharedMedia, startShoebox, waitForQueuesToDrain, type Shoebox } from "./helpers/shoebox";
 
 const media = {
@@ -77,7 +84,12 @@ describe("Immich's phone app, replayed", { skip: missing }, () => {
   before(async () => {
     shoebox = await startShoebox();
     const adminClient = await login(shoebox.url, admin.email, admin.password);
-    partner = await signIn(shoebox.url, { email: "partner@example.com", password: "partner-password", name: "Partner", createdBy: adminClient });
+    partner = await signIn(shoebox.url, {
+      email: "partner@example.com",
+      password: "partner-password",
+      name: "Partner",
+      createdBy: adminClient,
+    });
     app = new AppSession(shoebox.url);
   });
   after(async () => {
@@ -89,11 +101,21 @@ describe("Immich's phone app, replayed", { skip: missing }, () => {
     assert.equal(wellKnown.status, 200);
     assert.equal(((await wellKnown.json()) as { api: { endpoint: string } }).api.endpoint, "/api");
     await app.json("GET", "/api/server/ping", "ServerPingResponse");
-    const version = await app.json<{ major: number; minor: number }>("GET", "/api/server/version", "ServerVersionResponseDto");
+    const version = await app.json<{ major: number; minor: number }>(
+      "GET",
+      "/api/server/version",
+      "ServerVersionResponseDto",
+    );
     assert.ok(version.major >= 3, `the app picks its sync protocol by this version: ${JSON.stringify(version)}`);
     await app.json("GET", "/api/server/features", "ServerFeaturesDto");
     await app.json("GET", "/api/server/config", "ServerConfigDto");
-    const login = await app.json<{ userId: string }>("POST", "/api/auth/login", "LoginResponseDto", { email: admin.email, password: admin.password }, 201);
+    const login = await app.json<{ userId: string }>(
+      "POST",
+      "/api/auth/login",
+      "LoginResponseDto",
+      { email: admin.email, password: admin.password },
+      201,
+    );
     me = login.userId;
     assert.ok(app.hasCookie("immich_access_token"), "sign-in set the session cookie");
     await app.json("GET", "/api/users/me", "UserAdminResponseDto");
@@ -102,7 +124,12 @@ describe("Immich's phone app, replayed", { skip: missing }, () => {
   });
 
   it("clears its old checkpoints before the first sync", async () => {
-    for (const types of [["AlbumV1"], ["AssetExifV1", "PartnerAssetExifV1", "AlbumAssetExifCreateV1", "AlbumAssetExifUpdateV1"], ["AssetV1", "PartnerAssetV1", "AlbumAssetCreateV1", "AlbumAssetUpdateV1"], ["AssetV1", "AssetV2"]]) {
+    for (const types of [
+      ["AlbumV1"],
+      ["AssetExifV1", "PartnerAssetExifV1", "AlbumAssetExifCreateV1", "AlbumAssetExifUpdateV1"],
+      ["AssetV1", "PartnerAssetV1", "AlbumAssetCreateV1", "AlbumAssetUpdateV1"],
+      ["AssetV1", "AssetV2"],
+    ]) {
       const response = await app.request("DELETE", "/api/sync/ack", { types });
       assert.equal(response.status, 204, await response.text());
     }
@@ -111,15 +138,29 @@ describe("Immich's phone app, replayed", { skip: missing }, () => {
   it("gets itself and the other users in a first sync", async () => {
     const lines = await syncOnce(app, local);
     assert.equal(ofType(lines, "AuthUserV1").length, 1);
-    assert.deepEqual(ofType(lines, "UserV1").map((line) => line.data.id).sort(), [me, partner.userId].sort());
+    assert.deepEqual(
+      ofType(lines, "UserV1")
+        .map((line) => line.data.id)
+        .sort(),
+      [me, partner.userId].sort(),
+    );
     assert.equal(ofType(lines, "AssetV2").length, 0);
     const acks = await app.json<Array<{ type: string }>>("GET", "/api/sync/ack", "SyncAckDto");
-    assert.ok(acks.some((ack) => ack.type === "SyncCompleteV1"), "the session keeps its checkpoints");
+    assert.ok(
+      acks.some((ack) => ack.type === "SyncCompleteV1"),
+      "the session keeps its checkpoints",
+    );
   });
 
   it("backs up photos, a video, a live photo and a duplicate as the app sends them", async () => {
     const send = async (form: FormData, status = 201) => {
-      const body = await app.json<{ id: string; status: string }>("POST", "/api/assets", "AssetMediaResponseDto", form, status);
+      const body = await app.json<{ id: string; status: string }>(
+        "POST",
+        "/api/assets",
+        "AssetMediaResponseDto",
+        form,
+        status,
+      );
       return body;
     };
     const photo = await send(appUpload(media.photo));
@@ -142,11 +183,26 @@ describe("Immich's phone app, replayed", { skip: missing }, () => {
     const lines = await syncOnce(app, local);
     const assets = ofType(lines, "AssetV2");
     assert.deepEqual(assets.map((line) => line.data.id).sort(), [...uploaded.keys()].sort(), "each new asset, once");
-    for (const line of assets) assert.equal(line.data.checksum, uploaded.get(line.data.id as string), "base64 SHA-1, as the app hashes");
+    for (const line of assets)
+      assert.equal(line.data.checksum, uploaded.get(line.data.id as string), "base64 SHA-1, as the app hashes");
     assert.ok(ofType(lines, "AssetExifV1").length >= uploaded.size);
-    assert.equal(ofType(lines, "UserV1").filter((line) => line.data.id === partner.userId).length, 0, "unchanged users are not sent again");
-    const rows = local.all<{ checksum: string; type: string; duration: number | null; visibility: string; live_photo_video_id: string | null }>("SELECT * FROM remote_asset");
-    assert.deepEqual(rows.map((row) => row.checksum).sort(), [...uploaded.values()].sort(), "the app's backup finds every file backed up");
+    assert.equal(
+      ofType(lines, "UserV1").filter((line) => line.data.id === partner.userId).length,
+      0,
+      "unchanged users are not sent again",
+    );
+    const rows = local.all<{
+      checksum: string;
+      type: string;
+      duration: number | null;
+      visibility: string;
+      live_photo_video_id: string | null;
+    }>("SELECT * FROM remote_asset");
+    assert.deepEqual(
+      rows.map((row) => row.checksum).sort(),
+      [...uploaded.values()].sort(),
+      "the app's backup finds every file backed up",
+    );
     const video = rows.find((row) => row.checksum === sha1(read(media.video)))!;
     assert.equal(video.type, "VIDEO");
     assert.ok(Number.isInteger(video.duration) && video.duration! > 0, "duration in whole milliseconds");
@@ -154,7 +210,11 @@ describe("Immich's phone app, replayed", { skip: missing }, () => {
     assert.ok(still.live_photo_video_id, "the still knows its motion part");
 
     const again = await syncOnce(app, local);
-    assert.deepEqual(again.map((line) => line.type), ["SyncCompleteV1"], "nothing changed, nothing sent");
+    assert.deepEqual(
+      again.map((line) => line.type),
+      ["SyncCompleteV1"],
+      "nothing changed, nothing sent",
+    );
   });
 
   it("follows the trash and deletion for good", async () => {
@@ -163,9 +223,15 @@ describe("Immich's phone app, replayed", { skip: missing }, () => {
     assert.equal((await app.request("DELETE", "/api/assets", { ids: [gone], force: true })).status, 204);
     const lines = await syncOnce(app, local);
     const changed = ofType(lines, "AssetV2");
-    assert.deepEqual(changed.map((line) => line.data.id), [trashed]);
+    assert.deepEqual(
+      changed.map((line) => line.data.id),
+      [trashed],
+    );
     assert.ok(changed[0]!.data.deletedAt, "trashed: deletedAt set");
-    assert.deepEqual(ofType(lines, "AssetDeleteV1").map((line) => line.data.assetId), [gone]);
+    assert.deepEqual(
+      ofType(lines, "AssetDeleteV1").map((line) => line.data.assetId),
+      [gone],
+    );
     assert.equal(local.all("SELECT 1 FROM remote_asset WHERE id = ?", gone).length, 0);
     uploaded.delete(gone!);
     assert.equal((await app.request("POST", "/api/trash/restore/assets", { ids: [trashed] })).status, 200);
@@ -173,11 +239,28 @@ describe("Immich's phone app, replayed", { skip: missing }, () => {
 
   it("gets an album with two photos, its owner row first", async () => {
     const ids = [...uploaded.keys()].slice(0, 2);
-    const album = await app.json<{ id: string }>("POST", "/api/albums", "AlbumResponseDto", { albumName: "Holidays", assetIds: ids }, 201);
+    const album = await app.json<{ id: string }>(
+      "POST",
+      "/api/albums",
+      "AlbumResponseDto",
+      { albumName: "Holidays", assetIds: ids },
+      201,
+    );
     const lines = await syncOnce(app, local);
-    assert.deepEqual(ofType(lines, "AlbumV2").map((line) => line.data.id), [album.id]);
-    assert.deepEqual(ofType(lines, "AlbumUserV1").map((line) => line.data), [{ albumId: album.id, userId: me, role: "owner" }]);
-    assert.deepEqual(ofType(lines, "AlbumToAssetV1").map((line) => line.data.assetId).sort(), ids.sort());
+    assert.deepEqual(
+      ofType(lines, "AlbumV2").map((line) => line.data.id),
+      [album.id],
+    );
+    assert.deepEqual(
+      ofType(lines, "AlbumUserV1").map((line) => line.data),
+      [{ albumId: album.id, userId: me, role: "owner" }],
+    );
+    assert.deepEqual(
+      ofType(lines, "AlbumToAssetV1")
+        .map((line) => line.data.assetId)
+        .sort(),
+      ids.sort(),
+    );
     assertAlbumsHaveOwners(local);
   });
 
@@ -196,9 +279,18 @@ describe("Immich's phone app, replayed", { skip: missing }, () => {
     assert.equal(share.status, 201, await share.text());
 
     const lines = await syncOnce(app, local);
-    assert.deepEqual(ofType(lines, "PartnerV1").map((line) => line.data), [{ sharedById: partner.userId, sharedWithId: me, inTimeline: false }]);
-    assert.deepEqual(ofType(lines, "PartnerAssetV2").map((line) => line.data.id), [olderId], "the partner's older photo comes as backfill");
-    assert.deepEqual(local.all<{ owner_id: string }>("SELECT owner_id FROM remote_asset WHERE id = ?", olderId), [{ owner_id: partner.userId }]);
+    assert.deepEqual(
+      ofType(lines, "PartnerV1").map((line) => line.data),
+      [{ sharedById: partner.userId, sharedWithId: me, inTimeline: false }],
+    );
+    assert.deepEqual(
+      ofType(lines, "PartnerAssetV2").map((line) => line.data.id),
+      [olderId],
+      "the partner's older photo comes as backfill",
+    );
+    assert.deepEqual(local.all<{ owner_id: string }>("SELECT owner_id FROM remote_asset WHERE id = ?", olderId), [
+      { owner_id: partner.userId },
+    ]);
   });
 
   it("signs out, and the session syncs no more", async () => {
@@ -218,7 +310,12 @@ describe("the sync stream's rules", { skip: missing }, () => {
   before(async () => {
     shoebox = await startShoebox();
     owner = await login(shoebox.url, admin.email, admin.password);
-    friend = await signIn(shoebox.url, { email: "friend@example.com", password: "friend-password", name: "Friend", createdBy: owner });
+    friend = await signIn(shoebox.url, {
+      email: "friend@example.com",
+      password: "friend-password",
+      name: "Friend",
+      createdBy: owner,
+    });
   });
   after(async () => {
     await shoebox?.stop();
@@ -236,7 +333,11 @@ describe("the sync stream's rules", { skip: missing }, () => {
   };
 
   it("refuses API keys, as Immich does", async () => {
-    const stream = await shoebox.api("/api/sync/stream", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ types: ["AssetsV2"] }) });
+    const stream = await shoebox.api("/api/sync/stream", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ types: ["AssetsV2"] }),
+    });
     assert.equal(stream.status, 403);
     assert.equal((await shoebox.api("/api/sync/ack")).status, 403);
   });
@@ -251,7 +352,10 @@ describe("the sync stream's rules", { skip: missing }, () => {
     const tablet = new AppSession(shoebox.url, (await owner.newSession()).token);
     const fresh = await syncOnce(tablet, new LocalDatabase());
     assert.ok(ofType(fresh, "AssetV2").some((line) => line.data.id === id));
-    assert.deepEqual((await syncOnce(phone, new LocalDatabase())).map((line) => line.type), ["SyncCompleteV1"]);
+    assert.deepEqual(
+      (await syncOnce(phone, new LocalDatabase())).map((line) => line.type),
+      ["SyncCompleteV1"],
+    );
   });
 
   it("sends a shared album's other photos to a new member, and starts the member over when they are taken out", async () => {
@@ -263,13 +367,24 @@ describe("the sync stream's rules", { skip: missing }, () => {
     const local = new LocalDatabase();
     await syncOnce(phone, local);
 
-    const invite = await friend.json("PUT", `/api/albums/${albumId}/users`, { albumUsers: [{ userId: owner.userId, role: "viewer" }] });
+    const invite = await friend.json("PUT", `/api/albums/${albumId}/users`, {
+      albumUsers: [{ userId: owner.userId, role: "viewer" }],
+    });
     assert.equal(invite.status, 200, await invite.text());
     const lines = await syncOnce(phone, local);
-    assert.deepEqual(ofType(lines, "AlbumAssetCreateV2").map((line) => line.data.id), [friendsPhoto], "the album's older photo, backfilled");
-    assert.deepEqual(ofType(lines, "AlbumV2").map((line) => line.data.id), [albumId]);
     assert.deepEqual(
-      ofType(lines, "AlbumUserV1").map((line) => line.data).sort((a, b) => String(a.role).localeCompare(String(b.role))),
+      ofType(lines, "AlbumAssetCreateV2").map((line) => line.data.id),
+      [friendsPhoto],
+      "the album's older photo, backfilled",
+    );
+    assert.deepEqual(
+      ofType(lines, "AlbumV2").map((line) => line.data.id),
+      [albumId],
+    );
+    assert.deepEqual(
+      ofType(lines, "AlbumUserV1")
+        .map((line) => line.data)
+        .sort((a, b) => String(a.role).localeCompare(String(b.role))),
       [
         { albumId, userId: friend.userId, role: "owner" },
         { albumId, userId: owner.userId, role: "viewer" },
@@ -280,7 +395,11 @@ describe("the sync stream's rules", { skip: missing }, () => {
     const out = await friend.json("DELETE", `/api/albums/${albumId}/user/${owner.userId}`);
     assert.equal(out.status, 204, await out.text());
     const reset = await syncOnce(phone, local);
-    assert.deepEqual(reset.map((line) => line.type), ["SyncResetV1"], "what the member saw goes: the app starts over");
+    assert.deepEqual(
+      reset.map((line) => line.type),
+      ["SyncResetV1"],
+      "what the member saw goes: the app starts over",
+    );
     const after = await syncOnce(phone, local);
     assert.equal(after.at(-1)?.type, "SyncCompleteV1");
     assert.equal(local.all("SELECT 1 FROM remote_asset WHERE id = ?", friendsPhoto).length, 0);

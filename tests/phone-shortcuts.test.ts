@@ -18,7 +18,9 @@ function readmeRequest(): { method: string; path: string; headers: Record<string
   const [requestLine, ...rest] = block.trim().split("\n");
   const [method, path] = requestLine!.split(" ");
   const headers = Object.fromEntries(
-    rest.filter((line) => /^[A-Za-z-]+: /.test(line)).map((line) => [line.slice(0, line.indexOf(":")), line.slice(line.indexOf(":") + 2)]),
+    rest
+      .filter((line) => /^[A-Za-z-]+: /.test(line))
+      .map((line) => [line.slice(0, line.indexOf(":")), line.slice(line.indexOf(":") + 2)]),
   );
   return { method: method!, path: path!, headers };
 }
@@ -38,18 +40,28 @@ describe("phone shortcuts from the README", () => {
 
   // The README's headers, with this server's key and the shared file's name.
   const headersFor = (fileName: string) =>
-    Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, value === "YOUR_API_KEY" ? uploadKey : name === "X-File-Name" ? fileName : value]));
+    Object.fromEntries(
+      Object.entries(headers).map(([name, value]) => [
+        name,
+        value === "YOUR_API_KEY" ? uploadKey : name === "X-File-Name" ? fileName : value,
+      ]),
+    );
 
   const photo = async () => {
     if (hasSharedMedia) {
       const file = "formats/heic/photoprism-iphone_7.heic";
-      return { name: basename(file), bytes: new Uint8Array(readFileSync(join(sharedMedia, file))), taken: readMetadata().get(file)!.DateTimeOriginal! };
+      return {
+        name: basename(file),
+        bytes: new Uint8Array(readFileSync(join(sharedMedia, file))),
+        taken: readMetadata().get(file)!.DateTimeOriginal!,
+      };
     }
     const made = await makeJpeg(7, { IFD2: { DateTimeOriginal: "2018:09:10 12:16:13" } });
     return { ...made, taken: "2018:09:10 12:16:13" };
   };
 
-  const taken = (asset: { localDateTime: string }) => asset.localDateTime.slice(0, 19).replace(/-/g, ":").replace("T", " ");
+  const taken = (asset: { localDateTime: string }) =>
+    asset.localDateTime.slice(0, 19).replace(/-/g, ":").replace("T", " ");
 
   it("takes an iOS Shortcut's upload: the file as the body, named by a header", async () => {
     assert.equal(method, "POST");
@@ -61,7 +73,11 @@ describe("phone shortcuts from the README", () => {
     assert.equal(status, "created");
 
     const asset = await waitFor("the photo's metadata", async () => {
-      const body = (await (await shoebox.api(`/api/assets/${id}`)).json()) as { originalFileName: string; localDateTime: string; exifInfo: { make: string | null } };
+      const body = (await (await shoebox.api(`/api/assets/${id}`)).json()) as {
+        originalFileName: string;
+        localDateTime: string;
+        exifInfo: { make: string | null };
+      };
       return body.exifInfo?.make ? body : undefined;
     });
     assert.equal(asset.originalFileName, file.name);
@@ -90,7 +106,11 @@ describe("phone shortcuts from the README", () => {
     const unnamed = await fetch(`${shoebox.url}${path}`, { method, headers: withoutName, body: file.bytes });
     assert.equal(unnamed.status, 400);
     assert.match(((await unnamed.json()) as { message: string }).message, /x-file-name/);
-    const wrongKey = await fetch(`${shoebox.url}${path}`, { method, headers: { ...headersFor("a.jpg"), "x-api-key": "not-a-key" }, body: file.bytes });
+    const wrongKey = await fetch(`${shoebox.url}${path}`, {
+      method,
+      headers: { ...headersFor("a.jpg"), "x-api-key": "not-a-key" },
+      body: file.bytes,
+    });
     assert.equal(wrongKey.status, 401);
     // The key may upload, and nothing else.
     const listing = await fetch(`${shoebox.url}/api/albums`, { headers: { "x-api-key": uploadKey } });

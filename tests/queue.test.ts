@@ -41,13 +41,17 @@ describe("job queue", () => {
     await database.close();
   });
 
-  const stats = async (queue = "metadataExtraction") => (await getQueueStates(a.db)).find((q) => q.name === queue)!.statistics;
+  const stats = async (queue = "metadataExtraction") =>
+    (await getQueueStates(a.db)).find((q) => q.name === queue)!.statistics;
 
   it("never hands one job to two claimers", async () => {
     const count = 120;
     await enqueueJobs(
       a.db,
-      Array.from({ length: count }, (_, i) => ({ name: "extractMetadata" as const, payload: { assetId: `asset-${i}` } })),
+      Array.from({ length: count }, (_, i) => ({
+        name: "extractMetadata" as const,
+        payload: { assetId: `asset-${i}` },
+      })),
     );
     const claimed: string[] = [];
     const claimer = async (connection: DatabaseConnection, name: string) => {
@@ -129,7 +133,10 @@ describe("job queue", () => {
   });
 
   it("empties waiting jobs, and failed ones when asked", async () => {
-    await enqueueJobs(a.db, [{ name: "extractMetadata", payload: { assetId: "1" } }, { name: "extractMetadata", payload: { assetId: "2" } }]);
+    await enqueueJobs(a.db, [
+      { name: "extractMetadata", payload: { assetId: "1" } },
+      { name: "extractMetadata", payload: { assetId: "2" } },
+    ]);
     const job = await claimNextJob(a.db, "metadataExtraction", "w", 60_000);
     await failJob(a.db, job!, "w", "nope", { maxAttempts: 1, retryBaseMs: 0 });
     assert.equal(await emptyQueue(a.db, "metadataExtraction", { waiting: true, failed: false }), 1);
@@ -141,7 +148,9 @@ describe("job queue", () => {
   it("knows whose photo a job is about, and passes over the people whose turn it is not", async () => {
     const now = Date.now();
     for (const owner of ["ann", "bob"]) {
-      await a.db.run(sql`INSERT INTO users (id, email, name, password_hash, created_at, updated_at) VALUES (${owner}, ${`${owner}@example.com`}, ${owner}, 'x', ${now}, ${now}) ON CONFLICT DO NOTHING`);
+      await a.db.run(
+        sql`INSERT INTO users (id, email, name, password_hash, created_at, updated_at) VALUES (${owner}, ${`${owner}@example.com`}, ${owner}, 'x', ${now}, ${now}) ON CONFLICT DO NOTHING`,
+      );
       for (const i of [1, 2, 3]) {
         await a.db.run(sql`INSERT INTO assets (id, owner_id, type, original_file_name, original_mime_type, original_key, checksum, file_size_in_byte,
           file_created_at, file_modified_at, local_date_time, created_at, updated_at)
@@ -151,15 +160,30 @@ describe("job queue", () => {
     }
     // Ann's three first, then Bob's; and one about no photo.
     const names = ["ann-1", "ann-2", "ann-3", "bob-1", "bob-2", "bob-3"];
-    await enqueueJobs(a.db, names.map((assetId) => ({ name: "extractMetadata" as const, payload: { assetId } })));
+    await enqueueJobs(
+      a.db,
+      names.map((assetId) => ({ name: "extractMetadata" as const, payload: { assetId } })),
+    );
     await enqueueJobs(a.db, [{ name: "nameAssetPlace", payload: { assetId: "none" } }]);
     const claimed = async (passOver: string[]) => {
       const job = await claimNextJob(a.db, "metadataExtraction", "w", 60_000, { passOver });
       return job && { owner: job.ownerId, asset: (job.payload as { assetId: string }).assetId };
     };
-    assert.deepEqual(await claimed([]), { owner: "ann", asset: "ann-1" }, "the owner comes from the asset, by a trigger");
-    assert.deepEqual(await claimed(["ann"]), { owner: "bob", asset: "bob-1" }, "Ann's turn is over: Bob's job comes first");
-    assert.deepEqual(await claimed(["ann", "bob"]), { owner: null, asset: "none" }, "a job about no photo is nobody's turn");
+    assert.deepEqual(
+      await claimed([]),
+      { owner: "ann", asset: "ann-1" },
+      "the owner comes from the asset, by a trigger",
+    );
+    assert.deepEqual(
+      await claimed(["ann"]),
+      { owner: "bob", asset: "bob-1" },
+      "Ann's turn is over: Bob's job comes first",
+    );
+    assert.deepEqual(
+      await claimed(["ann", "bob"]),
+      { owner: null, asset: "none" },
+      "a job about no photo is nobody's turn",
+    );
     assert.equal(await claimed(["ann", "bob"]), undefined, "nobody else has a job: a new turn must begin");
     assert.deepEqual(await claimed(["bob"]), { owner: "ann", asset: "ann-2" });
   });

@@ -28,7 +28,10 @@ describe("scale-out", () => {
     first = await startShoebox({ dataDir, env });
     // The second process pair reaches the database through the first worker's Hrana endpoint, as it
     // would reach sqld or Turso, and shares the volume.
-    second = await startShoebox({ dataDir, env: { ...env, DATABASE_URL: first.workerUrl, DATABASE_AUTH_TOKEN: first.token() } });
+    second = await startShoebox({
+      dataDir,
+      env: { ...env, DATABASE_URL: first.workerUrl, DATABASE_AUTH_TOKEN: first.token() },
+    });
   });
   after(async () => {
     await second?.stop();
@@ -40,7 +43,9 @@ describe("scale-out", () => {
     const images = await Promise.all(Array.from({ length: 40 }, (_, i) => makeJpeg(1000 + i)));
     const servers = [first, second];
     // Every image goes to one server, and every fifth one to both at once, racing its own duplicate.
-    const uploads = images.flatMap((image, i) => (i % 5 === 0 ? [servers.map((server) => ({ server, image }))] : [[{ server: servers[i % 2]!, image }]]));
+    const uploads = images.flatMap((image, i) =>
+      i % 5 === 0 ? [servers.map((server) => ({ server, image }))] : [[{ server: servers[i % 2]!, image }]],
+    );
     const results: Array<{ status: number; body: { id: string; status: string } }> = [];
     for (let i = 0; i < uploads.length; i += 8) {
       const batch = uploads.slice(i, i + 8).flat();
@@ -65,7 +70,10 @@ describe("scale-out", () => {
     assert.equal(new Set(all).size, all.length);
 
     for (const { body } of created) {
-      const asset = (await (await second.api(`/api/assets/${body.id}`)).json()) as { thumbhash: string | null; width: number };
+      const asset = (await (await second.api(`/api/assets/${body.id}`)).json()) as {
+        thumbhash: string | null;
+        width: number;
+      };
       assert.ok(asset.thumbhash, `asset ${body.id} has its thumbnails`);
       assert.equal(asset.width, 64);
     }

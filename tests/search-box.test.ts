@@ -13,10 +13,19 @@ import { makeJpeg, upload, uploadForm } from "./helpers/media";
 import { pageText, signInWithCookie, type Browser } from "./helpers/pages";
 import { makeDataDir, startShoebox, waitFor, admin, type Shoebox } from "./helpers/shoebox";
 
-const paris = { GPSLatitudeRef: "N", GPSLatitude: "48/1 51/1 3024/100", GPSLongitudeRef: "E", GPSLongitude: "2/1 17/1 4020/100" };
+const paris = {
+  GPSLatitudeRef: "N",
+  GPSLatitude: "48/1 51/1 3024/100",
+  GPSLongitudeRef: "E",
+  GPSLongitude: "2/1 17/1 4020/100",
+};
 const lisbon = { GPSLatitudeRef: "N", GPSLatitude: "38/1 43/1 0/1", GPSLongitudeRef: "W", GPSLongitude: "9/1 8/1 0/1" };
 
-const json = (body: unknown): RequestInit => ({ method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+const json = (body: unknown): RequestInit => ({
+  method: "POST",
+  headers: { "content-type": "application/json" },
+  body: JSON.stringify(body),
+});
 
 describe("the search box", () => {
   let shoebox: Shoebox;
@@ -25,7 +34,11 @@ describe("the search box", () => {
   const id: Record<string, string> = {};
   let city = "";
 
-  const ready = (api: (path: string) => Promise<Response>, assetId: string, check: (exif: Record<string, unknown>) => boolean) =>
+  const ready = (
+    api: (path: string) => Promise<Response>,
+    assetId: string,
+    check: (exif: Record<string, unknown>) => boolean,
+  ) =>
     waitFor(`the metadata of ${assetId}`, async () => {
       const asset = (await (await api(`/api/assets/${assetId}`)).json()) as { exifInfo: Record<string, unknown> };
       return check(asset.exifInfo) && asset.exifInfo;
@@ -33,13 +46,20 @@ describe("the search box", () => {
 
   before(async () => {
     shoebox = await startShoebox();
-    const created = await shoebox.api("/api/admin/users", json({ email: "bob@example.com", password: "bob-password", name: "Bob", quotaSizeInBytes: 5 * 1024 ** 3 }));
+    const created = await shoebox.api(
+      "/api/admin/users",
+      json({ email: "bob@example.com", password: "bob-password", name: "Bob", quotaSizeInBytes: 5 * 1024 ** 3 }),
+    );
     assert.equal(created.status, 201);
     bob = await login(shoebox.url, "bob@example.com", "bob-password");
 
     const images = {
       lisbon2019: await makeJpeg(301, { IFD2: { DateTimeOriginal: "2019:08:10 12:00:00" }, IFD3: lisbon }),
-      paris2021: await makeJpeg(302, { IFD0: { Make: "Boxcam", Model: "Boxcam Z9" }, IFD2: { DateTimeOriginal: "2021:06:05 10:00:00" }, IFD3: paris }),
+      paris2021: await makeJpeg(302, {
+        IFD0: { Make: "Boxcam", Model: "Boxcam Z9" },
+        IFD2: { DateTimeOriginal: "2021:06:05 10:00:00" },
+        IFD3: paris,
+      }),
       july2021: await makeJpeg(303, { IFD2: { DateTimeOriginal: "2021:07:01 09:00:00" } }),
     };
     for (const [name, image] of Object.entries(images)) {
@@ -49,19 +69,42 @@ describe("the search box", () => {
     }
     const { ffmpeg } = await videoTools();
     const clip = join(makeDataDir(), "clip.mp4");
-    execFileSync(ffmpeg, ["-v", "error", "-f", "lavfi", "-i", "testsrc=size=160x120:rate=10", "-t", "1", "-c:v", "mpeg4", clip]);
-    const video = await shoebox.api("/api/assets", { method: "POST", body: uploadForm({ bytes: readFileSync(clip), name: "clip.mp4" }) });
+    execFileSync(ffmpeg, [
+      "-v",
+      "error",
+      "-f",
+      "lavfi",
+      "-i",
+      "testsrc=size=160x120:rate=10",
+      "-t",
+      "1",
+      "-c:v",
+      "mpeg4",
+      clip,
+    ]);
+    const video = await shoebox.api("/api/assets", {
+      method: "POST",
+      body: uploadForm({ bytes: readFileSync(clip), name: "clip.mp4" }),
+    });
     assert.equal(video.status, 201);
     id.video = ((await video.json()) as { id: string }).id;
 
-    const lisbonExif = await ready(shoebox.api, id.lisbon2019!, (exif) => exif.city !== null && exif.city !== undefined);
+    const lisbonExif = await ready(
+      shoebox.api,
+      id.lisbon2019!,
+      (exif) => exif.city !== null && exif.city !== undefined,
+    );
     city = String(lisbonExif.city);
     await ready(shoebox.api, id.paris2021!, (exif) => exif.country !== null && exif.country !== undefined);
     await ready(shoebox.api, id.july2021!, (exif) => exif.dateTimeOriginal !== null);
 
     // Bob's: Lisbon in 2019 and June 2021, the same camera make.
     for (const image of [
-      await makeJpeg(311, { IFD0: { Make: "Boxcam", Model: "Boxcam Z9" }, IFD2: { DateTimeOriginal: "2019:08:11 12:00:00" }, IFD3: lisbon }),
+      await makeJpeg(311, {
+        IFD0: { Make: "Boxcam", Model: "Boxcam Z9" },
+        IFD2: { DateTimeOriginal: "2019:08:11 12:00:00" },
+        IFD3: lisbon,
+      }),
       await makeJpeg(312, { IFD2: { DateTimeOriginal: "2021:06:06 10:00:00" }, IFD3: paris }),
     ]) {
       const response = await bob.fetch("/api/assets", { method: "POST", body: uploadForm(image) });
@@ -79,7 +122,10 @@ describe("the search box", () => {
 
   const ids = (html: string) => [...html.matchAll(/href="\/photos\/([0-9a-f-]{36})"/g)].map((m) => m[1]);
   const search = async (q: string) => pageText(await browser.get(`/search?q=${encodeURIComponent(q)}`));
-  const bobIds = () => Object.entries(id).filter(([name]) => name.startsWith("bob")).map(([, value]) => value);
+  const bobIds = () =>
+    Object.entries(id)
+      .filter(([name]) => name.startsWith("bob"))
+      .map(([, value]) => value);
 
   it("finds photos by year, month, place, camera and type, with chips of what it understood", async () => {
     const y2019 = await search("2019");
@@ -119,7 +165,10 @@ describe("the search box", () => {
   });
 
   it("answers POST /api/search/metadata with a query", async () => {
-    const found = async (body: unknown, api = shoebox.api) => ((await (await api("/api/search/metadata", json(body))).json()) as { assets: { items: Array<{ id: string }> } }).assets.items.map((item) => item.id);
+    const found = async (body: unknown, api = shoebox.api) =>
+      (
+        (await (await api("/api/search/metadata", json(body))).json()) as { assets: { items: Array<{ id: string }> } }
+      ).assets.items.map((item) => item.id);
     assert.deepEqual(await found({ query: "june 2021" }), [id.paris2021]);
     assert.deepEqual(await found({ query: "lisbon 2019" }), [id.lisbon2019]);
     assert.deepEqual(await found({ query: "2021", takenBefore: "2021-06-30T00:00:00Z" }), [id.paris2021]);

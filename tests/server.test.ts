@@ -40,13 +40,28 @@ describe("a running Shoebox", () => {
   });
 
   it("lists the queues and pauses and resumes one", async () => {
-    const queues = (await (await shoebox.api("/api/queues")).json()) as Array<{ name: string; isPaused: boolean; statistics: Record<string, number> }>;
+    const queues = (await (await shoebox.api("/api/queues")).json()) as Array<{
+      name: string;
+      isPaused: boolean;
+      statistics: Record<string, number>;
+    }>;
     assert.ok(queues.some((q) => q.name === "thumbnailGeneration"));
     for (const q of queues) {
-      assert.deepEqual(Object.keys(q.statistics).sort(), ["active", "completed", "delayed", "failed", "paused", "waiting"]);
+      assert.deepEqual(Object.keys(q.statistics).sort(), [
+        "active",
+        "completed",
+        "delayed",
+        "failed",
+        "paused",
+        "waiting",
+      ]);
     }
     const put = (isPaused: unknown) =>
-      shoebox.api("/api/queues/thumbnailGeneration", { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify({ isPaused }) });
+      shoebox.api("/api/queues/thumbnailGeneration", {
+        method: "PUT",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ isPaused }),
+      });
     assert.equal(((await (await put(true)).json()) as { isPaused: boolean }).isPaused, true);
     assert.equal(((await (await put(false)).json()) as { isPaused: boolean }).isPaused, false);
   });
@@ -64,12 +79,19 @@ describe("a running Shoebox", () => {
     assert.match(((await unknown.json()) as { message: string }).message, /name/);
     const missing = await shoebox.api("/api/nothing-here");
     assert.equal(missing.status, 404);
-    const broken = await shoebox.api("/api/queues/thumbnailGeneration", { method: "PUT", headers: { "content-type": "application/json" }, body: "{" });
+    const broken = await shoebox.api("/api/queues/thumbnailGeneration", {
+      method: "PUT",
+      headers: { "content-type": "application/json" },
+      body: "{",
+    });
     assert.equal(broken.status, 400);
   });
 
   it("publishes an OpenAPI document generated from the routes", async () => {
-    const spec = (await (await fetch(`${shoebox.url}/api/spec.json`)).json()) as { openapi: string; paths: Record<string, unknown> };
+    const spec = (await (await fetch(`${shoebox.url}/api/spec.json`)).json()) as {
+      openapi: string;
+      paths: Record<string, unknown>;
+    };
     assert.equal(spec.openapi, "3.1.0");
     assert.ok(spec.paths["/api/server/ping"]);
     assert.ok(spec.paths["/api/queues/{name}"]);
@@ -89,7 +111,11 @@ describe("starting and stopping", () => {
     const dataDir = makeDataDir();
     try {
       const first = await startShoebox({ dataDir });
-      await first.api("/api/queues/backgroundTask", { method: "PUT", headers: { "content-type": "application/json" }, body: '{"isPaused":true}' });
+      await first.api("/api/queues/backgroundTask", {
+        method: "PUT",
+        headers: { "content-type": "application/json" },
+        body: '{"isPaused":true}',
+      });
       assert.equal(await first.stop(), 0);
       const second = await startShoebox({ dataDir });
       const queue = (await (await second.api("/api/queues/backgroundTask")).json()) as { isPaused: boolean };
@@ -127,7 +153,9 @@ describe("starting and stopping", () => {
 });
 
 describe("when the worker is killed outright", () => {
-  it("takes workerd down with it", { skip: process.platform !== "linux" && "needs Linux's parent-death signal" }, async () => {
+  it("takes workerd down with it", {
+    skip: process.platform !== "linux" && "needs Linux's parent-death signal",
+  }, async () => {
     const shoebox = await startShoebox();
     const children = childPids(shoebox.process.pid!);
     assert.ok(children.length > 0);

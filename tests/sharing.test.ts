@@ -19,7 +19,10 @@ let dinner: string;
 
 async function uploadAs(client: Client, seed: number, exif: Parameters<typeof makeJpeg>[1] = {}): Promise<string> {
   const photo = await makeJpeg(seed, exif);
-  const response = await client.fetch("/api/assets", { method: "POST", body: uploadForm({ bytes: photo.bytes, name: `photo-${seed}.jpg` }) });
+  const response = await client.fetch("/api/assets", {
+    method: "POST",
+    body: uploadForm({ bytes: photo.bytes, name: `photo-${seed}.jpg` }),
+  });
   assert.equal(response.status, 201);
   return ((await response.json()) as { id: string }).id;
 }
@@ -28,16 +31,35 @@ async function body<T>(response: Response | Promise<Response>): Promise<T> {
   return (await (await response).json()) as T;
 }
 
-const gps = { IFD0: { Make: "Canon", Model: "EOS R6" }, IFD3: { GPSLatitudeRef: "N", GPSLatitude: "38/1 43/1 0/1", GPSLongitudeRef: "W", GPSLongitude: "9/1 8/1 0/1" } };
+const gps = {
+  IFD0: { Make: "Canon", Model: "EOS R6" },
+  IFD3: { GPSLatitudeRef: "N", GPSLatitude: "38/1 43/1 0/1", GPSLongitudeRef: "W", GPSLongitude: "9/1 8/1 0/1" },
+};
 
 before(async () => {
   shoebox = await startShoebox({ signUp: false });
-  alice = await signIn(shoebox.url, { email: "alice@example.com", password: "alice-password", name: "Alice", admin: true });
-  bob = await signIn(shoebox.url, { email: "bob@example.com", password: "bob-password", name: "Bob", createdBy: alice });
+  alice = await signIn(shoebox.url, {
+    email: "alice@example.com",
+    password: "alice-password",
+    name: "Alice",
+    admin: true,
+  });
+  bob = await signIn(shoebox.url, {
+    email: "bob@example.com",
+    password: "bob-password",
+    name: "Bob",
+    createdBy: alice,
+  });
   beach = await uploadAs(alice, 11, gps);
   dinner = await uploadAs(alice, 12);
-  for (const id of [beach, dinner]) await waitFor("thumbnails", async () => (await alice.fetch(`/api/assets/${id}/thumbnail`)).ok);
-  await waitFor("metadata", async () => (await body<{ exifInfo?: { model: string | null } }>(alice.fetch(`/api/assets/${beach}`))).exifInfo?.model === "EOS R6");
+  for (const id of [beach, dinner])
+    await waitFor("thumbnails", async () => (await alice.fetch(`/api/assets/${id}/thumbnail`)).ok);
+  await waitFor(
+    "metadata",
+    async () =>
+      (await body<{ exifInfo?: { model: string | null } }>(alice.fetch(`/api/assets/${beach}`))).exifInfo?.model ===
+      "EOS R6",
+  );
 });
 
 after(async () => {
@@ -46,15 +68,33 @@ after(async () => {
 
 describe("albums shared with other users", () => {
   it("a viewer sees the album and its photos, and changes nothing", async () => {
-    const album = await body<{ id: string }>(alice.json("POST", "/api/albums", { albumName: "Lisbon", assetIds: [beach], albumUsers: [{ userId: bob.userId, role: "viewer" }] }));
-    const listed = await body<Array<{ id: string; shared: boolean; owner: { name: string }; albumUsers: Array<{ user: { id: string }; role: string }> }>>(bob.fetch("/api/albums"));
+    const album = await body<{ id: string }>(
+      alice.json("POST", "/api/albums", {
+        albumName: "Lisbon",
+        assetIds: [beach],
+        albumUsers: [{ userId: bob.userId, role: "viewer" }],
+      }),
+    );
+    const listed = await body<
+      Array<{
+        id: string;
+        shared: boolean;
+        owner: { name: string };
+        albumUsers: Array<{ user: { id: string }; role: string }>;
+      }>
+    >(bob.fetch("/api/albums"));
     const seen = listed.find((a) => a.id === album.id);
     assert.ok(seen, "the shared album is in Bob's list");
     assert.equal(seen.shared, true);
     assert.equal(seen.owner.name, "Alice");
-    assert.deepEqual(seen.albumUsers.map((m) => [m.user.id, m.role]), [[bob.userId, "viewer"]]);
+    assert.deepEqual(
+      seen.albumUsers.map((m) => [m.user.id, m.role]),
+      [[bob.userId, "viewer"]],
+    );
     assert.ok((await body<Array<{ id: string }>>(bob.fetch("/api/albums?shared=true"))).some((a) => a.id === album.id));
-    assert.ok(!(await body<Array<{ id: string }>>(bob.fetch("/api/albums?shared=false"))).some((a) => a.id === album.id));
+    assert.ok(
+      !(await body<Array<{ id: string }>>(bob.fetch("/api/albums?shared=false"))).some((a) => a.id === album.id),
+    );
 
     assert.equal((await bob.fetch(`/api/assets/${beach}`)).status, 200);
     assert.equal((await bob.fetch(`/api/assets/${beach}/thumbnail`)).status, 200);
@@ -68,14 +108,30 @@ describe("albums shared with other users", () => {
   });
 
   it("an editor adds their own photos, which the owner then sees; leaving ends it", async () => {
-    const album = await body<{ id: string }>(alice.json("POST", "/api/albums", { albumName: "Trip", assetIds: [beach], albumUsers: [{ userId: bob.userId, role: "viewer" }] }));
-    assert.equal((await alice.json("PUT", `/api/albums/${album.id}/user/${bob.userId}`, { role: "editor" })).status, 204);
+    const album = await body<{ id: string }>(
+      alice.json("POST", "/api/albums", {
+        albumName: "Trip",
+        assetIds: [beach],
+        albumUsers: [{ userId: bob.userId, role: "viewer" }],
+      }),
+    );
+    assert.equal(
+      (await alice.json("PUT", `/api/albums/${album.id}/user/${bob.userId}`, { role: "editor" })).status,
+      204,
+    );
     const bobs = await uploadAs(bob, 21);
-    const added = await body<Array<{ id: string; success: boolean; error?: string }>>(bob.json("PUT", `/api/albums/${album.id}/assets`, { ids: [bobs, dinner] }));
+    const added = await body<Array<{ id: string; success: boolean; error?: string }>>(
+      bob.json("PUT", `/api/albums/${album.id}/assets`, { ids: [bobs, dinner] }),
+    );
     // Alice's dinner is not Bob's to share.
-    assert.deepEqual(added, [{ id: bobs, success: true }, { id: dinner, success: false, error: "no_permission" }]);
+    assert.deepEqual(added, [
+      { id: bobs, success: true },
+      { id: dinner, success: false, error: "no_permission" },
+    ]);
     assert.equal((await alice.fetch(`/api/assets/${bobs}`)).status, 200);
-    const removed = await body<Array<{ id: string; success: boolean; error?: string }>>(bob.json("DELETE", `/api/albums/${album.id}/assets`, { ids: [beach] }));
+    const removed = await body<Array<{ id: string; success: boolean; error?: string }>>(
+      bob.json("DELETE", `/api/albums/${album.id}/assets`, { ids: [beach] }),
+    );
     assert.deepEqual(removed, [{ id: beach, success: false, error: "no_permission" }]);
 
     assert.equal((await bob.json("DELETE", `/api/albums/${album.id}/user/me`)).status, 204);
@@ -88,7 +144,9 @@ describe("albums shared with other users", () => {
 
 describe("shared links", () => {
   async function linkTo(settings: Record<string, unknown>) {
-    const album = await body<{ id: string }>(alice.json("POST", "/api/albums", { albumName: "Public", assetIds: [beach, dinner] }));
+    const album = await body<{ id: string }>(
+      alice.json("POST", "/api/albums", { albumName: "Public", assetIds: [beach, dinner] }),
+    );
     const link = await body<{ id: string; key: string; allowDownload: boolean; password: string | null }>(
       alice.json("POST", "/api/shared-links", { type: "ALBUM", albumId: album.id, ...settings }),
     );
@@ -108,7 +166,10 @@ describe("shared links", () => {
     const shared = (await opened.json()) as { token: string; assets: Array<{ id: string }> };
     assert.deepEqual(shared.assets.map((a) => a.id).sort(), [beach, dinner].sort());
     // The token (also set as a cookie) opens the link's photos without the password.
-    const cookie = opened.headers.getSetCookie().find((c) => c.startsWith("immich_shared_link_token_"))!.split(";")[0]!;
+    const cookie = opened.headers
+      .getSetCookie()
+      .find((c) => c.startsWith("immich_shared_link_token_"))!
+      .split(";")[0]!;
     assert.equal((await visit(`/api/assets/${beach}/thumbnail?key=${link.key}`, { headers: { cookie } })).status, 200);
     assert.equal((await visit(`/api/assets/${beach}/thumbnail?key=${link.key}&token=${shared.token}`)).status, 200);
 
@@ -119,7 +180,8 @@ describe("shared links", () => {
 
   it("stops taking password guesses after five wrong ones", async () => {
     const { link } = await linkTo({ password: "hard to guess" });
-    for (let i = 0; i < 5; i++) assert.equal((await visit(`/api/shared-links/me?key=${link.key}&password=guess${i}`)).status, 401);
+    for (let i = 0; i < 5; i++)
+      assert.equal((await visit(`/api/shared-links/me?key=${link.key}&password=guess${i}`)).status, 401);
     const blocked = await visit(`/api/shared-links/me?key=${link.key}&password=${encodeURIComponent("hard to guess")}`);
     assert.equal(blocked.status, 429);
     assert.match(((await blocked.json()) as { message: string }).message, /Too many failed attempts/);
@@ -137,7 +199,9 @@ describe("shared links", () => {
   it("hides metadata when asked, and then never allows downloads", async () => {
     const { link } = await linkTo({ showMetadata: false, allowDownload: true });
     assert.equal(link.allowDownload, false);
-    const asset = await body<{ exifInfo?: unknown; originalFileName: string; hasMetadata: boolean }>(visit(`/api/assets/${beach}?key=${link.key}`));
+    const asset = await body<{ exifInfo?: unknown; originalFileName: string; hasMetadata: boolean }>(
+      visit(`/api/assets/${beach}?key=${link.key}`),
+    );
     assert.equal(asset.exifInfo, undefined);
     assert.equal(asset.hasMetadata, false);
     assert.doesNotMatch(asset.originalFileName, /photo-11/);
@@ -146,7 +210,9 @@ describe("shared links", () => {
     assert.doesNotMatch(text, /EOS R6|Canon|latitude|38\.7/);
     assert.equal((await visit(`/api/assets/${beach}/original?key=${link.key}`)).status, 403);
     // The preview itself carries no EXIF either.
-    const preview = new Uint8Array(await (await visit(`/api/assets/${beach}/thumbnail?size=preview&key=${link.key}`)).arrayBuffer());
+    const preview = new Uint8Array(
+      await (await visit(`/api/assets/${beach}/thumbnail?size=preview&key=${link.key}`)).arrayBuffer(),
+    );
     assert.ok(!Buffer.from(preview).includes("EOS R6"), "the preview carries the camera model");
   });
 
@@ -155,11 +221,48 @@ describe("shared links", () => {
     const { ffmpeg, ffprobe } = await videoTools();
     const dir = mkdtempSync(join(tmpdir(), "shoebox-video-"));
     const path = join(dir, "harbour.mp4");
-    execFileSync(ffmpeg, ["-v", "error", "-f", "lavfi", "-i", "testsrc=size=320x240:rate=10", "-t", "1", "-c:v", "libx264", "-pix_fmt", "yuv420p",
-      "-metadata", "location=+38.7223-009.1393/", "-metadata", "make=HarbourCam", "-movflags", "+faststart", path]);
-    const tags = (file: string) => JSON.stringify(JSON.parse(execFileSync(ffprobe, ["-v", "error", "-print_format", "json", "-show_format", "-show_streams", file]).toString()));
+    execFileSync(ffmpeg, [
+      "-v",
+      "error",
+      "-f",
+      "lavfi",
+      "-i",
+      "testsrc=size=320x240:rate=10",
+      "-t",
+      "1",
+      "-c:v",
+      "libx264",
+      "-pix_fmt",
+      "yuv420p",
+      "-metadata",
+      "location=+38.7223-009.1393/",
+      "-metadata",
+      "make=HarbourCam",
+      "-movflags",
+      "+faststart",
+      path,
+    ]);
+    const tags = (file: string) =>
+      JSON.stringify(
+        JSON.parse(
+          execFileSync(ffprobe, [
+            "-v",
+            "error",
+            "-print_format",
+            "json",
+            "-show_format",
+            "-show_streams",
+            file,
+          ]).toString(),
+        ),
+      );
     assert.match(tags(path), /38\.7223/, "the made video carries its place");
-    const uploaded = await body<{ id: string }>(alice.fetch("/api/assets", { method: "POST", body: uploadForm({ bytes: readFileSync(path), name: "harbour.mp4" }) }));
+    const uploaded = await body<{ id: string }>(
+      alice.fetch("/api/assets", {
+        method: "POST",
+        body: uploadForm({ bytes: readFileSync(path), name: "harbour.mp4" }),
+      }),
+    );
     await waitFor("the video's thumbnail", async () => (await alice.fetch(`/api/assets/${uploaded.id}/thumbnail`)).ok);
     // The owner plays the original, place and all.
     const own = await alice.fetch(`/api/assets/${uploaded.id}/video/playback`);
@@ -167,7 +270,9 @@ describe("shared links", () => {
     assert.match(tags(join(dir, "own.mp4")), /38\.7223/);
 
     for (const settings of [{ showMetadata: false }, { allowDownload: false }]) {
-      const link = await body<{ key: string }>(alice.json("POST", "/api/shared-links", { type: "INDIVIDUAL", assetIds: [uploaded.id], ...settings }));
+      const link = await body<{ key: string }>(
+        alice.json("POST", "/api/shared-links", { type: "INDIVIDUAL", assetIds: [uploaded.id], ...settings }),
+      );
       // The copy is made once the link exists; until then the visitor is asked to come back, and
       // never gets the original.
       const played = await waitFor(
@@ -199,7 +304,9 @@ describe("shared links", () => {
   });
 
   it("a link to hand-picked assets shares those only", async () => {
-    const link = await body<{ id: string; key: string }>(alice.json("POST", "/api/shared-links", { type: "INDIVIDUAL", assetIds: [dinner] }));
+    const link = await body<{ id: string; key: string }>(
+      alice.json("POST", "/api/shared-links", { type: "INDIVIDUAL", assetIds: [dinner] }),
+    );
     assert.equal((await visit(`/api/assets/${dinner}?key=${link.key}`)).status, 200);
     assert.equal((await visit(`/api/assets/${beach}?key=${link.key}`)).status, 404);
     await alice.json("PUT", `/api/shared-links/${link.id}/assets`, { assetIds: [beach] });
@@ -209,13 +316,19 @@ describe("shared links", () => {
   it("with upload allowed, takes photos into the album", async () => {
     const { album, link } = await linkTo({ allowUpload: true });
     const photo = await makeJpeg(31);
-    const uploaded = await visit(`/api/assets?key=${link.key}`, { method: "POST", body: uploadForm({ bytes: photo.bytes, name: "from-a-guest.jpg" }) });
+    const uploaded = await visit(`/api/assets?key=${link.key}`, {
+      method: "POST",
+      body: uploadForm({ bytes: photo.bytes, name: "from-a-guest.jpg" }),
+    });
     assert.equal(uploaded.status, 201);
     const { id } = (await uploaded.json()) as { id: string };
     const inAlbum = await body<{ assets: Array<{ id: string }> }>(alice.fetch(`/api/albums/${album.id}`));
     assert.ok(inAlbum.assets.some((a) => a.id === id));
     const { link: readOnly } = await linkTo({});
-    const refused = await visit(`/api/assets?key=${readOnly.key}`, { method: "POST", body: uploadForm({ bytes: photo.bytes, name: "again.jpg" }) });
+    const refused = await visit(`/api/assets?key=${readOnly.key}`, {
+      method: "POST",
+      body: uploadForm({ bytes: photo.bytes, name: "again.jpg" }),
+    });
     assert.equal(refused.status, 403);
   });
 
@@ -236,12 +349,22 @@ describe("partners", () => {
     assert.equal((await bob.fetch(`/api/assets/${dinner}/original`)).status, 200);
     assert.equal((await bob.json("DELETE", "/api/assets", { ids: [dinner] })).status, 404);
 
-    const updated = await body<{ id: string; inTimeline: boolean }>(bob.json("PUT", `/api/partners/${alice.userId}`, { inTimeline: true }));
+    const updated = await body<{ id: string; inTimeline: boolean }>(
+      bob.json("PUT", `/api/partners/${alice.userId}`, { inTimeline: true }),
+    );
     assert.deepEqual({ ...updated }, { ...updated, id: alice.userId, inTimeline: true });
-    const sharedWithBob = await body<Array<{ id: string; inTimeline: boolean }>>(bob.fetch("/api/partners?direction=shared-with"));
-    assert.deepEqual(sharedWithBob.map((p) => [p.id, p.inTimeline]), [[alice.userId, true]]);
+    const sharedWithBob = await body<Array<{ id: string; inTimeline: boolean }>>(
+      bob.fetch("/api/partners?direction=shared-with"),
+    );
+    assert.deepEqual(
+      sharedWithBob.map((p) => [p.id, p.inTimeline]),
+      [[alice.userId, true]],
+    );
     const sharedByAlice = await body<Array<{ id: string }>>(alice.fetch("/api/partners?direction=shared-by"));
-    assert.deepEqual(sharedByAlice.map((p) => p.id), [bob.userId]);
+    assert.deepEqual(
+      sharedByAlice.map((p) => p.id),
+      [bob.userId],
+    );
 
     assert.equal((await alice.fetch(`/api/partners/${bob.userId}`, { method: "DELETE" })).status, 204);
     assert.equal((await bob.fetch(`/api/assets/${dinner}`)).status, 404);

@@ -31,7 +31,11 @@ async function picture(pixel: (x: number, y: number) => [number, number, number]
       pixel(x, y).forEach((value, c) => (data[(y * width + x) * 3 + c] = Math.max(0, Math.min(255, value + noise))));
     }
   }
-  return new Uint8Array(await sharp(data, { raw: { width, height, channels: 3 } }).jpeg({ quality: 92 }).toBuffer());
+  return new Uint8Array(
+    await sharp(data, { raw: { width, height, channels: 3 } })
+      .jpeg({ quality: 92 })
+      .toBuffer(),
+  );
 }
 
 const red: [number, number, number] = [220, 30, 30];
@@ -69,10 +73,23 @@ describe("search in words with a CLIP model", () => {
   before(async () => {
     clipDir = writeTinyClipModel();
     shoebox = await startShoebox({ signUp: false, env: { CLIP_MODEL_DIR: clipDir } });
-    alice = await signIn(shoebox.url, { email: "alice@example.com", password: "alice-password", name: "Alice", admin: true });
-    bob = await signIn(shoebox.url, { email: "bob@example.com", password: "bob-password", name: "Bob", createdBy: alice });
+    alice = await signIn(shoebox.url, {
+      email: "alice@example.com",
+      password: "alice-password",
+      name: "Alice",
+      admin: true,
+    });
+    bob = await signIn(shoebox.url, {
+      email: "bob@example.com",
+      password: "bob-password",
+      name: "Bob",
+      createdBy: alice,
+    });
     for (const [name, make] of Object.entries(pictures) as Array<[Name, () => Promise<Uint8Array>]>) {
-      const response = await alice.fetch("/api/assets", { method: "POST", body: uploadForm({ bytes: await make(), name: `${name}.jpg` }) });
+      const response = await alice.fetch("/api/assets", {
+        method: "POST",
+        body: uploadForm({ bytes: await make(), name: `${name}.jpg` }),
+      });
       assert.equal(response.status, 201, await response.clone().text());
       ids[name] = ((await response.json()) as { id: string }).id;
     }
@@ -94,7 +111,10 @@ describe("search in words with a CLIP model", () => {
   it("keeps one embedding per photo in the vector index", () => {
     const db = new Libsql(join(shoebox.dataDir, "shoebox.db"), { readonly: true });
     try {
-      const rows = db.prepare("SELECT asset_id, length(embedding) AS bytes FROM smart_search").all() as Array<{ asset_id: string; bytes: number }>;
+      const rows = db.prepare("SELECT asset_id, length(embedding) AS bytes FROM smart_search").all() as Array<{
+        asset_id: string;
+        bytes: number;
+      }>;
       assert.deepEqual(rows.map((row) => nameOf(row.asset_id)).sort(), Object.keys(pictures).sort());
       assert.ok(rows.every((row) => row.bytes === 512 * 4));
     } finally {
@@ -120,7 +140,10 @@ describe("search in words with a CLIP model", () => {
     assert.equal(second.length, 2);
     assert.ok(!second.includes("blue"));
     assert.deepEqual(await smart(alice, { query: "blue", type: "VIDEO" }), []);
-    assert.deepEqual(await smart(alice, { query: "blue", takenAfter: new Date(Date.now() + 86_400_000).toISOString() }), []);
+    assert.deepEqual(
+      await smart(alice, { query: "blue", takenAfter: new Date(Date.now() + 86_400_000).toISOString() }),
+      [],
+    );
     await smart(alice, { query: "" }, 400);
   });
 
@@ -140,7 +163,9 @@ describe("search in words with a CLIP model", () => {
   it("offers pictures with coinciding embeddings as duplicates, which the hash alone keeps apart", async () => {
     const db = new Libsql(join(shoebox.dataDir, "shoebox.db"), { readonly: true });
     try {
-      const hashOf = (id: string) => (db.prepare("SELECT perceptual_hash FROM assets WHERE id = ?").get(id) as { perceptual_hash: string }).perceptual_hash;
+      const hashOf = (id: string) =>
+        (db.prepare("SELECT perceptual_hash FROM assets WHERE id = ?").get(id) as { perceptual_hash: string })
+          .perceptual_hash;
       const bits = hammingDistance(hashOf(ids.bandsAcross), hashOf(ids.bandsDown));
       assert.ok(bits > duplicateDistance, `the bands' hashes are ${bits} bits apart`);
     } finally {

@@ -5,7 +5,16 @@ import { spawn } from "node:child_process";
 import { rmSync } from "node:fs";
 import { describe, it } from "node:test";
 import { makeJpeg, upload } from "./helpers/media";
-import { isAlive, makeDataDir, processTree, projectRoot, queueStates, startShoebox, waitFor, waitForQueuesToDrain } from "./helpers/shoebox";
+import {
+  isAlive,
+  makeDataDir,
+  processTree,
+  projectRoot,
+  queueStates,
+  startShoebox,
+  waitFor,
+  waitForQueuesToDrain,
+} from "./helpers/shoebox";
 
 describe("stopping", () => {
   it("Ctrl-C in the middle of 20 uploads, then a start: every photo processed, no job failed", async () => {
@@ -13,7 +22,9 @@ describe("stopping", () => {
     try {
       // Its own process group, signalled as a whole, as a terminal does on Ctrl-C.
       const first = await startShoebox({ dataDir, detached: true });
-      const images = await Promise.all(Array.from({ length: 20 }, (_, i) => makeJpeg(900 + i, {}, { width: 2400, height: 1800 })));
+      const images = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => makeJpeg(900 + i, {}, { width: 2400, height: 1800 })),
+      );
       const uploaded = new Map<number, string>();
       const uploads = (async () => {
         for (const [i, image] of images.entries()) {
@@ -22,17 +33,23 @@ describe("stopping", () => {
           else if (!result) break; // Stopped: the server no longer answers.
         }
       })();
-      await waitFor("a thumbnail job to be running", async () => {
-        const thumbnails = (await queueStates(first)).find((q) => q.name === "thumbnailGeneration")!.statistics;
-        return thumbnails.active > 0 && uploaded.size >= 5;
-      }, 5 * 60_000);
+      await waitFor(
+        "a thumbnail job to be running",
+        async () => {
+          const thumbnails = (await queueStates(first)).find((q) => q.name === "thumbnailGeneration")!.statistics;
+          return thumbnails.active > 0 && uploaded.size >= 5;
+        },
+        5 * 60_000,
+      );
       const tree = processTree(first.process.pid!);
       process.kill(-first.process.pid!, "SIGINT");
       assert.equal(await first.exited, 0, first.output());
       await uploads;
       for (const pid of tree) await waitFor(`process ${pid} to be gone`, async () => !isAlive(pid));
       assert.ok(uploaded.size < images.length, "the stop came in the middle of the batch");
-      console.log(`stopped after ${uploaded.size} uploads; jobs put back: ${first.output().split("job stopped; it will run again").length - 1}`);
+      console.log(
+        `stopped after ${uploaded.size} uploads; jobs put back: ${first.output().split("job stopped; it will run again").length - 1}`,
+      );
 
       const second = await startShoebox({ dataDir });
       try {
@@ -46,7 +63,10 @@ describe("stopping", () => {
         const queues = await waitForQueuesToDrain(second, 10 * 60_000);
         for (const { name, statistics } of queues) assert.equal(statistics.failed, 0, `${name} has no failed job`);
         for (const id of uploaded.values()) {
-          const asset = (await (await second.api(`/api/assets/${id}`)).json()) as { thumbhash: string | null; processingError: string | null };
+          const asset = (await (await second.api(`/api/assets/${id}`)).json()) as {
+            thumbhash: string | null;
+            processingError: string | null;
+          };
           assert.equal(asset.processingError, null, `asset ${id} has no processing error`);
           assert.ok(asset.thumbhash, `asset ${id} has its thumbnails`);
         }
@@ -71,7 +91,11 @@ describe("stopping", () => {
         npm.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
         npm.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
         const exited = new Promise((done) => npm.once("exit", done));
-        const url = await waitFor("npm start to listen", async () => output.match(/Shoebox is listening on (\S+)/)?.[1], 5 * 60_000);
+        const url = await waitFor(
+          "npm start to listen",
+          async () => output.match(/Shoebox is listening on (\S+)/)?.[1],
+          5 * 60_000,
+        );
         assert.equal((await fetch(`${url}/api/server/ping`)).status, 200);
         const tree = processTree(npm.pid!);
         assert.ok(tree.length >= 3, `npm, the worker and workerd: ${tree.join(", ")}`);

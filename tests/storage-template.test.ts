@@ -22,7 +22,10 @@ describe("storage template", () => {
     rmSync(shoebox.dataDir, { recursive: true, force: true });
   });
 
-  const originalKeyOf = async (id: string) => String((await db.execute({ sql: "SELECT original_key FROM assets WHERE id = ?", args: [id] })).rows[0]!.original_key);
+  const originalKeyOf = async (id: string) =>
+    String(
+      (await db.execute({ sql: "SELECT original_key FROM assets WHERE id = ?", args: [id] })).rows[0]!.original_key,
+    );
   const taken = { IFD2: { DateTimeOriginal: "2021:07:04 18:30:00" } };
 
   it("moves an original to <label>/<yyyy>/<yyyy-mm-dd>/<name>, and another of the same name beside it", async () => {
@@ -32,14 +35,30 @@ describe("storage template", () => {
     const b = await upload(shoebox, { ...second, name: "Beach day.jpg" });
     await waitForQueuesToDrain(shoebox);
 
-    assert.deepEqual([await originalKeyOf(a.body.id), await originalKeyOf(b.body.id)].sort(), ["admin/2021/2021-07-04/Beach day+1.jpg", "admin/2021/2021-07-04/Beach day.jpg"]);
-    for (const [id, image] of [[a.body.id, first], [b.body.id, second]] as const) {
+    assert.deepEqual([await originalKeyOf(a.body.id), await originalKeyOf(b.body.id)].sort(), [
+      "admin/2021/2021-07-04/Beach day+1.jpg",
+      "admin/2021/2021-07-04/Beach day.jpg",
+    ]);
+    for (const [id, image] of [
+      [a.body.id, first],
+      [b.body.id, second],
+    ] as const) {
       const key = await originalKeyOf(id);
-      assert.deepEqual(readFileSync(join(shoebox.dataDir, "library", key)), Buffer.from(image.bytes), "an ordinary file, byte for byte");
+      assert.deepEqual(
+        readFileSync(join(shoebox.dataDir, "library", key)),
+        Buffer.from(image.bytes),
+        "an ordinary file, byte for byte",
+      );
       const served = await shoebox.api(`/api/assets/${id}/original`);
       assert.deepEqual(Buffer.from(await served.arrayBuffer()), Buffer.from(image.bytes));
     }
-    assert.equal(existsSync(join(shoebox.dataDir, "library/originals", a.body.id.slice(0, 2), a.body.id.slice(2, 4), `${a.body.id}.jpg`)), false, "the upload's first name is gone");
+    assert.equal(
+      existsSync(
+        join(shoebox.dataDir, "library/originals", a.body.id.slice(0, 2), a.body.id.slice(2, 4), `${a.body.id}.jpg`),
+      ),
+      false,
+      "the upload's first name is gone",
+    );
   });
 
   it("moves a user's originals when the admin renames their folder, and deletes them from there", async () => {
@@ -59,10 +78,18 @@ describe("storage template", () => {
     assert.equal(key, "Ada/2021/2021-07-04/moved.jpg");
     assert.ok(existsSync(join(shoebox.dataDir, "library", key)));
 
-    const reserved = await shoebox.api(`/api/admin/users/${me.id}`, { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify({ storageLabel: "thumbs" }) });
+    const reserved = await shoebox.api(`/api/admin/users/${me.id}`, {
+      method: "PUT",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ storageLabel: "thumbs" }),
+    });
     assert.equal(reserved.status, 400);
 
-    const removed = await shoebox.api("/api/assets", { method: "DELETE", headers: { "content-type": "application/json" }, body: JSON.stringify({ ids: [created.body.id], force: true }) });
+    const removed = await shoebox.api("/api/assets", {
+      method: "DELETE",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ ids: [created.body.id], force: true }),
+    });
     assert.equal(removed.status, 204);
     await waitForQueuesToDrain(shoebox);
     assert.equal(existsSync(join(shoebox.dataDir, "library", key)), false);

@@ -44,14 +44,16 @@ async function assertSummariesMatch(): Promise<void> {
   const kept = await rows(
     "SELECT owner_id, month, visibility, is_favorite, is_trashed, count FROM timeline_months WHERE count != 0 ORDER BY 1, 2, 3, 4, 5",
   );
-  const counted = await rows(`SELECT owner_id, strftime('%Y-%m', local_date_time / 1000, 'unixepoch'), visibility, is_favorite, deleted_at IS NOT NULL, count(*)
+  const counted =
+    await rows(`SELECT owner_id, strftime('%Y-%m', local_date_time / 1000, 'unixepoch'), visibility, is_favorite, deleted_at IS NOT NULL, count(*)
     FROM assets GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5`);
   assert.deepEqual(kept, counted, "timeline_months");
 
   const keptCells = await rows(
     "SELECT owner_id, level, cell_x, cell_y, year, is_favorite, count, round(latitude_sum, 6), round(longitude_sum, 6) FROM map_cells WHERE count != 0 ORDER BY 1, 2, 3, 4, 5, 6",
   );
-  const countedCells = await rows(`SELECT a.owner_id, l.level, CAST((e.longitude + 180.0) * l.cells_around / 360.0 AS INTEGER),
+  const countedCells =
+    await rows(`SELECT a.owner_id, l.level, CAST((e.longitude + 180.0) * l.cells_around / 360.0 AS INTEGER),
       CAST((e.latitude + 90.0) * l.cells_around / 360.0 AS INTEGER), CAST(strftime('%Y', a.local_date_time / 1000, 'unixepoch') AS INTEGER),
       a.is_favorite, count(*), round(sum(e.latitude), 6), round(sum(e.longitude), 6)
     FROM map_levels l, assets a JOIN exif e ON e.asset_id = a.id
@@ -83,7 +85,15 @@ test("the summaries follow every change to assets and their places", async () =>
           sql: `INSERT INTO assets (id, owner_id, type, original_file_name, original_mime_type, original_key, checksum, file_size_in_byte,
             file_created_at, file_modified_at, local_date_time, is_favorite, visibility, created_at, updated_at)
             VALUES (?, ?, 'IMAGE', 'x.jpg', 'image/jpeg', ?, ?, 1, 0, 0, ?, ?, ?, 0, 0)`,
-          args: [newId, owner, `k${step}`, `c${step}`, time, next() < 0.2 ? 1 : 0, pick(["timeline", "timeline", "archive", "hidden"])],
+          args: [
+            newId,
+            owner,
+            `k${step}`,
+            `c${step}`,
+            time,
+            next() < 0.2 ? 1 : 0,
+            pick(["timeline", "timeline", "archive", "hidden"]),
+          ],
         });
         // As the metadata job does: an exif row, with a place or not.
         const place = next() < 0.7 ? pick(places) : null;
@@ -98,21 +108,33 @@ test("the summaries follow every change to assets and their places", async () =>
         await client.execute({ sql: "UPDATE assets SET is_favorite = NOT is_favorite WHERE id = ?", args: [id] });
         break;
       case 2:
-        await client.execute({ sql: "UPDATE assets SET deleted_at = CASE WHEN deleted_at IS NULL THEN 1 ELSE NULL END WHERE id = ?", args: [id] });
+        await client.execute({
+          sql: "UPDATE assets SET deleted_at = CASE WHEN deleted_at IS NULL THEN 1 ELSE NULL END WHERE id = ?",
+          args: [id],
+        });
         break;
       case 3:
-        await client.execute({ sql: "UPDATE assets SET visibility = ? WHERE id = ?", args: [pick(["timeline", "archive", "locked"]), id] });
+        await client.execute({
+          sql: "UPDATE assets SET visibility = ? WHERE id = ?",
+          args: [pick(["timeline", "archive", "locked"]), id],
+        });
         break;
       case 4:
         await client.execute({ sql: "UPDATE assets SET local_date_time = ? WHERE id = ?", args: [time, id] });
         break;
       case 5: {
         const place = pick(places);
-        await client.execute({ sql: "UPDATE exif SET latitude = ?, longitude = ? WHERE asset_id = ?", args: [place[0], place[1], id] });
+        await client.execute({
+          sql: "UPDATE exif SET latitude = ?, longitude = ? WHERE asset_id = ?",
+          args: [place[0], place[1], id],
+        });
         break;
       }
       case 6:
-        await client.execute({ sql: "UPDATE exif SET latitude = NULL, longitude = NULL WHERE asset_id = ?", args: [id] });
+        await client.execute({
+          sql: "UPDATE exif SET latitude = NULL, longitude = NULL WHERE asset_id = ?",
+          args: [id],
+        });
         break;
       case 7:
         // Deleting an asset takes its exif row by cascade.
@@ -120,11 +142,14 @@ test("the summaries follow every change to assets and their places", async () =>
         ids.splice(ids.indexOf(id), 1);
         break;
       case 8:
-        await client.execute({ sql: "UPDATE assets SET owner_id = CASE owner_id WHEN 'u1' THEN 'u2' ELSE 'u1' END WHERE id = ?", args: [id] });
+        await client.execute({
+          sql: "UPDATE assets SET owner_id = CASE owner_id WHEN 'u1' THEN 'u2' ELSE 'u1' END WHERE id = ?",
+          args: [id],
+        });
         break;
     }
     if (step % 100 === 99) await assertSummariesMatch();
   }
   await assertSummariesMatch();
-  assert.ok((await client.execute("SELECT count(*) AS n FROM map_cells WHERE count > 0")).rows[0]!.n as number > 0);
+  assert.ok(((await client.execute("SELECT count(*) AS n FROM map_cells WHERE count > 0")).rows[0]!.n as number) > 0);
 });

@@ -88,10 +88,17 @@ before(async () => {
 
   browser = await signInWithCookie(shoebox.url, admin.email, admin.password);
 
-  const created = await send("POST", "/api/admin/users", { email: "other@example.com", password: "other-password", name: "Other" });
+  const created = await send("POST", "/api/admin/users", {
+    email: "other@example.com",
+    password: "other-password",
+    name: "Other",
+  });
   assert.equal(created.status, 201);
   other = await login(shoebox.url, "other@example.com", "other-password");
-  const response = await other.fetch("/api/assets", { method: "POST", body: uploadForm(await makeJpeg(799, { IFD2: { DateTimeOriginal: "2020:02:02 02:02:02" } })) });
+  const response = await other.fetch("/api/assets", {
+    method: "POST",
+    body: uploadForm(await makeJpeg(799, { IFD2: { DateTimeOriginal: "2020:02:02 02:02:02" } })),
+  });
   assert.equal(response.status, 201);
   othersPhoto = ((await response.json()) as { id: string }).id;
 });
@@ -112,15 +119,24 @@ describe("the timeline", () => {
       months.map((m) => `id="month-${m}"`),
     );
     // The first three months are on the page; the others load as they scroll near.
-    for (const p of byTaken().filter((p) => months.indexOf(monthOf(p.taken)) < 3)) assert.ok(html.includes(tileOf(p.id)), `the page shows ${p.taken}`);
-    for (const month of months.slice(3)) assert.match(html, new RegExp(`hx-get="/timeline/months/${month}\\?view=timeline" hx-trigger="load-month"`));
-    for (const p of byTaken().filter((p) => months.indexOf(monthOf(p.taken)) >= 3)) assert.ok(!html.includes(tileOf(p.id)));
+    for (const p of byTaken().filter((p) => months.indexOf(monthOf(p.taken)) < 3))
+      assert.ok(html.includes(tileOf(p.id)), `the page shows ${p.taken}`);
+    for (const month of months.slice(3))
+      assert.match(html, new RegExp(`hx-get="/timeline/months/${month}\\?view=timeline" hx-trigger="load-month"`));
+    for (const p of byTaken().filter((p) => months.indexOf(monthOf(p.taken)) >= 3))
+      assert.ok(!html.includes(tileOf(p.id)));
     assertInOrder(html, [photo("2021:06:20").id, photo("2021:06:05").id]);
     // Thumbnails with their placeholders, days with their titles, and a scrubber of years.
-    assert.match(html, new RegExp(`<a class="tile" href="/photos/${photo("2021:06:05").id}" data-th="[A-Za-z0-9+/=]+"><img src="/api/assets/${photo("2021:06:05").id}/thumbnail" alt="Photo taken Jun 5, 2021, 2:30[^"]PM" loading="lazy" decoding="async"/>`));
+    assert.match(
+      html,
+      new RegExp(
+        `<a class="tile" href="/photos/${photo("2021:06:05").id}" data-th="[A-Za-z0-9+/=]+"><img src="/api/assets/${photo("2021:06:05").id}/thumbnail" alt="Photo taken Jun 5, 2021, 2:30[^"]PM" loading="lazy" decoding="async"/>`,
+      ),
+    );
     assert.match(html, /<h3 class="day-title">Sun, Jun 20<\/h3>/);
     assert.match(html, /<nav class="scrubber" aria-label="Jump to a year"/);
-    for (const year of ["2023", "2021", "2019", "2015"]) assert.match(html, new RegExp(`data-month="${year}-\\d\\d">${year}</a>`));
+    for (const year of ["2023", "2021", "2019", "2015"])
+      assert.match(html, new RegExp(`data-month="${year}-\\d\\d">${year}</a>`));
     // Uploads, selection and its tools are there for timeline.js to show.
     assert.match(html, /data-upload-button/);
     assert.match(html, /data-selection-bar/);
@@ -195,7 +211,10 @@ describe("the viewer", () => {
     // The details are shown when asked for (?info=1), with the owner's edits.
     assert.match(oldest, /<aside class="pv-info" id="pv-info" aria-labelledby="pv-info-title" data-info="true">/);
     assert.match(oldest, /name="dateTime"/);
-    assert.match(html, /<aside class="pv-info" id="pv-info" aria-labelledby="pv-info-title" hidden="" data-info="true">/);
+    assert.match(
+      html,
+      /<aside class="pv-info" id="pv-info" aria-labelledby="pv-info-title" hidden="" data-info="true">/,
+    );
   });
 
   it("is a 404 page for another user's photo, and for no photo at all", async () => {
@@ -210,7 +229,11 @@ describe("the viewer", () => {
     const me = await json<{ id: string }>("/api/users/me");
     assert.equal((await other.json("POST", "/api/partners", { sharedWithId: me.id })).status, 201);
     assert.equal((await send("PUT", `/api/partners/${other.userId}`, { inTimeline: true })).status, 200);
-    await waitFor("the partner's photo date", async () => (await json<Array<{ timeBucket: string }>>("/api/timeline/buckets?withPartners=true")).some((m) => m.timeBucket.startsWith("2020-02")));
+    await waitFor("the partner's photo date", async () =>
+      (await json<Array<{ timeBucket: string }>>("/api/timeline/buckets?withPartners=true")).some((m) =>
+        m.timeBucket.startsWith("2020-02"),
+      ),
+    );
     const fragment = await (await browser.get("/timeline/months/2020-02?view=timeline")).text();
     assert.match(fragment, new RegExp(`<a class="tile is-partner" href="/photos/${othersPhoto}"`));
     const html = await pageText(await browser.get(`/photos/${othersPhoto}`));
@@ -223,28 +246,66 @@ describe("the viewer", () => {
 
   it("changes the date and the place, and refuses a form without the CSRF token", async () => {
     const target = photo("2019:08");
-    assert.equal((await browser.post(`/photos/${target.id}/date`, { dateTime: "2018-02-03T04:05", timeZone: "UTC+02:00" }, { csrf: false })).status, 403);
-    const dated = await browser.post(`/photos/${target.id}/date?info=1`, { dateTime: "2018-02-03T04:05", timeZone: "UTC+02:00" });
+    assert.equal(
+      (
+        await browser.post(
+          `/photos/${target.id}/date`,
+          { dateTime: "2018-02-03T04:05", timeZone: "UTC+02:00" },
+          { csrf: false },
+        )
+      ).status,
+      403,
+    );
+    const dated = await browser.post(`/photos/${target.id}/date?info=1`, {
+      dateTime: "2018-02-03T04:05",
+      timeZone: "UTC+02:00",
+    });
     assert.equal(dated.status, 303);
     assert.equal(dated.headers.get("location"), `/photos/${target.id}?info=1`);
-    const asset = await json<{ localDateTime: string; fileCreatedAt: string; exifInfo: { dateTimeOriginal: string } }>(`/api/assets/${target.id}`);
+    const asset = await json<{ localDateTime: string; fileCreatedAt: string; exifInfo: { dateTimeOriginal: string } }>(
+      `/api/assets/${target.id}`,
+    );
     assert.equal(asset.localDateTime, "2018-02-03T04:05:00.000Z");
     assert.equal(asset.fileCreatedAt, "2018-02-03T02:05:00.000Z");
     const page = await pageText(await browser.get(`/photos/${target.id}?info=1`));
     assert.match(page, /value="2018-02-03T04:05:00"/);
     assert.match(page, /<option value="UTC\+02:00" selected="">/);
     assert.match(page, /4:05 AM<span class="muted"> UTC\+02:00<\/span>/);
-    assert.match(await pageText(await browser.post(`/photos/${target.id}/date`, { dateTime: "yesterday", timeZone: "UTC+02:00" }), 400), /Enter a date, a time and a time zone/);
-    assert.match(await pageText(await browser.post(`/photos/${target.id}/date`, { dateTime: "2018-02-03T04:05", timeZone: "Mars/Olympus_Mons" }), 400), /Enter a date, a time and a time zone/);
+    assert.match(
+      await pageText(
+        await browser.post(`/photos/${target.id}/date`, { dateTime: "yesterday", timeZone: "UTC+02:00" }),
+        400,
+      ),
+      /Enter a date, a time and a time zone/,
+    );
+    assert.match(
+      await pageText(
+        await browser.post(`/photos/${target.id}/date`, {
+          dateTime: "2018-02-03T04:05",
+          timeZone: "Mars/Olympus_Mons",
+        }),
+        400,
+      ),
+      /Enter a date, a time and a time zone/,
+    );
 
     const placed = await browser.post(`/photos/${target.id}/place`, { latitude: "48.8584", longitude: "2.2945" });
     assert.equal(placed.status, 303);
     const withPlace = await json<{ exifInfo: { latitude: number; longitude: number } }>(`/api/assets/${target.id}`);
     assert.deepEqual([withPlace.exifInfo.latitude, withPlace.exifInfo.longitude], [48.8584, 2.2945]);
-    assert.match(await pageText(await browser.get(`/photos/${target.id}`)), /<div class="mini-map" data-lat="48.8584" data-lon="2.2945" data-tile-url="https:\/\/tile.openstreetmap.org\/{z}\/{x}\/{y}.png"/);
-    assert.match(await pageText(await browser.post(`/photos/${target.id}/place`, { latitude: "91", longitude: "0" }), 400), /Enter a latitude/);
+    assert.match(
+      await pageText(await browser.get(`/photos/${target.id}`)),
+      /<div class="mini-map" data-lat="48.8584" data-lon="2.2945" data-tile-url="https:\/\/tile.openstreetmap.org\/{z}\/{x}\/{y}.png"/,
+    );
+    assert.match(
+      await pageText(await browser.post(`/photos/${target.id}/place`, { latitude: "91", longitude: "0" }), 400),
+      /Enter a latitude/,
+    );
     // Others' photos cannot be changed.
-    assert.equal((await browser.post(`/photos/${othersPhoto}/date`, { dateTime: "2018-02-03T04:05", offset: "+02:00" })).status, 404);
+    assert.equal(
+      (await browser.post(`/photos/${othersPhoto}/date`, { dateTime: "2018-02-03T04:05", offset: "+02:00" })).status,
+      404,
+    );
   });
 });
 

@@ -43,21 +43,41 @@ const BOX_FILTERS = [
   "drawbox=x=0:y=840:w=160:h=120:t=100:color=yellow",
 ].join(",");
 const APPLE_TAGS = [
-  "-movflags", "use_metadata_tags",
-  "-metadata", "creation_time=2024-05-01T10:00:05Z",
-  "-metadata", "com.apple.quicktime.creationdate=2024-05-01T12:00:00+0200",
-  "-metadata", "com.apple.quicktime.location.ISO6709=+48.8584+002.2945+035.000/",
-  "-metadata", "com.apple.quicktime.make=Apple",
-  "-metadata", "com.apple.quicktime.model=iPhone 15 Pro",
-  "-metadata", "com.apple.quicktime.content.identifier=0A1B2C3D-4E5F-6071-8293-A4B5C6D7E8F9",
+  "-movflags",
+  "use_metadata_tags",
+  "-metadata",
+  "creation_time=2024-05-01T10:00:05Z",
+  "-metadata",
+  "com.apple.quicktime.creationdate=2024-05-01T12:00:00+0200",
+  "-metadata",
+  "com.apple.quicktime.location.ISO6709=+48.8584+002.2945+035.000/",
+  "-metadata",
+  "com.apple.quicktime.make=Apple",
+  "-metadata",
+  "com.apple.quicktime.model=iPhone 15 Pro",
+  "-metadata",
+  "com.apple.quicktime.content.identifier=0A1B2C3D-4E5F-6071-8293-A4B5C6D7E8F9",
 ];
 
 async function makeRotatedClip(): Promise<string> {
   const plain = join(dir, "plain.mp4");
   await ffmpeg(
-    "-f", "lavfi", "-i", `testsrc=size=1280x960:rate=15:duration=3,${BOX_FILTERS}`,
-    "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration=3",
-    "-c:v", h264Encoder, "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest", plain,
+    "-f",
+    "lavfi",
+    "-i",
+    `testsrc=size=1280x960:rate=15:duration=3,${BOX_FILTERS}`,
+    "-f",
+    "lavfi",
+    "-i",
+    "sine=frequency=440:sample_rate=48000:duration=3",
+    "-c:v",
+    h264Encoder,
+    "-pix_fmt",
+    "yuv420p",
+    "-c:a",
+    "aac",
+    "-shortest",
+    plain,
   );
   const rotated = join(dir, "rotated.mov");
   try {
@@ -74,9 +94,22 @@ async function makeRotatedClip(): Promise<string> {
 async function makeOddClip(): Promise<string> {
   const clip = join(dir, "odd.mov");
   await ffmpeg(
-    "-f", "lavfi", "-i", "testsrc=size=161x121:rate=10:duration=2",
-    "-f", "lavfi", "-i", "sine=frequency=220:sample_rate=22050:duration=2",
-    "-c:v", "mjpeg", "-pix_fmt", "yuvj420p", "-c:a", "pcm_s16le", "-shortest", clip,
+    "-f",
+    "lavfi",
+    "-i",
+    "testsrc=size=161x121:rate=10:duration=2",
+    "-f",
+    "lavfi",
+    "-i",
+    "sine=frequency=220:sample_rate=22050:duration=2",
+    "-c:v",
+    "mjpeg",
+    "-pix_fmt",
+    "yuvj420p",
+    "-c:a",
+    "pcm_s16le",
+    "-shortest",
+    clip,
   );
   return clip;
 }
@@ -204,7 +237,10 @@ describe("generated clips", () => {
     const out = join(dir, "odd.mp4");
     await transcodeForWeb(oddClip, info, out);
     const web = await probeVideo(out);
-    assert.deepEqual([web.videoCodec, web.audioCodec, web.width, web.height, web.isWebPlayable], ["h264", "aac", 160, 120, true]);
+    assert.deepEqual(
+      [web.videoCodec, web.audioCodec, web.width, web.height, web.isWebPlayable],
+      ["h264", "aac", 160, 120, true],
+    );
   });
 
   it("fails with errors that name the file and the step, and leaves no partial output", async () => {
@@ -251,14 +287,21 @@ function walk(folder: string): string[] {
   });
 }
 
-const realVideos = hasSharedMedia && existsSync(videoDir) ? walk(videoDir).filter((f) => VIDEO_EXTENSIONS.test(f)).sort() : [];
+const realVideos =
+  hasSharedMedia && existsSync(videoDir)
+    ? walk(videoDir)
+        .filter((f) => VIDEO_EXTENSIONS.test(f))
+        .sort()
+    : [];
 
 // exiftool's "2021:04:10 11:43:59+01:00" / "2021:08:30 05:22:08Z" / "2015:12:12 08:59:26" (UTC).
 function exifInstant(value: string | undefined): { instant: string; offset: string | null } | null {
   const match = value?.match(/^(\d{4}):(\d{2}):(\d{2}) (\d{2}):(\d{2}):(\d{2})(Z|[+-]\d{2}:\d{2})?$/);
   if (!match || match[1] === "0000") return null;
   const zone = match[7] ?? "Z";
-  const instant = new Date(`${match[1]}-${match[2]}-${match[3]}T${match[4]}:${match[5]}:${match[6]}${zone}`).toISOString();
+  const instant = new Date(
+    `${match[1]}-${match[2]}-${match[3]}T${match[4]}:${match[5]}:${match[6]}${zone}`,
+  ).toISOString();
   return { instant, offset: match[7] && match[7] !== "Z" ? match[7] : null };
 }
 
@@ -275,7 +318,11 @@ function compareWithExiftool(info: VideoInfo, row: MetadataRow): void {
   const storedHeight = number(row.ImageHeight);
   if (storedWidth !== null && storedHeight !== null) {
     const turned = info.rotation === 90 || info.rotation === 270;
-    assert.deepEqual([info.width, info.height], turned ? [storedHeight, storedWidth] : [storedWidth, storedHeight], "size");
+    assert.deepEqual(
+      [info.width, info.height],
+      turned ? [storedHeight, storedWidth] : [storedWidth, storedHeight],
+      "size",
+    );
   }
 
   const latitude = number(row.GPSLatitude);
@@ -295,10 +342,13 @@ function compareWithExiftool(info: VideoInfo, row: MetadataRow): void {
   // Apple's CreationDate (local with offset) first, then QuickTime's CreateDate (UTC).
   const created = exifInstant(row.CreationDate) ?? exifInstant(row.CreateDate) ?? exifInstant(row.DateTimeOriginal);
   assert.equal(info.creationTime, created?.instant ?? null, "creation time");
-  if (exifInstant(row.CreationDate)?.offset) assert.equal(info.creationOffset, exifInstant(row.CreationDate)!.offset, "creation offset");
+  if (exifInstant(row.CreationDate)?.offset)
+    assert.equal(info.creationOffset, exifInstant(row.CreationDate)!.offset, "creation offset");
 }
 
-describe("real media", { skip: realVideos.length ? false : "../shared/media is absent: tests on real videos are skipped" }, () => {
+describe("real media", {
+  skip: realVideos.length ? false : "../shared/media is absent: tests on real videos are skipped",
+}, () => {
   let expected: Map<string, MetadataRow>;
   before(() => {
     expected = readMetadata();
@@ -330,7 +380,9 @@ describe("real media", { skip: realVideos.length ? false : "../shared/media is a
   }
 
   const short = join(videoDir, "mov/photoprism-ipad-hevc-gps.mov");
-  it("transcodes a short rotated HEVC iPad clip for the web", { skip: existsSync(short) ? false : `${short} is absent` }, async () => {
+  it("transcodes a short rotated HEVC iPad clip for the web", {
+    skip: existsSync(short) ? false : `${short} is absent`,
+  }, async () => {
     const info = await probeVideo(short);
     const out = join(dir, "ipad.mp4");
     await transcodeForWeb(short, info, out);

@@ -68,13 +68,23 @@ describe("the viewer in Chromium", { skip: noBrowser }, () => {
       // Taken in Rome at 16:52, summer time; the file gives no offset, its place gives the zone.
       const photo = await makeJpeg(1901, {
         IFD2: { DateTimeOriginal: "2008:10:22 16:52:00" },
-        IFD3: { GPSLatitudeRef: "N", GPSLatitude: "41/1 54/1 0/1", GPSLongitudeRef: "E", GPSLongitude: "12/1 29/1 0/1" },
+        IFD3: {
+          GPSLatitudeRef: "N",
+          GPSLatitude: "41/1 54/1 0/1",
+          GPSLongitudeRef: "E",
+          GPSLongitude: "12/1 29/1 0/1",
+        },
       });
       rome = (await upload(shoebox, { bytes: photo.bytes, name: "rome.jpg" })).body.id;
       // No place and no offset: the zone is unknown.
       const plain = await makeJpeg(1902, { IFD2: { DateTimeOriginal: "2012:03:04 05:06:07" } });
       unknownZone = (await upload(shoebox, { bytes: plain.bytes, name: "plain.jpg" })).body.id;
-      await waitFor("the dates taken", async () => (await asset(rome)).exifInfo.timeZone === "Europe/Rome" && (await asset(unknownZone)).exifInfo.dateTimeOriginal !== null);
+      await waitFor(
+        "the dates taken",
+        async () =>
+          (await asset(rome)).exifInfo.timeZone === "Europe/Rome" &&
+          (await asset(unknownZone)).exifInfo.dateTimeOriginal !== null,
+      );
     });
 
     it("shows the photo's own zone and offset, and a save that changes nothing moves nothing", async () => {
@@ -99,7 +109,10 @@ describe("the viewer in Chromium", { skip: noBrowser }, () => {
     it("moves a date across DST in the photo's zone", async () => {
       await saveDate(rome, { dateTime: "2008-12-24T18:00" });
       const winter = await asset(rome);
-      assert.deepEqual([winter.localDateTime, winter.fileCreatedAt, winter.exifInfo.timeZone], ["2008-12-24T18:00:00.000Z", "2008-12-24T17:00:00.000Z", "Europe/Rome"]);
+      assert.deepEqual(
+        [winter.localDateTime, winter.fileCreatedAt, winter.exifInfo.timeZone],
+        ["2008-12-24T18:00:00.000Z", "2008-12-24T17:00:00.000Z", "Europe/Rome"],
+      );
       assert.match(await taken(), /Dec 24, 2008, 6:00 PM\s+Europe\/Rome \(UTC\+01:00\)/);
       await saveDate(rome, { dateTime: "2009-07-01T12:00" });
       assert.equal((await asset(rome)).fileCreatedAt, "2009-07-01T10:00:00.000Z");
@@ -108,7 +121,10 @@ describe("the viewer in Chromium", { skip: noBrowser }, () => {
     it("moves a photo to another zone, keeping the wall clock it shows", async () => {
       await saveDate(rome, { timeZone: "UTC+09:00" });
       const tokyo = await asset(rome);
-      assert.deepEqual([tokyo.localDateTime, tokyo.fileCreatedAt, tokyo.exifInfo.timeZone], ["2009-07-01T12:00:00.000Z", "2009-07-01T03:00:00.000Z", "UTC+09:00"]);
+      assert.deepEqual(
+        [tokyo.localDateTime, tokyo.fileCreatedAt, tokyo.exifInfo.timeZone],
+        ["2009-07-01T12:00:00.000Z", "2009-07-01T03:00:00.000Z", "UTC+09:00"],
+      );
       assert.match(await taken(), /Jul 1, 2009, 12:00 PM\s+UTC\+09:00$/);
       await page.locator("summary", { hasText: "Edit date and time" }).click();
       assert.equal(await page.locator("#pv-zone").inputValue(), "UTC+09:00");
@@ -119,7 +135,10 @@ describe("the viewer in Chromium", { skip: noBrowser }, () => {
       // A photo whose zone was not known gets one.
       await saveDate(unknownZone, { timeZone: "UTC-05:00" });
       const placed = await asset(unknownZone);
-      assert.deepEqual([placed.localDateTime, placed.fileCreatedAt, placed.exifInfo.timeZone], ["2012-03-04T05:06:07.000Z", "2012-03-04T10:06:07.000Z", "UTC-05:00"]);
+      assert.deepEqual(
+        [placed.localDateTime, placed.fileCreatedAt, placed.exifInfo.timeZone],
+        ["2012-03-04T05:06:07.000Z", "2012-03-04T10:06:07.000Z", "UTC-05:00"],
+      );
       assert.deepEqual(errors, []);
     });
   });
@@ -131,13 +150,17 @@ describe("the viewer in Chromium", { skip: noBrowser }, () => {
     const thumbnailRequests: string[] = [];
 
     before(async () => {
-      const png = await sharp({ create: { width: 64, height: 48, channels: 3, background: "#4a7" } }).png().toBuffer();
+      const png = await sharp({ create: { width: 64, height: 48, channels: 3, background: "#4a7" } })
+        .png()
+        .toBuffer();
       const files: Record<string, Buffer> = {
         "sequence.heic": heifSequence(),
         "moving.gif": animatedGif(),
         "moving.webp": animatedWebp(),
         "clip.mp4": shortVideo(),
-        "scan.tif": await sharp({ create: { width: 1800, height: 1600, channels: 3, background: "#a63" } }).tiff().toBuffer(),
+        "scan.tif": await sharp({ create: { width: 1800, height: 1600, channels: 3, background: "#a63" } })
+          .tiff()
+          .toBuffer(),
         // A PNG whose image data stops half-way.
         "broken.png": png.subarray(0, png.length - 20),
         // A phone's linear DNG with no preview in it.
@@ -159,22 +182,42 @@ describe("the viewer in Chromium", { skip: noBrowser }, () => {
     };
 
     it("renders what can be rendered: the first image of a sequence, RAW sensor data, HDR tone-mapped", async (t) => {
-      assert.deepEqual(await (await picture(ids["sequence.heic"]!, "preview")).metadata().then((m) => [m.width, m.height]), [320, 240]);
-      const sequence = (await (await shoebox.api(`/api/assets/${ids["sequence.heic"]}`)).json()) as { width: number; height: number; processingError: string | null };
+      assert.deepEqual(
+        await (await picture(ids["sequence.heic"]!, "preview")).metadata().then((m) => [m.width, m.height]),
+        [320, 240],
+      );
+      const sequence = (await (await shoebox.api(`/api/assets/${ids["sequence.heic"]}`)).json()) as {
+        width: number;
+        height: number;
+        processingError: string | null;
+      };
       assert.deepEqual([sequence.width, sequence.height, sequence.processingError], [320, 240, null]);
       // A gradient, brighter to the right, warm as it was made.
       const gradient = await (await picture(ids["phone.dng"]!, "preview")).raw().toBuffer({ resolveWithObject: true });
-      const pixel = (x: number) => Array.from(gradient.data.subarray((32 * gradient.info.width + x) * gradient.info.channels, (32 * gradient.info.width + x) * gradient.info.channels + 3));
+      const pixel = (x: number) =>
+        Array.from(
+          gradient.data.subarray(
+            (32 * gradient.info.width + x) * gradient.info.channels,
+            (32 * gradient.info.width + x) * gradient.info.channels + 3,
+          ),
+        );
       const [left, right] = [pixel(4), pixel(gradient.info.width - 4)];
       assert.ok(right[0]! > left[0]! + 100 && right[0]! > right[2]!, `the DNG's gradient: ${left} to ${right}`);
       if (ids["sensor.dng"]) {
-        assert.deepEqual(await (await picture(ids["sensor.dng"], "fullsize")).metadata().then((m) => [m.width, m.height]), [4128, 2176]);
+        assert.deepEqual(
+          await (await picture(ids["sensor.dng"], "fullsize")).metadata().then((m) => [m.width, m.height]),
+          [4128, 2176],
+        );
       } else t.diagnostic("../shared/media is absent: no RAW without a preview to decode");
       if (!ids["hdr.avif"]) return t.skip("avifenc is not installed: no HDR AVIF");
       // Full red, green and cyan bars: PQ's code values would show them at 148 of 255 (white at 203
       // nits); tone-mapped to sRGB they come out bright, and keep their hue.
-      const { data, info } = await (await picture(ids["hdr.avif"], "preview")).resize(320, 240).raw().toBuffer({ resolveWithObject: true });
-      const at = (x: number, y: number) => Array.from(data.subarray((y * 320 + x) * info.channels, (y * 320 + x) * info.channels + 3));
+      const { data, info } = await (await picture(ids["hdr.avif"], "preview"))
+        .resize(320, 240)
+        .raw()
+        .toBuffer({ resolveWithObject: true });
+      const at = (x: number, y: number) =>
+        Array.from(data.subarray((y * 320 + x) * info.channels, (y * 320 + x) * info.channels + 3));
       const [red, green, cyan] = [at(20, 150), at(80, 150), at(290, 150)];
       assert.ok(red[0]! > 160 && red[1]! < 60 && red[2]! < 60, `red bar ${red}`);
       assert.ok(green[1]! > 160 && green[0]! < 60 && green[2]! < 60, `green bar ${green}`);
@@ -200,11 +243,18 @@ describe("the viewer in Chromium", { skip: noBrowser }, () => {
       assert.equal(await tile.locator(".tile-broken").innerText(), "Can't display");
       assert.match((await tile.locator(".tile-broken").getAttribute("title")) ?? "", /cannot be decoded/);
       await page.waitForFunction(() => {
-        const { document } = globalThis as unknown as { document: { querySelectorAll(selector: string): Iterable<{ complete: boolean; naturalWidth: number }> } };
-        return [...document.querySelectorAll("#timeline .tile img")].every((img) => img.complete && img.naturalWidth > 0);
+        const { document } = globalThis as unknown as {
+          document: { querySelectorAll(selector: string): Iterable<{ complete: boolean; naturalWidth: number }> };
+        };
+        return [...document.querySelectorAll("#timeline .tile img")].every(
+          (img) => img.complete && img.naturalWidth > 0,
+        );
       });
       await screenshot(page, "viewer-03-timeline-cannot-display");
-      assert.deepEqual(thumbnailRequests.filter((url) => url.includes(broken)), []);
+      assert.deepEqual(
+        thumbnailRequests.filter((url) => url.includes(broken)),
+        [],
+      );
 
       await tile.click();
       await page.getByText("This file can't be displayed").waitFor();
@@ -219,12 +269,24 @@ describe("the viewer in Chromium", { skip: noBrowser }, () => {
       await page.goto(`/photos/${tiff}`);
       const image = page.locator("[data-image]");
       await page.locator("[data-zoom-button]").click();
-      await waitFor("the full-size copy", async () => (await image.getAttribute("src"))?.endsWith("size=fullsize") && (await image.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth)) === 1800);
+      await waitFor(
+        "the full-size copy",
+        async () =>
+          (await image.getAttribute("src"))?.endsWith("size=fullsize") &&
+          (await image.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth)) === 1800,
+      );
       await screenshot(page, "viewer-05-zoomed-fullsize");
 
       // The copy is one of the asset's files: the integrity check expects it (it finds only the
       // stray file put there for it to find), and deleting the photo removes it.
-      const copy = join(shoebox.dataDir, "library", "thumbs", tiff.slice(0, 2), tiff.slice(2, 4), `${tiff}-fullsize.jpeg`);
+      const copy = join(
+        shoebox.dataDir,
+        "library",
+        "thumbs",
+        tiff.slice(0, 2),
+        tiff.slice(2, 4),
+        `${tiff}-fullsize.jpeg`,
+      );
       assert.ok(existsSync(copy), copy);
       mkdirSync(join(shoebox.dataDir, "library", "originals", "zz"), { recursive: true });
       writeFileSync(join(shoebox.dataDir, "library", "originals", "zz", "stray.jpg"), "not Shoebox's");
@@ -234,8 +296,15 @@ describe("the viewer in Chromium", { skip: noBrowser }, () => {
         const body = (await (await shoebox.api("/api/admin/integrity")).json()) as Report;
         return !body.checking && body.findings.length > 0 && body;
       });
-      assert.deepEqual([report.counts, report.findings.map((f) => f.key)], [{ missing: 0, orphan: 1, checksum: 0 }, ["originals/zz/stray.jpg"]]);
-      const remove = await shoebox.api("/api/assets", { method: "DELETE", headers: { "content-type": "application/json" }, body: JSON.stringify({ ids: [tiff], force: true }) });
+      assert.deepEqual(
+        [report.counts, report.findings.map((f) => f.key)],
+        [{ missing: 0, orphan: 1, checksum: 0 }, ["originals/zz/stray.jpg"]],
+      );
+      const remove = await shoebox.api("/api/assets", {
+        method: "DELETE",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ ids: [tiff], force: true }),
+      });
       assert.equal(remove.status, 204);
       await waitFor("the copy to go", async () => !existsSync(copy));
       const jpeg = (await upload(shoebox, await makeJpeg(1903))).body.id;
@@ -248,16 +317,24 @@ describe("the viewer in Chromium", { skip: noBrowser }, () => {
       for (const name of ["moving.gif", "moving.webp"]) {
         await page.goto(`/photos/${ids[name]}`);
         const image = page.locator("[data-image]");
-        assert.equal(await image.getAttribute("src"), `/api/assets/${ids[name]}/original`, `${name} shows its original, which moves`);
+        assert.equal(
+          await image.getAttribute("src"),
+          `/api/assets/${ids[name]}/original`,
+          `${name} shows its original, which moves`,
+        );
         await page.waitForFunction(() => {
-          const { document } = globalThis as unknown as { document: { querySelector(selector: string): { complete: boolean; naturalWidth: number } | null } };
+          const { document } = globalThis as unknown as {
+            document: { querySelector(selector: string): { complete: boolean; naturalWidth: number } | null };
+          };
           const img = document.querySelector("[data-image]");
           return img?.complete === true && img.naturalWidth === 320;
         });
       }
       await page.goto(`/photos/${ids["clip.mp4"]}`);
       await page.waitForFunction(() => {
-        const { document } = globalThis as unknown as { document: { querySelector(selector: string): { paused: boolean; currentTime: number } | null } };
+        const { document } = globalThis as unknown as {
+          document: { querySelector(selector: string): { paused: boolean; currentTime: number } | null };
+        };
         const video = document.querySelector("[data-video]");
         return video !== null && !video.paused && video.currentTime > 0;
       });

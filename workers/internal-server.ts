@@ -42,14 +42,16 @@ function authorized(req: IncomingMessage, token: string): boolean {
 
 function passwordIn(body: unknown): string {
   const password = (body as { password?: unknown } | null)?.password;
-  if (typeof password !== "string" || password.length > 1024) throw new InternalHttpError(400, "password: a string of at most 1024 characters");
+  if (typeof password !== "string" || password.length > 1024)
+    throw new InternalHttpError(400, "password: a string of at most 1024 characters");
   return password;
 }
 
 async function route(req: IncomingMessage, res: ServerResponse, options: InternalServerOptions): Promise<void> {
   const path = new URL(req.url ?? "/", "http://internal").pathname;
   if (path === "/health" && req.method === "GET") return send(res, 200, "ok");
-  if (path === "/ready" && req.method === "GET") return options.ready() ? send(res, 200, "ready") : send(res, 503, "starting or stopping");
+  if (path === "/ready" && req.method === "GET")
+    return options.ready() ? send(res, 200, "ready") : send(res, 503, "starting or stopping");
   if (!authorized(req, options.token)) return send(res, 401, { message: "Missing or wrong authorization token" });
 
   if (path === "/internal/jobs/enqueued" && req.method === "POST") {
@@ -62,13 +64,17 @@ async function route(req: IncomingMessage, res: ServerResponse, options: Interna
   if (path === "/internal/passwords/verify" && req.method === "POST") {
     const body = await readJson(req, maxPasswordBodyBytes);
     const hash = (body as { hash?: unknown }).hash;
-    if (typeof hash !== "string" && hash !== null) throw new InternalHttpError(400, "hash: a string, or null for an account that does not exist");
+    if (typeof hash !== "string" && hash !== null)
+      throw new InternalHttpError(400, "hash: a string, or null for an account that does not exist");
     const password = passwordIn(body);
-    return send(res, 200, { match: hash === null ? await refuseLikeVerifying(password) : await verifyPassword(password, hash) });
+    return send(res, 200, {
+      match: hash === null ? await refuseLikeVerifying(password) : await verifyPassword(password, hash),
+    });
   }
   if (path === "/internal/storage/space" && req.method === "POST") {
-    const bytes = (await readJson(req, maxPasswordBodyBytes) as { bytes?: unknown } | null)?.bytes;
-    if (typeof bytes !== "number" || !(bytes >= 0)) throw new InternalHttpError(400, "bytes: the size of what is to be stored");
+    const bytes = ((await readJson(req, maxPasswordBodyBytes)) as { bytes?: unknown } | null)?.bytes;
+    if (typeof bytes !== "number" || !(bytes >= 0))
+      throw new InternalHttpError(400, "bytes: the size of what is to be stored");
     if (!options.space) throw new InternalHttpError(404, "This worker keeps no data");
     const space = await options.space.check();
     return send(res, 200, { freeBytes: space.freeBytes, fits: space.fits(bytes) });
@@ -76,8 +82,9 @@ async function route(req: IncomingMessage, res: ServerResponse, options: Interna
   if (path === "/internal/faces/crop" && req.method === "POST") return sendFaceCrop(req, res);
   if (path === "/internal/clip/text" && req.method === "POST") {
     if (!options.clipModelDir) throw new InternalHttpError(404, "No CLIP model is set up (CLIP_MODEL_DIR)");
-    const text = (await readJson(req, maxBodyBytes) as { text?: unknown } | null)?.text;
-    if (typeof text !== "string" || text.length > 1000) throw new InternalHttpError(400, "text: a string of at most 1000 characters");
+    const text = ((await readJson(req, maxBodyBytes)) as { text?: unknown } | null)?.text;
+    if (typeof text !== "string" || text.length > 1000)
+      throw new InternalHttpError(400, "text: a string of at most 1000 characters");
     // The tokenizer, sharp and onnxruntime load with the first search, not with the worker.
     const { encodeText } = await import("./ml/clip");
     return send(res, 200, { embedding: Array.from(await encodeText(options.clipModelDir, text)) });
@@ -97,7 +104,8 @@ async function route(req: IncomingMessage, res: ServerResponse, options: Interna
 async function sendFaceCrop(req: IncomingMessage, res: ServerResponse): Promise<void> {
   const query = new URL(req.url ?? "/", "http://internal").searchParams;
   const [x1, y1, x2, y2] = ["x1", "y1", "x2", "y2"].map((name) => Number(query.get(name)));
-  if (![x1, y1, x2, y2].every((v) => Number.isFinite(v) && v! >= 0) || x2! <= x1! || y2! <= y1!) throw new InternalHttpError(400, "x1, y1, x2, y2: a box");
+  if (![x1, y1, x2, y2].every((v) => Number.isFinite(v) && v! >= 0) || x2! <= x1! || y2! <= y1!)
+    throw new InternalHttpError(400, "x1, y1, x2, y2: a box");
   const preview = await readBody(req, maxBodyBytes);
   const { cropFace } = await import("./ml/face-thumbnail");
   let jpeg: Buffer;
@@ -114,10 +122,17 @@ export async function startInternalServer(options: InternalServerOptions): Promi
   const server = createServer((req, res) => {
     // workerd sends the id of the request it is answering: this request's lines carry it.
     const requestId = req.headers["x-request-id"];
-    const requestLog = isRequestId(typeof requestId === "string" ? requestId : undefined) ? log.with({ requestId }) : log;
+    const requestLog = isRequestId(typeof requestId === "string" ? requestId : undefined)
+      ? log.with({ requestId })
+      : log;
     const started = performance.now();
     res.once("finish", () =>
-      requestLog.debug("internal request", { method: req.method, path: req.url?.split("?")[0], status: res.statusCode, ms: Math.round(performance.now() - started) }),
+      requestLog.debug("internal request", {
+        method: req.method,
+        path: req.url?.split("?")[0],
+        status: res.statusCode,
+        ms: Math.round(performance.now() - started),
+      }),
     );
     route(req, res, options).catch((error: unknown) => {
       if (error instanceof InternalHttpError) return send(res, error.status, { message: error.message });

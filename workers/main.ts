@@ -54,10 +54,18 @@ function internalToken(config: Config): string {
   return readFileSync(path, "utf8").trim();
 }
 
-async function startWorker(config: Config, token: string, stoppers: Stopper[], stopping: () => boolean): Promise<string> {
+async function startWorker(
+  config: Config,
+  token: string,
+  stoppers: Stopper[],
+  stopping: () => boolean,
+): Promise<string> {
   // The model code loads only where a model is set up (and then when it is first used).
   if (config.ml.clipModelDir) {
-    const [{ checkClipModelDir }, { configureModels }] = await Promise.all([import("./ml/clip"), import("./ml/runtime")]);
+    const [{ checkClipModelDir }, { configureModels }] = await Promise.all([
+      import("./ml/clip"),
+      import("./ml/runtime"),
+    ]);
     checkClipModelDir(config.ml.clipModelDir);
     configureModels(config.ml);
   }
@@ -138,11 +146,14 @@ async function startWorker(config: Config, token: string, stoppers: Stopper[], s
         () => runner?.wake(),
       ),
     // A model queue's process keeps its models loaded; it goes when they would be released.
-    idleMs: (queue) => (mlQueues.includes(queue) ? Math.max(config.jobs.processIdleMs, config.ml.modelIdleMs) : config.jobs.processIdleMs),
+    idleMs: (queue) =>
+      mlQueues.includes(queue) ? Math.max(config.jobs.processIdleMs, config.ml.modelIdleMs) : config.jobs.processIdleMs,
     onFailed: async (job, message) => {
       const { assetId } = job.payload as { assetId?: unknown };
       const asset = typeof assetId === "string" ? await getAsset(db, assetId) : undefined;
-      const roots = [config.scratchRoot, ...(config.storage.kind === "local" ? [config.storage.root] : [])].flatMap((root) => [root, resolve(root)]);
+      const roots = [config.scratchRoot, ...(config.storage.kind === "local" ? [config.storage.root] : [])].flatMap(
+        (root) => [root, resolve(root)],
+      );
       if (asset) await recordProcessingError(db, asset.id, errorForOwner(message, asset, roots));
     },
   });
@@ -186,7 +197,9 @@ async function startWeb(config: Config, workerUrl: string, token: string, stoppe
   stoppers.push(() => workerd.stop());
   const shown = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
   // Tests and scripts read this line to find the port.
-  process.stdout.write(`Shoebox is listening on http://${shown.includes(":") ? `[${shown}]` : shown}:${workerd.port}\n`);
+  process.stdout.write(
+    `Shoebox is listening on http://${shown.includes(":") ? `[${shown}]` : shown}:${workerd.port}\n`,
+  );
   return workerd;
 }
 
@@ -194,7 +207,10 @@ async function main(): Promise<void> {
   const role = (process.argv[2] ?? "start") as Role;
   if (!roles.includes(role)) throw new ConfigError(`Unknown role "${role}"; use one of ${roles.join(", ")}`);
   const changed = sourcesNewerThanBuild();
-  if (changed.length) throw new ConfigError(`${changed.slice(0, 3).join(", ")}${changed.length > 3 ? " and others" : ""} changed since the last build: run \`npm run build\` first`);
+  if (changed.length)
+    throw new ConfigError(
+      `${changed.slice(0, 3).join(", ")}${changed.length > 3 ? " and others" : ""} changed since the last build: run \`npm run build\` first`,
+    );
   if (existsSync(".env")) process.loadEnvFile(".env");
   const config = parseConfig(process.env, { cores: availableParallelism() });
   configureLog({ level: config.logLevel });
@@ -242,7 +258,8 @@ async function main(): Promise<void> {
       process.stdout.write(`Shoebox worker is listening on ${workerUrl}\n`);
       return;
     }
-    if (!workerUrl) throw new ConfigError("WORKER_URL must say where the worker listens when running the web role alone");
+    if (!workerUrl)
+      throw new ConfigError("WORKER_URL must say where the worker listens when running the web role alone");
     const workerd = await startWeb(config, workerUrl, token, stoppers);
     void workerd.exited.then(({ reason, requested }) => stop(reason, requested ? 0 : 1));
   } catch (error) {
@@ -251,6 +268,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`Shoebox could not start: ${error instanceof ConfigError ? error.message : ((error as Error).stack ?? error)}\n`);
+  process.stderr.write(
+    `Shoebox could not start: ${error instanceof ConfigError ? error.message : ((error as Error).stack ?? error)}\n`,
+  );
   process.exit(1);
 });

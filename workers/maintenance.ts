@@ -99,7 +99,8 @@ export function startMaintenance(options: MaintenanceOptions): { stop(): Promise
       const scratch = await removeAbandonedScratch(options);
       const uploads = await removeAbandonedUploads(options);
       const directUploads = await removeExpiredDirectUploads(options);
-      if (scratch || uploads || directUploads) log.info("removed leftovers", { scratchFolders: scratch, abandonedUploads: uploads, directUploads });
+      if (scratch || uploads || directUploads)
+        log.info("removed leftovers", { scratchFolders: scratch, abandonedUploads: uploads, directUploads });
       const purged = await purgeExpiredTrash(options);
       if (purged) log.info("deleted for good what was in the trash for 30 days", { assets: purged });
       const users = await queueExpiredUserDeletions(options.db, Date.now() - options.userDeleteGraceMs);

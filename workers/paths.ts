@@ -15,7 +15,8 @@ export const projectRoot = findProjectRoot(import.meta.dirname);
 const fromSources = import.meta.url.endsWith(".ts");
 
 // The file to run for one of the worker's entry points, named by its source ("workers/jobs/job-process.ts").
-export const entryPoint = (source: string): string => join(projectRoot, fromSources ? source : join("dist/app", source.replace(/\.ts$/, ".js")));
+export const entryPoint = (source: string): string =>
+  join(projectRoot, fromSources ? source : join("dist/app", source.replace(/\.ts$/, ".js")));
 
 // Sources changed since `npm run build` made the bundles this process runs (none when it runs from the
 // sources, or where they are not shipped, as in the container image).

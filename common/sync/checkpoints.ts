@@ -12,16 +12,26 @@ export async function syncClockNow(db: Database): Promise<number> {
 }
 
 export async function listCheckpoints(db: Database, sessionId: string): Promise<Array<{ type: string; ack: string }>> {
-  return db.select({ type: syncCheckpoints.type, ack: syncCheckpoints.ack }).from(syncCheckpoints).where(eq(syncCheckpoints.sessionId, sessionId));
+  return db
+    .select({ type: syncCheckpoints.type, ack: syncCheckpoints.ack })
+    .from(syncCheckpoints)
+    .where(eq(syncCheckpoints.sessionId, sessionId));
 }
 
-export async function saveCheckpoints(db: Database, sessionId: string, acks: Array<{ type: string; ack: string }>): Promise<void> {
+export async function saveCheckpoints(
+  db: Database,
+  sessionId: string,
+  acks: Array<{ type: string; ack: string }>,
+): Promise<void> {
   if (acks.length === 0) return;
   const now = Date.now();
   await db
     .insert(syncCheckpoints)
     .values(acks.map(({ type, ack }) => ({ sessionId, type, ack, updatedAt: now })))
-    .onConflictDoUpdate({ target: [syncCheckpoints.sessionId, syncCheckpoints.type], set: { ack: sql`excluded.ack`, updatedAt: now } });
+    .onConflictDoUpdate({
+      target: [syncCheckpoints.sessionId, syncCheckpoints.type],
+      set: { ack: sql`excluded.ack`, updatedAt: now },
+    });
 }
 
 // Forgets the session's checkpoints of these types (all when `types` is undefined): their next
@@ -30,5 +40,9 @@ export async function deleteCheckpoints(db: Database, sessionId: string, types?:
   if (types && types.length === 0) return;
   await db
     .delete(syncCheckpoints)
-    .where(types ? and(eq(syncCheckpoints.sessionId, sessionId), inArray(syncCheckpoints.type, types)) : eq(syncCheckpoints.sessionId, sessionId));
+    .where(
+      types
+        ? and(eq(syncCheckpoints.sessionId, sessionId), inArray(syncCheckpoints.type, types))
+        : eq(syncCheckpoints.sessionId, sessionId),
+    );
 }

@@ -35,7 +35,18 @@ export interface SyncFaceRow {
 }
 
 // `preferences` as stored: JSON text (a raw query does not parse it).
-export type SyncUserRow = Pick<User, "id" | "name" | "email" | "isAdmin" | "quotaSizeInBytes" | "quotaUsageInBytes" | "storageLabel" | "deletedAt" | "createdAt"> & {
+export type SyncUserRow = Pick<
+  User,
+  | "id"
+  | "name"
+  | "email"
+  | "isAdmin"
+  | "quotaSizeInBytes"
+  | "quotaUsageInBytes"
+  | "storageLabel"
+  | "deletedAt"
+  | "createdAt"
+> & {
   preferences: string | null;
 };
 

@@ -10,7 +10,16 @@ export interface SyncRemovalRow {
   otherId: string | null;
 }
 
-export type RemovalAudience = "users" | "partners" | "ownAssets" | "partnerAssets" | "albums" | "albumUsers" | "albumLinks" | "people" | "faces";
+export type RemovalAudience =
+  | "users"
+  | "partners"
+  | "ownAssets"
+  | "partnerAssets"
+  | "albums"
+  | "albumUsers"
+  | "albumLinks"
+  | "people"
+  | "faces";
 
 function audience(which: RemovalAudience, me: string): SQL {
   switch (which) {
@@ -35,7 +44,11 @@ function audience(which: RemovalAudience, me: string): SQL {
   }
 }
 
-export function removalRows(db: Database, which: RemovalAudience, w: SyncWindow): Promise<Array<Keyed<SyncRemovalRow>>> {
+export function removalRows(
+  db: Database,
+  which: RemovalAudience,
+  w: SyncWindow,
+): Promise<Array<Keyed<SyncRemovalRow>>> {
   return db.all(sql`
     SELECT user_id AS userId, entity_id AS entityId, other_id AS otherId, update_id AS k1, update_id AS k2 FROM sync_audit
     WHERE ${audience(which, w.userId)} AND ${afterCheckpoint(w, sql`update_id`)}

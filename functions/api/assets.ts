@@ -9,72 +9,103 @@ import { addSharedLinkAssets } from "../../common/shared-links";
 import { boundaryOf, parseMultipart } from "../lib/multipart";
 import { serveStoredFile } from "../lib/serve-file";
 import { createRouter, json, route } from "../router";
-import { assetDetails, assetPicture, checkUploads, editAssets, myAssetStatistics, videoPlayback, type AssetEdits } from "../services/assets";
+import {
+  assetDetails,
+  assetPicture,
+  checkUploads,
+  editAssets,
+  myAssetStatistics,
+  videoPlayback,
+  type AssetEdits,
+} from "../services/assets";
 import { originalFile } from "../services/downloads";
 import { nudgeWorker } from "../services/jobs";
 import { deleteForGood, moveToTrash } from "../services/trash";
 import { acceptUpload, uploadOwnerOf, uploadStore } from "../services/upload";
-import { AssetResponse, AssetStatsQuery, AssetStatsResponse, IdParam, toAssetPeople, toAssetResponse, toAssetStatsFilter } from "./responses";
+import {
+  AssetResponse,
+  AssetStatsQuery,
+  AssetStatsResponse,
+  IdParam,
+  toAssetPeople,
+  toAssetResponse,
+  toAssetStatsFilter,
+} from "./responses";
 
-export const UploadResponse = z.object({ id: z.string(), status: z.enum(["created", "duplicate"]) }).openapi("AssetMediaResponseDto");
+export const UploadResponse = z
+  .object({ id: z.string(), status: z.enum(["created", "duplicate"]) })
+  .openapi("AssetMediaResponseDto");
 
 // The body is multipart and streamed by the handler itself, so it is documented, not validated here.
-const upload = route({ permission: "asset.upload", sharedLink: true }, {
-  method: "post",
-  path: "/",
-  tags: ["Assets"],
-  description:
-    "Upload one photo or video as multipart/form-data: the file in `assetData`, with `fileCreatedAt` and `fileModifiedAt`, " +
-    "before or after the file. Optional: `filename` (the original name), `duration` (milliseconds, or H:MM:SS.ffffff), " +
-    "`isFavorite`, `visibility`, `livePhotoVideoId` (the video of a live photo, uploaded first), `metadata` (JSON, not kept). " +
-    "A full quota is refused with 400 `Quota has been exceeded!`, as Immich does. " +
-    "An `x-immich-checksum` header (SHA-1, hex or base64) that matches a known asset answers the duplicate without storing the body.",
-  request: { headers: z.object({ "x-immich-checksum": z.string().optional() }) },
-  responses: {
-    200: json(UploadResponse, "The file was already in the library"),
-    201: json(UploadResponse, "The file was added"),
+const upload = route(
+  { permission: "asset.upload", sharedLink: true },
+  {
+    method: "post",
+    path: "/",
+    tags: ["Assets"],
+    description:
+      "Upload one photo or video as multipart/form-data: the file in `assetData`, with `fileCreatedAt` and `fileModifiedAt`, " +
+      "before or after the file. Optional: `filename` (the original name), `duration` (milliseconds, or H:MM:SS.ffffff), " +
+      "`isFavorite`, `visibility`, `livePhotoVideoId` (the video of a live photo, uploaded first), `metadata` (JSON, not kept). " +
+      "A full quota is refused with 400 `Quota has been exceeded!`, as Immich does. " +
+      "An `x-immich-checksum` header (SHA-1, hex or base64) that matches a known asset answers the duplicate without storing the body.",
+    request: { headers: z.object({ "x-immich-checksum": z.string().optional() }) },
+    responses: {
+      200: json(UploadResponse, "The file was already in the library"),
+      201: json(UploadResponse, "The file was added"),
+    },
   },
-}, { streamsBody: true });
+  { streamsBody: true },
+);
 
-const get = route({ permission: "asset.read", sharedLink: true }, {
-  method: "get",
-  path: "/{id}",
-  tags: ["Assets"],
-  request: { params: IdParam },
-  responses: { 200: json(AssetResponse, "The asset") },
-});
-
-const original = route({ permission: "asset.download", sharedLink: true }, {
-  method: "get",
-  path: "/{id}/original",
-  tags: ["Assets"],
-  request: { params: IdParam },
-  responses: { 200: { description: "The original file (Range requests are honoured)" } },
-});
-
-const thumbnail = route({ permission: "asset.view", sharedLink: true }, {
-  method: "get",
-  path: "/{id}/thumbnail",
-  tags: ["Assets"],
-  description:
-    "The thumbnail (WebP), the preview (JPEG), or the full-size web copy (JPEG) of a photo browsers cannot show as it is " +
-    "(HEIC, TIFF, RAW…); `fullsize` of one they can show redirects to the original, as Immich does.",
-  request: {
-    params: IdParam,
-    query: z.object({
-      size: z.enum(["thumbnail", "preview", "fullsize"]).default("thumbnail"),
-      // Immich's app adds these; Shoebox keeps no edited versions, and the key only varies the URL.
-      edited: z.string().optional().describe("Ignored: Shoebox keeps no edited versions"),
-      c: z.string().optional().describe("Ignored: a cache key (the thumbhash) clients add to the URL"),
-    }),
+const get = route(
+  { permission: "asset.read", sharedLink: true },
+  {
+    method: "get",
+    path: "/{id}",
+    tags: ["Assets"],
+    request: { params: IdParam },
+    responses: { 200: json(AssetResponse, "The asset") },
   },
-  responses: {
-    200: { description: "The picture" },
-    302: { description: "The original, which browsers show as it is" },
-    404: { description: "Not made yet: it is made shortly after upload" },
-    422: { description: "Never: the file cannot be displayed (the message says why)" },
+);
+
+const original = route(
+  { permission: "asset.download", sharedLink: true },
+  {
+    method: "get",
+    path: "/{id}/original",
+    tags: ["Assets"],
+    request: { params: IdParam },
+    responses: { 200: { description: "The original file (Range requests are honoured)" } },
   },
-});
+);
+
+const thumbnail = route(
+  { permission: "asset.view", sharedLink: true },
+  {
+    method: "get",
+    path: "/{id}/thumbnail",
+    tags: ["Assets"],
+    description:
+      "The thumbnail (WebP), the preview (JPEG), or the full-size web copy (JPEG) of a photo browsers cannot show as it is " +
+      "(HEIC, TIFF, RAW…); `fullsize` of one they can show redirects to the original, as Immich does.",
+    request: {
+      params: IdParam,
+      query: z.object({
+        size: z.enum(["thumbnail", "preview", "fullsize"]).default("thumbnail"),
+        // Immich's app adds these; Shoebox keeps no edited versions, and the key only varies the URL.
+        edited: z.string().optional().describe("Ignored: Shoebox keeps no edited versions"),
+        c: z.string().optional().describe("Ignored: a cache key (the thumbhash) clients add to the URL"),
+      }),
+    },
+    responses: {
+      200: { description: "The picture" },
+      302: { description: "The original, which browsers show as it is" },
+      404: { description: "Not made yet: it is made shortly after upload" },
+      422: { description: "Never: the file cannot be displayed (the message says why)" },
+    },
+  },
+);
 
 const BulkUploadCheck = z
   .object({ assets: z.array(z.object({ id: z.string(), checksum: z.string() })).max(5000) })
@@ -94,63 +125,90 @@ const BulkUploadCheckResult = z
   })
   .openapi("AssetBulkUploadCheckResponseDto");
 
-const bulkUploadCheck = route({ permission: "asset.upload" }, {
-  method: "post",
-  path: "/bulk-upload-check",
-  tags: ["Assets"],
-  description: "Which of these files (by SHA-1, hex or base64) the library already has, so that clients upload only the rest.",
-  request: { body: { content: { "application/json": { schema: BulkUploadCheck } } } },
-  responses: { 200: json(BulkUploadCheckResult, "One verdict per file") },
-});
+const bulkUploadCheck = route(
+  { permission: "asset.upload" },
+  {
+    method: "post",
+    path: "/bulk-upload-check",
+    tags: ["Assets"],
+    description:
+      "Which of these files (by SHA-1, hex or base64) the library already has, so that clients upload only the rest.",
+    request: { body: { content: { "application/json": { schema: BulkUploadCheck } } } },
+    responses: { 200: json(BulkUploadCheckResult, "One verdict per file") },
+  },
+);
 
-const CheckExisting = z.object({ deviceAssetIds: z.array(z.string()), deviceId: z.string() }).openapi("CheckExistingAssetsDto");
+const CheckExisting = z
+  .object({ deviceAssetIds: z.array(z.string()), deviceId: z.string() })
+  .openapi("CheckExistingAssetsDto");
 
 // Immich answers this from the device asset ids clients send with each upload; Shoebox keeps none,
 // so it knows of none. A client that then uploads a file the library has gets "duplicate", and
 // nothing is stored twice.
-const exist = route({ permission: "asset.upload" }, {
-  method: "post",
-  path: "/exist",
-  tags: ["Assets"],
-  description:
-    "Which of a device's asset ids the library has. Shoebox does not keep device asset ids, so it answers none: " +
-    "check by checksum with `POST /api/assets/bulk-upload-check` instead.",
-  request: { body: { content: { "application/json": { schema: CheckExisting } } } },
-  responses: { 200: json(z.object({ existingIds: z.array(z.string()) }).openapi("CheckExistingAssetsResponseDto"), "The ids the library has") },
-});
-
-const statistics = route({ permission: "asset.statistics" }, {
-  method: "get",
-  path: "/statistics",
-  tags: ["Assets"],
-  description:
-    "How many photos and videos my library has: without `visibility`, those on the timeline and in the archive; " +
-    "outside the trash, or with `isTrashed=true`, in it.",
-  request: { query: AssetStatsQuery },
-  responses: { 200: json(AssetStatsResponse, "The counts") },
-});
-
-const remove = route({ permission: "asset.delete" }, {
-  method: "delete",
-  path: "/",
-  tags: ["Assets"],
-  request: {
-    body: {
-      content: {
-        "application/json": { schema: z.object({ ids: z.array(z.uuid()).min(1).max(1000), force: z.boolean().optional() }).openapi("AssetBulkDeleteDto") },
-      },
+const exist = route(
+  { permission: "asset.upload" },
+  {
+    method: "post",
+    path: "/exist",
+    tags: ["Assets"],
+    description:
+      "Which of a device's asset ids the library has. Shoebox does not keep device asset ids, so it answers none: " +
+      "check by checksum with `POST /api/assets/bulk-upload-check` instead.",
+    request: { body: { content: { "application/json": { schema: CheckExisting } } } },
+    responses: {
+      200: json(
+        z.object({ existingIds: z.array(z.string()) }).openapi("CheckExistingAssetsResponseDto"),
+        "The ids the library has",
+      ),
     },
   },
-  responses: { 204: { description: "Moved to the trash, or with `force`, deleted for good with their files" } },
-});
+);
 
-const playback = route({ permission: "asset.view", sharedLink: true }, {
-  method: "get",
-  path: "/{id}/video/playback",
-  tags: ["Assets"],
-  request: { params: IdParam },
-  responses: { 200: { description: "The video as browsers can play it (Range requests are honoured)" } },
-});
+const statistics = route(
+  { permission: "asset.statistics" },
+  {
+    method: "get",
+    path: "/statistics",
+    tags: ["Assets"],
+    description:
+      "How many photos and videos my library has: without `visibility`, those on the timeline and in the archive; " +
+      "outside the trash, or with `isTrashed=true`, in it.",
+    request: { query: AssetStatsQuery },
+    responses: { 200: json(AssetStatsResponse, "The counts") },
+  },
+);
+
+const remove = route(
+  { permission: "asset.delete" },
+  {
+    method: "delete",
+    path: "/",
+    tags: ["Assets"],
+    request: {
+      body: {
+        content: {
+          "application/json": {
+            schema: z
+              .object({ ids: z.array(z.uuid()).min(1).max(1000), force: z.boolean().optional() })
+              .openapi("AssetBulkDeleteDto"),
+          },
+        },
+      },
+    },
+    responses: { 204: { description: "Moved to the trash, or with `force`, deleted for good with their files" } },
+  },
+);
+
+const playback = route(
+  { permission: "asset.view", sharedLink: true },
+  {
+    method: "get",
+    path: "/{id}/video/playback",
+    tags: ["Assets"],
+    request: { params: IdParam },
+    responses: { 200: { description: "The video as browsers can play it (Range requests are honoured)" } },
+  },
+);
 
 const Changes = {
   isFavorite: z.boolean().optional(),
@@ -171,26 +229,44 @@ const Changes = {
   rating: z.number().int().min(-1).max(5).nullable().optional(),
 };
 
-const updateMany = route({ permission: "asset.update" }, {
-  method: "put",
-  path: "/",
-  tags: ["Assets"],
-  request: {
-    body: { content: { "application/json": { schema: z.object({ ids: z.array(z.uuid()).min(1).max(10_000), ...Changes }).openapi("AssetBulkUpdateDto") } } },
+const updateMany = route(
+  { permission: "asset.update" },
+  {
+    method: "put",
+    path: "/",
+    tags: ["Assets"],
+    request: {
+      body: {
+        content: {
+          "application/json": {
+            schema: z.object({ ids: z.array(z.uuid()).min(1).max(10_000), ...Changes }).openapi("AssetBulkUpdateDto"),
+          },
+        },
+      },
+    },
+    responses: { 204: { description: "The assets were changed" } },
   },
-  responses: { 204: { description: "The assets were changed" } },
-});
+);
 
-const updateOne = route({ permission: "asset.update" }, {
-  method: "put",
-  path: "/{id}",
-  tags: ["Assets"],
-  request: { params: IdParam, body: { content: { "application/json": { schema: z.object(Changes).openapi("UpdateAssetDto") } } } },
-  responses: { 200: json(AssetResponse, "The changed asset") },
-});
+const updateOne = route(
+  { permission: "asset.update" },
+  {
+    method: "put",
+    path: "/{id}",
+    tags: ["Assets"],
+    request: {
+      params: IdParam,
+      body: { content: { "application/json": { schema: z.object(Changes).openapi("UpdateAssetDto") } } },
+    },
+    responses: { 200: json(AssetResponse, "The changed asset") },
+  },
+);
 
 // The API's date taken is Immich's: an ISO date and time with its offset.
-function toEdits({ dateTimeOriginal, ...rest }: { [K in keyof typeof Changes]?: z.infer<(typeof Changes)[K]> }): AssetEdits {
+function toEdits({
+  dateTimeOriginal,
+  ...rest
+}: { [K in keyof typeof Changes]?: z.infer<(typeof Changes)[K]> }): AssetEdits {
   return { ...rest, ...(dateTimeOriginal ? { dateTaken: { iso: dateTimeOriginal } } : {}) };
 }
 
@@ -220,9 +296,13 @@ export const assetRoutes = createRouter()
     const { asset, exif } = await assetDetails(c, c.var.auth, id);
     return c.json(toAssetResponse(asset, exif), 200);
   })
-  .openapi(bulkUploadCheck, async (c) => c.json({ results: await checkUploads(c, c.var.auth, c.req.valid("json").assets) }, 200))
+  .openapi(bulkUploadCheck, async (c) =>
+    c.json({ results: await checkUploads(c, c.var.auth, c.req.valid("json").assets) }, 200),
+  )
   .openapi(exist, (c) => c.json({ existingIds: [] }, 200))
-  .openapi(statistics, async (c) => c.json(await myAssetStatistics(c, c.var.auth, toAssetStatsFilter(c.req.valid("query"))), 200))
+  .openapi(statistics, async (c) =>
+    c.json(await myAssetStatistics(c, c.var.auth, toAssetStatsFilter(c.req.valid("query"))), 200),
+  )
   .openapi(remove, async (c) => {
     const { ids, force } = c.req.valid("json");
     await (force ? deleteForGood : moveToTrash)(c, c.var.auth, ids);

@@ -36,9 +36,18 @@ const login = publicRoute({
   method: "post",
   path: "/login",
   tags: ["Authentication"],
-  description: "Signs in: the token comes back in the body and as an HttpOnly cookie. Repeated failures are refused for a while (429).",
+  description:
+    "Signs in: the token comes back in the body and as an HttpOnly cookie. Repeated failures are refused for a while (429).",
   request: {
-    body: { content: { "application/json": { schema: z.object({ email: z.string().max(320), password: z.string().max(1024) }).openapi("LoginCredentialDto") } } },
+    body: {
+      content: {
+        "application/json": {
+          schema: z
+            .object({ email: z.string().max(320), password: z.string().max(1024) })
+            .openapi("LoginCredentialDto"),
+        },
+      },
+    },
   },
   responses: { 201: json(LoginResponse, "Signed in") },
 });
@@ -49,7 +58,12 @@ const logout = route(
     method: "post",
     path: "/logout",
     tags: ["Authentication"],
-    responses: { 200: json(z.object({ successful: z.boolean(), redirectUri: z.string() }).openapi("LogoutResponseDto"), "Signed out") },
+    responses: {
+      200: json(
+        z.object({ successful: z.boolean(), redirectUri: z.string() }).openapi("LogoutResponseDto"),
+        "Signed out",
+      ),
+    },
   },
 );
 
@@ -64,7 +78,11 @@ const changePassword = route(
         content: {
           "application/json": {
             schema: z
-              .object({ password: z.string().max(1024), newPassword: NewPassword, invalidateSessions: z.boolean().optional() })
+              .object({
+                password: z.string().max(1024),
+                newPassword: NewPassword,
+                invalidateSessions: z.boolean().optional(),
+              })
               .openapi("ChangePasswordDto"),
           },
         },
@@ -80,7 +98,12 @@ const validateToken = route(
     method: "post",
     path: "/validateToken",
     tags: ["Authentication"],
-    responses: { 200: json(z.object({ authStatus: z.boolean() }).openapi("ValidateAccessTokenResponseDto"), "The credentials are valid") },
+    responses: {
+      200: json(
+        z.object({ authStatus: z.boolean() }).openapi("ValidateAccessTokenResponseDto"),
+        "The credentials are valid",
+      ),
+    },
   },
 );
 
@@ -116,7 +139,11 @@ export const authRoutes = createRouter()
   })
   .openapi(changePassword, async (c) => {
     const { password, newPassword, invalidateSessions } = c.req.valid("json");
-    const updated = await changeOwnPassword(c, c.var.auth, { currentPassword: password, newPassword, signOutOthers: invalidateSessions ?? false });
+    const updated = await changeOwnPassword(c, c.var.auth, {
+      currentPassword: password,
+      newPassword,
+      signOutOthers: invalidateSessions ?? false,
+    });
     return c.json(toUserAdminResponse(updated), 200);
   })
   .openapi(validateToken, (c) => c.json({ authStatus: true }, 200));

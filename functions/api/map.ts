@@ -23,7 +23,14 @@ const Box = z.object({
 });
 
 const MarkerResponse = z
-  .object({ id: z.string(), lat: z.number(), lon: z.number(), city: z.string().nullable(), state: z.string().nullable(), country: z.string().nullable() })
+  .object({
+    id: z.string(),
+    lat: z.number(),
+    lon: z.number(),
+    city: z.string().nullable(),
+    state: z.string().nullable(),
+    country: z.string().nullable(),
+  })
   .openapi("MapMarkerResponseDto");
 
 const ClusterResponse = z
@@ -35,7 +42,9 @@ const ClusterResponse = z
   })
   .openapi("MapClusterResponseDto");
 
-const PointResponse = z.object({ id: z.string(), latitude: z.number(), longitude: z.number() }).openapi("MapAssetResponseDto");
+const PointResponse = z
+  .object({ id: z.string(), latitude: z.number(), longitude: z.number() })
+  .openapi("MapAssetResponseDto");
 
 const markers = route(
   { permission: "asset.read" },
@@ -43,7 +52,8 @@ const markers = route(
     method: "get",
     path: "/markers",
     tags: ["Map"],
-    description: "Every geotagged photo in my timeline; `withPartners=true` adds those of partners shown in my timeline.",
+    description:
+      "Every geotagged photo in my timeline; `withPartners=true` adds those of partners shown in my timeline.",
     request: { query: z.object({ isFavorite: flag.optional(), withPartners: flag.optional() }) },
     responses: { 200: json(z.array(MarkerResponse), "Photos with their places") },
   },
@@ -90,9 +100,19 @@ const areaOf = (query: z.infer<typeof Box>): MapArea => ({
 export const mapRoutes = createRouter()
   .openapi(markers, async (c) => {
     const { isFavorite, withPartners } = c.req.valid("query");
-    const found = await mapMarkers(c, c.var.auth, { isFavorite: isFavorite === undefined ? undefined : isFavorite === "true", withPartners: withPartners === "true" });
+    const found = await mapMarkers(c, c.var.auth, {
+      isFavorite: isFavorite === undefined ? undefined : isFavorite === "true",
+      withPartners: withPartners === "true",
+    });
     return c.json(
-      found.map((m) => ({ id: m.id, lat: m.latitude, lon: m.longitude, city: m.city, state: m.state, country: m.country })),
+      found.map((m) => ({
+        id: m.id,
+        lat: m.latitude,
+        lon: m.longitude,
+        city: m.city,
+        state: m.state,
+        country: m.country,
+      })),
       200,
     );
   })

@@ -52,7 +52,12 @@ const update = route(
     path: "/{id}",
     tags: ["Partners"],
     description: "Whether the library of the partner `id`, who shares with me, shows in my timeline.",
-    request: { params: IdParam, body: { content: { "application/json": { schema: z.object({ inTimeline: z.boolean() }).openapi("PartnerUpdateDto") } } } },
+    request: {
+      params: IdParam,
+      body: {
+        content: { "application/json": { schema: z.object({ inTimeline: z.boolean() }).openapi("PartnerUpdateDto") } },
+      },
+    },
     responses: { 200: json(PartnerResponse, "The partner") },
   },
 );
@@ -70,11 +75,22 @@ const remove = route(
 );
 
 export const partnerRoutes = createRouter()
-  .openapi(list, async (c) => c.json((await myPartners(c, c.var.auth, c.req.valid("query").direction)).map(toPartnerResponse), 200))
-  .openapi(create, async (c) => c.json(toPartnerResponse(await shareLibrary(c, c.var.auth, c.req.valid("json").sharedWithId)), 201))
-  .openapi(createById, async (c) => c.json(toPartnerResponse(await shareLibrary(c, c.var.auth, c.req.valid("param").id)), 201))
+  .openapi(list, async (c) =>
+    c.json((await myPartners(c, c.var.auth, c.req.valid("query").direction)).map(toPartnerResponse), 200),
+  )
+  .openapi(create, async (c) =>
+    c.json(toPartnerResponse(await shareLibrary(c, c.var.auth, c.req.valid("json").sharedWithId)), 201),
+  )
+  .openapi(createById, async (c) =>
+    c.json(toPartnerResponse(await shareLibrary(c, c.var.auth, c.req.valid("param").id)), 201),
+  )
   .openapi(update, async (c) =>
-    c.json(toPartnerResponse(await showPartnerInTimeline(c, c.var.auth, c.req.valid("param").id, c.req.valid("json").inTimeline)), 200),
+    c.json(
+      toPartnerResponse(
+        await showPartnerInTimeline(c, c.var.auth, c.req.valid("param").id, c.req.valid("json").inTimeline),
+      ),
+      200,
+    ),
   )
   .openapi(remove, async (c) => {
     await stopSharing(c, c.var.auth, c.req.valid("param").id);

@@ -8,7 +8,6 @@ import { avatarColors, chosenAvatarColor, type AvatarColor } from "../services/p
 export const iso = (ms: number) => new Date(ms).toISOString();
 export const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms));
 
-
 export const UserResponse = z
   .object({
     id: z.string(),
@@ -165,10 +164,15 @@ export function toFaceResponse(face: FaceWithPerson["face"]): z.infer<typeof Ass
   };
 }
 
-export const PersonWithFacesResponse = PersonResponse.extend({ faces: z.array(AssetFaceWithoutPersonResponse) }).openapi("PersonWithFacesResponseDto");
+export const PersonWithFacesResponse = PersonResponse.extend({
+  faces: z.array(AssetFaceWithoutPersonResponse),
+}).openapi("PersonWithFacesResponseDto");
 
 // The people in an asset, each with their faces in it, and the faces of nobody yet.
-export function toAssetPeople(found: FaceWithPerson[]): { people: z.infer<typeof PersonWithFacesResponse>[]; unassignedFaces: z.infer<typeof AssetFaceWithoutPersonResponse>[] } {
+export function toAssetPeople(found: FaceWithPerson[]): {
+  people: z.infer<typeof PersonWithFacesResponse>[];
+  unassignedFaces: z.infer<typeof AssetFaceWithoutPersonResponse>[];
+} {
   const byPerson = new Map<string, z.infer<typeof PersonWithFacesResponse>>();
   const unassignedFaces: z.infer<typeof AssetFaceWithoutPersonResponse>[] = [];
   for (const { face, person } of found) {
@@ -219,7 +223,11 @@ export const AssetResponse = z
   .openapi("AssetResponseDto");
 
 // A shared link that hides metadata shows no camera, place or file name (stripMetadata).
-export function toAssetResponse(asset: Asset, exif: Exif | null, options: { stripMetadata?: boolean } = {}): z.infer<typeof AssetResponse> {
+export function toAssetResponse(
+  asset: Asset,
+  exif: Exif | null,
+  options: { stripMetadata?: boolean } = {},
+): z.infer<typeof AssetResponse> {
   const base = {
     id: asset.id,
     ownerId: asset.ownerId,
@@ -244,7 +252,11 @@ export function toAssetResponse(asset: Asset, exif: Exif | null, options: { stri
     processingError: asset.processingError,
   };
   if (options.stripMetadata) {
-    return { ...base, originalFileName: `${asset.id}${asset.originalFileName.match(/\.[^.]*$/)?.[0] ?? ""}`, hasMetadata: false };
+    return {
+      ...base,
+      originalFileName: `${asset.id}${asset.originalFileName.match(/\.[^.]*$/)?.[0] ?? ""}`,
+      hasMetadata: false,
+    };
   }
   return {
     ...base,
@@ -274,4 +286,3 @@ export function toAssetResponse(asset: Asset, exif: Exif | null, options: { stri
     },
   };
 }
-

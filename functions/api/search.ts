@@ -38,7 +38,13 @@ const SmartSearch = MetadataSearch.omit({ query: true, tag: true })
 
 const SearchResponse = z
   .object({
-    albums: z.object({ total: z.number().int(), count: z.number().int(), items: z.array(z.unknown()), facets: z.array(z.unknown()), nextPage: z.null() }),
+    albums: z.object({
+      total: z.number().int(),
+      count: z.number().int(),
+      items: z.array(z.unknown()),
+      facets: z.array(z.unknown()),
+      nextPage: z.null(),
+    }),
     assets: z.object({
       total: z.number().int(),
       count: z.number().int(),
@@ -56,7 +62,7 @@ const metadata = route(
     path: "/metadata",
     tags: ["Search"],
     description:
-      "My photos and videos (in the timeline or the archive, not in the trash) matching every filter given, newest first. Text filters match part of the field, ignoring case; `takenAfter` and `takenBefore` bound the date taken; `tag` names a thing in the photo, or a word for it (\"puppy\" finds dogs); `query` is the search box's words (dates such as \"2019\", \"june 2021\" or \"last summer\", places, people's names, things, cameras, file names, \"videos\"), and the other filters narrow it further; with a CLIP model, its other words rank the results by what the photos show, best first. `nextPage` names the next page, if there is one.",
+      'My photos and videos (in the timeline or the archive, not in the trash) matching every filter given, newest first. Text filters match part of the field, ignoring case; `takenAfter` and `takenBefore` bound the date taken; `tag` names a thing in the photo, or a word for it ("puppy" finds dogs); `query` is the search box\'s words (dates such as "2019", "june 2021" or "last summer", places, people\'s names, things, cameras, file names, "videos"), and the other filters narrow it further; with a CLIP model, its other words rank the results by what the photos show, best first. `nextPage` names the next page, if there is one.',
     request: { body: { content: { "application/json": { schema: MetadataSearch } } } },
     responses: { 200: json(SearchResponse, "The matching assets, one page of them") },
   },
@@ -69,7 +75,7 @@ const smart = route(
     path: "/smart",
     tags: ["Search"],
     description:
-      "My photos and videos ranked by how well they match `query` in words (\"dog on the beach\"), by the CLIP model set up with CLIP_MODEL_DIR, nearest first; the other filters narrow as in metadata search. 400 when no CLIP model is set up.",
+      'My photos and videos ranked by how well they match `query` in words ("dog on the beach"), by the CLIP model set up with CLIP_MODEL_DIR, nearest first; the other filters narrow as in metadata search. 400 when no CLIP model is set up.',
     request: { body: { content: { "application/json": { schema: SmartSearch } } } },
     responses: { 200: json(SearchResponse, "The best matches, one page of them") },
   },
@@ -108,7 +114,13 @@ function resultPage(hits: SearchHit[], page: number, size: number) {
   const items = hits.slice(0, size).map((hit) => toAssetResponse(hit.asset, hit.exif));
   return {
     albums: { total: 0, count: 0, items: [], facets: [], nextPage: null },
-    assets: { total: items.length, count: items.length, items, facets: [], nextPage: hits.length > size ? String(page + 1) : null },
+    assets: {
+      total: items.length,
+      count: items.length,
+      items,
+      facets: [],
+      nextPage: hits.length > size ? String(page + 1) : null,
+    },
   };
 }
 

@@ -12,19 +12,28 @@ const ping = publicRoute({
   path: "/ping",
   tags: ["Server"],
   responses: {
-    200: { description: "The server answers", content: { "application/json": { schema: z.object({ res: z.literal("pong") }) } } },
+    200: {
+      description: "The server answers",
+      content: { "application/json": { schema: z.object({ res: z.literal("pong") }) } },
+    },
   },
 });
 
 const ServerVersion = z
-  .object({ major: z.number().int(), minor: z.number().int(), patch: z.number().int(), prerelease: z.number().int().nullable() })
+  .object({
+    major: z.number().int(),
+    minor: z.number().int(),
+    patch: z.number().int(),
+    prerelease: z.number().int().nullable(),
+  })
   .openapi("ServerVersionResponseDto");
 
 const version = publicRoute({
   method: "get",
   path: "/version",
   tags: ["Server"],
-  description: "The version of Immich's API that Shoebox implements (Immich's clients choose their protocol by it). Shoebox's own is in GET /api/server/about.",
+  description:
+    "The version of Immich's API that Shoebox implements (Immich's clients choose their protocol by it). Shoebox's own is in GET /api/server/about.",
   responses: { 200: { description: "The API's version", content: { "application/json": { schema: ServerVersion } } } },
 });
 
@@ -135,7 +144,8 @@ const statistics = route(
     method: "get",
     path: "/statistics",
     tags: ["Server"],
-    description: "Photos, videos and bytes of originals outside the trash, in all and per account (removed accounts left out).",
+    description:
+      "Photos, videos and bytes of originals outside the trash, in all and per account (removed accounts left out).",
     responses: { 200: json(ServerStats, "What the server holds") },
   },
 );
@@ -151,8 +161,16 @@ export function toServerStats(rows: UserUsage[]): z.infer<typeof ServerStats> {
     usageVideos: row.usageVideos,
     quotaSizeInBytes: row.quotaSizeInBytes,
   }));
-  const sum = (key: "photos" | "videos" | "usage" | "usagePhotos" | "usageVideos") => usageByUser.reduce((total, row) => total + row[key], 0);
-  return { photos: sum("photos"), videos: sum("videos"), usage: sum("usage"), usagePhotos: sum("usagePhotos"), usageVideos: sum("usageVideos"), usageByUser };
+  const sum = (key: "photos" | "videos" | "usage" | "usagePhotos" | "usageVideos") =>
+    usageByUser.reduce((total, row) => total + row[key], 0);
+  return {
+    photos: sum("photos"),
+    videos: sum("videos"),
+    usage: sum("usage"),
+    usagePhotos: sum("usagePhotos"),
+    usageVideos: sum("usageVideos"),
+    usageByUser,
+  };
 }
 
 export const serverRoutes = createRouter()

@@ -5,22 +5,45 @@ import { mySessions, signOutOtherSessions, signOutSession } from "../services/se
 import { IdParam, iso } from "./responses";
 
 const SessionResponse = z
-  .object({ id: z.string(), createdAt: z.string(), updatedAt: z.string(), current: z.boolean(), deviceType: z.string(), deviceOS: z.string() })
+  .object({
+    id: z.string(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    current: z.boolean(),
+    deviceType: z.string(),
+    deviceOS: z.string(),
+  })
   .openapi("SessionResponseDto");
 
 const list = route(
   { permission: "session.read" },
-  { method: "get", path: "/", tags: ["Sessions"], responses: { 200: json(z.array(SessionResponse), "Every device the user is signed in on") } },
+  {
+    method: "get",
+    path: "/",
+    tags: ["Sessions"],
+    responses: { 200: json(z.array(SessionResponse), "Every device the user is signed in on") },
+  },
 );
 
 const removeOthers = route(
   { permission: "session.delete" },
-  { method: "delete", path: "/", tags: ["Sessions"], responses: { 204: { description: "Signed out everywhere but here" } } },
+  {
+    method: "delete",
+    path: "/",
+    tags: ["Sessions"],
+    responses: { 204: { description: "Signed out everywhere but here" } },
+  },
 );
 
 const remove = route(
   { permission: "session.delete" },
-  { method: "delete", path: "/{id}", tags: ["Sessions"], request: { params: IdParam }, responses: { 204: { description: "That device is signed out" } } },
+  {
+    method: "delete",
+    path: "/{id}",
+    tags: ["Sessions"],
+    request: { params: IdParam },
+    responses: { 204: { description: "That device is signed out" } },
+  },
 );
 
 export const sessionRoutes = createRouter()

@@ -2,7 +2,14 @@
 import { z } from "@hono/zod-openapi";
 import { connectBoundDatabase } from "../middleware/services";
 import { createRouter, json, route } from "../router";
-import { deleteSyncAcks, getSyncAcks, openSyncStream, setSyncAcks, syncEntityTypes, syncRequestTypes } from "../services/sync";
+import {
+  deleteSyncAcks,
+  getSyncAcks,
+  openSyncStream,
+  setSyncAcks,
+  syncEntityTypes,
+  syncRequestTypes,
+} from "../services/sync";
 
 const SyncEntityType = z.enum(syncEntityTypes).openapi("SyncEntityType");
 const SyncRequestType = z.enum(syncRequestTypes).openapi("SyncRequestType");
@@ -13,8 +20,19 @@ const stream = route(
     method: "post",
     path: "/stream",
     tags: ["Sync"],
-    description: "JSON lines `{type, data, ack}` of everything that changed since this session's checkpoints, ending with SyncCompleteV1.",
-    request: { body: { content: { "application/json": { schema: z.object({ types: z.array(SyncRequestType), reset: z.boolean().optional() }).openapi("SyncStreamDto") } } } },
+    description:
+      "JSON lines `{type, data, ack}` of everything that changed since this session's checkpoints, ending with SyncCompleteV1.",
+    request: {
+      body: {
+        content: {
+          "application/json": {
+            schema: z
+              .object({ types: z.array(SyncRequestType), reset: z.boolean().optional() })
+              .openapi("SyncStreamDto"),
+          },
+        },
+      },
+    },
     // application/jsonlines+json, one `{type, data, ack}` a line.
     responses: { 200: { description: "The changes, as JSON lines" } },
   },
@@ -26,7 +44,12 @@ const listAcks = route(
     method: "get",
     path: "/ack",
     tags: ["Sync"],
-    responses: { 200: json(z.array(z.object({ type: SyncEntityType, ack: z.string() }).openapi("SyncAckDto")), "This session's checkpoints") },
+    responses: {
+      200: json(
+        z.array(z.object({ type: SyncEntityType, ack: z.string() }).openapi("SyncAckDto")),
+        "This session's checkpoints",
+      ),
+    },
   },
 );
 
@@ -36,7 +59,15 @@ const sendAcks = route(
     method: "post",
     path: "/ack",
     tags: ["Sync"],
-    request: { body: { content: { "application/json": { schema: z.object({ acks: z.array(z.string().max(200)).max(1000) }).openapi("SyncAckSetDto") } } } },
+    request: {
+      body: {
+        content: {
+          "application/json": {
+            schema: z.object({ acks: z.array(z.string().max(200)).max(1000) }).openapi("SyncAckSetDto"),
+          },
+        },
+      },
+    },
     responses: { 204: { description: "Checkpoints moved" } },
   },
 );
@@ -48,7 +79,15 @@ const deleteAcks = route(
     path: "/ack",
     tags: ["Sync"],
     description: "Forgets this session's checkpoints of `types` (all of them without it): those start over.",
-    request: { body: { content: { "application/json": { schema: z.object({ types: z.array(SyncEntityType).optional() }).openapi("SyncAckDeleteDto") } } } },
+    request: {
+      body: {
+        content: {
+          "application/json": {
+            schema: z.object({ types: z.array(SyncEntityType).optional() }).openapi("SyncAckDeleteDto"),
+          },
+        },
+      },
+    },
     responses: { 204: { description: "Checkpoints forgotten" } },
   },
 );
@@ -56,7 +95,9 @@ const deleteAcks = route(
 export const syncRoutes = createRouter()
   .openapi(stream, async (c) => {
     const body = await openSyncStream(c.var.db, () => connectBoundDatabase(c.env), c.var.auth, c.req.valid("json"));
-    return new Response(body, { headers: { "content-type": "application/jsonlines+json; charset=utf-8", "cache-control": "no-store" } });
+    return new Response(body, {
+      headers: { "content-type": "application/jsonlines+json; charset=utf-8", "cache-control": "no-store" },
+    });
   })
   .openapi(listAcks, async (c) => c.json(await getSyncAcks(c.var.db, c.var.auth), 200))
   .openapi(sendAcks, async (c) => {

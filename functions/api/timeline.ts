@@ -22,7 +22,11 @@ function kindOf(filters: FilterInput): TimelineKind {
   return filters.visibility === "archive" ? "archive" : "timeline";
 }
 
-const queryOf = (filters: FilterInput): TimelineQuery => ({ kind: kindOf(filters), withPartners: filters.withPartners === "true", albumId: filters.albumId });
+const queryOf = (filters: FilterInput): TimelineQuery => ({
+  kind: kindOf(filters),
+  withPartners: filters.withPartners === "true",
+  albumId: filters.albumId,
+});
 
 const buckets = route(
   { permission: "asset.read" },
@@ -32,7 +36,10 @@ const buckets = route(
     tags: ["Timeline"],
     request: { query: Filters.extend({ size: z.enum(["MONTH"]).optional() }) },
     responses: {
-      200: json(z.array(z.object({ timeBucket: z.string(), count: z.number().int() })).openapi("TimeBucketsResponseDto"), "Months with photos, newest first"),
+      200: json(
+        z.array(z.object({ timeBucket: z.string(), count: z.number().int() })).openapi("TimeBucketsResponseDto"),
+        "Months with photos, newest first",
+      ),
     },
   },
 );
@@ -71,7 +78,10 @@ const bucket = route(
       query: Filters.extend({
         timeBucket: z.string().regex(/^\d{4}-\d{2}(-\d{2})?/, "a month as YYYY-MM-01"),
         pageSize: z.coerce.number().int().min(1).max(1000).optional(),
-        after: z.string().regex(/^\d{1,15}_[0-9a-f-]{36}$/, "a nextCursor from an earlier page").optional(),
+        after: z
+          .string()
+          .regex(/^\d{1,15}_[0-9a-f-]{36}$/, "a nextCursor from an earlier page")
+          .optional(),
       }),
     },
     responses: { 200: json(Columns, "The month's assets, newest first, as columns") },
@@ -101,7 +111,10 @@ function toColumns({ assets, next }: MonthPage): z.infer<typeof Columns> {
 export const timelineRoutes = createRouter()
   .openapi(buckets, async (c) => {
     const months = await timelineMonths(c, c.var.auth, queryOf(c.req.valid("query")));
-    return c.json(months.map((m) => ({ timeBucket: `${m.month}-01`, count: m.count })), 200);
+    return c.json(
+      months.map((m) => ({ timeBucket: `${m.month}-01`, count: m.count })),
+      200,
+    );
   })
   .openapi(bucket, async (c) => {
     const { timeBucket, pageSize, after, ...filters } = c.req.valid("query");

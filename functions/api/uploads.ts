@@ -12,7 +12,6 @@ import { safeFileName } from "../../common/file-names";
 import { boundaryOf, parseMultipart, type MultipartPart } from "../lib/multipart";
 import { acceptUpload, formUploadParts, rawUploadParts, uploadOwnerOf, uploadStore } from "../services/upload";
 
-
 const DirectUploadTicket = z
   .object({
     uploadId: z.uuid(),
@@ -57,17 +56,24 @@ const announce = route(
 
 const UploadIdParam = z.object({ uploadId: z.uuid() });
 
-const content = publicRoute({
-  method: "put",
-  path: "/{uploadId}/content",
-  tags: ["Uploads"],
-  description: "The signed URL of a direct upload on a local volume: the file as the raw body. The signature is the credential.",
-  request: {
-    params: UploadIdParam,
-    query: z.object({ expires: z.coerce.number().int().positive(), signature: z.string().regex(/^[0-9a-f]{64}$/, "the URL's signature") }),
+const content = publicRoute(
+  {
+    method: "put",
+    path: "/{uploadId}/content",
+    tags: ["Uploads"],
+    description:
+      "The signed URL of a direct upload on a local volume: the file as the raw body. The signature is the credential.",
+    request: {
+      params: UploadIdParam,
+      query: z.object({
+        expires: z.coerce.number().int().positive(),
+        signature: z.string().regex(/^[0-9a-f]{64}$/, "the URL's signature"),
+      }),
+    },
+    responses: { 200: json(z.object({ size: z.number().int() }), "The file was stored; now complete the upload") },
   },
-  responses: { 200: json(z.object({ size: z.number().int() }), "The file was stored; now complete the upload") },
-}, { streamsBody: true });
+  { streamsBody: true },
+);
 
 const complete = route(
   { permission: "asset.upload" },
@@ -119,11 +125,21 @@ export const uploadRoutes = createRouter()
   .openapi(content, async (c) => {
     const { uploadId } = c.req.valid("param");
     const body = c.req.raw.body && inLargeChunks(c.req.raw.body);
-    const stored = await receiveDirectUpload(uploadStore(c), uploadId, c.req.valid("query"), body, c.env.INTERNAL_TOKEN);
+    const stored = await receiveDirectUpload(
+      uploadStore(c),
+      uploadId,
+      c.req.valid("query"),
+      body,
+      c.env.INTERNAL_TOKEN,
+    );
     return c.json(stored, 200);
   })
   .openapi(complete, async (c) => {
-    const result = await completeDirectUpload(uploadStore(c), uploadOwnerOf(c.var.auth.user), c.req.valid("param").uploadId);
+    const result = await completeDirectUpload(
+      uploadStore(c),
+      uploadOwnerOf(c.var.auth.user),
+      c.req.valid("param").uploadId,
+    );
     if (result.status === "created") nudgeWorker(c);
     return c.json(result, result.status === "created" ? 201 : 200);
   })

@@ -2,7 +2,14 @@
 import { z } from "@hono/zod-openapi";
 import { createRouter, json, route } from "../router";
 import { notFound } from "../../common/errors";
-import { AccountEmail, AccountName, NewPassword, shareableUser, shareableUsers, updateOwnAccount } from "../services/users";
+import {
+  AccountEmail,
+  AccountName,
+  NewPassword,
+  shareableUser,
+  shareableUsers,
+  updateOwnAccount,
+} from "../services/users";
 import { IdParam, toUserAdminResponse, toUserResponse, UserAdminResponse, UserResponse } from "./responses";
 import { PreferencesResponse, PreferencesUpdate, preferencesOf, updatePreferences } from "../services/preferences";
 
@@ -26,7 +33,11 @@ const updateMe = route(
                 email: AccountEmail.optional(),
                 name: AccountName.optional(),
                 password: NewPassword.optional().describe("A new password; needs currentPassword"),
-                currentPassword: z.string().max(1024).optional().describe("Shoebox's addition: the password now, to change it"),
+                currentPassword: z
+                  .string()
+                  .max(1024)
+                  .optional()
+                  .describe("Shoebox's addition: the password now, to change it"),
               })
               .openapi("UserUpdateMeDto"),
           },
@@ -39,7 +50,12 @@ const updateMe = route(
 
 const preferences = route(
   { permission: "userPreference.read" },
-  { method: "get", path: "/me/preferences", tags: ["Users"], responses: { 200: json(PreferencesResponse, "Immich's defaults, with what the user changed") } },
+  {
+    method: "get",
+    path: "/me/preferences",
+    tags: ["Users"],
+    responses: { 200: json(PreferencesResponse, "Immich's defaults, with what the user changed") },
+  },
 );
 
 const updateMyPreferences = route(
@@ -68,19 +84,34 @@ const profileImage = route(
 
 const list = route(
   { permission: "user.read" },
-  { method: "get", path: "/", tags: ["Users"], responses: { 200: json(z.array(UserResponse), "Everyone with an account, to share with") } },
+  {
+    method: "get",
+    path: "/",
+    tags: ["Users"],
+    responses: { 200: json(z.array(UserResponse), "Everyone with an account, to share with") },
+  },
 );
 
 const get = route(
   { permission: "user.read" },
-  { method: "get", path: "/{id}", tags: ["Users"], request: { params: IdParam }, responses: { 200: json(UserResponse, "The user") } },
+  {
+    method: "get",
+    path: "/{id}",
+    tags: ["Users"],
+    request: { params: IdParam },
+    responses: { 200: json(UserResponse, "The user") },
+  },
 );
 
 export const userRoutes = createRouter()
   .openapi(me, (c) => c.json(toUserAdminResponse(c.var.auth.user), 200))
-  .openapi(updateMe, async (c) => c.json(toUserAdminResponse(await updateOwnAccount(c, c.var.auth, c.req.valid("json"))), 200))
+  .openapi(updateMe, async (c) =>
+    c.json(toUserAdminResponse(await updateOwnAccount(c, c.var.auth, c.req.valid("json"))), 200),
+  )
   .openapi(preferences, (c) => c.json(preferencesOf(c.var.auth.user), 200))
-  .openapi(updateMyPreferences, async (c) => c.json(await updatePreferences(c.var.db, c.var.auth.user.id, c.req.valid("json")), 200))
+  .openapi(updateMyPreferences, async (c) =>
+    c.json(await updatePreferences(c.var.db, c.var.auth.user.id, c.req.valid("json")), 200),
+  )
   // Shoebox keeps no profile pictures: every user has none.
   .openapi(profileImage, async (c) => {
     await shareableUser(c, c.req.valid("param").id);

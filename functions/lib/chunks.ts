@@ -18,7 +18,8 @@ export function chunkReader(body: ReadableStream<Uint8Array>): ChunkReader {
     };
     const readAtLeast = reader.readAtLeast?.bind(reader);
     return {
-      read: () => (readAtLeast ? readAtLeast(readSize, new Uint8Array(readSize)) : reader.read(new Uint8Array(readSize))),
+      read: () =>
+        readAtLeast ? readAtLeast(readSize, new Uint8Array(readSize)) : reader.read(new Uint8Array(readSize)),
       cancel: (reason) => reader.cancel(reason),
     };
   } catch {

@@ -28,7 +28,11 @@ export function boundaryOf(contentType: string | undefined): string {
 
 function indexOf(haystack: Uint8Array, needle: Uint8Array, from: number): number {
   const first = needle[0]!;
-  for (let i = haystack.indexOf(first, from); i !== -1 && i + needle.length <= haystack.length; i = haystack.indexOf(first, i + 1)) {
+  for (
+    let i = haystack.indexOf(first, from);
+    i !== -1 && i + needle.length <= haystack.length;
+    i = haystack.indexOf(first, i + 1)
+  ) {
     let j = 1;
     while (j < needle.length && haystack[i + j] === needle[j]) j++;
     if (j === needle.length) return i;
@@ -150,7 +154,8 @@ function parseHeaders(raw: string): { name: string; filename?: string; contentTy
   }
   const params = dispositionParams(disposition);
   const name = params.get("name");
-  if (!/^form-data\s*(;|$)/i.test(disposition) || name === undefined) throw badRequest("A multipart part has no form-data name");
+  if (!/^form-data\s*(;|$)/i.test(disposition) || name === undefined)
+    throw badRequest("A multipart part has no form-data name");
   // RFC 7578 has no use for filename*; a client that sends only that one is still understood.
   const starred = params.get("filename*")?.match(/^UTF-8''(.*)$/i)?.[1];
   let filename = params.get("filename");
@@ -203,7 +208,10 @@ async function fieldText(body: ReadableStream<Uint8Array>, name: string, limit: 
   return decoder.decode(whole);
 }
 
-export async function* parseMultipart(body: ReadableStream<Uint8Array>, boundary: string): AsyncGenerator<MultipartPart> {
+export async function* parseMultipart(
+  body: ReadableStream<Uint8Array>,
+  boundary: string,
+): AsyncGenerator<MultipartPart> {
   const reader = new Reader(chunkReader(body));
   const delimiter = encoder.encode(`\r\n--${boundary}`);
   const { multipartField, multipartParts } = defaults.bodyLimits;

@@ -1,6 +1,9 @@
 // Reads the first bytes of a stream without losing them: the returned stream yields everything,
 // the head included.
-export async function peek(stream: ReadableStream<Uint8Array>, length: number): Promise<{ head: Uint8Array; stream: ReadableStream<Uint8Array> }> {
+export async function peek(
+  stream: ReadableStream<Uint8Array>,
+  length: number,
+): Promise<{ head: Uint8Array; stream: ReadableStream<Uint8Array> }> {
   const reader = stream.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;

@@ -11,9 +11,17 @@ interface ServeOptions {
   cacheControl?: string;
 }
 
-export async function serveStoredFile(request: Request, storage: Storage, key: string, options: ServeOptions): Promise<Response> {
+export async function serveStoredFile(
+  request: Request,
+  storage: Storage,
+  key: string,
+  options: ServeOptions,
+): Promise<Response> {
   if (storage.downloadUrl) {
-    const location = await storage.downloadUrl(key, { contentType: options.mimeType, downloadName: options.downloadName });
+    const location = await storage.downloadUrl(key, {
+      contentType: options.mimeType,
+      downloadName: options.downloadName,
+    });
     // The URL expires in minutes, so neither the redirect nor the browser's copy of it may be kept.
     return new Response(null, { status: 302, headers: { location, "cache-control": "no-store" } });
   }
@@ -42,6 +50,10 @@ export async function serveStoredFile(request: Request, storage: Storage, key: s
   const object = await storage.get(key, range);
   if (!object) throw notFound("The file is missing from storage");
   headers.set("content-length", String(object.range.length));
-  if (range) headers.set("content-range", `bytes ${object.range.offset}-${object.range.offset + object.range.length - 1}/${object.size}`);
+  if (range)
+    headers.set(
+      "content-range",
+      `bytes ${object.range.offset}-${object.range.offset + object.range.length - 1}/${object.size}`,
+    );
   return new Response(object.body, { status: range ? 206 : 200, headers });
 }

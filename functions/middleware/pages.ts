@@ -66,7 +66,14 @@ const pageBodyLimit = bodyLimitOf(defaults.bodyLimits.form);
 
 // Every path but the API's and the static files' is a page, and gets browsers' credentials only, a
 // small body limit, the per-request services, the first-run redirect and the same-origin rule.
-export const pages = except(["/api/*", "/static/*"], browsersOnly, pageBodyLimit, services, signUpFirst, refuseCrossSiteForms);
+export const pages = except(
+  ["/api/*", "/static/*"],
+  browsersOnly,
+  pageBodyLimit,
+  services,
+  signUpFirst,
+  refuseCrossSiteForms,
+);
 
 export async function findViewer<E extends AppEnv>(c: Context<E>): Promise<Viewer | undefined> {
   const auth = await authenticateBrowser(c);

@@ -29,6 +29,11 @@ export const requestContext = createMiddleware<AppEnv>(async (c, next) => {
     await next();
   } finally {
     c.res.headers.set("x-request-id", requestId);
-    log.info("request", { method: c.req.method, path: loggedPath(c.req.path), status: c.res.status, durationMs: Math.round(performance.now() - started) });
+    log.info("request", {
+      method: c.req.method,
+      path: loggedPath(c.req.path),
+      status: c.res.status,
+      durationMs: Math.round(performance.now() - started),
+    });
   }
 });

@@ -52,7 +52,10 @@ function bucketOrigin(env: AppEnv["Bindings"]): string {
 export const securityHeaders = createMiddleware<AppEnv>(async (c, next) => {
   await next();
   const headers = c.res.headers;
-  headers.set("content-security-policy", contentSecurityPolicy(c.env.MAP_TILE_URL, c.env.S3_SERVE === "redirect" ? bucketOrigin(c.env) : ""));
+  headers.set(
+    "content-security-policy",
+    contentSecurityPolicy(c.env.MAP_TILE_URL, c.env.S3_SERVE === "redirect" ? bucketOrigin(c.env) : ""),
+  );
   headers.set("x-content-type-options", "nosniff");
   headers.set("x-frame-options", "DENY");
   headers.set("referrer-policy", "same-origin");

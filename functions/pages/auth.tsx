@@ -29,7 +29,14 @@ function RegisterPage(props: { error?: string; name?: string; email?: string }) 
         <FormError message={props.error} />
         <Field label="Name" name="name" autocomplete="name" value={props.name} autofocus />
         <Field label="Email" name="email" type="email" autocomplete="email" value={props.email} />
-        <Field label="Password" name="password" type="password" autocomplete="new-password" minlength={8} hint="At least 8 characters" />
+        <Field
+          label="Password"
+          name="password"
+          type="password"
+          autocomplete="new-password"
+          minlength={8}
+          hint="At least 8 characters"
+        />
         <Field label="Repeat the password" name="confirm" type="password" autocomplete="new-password" minlength={8} />
         <button type="submit" class="button">
           Create the account
@@ -45,8 +52,21 @@ function LoginPage(props: { next: string; error?: string; email?: string }) {
       <form class="card" method="post" action="/auth/login">
         <h1>Sign in</h1>
         <FormError message={props.error} />
-        <Field label="Email" name="email" type="email" autocomplete="username" value={props.email} autofocus={!props.email} />
-        <Field label="Password" name="password" type="password" autocomplete="current-password" autofocus={Boolean(props.email)} />
+        <Field
+          label="Email"
+          name="email"
+          type="email"
+          autocomplete="username"
+          value={props.email}
+          autofocus={!props.email}
+        />
+        <Field
+          label="Password"
+          name="password"
+          type="password"
+          autocomplete="current-password"
+          autofocus={Boolean(props.email)}
+        />
         {props.next !== "/" && <input type="hidden" name="next" value={props.next} />}
         <button type="submit" class="button">
           Sign in
@@ -63,7 +83,14 @@ export const authPages = new Hono<AppEnv>()
     const form = await c.req.parseBody();
     const parsed = Registration.safeParse(form);
     if (!parsed.success) {
-      return c.html(<RegisterPage error={parsed.error.issues[0]?.message} name={formText(form.name)} email={formText(form.email)} />, 400);
+      return c.html(
+        <RegisterPage
+          error={parsed.error.issues[0]?.message}
+          name={formText(form.name)}
+          email={formText(form.email)}
+        />,
+        400,
+      );
     }
     const admin = await signUpFirstAdmin(c, parsed.data);
     // Someone else was quicker.

@@ -10,7 +10,6 @@ import { isHtmx } from "./htmx";
 
 const pageSize = 30;
 
-
 const copies = (n: number) => (n === 1 ? "1 copy" : `${n} copies`);
 
 function Copy({ member, suggested }: { member: DuplicateMember; suggested: boolean }) {
@@ -60,7 +59,13 @@ function Group({ group, viewer }: { group: DuplicateGroup; viewer: Viewer }) {
   const id = group.duplicateId;
   return (
     <section class="duplicate-group" id={`group-${id}`} aria-label={`${copies(group.assets.length)} of one photo`}>
-      <form method="post" action={`/duplicates/${id}/resolve`} hx-post={`/duplicates/${id}/resolve`} hx-target={`#group-${id}`} hx-swap="outerHTML">
+      <form
+        method="post"
+        action={`/duplicates/${id}/resolve`}
+        hx-post={`/duplicates/${id}/resolve`}
+        hx-target={`#group-${id}`}
+        hx-swap="outerHTML"
+      >
         <CsrfField viewer={viewer} />
         <ul class="duplicate-copies">
           {group.assets.map((member) => (
@@ -71,7 +76,12 @@ function Group({ group, viewer }: { group: DuplicateGroup; viewer: Viewer }) {
           <button type="submit" class="button">
             Keep checked, trash the others
           </button>
-          <button type="submit" class="button button-quiet" formaction={`/duplicates/${id}/dismiss`} hx-post={`/duplicates/${id}/dismiss`}>
+          <button
+            type="submit"
+            class="button button-quiet"
+            formaction={`/duplicates/${id}/dismiss`}
+            hx-post={`/duplicates/${id}/dismiss`}
+          >
             Not duplicates
           </button>
         </div>
@@ -97,12 +107,17 @@ function DuplicatesPage({ viewer, groups, page }: { viewer: Viewer; groups: Dupl
       <div class="page-heading">
         <h1>Duplicates</h1>
         <p class="muted">
-          Photos and videos that look the same: copies, resized or re-saved versions, bursts. Shoebox checks the copy to keep — the largest, then the one
-          with the most details, then the largest file; the others go to the trash, where they stay 30 days.
+          Photos and videos that look the same: copies, resized or re-saved versions, bursts. Shoebox checks the copy to
+          keep — the largest, then the one with the most details, then the largest file; the others go to the trash,
+          where they stay 30 days.
         </p>
       </div>
       {shown.length === 0 ? (
-        <p class="empty">{page > 1 ? "No more duplicates." : "No duplicates found. New photos are compared with your library as they arrive."}</p>
+        <p class="empty">
+          {page > 1
+            ? "No more duplicates."
+            : "No duplicates found. New photos are compared with your library as they arrive."}
+        </p>
       ) : (
         <div class="duplicate-list">
           {shown.map((group) => (
@@ -129,14 +144,27 @@ export const duplicatePages = new Hono<ViewerEnv>()
   .get("/", async (c) => {
     const page = Math.max(1, Math.min(10_000, Number.parseInt(c.req.query("page") ?? "1", 10) || 1));
     // One more than shown, to know whether there is a next page.
-    const groups = await myDuplicateGroups(c, authOf(c.var.viewer), { limit: pageSize + 1, offset: (page - 1) * pageSize });
+    const groups = await myDuplicateGroups(c, authOf(c.var.viewer), {
+      limit: pageSize + 1,
+      offset: (page - 1) * pageSize,
+    });
     return c.html(<DuplicatesPage viewer={c.var.viewer} groups={groups} page={page} />);
   })
   .post("/:id/resolve", async (c) => {
     const id = c.req.param("id");
-    const result = await resolveGroup(c, authOf(c.var.viewer), id, keptIds((await c.req.parseBody({ all: true })).keep));
+    const result = await resolveGroup(
+      c,
+      authOf(c.var.viewer),
+      id,
+      keptIds((await c.req.parseBody({ all: true })).keep),
+    );
     if (!isHtmx(c)) return c.redirect("/duplicates", 303);
-    return c.html(<Outcome id={id} message={`Kept ${copies(result.kept.length)}; ${copies(result.trashed.length)} moved to the trash.`} />);
+    return c.html(
+      <Outcome
+        id={id}
+        message={`Kept ${copies(result.kept.length)}; ${copies(result.trashed.length)} moved to the trash.`}
+      />,
+    );
   })
   .post("/:id/dismiss", async (c) => {
     const id = c.req.param("id");

@@ -21,8 +21,15 @@ export const handlePageError: ErrorHandler<AppEnv> = (thrown, c) => {
   const error = asAppError(thrown);
   if (error instanceof AppError || (error instanceof HTTPException && error.status < 500)) {
     const { status } = error;
-    if (error instanceof AppError && error.retryAfterSeconds !== undefined) c.header("retry-after", String(error.retryAfterSeconds));
-    return c.html(<MessagePage title={titles[status] ?? "That did not work"} message={error.message || "The request could not be handled."} />, status);
+    if (error instanceof AppError && error.retryAfterSeconds !== undefined)
+      c.header("retry-after", String(error.retryAfterSeconds));
+    return c.html(
+      <MessagePage
+        title={titles[status] ?? "That did not work"}
+        message={error.message || "The request could not be handled."}
+      />,
+      status,
+    );
   }
   const correlationId = logUnexpected(error, c);
   return c.html(

@@ -56,7 +56,14 @@ export const explorePage = new Hono<ViewerEnv>()
           covers={people
             .slice(0, 12)
             .map((person) => (
-              <Cover href={`/people/${person.id}`} assetId="" src={`/api/people/${person.id}/thumbnail`} round title={personName(person)} count={person.assetCount} />
+              <Cover
+                href={`/people/${person.id}`}
+                assetId=""
+                src={`/api/people/${person.id}/thumbnail`}
+                round
+                title={personName(person)}
+                count={person.assetCount}
+              />
             ))}
         />
         <Shelf
@@ -78,7 +85,12 @@ export const explorePage = new Hono<ViewerEnv>()
           title="Things"
           empty="Things appear here once the object model has looked at your photos."
           covers={things.map((tag) => (
-            <Cover href={`/explore/tags/${encodeURIComponent(tag.tag)}`} assetId={tag.coverAssetId} title={capitalized(tag.tag)} count={tag.count} />
+            <Cover
+              href={`/explore/tags/${encodeURIComponent(tag.tag)}`}
+              assetId={tag.coverAssetId}
+              title={capitalized(tag.tag)}
+              count={tag.count}
+            />
           ))}
         />
       </Layout>,
@@ -107,7 +119,11 @@ export const explorePage = new Hono<ViewerEnv>()
         </p>
         <h1>{capitalized(tag)}</h1>
         <p class="muted grid-caption">{countOf(assets.length, "photo")}, newest first</p>
-        <AssetGrid assets={assets} href={(asset) => `/photos/${asset.id}`} thumbnail={(asset) => `/api/assets/${asset.id}/thumbnail`} />
+        <AssetGrid
+          assets={assets}
+          href={(asset) => `/photos/${asset.id}`}
+          thumbnail={(asset) => `/api/assets/${asset.id}/thumbnail`}
+        />
       </Layout>,
     );
   });

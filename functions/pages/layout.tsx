@@ -12,7 +12,9 @@ const htmxConfig = JSON.stringify({ includeIndicatorStyles: false, attributesToS
 
 // Each area of the app keeps its own script and style sheet in public/ (e.g. "timeline" for
 // public/timeline.js and public/timeline.css), loaded only by its pages.
-export function Layout(props: PropsWithChildren<{ title: string; viewer?: Viewer; narrow?: boolean; area?: string; current?: string }>) {
+export function Layout(
+  props: PropsWithChildren<{ title: string; viewer?: Viewer; narrow?: boolean; area?: string; current?: string }>,
+) {
   return (
     <>
       {raw("<!doctype html>")}
@@ -135,7 +137,9 @@ export function Field(props: {
 
 // A button that opens a panel under it: the child with class "panel". app.js keeps one open at a
 // time; app.css and the area's sheet place it.
-export function Disclosure(props: PropsWithChildren<{ label: string; open?: boolean; quiet?: boolean; class?: string }>) {
+export function Disclosure(
+  props: PropsWithChildren<{ label: string; open?: boolean; quiet?: boolean; class?: string }>,
+) {
   return (
     <details class={props.class ? `disclosure ${props.class}` : "disclosure"} open={props.open}>
       <summary class={props.quiet ? "button button-quiet" : "button"}>{props.label}</summary>
@@ -211,7 +215,12 @@ export function describeAsset(asset: Asset): string {
 export function TilePicture({ asset, src, alt }: { asset: Asset; src: string; alt: string }) {
   if (!cannotBeShown(asset)) return <img src={src} alt={alt} loading="lazy" decoding="async" />;
   return (
-    <span class="tile-broken" role="img" aria-label={`${alt}: can't be displayed`} title={asset.processingError ?? undefined}>
+    <span
+      class="tile-broken"
+      role="img"
+      aria-label={`${alt}: can't be displayed`}
+      title={asset.processingError ?? undefined}
+    >
       Can't display
     </span>
   );
@@ -234,7 +243,11 @@ export function AssetTile(props: PropsWithChildren<{ asset: Asset; href: string;
 }
 
 // Square thumbnails, each a link, in the caller's order.
-export function AssetGrid(props: { assets: Asset[]; href: (asset: Asset) => string; thumbnail: (asset: Asset) => string }) {
+export function AssetGrid(props: {
+  assets: Asset[];
+  href: (asset: Asset) => string;
+  thumbnail: (asset: Asset) => string;
+}) {
   return (
     <ul class="grid">
       {props.assets.map((asset) => (

@@ -39,7 +39,13 @@ function YearSelect(props: { name: string; label: string; years: number[]; selec
   );
 }
 
-function MapPage(props: { viewer: Viewer; years: number[]; filters: MapFilters; tileUrl: string; attribution: string }) {
+function MapPage(props: {
+  viewer: Viewer;
+  years: number[];
+  filters: MapFilters;
+  tileUrl: string;
+  attribution: string;
+}) {
   const { years, filters } = props;
   return (
     <Layout title="Map" viewer={props.viewer} area="map" current="/map">
@@ -63,10 +69,9 @@ function MapPage(props: { viewer: Viewer; years: number[]; filters: MapFilters; 
           <p class="map-status muted" role="status" aria-live="polite"></p>
         </form>
         <div class="map-body">
-          <div
+          <section
             id="map"
             class="map"
-            role="region"
             aria-label="Map of your photos. Arrow keys move it, plus and minus zoom; Tab goes to the photos on it."
             data-tile-url={props.tileUrl}
             data-tile-attribution={props.attribution}
@@ -74,7 +79,7 @@ function MapPage(props: { viewer: Viewer; years: number[]; filters: MapFilters; 
             <noscript>
               <p class="map-fallback">The map needs JavaScript.</p>
             </noscript>
-          </div>
+          </section>
           <p class="map-note" hidden={props.tileUrl ? true : undefined}>
             {props.tileUrl ? "" : "Map tiles are off on this server; photos are on a plain background."}
           </p>
@@ -98,6 +103,12 @@ export const mapPage = new Hono<ViewerEnv>().get("/", requireViewer, async (c) =
   const { viewer } = c.var;
   const years = await mapYears(c, authOf(viewer));
   return c.html(
-    <MapPage viewer={viewer} years={years} filters={filtersOf(c.req.query(), years)} tileUrl={c.env.MAP_TILE_URL ?? ""} attribution={c.env.MAP_TILE_ATTRIBUTION ?? ""} />,
+    <MapPage
+      viewer={viewer}
+      years={years}
+      filters={filtersOf(c.req.query(), years)}
+      tileUrl={c.env.MAP_TILE_URL ?? ""}
+      attribution={c.env.MAP_TILE_ATTRIBUTION ?? ""}
+    />,
   );
 });

@@ -6,7 +6,14 @@ import { Hono, type Context } from "hono";
 import type { PersonWithCount } from "../../common/people";
 import type { Person } from "../../common/schema";
 import { authOf, formText, requireViewer, type Viewer, type ViewerEnv } from "../middleware/pages";
-import { mergePersonInto, myPeople, personNameMaxLength, personOverview, updatePerson, type PersonOverview } from "../services/people";
+import {
+  mergePersonInto,
+  myPeople,
+  personNameMaxLength,
+  personOverview,
+  updatePerson,
+  type PersonOverview,
+} from "../services/people";
 import { AssetGrid, countOf, CsrfField, Layout } from "./layout";
 
 export const personName = (person: Pick<Person, "name">) => person.name || "Unnamed person";
@@ -15,7 +22,15 @@ function PersonTile({ person }: { person: PersonWithCount }) {
   return (
     <li>
       <a class="person" href={`/people/${person.id}`}>
-        <img class="person-face" src={`/api/people/${person.id}/thumbnail`} alt="" loading="lazy" decoding="async" width={250} height={250} />
+        <img
+          class="person-face"
+          src={`/api/people/${person.id}/thumbnail`}
+          alt=""
+          loading="lazy"
+          decoding="async"
+          width={250}
+          height={250}
+        />
         <span class={person.name ? "person-name" : "person-name muted"}>{personName(person)}</span>
         <span class="muted person-count">{countOf(person.assetCount, "photo")}</span>
       </a>
@@ -91,7 +106,15 @@ function MaybeSamePeople({ viewer, person, maybe }: { viewer: Viewer; person: Pe
         {maybe.map((other) => (
           <li>
             <a class="person" href={`/people/${other.id}`}>
-              <img class="person-face" src={`/api/people/${other.id}/thumbnail`} alt="" loading="lazy" decoding="async" width={250} height={250} />
+              <img
+                class="person-face"
+                src={`/api/people/${other.id}/thumbnail`}
+                alt=""
+                loading="lazy"
+                decoding="async"
+                width={250}
+                height={250}
+              />
               <span class={other.name ? "person-name" : "person-name muted"}>{personName(other)}</span>
             </a>
             <form method="post" action={`/people/${person.id}/merge`}>
@@ -117,7 +140,13 @@ function PersonPage({ viewer, overview }: { viewer: Viewer; overview: PersonOver
         <a href="/people">← People</a>
       </p>
       <div class="person-header">
-        <img class="person-face person-face-large" src={`/api/people/${person.id}/thumbnail`} alt="" width={250} height={250} />
+        <img
+          class="person-face person-face-large"
+          src={`/api/people/${person.id}/thumbnail`}
+          alt=""
+          width={250}
+          height={250}
+        />
         <div>
           <h1>{personName(person)}</h1>
           <p class="muted">
@@ -130,7 +159,15 @@ function PersonPage({ viewer, overview }: { viewer: Viewer; overview: PersonOver
         <form method="post" action={action("name")} class="person-form">
           <CsrfField viewer={viewer} />
           <label for="person-name">Name</label>
-          <input id="person-name" name="name" type="text" maxlength={personNameMaxLength} value={person.name} placeholder="Add a name" autocomplete="off" />
+          <input
+            id="person-name"
+            name="name"
+            type="text"
+            maxlength={personNameMaxLength}
+            value={person.name}
+            placeholder="Add a name"
+            autocomplete="off"
+          />
           <button type="submit" class="button">
             Save the name
           </button>
@@ -158,23 +195,40 @@ function PersonPage({ viewer, overview }: { viewer: Viewer; overview: PersonOver
         )}
       </div>
       <MaybeSamePeople viewer={viewer} person={person} maybe={overview.maybeSame.map((m) => m.person)} />
-      <AssetGrid assets={assets} href={(asset) => `/photos/${asset.id}`} thumbnail={(asset) => `/api/assets/${asset.id}/thumbnail`} />
+      <AssetGrid
+        assets={assets}
+        href={(asset) => `/photos/${asset.id}`}
+        thumbnail={(asset) => `/api/assets/${asset.id}/thumbnail`}
+      />
     </Layout>
   );
 }
 
 export const peoplePage = new Hono<ViewerEnv>()
   .get("/", requireViewer, peopleList)
-  .get("/:id", requireViewer, async (c) => c.html(<PersonPage viewer={c.var.viewer} overview={await personOverview(c, authOf(c.var.viewer), c.req.param("id"))} />))
+  .get("/:id", requireViewer, async (c) =>
+    c.html(
+      <PersonPage viewer={c.var.viewer} overview={await personOverview(c, authOf(c.var.viewer), c.req.param("id"))} />,
+    ),
+  )
   .post("/:id/name", requireViewer, async (c) => {
-    const person = await updatePerson(c, authOf(c.var.viewer), c.req.param("id"), { name: formText((await c.req.parseBody()).name) });
+    const person = await updatePerson(c, authOf(c.var.viewer), c.req.param("id"), {
+      name: formText((await c.req.parseBody()).name),
+    });
     return c.redirect(`/people/${person.id}`, 303);
   })
   .post("/:id/hide", requireViewer, async (c) => {
-    const person = await updatePerson(c, authOf(c.var.viewer), c.req.param("id"), { isHidden: formText((await c.req.parseBody()).hidden) === "true" });
+    const person = await updatePerson(c, authOf(c.var.viewer), c.req.param("id"), {
+      isHidden: formText((await c.req.parseBody()).hidden) === "true",
+    });
     return c.redirect(`/people/${person.id}`, 303);
   })
   .post("/:id/merge", requireViewer, async (c) => {
-    const into = await mergePersonInto(c, authOf(c.var.viewer), c.req.param("id"), formText((await c.req.parseBody()).into));
+    const into = await mergePersonInto(
+      c,
+      authOf(c.var.viewer),
+      c.req.param("id"),
+      formText((await c.req.parseBody()).into),
+    );
     return c.redirect(`/people/${into.id}`, 303);
   });

@@ -69,8 +69,10 @@ function filtersOf(form: SearchForm): { filters: SearchFilters; error?: string }
     type: form.type === "photo" ? "IMAGE" : form.type === "video" ? "VIDEO" : undefined,
     isFavorite: form.favorites ? true : undefined,
   };
-  if ((form.after && after === undefined) || (form.before && beforeStart === undefined)) return { filters, error: "Enter dates as year, month and day." };
-  if (after !== undefined && beforeStart !== undefined && after > beforeStart) return { filters, error: "The first date is after the last one: swap them." };
+  if ((form.after && after === undefined) || (form.before && beforeStart === undefined))
+    return { filters, error: "Enter dates as year, month and day." };
+  if (after !== undefined && beforeStart !== undefined && after > beforeStart)
+    return { filters, error: "The first date is after the last one: swap them." };
   return { filters };
 }
 
@@ -86,7 +88,8 @@ function parseCursor(value: string | undefined): SearchCursor | undefined {
 
 function queryOf(form: SearchForm, extra: Record<string, string> = {}): string {
   const params = new URLSearchParams();
-  for (const key of ["q", "name", "place", "camera", "thing", "after", "before", "type"] as const) if (form[key]) params.set(key, form[key]);
+  for (const key of ["q", "name", "place", "camera", "thing", "after", "before", "type"] as const)
+    if (form[key]) params.set(key, form[key]);
   if (form.favorites) params.set("favorites", "on");
   for (const [key, value] of Object.entries(extra)) params.set(key, value);
   return params.toString();
@@ -119,7 +122,11 @@ function Timeline(props: { assets: Asset[]; previous?: number }) {
           <>
             {newMonth && <h3 class="search-month">{monthFormat.format(time)}</h3>}
             {newDay && <h4 class="search-day muted">{dayFormat.format(time)}</h4>}
-            <AssetGrid assets={group} href={(asset) => `/photos/${asset.id}`} thumbnail={(asset) => `/api/assets/${asset.id}/thumbnail`} />
+            <AssetGrid
+              assets={group}
+              href={(asset) => `/photos/${asset.id}`}
+              thumbnail={(asset) => `/api/assets/${asset.id}/thumbnail`}
+            />
           </>
         );
       })}
@@ -156,7 +163,11 @@ function RankedPage(props: { form: SearchForm; assets: Asset[]; more: boolean; p
   const next = String(props.page + 1);
   return (
     <>
-      <AssetGrid assets={props.assets} href={(asset) => `/photos/${asset.id}`} thumbnail={(asset) => `/api/assets/${asset.id}/thumbnail`} />
+      <AssetGrid
+        assets={props.assets}
+        href={(asset) => `/photos/${asset.id}`}
+        thumbnail={(asset) => `/api/assets/${asset.id}/thumbnail`}
+      />
       {props.more && (
         <div class="more" id={`more-page-${next}`}>
           <a
@@ -174,12 +185,26 @@ function RankedPage(props: { form: SearchForm; assets: Asset[]; more: boolean; p
   );
 }
 
-function TextField(props: { name: keyof SearchForm; label: string; value: string; hint?: string; placeholder?: string }) {
+function TextField(props: {
+  name: keyof SearchForm;
+  label: string;
+  value: string;
+  hint?: string;
+  placeholder?: string;
+}) {
   const id = `search-${props.name}`;
   return (
     <div class="field">
       <label for={id}>{props.label}</label>
-      <input id={id} type="text" name={props.name} value={props.value} placeholder={props.placeholder} autocomplete="off" maxlength={200} />
+      <input
+        id={id}
+        type="text"
+        name={props.name}
+        value={props.value}
+        placeholder={props.placeholder}
+        autocomplete="off"
+        maxlength={200}
+      />
     </div>
   );
 }
@@ -187,14 +212,21 @@ function TextField(props: { name: keyof SearchForm; label: string; value: string
 // What the box understood, each with a link that searches without it.
 function Chips(props: { form: SearchForm; parsed: ParsedSearchQuery; ranked: boolean }) {
   // Ranked by CLIP, free words are what the photo shows, not part of a name.
-  const chips = props.parsed.chips.map((chip) => (props.ranked && chip.kind === "text" ? { ...chip, label: `“${chip.text}”` } : chip));
+  const chips = props.parsed.chips.map((chip) =>
+    props.ranked && chip.kind === "text" ? { ...chip, label: `“${chip.text}”` } : chip,
+  );
   if (!chips.length) return null;
   return (
     <ul class="search-chips" aria-label="Understood as">
       {chips.map((chip) => (
         <li class={`search-chip search-chip-${chip.kind}`}>
           <span>{chip.label}</span>
-          <a class="search-chip-remove" href={`/search?${queryOf({ ...props.form, q: queryWithout(props.parsed, chip) })}`} aria-label={`Remove ${chip.label}`} title="Remove">
+          <a
+            class="search-chip-remove"
+            href={`/search?${queryOf({ ...props.form, q: queryWithout(props.parsed, chip) })}`}
+            aria-label={`Remove ${chip.label}`}
+            title="Remove"
+          >
             ×
           </a>
         </li>
@@ -214,12 +246,20 @@ interface Results {
   ranked?: { text: string; page: number };
 }
 
-function SearchPage(props: { viewer: Viewer; form: SearchForm; parsed?: ParsedSearchQuery; ranked: boolean; results?: Results; error?: string }) {
+function SearchPage(props: {
+  viewer: Viewer;
+  form: SearchForm;
+  parsed?: ParsedSearchQuery;
+  ranked: boolean;
+  results?: Results;
+  error?: string;
+}) {
   const { form, results } = props;
   const advanced = advancedKeys.some((key) => form[key] !== "") || form.favorites;
   return (
     <Layout title="Search" viewer={props.viewer} area="search" current="/search">
       <h1>Search</h1>
+      {/* biome-ignore lint/a11y/useSemanticElements: <search> is too new for the browsers Shoebox supports; the role says the same */}
       <form class="search-form card" method="get" action="/search" role="search" aria-label="Your photos and videos">
         <div class="field search-box">
           <label for="search-q">Search</label>
@@ -310,8 +350,8 @@ function SearchPage(props: { viewer: Viewer; form: SearchForm; parsed?: ParsedSe
       ) : (
         !props.error && (
           <p class="empty">
-            Fill in what you remember: a year or month ("june 2021", "last summer"), a place, a person's name, a thing ("dog"), a camera, a file name, or
-            "videos".
+            Fill in what you remember: a year or month ("june 2021", "last summer"), a place, a person's name, a thing
+            ("dog"), a camera, a file name, or "videos".
           </p>
         )
       )}
@@ -334,12 +374,23 @@ export const searchPage = new Hono<ViewerEnv>().get("/", requireViewer, async (c
     const assets = found.slice(0, pageSize).map((hit) => hit.asset);
     const more = found.length > pageSize;
     if (c.req.query("fragment")) return c.html(<RankedPage form={form} assets={assets} more={more} page={number} />);
-    return c.html(<SearchPage {...page} results={{ assets, more, continued: number > 1, ranked: { text: rankedBy, page: number } }} />);
+    return c.html(
+      <SearchPage
+        {...page}
+        results={{ assets, more, continued: number > 1, ranked: { text: rankedBy, page: number } }}
+      />,
+    );
   }
   const before = parseCursor(c.req.query("after_item"));
   const found = await runSearch(c, authOf(viewer), plan, { limit: pageSize + 1, before });
   const assets = found.slice(0, pageSize).map((hit) => hit.asset);
   const more = found.length > pageSize;
-  if (c.req.query("fragment")) return c.html(<ResultsPage form={form} assets={assets} more={more} previous={before?.localDateTime} />);
-  return c.html(<SearchPage {...page} results={{ assets, more, continued: before !== undefined, previous: before?.localDateTime }} />);
+  if (c.req.query("fragment"))
+    return c.html(<ResultsPage form={form} assets={assets} more={more} previous={before?.localDateTime} />);
+  return c.html(
+    <SearchPage
+      {...page}
+      results={{ assets, more, continued: before !== undefined, previous: before?.localDateTime }}
+    />,
+  );
 });

@@ -166,6 +166,7 @@ function SharedAssetPage(props: { content: SharedContent; asset: Asset; exif: Ex
         {cannotBeShown(asset) ? (
           <p class="muted">This file can't be displayed.</p>
         ) : asset.type === "VIDEO" ? (
+          // biome-ignore lint/a11y/useMediaCaption: people's own videos come with no caption track to offer
           <video
             src={withKeyQuery(link, `/api/assets/${asset.id}/video/playback`)}
             poster={preview}

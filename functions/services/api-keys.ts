@@ -15,13 +15,23 @@ const keyNotFound = () => notFound("API key not found");
 function checkGrantable(auth: Auth, wanted: Permission[]): void {
   if (!auth.apiKey) return;
   const extra = wanted.filter((p) => !grants(auth.apiKey!.permissions, p));
-  if (extra.length) throw new AppError(403, `This API key cannot grant permissions it does not have: ${extra.join(", ")}`);
+  if (extra.length)
+    throw new AppError(403, `This API key cannot grant permissions it does not have: ${extra.join(", ")}`);
 }
 
-export async function createKey(c: Ctx, auth: Auth, key: { name?: string; permissions: Permission[] }): Promise<{ secret: string; apiKey: ApiKey }> {
+export async function createKey(
+  c: Ctx,
+  auth: Auth,
+  key: { name?: string; permissions: Permission[] },
+): Promise<{ secret: string; apiKey: ApiKey }> {
   checkGrantable(auth, key.permissions);
   const secret = randomToken();
-  const apiKey = await createApiKey(c.var.db, { userId: auth.user.id, name: key.name || "API Key", keyHash: await sha256(secret), permissions: key.permissions });
+  const apiKey = await createApiKey(c.var.db, {
+    userId: auth.user.id,
+    name: key.name || "API Key",
+    keyHash: await sha256(secret),
+    permissions: key.permissions,
+  });
   return { secret, apiKey };
 }
 
@@ -40,7 +50,12 @@ export async function keyInUse(c: Ctx, auth: Auth): Promise<ApiKey> {
   return key;
 }
 
-export async function updateKey(c: Ctx, auth: Auth, id: string, changes: { name?: string; permissions?: Permission[] }): Promise<ApiKey> {
+export async function updateKey(
+  c: Ctx,
+  auth: Auth,
+  id: string,
+  changes: { name?: string; permissions?: Permission[] },
+): Promise<ApiKey> {
   if (changes.permissions) checkGrantable(auth, changes.permissions);
   const key = await updateApiKey(c.var.db, auth.user.id, id, {
     ...(changes.name ? { name: changes.name } : {}),

@@ -82,11 +82,18 @@ export interface ServedFile {
 
 // A thumbnail, preview or full-size copy; `original` when the full size is the original itself,
 // which browsers show as it is.
-export async function assetPicture(c: Ctx, auth: Auth, id: string, size: "thumbnail" | "preview" | "fullsize"): Promise<ServedFile | "original"> {
+export async function assetPicture(
+  c: Ctx,
+  auth: Auth,
+  id: string,
+  size: "thumbnail" | "preview" | "fullsize",
+): Promise<ServedFile | "original"> {
   const asset = await readableAsset(c, auth, id);
   if (size === "fullsize" && asset.type === "IMAGE" && browserShows(asset.originalMimeType)) return "original";
   // The full-size copy of an asset processed before there were any is its preview, until made.
-  const file = (await getAssetFile(c.var.db, asset.id, size)) ?? (size === "fullsize" ? await getAssetFile(c.var.db, asset.id, "preview") : undefined);
+  const file =
+    (await getAssetFile(c.var.db, asset.id, size)) ??
+    (size === "fullsize" ? await getAssetFile(c.var.db, asset.id, "preview") : undefined);
   if (file) return { storage: c.var.storage, key: file.key, mimeType: file.mimeType };
   // So that pages stop asking for what will never come.
   if (cannotBeShown(asset)) throw new AppError(422, `This file can't be displayed: ${asset.processingError}`);
@@ -137,18 +144,24 @@ function newDateTaken(input: DateTakenInput, current: DateTaken): DateTaken | un
     } catch {
       throw badRequest("dateTimeOriginal: give a date and time with an offset of at most 18 hours");
     }
-    const same = taken.localDateTime === current.localDateTime && taken.instant === current.instant && taken.timeZone === current.timeZone;
+    const same =
+      taken.localDateTime === current.localDateTime &&
+      taken.instant === current.instant &&
+      taken.timeZone === current.timeZone;
     return same ? undefined : taken;
   }
   // The form sent back as it came changes nothing (its time has no fraction of a second).
-  const same = input.wallClock === new Date(current.localDateTime).toISOString().slice(0, 19) && input.timeZone === current.timeZone;
+  const same =
+    input.wallClock === new Date(current.localDateTime).toISOString().slice(0, 19) &&
+    input.timeZone === current.timeZone;
   return same ? undefined : atWallClock(input.wallClock, input.timeZone);
 }
 
 // The edits, checked; what is wrong is said in the user's words.
 function checkedEdits(edits: AssetEdits): AssetEdits {
   const { dateTaken, latitude, longitude } = edits;
-  if ((latitude === undefined) !== (longitude === undefined)) throw badRequest("latitude: give latitude and longitude together");
+  if ((latitude === undefined) !== (longitude === undefined))
+    throw badRequest("latitude: give latitude and longitude together");
   if (latitude !== undefined && longitude !== undefined && !(Math.abs(latitude) <= 90 && Math.abs(longitude) <= 180)) {
     throw badRequest("Enter a latitude from -90 to 90 and a longitude from -180 to 180.");
   }
@@ -160,8 +173,14 @@ export async function editAssets(c: Ctx, auth: Auth, ids: string[], edits: Asset
   const owned = await ownedAssets(c, auth, ids);
   const { isFavorite, visibility, dateTaken, latitude, longitude, description, rating } = checkedEdits(edits);
   const { db } = c.var;
-  await updateAssets(db, owned, { ...(isFavorite !== undefined ? { isFavorite } : {}), ...(visibility ? { visibility } : {}) });
-  await updateDescription(db, owned, { ...(description !== undefined ? { description } : {}), ...(rating !== undefined ? { rating } : {}) });
+  await updateAssets(db, owned, {
+    ...(isFavorite !== undefined ? { isFavorite } : {}),
+    ...(visibility ? { visibility } : {}),
+  });
+  await updateDescription(db, owned, {
+    ...(description !== undefined ? { description } : {}),
+    ...(rating !== undefined ? { rating } : {}),
+  });
   if (dateTaken) {
     const changes = [];
     for (const { asset, exif } of await getAssetsWithExif(db, owned)) {
@@ -185,9 +204,17 @@ export type UploadVerdict =
 
 // Which of these files (by SHA-1, hex or base64) the asker's library already has, so that clients
 // upload only the rest.
-export async function checkUploads(c: Ctx, auth: Auth, files: Array<{ id: string; checksum: string }>): Promise<UploadVerdict[]> {
+export async function checkUploads(
+  c: Ctx,
+  auth: Auth,
+  files: Array<{ id: string; checksum: string }>,
+): Promise<UploadVerdict[]> {
   const normalized = files.map((file) => ({ id: file.id, checksum: normalizeChecksum(file.checksum) }));
-  const known = await findAssetsByChecksums(c.var.db, auth.user.id, normalized.flatMap((file) => (file.checksum ? [file.checksum] : [])));
+  const known = await findAssetsByChecksums(
+    c.var.db,
+    auth.user.id,
+    normalized.flatMap((file) => (file.checksum ? [file.checksum] : [])),
+  );
   const byChecksum = new Map(known.map((asset) => [asset.checksum, asset]));
   return normalized.map(({ id, checksum }): UploadVerdict => {
     if (!checksum) return { id, action: "reject", reason: "unsupported-format" };

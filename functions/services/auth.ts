@@ -47,7 +47,17 @@ export async function startSession<E extends AppEnv>(c: Context<E>, user: User):
     userId: user.id,
     tokenHash: await sha256(token),
     deviceType: /mobile/i.test(agent) ? "Mobile" : /immich|curl|node/i.test(agent) ? "CLI" : "Browser",
-    deviceOS: /android/i.test(agent) ? "Android" : /iphone|ipad|ios/i.test(agent) ? "iOS" : /mac os/i.test(agent) ? "macOS" : /windows/i.test(agent) ? "Windows" : /linux/i.test(agent) ? "Linux" : "",
+    deviceOS: /android/i.test(agent)
+      ? "Android"
+      : /iphone|ipad|ios/i.test(agent)
+        ? "iOS"
+        : /mac os/i.test(agent)
+          ? "macOS"
+          : /windows/i.test(agent)
+            ? "Windows"
+            : /linux/i.test(agent)
+              ? "Linux"
+              : "",
   });
   setSessionCookie(c, token);
   return token;
@@ -111,16 +121,25 @@ async function checkCsrf<E extends AppEnv>(c: Context<E>, sessionToken: string):
   if (site === "not-a-browser") return;
   let given = c.req.header("x-csrf-token");
   const length = Number(c.req.header("content-length") ?? Number.NaN);
-  if (!given && /^application\/x-www-form-urlencoded/.test(c.req.header("content-type") ?? "") && length <= defaults.bodyLimits.form) {
+  if (
+    !given &&
+    /^application\/x-www-form-urlencoded/.test(c.req.header("content-type") ?? "") &&
+    length <= defaults.bodyLimits.form
+  ) {
     const form = await c.req.parseBody();
     given = typeof form._csrf === "string" ? form._csrf : undefined;
   }
-  if (!given || !sameText(given, await csrfToken(sessionToken))) throw new AppError(403, "Missing or wrong CSRF token: reload the page and try again");
+  if (!given || !sameText(given, await csrfToken(sessionToken)))
+    throw new AppError(403, "Missing or wrong CSRF token: reload the page and try again");
 }
 
 // A session by its token; `fromCookie`: the cookie is sent again whenever the session's use is
 // recorded, so that it expires with the session and not before.
-async function sessionAuth<E extends AppEnv>(c: Context<E>, token: string, fromCookie: boolean): Promise<Auth | undefined> {
+async function sessionAuth<E extends AppEnv>(
+  c: Context<E>,
+  token: string,
+  fromCookie: boolean,
+): Promise<Auth | undefined> {
   const found = await findSession(c.var.db, await sha256(token), defaults.sessionIdleMs);
   if (!found) return undefined;
   // Awaited, not left to waitUntil: the request's database client closes when the response is made.
@@ -158,7 +177,13 @@ export async function authenticateBrowser<E extends AppEnv>(c: Context<E>): Prom
 // What proves a visitor knows a link's password: a MAC of the link's id keyed by the password's
 // hash, so it needs no server-side state and dies when the password changes.
 export async function linkGrant(link: SharedLink): Promise<string> {
-  const key = await crypto.subtle.importKey("raw", encoder.encode(link.passwordHash ?? ""), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+  const key = await crypto.subtle.importKey(
+    "raw",
+    encoder.encode(link.passwordHash ?? ""),
+    { name: "HMAC", hash: "SHA-256" },
+    false,
+    ["sign"],
+  );
   return base64url(await crypto.subtle.sign("HMAC", key, encoder.encode(link.id)));
 }
 

@@ -20,7 +20,17 @@ import { originalKey, stagedUploadKey, type Storage } from "../../common/storage
 import { finishUploadQuery, startUpload } from "../../common/uploads";
 import type { Database } from "../../common/db";
 import { inLargeChunks } from "../lib/chunks";
-import { explainWriteFailure, hashingStream, newAssetJobs, newAssetRecord, normalizeChecksum, quotaExceeded, type UploadOwner, type UploadStore, type UploadResult } from "./upload";
+import {
+  explainWriteFailure,
+  hashingStream,
+  newAssetJobs,
+  newAssetRecord,
+  normalizeChecksum,
+  quotaExceeded,
+  type UploadOwner,
+  type UploadStore,
+  type UploadResult,
+} from "./upload";
 
 export interface DirectUploadRequest {
   filename: string;
@@ -54,7 +64,10 @@ export async function announceUpload(
   const { db, storage } = store;
   const fileName = safeFileName(request.filename, "");
   if (!claimedType(fileName)) {
-    throw new AppError(415, `Unsupported file type: ${JSON.stringify(fileName)}. See /api/server/media-types for what Shoebox accepts.`);
+    throw new AppError(
+      415,
+      `Unsupported file type: ${JSON.stringify(fileName)}. See /api/server/media-types for what Shoebox accepts.`,
+    );
   }
   if (owner.bytesLeft !== undefined && request.size > owner.bytesLeft) throw quotaExceeded();
   await store.checkRoom(request.size);
@@ -83,10 +96,22 @@ export async function announceUpload(
   });
   const headers = { "content-length": String(request.size) };
   if (storage.uploadUrl) {
-    return { uploadId: id, url: await storage.uploadUrl(key, request.size, expiresInSeconds), method: "PUT", headers, expiresAt: new Date(expiresAt).toISOString() };
+    return {
+      uploadId: id,
+      url: await storage.uploadUrl(key, request.size, expiresInSeconds),
+      method: "PUT",
+      headers,
+      expiresAt: new Date(expiresAt).toISOString(),
+    };
   }
   const expires = Math.floor(expiresAt / 1000);
-  const signature = toHex(await crypto.subtle.sign("HMAC", await urlSigningKey(local.secret), encoder.encode(signedText(key, request.size, expires))));
+  const signature = toHex(
+    await crypto.subtle.sign(
+      "HMAC",
+      await urlSigningKey(local.secret),
+      encoder.encode(signedText(key, request.size, expires)),
+    ),
+  );
   const url = `${local.origin}/api/uploads/${id}/content?expires=${expires}&signature=${signature}`;
   return { uploadId: id, url, method: "PUT", headers, expiresAt: new Date(expiresAt).toISOString() };
 }
@@ -102,11 +127,20 @@ export async function receiveDirectUpload(
   secret: string,
 ): Promise<{ size: number }> {
   const { db, storage } = store;
-  const refused = () => new AppError(403, "This upload URL is not valid: it was changed, has expired or was already used. Ask for a new one.");
+  const refused = () =>
+    new AppError(
+      403,
+      "This upload URL is not valid: it was changed, has expired or was already used. Ask for a new one.",
+    );
   const upload = await getDirectUpload(db, uploadId);
   if (!upload || upload.completedAt !== null) throw refused();
   const expected = signedText(upload.key, upload.size, query.expires);
-  const valid = await crypto.subtle.verify("HMAC", await urlSigningKey(secret), fromHex(query.signature), encoder.encode(expected));
+  const valid = await crypto.subtle.verify(
+    "HMAC",
+    await urlSigningKey(secret),
+    fromHex(query.signature),
+    encoder.encode(expected),
+  );
   if (!valid || query.expires * 1000 < Date.now()) throw refused();
   if (!body) throw badRequest("The request has no body: send the file as it is");
   await store.checkRoom(upload.size);
@@ -131,12 +165,17 @@ export async function receiveDirectUpload(
 
 // Checks what arrived at the URL and ingests it like any other upload. Whatever the outcome, the
 // upload is spent; an object that is refused is removed.
-export async function completeDirectUpload(store: UploadStore, owner: UploadOwner, uploadId: string): Promise<UploadResult> {
+export async function completeDirectUpload(
+  store: UploadStore,
+  owner: UploadOwner,
+  uploadId: string,
+): Promise<UploadResult> {
   const { db, storage } = store;
   const upload = await getDirectUpload(db, uploadId);
   if (!upload || upload.ownerId !== owner.id) throw notFound("No such upload");
   if (upload.completedAt !== null) throw new AppError(409, "This upload was already completed");
-  if (upload.expiresAt + directUploadCompletionGraceMs < Date.now()) throw new AppError(409, "This upload expired before it was completed. Start a new one.");
+  if (upload.expiresAt + directUploadCompletionGraceMs < Date.now())
+    throw new AppError(409, "This upload expired before it was completed. Start a new one.");
   const size = await storage.size(upload.key);
   if (size === null) throw new AppError(409, "Nothing has been uploaded to this upload's URL yet");
   if (!(await spendDirectUpload(db, uploadId))) throw new AppError(409, "This upload was already completed");
@@ -148,7 +187,13 @@ export async function completeDirectUpload(store: UploadStore, owner: UploadOwne
   }
 }
 
-async function ingest(db: Database, storage: Storage, owner: UploadOwner, upload: DirectUpload, size: number): Promise<UploadResult> {
+async function ingest(
+  db: Database,
+  storage: Storage,
+  owner: UploadOwner,
+  upload: DirectUpload,
+  size: number,
+): Promise<UploadResult> {
   if (size !== upload.size) throw badRequest(`The uploaded file has ${size} bytes, not the ${upload.size} announced`);
   if (owner.bytesLeft !== undefined && size > owner.bytesLeft) throw quotaExceeded();
   const head = await storage.get(upload.key, { offset: 0, length: sniffLength });
@@ -160,7 +205,8 @@ async function ingest(db: Database, storage: Storage, owner: UploadOwner, upload
   const hashing = hashingStream();
   await inLargeChunks(whole.body).pipeThrough(hashing.stream).pipeTo(new WritableStream());
   const { checksum } = await hashing.result();
-  if (upload.checksum && upload.checksum !== checksum) throw badRequest("The uploaded file does not match the checksum announced");
+  if (upload.checksum && upload.checksum !== checksum)
+    throw badRequest("The uploaded file does not match the checksum announced");
 
   const key = originalKey(upload.id, media.extension);
   if (key !== upload.key) {
@@ -169,8 +215,21 @@ async function ingest(db: Database, storage: Storage, owner: UploadOwner, upload
   }
   const file = { key, fileName: upload.fileName, media, size, checksum };
   // The file's own date replaces the announcement's once its metadata is read.
-  const details = { fileCreatedAt: upload.createdAt, fileModifiedAt: upload.createdAt, duration: null, visibility: "timeline" as const, livePhotoVideoId: null, sidecarKey: null, isFavorite: false };
-  const created = await addUploadedAsset(db, newAssetRecord(upload.id, owner.id, file, details), newAssetJobs(upload.id), []);
+  const details = {
+    fileCreatedAt: upload.createdAt,
+    fileModifiedAt: upload.createdAt,
+    duration: null,
+    visibility: "timeline" as const,
+    livePhotoVideoId: null,
+    sidecarKey: null,
+    isFavorite: false,
+  };
+  const created = await addUploadedAsset(
+    db,
+    newAssetRecord(upload.id, owner.id, file, details),
+    newAssetJobs(upload.id),
+    [],
+  );
   if (!created) {
     await storage.delete(key);
     const winner = await findAssetByChecksum(db, owner.id, checksum);

@@ -37,10 +37,17 @@ async function* zipEntries(c: Ctx, assets: Asset[]) {
 }
 
 // A zip of originals the asker may all see and download (else a 404), and the name to save it under.
-export async function originalsZip(c: Ctx, auth: Auth, assetIds: string[]): Promise<{ body: ReadableStream<Uint8Array> | null; fileName: string }> {
+export async function originalsZip(
+  c: Ctx,
+  auth: Auth,
+  assetIds: string[],
+): Promise<{ body: ReadableStream<Uint8Array> | null; fileName: string }> {
   refuseUnlessAllowed(auth);
   const readable = await readableAssetIds(c.var.db, auth, assetIds);
   if (readable.size !== new Set(assetIds).size) throw notFound("Asset not found");
   const assets = (await getAssetsWithExif(c.var.db, [...readable])).map((row) => row.asset);
-  return { body: downloadZip(zipEntries(c, assets)).body, fileName: `shoebox-${new Date().toISOString().slice(0, 10)}.zip` };
+  return {
+    body: downloadZip(zipEntries(c, assets)).body,
+    fileName: `shoebox-${new Date().toISOString().slice(0, 10)}.zip`,
+  };
 }

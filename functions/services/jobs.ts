@@ -31,7 +31,6 @@ export async function queued<T>(c: Ctx, write: () => Promise<T>): Promise<T> {
   return result;
 }
 
-
 export async function queueStates(c: Ctx, admin: Auth): Promise<QueueState[]> {
   requireAdmin(admin);
   return getQueueStates(c.var.db);

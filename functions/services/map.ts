@@ -2,7 +2,15 @@
 // timeline and of partners shown in it; archived, hidden, locked and trashed ones stay off it
 // (common/map.ts). Immich's markers take partners only when asked.
 import type { Auth } from "../../common/access";
-import { allMarkers, mapClusters, pointsInBox, type MapCluster, type MapMarker, type MapPoint, type MapView } from "../../common/map";
+import {
+  allMarkers,
+  mapClusters,
+  pointsInBox,
+  type MapCluster,
+  type MapMarker,
+  type MapPoint,
+  type MapView,
+} from "../../common/map";
 import { listTimelineMonths } from "../../common/timeline";
 import type { ServiceContext as Ctx } from "./context";
 import { timelineOwners } from "./partners";
@@ -10,7 +18,11 @@ import { timelineOwners } from "./partners";
 // A view of the map, whoever asks: the owners shown are the asker's to decide.
 export type MapArea = Omit<MapView, "ownerIds" | "zoom">;
 
-export async function mapMarkers(c: Ctx, auth: Auth, options: { isFavorite?: boolean; withPartners: boolean }): Promise<MapMarker[]> {
+export async function mapMarkers(
+  c: Ctx,
+  auth: Auth,
+  options: { isFavorite?: boolean; withPartners: boolean },
+): Promise<MapMarker[]> {
   return allMarkers(c.var.db, await timelineOwners(c, auth, options.withPartners), { isFavorite: options.isFavorite });
 }
 

@@ -19,12 +19,18 @@ export async function shareLibrary(c: Ctx, auth: Auth, sharedWithId: string): Pr
   if (sharedWithId === auth.user.id) throw badRequest("sharedWithId: you cannot partner with yourself");
   const partner = await getActiveUser(c.var.db, sharedWithId);
   if (!partner) throw notFound("User not found");
-  if (!(await addPartner(c.var.db, auth.user.id, sharedWithId))) throw badRequest("Your library is already shared with this user");
+  if (!(await addPartner(c.var.db, auth.user.id, sharedWithId)))
+    throw badRequest("Your library is already shared with this user");
   return { user: partner, inTimeline: false };
 }
 
 // Whether the library the partner `sharerId` shares with the asker shows in the asker's timeline.
-export async function showPartnerInTimeline(c: Ctx, auth: Auth, sharerId: string, inTimeline: boolean): Promise<Partner> {
+export async function showPartnerInTimeline(
+  c: Ctx,
+  auth: Auth,
+  sharerId: string,
+  inTimeline: boolean,
+): Promise<Partner> {
   const sharer = await getUser(c.var.db, sharerId);
   if (!sharer || !(await setPartnerInTimeline(c.var.db, sharerId, auth.user.id, inTimeline))) throw partnerNotFound();
   return { user: sharer, inTimeline };

@@ -87,7 +87,8 @@ export async function updatePerson(c: Ctx, auth: Auth, id: string, edits: Person
   const changes: PersonChanges = {};
   if (edits.name !== undefined) {
     const name = edits.name.trim();
-    if (name.length > personNameMaxLength) throw badRequest(`name: a name can be at most ${personNameMaxLength} characters long`);
+    if (name.length > personNameMaxLength)
+      throw badRequest(`name: a name can be at most ${personNameMaxLength} characters long`);
     changes.name = name;
   }
   if (edits.isHidden !== undefined) changes.isHidden = edits.isHidden;
@@ -111,10 +112,20 @@ export interface MergeResult {
 // else's person is not found; the person kept cannot be merged into themselves.
 export async function mergePeople(c: Ctx, auth: Auth, keepId: string, ids: string[]): Promise<MergeResult[]> {
   const keep = await ownPerson(c, auth, keepId);
-  const others = (await ownedPeople(c.var.db, keep.ownerId, ids.map((id) => id.toLowerCase()))).filter((p) => p.id !== keep.id);
+  const others = (
+    await ownedPeople(
+      c.var.db,
+      keep.ownerId,
+      ids.map((id) => id.toLowerCase()),
+    )
+  ).filter((p) => p.id !== keep.id);
   await mergePeopleRows(c.var.db, keep, others);
   const merged = new Set(others.map((p) => p.id));
-  return ids.map((id) => (merged.has(id.toLowerCase()) ? { id, success: true } : { id, success: false, error: id.toLowerCase() === keep.id ? "duplicate" : "not_found" }));
+  return ids.map((id) =>
+    merged.has(id.toLowerCase())
+      ? { id, success: true }
+      : { id, success: false, error: id.toLowerCase() === keep.id ? "duplicate" : "not_found" },
+  );
 }
 
 // Merges one person into another of the asker's (the one kept), and returns that one.
@@ -128,7 +139,11 @@ export async function mergePersonInto(c: Ctx, auth: Auth, id: string, intoId: st
 
 // Whom an asset shows: told its owner only, as people are their owner's own (a partner, an album's
 // member or a link's visitor sees the photo, not whom it shows).
-export async function facesShownTo(c: Ctx, auth: Auth, asset: Pick<Asset, "id" | "ownerId">): Promise<FaceWithPerson[]> {
+export async function facesShownTo(
+  c: Ctx,
+  auth: Auth,
+  asset: Pick<Asset, "id" | "ownerId">,
+): Promise<FaceWithPerson[]> {
   return ownerOf(auth) === asset.ownerId ? facesOfAsset(c.var.db, asset.id) : [];
 }
 
@@ -155,7 +170,12 @@ export async function personThumbnail(c: Ctx, auth: Auth, id: string): Promise<R
   const preview = await c.var.storage.get(found.previewKey);
   if (!preview) throw notFound("The preview is missing from storage");
   const { face } = found;
-  const query = new URLSearchParams({ x1: String(face.boundingBoxX1), y1: String(face.boundingBoxY1), x2: String(face.boundingBoxX2), y2: String(face.boundingBoxY2) });
+  const query = new URLSearchParams({
+    x1: String(face.boundingBoxX1),
+    y1: String(face.boundingBoxY1),
+    x2: String(face.boundingBoxX2),
+    y2: String(face.boundingBoxY2),
+  });
   const response = await c.env.WORKER.fetch(`http://worker/internal/faces/crop?${query}`, {
     method: "POST",
     headers: { authorization: `Bearer ${c.env.INTERNAL_TOKEN}`, "content-type": "image/jpeg" },

@@ -7,7 +7,18 @@ import { notFound } from "../../common/errors";
 import type { User } from "../../common/schema";
 import { updateUserPreferences } from "../../common/users";
 
-export const avatarColors = ["primary", "pink", "red", "yellow", "blue", "green", "purple", "orange", "gray", "amber"] as const;
+export const avatarColors = [
+  "primary",
+  "pink",
+  "red",
+  "yellow",
+  "blue",
+  "green",
+  "purple",
+  "orange",
+  "gray",
+  "amber",
+] as const;
 export type AvatarColor = (typeof avatarColors)[number];
 
 // Immich's defaults (server/src/utils/preferences.ts at v3.1.0).
@@ -38,11 +49,17 @@ export const PreferencesUpdate = z
     albums: section({ defaultAssetOrder: z.enum(["asc", "desc"]).optional() }, "AlbumsUpdate"),
     avatar: section({ color: z.enum(avatarColors).optional() }, "AvatarUpdate"),
     cast: section({ gCastEnabled: flag }, "CastUpdate"),
-    download: section({ archiveSize: z.number().int().min(1).optional(), includeEmbeddedVideos: flag }, "DownloadUpdate"),
+    download: section(
+      { archiveSize: z.number().int().min(1).optional(), includeEmbeddedVideos: flag },
+      "DownloadUpdate",
+    ),
     emailNotifications: section({ albumInvite: flag, albumUpdate: flag, enabled: flag }, "EmailNotificationsUpdate"),
     folders: section({ enabled: flag, sidebarWeb: flag }, "FoldersUpdate"),
     memories: section({ duration: z.number().int().min(1).optional(), enabled: flag }, "MemoriesUpdate"),
-    people: section({ enabled: flag, minimumFaces: z.number().int().min(1).optional(), sidebarWeb: flag }, "PeopleUpdate"),
+    people: section(
+      { enabled: flag, minimumFaces: z.number().int().min(1).optional(), sidebarWeb: flag },
+      "PeopleUpdate",
+    ),
     purchase: section({ hideBuyButtonUntil: z.string().max(100).optional(), showSupportBadge: flag }, "PurchaseUpdate"),
     ratings: section({ enabled: flag }, "RatingsUpdate"),
     recentlyAdded: section({ sidebarWeb: flag }, "RecentlyAddedUpdate"),
@@ -87,10 +104,16 @@ export const PreferencesResponse = z
     albums: sectionOf({ defaultAssetOrder: z.enum(["asc", "desc"]) }, "AlbumsResponse"),
     cast: sectionOf({ gCastEnabled: z.boolean() }, "CastResponse"),
     download: sectionOf({ archiveSize: z.number().int(), includeEmbeddedVideos: z.boolean() }, "DownloadResponse"),
-    emailNotifications: sectionOf({ albumInvite: z.boolean(), albumUpdate: z.boolean(), enabled: z.boolean() }, "EmailNotificationsResponse"),
+    emailNotifications: sectionOf(
+      { albumInvite: z.boolean(), albumUpdate: z.boolean(), enabled: z.boolean() },
+      "EmailNotificationsResponse",
+    ),
     folders: sectionOf({ enabled: z.boolean(), sidebarWeb: z.boolean() }, "FoldersResponse"),
     memories: sectionOf({ duration: z.number().int(), enabled: z.boolean() }, "MemoriesResponse"),
-    people: sectionOf({ enabled: z.boolean(), minimumFaces: z.number().int(), sidebarWeb: z.boolean() }, "PeopleResponse"),
+    people: sectionOf(
+      { enabled: z.boolean(), minimumFaces: z.number().int(), sidebarWeb: z.boolean() },
+      "PeopleResponse",
+    ),
     purchase: sectionOf({ hideBuyButtonUntil: z.string(), showSupportBadge: z.boolean() }, "PurchaseResponse"),
     ratings: sectionOf({ enabled: z.boolean() }, "RatingsResponse"),
     recentlyAdded: sectionOf({ sidebarWeb: z.boolean() }, "RecentlyAddedResponse"),

@@ -5,7 +5,15 @@
 // embedding (workerd runs no models) for the smart_search index (common/smart-search.ts).
 import type { Auth } from "../../common/access";
 import { badRequest } from "../../common/errors";
-import { hasFilters, narrowFilters, searchAssets, searchVocabulary, type SearchFilters, type SearchHit, type SearchPage } from "../../common/search";
+import {
+  hasFilters,
+  narrowFilters,
+  searchAssets,
+  searchVocabulary,
+  type SearchFilters,
+  type SearchHit,
+  type SearchPage,
+} from "../../common/search";
 import { parseSearchQuery, smartSearchQuery, type ParsedSearchQuery } from "../../common/search-query";
 import { searchAssetsBySimilarity } from "../../common/smart-search";
 import type { ServiceContext as Ctx } from "./context";
@@ -23,17 +31,30 @@ export interface SearchPlan {
 }
 
 // Reads the search box's `words`; `filters` (fields given besides) narrow what they find.
-export async function planSearch(c: Ctx, auth: Auth, words: string | undefined, filters: SearchFilters): Promise<SearchPlan> {
+export async function planSearch(
+  c: Ctx,
+  auth: Auth,
+  words: string | undefined,
+  filters: SearchFilters,
+): Promise<SearchPlan> {
   const text = words?.trim();
-  const parsed = text ? parseSearchQuery(text, { ...(await searchVocabulary(c.var.db, auth.user.id)), now: Date.now() }) : undefined;
+  const parsed = text
+    ? parseSearchQuery(text, { ...(await searchVocabulary(c.var.db, auth.user.id)), now: Date.now() })
+    : undefined;
   const ranking = parsed && c.env.CLIP === "on" ? smartSearchQuery(parsed) : undefined;
   const narrowed = narrowFilters((ranking ?? parsed)?.filters ?? {}, filters);
-  return { parsed, rankedBy: ranking?.text, filters: narrowed, asksSomething: ranking !== undefined || hasFilters(narrowed) };
+  return {
+    parsed,
+    rankedBy: ranking?.text,
+    filters: narrowed,
+    asksSomething: ranking !== undefined || hasFilters(narrowed),
+  };
 }
 
 // A search in words by what the photos show ("dog on the beach"): only with a CLIP model.
 export function planSmartSearch(c: Ctx, text: string, filters: SearchFilters): SearchPlan {
-  if (c.env.CLIP !== "on") throw badRequest("Smart search is not enabled: the admin sets CLIP_MODEL_DIR to a CLIP model (see the README)");
+  if (c.env.CLIP !== "on")
+    throw badRequest("Smart search is not enabled: the admin sets CLIP_MODEL_DIR to a CLIP model (see the README)");
   return { rankedBy: text, filters, asksSomething: true };
 }
 
@@ -41,6 +62,11 @@ export function planSmartSearch(c: Ctx, text: string, filters: SearchFilters): S
 export async function runSearch(c: Ctx, auth: Auth, plan: SearchPlan, page: SearchPage): Promise<SearchHit[]> {
   const owners = [auth.user.id];
   if (plan.rankedBy === undefined) return searchAssets(c.var.db, owners, plan.filters, page);
-  const { embedding } = await callWorker<{ embedding: number[] }>(c.env, "/internal/clip/text", { text: plan.rankedBy });
-  return searchAssetsBySimilarity(c.var.db, owners, Float32Array.from(embedding), plan.filters, { limit: page.limit, offset: page.offset });
+  const { embedding } = await callWorker<{ embedding: number[] }>(c.env, "/internal/clip/text", {
+    text: plan.rankedBy,
+  });
+  return searchAssetsBySimilarity(c.var.db, owners, Float32Array.from(embedding), plan.filters, {
+    limit: page.limit,
+    offset: page.offset,
+  });
 }

@@ -7,7 +7,10 @@ import type { ServiceContext as Ctx } from "./context";
 
 // The asker's sessions, most recently used first, each marked when it is the one asking.
 export async function mySessions(c: Ctx, auth: Auth): Promise<Array<Session & { current: boolean }>> {
-  return (await listSessions(c.var.db, auth.user.id)).map((session) => ({ ...session, current: session.id === auth.session?.id }));
+  return (await listSessions(c.var.db, auth.user.id)).map((session) => ({
+    ...session,
+    current: session.id === auth.session?.id,
+  }));
 }
 
 export async function signOutSession(c: Ctx, auth: Auth, id: string): Promise<void> {

@@ -37,8 +37,7 @@ async function queueCopies(c: Ctx, videoIds: string[]): Promise<void> {
     let any = false;
     for (const assetId of videoIds) {
       const job = { name: "encodeVideo" as const, payload: { assetId, evenIfPlayable: true } };
-      any =
-        (await enqueueJobUnlessPending(c.var.db, job, { samePayload: true })) || any;
+      any = (await enqueueJobUnlessPending(c.var.db, job, { samePayload: true })) || any;
     }
     return any;
   });

@@ -33,7 +33,8 @@ let trusted: { list: string; networks: ReturnType<typeof parseNetworks> } | unde
 
 // The address of the client: the peer workerd saw, or the one a trusted proxy reported.
 export function clientAddressOf<E extends AppEnv>(c: Context<E>): string {
-  if (trusted?.list !== c.env.TRUSTED_PROXIES) trusted = { list: c.env.TRUSTED_PROXIES, networks: parseNetworks(c.env.TRUSTED_PROXIES) };
+  if (trusted?.list !== c.env.TRUSTED_PROXIES)
+    trusted = { list: c.env.TRUSTED_PROXIES, networks: parseNetworks(c.env.TRUSTED_PROXIES) };
   const cf = c.req.raw.cf as { clientIp?: string } | undefined;
   return clientAddress(peerAddress(cf?.clientIp), c.req.header("x-forwarded-for"), trusted.networks);
 }
@@ -47,7 +48,8 @@ function tooManyAttempts(until: number): AppError {
 // The cookie that marks a browser an account signed in on, one per account: a MAC of its id that
 // only this server can make.
 const knownDeviceCookie = (user: User) => `shoebox_device_${user.id.slice(0, 8)}`;
-const knownDeviceMac = async (env: Bindings, user: User) => hmac(await signingKey(env.INTERNAL_TOKEN, "shoebox known device"), user.id);
+const knownDeviceMac = async (env: Bindings, user: User) =>
+  hmac(await signingKey(env.INTERNAL_TOKEN, "shoebox known device"), user.id);
 
 async function isKnownDevice<E extends AppEnv>(c: Context<E>, user: User): Promise<boolean> {
   const presented = getCookie(c, knownDeviceCookie(user));
@@ -66,7 +68,11 @@ async function rememberDevice<E extends AppEnv>(c: Context<E>, user: User): Prom
 
 // Counts the attempt on these counters and proves the password; the attempt is forgiven when it
 // was right. Refused attempts (429) never reach the password.
-async function proveSecret<E extends AppEnv>(c: Context<E>, counters: AttemptCounter[], check: () => Promise<boolean>): Promise<boolean> {
+async function proveSecret<E extends AppEnv>(
+  c: Context<E>,
+  counters: AttemptCounter[],
+  check: () => Promise<boolean>,
+): Promise<boolean> {
   const { refusedUntil } = await countAttempt(c.var.db, counters);
   if (refusedUntil) throw tooManyAttempts(refusedUntil);
   if (!(await check())) return false;
@@ -75,7 +81,11 @@ async function proveSecret<E extends AppEnv>(c: Context<E>, counters: AttemptCou
 }
 
 // Checks email and password within the limits above; the user on success.
-export async function checkCredentials<E extends AppEnv>(c: Context<E>, email: string, password: string): Promise<User> {
+export async function checkCredentials<E extends AppEnv>(
+  c: Context<E>,
+  email: string,
+  password: string,
+): Promise<User> {
   const account = email.trim().toLowerCase();
   const address = clientAddressOf(c);
   const limits = defaults.signInLimits;
@@ -93,7 +103,11 @@ export async function checkCredentials<E extends AppEnv>(c: Context<E>, email: s
 }
 
 // A shared link's password, with the same kind of limits, counted per link.
-export async function checkLinkPassword<E extends AppEnv>(c: Context<E>, link: SharedLink, password: string): Promise<boolean> {
+export async function checkLinkPassword<E extends AppEnv>(
+  c: Context<E>,
+  link: SharedLink,
+  password: string,
+): Promise<boolean> {
   const limits = defaults.signInLimits;
   const address = clientAddressOf(c);
   const counters: AttemptCounter[] = [

@@ -64,7 +64,9 @@ export const toSyncUser = (u: SyncUserRow) => ({
   id: u.id,
   name: u.name,
   email: u.email,
-  avatarColor: chosenAvatarColor({ preferences: u.preferences ? (JSON.parse(u.preferences) as Record<string, unknown>) : null }) ?? avatarColor(u.id),
+  avatarColor:
+    chosenAvatarColor({ preferences: u.preferences ? (JSON.parse(u.preferences) as Record<string, unknown>) : null }) ??
+    avatarColor(u.id),
   deletedAt: isoOrNull(u.deletedAt),
   hasProfileImage: false,
   profileChangedAt: iso(u.createdAt),
@@ -80,7 +82,11 @@ export const toSyncAuthUser = (u: SyncUserRow) => ({
   storageLabel: u.storageLabel,
 });
 
-export const toSyncPartner = (p: SyncPartnerRow) => ({ sharedById: p.sharedById, sharedWithId: p.sharedWithId, inTimeline: Boolean(p.inTimeline) });
+export const toSyncPartner = (p: SyncPartnerRow) => ({
+  sharedById: p.sharedById,
+  sharedWithId: p.sharedWithId,
+  inTimeline: Boolean(p.inTimeline),
+});
 
 export const toSyncAlbum = (a: SyncAlbumRow) => ({
   id: a.id,

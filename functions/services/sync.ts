@@ -13,25 +13,96 @@ import type { Keyed, SyncCursor, SyncWindow } from "../../common/sync/window";
 import * as lines from "./sync-lines";
 
 export const syncRequestTypes = [
-  "AlbumsV1", "AlbumsV2", "AlbumUsersV1", "AlbumToAssetsV1", "AlbumAssetsV1", "AlbumAssetsV2", "AlbumAssetExifsV1",
-  "AssetsV1", "AssetsV2", "AssetExifsV1", "AssetEditsV1", "AssetMetadataV1", "AssetOcrV1", "AuthUsersV1", "MemoriesV1",
-  "MemoryToAssetsV1", "PartnersV1", "PartnerAssetsV1", "PartnerAssetsV2", "PartnerAssetExifsV1", "PartnerStacksV1",
-  "StacksV1", "UsersV1", "PeopleV1", "AssetFacesV1", "AssetFacesV2", "UserMetadataV1",
+  "AlbumsV1",
+  "AlbumsV2",
+  "AlbumUsersV1",
+  "AlbumToAssetsV1",
+  "AlbumAssetsV1",
+  "AlbumAssetsV2",
+  "AlbumAssetExifsV1",
+  "AssetsV1",
+  "AssetsV2",
+  "AssetExifsV1",
+  "AssetEditsV1",
+  "AssetMetadataV1",
+  "AssetOcrV1",
+  "AuthUsersV1",
+  "MemoriesV1",
+  "MemoryToAssetsV1",
+  "PartnersV1",
+  "PartnerAssetsV1",
+  "PartnerAssetsV2",
+  "PartnerAssetExifsV1",
+  "PartnerStacksV1",
+  "StacksV1",
+  "UsersV1",
+  "PeopleV1",
+  "AssetFacesV1",
+  "AssetFacesV2",
+  "UserMetadataV1",
 ] as const;
 export type SyncRequestType = (typeof syncRequestTypes)[number];
 
 export const syncEntityTypes = [
-  "AuthUserV1", "UserV1", "UserDeleteV1", "AssetV1", "AssetV2", "AssetDeleteV1", "AssetExifV1", "AssetEditV1",
-  "AssetEditDeleteV1", "AssetMetadataV1", "AssetMetadataDeleteV1", "AssetOcrV1", "AssetOcrDeleteV1", "PartnerV1",
-  "PartnerDeleteV1", "PartnerAssetV1", "PartnerAssetV2", "PartnerAssetBackfillV1", "PartnerAssetBackfillV2",
-  "PartnerAssetDeleteV1", "PartnerAssetExifV1", "PartnerAssetExifBackfillV1", "PartnerStackBackfillV1",
-  "PartnerStackDeleteV1", "PartnerStackV1", "AlbumV1", "AlbumV2", "AlbumDeleteV1", "AlbumUserV1", "AlbumUserBackfillV1",
-  "AlbumUserDeleteV1", "AlbumAssetCreateV1", "AlbumAssetCreateV2", "AlbumAssetUpdateV1", "AlbumAssetUpdateV2",
-  "AlbumAssetBackfillV1", "AlbumAssetBackfillV2", "AlbumAssetExifCreateV1", "AlbumAssetExifUpdateV1",
-  "AlbumAssetExifBackfillV1", "AlbumToAssetV1", "AlbumToAssetDeleteV1", "AlbumToAssetBackfillV1", "MemoryV1",
-  "MemoryDeleteV1", "MemoryToAssetV1", "MemoryToAssetDeleteV1", "StackV1", "StackDeleteV1", "PersonV1",
-  "PersonDeleteV1", "AssetFaceV1", "AssetFaceV2", "AssetFaceDeleteV1", "UserMetadataV1", "UserMetadataDeleteV1",
-  "SyncAckV1", "SyncResetV1", "SyncCompleteV1",
+  "AuthUserV1",
+  "UserV1",
+  "UserDeleteV1",
+  "AssetV1",
+  "AssetV2",
+  "AssetDeleteV1",
+  "AssetExifV1",
+  "AssetEditV1",
+  "AssetEditDeleteV1",
+  "AssetMetadataV1",
+  "AssetMetadataDeleteV1",
+  "AssetOcrV1",
+  "AssetOcrDeleteV1",
+  "PartnerV1",
+  "PartnerDeleteV1",
+  "PartnerAssetV1",
+  "PartnerAssetV2",
+  "PartnerAssetBackfillV1",
+  "PartnerAssetBackfillV2",
+  "PartnerAssetDeleteV1",
+  "PartnerAssetExifV1",
+  "PartnerAssetExifBackfillV1",
+  "PartnerStackBackfillV1",
+  "PartnerStackDeleteV1",
+  "PartnerStackV1",
+  "AlbumV1",
+  "AlbumV2",
+  "AlbumDeleteV1",
+  "AlbumUserV1",
+  "AlbumUserBackfillV1",
+  "AlbumUserDeleteV1",
+  "AlbumAssetCreateV1",
+  "AlbumAssetCreateV2",
+  "AlbumAssetUpdateV1",
+  "AlbumAssetUpdateV2",
+  "AlbumAssetBackfillV1",
+  "AlbumAssetBackfillV2",
+  "AlbumAssetExifCreateV1",
+  "AlbumAssetExifUpdateV1",
+  "AlbumAssetExifBackfillV1",
+  "AlbumToAssetV1",
+  "AlbumToAssetDeleteV1",
+  "AlbumToAssetBackfillV1",
+  "MemoryV1",
+  "MemoryDeleteV1",
+  "MemoryToAssetV1",
+  "MemoryToAssetDeleteV1",
+  "StackV1",
+  "StackDeleteV1",
+  "PersonV1",
+  "PersonDeleteV1",
+  "AssetFaceV1",
+  "AssetFaceV2",
+  "AssetFaceDeleteV1",
+  "UserMetadataV1",
+  "UserMetadataDeleteV1",
+  "SyncAckV1",
+  "SyncResetV1",
+  "SyncCompleteV1",
 ] as const;
 export type SyncEntityType = (typeof syncEntityTypes)[number];
 
@@ -95,9 +166,28 @@ const sources: Partial<Record<SyncRequestType, LineSource[]>> = {
 // Types Shoebox has nothing for (stacks, OCR, memories, user and asset metadata, edits) are
 // accepted and send nothing.
 const order: SyncRequestType[] = [
-  "AuthUsersV1", "UsersV1", "PartnersV1", "AssetsV2", "StacksV1", "PartnerAssetsV2", "PartnerStacksV1", "AlbumAssetsV2",
-  "AlbumsV2", "AlbumUsersV1", "AlbumToAssetsV1", "AssetExifsV1", "AlbumAssetExifsV1", "AssetOcrV1", "PartnerAssetExifsV1",
-  "MemoriesV1", "MemoryToAssetsV1", "PeopleV1", "AssetFacesV2", "UserMetadataV1", "AssetMetadataV1", "AssetEditsV1",
+  "AuthUsersV1",
+  "UsersV1",
+  "PartnersV1",
+  "AssetsV2",
+  "StacksV1",
+  "PartnerAssetsV2",
+  "PartnerStacksV1",
+  "AlbumAssetsV2",
+  "AlbumsV2",
+  "AlbumUsersV1",
+  "AlbumToAssetsV1",
+  "AssetExifsV1",
+  "AlbumAssetExifsV1",
+  "AssetOcrV1",
+  "PartnerAssetExifsV1",
+  "MemoriesV1",
+  "MemoryToAssetsV1",
+  "PeopleV1",
+  "AssetFacesV2",
+  "UserMetadataV1",
+  "AssetMetadataV1",
+  "AssetEditsV1",
 ];
 
 // Older apps' types, which a 3.x server no longer serves.
@@ -111,7 +201,8 @@ function sessionOf(auth: Auth): string {
 }
 
 // An ack is "<type>|<k1>[|<k2>]".
-const toAck = (type: SyncEntityType, k1: number, k2?: number) => (k2 === undefined || k2 === k1 ? `${type}|${k1}` : `${type}|${k1}|${k2}`);
+const toAck = (type: SyncEntityType, k1: number, k2?: number) =>
+  k2 === undefined || k2 === k1 ? `${type}|${k1}` : `${type}|${k1}|${k2}`;
 
 function cursorOf(ack: string | undefined): SyncCursor {
   if (!ack) return { k1: 0, k2: 0 };
@@ -125,7 +216,9 @@ const typeOfAck = (ack: string) => ack.split("|", 1)[0] ?? "";
 
 export async function getSyncAcks(db: Database, auth: Auth): Promise<Array<{ type: SyncEntityType; ack: string }>> {
   const known = new Set<string>(syncEntityTypes);
-  return (await listCheckpoints(db, sessionOf(auth))).filter((c): c is { type: SyncEntityType; ack: string } => known.has(c.type));
+  return (await listCheckpoints(db, sessionOf(auth))).filter((c): c is { type: SyncEntityType; ack: string } =>
+    known.has(c.type),
+  );
 }
 
 // The app acks the last line of each run of one type; the last ack of a type in a request wins.
@@ -142,7 +235,11 @@ export async function setSyncAcks(db: Database, auth: Auth, acks: string[]): Pro
     if (!(syncEntityTypes as readonly string[]).includes(type)) throw badRequest(`acks: unknown ack type ${type}`);
     latest.set(type, ack);
   }
-  await saveCheckpoints(db, sessionId, [...latest].map(([type, ack]) => ({ type, ack })));
+  await saveCheckpoints(
+    db,
+    sessionId,
+    [...latest].map(([type, ack]) => ({ type, ack })),
+  );
 }
 
 export async function deleteSyncAcks(db: Database, auth: Auth, types: string[] | undefined): Promise<void> {
@@ -193,7 +290,9 @@ export async function openSyncStream(
         for (;;) {
           const rows = await source.rows(db, { userId, after, now, limit: pageSize });
           if (rows.length === 0) break;
-          yield rows.map((row) => line(source.type, source.data(row as never), toAck(source.type, row.k1, row.k2))).join("");
+          yield rows
+            .map((row) => line(source.type, source.data(row as never), toAck(source.type, row.k1, row.k2)))
+            .join("");
           const last = rows.at(-1)!;
           after = { k1: last.k1, k2: last.k2 };
           if (rows.length < pageSize) break;
@@ -214,7 +313,15 @@ export async function openSyncStream(
       } catch (error) {
         // The answer has begun: all that is left is to log the cause and cut the stream short, which
         // the app takes as a failed sync (it acks only what it applied) and tries again later.
-        console.error(JSON.stringify({ level: "error", message: "sync stream failed", error: String(error), cause: String((error as Error).cause), stack: (error as Error).stack }));
+        console.error(
+          JSON.stringify({
+            level: "error",
+            message: "sync stream failed",
+            error: String(error),
+            cause: String((error as Error).cause),
+            stack: (error as Error).stack,
+          }),
+        );
         controller.error(error);
       }
     },

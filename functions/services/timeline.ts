@@ -39,13 +39,19 @@ export interface TimelineQuery {
 }
 
 async function scopeOf(c: Ctx, auth: Auth, { kind, withPartners }: TimelineQuery): Promise<TimelineScope> {
-  const ownerIds = withPartners && kind === "timeline" ? await timelineOwnerIds(c.var.db, auth.user.id) : [auth.user.id];
+  const ownerIds =
+    withPartners && kind === "timeline" ? await timelineOwnerIds(c.var.db, auth.user.id) : [auth.user.id];
   return { ownerIds, kind };
 }
 
 // An album's assets as a member sees them: others' locked ones stay private, and the hidden video
 // halves of live photos are not listed. None for an album the asker has no part in.
-async function albumAssetsSeen(c: Ctx, auth: Auth, albumId: string, order?: "asc" | "desc"): Promise<Asset[] | undefined> {
+async function albumAssetsSeen(
+  c: Ctx,
+  auth: Auth,
+  albumId: string,
+  order?: "asc" | "desc",
+): Promise<Asset[] | undefined> {
   const album = (await albumRole(c.var.db, auth, albumId)) ? await getAlbum(c.var.db, albumId) : undefined;
   if (!album) return undefined;
   const listed = await albumAssetList(c.var.db, { id: albumId, order: order ?? album.order });
@@ -62,14 +68,22 @@ async function albumTimeline(c: Ctx, auth: Auth, albumId: string): Promise<Timel
 export async function timelineMonths(c: Ctx, auth: Auth, query: TimelineQuery): Promise<TimelineMonth[]> {
   if (!query.albumId) return listTimelineMonths(c.var.db, await scopeOf(c, auth, query));
   const counts = new Map<string, number>();
-  for (const asset of await albumTimeline(c, auth, query.albumId)) counts.set(monthOf(asset.localDateTime), (counts.get(monthOf(asset.localDateTime)) ?? 0) + 1);
+  for (const asset of await albumTimeline(c, auth, query.albumId))
+    counts.set(monthOf(asset.localDateTime), (counts.get(monthOf(asset.localDateTime)) ?? 0) + 1);
   return [...counts].sort(([a], [b]) => b.localeCompare(a)).map(([month, count]) => ({ month, count }));
 }
 
 // A month's photos ('YYYY-MM'), newest first: all of them, or a page of `limit` after a cursor (an
 // album's month always comes whole).
-export async function timelineMonth(c: Ctx, auth: Auth, query: TimelineQuery, month: string, page?: { limit: number; after?: MonthCursor }): Promise<MonthPage> {
-  if (query.albumId) return { assets: (await albumTimeline(c, auth, query.albumId)).filter((a) => monthOf(a.localDateTime) === month) };
+export async function timelineMonth(
+  c: Ctx,
+  auth: Auth,
+  query: TimelineQuery,
+  month: string,
+  page?: { limit: number; after?: MonthCursor },
+): Promise<MonthPage> {
+  if (query.albumId)
+    return { assets: (await albumTimeline(c, auth, query.albumId)).filter((a) => monthOf(a.localDateTime) === month) };
   return listMonthAssets(c.var.db, await scopeOf(c, auth, query), month, page);
 }
 
@@ -92,7 +106,12 @@ export interface TimelineOpening {
 
 // A view's page as it opens, at the month asked for (`from`, else the newest) or the nearest older
 // one: its months, the first ones' photos, and, at the top of the timeline, the day's memories.
-export async function openTimeline(c: Ctx, auth: Auth, kind: TimelineKind, from: string | undefined): Promise<TimelineOpening> {
+export async function openTimeline(
+  c: Ctx,
+  auth: Auth,
+  kind: TimelineKind,
+  from: string | undefined,
+): Promise<TimelineOpening> {
   const { db } = c.var;
   const scope = await scopeOf(c, auth, { kind, withPartners: true });
   const months = await listTimelineMonths(db, scope);
@@ -111,7 +130,13 @@ export async function openTimeline(c: Ctx, auth: Auth, kind: TimelineKind, from:
     Promise.all(chosen.map((month) => listMonthAssets(db, scope, month, { limit: monthPageSize }))),
     kind === "timeline" && atTop ? onThisDay(db, scope.ownerIds, today) : Promise.resolve([]),
   ]);
-  return { months, loaded: new Map(chosen.map((month, i) => [month, monthAssets[i]!])), start: atTop ? undefined : months[first]?.month, memories, today };
+  return {
+    months,
+    loaded: new Map(chosen.map((month, i) => [month, monthAssets[i]!])),
+    start: atTop ? undefined : months[first]?.month,
+    memories,
+    today,
+  };
 }
 
 export function recentlyAdded(c: Ctx, auth: Auth): Promise<Asset[]> {
@@ -120,7 +145,10 @@ export function recentlyAdded(c: Ctx, auth: Auth): Promise<Asset[]> {
 
 // Where a photo was opened from, which decides its neighbours: a view, an album, or a memory (a day).
 export type ViewKind = TimelineKind | "recent";
-export type OpenedFrom = { kind: "view"; view: ViewKind } | { kind: "album"; albumId: string } | { kind: "memory"; day: string };
+export type OpenedFrom =
+  | { kind: "view"; view: ViewKind }
+  | { kind: "album"; albumId: string }
+  | { kind: "memory"; day: string };
 
 export interface Neighbours {
   previous?: Asset;
@@ -133,11 +161,18 @@ function around(list: Asset[], id: string): Neighbours {
 }
 
 // The neighbour in the photo's month, else the nearest one in the next month that has any.
-async function adjacent(c: Ctx, scope: TimelineScope, months: TimelineMonth[], asset: Asset, direction: "newer" | "older"): Promise<Asset | undefined> {
+async function adjacent(
+  c: Ctx,
+  scope: TimelineScope,
+  months: TimelineMonth[],
+  asset: Asset,
+  direction: "newer" | "older",
+): Promise<Asset | undefined> {
   const month = monthOf(asset.localDateTime);
   const inMonth = await adjacentAsset(c.var.db, scope, monthRange(month), direction, asset);
   if (inMonth) return inMonth;
-  const next = direction === "newer" ? months.filter((m) => m.month > month).at(-1) : months.find((m) => m.month < month);
+  const next =
+    direction === "newer" ? months.filter((m) => m.month > month).at(-1) : months.find((m) => m.month < month);
   return next ? adjacentAsset(c.var.db, scope, monthRange(next.month), direction) : undefined;
 }
 
@@ -155,16 +190,27 @@ async function neighbours(c: Ctx, auth: Auth, from: OpenedFrom, asset: Asset): P
     const start = Date.parse(`${from.day}T00:00:00Z`);
     if (dayOf(asset.localDateTime) !== from.day) return {};
     const day = { start, end: start + 24 * 3600 * 1000 };
-    const [previous, next] = await Promise.all([adjacentAsset(c.var.db, scope, day, "older", asset), adjacentAsset(c.var.db, scope, day, "newer", asset)]);
+    const [previous, next] = await Promise.all([
+      adjacentAsset(c.var.db, scope, day, "older", asset),
+      adjacentAsset(c.var.db, scope, day, "newer", asset),
+    ]);
     return { previous, next };
   }
   const months = await listTimelineMonths(c.var.db, scope);
-  const [previous, next] = await Promise.all([adjacent(c, scope, months, asset, "newer"), adjacent(c, scope, months, asset, "older")]);
+  const [previous, next] = await Promise.all([
+    adjacent(c, scope, months, asset, "newer"),
+    adjacent(c, scope, months, asset, "older"),
+  ]);
   return { previous, next };
 }
 
 // A photo the asker may see, as the viewer opens it: its details and its neighbours.
-export async function openAsset(c: Ctx, auth: Auth, id: string, from: OpenedFrom): Promise<AssetDetails & { neighbours: Neighbours }> {
+export async function openAsset(
+  c: Ctx,
+  auth: Auth,
+  id: string,
+  from: OpenedFrom,
+): Promise<AssetDetails & { neighbours: Neighbours }> {
   const details = await assetDetails(c, auth, id);
   return { ...details, neighbours: await neighbours(c, auth, from, details.asset) };
 }

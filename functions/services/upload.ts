@@ -91,11 +91,17 @@ export function quotaExceeded(): AppError {
 
 // An upload into this user's library, with what their quota leaves.
 export function uploadOwnerOf(user: Pick<User, "id" | "quotaSizeInBytes" | "quotaUsageInBytes">): UploadOwner {
-  return { id: user.id, bytesLeft: user.quotaSizeInBytes === null ? undefined : Math.max(0, user.quotaSizeInBytes - user.quotaUsageInBytes) };
+  return {
+    id: user.id,
+    bytesLeft: user.quotaSizeInBytes === null ? undefined : Math.max(0, user.quotaSizeInBytes - user.quotaUsageInBytes),
+  };
 }
 
 // Counts and hashes (SHA-1) what streams through, refusing more than `limit` bytes.
-export function hashingStream(limit?: ByteLimit): { stream: TransformStream<Uint8Array, Uint8Array>; result: () => Promise<{ size: number; checksum: string }> } {
+export function hashingStream(limit?: ByteLimit): {
+  stream: TransformStream<Uint8Array, Uint8Array>;
+  result: () => Promise<{ size: number; checksum: string }>;
+} {
   const digest = new crypto.DigestStream("SHA-1");
   const writer = digest.getWriter();
   let size = 0;
@@ -113,7 +119,12 @@ export function hashingStream(limit?: ByteLimit): { stream: TransformStream<Uint
   return { stream, result: async () => ({ size, checksum: toBase64(new Uint8Array(await digest.digest)) }) };
 }
 
-export async function storeHashed(storage: Storage, key: string, body: ReadableStream<Uint8Array>, limit?: ByteLimit): Promise<{ size: number; checksum: string }> {
+export async function storeHashed(
+  storage: Storage,
+  key: string,
+  body: ReadableStream<Uint8Array>,
+  limit?: ByteLimit,
+): Promise<{ size: number; checksum: string }> {
   const hashing = hashingStream(limit);
   await storage.put(key, body.pipeThrough(hashing.stream));
   return hashing.result();
@@ -129,7 +140,8 @@ function parseDate(fields: Map<string, string>, name: string): number {
 
 function parseVisibility(fields: Map<string, string>): Asset["visibility"] {
   const raw = fields.get("visibility") ?? "timeline";
-  if (!(visibilities as readonly string[]).includes(raw)) throw badRequest(`visibility: must be one of ${visibilities.join(", ")}`);
+  if (!(visibilities as readonly string[]).includes(raw))
+    throw badRequest(`visibility: must be one of ${visibilities.join(", ")}`);
   return raw as Asset["visibility"];
 }
 
@@ -140,7 +152,8 @@ function parseDuration(fields: Map<string, string>): string | null {
   const raw = fields.get("duration")?.trim();
   if (raw === undefined || raw === "") return null;
   if (/^\d{1,15}$/.test(raw)) return Number(raw) === 0 ? null : durationText(Number(raw) / 1000);
-  if (!/^\d+:\d{2}:\d{2}(\.\d+)?$/.test(raw)) throw badRequest(`duration: expected milliseconds or H:MM:SS.ffffff, got ${JSON.stringify(raw)}`);
+  if (!/^\d+:\d{2}:\d{2}(\.\d+)?$/.test(raw))
+    throw badRequest(`duration: expected milliseconds or H:MM:SS.ffffff, got ${JSON.stringify(raw)}`);
   return raw;
 }
 
@@ -155,7 +168,12 @@ function checkMetadata(fields: Map<string, string>): void {
   } catch {
     throw badRequest("metadata: not JSON");
   }
-  if (!Array.isArray(items) || !items.every((item) => typeof item === "object" && item !== null && typeof (item as { key?: unknown }).key === "string")) {
+  if (
+    !Array.isArray(items) ||
+    !items.every(
+      (item) => typeof item === "object" && item !== null && typeof (item as { key?: unknown }).key === "string",
+    )
+  ) {
     throw badRequest("metadata: expected a list of {key, value}");
   }
 }
@@ -164,11 +182,14 @@ async function linkedVideo(db: Database, ownerId: string, fields: Map<string, st
   const id = fields.get("livePhotoVideoId");
   if (!id) return null;
   const video = /^[0-9a-f-]{36}$/i.test(id) ? await getAsset(db, id) : undefined;
-  if (!video || video.type !== "VIDEO" || video.ownerId !== ownerId) throw badRequest("livePhotoVideoId: no video with that id");
+  if (video?.type !== "VIDEO" || video.ownerId !== ownerId) throw badRequest("livePhotoVideoId: no video with that id");
   return id;
 }
 
-type AssetDetails = Pick<Asset, "fileCreatedAt" | "fileModifiedAt" | "duration" | "visibility" | "livePhotoVideoId" | "sidecarKey" | "isFavorite">;
+type AssetDetails = Pick<
+  Asset,
+  "fileCreatedAt" | "fileModifiedAt" | "duration" | "visibility" | "livePhotoVideoId" | "sidecarKey" | "isFavorite"
+>;
 
 // The row of a new asset whose original is stored, until its metadata is read.
 export function newAssetRecord(id: string, ownerId: string, file: StoredFile, details: AssetDetails) {
@@ -194,7 +215,11 @@ export const newAssetJobs = (id: string): NewJob[] => [
   { name: "generateThumbnails", payload: { assetId: id } },
 ];
 
-async function receiveUpload(store: UploadStore, owner: UploadOwner, parts: AsyncIterable<MultipartPart>): Promise<{ result: UploadResult; jobs: boolean }> {
+async function receiveUpload(
+  store: UploadStore,
+  owner: UploadOwner,
+  parts: AsyncIterable<MultipartPart>,
+): Promise<{ result: UploadResult; jobs: boolean }> {
   const { db, storage } = store;
   const quota = owner.bytesLeft === undefined ? undefined : { bytes: owner.bytesLeft, error: quotaExceeded };
   const fields = new Map<string, string>();
@@ -209,7 +234,10 @@ async function receiveUpload(store: UploadStore, owner: UploadOwner, parts: Asyn
         sidecar = sidecarKey(id);
         await startUpload(db, sidecar);
         written.push(sidecar);
-        await storeHashed(storage, sidecar, part.body, { bytes: maxSidecarBytes, error: () => new AppError(413, `sidecarData: larger than ${maxSidecarBytes} bytes`) });
+        await storeHashed(storage, sidecar, part.body, {
+          bytes: maxSidecarBytes,
+          error: () => new AppError(413, `sidecarData: larger than ${maxSidecarBytes} bytes`),
+        });
         continue;
       }
       if (part.name !== "assetData") {
@@ -251,7 +279,15 @@ async function receiveUpload(store: UploadStore, owner: UploadOwner, parts: Asyn
     const livePhotoVideoId = await linkedVideo(db, owner.id, fields);
     const created = await addUploadedAsset(
       db,
-      newAssetRecord(id, owner.id, file, { fileCreatedAt, fileModifiedAt, duration, visibility, livePhotoVideoId, sidecarKey: sidecar ?? null, isFavorite: fields.get("isFavorite") === "true" }),
+      newAssetRecord(id, owner.id, file, {
+        fileCreatedAt,
+        fileModifiedAt,
+        duration,
+        visibility,
+        livePhotoVideoId,
+        sidecarKey: sidecar ?? null,
+        isFavorite: fields.get("isFavorite") === "true",
+      }),
       newAssetJobs(id),
       written,
     );
@@ -309,7 +345,11 @@ const textPart = (name: string, value: string): MultipartPart => ({
 });
 
 // A raw body (what an iOS Shortcut's "Get Contents of URL" sends) as the parts of an upload.
-export async function* rawUploadParts(body: ReadableStream<Uint8Array>, fileName: string, createdAt: string): AsyncGenerator<MultipartPart> {
+export async function* rawUploadParts(
+  body: ReadableStream<Uint8Array>,
+  fileName: string,
+  createdAt: string,
+): AsyncGenerator<MultipartPart> {
   yield textPart("fileCreatedAt", createdAt);
   yield textPart("fileModifiedAt", createdAt);
   yield { name: "assetData", filename: fileName, body, text: () => new Response(body).text() };
@@ -317,7 +357,11 @@ export async function* rawUploadParts(body: ReadableStream<Uint8Array>, fileName
 
 // A form with one file in any field (what Android's HTTP Shortcuts sends for a shared file) as the
 // parts of an upload; other fields are ignored.
-export async function* formUploadParts(form: AsyncIterable<MultipartPart>, createdAt: string, fileName?: string): AsyncGenerator<MultipartPart> {
+export async function* formUploadParts(
+  form: AsyncIterable<MultipartPart>,
+  createdAt: string,
+  fileName?: string,
+): AsyncGenerator<MultipartPart> {
   yield textPart("fileCreatedAt", createdAt);
   yield textPart("fileModifiedAt", createdAt);
   for await (const part of form) {

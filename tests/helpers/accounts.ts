@@ -27,7 +27,11 @@ export interface NewAccount {
 }
 
 async function post(url: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
-  return fetch(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
+  return fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: JSON.stringify(body),
+  });
 }
 
 export async function login(url: string, email: string, password: string): Promise<Client> {
@@ -38,19 +42,32 @@ export async function login(url: string, email: string, password: string): Promi
 }
 
 function clientFor(url: string, account: { userId: string; email: string; password: string; token: string }): Client {
-  const authorized = (init: RequestInit = {}) => ({ ...init, headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${account.token}` } });
+  const authorized = (init: RequestInit = {}) => ({
+    ...init,
+    headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${account.token}` },
+  });
   return {
     url,
     ...account,
     fetch: (path, init) => fetch(`${url}${path}`, authorized(init)),
     json: (method, path, body) =>
-      fetch(`${url}${path}`, authorized(body === undefined ? { method } : { method, headers: { "content-type": "application/json" }, body: JSON.stringify(body) })),
+      fetch(
+        `${url}${path}`,
+        authorized(
+          body === undefined
+            ? { method }
+            : { method, headers: { "content-type": "application/json" }, body: JSON.stringify(body) },
+        ),
+      ),
     newSession: () => login(url, account.email, account.password),
   };
 }
 
 // Signs up the first admin of a fresh server; false when the server has one already.
-export async function signUpAdmin(url: string, account: Pick<NewAccount, "email" | "password" | "name">): Promise<boolean> {
+export async function signUpAdmin(
+  url: string,
+  account: Pick<NewAccount, "email" | "password" | "name">,
+): Promise<boolean> {
   const response = await post(`${url}/api/auth/admin-sign-up`, account);
   if (response.status === 400) return false;
   assert.equal(response.status, 201, `admin sign-up: ${await response.text()}`);

@@ -5,18 +5,30 @@ import { join } from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { projectRoot } from "./shoebox";
 
-const candidates = [process.env.CHROMIUM_PATH, "/usr/bin/chromium", "/usr/bin/chromium-browser"].filter((p): p is string => Boolean(p));
+const candidates = [process.env.CHROMIUM_PATH, "/usr/bin/chromium", "/usr/bin/chromium-browser"].filter(
+  (p): p is string => Boolean(p),
+);
 
 export const chromiumPath = candidates.find((path) => existsSync(path));
 
-export const noBrowser = chromiumPath ? false : "no Chromium found (install Debian's chromium package, or set CHROMIUM_PATH)";
+export const noBrowser = chromiumPath
+  ? false
+  : "no Chromium found (install Debian's chromium package, or set CHROMIUM_PATH)";
 
 export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({
     executablePath: chromiumPath,
     // Root in a container needs --no-sandbox; the rest keep Chromium from calling home, which this
     // machine refuses and which would only slow it down.
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
   });
 }
 

@@ -104,7 +104,11 @@ export async function makeCr3(fields: Cr3Fields): Promise<Buffer> {
       .jpeg()
       .toBuffer();
   const [thumb, preview] = await Promise.all([picture(160, 120), picture(480, 320)]);
-  const deg = ([d, m, s]: [number, number, number]): Array<[number, number]> => [[d, 1], [m, 1], [Math.round(s * 100), 100]];
+  const deg = ([d, m, s]: [number, number, number]): Array<[number, number]> => [
+    [d, 1],
+    [m, 1],
+    [Math.round(s * 100), 100],
+  ];
   const cmt1 = tiffBlock({ 0x010f: { ascii: fields.make }, 0x0110: { ascii: fields.model }, 0x0112: { short: [1] } });
   const cmt2 = tiffBlock({
     0x829a: { rational: [fields.exposure] },
@@ -144,14 +148,24 @@ export async function makeCr3(fields: Cr3Fields): Promise<Buffer> {
     box("CMT4", cmt4),
     box("THMB", thmbHead, thumb),
   );
-  const previewBox = box("uuid", uuid("eaf42b5e1c984b88b9fbb7dc406e4d16"), Buffer.alloc(8), box("PRVW", prvwHead, preview));
+  const previewBox = box(
+    "uuid",
+    uuid("eaf42b5e1c984b88b9fbb7dc406e4d16"),
+    Buffer.alloc(8),
+    box("PRVW", prvwHead, preview),
+  );
   return Buffer.concat([ftyp, box("moov", metadata), previewBox, box("mdat", Buffer.alloc(16))]);
 }
 
 // A JPEG with Canon's CIFF block in APP0 and no EXIF, as the PowerShot A5 and Pro70 wrote them:
 // "II", the header's length, "HEAPJPGM", then a heap of make and model, the time stamp (seconds
 // on the camera's clock) and the focal length, its table at the end.
-export async function makeCiffJpeg(fields: { make: string; model: string; taken: string; focalLength: number }): Promise<Buffer> {
+export async function makeCiffJpeg(fields: {
+  make: string;
+  model: string;
+  taken: string;
+  focalLength: number;
+}): Promise<Buffer> {
   const makeModel = Buffer.from(`${fields.make}\0${fields.model}\0`, "latin1");
   const stamp = Buffer.alloc(12);
   stamp.writeUInt32LE(Date.parse(`${fields.taken.replace(/^(\d{4}):(\d{2}):(\d{2}) /, "$1-$2-$3T")}Z`) / 1000, 0);
@@ -205,7 +219,17 @@ export function makeLinearDng(size = { width: 96, height: 64 }): Buffer {
       pixels.writeUInt16LE(Math.round(level * 0.6), at + 4);
     }
   }
-  const identity: Array<[number, number]> = [[10000, 10000], [0, 10000], [0, 10000], [0, 10000], [10000, 10000], [0, 10000], [0, 10000], [0, 10000], [10000, 10000]];
+  const identity: Array<[number, number]> = [
+    [10000, 10000],
+    [0, 10000],
+    [0, 10000],
+    [0, 10000],
+    [10000, 10000],
+    [0, 10000],
+    [0, 10000],
+    [0, 10000],
+    [10000, 10000],
+  ];
   const tags = (stripOffset: number) =>
     tiffBlock({
       0x00fe: { long: [0] },
@@ -225,7 +249,13 @@ export function makeLinearDng(size = { width: 96, height: 64 }): Buffer {
       0xc612: { byte: [1, 4, 0, 0] }, // DNGVersion
       0xc614: { ascii: "iPhone 12 Pro" },
       0xc621: { srational: identity }, // ColorMatrix1
-      0xc628: { rational: [[1, 1], [1, 1], [1, 1]] }, // AsShotNeutral
+      0xc628: {
+        rational: [
+          [1, 1],
+          [1, 1],
+          [1, 1],
+        ],
+      }, // AsShotNeutral
       0xc65a: { short: [21] }, // CalibrationIlluminant1: D65
     });
   const header = tags(0);

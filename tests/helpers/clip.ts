@@ -70,15 +70,26 @@ export function writeTinyClipModel(): string {
     initializers: [floats("colours", [vocabulary, 3], table), project],
     nodes: [
       { op: "Gather", inputs: ["colours", "text"], outputs: ["tokenColours"], attributes: { axis: { int: 0 } } },
-      { op: "ReduceMean", inputs: ["tokenColours"], outputs: ["textColour"], attributes: { axes: [1], keepdims: { int: 0 } } },
+      {
+        op: "ReduceMean",
+        inputs: ["tokenColours"],
+        outputs: ["textColour"],
+        attributes: { axes: [1], keepdims: { int: 0 } },
+      },
       { op: "MatMul", inputs: ["textColour", "projection"], outputs: ["embedding"] },
     ],
   });
 
-  for (const [part, model] of [["visual", visual], ["textual", textual]] as const) {
+  for (const [part, model] of [
+    ["visual", visual],
+    ["textual", textual],
+  ] as const) {
     mkdirSync(join(dir, part));
     writeFileSync(join(dir, part, "model.onnx"), model);
   }
-  writeFileSync(join(dir, "visual", "preprocess_cfg.json"), JSON.stringify({ size: [224, 224], mode: "RGB", mean, std, interpolation: "bicubic", resize_mode: "shortest" }));
+  writeFileSync(
+    join(dir, "visual", "preprocess_cfg.json"),
+    JSON.stringify({ size: [224, 224], mode: "RGB", mean, std, interpolation: "bicubic", resize_mode: "shortest" }),
+  );
   return dir;
 }

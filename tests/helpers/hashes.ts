@@ -30,7 +30,8 @@ export function syntheticHashLibrary(count: number, next: () => number): HashedA
   for (let i = 0; i < count; i++) {
     const base = randomHash(next);
     items.push({ id: `p${i}`, type: "IMAGE", hash: base, duplicateId: null, isNew: true });
-    if (i % 50 === 0) items.push({ id: `p${i}-copy`, type: "IMAGE", hash: flip(base, 4, next), duplicateId: null, isNew: true });
+    if (i % 50 === 0)
+      items.push({ id: `p${i}-copy`, type: "IMAGE", hash: flip(base, 4, next), duplicateId: null, isNew: true });
   }
   return items;
 }

@@ -19,7 +19,14 @@ export async function startTestDatabase(): Promise<TestDatabase> {
   const database = new EmbeddedDatabase(join(dir, "test.db"));
   const hrana = new HranaServer(database);
   const token = "test-token";
-  const { server, url } = await startInternalServer({ host: "127.0.0.1", port: 0, token, hrana, onJobsEnqueued: () => {}, ready: () => true });
+  const { server, url } = await startInternalServer({
+    host: "127.0.0.1",
+    port: 0,
+    token,
+    hrana,
+    onJobsEnqueued: () => {},
+    ready: () => true,
+  });
   return {
     url,
     token,

@@ -8,7 +8,11 @@ export interface MadeImage {
 }
 
 // A JPEG with a distinct pattern per seed (so checksums differ) and the EXIF given.
-export async function makeJpeg(seed: number, exif: Record<string, Record<string, string>> = {}, size = { width: 64, height: 48 }): Promise<MadeImage> {
+export async function makeJpeg(
+  seed: number,
+  exif: Record<string, Record<string, string>> = {},
+  size = { width: 64, height: 48 },
+): Promise<MadeImage> {
   const { width, height } = size;
   const pixels = Buffer.alloc(width * height * 3);
   for (let i = 0; i < pixels.length; i++) pixels[i] = (i * 31 + seed * 97) % 251;
@@ -30,7 +34,11 @@ export function uploadForm(file: { bytes: Uint8Array; name: string }, fields: Re
   return form;
 }
 
-export async function upload({ api }: Pick<Shoebox, "api">, file: { bytes: Uint8Array; name: string }, fields: Record<string, string> = {}) {
+export async function upload(
+  { api }: Pick<Shoebox, "api">,
+  file: { bytes: Uint8Array; name: string },
+  fields: Record<string, string> = {},
+) {
   const response = await api("/api/assets", { method: "POST", body: uploadForm(file, fields) });
   return { status: response.status, body: (await response.json()) as { id: string; status: string; message?: string } };
 }

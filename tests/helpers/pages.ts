@@ -25,9 +25,14 @@ export class Browser {
     // What every browser sends with a request that changes something (unless a test says otherwise).
     if (init.method && !["GET", "HEAD"].includes(init.method.toUpperCase())) {
       if (!headers.has("origin")) headers.set("origin", new URL(this.url).origin);
-      if (!headers.has("sec-fetch-site")) headers.set("sec-fetch-site", headers.get("origin") === new URL(this.url).origin ? "same-origin" : "cross-site");
+      if (!headers.has("sec-fetch-site"))
+        headers.set(
+          "sec-fetch-site",
+          headers.get("origin") === new URL(this.url).origin ? "same-origin" : "cross-site",
+        );
     }
-    if (this.cookies.size) headers.set("cookie", [...this.cookies].map(([name, value]) => `${name}=${value}`).join("; "));
+    if (this.cookies.size)
+      headers.set("cookie", [...this.cookies].map(([name, value]) => `${name}=${value}`).join("; "));
     const response = await fetch(`${this.url}${path}`, { ...init, headers, redirect: "manual" });
     for (const cookie of response.headers.getSetCookie()) {
       const [pair = "", ...attributes] = cookie.split(";");

@@ -9,23 +9,65 @@ export const appUserAgent = "immich-ios/2.3.1";
 
 // The request types the app asks a 3.x server for, in its order.
 export const appSyncTypes = [
-  "AuthUsersV1", "UsersV1", "AssetsV2", "AssetExifsV1", "AssetEditsV1", "AssetMetadataV1", "PartnersV1", "PartnerAssetsV2",
-  "PartnerAssetExifsV1", "AlbumsV2", "AlbumUsersV1", "AlbumAssetsV2", "AlbumAssetExifsV1", "AlbumToAssetsV1", "MemoriesV1",
-  "MemoryToAssetsV1", "StacksV1", "PartnerStacksV1", "UserMetadataV1", "PeopleV1", "AssetFacesV2", "AssetOcrV1",
+  "AuthUsersV1",
+  "UsersV1",
+  "AssetsV2",
+  "AssetExifsV1",
+  "AssetEditsV1",
+  "AssetMetadataV1",
+  "PartnersV1",
+  "PartnerAssetsV2",
+  "PartnerAssetExifsV1",
+  "AlbumsV2",
+  "AlbumUsersV1",
+  "AlbumAssetsV2",
+  "AlbumAssetExifsV1",
+  "AlbumToAssetsV1",
+  "MemoriesV1",
+  "MemoryToAssetsV1",
+  "StacksV1",
+  "PartnerStacksV1",
+  "UserMetadataV1",
+  "PeopleV1",
+  "AssetFacesV2",
+  "AssetOcrV1",
 ];
 
 // The schema of each line type's data, as the app's _kResponseMap maps them.
 const lineSchemas: Record<string, string> = {
-  AuthUserV1: "SyncAuthUserV1", UserV1: "SyncUserV1", UserDeleteV1: "SyncUserDeleteV1", PartnerV1: "SyncPartnerV1",
-  PartnerDeleteV1: "SyncPartnerDeleteV1", AssetV2: "SyncAssetV2", AssetDeleteV1: "SyncAssetDeleteV1", AssetExifV1: "SyncAssetExifV1",
-  PartnerAssetV2: "SyncAssetV2", PartnerAssetBackfillV2: "SyncAssetV2", PartnerAssetDeleteV1: "SyncAssetDeleteV1",
-  PartnerAssetExifV1: "SyncAssetExifV1", PartnerAssetExifBackfillV1: "SyncAssetExifV1", AlbumV2: "SyncAlbumV2",
-  AlbumDeleteV1: "SyncAlbumDeleteV1", AlbumUserV1: "SyncAlbumUserV1", AlbumUserBackfillV1: "SyncAlbumUserV1",
-  AlbumUserDeleteV1: "SyncAlbumUserDeleteV1", AlbumAssetCreateV2: "SyncAssetV2", AlbumAssetUpdateV2: "SyncAssetV2",
-  AlbumAssetBackfillV2: "SyncAssetV2", AlbumAssetExifCreateV1: "SyncAssetExifV1", AlbumAssetExifUpdateV1: "SyncAssetExifV1",
-  AlbumAssetExifBackfillV1: "SyncAssetExifV1", AlbumToAssetV1: "SyncAlbumToAssetV1", AlbumToAssetBackfillV1: "SyncAlbumToAssetV1",
-  AlbumToAssetDeleteV1: "SyncAlbumToAssetDeleteV1", PersonV1: "SyncPersonV1", PersonDeleteV1: "SyncPersonDeleteV1",
-  AssetFaceV2: "SyncAssetFaceV2", AssetFaceDeleteV1: "SyncAssetFaceDeleteV1", SyncAckV1: "SyncAckV1", SyncResetV1: "SyncResetV1",
+  AuthUserV1: "SyncAuthUserV1",
+  UserV1: "SyncUserV1",
+  UserDeleteV1: "SyncUserDeleteV1",
+  PartnerV1: "SyncPartnerV1",
+  PartnerDeleteV1: "SyncPartnerDeleteV1",
+  AssetV2: "SyncAssetV2",
+  AssetDeleteV1: "SyncAssetDeleteV1",
+  AssetExifV1: "SyncAssetExifV1",
+  PartnerAssetV2: "SyncAssetV2",
+  PartnerAssetBackfillV2: "SyncAssetV2",
+  PartnerAssetDeleteV1: "SyncAssetDeleteV1",
+  PartnerAssetExifV1: "SyncAssetExifV1",
+  PartnerAssetExifBackfillV1: "SyncAssetExifV1",
+  AlbumV2: "SyncAlbumV2",
+  AlbumDeleteV1: "SyncAlbumDeleteV1",
+  AlbumUserV1: "SyncAlbumUserV1",
+  AlbumUserBackfillV1: "SyncAlbumUserV1",
+  AlbumUserDeleteV1: "SyncAlbumUserDeleteV1",
+  AlbumAssetCreateV2: "SyncAssetV2",
+  AlbumAssetUpdateV2: "SyncAssetV2",
+  AlbumAssetBackfillV2: "SyncAssetV2",
+  AlbumAssetExifCreateV1: "SyncAssetExifV1",
+  AlbumAssetExifUpdateV1: "SyncAssetExifV1",
+  AlbumAssetExifBackfillV1: "SyncAssetExifV1",
+  AlbumToAssetV1: "SyncAlbumToAssetV1",
+  AlbumToAssetBackfillV1: "SyncAlbumToAssetV1",
+  AlbumToAssetDeleteV1: "SyncAlbumToAssetDeleteV1",
+  PersonV1: "SyncPersonV1",
+  PersonDeleteV1: "SyncPersonDeleteV1",
+  AssetFaceV2: "SyncAssetFaceV2",
+  AssetFaceDeleteV1: "SyncAssetFaceDeleteV1",
+  SyncAckV1: "SyncAckV1",
+  SyncResetV1: "SyncResetV1",
   SyncCompleteV1: "SyncCompleteV1",
 };
 
@@ -71,7 +113,13 @@ export class AppSession {
   }
 
   // A JSON answer, checked against Immich's schema of it (of each item, for a list).
-  async json<T = Record<string, unknown>>(method: string, path: string, schema: string, body?: unknown, status = 200): Promise<T> {
+  async json<T = Record<string, unknown>>(
+    method: string,
+    path: string,
+    schema: string,
+    body?: unknown,
+    status = 200,
+  ): Promise<T> {
     const response = await this.request(method, path, body);
     const text = await response.text();
     assert.equal(response.status, status, `${method} ${path}: ${text}`);
@@ -104,7 +152,18 @@ const localSchema = `
     person_id TEXT REFERENCES person(id) ON DELETE SET NULL);
 `;
 
-const remoteTables = ["asset_face", "person", "remote_album_asset", "remote_album_user", "remote_album", "remote_exif", "remote_asset", "partner", "user", "auth_user"];
+const remoteTables = [
+  "asset_face",
+  "person",
+  "remote_album_asset",
+  "remote_album_user",
+  "remote_album",
+  "remote_exif",
+  "remote_asset",
+  "partner",
+  "user",
+  "auth_user",
+];
 
 // The app's local database: lines applied as its sync_stream.repository applies them.
 export class LocalDatabase {
@@ -123,20 +182,55 @@ export class LocalDatabase {
         `INSERT INTO remote_asset (id, checksum, owner_id, name, type, visibility, deleted_at, live_photo_video_id, duration) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (id) DO UPDATE SET checksum = excluded.checksum, name = excluded.name, visibility = excluded.visibility,
            deleted_at = excluded.deleted_at, live_photo_video_id = excluded.live_photo_video_id, duration = excluded.duration`,
-        d.id, d.checksum, d.ownerId, d.originalFileName, d.type, d.visibility, d.deletedAt, d.livePhotoVideoId, d.duration,
+        d.id,
+        d.checksum,
+        d.ownerId,
+        d.originalFileName,
+        d.type,
+        d.visibility,
+        d.deletedAt,
+        d.livePhotoVideoId,
+        d.duration,
       );
-    const exif = () => run("INSERT INTO remote_exif (asset_id, make, city) VALUES (?, ?, ?) ON CONFLICT (asset_id) DO UPDATE SET make = excluded.make, city = excluded.city", d.assetId, d.make, d.city);
+    const exif = () =>
+      run(
+        "INSERT INTO remote_exif (asset_id, make, city) VALUES (?, ?, ?) ON CONFLICT (asset_id) DO UPDATE SET make = excluded.make, city = excluded.city",
+        d.assetId,
+        d.make,
+        d.city,
+      );
     switch (line.type) {
       case "AuthUserV1":
-        return void run("INSERT OR REPLACE INTO auth_user VALUES (?, ?, ?, ?, ?)", d.id, d.name, d.email, d.isAdmin ? 1 : 0, d.quotaUsageInBytes);
+        return void run(
+          "INSERT OR REPLACE INTO auth_user VALUES (?, ?, ?, ?, ?)",
+          d.id,
+          d.name,
+          d.email,
+          d.isAdmin ? 1 : 0,
+          d.quotaUsageInBytes,
+        );
       case "UserV1":
-        return void run("INSERT INTO user VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET name = excluded.name, email = excluded.email", d.id, d.name, d.email);
+        return void run(
+          "INSERT INTO user VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET name = excluded.name, email = excluded.email",
+          d.id,
+          d.name,
+          d.email,
+        );
       case "UserDeleteV1":
         return void run("DELETE FROM user WHERE id = ?", d.userId);
       case "PartnerV1":
-        return void run("INSERT INTO partner VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET in_timeline = excluded.in_timeline", d.sharedById, d.sharedWithId, d.inTimeline ? 1 : 0);
+        return void run(
+          "INSERT INTO partner VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET in_timeline = excluded.in_timeline",
+          d.sharedById,
+          d.sharedWithId,
+          d.inTimeline ? 1 : 0,
+        );
       case "PartnerDeleteV1":
-        return void run("DELETE FROM partner WHERE shared_by_id = ? AND shared_with_id = ?", d.sharedById, d.sharedWithId);
+        return void run(
+          "DELETE FROM partner WHERE shared_by_id = ? AND shared_with_id = ?",
+          d.sharedById,
+          d.sharedWithId,
+        );
       case "AssetV2":
       case "PartnerAssetV2":
       case "PartnerAssetBackfillV2":
@@ -155,12 +249,22 @@ export class LocalDatabase {
       case "AlbumAssetExifBackfillV1":
         return void exif();
       case "AlbumV2":
-        return void run("INSERT INTO remote_album VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET name = excluded.name, thumbnail_asset_id = excluded.thumbnail_asset_id", d.id, d.name, d.thumbnailAssetId);
+        return void run(
+          "INSERT INTO remote_album VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET name = excluded.name, thumbnail_asset_id = excluded.thumbnail_asset_id",
+          d.id,
+          d.name,
+          d.thumbnailAssetId,
+        );
       case "AlbumDeleteV1":
         return void run("DELETE FROM remote_album WHERE id = ?", d.albumId);
       case "AlbumUserV1":
       case "AlbumUserBackfillV1":
-        return void run("INSERT INTO remote_album_user VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET role = excluded.role", d.albumId, d.userId, d.role);
+        return void run(
+          "INSERT INTO remote_album_user VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET role = excluded.role",
+          d.albumId,
+          d.userId,
+          d.role,
+        );
       case "AlbumUserDeleteV1":
         return void run("DELETE FROM remote_album_user WHERE album_id = ? AND user_id = ?", d.albumId, d.userId);
       case "AlbumToAssetV1":
@@ -169,11 +273,21 @@ export class LocalDatabase {
       case "AlbumToAssetDeleteV1":
         return void run("DELETE FROM remote_album_asset WHERE album_id = ? AND asset_id = ?", d.albumId, d.assetId);
       case "PersonV1":
-        return void run("INSERT INTO person VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET name = excluded.name", d.id, d.ownerId, d.name);
+        return void run(
+          "INSERT INTO person VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET name = excluded.name",
+          d.id,
+          d.ownerId,
+          d.name,
+        );
       case "PersonDeleteV1":
         return void run("DELETE FROM person WHERE id = ?", d.personId);
       case "AssetFaceV2":
-        return void run("INSERT INTO asset_face VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET person_id = excluded.person_id", d.id, d.assetId, d.personId);
+        return void run(
+          "INSERT INTO asset_face VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET person_id = excluded.person_id",
+          d.id,
+          d.assetId,
+          d.personId,
+        );
       case "AssetFaceDeleteV1":
         return void run("DELETE FROM asset_face WHERE id = ?", d.assetFaceId);
       case "SyncResetV1":
@@ -195,20 +309,28 @@ export class LocalDatabase {
 // One sync as the app runs it: the stream, read as JSON lines (each must end in a newline), every
 // line's data checked against its schema, applied in runs of one type, each run acked by its last ack.
 export async function syncOnce(app: AppSession, local: LocalDatabase): Promise<SyncLine[]> {
-  const response = await app.request("POST", "/api/sync/stream", { types: appSyncTypes }, { accept: "application/jsonlines+json" });
+  const response = await app.request(
+    "POST",
+    "/api/sync/stream",
+    { types: appSyncTypes },
+    { accept: "application/jsonlines+json" },
+  );
   const text = await response.text();
   assert.equal(response.status, 200, text);
   assert.ok(text.endsWith("\n"), "the last line ends in a newline (the app drops one that does not)");
-  const lines = text.slice(0, -1).split("\n").map((raw) => {
-    assert.notEqual(raw, "", "no empty line (the app cannot parse one)");
-    const line = JSON.parse(raw) as SyncLine;
-    assert.deepEqual(Object.keys(line).sort(), ["ack", "data", "type"]);
-    const schema = lineSchemas[line.type];
-    assert.ok(schema, `a line type the app knows: ${line.type}`);
-    assertImmichShape(schema, line.data);
-    assert.equal(typeof line.ack, "string");
-    return line;
-  });
+  const lines = text
+    .slice(0, -1)
+    .split("\n")
+    .map((raw) => {
+      assert.notEqual(raw, "", "no empty line (the app cannot parse one)");
+      const line = JSON.parse(raw) as SyncLine;
+      assert.deepEqual(Object.keys(line).sort(), ["ack", "data", "type"]);
+      const schema = lineSchemas[line.type];
+      assert.ok(schema, `a line type the app knows: ${line.type}`);
+      assertImmichShape(schema, line.data);
+      assert.equal(typeof line.ack, "string");
+      return line;
+    });
   let run: SyncLine[] = [];
   const flush = async () => {
     if (run.length === 0) return;
@@ -229,6 +351,8 @@ export async function syncOnce(app: AppSession, local: LocalDatabase): Promise<S
 
 // Every album has its owner among its users, as the app's album queries need.
 export function assertAlbumsHaveOwners(local: LocalDatabase): void {
-  const orphans = local.all("SELECT id FROM remote_album WHERE id NOT IN (SELECT album_id FROM remote_album_user WHERE role = 'owner')");
+  const orphans = local.all(
+    "SELECT id FROM remote_album WHERE id NOT IN (SELECT album_id FROM remote_album_user WHERE role = 'owner')",
+  );
   assert.deepEqual(orphans, [], "every album has an owner row");
 }

@@ -30,7 +30,11 @@ export function pingWhile(url: string, everyMs = 50): Responsiveness {
       running = false;
       await loop;
       const sorted = [...latencies].sort((a, b) => a - b);
-      return { p95: sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.95))] ?? Number.NaN, count: latencies.length, failed };
+      return {
+        p95: sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.95))] ?? Number.NaN,
+        count: latencies.length,
+        failed,
+      };
     },
   };
 }

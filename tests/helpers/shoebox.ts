@@ -82,7 +82,8 @@ export async function startShoebox(options: StartOptions = {}): Promise<Shoebox>
     child.stdout!.on("data", look);
     void exited.then((code) => reject(new Error(`Shoebox did not start (exit ${code}):\n${output}`)));
   });
-  const workerUrl = role === "web" ? (options.env?.WORKER_URL ?? "") : (output.match(/"internal":"([^"]+)"/)?.[1] ?? "");
+  const workerUrl =
+    role === "web" ? (options.env?.WORKER_URL ?? "") : (output.match(/"internal":"([^"]+)"/)?.[1] ?? "");
   const signsUp = role !== "worker" && options.signUp !== false;
   const apiKey = signsUp
     ? await createAdminApiKey(url).catch((error: Error) => {
@@ -158,7 +159,11 @@ export function isAlive(pid: number): boolean {
 }
 
 // The timeout only bounds a hang: on a busy machine work may take minutes, so a check never judges speed.
-export async function waitFor<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs = 5 * 60_000): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  check: () => Promise<T | undefined | false>,
+  timeoutMs = 5 * 60_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();

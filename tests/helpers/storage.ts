@@ -99,15 +99,23 @@ export interface AssetKeys {
 
 // Where the database says an asset's files are (undefined when it has no such asset).
 export async function assetKeys(db: Client, assetId: string): Promise<AssetKeys | undefined> {
-  const { rows } = await db.execute({ sql: "SELECT original_key, sidecar_key, encoded_video_key FROM assets WHERE id = ?", args: [assetId] });
+  const { rows } = await db.execute({
+    sql: "SELECT original_key, sidecar_key, encoded_video_key FROM assets WHERE id = ?",
+    args: [assetId],
+  });
   const row = rows[0];
   if (!row) return undefined;
-  const { rows: fileRows } = await db.execute({ sql: "SELECT type, key FROM asset_files WHERE asset_id = ?", args: [assetId] });
+  const { rows: fileRows } = await db.execute({
+    sql: "SELECT type, key FROM asset_files WHERE asset_id = ?",
+    args: [assetId],
+  });
   const files = Object.fromEntries(fileRows.map((file) => [String(file.type), String(file.key)]));
   const original = String(row.original_key);
   const sidecar = row.sidecar_key === null ? null : String(row.sidecar_key);
   const encodedVideo = row.encoded_video_key === null ? null : String(row.encoded_video_key);
-  const all = [original, sidecar, encodedVideo, ...Object.values(files)].filter((key): key is string => key !== null).sort();
+  const all = [original, sidecar, encodedVideo, ...Object.values(files)]
+    .filter((key): key is string => key !== null)
+    .sort();
   return { original, sidecar, encodedVideo, files, all };
 }
 

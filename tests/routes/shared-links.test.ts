@@ -33,7 +33,10 @@ describe("shared links on the handlers", () => {
     assert.equal(me.status, 200);
     const body = (await me.json()) as { id: string; assets: Array<{ id: string }> };
     assert.equal(body.id, link.id);
-    assert.deepEqual(body.assets.map((asset) => asset.id), [shared.id]);
+    assert.deepEqual(
+      body.assets.map((asset) => asset.id),
+      [shared.id],
+    );
 
     assert.equal((await handlers.fetch(`/api/assets/${shared.id}?key=${link.key}`)).status, 200);
     const other = await handlers.fetch(`/api/assets/${unshared.id}?key=${link.key}`);
@@ -59,7 +62,9 @@ describe("shared links on the handlers", () => {
   it("asks for a link's password, and opens it with the right one or its token", async () => {
     const owner = await library.createUser();
     const asset = await library.createAsset(owner.id);
-    const link = await library.createSharedLink(owner.id, { passwordHash: await hashPassword("open sesame") }, [asset.id]);
+    const link = await library.createSharedLink(owner.id, { passwordHash: await hashPassword("open sesame") }, [
+      asset.id,
+    ]);
 
     const without = await handlers.fetch(`/api/shared-links/me?key=${link.key}`);
     assert.equal(without.status, 401);
@@ -71,7 +76,9 @@ describe("shared links on the handlers", () => {
     assert.equal(locked.status, 401);
     assert.equal(await message(locked), "This link needs its password");
 
-    const right = await handlers.fetch(`/api/shared-links/me?key=${link.key}&password=${encodeURIComponent("open sesame")}`);
+    const right = await handlers.fetch(
+      `/api/shared-links/me?key=${link.key}&password=${encodeURIComponent("open sesame")}`,
+    );
     assert.equal(right.status, 200);
     const { token } = (await right.json()) as { token?: string };
     assert.ok(token, "the answer carries a token for the next requests");

@@ -5,7 +5,13 @@ import { after, before, describe, it } from "node:test";
 import type { Auth } from "../../common/access";
 import type { User } from "../../common/schema";
 import { createKey, keyInUse, updateKey } from "../../functions/services/api-keys";
-import { myPartners, shareLibrary, showPartnerInTimeline, stopSharing, timelineOwners } from "../../functions/services/partners";
+import {
+  myPartners,
+  shareLibrary,
+  showPartnerInTimeline,
+  stopSharing,
+  timelineOwners,
+} from "../../functions/services/partners";
 import { openTestLibrary, type TestLibrary } from "./helpers/library";
 import { as, openTwoUsers } from "./helpers/two-users";
 
@@ -22,12 +28,19 @@ describe("partners", () => {
     await assert.rejects(shareLibrary(library.c, as(alice), crypto.randomUUID()), { status: 404 });
     assert.equal((await shareLibrary(library.c, as(alice), bob.id)).user.id, bob.id);
     await assert.rejects(shareLibrary(library.c, as(alice), bob.id), { status: 400 });
-    assert.deepEqual((await myPartners(library.c, as(bob), "shared-with")).map((p) => p.user.id), [alice.id]);
+    assert.deepEqual(
+      (await myPartners(library.c, as(bob), "shared-with")).map((p) => p.user.id),
+      [alice.id],
+    );
   });
 
   it("shows a partner's photos in the timeline only once the one shared with chooses so", async () => {
     assert.deepEqual(await timelineOwners(library.c, as(bob)), [bob.id]);
-    await assert.rejects(showPartnerInTimeline(library.c, as(alice), bob.id, true), { status: 404 }, "Bob shares nothing with Alice");
+    await assert.rejects(
+      showPartnerInTimeline(library.c, as(alice), bob.id, true),
+      { status: 404 },
+      "Bob shares nothing with Alice",
+    );
     await showPartnerInTimeline(library.c, as(bob), alice.id, true);
     assert.deepEqual((await timelineOwners(library.c, as(bob))).sort(), [alice.id, bob.id].sort());
     assert.deepEqual(await timelineOwners(library.c, as(bob), false), [bob.id]);
@@ -57,8 +70,12 @@ describe("API keys", () => {
     assert.ok(secret.length >= 32);
     assert.equal(apiKey.name, "API Key");
     const withKey: Auth = { user: alice, apiKey: { id: apiKey.id, permissions: apiKey.permissions } };
-    await assert.rejects(createKey(library.c, withKey, { name: "more", permissions: ["asset.delete"] }), { status: 403 });
-    assert.deepEqual((await createKey(library.c, withKey, { permissions: ["asset.read"] })).apiKey.permissions, ["asset.read"]);
+    await assert.rejects(createKey(library.c, withKey, { name: "more", permissions: ["asset.delete"] }), {
+      status: 403,
+    });
+    assert.deepEqual((await createKey(library.c, withKey, { permissions: ["asset.read"] })).apiKey.permissions, [
+      "asset.read",
+    ]);
     await assert.rejects(updateKey(library.c, withKey, apiKey.id, { permissions: ["all"] }), { status: 403 });
     assert.equal((await keyInUse(library.c, withKey)).id, apiKey.id);
     await assert.rejects(keyInUse(library.c, session), { status: 403 });

@@ -12,7 +12,13 @@ import { jobs, type User } from "../../common/schema";
 import { assetDetails, editAssets, readableAsset } from "../../functions/services/assets";
 import { mayDownload, originalFile, originalsZip } from "../../functions/services/downloads";
 import { openAsset, timelineMonth, timelineMonths } from "../../functions/services/timeline";
-import { deleteForGood, emptyTrash, moveToTrash, restoreFromTrash, restoreOwnAsset } from "../../functions/services/trash";
+import {
+  deleteForGood,
+  emptyTrash,
+  moveToTrash,
+  restoreFromTrash,
+  restoreOwnAsset,
+} from "../../functions/services/trash";
 import { openTestLibrary, type TestLibrary } from "./helpers/library";
 
 const refused = (status: number, message?: RegExp) => (error: unknown) =>
@@ -38,7 +44,10 @@ describe("asset services", () => {
   });
   after(() => library.close());
 
-  const jobsNamed = async (name: string) => (await library.db.select().from(jobs).where(eq(jobs.name, name))).map((job) => job.payload as Record<string, unknown>);
+  const jobsNamed = async (name: string) =>
+    (await library.db.select().from(jobs).where(eq(jobs.name, name))).map(
+      (job) => job.payload as Record<string, unknown>,
+    );
 
   it("shows an asset to its owner and partners, and answers a stranger as if it did not exist", async () => {
     const photo = await library.createAsset(alice.user.id);
@@ -46,7 +55,11 @@ describe("asset services", () => {
     assert.equal((await readableAsset(library.c, alice, photo.id)).id, photo.id);
     assert.equal((await readableAsset(library.c, carol, photo.id)).id, photo.id);
     await assert.rejects(readableAsset(library.c, bob, photo.id), refused(404));
-    await assert.rejects(readableAsset(library.c, carol, locked.id), refused(404), "a partner never sees the locked folder");
+    await assert.rejects(
+      readableAsset(library.c, carol, locked.id),
+      refused(404),
+      "a partner never sees the locked folder",
+    );
     await assert.rejects(readableAsset(library.c, alice, crypto.randomUUID()), refused(404));
     // People are their owner's own: a partner sees the photo, not whom it shows.
     assert.equal((await assetDetails(library.c, alice, photo.id)).owned, true);
@@ -56,16 +69,40 @@ describe("asset services", () => {
   it("lets only the owner edit, checks the edit after that, and names a new place in one queued job", async () => {
     const photo = await library.createAsset(alice.user.id, { localDateTime: taken, fileCreatedAt: taken });
     await assert.rejects(editAssets(library.c, carol, [photo.id], { isFavorite: true }), refused(404));
-    await assert.rejects(editAssets(library.c, bob, [photo.id], { latitude: 100, longitude: 0 }), refused(404), "a stranger learns nothing from the checks");
+    await assert.rejects(
+      editAssets(library.c, bob, [photo.id], { latitude: 100, longitude: 0 }),
+      refused(404),
+      "a stranger learns nothing from the checks",
+    );
     assert.equal((await getAsset(library.db, photo.id))!.isFavorite, false);
 
     await assert.rejects(editAssets(library.c, alice, [photo.id], { latitude: 10 }), refused(400, /together/));
-    await assert.rejects(editAssets(library.c, alice, [photo.id], { latitude: 91, longitude: 0 }), refused(400, /latitude from -90 to 90/));
-    await assert.rejects(editAssets(library.c, alice, [photo.id], { latitude: Number.NaN, longitude: 0 }), refused(400, /latitude/));
-    await assert.rejects(editAssets(library.c, alice, [photo.id], { dateTaken: { wallClock: "yesterday", timeZone: null } }), refused(400, /Enter a date/));
-    await assert.rejects(editAssets(library.c, alice, [photo.id], { dateTaken: { wallClock: "2021-06-05T14:30", timeZone: "Mars/Olympus" } }), refused(400, /Enter a date/));
-    await assert.rejects(editAssets(library.c, alice, [photo.id], { dateTaken: { wallClock: "2021-02-30T10:00", timeZone: null } }), refused(400, /does not exist/));
-    await assert.rejects(editAssets(library.c, alice, [photo.id], { dateTaken: { iso: "2021-06-05T14:30:00+19:00" } }), refused(400, /offset/));
+    await assert.rejects(
+      editAssets(library.c, alice, [photo.id], { latitude: 91, longitude: 0 }),
+      refused(400, /latitude from -90 to 90/),
+    );
+    await assert.rejects(
+      editAssets(library.c, alice, [photo.id], { latitude: Number.NaN, longitude: 0 }),
+      refused(400, /latitude/),
+    );
+    await assert.rejects(
+      editAssets(library.c, alice, [photo.id], { dateTaken: { wallClock: "yesterday", timeZone: null } }),
+      refused(400, /Enter a date/),
+    );
+    await assert.rejects(
+      editAssets(library.c, alice, [photo.id], {
+        dateTaken: { wallClock: "2021-06-05T14:30", timeZone: "Mars/Olympus" },
+      }),
+      refused(400, /Enter a date/),
+    );
+    await assert.rejects(
+      editAssets(library.c, alice, [photo.id], { dateTaken: { wallClock: "2021-02-30T10:00", timeZone: null } }),
+      refused(400, /does not exist/),
+    );
+    await assert.rejects(
+      editAssets(library.c, alice, [photo.id], { dateTaken: { iso: "2021-06-05T14:30:00+19:00" } }),
+      refused(400, /offset/),
+    );
 
     const nudges = library.nudges();
     await editAssets(library.c, alice, [photo.id], { isFavorite: true, latitude: 48.8584, longitude: 2.2945 });
@@ -82,7 +119,9 @@ describe("asset services", () => {
     const before = (await getAsset(library.db, photo.id))!;
     await editAssets(library.c, alice, [photo.id], { dateTaken: { wallClock: "2021-06-05T14:30", timeZone: null } });
     assert.equal((await getAsset(library.db, photo.id))!.updatedAt, before.updatedAt);
-    await editAssets(library.c, alice, [photo.id], { dateTaken: { wallClock: "2018-02-03T04:05", timeZone: "UTC+02:00" } });
+    await editAssets(library.c, alice, [photo.id], {
+      dateTaken: { wallClock: "2018-02-03T04:05", timeZone: "UTC+02:00" },
+    });
     const moved = (await getAssetWithExif(library.db, photo.id))!;
     assert.equal(new Date(moved.asset.localDateTime).toISOString(), "2018-02-03T04:05:00.000Z");
     assert.equal(new Date(moved.asset.fileCreatedAt).toISOString(), "2018-02-03T02:05:00.000Z");
@@ -92,7 +131,11 @@ describe("asset services", () => {
   it("trashes, restores and deletes for the owner only; others' ids are refused or passed over", async () => {
     const [one, two] = [await library.createAsset(alice.user.id), await library.createAsset(alice.user.id)];
     await assert.rejects(moveToTrash(library.c, carol, [one.id]), refused(404));
-    await assert.rejects(moveToTrash(library.c, alice, [one.id, crypto.randomUUID()]), refused(404), "all of them, or none");
+    await assert.rejects(
+      moveToTrash(library.c, alice, [one.id, crypto.randomUUID()]),
+      refused(404),
+      "all of them, or none",
+    );
     assert.equal((await getAsset(library.db, one.id))!.deletedAt, null);
 
     await moveToTrash(library.c, alice, [one.id, two.id]);
@@ -121,7 +164,11 @@ describe("asset services", () => {
     const other = await library.createAsset(bob.user.id);
     assert.equal((await originalFile(library.c, carol, photo.id)).downloadName, photo.originalFileName);
     await assert.rejects(originalFile(library.c, bob, photo.id), refused(404));
-    await assert.rejects(originalsZip(library.c, alice, [photo.id, other.id]), refused(404), "one asset not theirs refuses the zip");
+    await assert.rejects(
+      originalsZip(library.c, alice, [photo.id, other.id]),
+      refused(404),
+      "one asset not theirs refuses the zip",
+    );
     const zip = await originalsZip(library.c, alice, [photo.id]);
     assert.match(zip.fileName, /^shoebox-\d{4}-\d{2}-\d{2}\.zip$/);
     const bytes = new Uint8Array(await new Response(zip.body).arrayBuffer());
@@ -137,7 +184,12 @@ describe("asset services", () => {
 
   it("shows partners' photos on the timeline only, never their favorites, archive or trash", async () => {
     const shown = await library.createAsset(alice.user.id, { localDateTime: taken, fileCreatedAt: taken });
-    const archived = await library.createAsset(alice.user.id, { localDateTime: taken, fileCreatedAt: taken, visibility: "archive", isFavorite: true });
+    const archived = await library.createAsset(alice.user.id, {
+      localDateTime: taken,
+      fileCreatedAt: taken,
+      visibility: "archive",
+      isFavorite: true,
+    });
     const ids = async (kind: "timeline" | "archive" | "favorites" | "trash") =>
       (await timelineMonth(library.c, carol, { kind, withPartners: true }, month)).assets.map((asset) => asset.id);
     assert.ok((await ids("timeline")).includes(shown.id));
@@ -145,19 +197,40 @@ describe("asset services", () => {
     assert.deepEqual(await ids("favorites"), []);
     assert.ok(!(await ids("timeline")).includes(archived.id));
     // Without asking for partners, the API's timeline is one's own.
-    assert.deepEqual((await timelineMonth(library.c, carol, { kind: "timeline", withPartners: false }, month)).assets, []);
+    assert.deepEqual(
+      (await timelineMonth(library.c, carol, { kind: "timeline", withPartners: false }, month)).assets,
+      [],
+    );
   });
 
   it("lists an album as its members see it: others' locked photos and live photos' video halves left out", async () => {
     const mine = await library.createAsset(alice.user.id, { localDateTime: taken, fileCreatedAt: taken });
-    const locked = await library.createAsset(alice.user.id, { localDateTime: taken, fileCreatedAt: taken, visibility: "locked" });
-    const hidden = await library.createAsset(alice.user.id, { localDateTime: taken, fileCreatedAt: taken, visibility: "hidden" });
-    const albumId = await library.createAlbum(alice.user.id, [mine.id, locked.id, hidden.id], [{ userId: bob.user.id, role: "viewer" }]);
+    const locked = await library.createAsset(alice.user.id, {
+      localDateTime: taken,
+      fileCreatedAt: taken,
+      visibility: "locked",
+    });
+    const hidden = await library.createAsset(alice.user.id, {
+      localDateTime: taken,
+      fileCreatedAt: taken,
+      visibility: "hidden",
+    });
+    const albumId = await library.createAlbum(
+      alice.user.id,
+      [mine.id, locked.id, hidden.id],
+      [{ userId: bob.user.id, role: "viewer" }],
+    );
     const query = { kind: "timeline" as const, withPartners: false, albumId };
     assert.deepEqual(await timelineMonths(library.c, bob, query), [{ month, count: 1 }]);
-    assert.deepEqual((await timelineMonth(library.c, alice, query, month)).assets.map((asset) => asset.id).sort(), [mine.id, locked.id].sort());
+    assert.deepEqual(
+      (await timelineMonth(library.c, alice, query, month)).assets.map((asset) => asset.id).sort(),
+      [mine.id, locked.id].sort(),
+    );
     await assert.rejects(timelineMonths(library.c, carol, query), refused(404, /Album not found/));
     // Opened from the album, a member's viewer steps only through what they may see.
-    assert.deepEqual((await openAsset(library.c, bob, mine.id, { kind: "album", albumId })).neighbours, { previous: undefined, next: undefined });
+    assert.deepEqual((await openAsset(library.c, bob, mine.id, { kind: "album", albumId })).neighbours, {
+      previous: undefined,
+      next: undefined,
+    });
   });
 });

@@ -28,7 +28,12 @@ describe("CLIP_MODEL_DIR", () => {
   it("names the missing files of a folder without a model", () => {
     const dir = mkdtempSync(join(tmpdir(), "shoebox-clip-check-"));
     try {
-      assert.throws(() => checkClipModelDir(dir), (error: Error) => error instanceof ConfigError && /textual\/model\.onnx and .*visual\/model\.onnx are missing/.test(error.message));
+      assert.throws(
+        () => checkClipModelDir(dir),
+        (error: Error) =>
+          error instanceof ConfigError &&
+          /textual\/model\.onnx and .*visual\/model\.onnx are missing/.test(error.message),
+      );
       mkdirSync(join(dir, "textual"));
       mkdirSync(join(dir, "visual"));
       writeFileSync(join(dir, "textual", "model.onnx"), "");

@@ -12,7 +12,10 @@ describe("configuration", () => {
     assert.equal(config.scratchRoot, "./data/library/.tmp");
     assert.equal(config.jobs.maxAttempts, defaults.jobMaxAttempts);
     assert.equal(config.jobs.concurrency.thumbnailGeneration, 1);
-    assert.deepEqual(config.map, { tileUrl: "https://tile.openstreetmap.org/{z}/{x}/{y}.png", attribution: "© OpenStreetMap contributors" });
+    assert.deepEqual(config.map, {
+      tileUrl: "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+      attribution: "© OpenStreetMap contributors",
+    });
   });
 
   it("reads every documented variable", () => {
@@ -29,14 +32,21 @@ describe("configuration", () => {
       MAP_TILE_ATTRIBUTION: "© Example Maps",
     });
     assert.equal(config.port, 8080);
-    assert.deepEqual(config.storage, { kind: "local", root: "/srv/photos/library", template: defaults.storageTemplate });
+    assert.deepEqual(config.storage, {
+      kind: "local",
+      root: "/srv/photos/library",
+      template: defaults.storageTemplate,
+    });
     assert.equal(config.databaseUrl, "https://db.example.org");
     assert.equal(config.databaseAuthToken, "secret");
     assert.equal(config.workerUrl, "http://worker:2284");
     assert.equal(config.jobs.concurrency.thumbnailGeneration, 3);
     assert.equal(config.jobs.concurrency.metadataExtraction, 0);
     assert.equal(config.jobs.maxAttempts, 5);
-    assert.deepEqual(config.map, { tileUrl: "https://{s}.tiles.example.org:8443/base/{z}/{x}/{y}{r}.png", attribution: "© Example Maps" });
+    assert.deepEqual(config.map, {
+      tileUrl: "https://{s}.tiles.example.org:8443/base/{z}/{x}/{y}{r}.png",
+      attribution: "© Example Maps",
+    });
   });
 
   it("reads the bucket settings of S3 mode", () => {
@@ -72,27 +82,55 @@ describe("configuration", () => {
   it("turns map tiles off, and names the tile server's origin for the Content-Security-Policy", () => {
     assert.equal(parseConfig({ MAP_TILE_URL: "off" }).map.tileUrl, undefined);
     assert.equal(parseConfig({ MAP_TILE_URL: "OFF" }).map.tileUrl, undefined);
-    assert.equal(parseConfig({ MAP_TILE_URL: "" }).map.tileUrl, defaults.mapTileUrl, "empty, as compose passes an unset variable, is the default");
+    assert.equal(
+      parseConfig({ MAP_TILE_URL: "" }).map.tileUrl,
+      defaults.mapTileUrl,
+      "empty, as compose passes an unset variable, is the default",
+    );
     assert.equal(mapTileSource(defaults.mapTileUrl), "https://tile.openstreetmap.org");
     assert.equal(mapTileSource("http://localhost:8080/tiles/{z}/{x}/{y}.png"), "http://localhost:8080");
     assert.equal(mapTileSource("https://{s}.Tiles.Example.org/{z}/{x}/{y}.png"), "https://*.tiles.example.org");
   });
 
   it("says which setting is wrong and why", () => {
-    assert.throws(() => parseConfig({ PORT: "http" }), (e: Error) => e instanceof ConfigError && /PORT/.test(e.message));
-    assert.throws(() => parseConfig({ DATABASE_URL: "postgres://x" }), /DATABASE_URL must be an http:, https: or libsql: URL/);
+    assert.throws(
+      () => parseConfig({ PORT: "http" }),
+      (e: Error) => e instanceof ConfigError && /PORT/.test(e.message),
+    );
+    assert.throws(
+      () => parseConfig({ DATABASE_URL: "postgres://x" }),
+      /DATABASE_URL must be an http:, https: or libsql: URL/,
+    );
     assert.throws(() => parseConfig({ JOB_CONCURRENCY: "faces=2" }), /unknown queue "faces"/);
     assert.throws(() => parseConfig({ STORAGE: "s3" }), /STORAGE/);
-    assert.throws(() => parseConfig({ MAP_TILE_URL: "tiles.example.org/{z}/{x}/{y}.png" }), /MAP_TILE_URL must be an http: or https: URL/);
-    assert.throws(() => parseConfig({ MAP_TILE_URL: "ftp://tiles.example.org/{z}/{x}/{y}.png" }), /MAP_TILE_URL must be an http: or https: URL/);
-    assert.throws(() => parseConfig({ MAP_TILE_URL: "https://tiles.example.org/{z}/{x}.png" }), /MAP_TILE_URL must contain \{y\}/);
-    assert.throws(() => parseConfig({ MAP_TILE_URL: "https://tiles-{s}.example.org/{z}/{x}/{y}.png" }), /\{s\} only as the first part of the host/);
-    assert.throws(() => parseConfig({ MAP_TILE_URL: "https://user:secret@tiles.example.org/{z}/{x}/{y}.png" }), /user name or password/);
+    assert.throws(
+      () => parseConfig({ MAP_TILE_URL: "tiles.example.org/{z}/{x}/{y}.png" }),
+      /MAP_TILE_URL must be an http: or https: URL/,
+    );
+    assert.throws(
+      () => parseConfig({ MAP_TILE_URL: "ftp://tiles.example.org/{z}/{x}/{y}.png" }),
+      /MAP_TILE_URL must be an http: or https: URL/,
+    );
+    assert.throws(
+      () => parseConfig({ MAP_TILE_URL: "https://tiles.example.org/{z}/{x}.png" }),
+      /MAP_TILE_URL must contain \{y\}/,
+    );
+    assert.throws(
+      () => parseConfig({ MAP_TILE_URL: "https://tiles-{s}.example.org/{z}/{x}/{y}.png" }),
+      /\{s\} only as the first part of the host/,
+    );
+    assert.throws(
+      () => parseConfig({ MAP_TILE_URL: "https://user:secret@tiles.example.org/{z}/{x}/{y}.png" }),
+      /user name or password/,
+    );
   });
 
   it("sets up CLIP only with the image models on", () => {
     assert.equal(parseConfig({}).ml.clipModelDir, undefined);
-    assert.equal(parseConfig({ CLIP_MODEL_DIR: "/models/ViT-B-32__openai/" }).ml.clipModelDir, "/models/ViT-B-32__openai");
+    assert.equal(
+      parseConfig({ CLIP_MODEL_DIR: "/models/ViT-B-32__openai/" }).ml.clipModelDir,
+      "/models/ViT-B-32__openai",
+    );
     const off = parseConfig({ ML: "off", CLIP_MODEL_DIR: "/models/ViT-B-32__openai" });
     assert.equal(off.ml.clipModelDir, undefined);
     assert.equal(off.jobs.concurrency.smartSearch, 0);
@@ -103,19 +141,32 @@ describe("configuration", () => {
     assert.equal(config.jobs.processes, 4);
     assert.equal(config.jobs.processIdleMs, defaults.jobProcessIdleMs);
     assert.equal(config.ml.modelIdleMs, 5 * 60_000);
-    const set = parseConfig({ JOB_PROCESSES: "1", JOB_PROCESS_IDLE_MS: "5000", ML_MODEL_IDLE_MS: "60000" }, { cores: 4 });
+    const set = parseConfig(
+      { JOB_PROCESSES: "1", JOB_PROCESS_IDLE_MS: "5000", ML_MODEL_IDLE_MS: "60000" },
+      { cores: 4 },
+    );
     assert.deepEqual([set.jobs.processes, set.jobs.processIdleMs, set.ml.modelIdleMs], [1, 5000, 60_000]);
     assert.throws(() => parseConfig({ JOB_PROCESSES: "0" }), /JOB_PROCESSES must be a whole number between 1 and 256/);
   });
 
   it("reads the log level and the models' threads, and refuses what they cannot be", () => {
     assert.equal(parseConfig({}).logLevel, "info");
-    assert.equal(parseConfig({ LOG_LEVEL: "" }).logLevel, "info", "empty, as compose passes an unset variable, is the default");
+    assert.equal(
+      parseConfig({ LOG_LEVEL: "" }).logLevel,
+      "info",
+      "empty, as compose passes an unset variable, is the default",
+    );
     assert.equal(parseConfig({ LOG_LEVEL: " WARN " }).logLevel, "warn");
-    assert.throws(() => parseConfig({ LOG_LEVEL: "verbose" }), /LOG_LEVEL must be one of debug, info, warn, error, got "verbose"/);
+    assert.throws(
+      () => parseConfig({ LOG_LEVEL: "verbose" }),
+      /LOG_LEVEL must be one of debug, info, warn, error, got "verbose"/,
+    );
     assert.equal(parseConfig({}).ml.threads, undefined, "unset: onnxruntime's default, one per core");
     assert.equal(parseConfig({ ML_THREADS: "2" }).ml.threads, 2);
-    assert.throws(() => parseConfig({ ML_THREADS: "0" }), /ML_THREADS must be a whole number between 1 and 256, got "0"/);
+    assert.throws(
+      () => parseConfig({ ML_THREADS: "0" }),
+      /ML_THREADS must be a whole number between 1 and 256, got "0"/,
+    );
     assert.throws(() => parseConfig({ ML_THREADS: "two" }), /ML_THREADS/);
   });
 });

@@ -40,7 +40,10 @@ describe("duplicates' rules", () => {
     const mine = await groupOf(alice);
     const bobs = await groupOf(bob);
     await assert.rejects(dismissGroups(library.c, as(alice), [mine.id, bobs.id]), { status: 404 });
-    assert.ok((await myDuplicateGroups(library.c, as(alice))).some((g) => g.duplicateId === mine.id), "nothing was dismissed");
+    assert.ok(
+      (await myDuplicateGroups(library.c, as(alice))).some((g) => g.duplicateId === mine.id),
+      "nothing was dismissed",
+    );
     await dismissGroups(library.c, as(alice), [mine.id, mine.id]);
     assert.ok(!(await myDuplicateGroups(library.c, as(alice))).some((g) => g.duplicateId === mine.id));
     assert.equal((await myDuplicateGroups(library.c, as(bob))).length, 1, "Bob's group stays");

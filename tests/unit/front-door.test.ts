@@ -51,7 +51,12 @@ describe("file names", () => {
 
   it("are made portable and distinct where they are written out", () => {
     assert.equal(portableFileName("12:30 beach?.jpg"), "12_30 beach_.jpg");
-    assert.deepEqual(distinctFileNames(["IMG_1.jpg", "img_1.JPG", "../IMG_1.jpg", "x"]), ["IMG_1.jpg", "img_1 (2).JPG", "IMG_1 (3).jpg", "x"]);
+    assert.deepEqual(distinctFileNames(["IMG_1.jpg", "img_1.JPG", "../IMG_1.jpg", "x"]), [
+      "IMG_1.jpg",
+      "img_1 (2).JPG",
+      "IMG_1 (3).jpg",
+      "x",
+    ]);
   });
 });
 
@@ -60,18 +65,37 @@ describe("job errors shown to owners", () => {
   const roots = ["data/library", "/srv/data/library", "data/library/.tmp", "/srv/data/library/.tmp"];
 
   it("name the file, never where the server keeps it", () => {
-    assert.equal(errorForOwner("Video probe failed for /srv/data/library/admin/2019/2019-01-01/IMG 1.MOV: no moov", asset, roots), "Video probe failed for IMG 1.MOV: no moov");
-    assert.equal(errorForOwner("ffmpeg: file:data/library/.tmp/w1/ab.mov: Invalid data", asset, roots), "ffmpeg: IMG 1.MOV: Invalid data");
+    assert.equal(
+      errorForOwner("Video probe failed for /srv/data/library/admin/2019/2019-01-01/IMG 1.MOV: no moov", asset, roots),
+      "Video probe failed for IMG 1.MOV: no moov",
+    );
+    assert.equal(
+      errorForOwner("ffmpeg: file:data/library/.tmp/w1/ab.mov: Invalid data", asset, roots),
+      "ffmpeg: IMG 1.MOV: Invalid data",
+    );
     const external = { ...asset, externalPath: "/volume1/photos/2019/IMG 1.MOV" };
-    assert.equal(errorForOwner("cannot read /volume1/photos/2019/IMG 1.MOV (EIO)", external, roots), "cannot read IMG 1.MOV (EIO)");
+    assert.equal(
+      errorForOwner("cannot read /volume1/photos/2019/IMG 1.MOV (EIO)", external, roots),
+      "cannot read IMG 1.MOV (EIO)",
+    );
     // One line, without the tool's own words that follow.
     assert.equal(
-      errorForOwner("Video probe failed for /tmp/x/library/admin/2019/2019-01-01/IMG 1.MOV: the file is incomplete (no moov atom). ffprobe said:\n[mov] moov atom not found", asset, ["/tmp/x/library"]),
+      errorForOwner(
+        "Video probe failed for /tmp/x/library/admin/2019/2019-01-01/IMG 1.MOV: the file is incomplete (no moov atom). ffprobe said:\n[mov] moov atom not found",
+        asset,
+        ["/tmp/x/library"],
+      ),
       "Video probe failed for IMG 1.MOV: the file is incomplete (no moov atom).",
     );
     // Storage keys are no paths, and messages without any stay as they are.
-    assert.equal(errorForOwner("The original is missing from storage (originals/ab/cd/x.jpg)", asset, roots), "The original is missing from storage (originals/ab/cd/x.jpg)");
-    assert.equal(errorForOwner("The image cannot be decoded: pngload: end of stream", asset, roots), "The image cannot be decoded: pngload: end of stream");
+    assert.equal(
+      errorForOwner("The original is missing from storage (originals/ab/cd/x.jpg)", asset, roots),
+      "The original is missing from storage (originals/ab/cd/x.jpg)",
+    );
+    assert.equal(
+      errorForOwner("The image cannot be decoded: pngload: end of stream", asset, roots),
+      "The image cannot be decoded: pngload: end of stream",
+    );
   });
 });
 

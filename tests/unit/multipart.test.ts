@@ -45,11 +45,18 @@ describe("streaming multipart parser", () => {
   it("yields fields and file bytes exactly, whatever the chunk size", async () => {
     const boundary = "----WebKitFormBoundary7MA4YWxkTrZu0gW";
     // File bytes that contain near-misses of the delimiter.
-    const file = encoder.encode(`\r\n--${boundary.slice(0, -1)}x\r\n--\r\n-${"z".repeat(500)}\r\n--${boundary.slice(0, 10)}`);
+    const file = encoder.encode(
+      `\r\n--${boundary.slice(0, -1)}x\r\n--\r\n-${"z".repeat(500)}\r\n--${boundary.slice(0, 10)}`,
+    );
     for (const size of [1, 2, 3, 7, 16, 37, 64, 1000, 100_000]) {
       const parts: Array<{ name: string; filename?: string; contentType?: string; bytes: Uint8Array }> = [];
       for await (const part of parseMultipart(chunked(body(boundary, file), size), boundary)) {
-        parts.push({ name: part.name, filename: part.filename, contentType: part.contentType, bytes: await collect(part.body) });
+        parts.push({
+          name: part.name,
+          filename: part.filename,
+          contentType: part.contentType,
+          bytes: await collect(part.body),
+        });
       }
       assert.equal(parts.length, 2, `chunk size ${size}`);
       assert.equal(new TextDecoder().decode(parts[0]!.bytes), "2024-01-01T00:00:00Z");
@@ -63,7 +70,8 @@ describe("streaming multipart parser", () => {
     const boundary = "byob";
     const file = new Uint8Array(700_000).map((_, i) => (i * 7) % 256);
     const parts: Uint8Array[] = [];
-    for await (const part of parseMultipart(new Blob([body(boundary, file)]).stream(), boundary)) parts.push(await collect(part.body));
+    for await (const part of parseMultipart(new Blob([body(boundary, file)]).stream(), boundary))
+      parts.push(await collect(part.body));
     assert.deepEqual(parts[1], file);
   });
 

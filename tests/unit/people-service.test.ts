@@ -4,11 +4,27 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { createPersonForFace, replaceAssetFaces } from "../../common/people";
 import type { User } from "../../common/schema";
-import { facesShownTo, mergePeople, mergePersonInto, moveFace, myPeople, ownPerson, personNameMaxLength, updatePerson } from "../../functions/services/people";
+import {
+  facesShownTo,
+  mergePeople,
+  mergePersonInto,
+  moveFace,
+  myPeople,
+  ownPerson,
+  personNameMaxLength,
+  updatePerson,
+} from "../../functions/services/people";
 import type { TestLibrary } from "./helpers/library";
 import { as, openTwoUsers } from "./helpers/two-users";
 
-const face = { imageWidth: 100, imageHeight: 100, box: { x1: 10, y1: 10, x2: 40, y2: 40 }, landmarks: [], score: 0.9, embedding: null };
+const face = {
+  imageWidth: 100,
+  imageHeight: 100,
+  box: { x1: 10, y1: 10, x2: 40, y2: 40 },
+  landmarks: [],
+  score: 0.9,
+  embedding: null,
+};
 
 describe("people's rules", () => {
   let library: TestLibrary;
@@ -30,7 +46,11 @@ describe("people's rules", () => {
     const longest = "a".repeat(personNameMaxLength);
     assert.equal((await updatePerson(library.c, as(alice), personId, { name: `  ${longest}  ` })).name, longest);
     await assert.rejects(updatePerson(library.c, as(alice), personId, { name: `${longest}b` }), { status: 400 });
-    assert.equal((await ownPerson(library.c, as(alice), personId.toUpperCase())).name, longest, "the name was left as it was");
+    assert.equal(
+      (await ownPerson(library.c, as(alice), personId.toUpperCase())).name,
+      longest,
+      "the name was left as it was",
+    );
   });
 
   it("answers 404 for another user's person, and a link visitor has no people", async () => {
@@ -41,7 +61,11 @@ describe("people's rules", () => {
     await assert.rejects(mergePersonInto(library.c, as(bob), bobs.personId, personId), { status: 404 });
     await assert.rejects(moveFace(library.c, as(bob), faceId, bobs.personId), { status: 404 });
     const link = await library.createSharedLink(alice.id);
-    assert.deepEqual(await myPeople(library.c, { user: alice, sharedLink: link }, { withHidden: true }), { people: [], total: 0, hidden: 0 });
+    assert.deepEqual(await myPeople(library.c, { user: alice, sharedLink: link }, { withHidden: true }), {
+      people: [],
+      total: 0,
+      hidden: 0,
+    });
     await assert.rejects(ownPerson(library.c, { user: alice, sharedLink: link }, personId), { status: 404 });
   });
 
@@ -50,7 +74,11 @@ describe("people's rules", () => {
     const other = await personOf(alice);
     await updatePerson(library.c, as(alice), other.personId, { name: "Ann" });
     const bobs = await personOf(bob);
-    const results = await mergePeople(library.c, as(alice), keep.personId, [other.personId, keep.personId, bobs.personId]);
+    const results = await mergePeople(library.c, as(alice), keep.personId, [
+      other.personId,
+      keep.personId,
+      bobs.personId,
+    ]);
     assert.deepEqual(results, [
       { id: other.personId, success: true },
       { id: keep.personId, success: false, error: "duplicate" },

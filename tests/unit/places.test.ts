@@ -8,7 +8,10 @@ const nowhere = { city: null, state: null, country: null };
 describe("reverseGeocode", () => {
   it("names the town, state and country of Frankfurt airport", () => {
     const place = reverseGeocode(50.0477, 8.5724);
-    assert.ok(["Kelsterbach", "Frankfurt am Main", "Mörfelden-Walldorf", "Neu-Isenburg", "Raunheim"].includes(place.city!), `city ${place.city}`);
+    assert.ok(
+      ["Kelsterbach", "Frankfurt am Main", "Mörfelden-Walldorf", "Neu-Isenburg", "Raunheim"].includes(place.city!),
+      `city ${place.city}`,
+    );
     assert.equal(place.state, "Hesse");
     assert.equal(place.country, "Germany");
   });
@@ -30,7 +33,14 @@ describe("reverseGeocode", () => {
   });
 
   it("rejects coordinates that are not on Earth", () => {
-    for (const [latitude, longitude] of [[NaN, 8], [50, NaN], [91, 0], [-90.5, 0], [0, 180.5], [Infinity, 0]] as const) {
+    for (const [latitude, longitude] of [
+      [NaN, 8],
+      [50, NaN],
+      [91, 0],
+      [-90.5, 0],
+      [0, 180.5],
+      [Infinity, 0],
+    ] as const) {
       assert.deepEqual(reverseGeocode(latitude, longitude), nowhere, `${latitude},${longitude}`);
     }
   });

@@ -22,9 +22,13 @@ const context: SearchQueryContext = {
 const day = 24 * 60 * 60_000;
 const range = (text: string, ctx: SearchQueryContext = context) => {
   const { filters } = parseSearchQuery(text, ctx);
-  return [filters.takenAfter && new Date(filters.takenAfter).toISOString(), filters.takenBefore && new Date(filters.takenBefore).toISOString()];
+  return [
+    filters.takenAfter && new Date(filters.takenAfter).toISOString(),
+    filters.takenBefore && new Date(filters.takenBefore).toISOString(),
+  ];
 };
-const labels = (text: string, ctx: SearchQueryContext = context) => parseSearchQuery(text, ctx).chips.map((chip) => `${chip.kind}:${chip.label}`);
+const labels = (text: string, ctx: SearchQueryContext = context) =>
+  parseSearchQuery(text, ctx).chips.map((chip) => `${chip.kind}:${chip.label}`);
 
 describe("parseSearchQuery: dates", () => {
   it("reads a year", () => {
@@ -34,7 +38,8 @@ describe("parseSearchQuery: dates", () => {
 
   it("reads a month and a year, in any common spelling", () => {
     const june2021 = ["2021-06-01T00:00:00.000Z", "2021-06-30T23:59:59.999Z"];
-    for (const text of ["june 2021", "June 2021", "jun 2021", "2021 june", "2021-06", "2021/06", "06/2021"]) assert.deepEqual(range(text), june2021, text);
+    for (const text of ["june 2021", "June 2021", "jun 2021", "2021 june", "2021-06", "2021/06", "06/2021"])
+      assert.deepEqual(range(text), june2021, text);
     assert.deepEqual(labels("jun 2021"), ["date:June 2021"]);
     assert.deepEqual(range("feb 2024"), ["2024-02-01T00:00:00.000Z", "2024-02-29T23:59:59.999Z"]);
     assert.deepEqual(range("sept 2020"), ["2020-09-01T00:00:00.000Z", "2020-09-30T23:59:59.999Z"]);
@@ -68,7 +73,10 @@ describe("parseSearchQuery: dates", () => {
     assert.deepEqual(range("this winter", january), ["2024-12-01T00:00:00.000Z", "2025-02-28T23:59:59.999Z"]);
     assert.deepEqual(range("last winter", january), ["2023-12-01T00:00:00.000Z", "2024-02-29T23:59:59.999Z"]);
     // In November, last summer is this year's.
-    assert.deepEqual(range("last summer", { ...context, now: Date.UTC(2024, 10, 1) }), ["2024-06-01T00:00:00.000Z", "2024-08-31T23:59:59.999Z"]);
+    assert.deepEqual(range("last summer", { ...context, now: Date.UTC(2024, 10, 1) }), [
+      "2024-06-01T00:00:00.000Z",
+      "2024-08-31T23:59:59.999Z",
+    ]);
   });
 
   it("reads days, weeks, months and years relative to now", () => {
@@ -78,7 +86,10 @@ describe("parseSearchQuery: dates", () => {
     assert.deepEqual(range("last week"), ["2024-07-08T00:00:00.000Z", "2024-07-14T23:59:59.999Z"]);
     assert.deepEqual(range("this week"), ["2024-07-15T00:00:00.000Z", "2024-07-21T23:59:59.999Z"]);
     assert.deepEqual(range("last month"), ["2024-06-01T00:00:00.000Z", "2024-06-30T23:59:59.999Z"]);
-    assert.deepEqual(range("last month", { ...context, now: Date.UTC(2024, 0, 5) }), ["2023-12-01T00:00:00.000Z", "2023-12-31T23:59:59.999Z"]);
+    assert.deepEqual(range("last month", { ...context, now: Date.UTC(2024, 0, 5) }), [
+      "2023-12-01T00:00:00.000Z",
+      "2023-12-31T23:59:59.999Z",
+    ]);
     assert.deepEqual(range("last year"), ["2023-01-01T00:00:00.000Z", "2023-12-31T23:59:59.999Z"]);
     assert.deepEqual(range("this year"), ["2024-01-01T00:00:00.000Z", "2024-12-31T23:59:59.999Z"]);
   });
@@ -108,7 +119,11 @@ describe("parseSearchQuery: places, people, cameras, things, types and files", (
     assert.equal(parseSearchQuery("united states", context).filters.country, "United States");
     assert.equal(parseSearchQuery("new york", context).filters.city, "New York");
     assert.deepEqual(labels("beach in new york"), ["text:“beach” in name or description", "place:New York"]);
-    assert.equal(parseSearchQuery("madrid", context).filters.city, undefined, "a place not in the library is not a place");
+    assert.equal(
+      parseSearchQuery("madrid", context).filters.city,
+      undefined,
+      "a place not in the library is not a place",
+    );
   });
 
   it("finds named people by full or first name", () => {
@@ -134,7 +149,11 @@ describe("parseSearchQuery: places, people, cameras, things, types and files", (
     assert.deepEqual(labels("puppy"), ["thing:puppy (dog)"]);
     assert.deepEqual(parseSearchQuery("dogs", context).filters.tags, ["dogs"]);
     assert.deepEqual(parseSearchQuery("cat", context).filters.tags, ["cat"]);
-    assert.deepEqual(parseSearchQuery("beach umbrella", context).filters.tags, ["beach umbrella"], "the owner's own tags, whole");
+    assert.deepEqual(
+      parseSearchQuery("beach umbrella", context).filters.tags,
+      ["beach umbrella"],
+      "the owner's own tags, whole",
+    );
     assert.equal(parseSearchQuery("sunset", context).filters.tags, undefined);
   });
 
@@ -178,7 +197,11 @@ describe("parseSearchQuery: places, people, cameras, things, types and files", (
     const parsed = parseSearchQuery("   ", context);
     assert.deepEqual(parsed.chips, []);
     assert.deepEqual(parsed.filters, {});
-    assert.deepEqual(parseSearchQuery("lisbon", { now }).filters, { words: ["lisbon"] }, "without a vocabulary, words are words");
+    assert.deepEqual(
+      parseSearchQuery("lisbon", { now }).filters,
+      { words: ["lisbon"] },
+      "without a vocabulary, words are words",
+    );
   });
 });
 
@@ -189,8 +212,14 @@ describe("smartSearchQuery: what a CLIP model reads", () => {
   };
 
   it("keeps the words that are not dates, places, people, cameras, types or file names", () => {
-    assert.deepEqual(smart("dog on the beach in lisbon 2019"), { text: "dog on the beach", filters: ["city", "takenAfter", "takenBefore"] });
-    assert.deepEqual(smart("photos of mum blowing out candles"), { text: "blowing out candles", filters: ["personIds", "type"] });
+    assert.deepEqual(smart("dog on the beach in lisbon 2019"), {
+      text: "dog on the beach",
+      filters: ["city", "takenAfter", "takenBefore"],
+    });
+    assert.deepEqual(smart("photos of mum blowing out candles"), {
+      text: "blowing out candles",
+      filters: ["personIds", "type"],
+    });
     assert.equal(smart("sunset with my iphone")?.text, "sunset");
   });
 

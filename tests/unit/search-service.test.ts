@@ -33,7 +33,10 @@ describe("search's rules", () => {
     await addPartner(library.db, bob.id, alice.id);
     await setPartnerInTimeline(library.db, bob.id, alice.id, true);
     const plan = await planSearch(library.c, as(alice), undefined, { originalFileName: "beach" });
-    assert.deepEqual((await runSearch(library.c, as(alice), plan, { limit: 10 })).map((hit) => hit.asset.id), [own.id]);
+    assert.deepEqual(
+      (await runSearch(library.c, as(alice), plan, { limit: 10 })).map((hit) => hit.asset.id),
+      [own.id],
+    );
   });
 
   it("refuses a smart search without a CLIP model", () => {

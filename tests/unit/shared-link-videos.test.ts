@@ -14,7 +14,9 @@ describe("shared links' videos", () => {
   after(() => library.close());
 
   const encodeJobs = async () =>
-    (await library.db.select().from(jobs).where(eq(jobs.name, "encodeVideo"))).map((job) => job.payload as { assetId: string });
+    (await library.db.select().from(jobs).where(eq(jobs.name, "encodeVideo"))).map(
+      (job) => job.payload as { assetId: string },
+    );
 
   it("plays only copies when the link hides metadata or downloads", () => {
     assert.equal(playsOnlyCopies({ showMetadata: true, allowDownload: true }), false);
@@ -25,7 +27,11 @@ describe("shared links' videos", () => {
   it("queues copies of the album's videos once, and nudges the worker", async () => {
     const owner = await library.createUser();
     const video = await library.createAsset(owner.id, { type: "VIDEO", originalMimeType: "video/mp4" });
-    const copied = await library.createAsset(owner.id, { type: "VIDEO", originalMimeType: "video/mp4", encodedVideoKey: "encoded-video/x.mp4" });
+    const copied = await library.createAsset(owner.id, {
+      type: "VIDEO",
+      originalMimeType: "video/mp4",
+      encodedVideoKey: "encoded-video/x.mp4",
+    });
     const photo = await library.createAsset(owner.id);
     const albumId = await library.createAlbum(owner.id, [video.id, copied.id, photo.id]);
 

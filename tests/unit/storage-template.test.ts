@@ -15,16 +15,32 @@ describe("storage template", () => {
   it("puts originals under the user's folder by date, with their own names", () => {
     assert.equal(renderStorageTemplate(defaults.storageTemplate, photo), "admin/2019/2019-06-01/IMG_0001.HEIC");
     assert.equal(
-      renderStorageTemplate("{{y}}/{{MMM}}/{{filetype}}_{{hh}}{{mm}}{{ss}}_{{filename}}", { ...photo, type: "VIDEO", originalFileName: "clip.mov" }),
+      renderStorageTemplate("{{y}}/{{MMM}}/{{filetype}}_{{hh}}{{mm}}{{ss}}_{{filename}}", {
+        ...photo,
+        type: "VIDEO",
+        originalFileName: "clip.mov",
+      }),
       "admin/2019/Jun/VID_183005_clip.mov",
     );
   });
 
   it("keeps names readable but safe: no separators, no hidden files, no endless names", () => {
-    assert.equal(renderStorageTemplate(defaults.storageTemplate, { ...photo, originalFileName: "Été à Nice #1.jpg" }), "admin/2019/2019-06-01/Été à Nice #1.jpg");
-    assert.equal(renderStorageTemplate(defaults.storageTemplate, { ...photo, originalFileName: "../../etc/passwd" }), "admin/2019/2019-06-01/_.._etc_passwd");
-    assert.equal(renderStorageTemplate(defaults.storageTemplate, { ...photo, originalFileName: ".hidden.jpg" }), "admin/2019/2019-06-01/hidden.jpg");
-    assert.equal(renderStorageTemplate(defaults.storageTemplate, { ...photo, originalFileName: "" }), `admin/2019/2019-06-01/${photo.assetId}`);
+    assert.equal(
+      renderStorageTemplate(defaults.storageTemplate, { ...photo, originalFileName: "Été à Nice #1.jpg" }),
+      "admin/2019/2019-06-01/Été à Nice #1.jpg",
+    );
+    assert.equal(
+      renderStorageTemplate(defaults.storageTemplate, { ...photo, originalFileName: "../../etc/passwd" }),
+      "admin/2019/2019-06-01/_.._etc_passwd",
+    );
+    assert.equal(
+      renderStorageTemplate(defaults.storageTemplate, { ...photo, originalFileName: ".hidden.jpg" }),
+      "admin/2019/2019-06-01/hidden.jpg",
+    );
+    assert.equal(
+      renderStorageTemplate(defaults.storageTemplate, { ...photo, originalFileName: "" }),
+      `admin/2019/2019-06-01/${photo.assetId}`,
+    );
     const long = safeName(`${"ü".repeat(300)}.jpeg`, "x");
     assert.ok(new TextEncoder().encode(long).byteLength <= 200);
     assert.ok(long.endsWith(".jpeg"));

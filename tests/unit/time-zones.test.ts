@@ -59,7 +59,8 @@ describe("atWallClock and atInstant", () => {
   });
 
   it("know fixed zones and ICU's names, and nothing else", () => {
-    for (const zone of ["Europe/Rome", "UTC", "UTC+02:00", "UTC-09:30", "Asia/Kathmandu"]) assert.ok(isTimeZone(zone), zone);
+    for (const zone of ["Europe/Rome", "UTC", "UTC+02:00", "UTC-09:30", "Asia/Kathmandu"])
+      assert.ok(isTimeZone(zone), zone);
     for (const zone of ["Mars/Olympus_Mons", "UTC+2", "UTC+25:00", "", "+02:00 "]) assert.ok(!isTimeZone(zone), zone);
   });
 });

@@ -31,7 +31,7 @@ describe("writeXmp", () => {
       offset: "-03:30",
       latitude: -33.856784,
       longitude: 151.215297,
-      description: "Line one\nline <two> & \"three\"",
+      description: 'Line one\nline <two> & "three"',
       rating: -1,
       albums: ["Trip | 2021", "Ünïcödé"],
     });
@@ -56,7 +56,13 @@ describe("writeXmp", () => {
     assert.doesNotMatch(empty, /exif:|xmp:Rating|dc:subject|PersonInImage/);
     assert.deepEqual(readXmp(new TextEncoder().encode(empty)).dateTaken, null);
 
-    const { xml, read } = roundTrip({ dateTaken: "2020-01-01T00:00:00", favorite: true, people: ["Ada", "Grace"], city: "Lyon", country: "France" });
+    const { xml, read } = roundTrip({
+      dateTaken: "2020-01-01T00:00:00",
+      favorite: true,
+      people: ["Ada", "Grace"],
+      city: "Lyon",
+      country: "France",
+    });
     assert.equal(read.offset, null);
     assert.deepEqual(read.albums, []);
     assert.match(xml, /<dc:subject>\s*<rdf:Bag>\s*<rdf:li>Favorite<\/rdf:li>/);

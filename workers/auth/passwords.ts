@@ -16,14 +16,17 @@ const maxWaiting = 16;
 function derive(password: string, salt: Buffer, options: ScryptOptions): Promise<Buffer> {
   const maxmem = 256 * options.N! * options.r! + 1024 * 1024;
   return new Promise((resolve, reject) =>
-    scrypt(password.normalize("NFKC"), salt, keyLength, { ...options, maxmem }, (error, key) => (error ? reject(error) : resolve(key))),
+    scrypt(password.normalize("NFKC"), salt, keyLength, { ...options, maxmem }, (error, key) =>
+      error ? reject(error) : resolve(key),
+    ),
   );
 }
 
 // Runs one hash when a place is free; with the line full, refuses (503) rather than queue more.
 async function limited<T>(work: () => Promise<T>): Promise<T> {
   if (running.now >= running.max) {
-    if (waiting.length >= maxWaiting) throw new InternalHttpError(503, "Shoebox is busy checking other sign-ins. Try again in a moment.");
+    if (waiting.length >= maxWaiting)
+      throw new InternalHttpError(503, "Shoebox is busy checking other sign-ins. Try again in a moment.");
     await new Promise<void>((resolve) => waiting.push(resolve));
   } else {
     running.now++;
@@ -57,7 +60,11 @@ export async function verifyPassword(password: string, hash: string): Promise<bo
   const expected = Buffer.from(key, "base64url");
   const actual = await limited(async () => {
     const started = performance.now();
-    const derived = await derive(password, Buffer.from(salt, "base64url"), { N: Number(n), r: Number(r), p: Number(p) });
+    const derived = await derive(password, Buffer.from(salt, "base64url"), {
+      N: Number(n),
+      r: Number(r),
+      p: Number(p),
+    });
     recentDurations.push(performance.now() - started);
     if (recentDurations.length > 32) recentDurations.shift();
     return derived;

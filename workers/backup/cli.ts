@@ -16,14 +16,16 @@ export class UsageError extends Error {
 
 // The command line: exactly one folder, and the options given.
 export function parseCommandLine<O extends NonNullable<ParseArgsConfig["options"]>>(options: O) {
-  let parsed;
-  try {
-    parsed = parseArgs({ allowPositionals: true, options, strict: true });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  const parsed = (() => {
+    try {
+      return parseArgs({ allowPositionals: true, options, strict: true });
+    } catch (error) {
+      throw new UsageError((error as Error).message);
+    }
+  })();
   const [folder, ...rest] = parsed.positionals;
-  if (!folder || rest.length) throw new UsageError(folder ? `Give one folder, not ${parsed.positionals.length}` : "Give a folder");
+  if (!folder || rest.length)
+    throw new UsageError(folder ? `Give one folder, not ${parsed.positionals.length}` : "Give a folder");
   return { folder, values: parsed.values };
 }
 

@@ -49,10 +49,16 @@ export async function snapshotRemote(url: string, authToken: string | undefined,
   out.pragma("foreign_keys = OFF");
   const transaction = await client.transaction("read");
   try {
-    const all = (await transaction.execute("SELECT type, name, tbl_name, sql FROM sqlite_master WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY rowid")).rows;
+    const all = (
+      await transaction.execute(
+        "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY rowid",
+      )
+    ).rows;
     // A vector index (libsql_vector_idx) keeps its graph in shadow tables of its own, which creating
     // the index again, after the rows, rebuilds: they are not copied.
-    const vectorIndexes = all.filter((entry) => entry.type === "index" && /libsql_vector_idx\s*\(/i.test(String(entry.sql))).map((entry) => String(entry.name));
+    const vectorIndexes = all
+      .filter((entry) => entry.type === "index" && /libsql_vector_idx\s*\(/i.test(String(entry.sql)))
+      .map((entry) => String(entry.name));
     const shadows = new Set(["libsql_vector_meta_shadow", ...vectorIndexes.map((name) => `${name}_shadow`)]);
     const schema = all.filter((entry) => !shadows.has(String(entry.tbl_name)));
     const tables = schema.filter((entry) => entry.type === "table");
@@ -62,10 +68,15 @@ export async function snapshotRemote(url: string, authToken: string | undefined,
       const name = quote(String(table.name));
       // Every table drizzle makes has a rowid to page by.
       for (let after: Row[number] = -1n; ; ) {
-        const page = await transaction.execute({ sql: `SELECT rowid, * FROM ${name} WHERE rowid > ? ORDER BY rowid LIMIT 500`, args: [after] });
+        const page = await transaction.execute({
+          sql: `SELECT rowid, * FROM ${name} WHERE rowid > ? ORDER BY rowid LIMIT 500`,
+          args: [after],
+        });
         if (page.rows.length === 0) break;
         const columns = page.columns.slice(1);
-        const insert = out.prepare(`INSERT INTO ${name} (${columns.map(quote).join(", ")}) VALUES (${columns.map(() => "?").join(", ")})`);
+        const insert = out.prepare(
+          `INSERT INTO ${name} (${columns.map(quote).join(", ")}) VALUES (${columns.map(() => "?").join(", ")})`,
+        );
         for (const row of page.rows) insert.run(...Array.from(row).slice(1).map(bindable));
         after = page.rows.at(-1)![0]!;
       }
@@ -74,7 +85,8 @@ export async function snapshotRemote(url: string, authToken: string | undefined,
     if ((await transaction.execute("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_sequence'")).rows.length) {
       out.exec("DELETE FROM sqlite_sequence");
       const insert = out.prepare("INSERT INTO sqlite_sequence (name, seq) VALUES (?, ?)");
-      for (const counter of (await transaction.execute("SELECT name, seq FROM sqlite_sequence")).rows) insert.run(counter.name, counter.seq);
+      for (const counter of (await transaction.execute("SELECT name, seq FROM sqlite_sequence")).rows)
+        insert.run(counter.name, counter.seq);
     }
     for (const entry of schema) if (entry.type !== "table") out.exec(String(entry.sql));
     out.exec("COMMIT");

@@ -23,7 +23,14 @@ export const backupFiles = {
 
 const ObjectEntry = z.object({
   key: z.string(),
-  kind: z.enum(["original", "sidecar", "encodedVideo", "thumbnail", "preview", "fullsize"] satisfies StoredObjectKind[]),
+  kind: z.enum([
+    "original",
+    "sidecar",
+    "encodedVideo",
+    "thumbnail",
+    "preview",
+    "fullsize",
+  ] satisfies StoredObjectKind[]),
   assetId: z.string(),
   // Bytes in storage when the backup was taken; null when the object was not there.
   size: z.number().int().nullable(),
@@ -48,7 +55,12 @@ const Manifest = z.object({
     migrations: z.object({ applied: z.number().int(), latest: z.number().nullable() }),
     tables: z.record(z.string(), z.number().int()),
   }),
-  objects: z.object({ count: z.number().int(), bytes: z.number().int(), missing: z.number().int(), damaged: z.number().int() }),
+  objects: z.object({
+    count: z.number().int(),
+    bytes: z.number().int(),
+    missing: z.number().int(),
+    damaged: z.number().int(),
+  }),
   withFiles: z.boolean(),
 });
 export type Manifest = z.infer<typeof Manifest>;
@@ -62,7 +74,10 @@ export async function readManifest(folder: string): Promise<Manifest> {
     throw new Error(`${folder} holds no ${backupFiles.manifest}: it is not a finished backup of npm run backup`);
   }
   const parsed = Manifest.safeParse(JSON.parse(text));
-  if (!parsed.success) throw new Error(`${path} is not a manifest this Shoebox reads: ${parsed.error.issues[0]?.path.join(".")} ${parsed.error.issues[0]?.message}`);
+  if (!parsed.success)
+    throw new Error(
+      `${path} is not a manifest this Shoebox reads: ${parsed.error.issues[0]?.path.join(".")} ${parsed.error.issues[0]?.message}`,
+    );
   return parsed.data;
 }
 

@@ -91,7 +91,10 @@ function toSqlite(value: Value): unknown {
     case "blob":
       return Buffer.from(value.base64, "base64");
     default:
-      throw new StatementError(`Unknown value type ${JSON.stringify((value as { type: unknown }).type)}`, "HRANA_PROTO_ERROR");
+      throw new StatementError(
+        `Unknown value type ${JSON.stringify((value as { type: unknown }).type)}`,
+        "HRANA_PROTO_ERROR",
+      );
   }
 }
 
@@ -131,14 +134,19 @@ class Stream {
     const positional = (stmt.args ?? []).map(toSqlite);
     const named = stmt.named_args ?? [];
     if (positional.length > 0 && named.length > 0) {
-      throw new StatementError("Mixing positional and named arguments in one statement is not supported", "ARGS_INVALID");
+      throw new StatementError(
+        "Mixing positional and named arguments in one statement is not supported",
+        "ARGS_INVALID",
+      );
     }
     // SQLite names parameters with their prefix (:a, @a, $a); the binding object takes the bare name.
     const params: unknown[] =
-      named.length > 0 ? [Object.fromEntries(named.map((a) => [a.name.replace(/^[:@$]/, ""), toSqlite(a.value)]))] : positional;
+      named.length > 0
+        ? [Object.fromEntries(named.map((a) => [a.name.replace(/^[:@$]/, ""), toSqlite(a.value)]))]
+        : positional;
 
     if (!statement.reader) {
-      const result = statement.run(...(params as [{}]));
+      const result = statement.run(...(params as [Record<string, unknown>]));
       return {
         cols: [],
         rows: [],
@@ -147,7 +155,7 @@ class Stream {
       };
     }
     const before = this.connection.counters().totalChanges;
-    const rows = statement.raw(true).all(...(params as [{}])) as unknown[][];
+    const rows = statement.raw(true).all(...(params as [Record<string, unknown>])) as unknown[][];
     const after = this.connection.counters();
     return {
       cols: statement.columns().map((c) => ({ name: c.name, decltype: c.type })),
@@ -175,7 +183,10 @@ class Stream {
         case "or":
           return cond.conds.some(holds);
         default:
-          throw new StatementError(`Unknown batch condition ${JSON.stringify((cond as { type: unknown }).type)}`, "HRANA_PROTO_ERROR");
+          throw new StatementError(
+            `Unknown batch condition ${JSON.stringify((cond as { type: unknown }).type)}`,
+            "HRANA_PROTO_ERROR",
+          );
       }
     };
     for (const step of batch.steps) {
@@ -234,7 +245,10 @@ class Stream {
         this.sqls.delete(request.sql_id);
         return { type: "close_sql" };
       default:
-        throw new StatementError(`Unknown request type ${JSON.stringify((request as { type: unknown }).type)}`, "HRANA_PROTO_ERROR");
+        throw new StatementError(
+          `Unknown request type ${JSON.stringify((request as { type: unknown }).type)}`,
+          "HRANA_PROTO_ERROR",
+        );
     }
   }
 }
@@ -251,7 +265,8 @@ function toProtocolError(error: unknown): ProtocolError {
 // Parameter names as SQLite numbers them: ?NNN, ?, :name, @name, $name, outside strings and comments.
 function parameterNames(sql: string): Array<string | null> {
   const names: Array<string | null> = [];
-  const pattern = /'(?:[^']|'')*'|"(?:[^"]|"")*"|`[^`]*`|\[[^\]]*\]|--[^\n]*|\/\*[\s\S]*?\*\/|\?(\d*)|([:@$][A-Za-z_][\w$]*)/g;
+  const pattern =
+    /'(?:[^']|'')*'|"(?:[^"]|"")*"|`[^`]*`|\[[^\]]*\]|--[^\n]*|\/\*[\s\S]*?\*\/|\?(\d*)|([:@$][A-Za-z_][\w$]*)/g;
   for (const match of sql.matchAll(pattern)) {
     if (match[1] !== undefined) {
       const index = match[1] === "" ? names.length + 1 : Number(match[1]);

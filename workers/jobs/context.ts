@@ -29,7 +29,11 @@ export interface JobContext {
 // the object in storage. A missing file is an ordinary (retried) failure, since a volume that is
 // briefly unmounted comes back. An original the storage template moved while `use` was starting is
 // followed to its new place.
-export async function withOriginal<T>(context: JobContext, asset: Asset, use: (path: string) => Promise<T>): Promise<T> {
+export async function withOriginal<T>(
+  context: JobContext,
+  asset: Asset,
+  use: (path: string) => Promise<T>,
+): Promise<T> {
   if (asset.externalPath !== null) {
     const path = asset.externalPath;
     await access(path).catch(() => {
@@ -53,7 +57,11 @@ export async function withOriginal<T>(context: JobContext, asset: Asset, use: (p
 // An asset's preview as pixels, for the image models; undefined when the asset is gone or has no
 // preview yet (making one queues the model jobs again), or the preview is missing from storage (the
 // integrity check reports that). A preview that cannot be decoded fails the job for good.
-export async function readPreview(context: JobContext, assetId: string, purpose: string): Promise<RgbImage | undefined> {
+export async function readPreview(
+  context: JobContext,
+  assetId: string,
+  purpose: string,
+): Promise<RgbImage | undefined> {
   const asset = await getAsset(context.db, assetId);
   const preview = asset && (await getAssetFile(context.db, assetId, "preview"));
   if (!preview) return undefined;

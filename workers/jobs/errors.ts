@@ -14,19 +14,29 @@ const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&
 // absolute paths. The asset's own paths go first (they may hold spaces), then anything under a root
 // (a scratch copy), then any other absolute path. A tool's own words after the first line stay in
 // the log.
-export function errorForOwner(message: string, asset: Pick<Asset, "originalFileName" | "originalKey" | "externalPath">, roots: string[]): string {
+export function errorForOwner(
+  message: string,
+  asset: Pick<Asset, "originalFileName" | "originalKey" | "externalPath">,
+  roots: string[],
+): string {
   const name = asset.originalFileName || "the file";
   // Longest first: a relative root is a part of its absolute form.
   const longestFirst = (paths: string[]) => paths.sort((a, b) => b.length - a.length);
   const trimmed = longestFirst(roots.map((root) => root.replace(/\/+$/, "")));
   let shown = message.split("\n")[0]!.trim();
-  for (const path of longestFirst([asset.externalPath ?? "", ...trimmed.map((root) => `${root}/${asset.originalKey}`)])) {
+  for (const path of longestFirst([
+    asset.externalPath ?? "",
+    ...trimmed.map((root) => `${root}/${asset.originalKey}`),
+  ])) {
     if (path) shown = shown.split(`file:${path}`).join(name).split(path).join(name);
   }
-  for (const root of trimmed) shown = shown.replace(new RegExp(`(?:file:)?${escapeRegExp(root)}/[^\\s:"'()<>,;]*`, "g"), name);
-  return shown
-    // An absolute path starts a word: "originals/ab/x.jpg" is a storage key, not a path.
-    .replace(/(?<![\w.])(?:file:)?(?:\/[^\s/:"'()<>,;[\]]+)+\/?/g, name)
-    .replace(/\s*\S+ said:\s*$/, "")
-    .slice(0, 500);
+  for (const root of trimmed)
+    shown = shown.replace(new RegExp(`(?:file:)?${escapeRegExp(root)}/[^\\s:"'()<>,;]*`, "g"), name);
+  return (
+    shown
+      // An absolute path starts a word: "originals/ab/x.jpg" is a storage key, not a path.
+      .replace(/(?<![\w.])(?:file:)?(?:\/[^\s/:"'()<>,;[\]]+)+\/?/g, name)
+      .replace(/\s*\S+ said:\s*$/, "")
+      .slice(0, 500)
+  );
 }

@@ -14,7 +14,14 @@
 // for the same face's neighbours.
 import type { MlConfig } from "../../common/config";
 import { jobsPending } from "../../common/queue";
-import { assignFaces, createPersonForFace, getFaceForRecognition, replaceAssetFaces, searchFaces, type FaceMatch } from "../../common/people";
+import {
+  assignFaces,
+  createPersonForFace,
+  getFaceForRecognition,
+  replaceAssetFaces,
+  searchFaces,
+  type FaceMatch,
+} from "../../common/people";
 import { detectFacesInImage, fivePoints } from "../ml/face-detection";
 import { embedFaces } from "../ml/face-embedding";
 import { readPreview, type JobContext } from "./context";
@@ -65,18 +72,35 @@ export function majorityPerson(matches: FaceMatch[]): string | undefined {
   return best;
 }
 
-export async function recognizeFaces(context: JobContext, { faceId, deferred = false }: { faceId: string; deferred?: boolean }): Promise<void> {
+export async function recognizeFaces(
+  context: JobContext,
+  { faceId, deferred = false }: { faceId: string; deferred?: boolean },
+): Promise<void> {
   if (!context.ml.enabled) return;
   const { db } = context;
   const found = await getFaceForRecognition(db, faceId);
-  if (!found || !found.face.embedding || found.face.personId || found.face.sourceType !== "machine-learning" || found.deletedAt !== null) return;
+  if (
+    !found?.face.embedding ||
+    found.face.personId ||
+    found.face.sourceType !== "machine-learning" ||
+    found.deletedAt !== null
+  )
+    return;
   const embedding = found.face.embedding;
-  const later = () => context.enqueue([{ name: "recognizeFaces", payload: { faceId, deferred: true }, priority: 1, runAfter: Date.now() + deferralMs }]);
+  const later = () =>
+    context.enqueue([
+      { name: "recognizeFaces", payload: { faceId, deferred: true }, priority: 1, runAfter: Date.now() + deferralMs },
+    ]);
   // The second look waits for the faces still being found (a cheap count, before any search).
   if (deferred && (await detectionUnderWay(context))) return later();
   const matches = await searchFaces(db, found.ownerId, embedding, context.ml.faces.maxDistance);
   // As in Immich, only faces on the timeline found people (not archived or hidden ones).
-  const step = recognitionStep(faceId, matches, isCoreFace(matches, context.ml.faces) && found.visibility === "timeline", deferred);
+  const step = recognitionStep(
+    faceId,
+    matches,
+    isCoreFace(matches, context.ml.faces) && found.visibility === "timeline",
+    deferred,
+  );
   if (step === "later") await later();
   else if (step === "new person") await createPersonForFace(db, found.ownerId, faceId);
   else if (step !== "nobody") await assignFaces(db, [faceId], step.personId);
@@ -90,7 +114,12 @@ export function isCoreFace(matches: FaceMatch[], { minFaces, pairDistance }: MlC
 // What one look at a face decides, from its neighbours (itself among them): a core face joins the
 // person most of them belong to or founds one; a face not core yet is looked at again after every
 // first look (priority 1 comes after 0), and then joins its neighbours' person or stays with nobody.
-export function recognitionStep(faceId: string, matches: FaceMatch[], isCore: boolean, deferred: boolean): "later" | "new person" | "nobody" | { personId: string } {
+export function recognitionStep(
+  faceId: string,
+  matches: FaceMatch[],
+  isCore: boolean,
+  deferred: boolean,
+): "later" | "new person" | "nobody" | { personId: string } {
   if (!isCore && !deferred) return "later";
   const personId = majorityPerson(matches.filter((match) => match.id !== faceId));
   if (personId) return { personId };

@@ -6,7 +6,13 @@
 import { createHash } from "node:crypto";
 import { defaults } from "../../common/config";
 import type { JobPayloads } from "../../common/jobs";
-import { discardStagedFindings, keysBeingDeleted, keysOfUploadsUnderWay, saveIntegrityStep, type NewFinding } from "../../common/integrity";
+import {
+  discardStagedFindings,
+  keysBeingDeleted,
+  keysOfUploadsUnderWay,
+  saveIntegrityStep,
+  type NewFinding,
+} from "../../common/integrity";
 import { assetObjects, assetObjectsPage, type AssetObjects, type StoredObjectKind } from "../../common/stored-objects";
 import { openObject } from "../backup/objects";
 import type { StoredEntry, WorkerStorage } from "../storage/storage";
@@ -91,7 +97,12 @@ async function findOrphans(context: JobContext): Promise<NewFinding[]> {
   const orphans: NewFinding[] = [];
   for (const { key, size } of suspects) {
     if (now.has(key) || (await context.storage.size(key)) === null) continue;
-    orphans.push({ kind: "orphan", key, assetId: null, detail: `No photo or video refers to it (${size === 1 ? "1 byte" : `${size} bytes`})` });
+    orphans.push({
+      kind: "orphan",
+      key,
+      assetId: null,
+      detail: `No photo or video refers to it (${size === 1 ? "1 byte" : `${size} bytes`})`,
+    });
   }
   return orphans;
 }
@@ -109,7 +120,12 @@ async function sha1Of(body: AsyncIterable<Uint8Array>): Promise<{ checksum: stri
 async function checkAsset(storage: WorkerStorage, asset: AssetObjects): Promise<NewFinding[]> {
   const findings: NewFinding[] = [];
   for (const { kind, key } of asset.objects) {
-    const missing: NewFinding = { kind: "missing", key, assetId: asset.assetId, detail: `The ${labels[kind]} is not in storage` };
+    const missing: NewFinding = {
+      kind: "missing",
+      key,
+      assetId: asset.assetId,
+      detail: `The ${labels[kind]} is not in storage`,
+    };
     if (kind !== "original") {
       if ((await storage.size(key)) === null) findings.push(missing);
       continue;
@@ -122,7 +138,12 @@ async function checkAsset(storage: WorkerStorage, asset: AssetObjects): Promise<
     const { checksum, size } = await sha1Of(object);
     if (checksum === asset.checksum) continue;
     const sizes = size === asset.fileSizeInByte ? "" : `; it has ${size} bytes, not ${asset.fileSizeInByte}`;
-    findings.push({ kind: "checksum", key, assetId: asset.assetId, detail: `Its SHA-1 is ${checksum}, not ${asset.checksum}${sizes}` });
+    findings.push({
+      kind: "checksum",
+      key,
+      assetId: asset.assetId,
+      detail: `Its SHA-1 is ${checksum}, not ${asset.checksum}${sizes}`,
+    });
   }
   return findings;
 }
@@ -141,7 +162,11 @@ async function confirm(storage: WorkerStorage, current: AssetObjects[], suspects
 
 // Checks assets after `after` until the time is up; `next` is where the next step starts, null when
 // every asset was checked.
-async function checkAssets(context: JobContext, after: string, deadline: number): Promise<{ findings: NewFinding[]; next: string | null }> {
+async function checkAssets(
+  context: JobContext,
+  after: string,
+  deadline: number,
+): Promise<{ findings: NewFinding[]; next: string | null }> {
   const findings: NewFinding[] = [];
   let cursor = after;
   while (Date.now() < deadline) {
@@ -167,10 +192,18 @@ export async function checkIntegrity(context: JobContext, payload: JobPayloads["
   if (payload.phase === "orphans") {
     await discardStagedFindings(db, runId);
     const orphans = await findOrphans(context);
-    await saveIntegrityStep(db, runId, orphans, { name: "checkIntegrity", payload: { runId, phase: "assets", after: "" } });
+    await saveIntegrityStep(db, runId, orphans, {
+      name: "checkIntegrity",
+      payload: { runId, phase: "assets", after: "" },
+    });
   } else {
     const { findings, next } = await checkAssets(context, payload.after, Date.now() + stepMs);
-    await saveIntegrityStep(db, runId, findings, next === null ? null : { name: "checkIntegrity", payload: { runId, phase: "assets", after: next } });
+    await saveIntegrityStep(
+      db,
+      runId,
+      findings,
+      next === null ? null : { name: "checkIntegrity", payload: { runId, phase: "assets", after: next } },
+    );
   }
   context.wake();
 }

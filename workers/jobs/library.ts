@@ -39,7 +39,8 @@ const processingJobs = (assetId: string): NewJob[] => [
 ];
 
 const byPath = (files: KnownFile[]) => new Map(files.map((file) => [file.externalPath, file]));
-const unchanged = (known: KnownFile, size: number, modifiedAt: number) => known.fileSizeInByte === size && known.fileModifiedAt === modifiedAt;
+const unchanged = (known: KnownFile, size: number, modifiedAt: number) =>
+  known.fileSizeInByte === size && known.fileModifiedAt === modifiedAt;
 
 export async function scanLibrary(context: JobContext, { libraryId }: { libraryId: string }): Promise<void> {
   const { db } = context;
@@ -56,7 +57,13 @@ export async function scanLibrary(context: JobContext, { libraryId }: { libraryI
     toSyncBytes = 0;
   };
   const sort = async (found: FoundFile[]) => {
-    const known = byPath(await knownFiles(db, libraryId, found.map((file) => file.path)));
+    const known = byPath(
+      await knownFiles(
+        db,
+        libraryId,
+        found.map((file) => file.path),
+      ),
+    );
     const back: string[] = [];
     let skipped = 0;
     for (const file of found) {
@@ -142,7 +149,10 @@ async function readLibraryFile(path: string, size: number): Promise<ReadFile | u
 
 // Brings these files up to date: a new file becomes an asset, a changed one is processed again, a
 // missing one goes offline, one that is back comes online.
-export async function syncLibraryFiles(context: JobContext, payload: { libraryId: string; paths: string[]; scan: boolean }): Promise<void> {
+export async function syncLibraryFiles(
+  context: JobContext,
+  payload: { libraryId: string; paths: string[]; scan: boolean },
+): Promise<void> {
   const { db } = context;
   const library = await getLibrary(db, payload.libraryId);
   if (!library) return;
@@ -178,11 +188,20 @@ export async function syncLibraryFiles(context: JobContext, payload: { libraryId
       }
       const duplicate = await findAssetByChecksum(db, library.ownerId, file.checksum);
       if (duplicate && duplicate.id !== existing?.id) {
-        log.info("library file skipped: its owner has the same photo or video already", { path, assetId: duplicate.id });
+        log.info("library file skipped: its owner has the same photo or video already", {
+          path,
+          assetId: duplicate.id,
+        });
         skipped++;
         continue;
       }
-      const changes = { checksum: file.checksum, fileSizeInByte: info.size, fileModifiedAt: modifiedAt, type: file.media.type, originalMimeType: file.media.mimeType };
+      const changes = {
+        checksum: file.checksum,
+        fileSizeInByte: info.size,
+        fileModifiedAt: modifiedAt,
+        type: file.media.type,
+        originalMimeType: file.media.mimeType,
+      };
       if (existing) {
         await replaceLibraryAsset(db, existing, changes, processingJobs(existing.id));
         queued = true;
@@ -216,5 +235,11 @@ export async function syncLibraryFiles(context: JobContext, payload: { libraryId
   await setOffline(db, online, false);
   if (payload.scan) await addScanProgress(db, library.id, { done: payload.paths.length });
   if (queued || inserted.length) context.wake();
-  log.info("library files synced", { libraryId: library.id, added: inserted.length, offline: offline.length, online: online.length, skipped });
+  log.info("library files synced", {
+    libraryId: library.id,
+    added: inserted.length,
+    offline: offline.length,
+    online: online.length,
+    skipped,
+  });
 }

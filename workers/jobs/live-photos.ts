@@ -50,25 +50,21 @@ export async function extractMotionPhotoVideo(context: JobContext, photo: Asset,
   }
   const baseName = photo.originalFileName.replace(/\.[^.]+$/, "");
   const now = Date.now();
-  await addMotionPhotoVideo(
-    context.db,
-    photoId,
-    {
-      id: videoId,
-      ownerId: photo.ownerId,
-      type: "VIDEO",
-      originalFileName: `${baseName}.mp4`,
-      originalMimeType: "video/mp4",
-      originalKey: key,
-      checksum,
-      fileSizeInByte: range.length,
-      fileCreatedAt: photo.fileCreatedAt,
-      fileModifiedAt: photo.fileModifiedAt,
-      localDateTime: photo.localDateTime,
-      visibility: "hidden",
-      createdAt: now,
-      updatedAt: now,
-    },
-  );
+  await addMotionPhotoVideo(context.db, photoId, {
+    id: videoId,
+    ownerId: photo.ownerId,
+    type: "VIDEO",
+    originalFileName: `${baseName}.mp4`,
+    originalMimeType: "video/mp4",
+    originalKey: key,
+    checksum,
+    fileSizeInByte: range.length,
+    fileCreatedAt: photo.fileCreatedAt,
+    fileModifiedAt: photo.fileModifiedAt,
+    localDateTime: photo.localDateTime,
+    visibility: "hidden",
+    createdAt: now,
+    updatedAt: now,
+  });
   context.wake();
 }

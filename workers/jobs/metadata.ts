@@ -25,16 +25,27 @@ function zoneAt(latitude: number | null, longitude: number | null): string | nul
 
 // A date taken as wall-clock time, placed in time by its offset, or else by the zone of its GPS
 // position, or else read as UTC. With no date at all, the file's own times stand in.
-function resolveTakenTime(dateTaken: string | null, offset: string | null, zone: string | null, fileCreatedAt: number): Taken {
+function resolveTakenTime(
+  dateTaken: string | null,
+  offset: string | null,
+  zone: string | null,
+  fileCreatedAt: number,
+): Taken {
   const minutes = offset === null ? null : parseOffset(offset);
   const wallClock = dateTaken === null ? NaN : parseWallClock(dateTaken);
   if (Number.isNaN(wallClock)) return { ...atInstant(fileCreatedAt, zone), dateTimeOriginal: null };
-  const taken = minutes === null ? atWallClock(dateTaken!, zone) : atOffset(wallClock - minutes * 60_000, minutes, zone);
+  const taken =
+    minutes === null ? atWallClock(dateTaken!, zone) : atOffset(wallClock - minutes * 60_000, minutes, zone);
   return { ...taken, dateTimeOriginal: new Date(taken.instant).toISOString() };
 }
 
 // A video's creation time is an instant; its wall clock comes from its own offset or its place.
-function resolveVideoTime(creationTime: string | null, offset: string | null, zone: string | null, fileCreatedAt: number): Taken {
+function resolveVideoTime(
+  creationTime: string | null,
+  offset: string | null,
+  zone: string | null,
+  fileCreatedAt: number,
+): Taken {
   const instant = creationTime ? Date.parse(creationTime) : NaN;
   if (Number.isNaN(instant)) return { ...atInstant(fileCreatedAt, zone), dateTimeOriginal: null };
   const minutes = offset === null ? null : parseOffset(offset);
@@ -43,7 +54,9 @@ function resolveVideoTime(creationTime: string | null, offset: string | null, zo
 }
 
 function place(latitude: number | null, longitude: number | null) {
-  return latitude !== null && longitude !== null ? reverseGeocode(latitude, longitude) : { city: null, state: null, country: null };
+  return latitude !== null && longitude !== null
+    ? reverseGeocode(latitude, longitude)
+    : { city: null, state: null, country: null };
 }
 
 // The sidecar uploaded with the asset, or for a file of an external library, the one beside it.
@@ -80,7 +93,12 @@ async function withSidecar(context: JobContext, asset: Asset, embedded: ImageMet
 
 async function extractImageMetadata(context: JobContext, asset: Asset, path: string): Promise<void> {
   const meta = await withSidecar(context, asset, await readImageMetadata(path, asset.originalMimeType));
-  const taken = resolveTakenTime(meta.dateTaken, meta.offset, zoneAt(meta.latitude, meta.longitude), asset.fileCreatedAt);
+  const taken = resolveTakenTime(
+    meta.dateTaken,
+    meta.offset,
+    zoneAt(meta.latitude, meta.longitude),
+    asset.fileCreatedAt,
+  );
   const changes: MetadataChanges = {
     width: meta.width,
     height: meta.height,
@@ -114,7 +132,12 @@ async function extractImageMetadata(context: JobContext, asset: Asset, path: str
 
 async function extractVideoMetadata(context: JobContext, asset: Asset, path: string): Promise<void> {
   const info = await probeVideo(path);
-  const taken = resolveVideoTime(info.creationTime, info.creationOffset, zoneAt(info.latitude, info.longitude), asset.fileCreatedAt);
+  const taken = resolveVideoTime(
+    info.creationTime,
+    info.creationOffset,
+    zoneAt(info.latitude, info.longitude),
+    asset.fileCreatedAt,
+  );
   await saveMetadata(
     context.db,
     asset.id,
@@ -157,5 +180,6 @@ export async function extractMetadata(context: JobContext, { assetId }: { assetI
     asset.type === "VIDEO" ? extractVideoMetadata(context, asset, path) : extractImageMetadata(context, asset, path),
   );
   // With the date known, the original can go where the storage template puts it.
-  if (context.storageTemplate && asset.externalPath === null) await context.enqueue([{ name: "applyStorageTemplate", payload: { assetId } }]);
+  if (context.storageTemplate && asset.externalPath === null)
+    await context.enqueue([{ name: "applyStorageTemplate", payload: { assetId } }]);
 }

@@ -61,7 +61,11 @@ export class JobRunner {
 
   start(): void {
     this.dispatching = this.dispatch();
-    log.info("job runner started", { workerId: this.options.workerId, processes: this.settings.processes, concurrency: this.settings.concurrency });
+    log.info("job runner started", {
+      workerId: this.options.workerId,
+      processes: this.settings.processes,
+      concurrency: this.settings.concurrency,
+    });
   }
 
   // New jobs were enqueued, or a process became free: look now instead of at the next poll.
@@ -182,12 +186,15 @@ export class JobRunner {
 
   private async run(job: Job, leaseToken: string, process: JobProcess, timeoutMs: number): Promise<void> {
     const log = jobLog(job);
-    const renewal = setInterval(() => {
-      renewLease(this.db, job, leaseToken, this.settings.leaseMs).then(
-        (held) => held || log.warn("job lease lost; another worker may run it again"),
-        (error: unknown) => log.warn("could not renew job lease", { error }),
-      );
-    }, Math.max(50, Math.floor(this.settings.leaseMs / 3)));
+    const renewal = setInterval(
+      () => {
+        renewLease(this.db, job, leaseToken, this.settings.leaseMs).then(
+          (held) => held || log.warn("job lease lost; another worker may run it again"),
+          (error: unknown) => log.warn("could not renew job lease", { error }),
+        );
+      },
+      Math.max(50, Math.floor(this.settings.leaseMs / 3)),
+    );
     const started = Date.now();
     log.debug("job started", { attempt: job.attempts });
     try {
@@ -206,7 +213,10 @@ export class JobRunner {
       const permanent = error instanceof UnprocessableMediaError;
       const outcome = await failJob(this.db, job, leaseToken, message, this.settings, { permanent });
       if (outcome === "failed") await this.options.onFailed?.(job, message);
-      log.warn(`job ${outcome === "failed" ? "failed for good" : "failed, will retry"}`, { attempt: job.attempts, reason: message });
+      log.warn(`job ${outcome === "failed" ? "failed for good" : "failed, will retry"}`, {
+        attempt: job.attempts,
+        reason: message,
+      });
     }
   }
 }

@@ -80,7 +80,8 @@ export function startJobProcess(settings: JobProcessSettings, onWake: () => void
     async run(job, timeoutMs) {
       if (!(await ready)) {
         const { code, signal } = await exit;
-        if (interrupted || stoppedFromOutside(code, signal)) throw new JobInterruptedError("The job process was stopped before the job started");
+        if (interrupted || stoppedFromOutside(code, signal))
+          throw new JobInterruptedError("The job process was stopped before the job started");
         throw new Error(`The job process exited before it was ready (${signal ?? `exit code ${code}`})`);
       }
       return new Promise<void>((resolve, reject) => {
@@ -95,7 +96,9 @@ export function startJobProcess(settings: JobProcessSettings, onWake: () => void
         const onMessage = (message: FromJobProcess) => {
           if (message.type === "done") settle(resolve);
           else if (message.type === "failed") {
-            settle(() => reject(message.permanent ? new UnprocessableMediaError(message.message) : new Error(message.message)));
+            settle(() =>
+              reject(message.permanent ? new UnprocessableMediaError(message.message) : new Error(message.message)),
+            );
           }
         };
         void exit.then(({ code, signal }) =>
@@ -103,13 +106,21 @@ export function startJobProcess(settings: JobProcessSettings, onWake: () => void
             reject(
               interrupted || stoppedFromOutside(code, signal)
                 ? new JobInterruptedError(`The job was stopped (${signal ?? `exit code ${code}`}) and will run again`)
-                : new UnprocessableMediaError(`The process working on this file died (${signal ?? `exit code ${code}`}); the file may be damaged or hostile`),
+                : new UnprocessableMediaError(
+                    `The process working on this file died (${signal ?? `exit code ${code}`}); the file may be damaged or hostile`,
+                  ),
             ),
           ),
         );
         const timer = setTimeout(() => {
           ending = true;
-          settle(() => reject(new UnprocessableMediaError(`Processing took longer than ${Math.round(timeoutMs / 1000)} s and was stopped`)));
+          settle(() =>
+            reject(
+              new UnprocessableMediaError(
+                `Processing took longer than ${Math.round(timeoutMs / 1000)} s and was stopped`,
+              ),
+            ),
+          );
           killGroup("SIGKILL");
         }, timeoutMs);
         child.on("message", onMessage);

@@ -30,12 +30,37 @@ export async function generateThumbnails(context: JobContext, { assetId }: { ass
     asset.type === "VIDEO" ? renderVideoDerivatives(path) : renderImageDerivatives(path, asset.originalMimeType),
   );
   const files = [
-    { type: "thumbnail" as const, key: derivativeKey(assetId, "thumbnail", ".webp"), mimeType: "image/webp", bytes: rendered.thumbnail },
-    { type: "preview" as const, key: derivativeKey(assetId, "preview", ".jpeg"), mimeType: "image/jpeg", bytes: rendered.preview },
-    ...(rendered.fullsize ? [{ type: "fullsize" as const, key: derivativeKey(assetId, "fullsize", ".jpeg"), mimeType: "image/jpeg", bytes: rendered.fullsize }] : []),
+    {
+      type: "thumbnail" as const,
+      key: derivativeKey(assetId, "thumbnail", ".webp"),
+      mimeType: "image/webp",
+      bytes: rendered.thumbnail,
+    },
+    {
+      type: "preview" as const,
+      key: derivativeKey(assetId, "preview", ".jpeg"),
+      mimeType: "image/jpeg",
+      bytes: rendered.preview,
+    },
+    ...(rendered.fullsize
+      ? [
+          {
+            type: "fullsize" as const,
+            key: derivativeKey(assetId, "fullsize", ".jpeg"),
+            mimeType: "image/jpeg",
+            bytes: rendered.fullsize,
+          },
+        ]
+      : []),
   ];
   for (const file of files) await context.storage.put(file.key, streamOf(file.bytes));
-  await saveAssetFiles(context.db, assetId, files.map(({ type, key, mimeType }) => ({ type, key, mimeType })), rendered.thumbhash, rendered.perceptualHash);
+  await saveAssetFiles(
+    context.db,
+    assetId,
+    files.map(({ type, key, mimeType }) => ({ type, key, mimeType })),
+    rendered.thumbhash,
+    rendered.perceptualHash,
+  );
   await queueDuplicateDetection(context.db);
   // Faces are found on the preview (of a photo, or a video's poster frame). So are the things in
   // it, for tags, and its CLIP embedding.

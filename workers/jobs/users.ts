@@ -6,7 +6,7 @@ import type { JobContext } from "./context";
 // files), then the account, which takes sessions, keys, albums, links and partnerships with it.
 export async function deleteUser(context: JobContext, { userId }: { userId: string }): Promise<void> {
   const user = await getUser(context.db, userId);
-  if (!user || user.status !== "removing") return;
+  if (user?.status !== "removing") return;
   if (await deleteAssetsInBatches(context.db, { ownerId: userId, trashedOnly: false })) context.wake();
   await deleteUserRow(context.db, userId);
 }

@@ -11,7 +11,10 @@ const ffmpegMarginMs = 60_000;
 // metadata. Either way the copy carries no place or camera, and the original is never touched. A
 // video whose claimed length its frames and size cannot fill gets no transcoded copy, and ffmpeg
 // stops a minute before the queue's limit would stop the job.
-export async function encodeVideo(context: JobContext, { assetId, evenIfPlayable = false }: { assetId: string; evenIfPlayable?: boolean }): Promise<void> {
+export async function encodeVideo(
+  context: JobContext,
+  { assetId, evenIfPlayable = false }: { assetId: string; evenIfPlayable?: boolean },
+): Promise<void> {
   const asset = await getAsset(context.db, assetId);
   if (!asset) return; // Deleted since the job was queued.
   if (evenIfPlayable && asset.encodedVideoKey) return; // Any copy will do, and there is one.

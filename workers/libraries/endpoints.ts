@@ -64,20 +64,30 @@ async function serveFile(req: IncomingMessage, res: ServerResponse, db: Database
 }
 
 // Whether the worker can import from this folder, with the reason when it cannot.
-async function validateImportPath(importPath: string, dataDir: string): Promise<{ importPath: string; isValid: boolean; message?: string; holdsShoeboxData?: true }> {
+async function validateImportPath(
+  importPath: string,
+  dataDir: string,
+): Promise<{ importPath: string; isValid: boolean; message?: string; holdsShoeboxData?: true }> {
   const invalid = (message: string) => ({ importPath, isValid: false, message });
   if (!isAbsolute(importPath)) return invalid(`Import path must be absolute, try ${resolve("/", importPath)}`);
   const overlap = await overlapWithDataFolder(importPath, dataDir);
   if (overlap) return { ...invalid(overlap), holdsShoeboxData: true };
   const info = await stat(importPath).catch((error: NodeJS.ErrnoException) => error);
   if (info instanceof Error) {
-    return invalid(info.code === "ENOENT" ? "Path does not exist (on the worker: with docker compose, mount the folder into the worker's container)" : `Cannot read the path: ${info.code ?? info.message}`);
+    return invalid(
+      info.code === "ENOENT"
+        ? "Path does not exist (on the worker: with docker compose, mount the folder into the worker's container)"
+        : `Cannot read the path: ${info.code ?? info.message}`,
+    );
   }
   if (!info.isDirectory()) return invalid("Not a directory");
   const readable = await access(importPath, constants.R_OK | constants.X_OK)
     .then(() => opendir(importPath))
     .then((dir) => dir.close())
-    .then(() => true, () => false);
+    .then(
+      () => true,
+      () => false,
+    );
   if (!readable) return invalid("Lacking read permission for the folder");
   return { importPath, isValid: true };
 }
@@ -91,9 +101,12 @@ export function libraryEndpoints(options: LibraryEndpointOptions): InternalRoute
       return true;
     }
     if (path === "/internal/libraries/validate" && req.method === "POST") {
-      const importPaths = (await readJson(req, maxBodyBytes) as { importPaths?: unknown } | null)?.importPaths;
-      if (!Array.isArray(importPaths) || !importPaths.every((p) => typeof p === "string")) throw new InternalHttpError(400, "importPaths: a list of strings");
-      send(res, 200, { importPaths: await Promise.all((importPaths as string[]).map((p) => validateImportPath(p, dataDir))) });
+      const importPaths = ((await readJson(req, maxBodyBytes)) as { importPaths?: unknown } | null)?.importPaths;
+      if (!Array.isArray(importPaths) || !importPaths.every((p) => typeof p === "string"))
+        throw new InternalHttpError(400, "importPaths: a list of strings");
+      send(res, 200, {
+        importPaths: await Promise.all((importPaths as string[]).map((p) => validateImportPath(p, dataDir))),
+      });
       return true;
     }
     if (path === "/internal/libraries/changed" && req.method === "POST") {

@@ -9,7 +9,7 @@ import { extensionOf, mediaExtensions } from "../../common/media-types";
 import type { Library } from "../../common/schema";
 import { log } from "../log";
 
-const escape = (text: string) => text.replace(/[.*+?^$()|[\]{}\\]/g, "\\$&");
+const escapeRegExp = (text: string) => text.replace(/[.*+?^$()|[\]{}\\]/g, "\\$&");
 
 // The regular expression of one glob: `**` spans folders, `*` and `?` stay within one, `[…]` and
 // `{a,b}` as in a shell. A bracket or brace left open is taken literally.
@@ -28,14 +28,18 @@ function globSource(glob: string): string {
     } else if (char === "[" && glob.indexOf("]", i + 2) > 0) {
       const end = glob.indexOf("]", i + 2);
       const body = glob.slice(i + 1, end);
-      source += `[${body.startsWith("!") ? `^${escape(body.slice(1))}` : escape(body)}]`;
+      source += `[${body.startsWith("!") ? `^${escapeRegExp(body.slice(1))}` : escapeRegExp(body)}]`;
       i = end;
     } else if (char === "{" && glob.indexOf("}", i) > 0) {
       const end = glob.indexOf("}", i);
-      source += `(?:${glob.slice(i + 1, end).split(",").map(globSource).join("|")})`;
+      source += `(?:${glob
+        .slice(i + 1, end)
+        .split(",")
+        .map(globSource)
+        .join("|")})`;
       i = end;
     } else {
-      source += escape(char);
+      source += escapeRegExp(char);
     }
   }
   return source;
@@ -103,12 +107,19 @@ export async function markDataFolder(dataDir: string): Promise<void> {
   await writeFile(join(dataDir, dataFolderMarker), text, { mode: 0o600 });
 }
 
-const isDataFolder = (folder: string) => access(join(folder, dataFolderMarker)).then(() => true, () => false);
+const isDataFolder = (folder: string) =>
+  access(join(folder, dataFolderMarker)).then(
+    () => true,
+    () => false,
+  );
 
 // Why an import path cannot be a library's: it lies inside Shoebox's data folder, or holds it.
 // Compared after links are resolved; a path that does not exist (yet) is compared as written.
 export async function overlapWithDataFolder(importPath: string, dataDir: string): Promise<string | undefined> {
-  const [path, data] = await Promise.all([realpath(importPath).catch(() => importPath), realpath(dataDir).catch(() => dataDir)]);
+  const [path, data] = await Promise.all([
+    realpath(importPath).catch(() => importPath),
+    realpath(dataDir).catch(() => dataDir),
+  ]);
   const within = (inner: string, outer: string) => {
     const rel = relative(outer, inner);
     return rel === "" || (!rel.startsWith("..") && !isAbsolute(rel));

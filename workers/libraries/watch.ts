@@ -82,7 +82,11 @@ class LibraryWatch {
 
   private fail(folder: string, error: Error): void {
     if (this.closed) return;
-    log.warn("watching a library folder failed; it is watched again at the next refresh", { libraryId: this.library.id, folder, error: error.message });
+    log.warn("watching a library folder failed; it is watched again at the next refresh", {
+      libraryId: this.library.id,
+      folder,
+      error: error.message,
+    });
     this.close();
   }
 
@@ -148,7 +152,10 @@ export function startLibraryWatches(options: LibraryWatchOptions): { refresh(): 
     try {
       const jobs = [];
       for (let i = 0; i < paths.length; i += syncBatchFiles) {
-        jobs.push({ name: "syncLibraryFiles" as const, payload: { libraryId: library.id, paths: paths.slice(i, i + syncBatchFiles), scan: false } });
+        jobs.push({
+          name: "syncLibraryFiles" as const,
+          payload: { libraryId: library.id, paths: paths.slice(i, i + syncBatchFiles), scan: false },
+        });
       }
       await enqueueJobs(db, jobs);
       options.onJobsQueued();
@@ -166,7 +173,12 @@ export function startLibraryWatches(options: LibraryWatchOptions): { refresh(): 
       try {
         const libraries = await watchedLibraries(db);
         for (const [id, watch] of watches) {
-          if (!libraries.some((library) => library.id === id && LibraryWatch.keyOf(library) === LibraryWatch.keyOf(watch.library)) || watch.closed) {
+          if (
+            !libraries.some(
+              (library) => library.id === id && LibraryWatch.keyOf(library) === LibraryWatch.keyOf(watch.library),
+            ) ||
+            watch.closed
+          ) {
             watch.close();
             watches.delete(id);
           }

@@ -22,7 +22,10 @@ function contentIdentifier(note: Buffer): string | null {
     const length = u32(entry + 4);
     const start = length <= 4 ? entry + 8 : u32(entry + 8);
     if (start + length > note.length) return null;
-    const value = note.toString("latin1", start, start + length).replace(/\0.*$/s, "").trim();
+    const value = note
+      .toString("latin1", start, start + length)
+      .replace(/\0.*$/s, "")
+      .trim();
     return value || null;
   }
   return null;
@@ -46,5 +49,7 @@ export async function readContentIdentifier(path: string): Promise<string | null
   // Picking the tag alone makes exifr parse only what leads to it and return it as raw bytes.
   const tags = (await exifr.parse(path, ["MakerNote"])) as { makerNote?: unknown } | undefined;
   const note = tags?.makerNote;
-  return note instanceof Uint8Array ? contentIdentifier(Buffer.from(note.buffer, note.byteOffset, note.byteLength)) : null;
+  return note instanceof Uint8Array
+    ? contentIdentifier(Buffer.from(note.buffer, note.byteOffset, note.byteLength))
+    : null;
 }

@@ -119,10 +119,12 @@ function primaryImage(meta: Buffer): PrimaryImage | null {
       at += wide ? 2 : 1;
       const property = properties[index - 1];
       if (id !== primary || !property) continue;
-      if (property.type === "ispe") [image.width, image.height] = [u32(meta, property.body + 4), u32(meta, property.body + 8)];
+      if (property.type === "ispe")
+        [image.width, image.height] = [u32(meta, property.body + 4), u32(meta, property.body + 8)];
       // irot: anticlockwise quarter turns; imir: 0 mirrors about the vertical axis, 1 the horizontal.
       if (property.type === "irot") image.transforms.push({ rotate: ((meta[property.body]! & 3) * 270) % 360 });
-      if (property.type === "imir") image.transforms.push({ mirror: (meta[property.body]! & 1) === 0 ? "vertical" : "horizontal" });
+      if (property.type === "imir")
+        image.transforms.push({ mirror: (meta[property.body]! & 1) === 0 ? "vertical" : "horizontal" });
     }
   }
   return image;
@@ -160,13 +162,16 @@ export async function decodeAvifWithFfmpeg(path: string): Promise<Sharp> {
   try {
     const file = { handle, size: (await handle.stat()).size };
     image = await readPrimaryImage(file);
-    if (!image || image.type !== "av01" || image.extents.length === 0) {
-      throw new UnprocessableMediaError(`This AVIF's picture is ${image?.type === "grid" ? "a grid of tiles at a bit depth" : "stored in a way"} Shoebox cannot decode`);
+    if (image?.type !== "av01" || image.extents.length === 0) {
+      throw new UnprocessableMediaError(
+        `This AVIF's picture is ${image?.type === "grid" ? "a grid of tiles at a bit depth" : "stored in a way"} Shoebox cannot decode`,
+      );
     }
     const parts = [];
     for (const { offset, length } of image.extents) {
       const part = length <= MAX_IMAGE_BYTES ? await readAt(file, offset, length) : null;
-      if (!part) throw new UnprocessableMediaError("This AVIF's picture lies outside the file: it is truncated or damaged");
+      if (!part)
+        throw new UnprocessableMediaError("This AVIF's picture lies outside the file: it is truncated or damaged");
       parts.push(part);
     }
     frame = Buffer.concat(parts);
@@ -180,7 +185,14 @@ export async function decodeAvifWithFfmpeg(path: string): Promise<Sharp> {
     let picture = sharp(await extractPosterFrame(stream, await probeVideo(stream)));
     for (const transform of image.transforms) {
       // Each step is its own pipeline: sharp orders rotate and flip/flop its own way within one.
-      const pixels = await ("rotate" in transform ? picture.rotate(transform.rotate) : transform.mirror === "vertical" ? picture.flop() : picture.flip()).png().toBuffer();
+      const pixels = await ("rotate" in transform
+        ? picture.rotate(transform.rotate)
+        : transform.mirror === "vertical"
+          ? picture.flop()
+          : picture.flip()
+      )
+        .png()
+        .toBuffer();
       picture = sharp(pixels);
     }
     return picture;

@@ -20,7 +20,13 @@ async function withFile<T>(path: string, use: (file: MediaFile) => Promise<T>): 
 
 // --- CR3: CMT1 is IFD0, CMT2 the EXIF IFD, CMT3 Canon's maker note, CMT4 the GPS IFD ---
 
-const ifd0Tags: Record<number, string> = { 0x010e: "ImageDescription", 0x010f: "Make", 0x0110: "Model", 0x0112: "Orientation", 0x0132: "ModifyDate" };
+const ifd0Tags: Record<number, string> = {
+  0x010e: "ImageDescription",
+  0x010f: "Make",
+  0x0110: "Model",
+  0x0112: "Orientation",
+  0x0132: "ModifyDate",
+};
 const exifTags: Record<number, string> = {
   0x829a: "ExposureTime",
   0x829d: "FNumber",
@@ -84,7 +90,14 @@ const MAX_ENTRIES = 512;
 
 // The values of a heap and its sub-heaps, by tag (the tag's low 14 bits, as exiftool numbers them).
 // A heap ends with the offset of its table: a count, then entries of tag, size and offset.
-function readHeap(data: Buffer, le: boolean, start: number, end: number, depth: number, into: Map<number, Buffer>): void {
+function readHeap(
+  data: Buffer,
+  le: boolean,
+  start: number,
+  end: number,
+  depth: number,
+  into: Map<number, Buffer>,
+): void {
   const u16 = (at: number) => (le ? data.readUInt16LE(at) : data.readUInt16BE(at));
   const u32 = (at: number) => (le ? data.readUInt32LE(at) : data.readUInt32BE(at));
   if (depth > MAX_HEAP_DEPTH || end - start < 6 || end > data.length) return;
@@ -115,7 +128,9 @@ function ciffTags(segment: Buffer): Tags {
   const headerLength = le ? segment.readUInt32LE(2) : segment.readUInt32BE(2);
   const values = new Map<number, Buffer>();
   readHeap(segment, le, headerLength, segment.length, 0, values);
-  const shorts = (value: Buffer | undefined) => value && Array.from({ length: value.length >> 1 }, (_, i) => (le ? value.readUInt16LE(i * 2) : value.readUInt16BE(i * 2)));
+  const shorts = (value: Buffer | undefined) =>
+    value &&
+    Array.from({ length: value.length >> 1 }, (_, i) => (le ? value.readUInt16LE(i * 2) : value.readUInt16BE(i * 2)));
   const tags: Tags = {};
   const makeModel = values.get(CIFF.makeModel)?.toString("latin1").split("\0");
   if (makeModel?.[0]?.trim()) tags.Make = makeModel[0].trim();
@@ -124,7 +139,8 @@ function ciffTags(segment: Buffer): Tags {
   const stamp = values.get(CIFF.timeStamp);
   if (stamp && stamp.length >= 4) {
     const seconds = le ? stamp.readUInt32LE(0) : stamp.readUInt32BE(0);
-    if (seconds > 0) tags.DateTimeOriginal = new Date(seconds * 1000).toISOString().slice(0, 19).replace(/-/g, ":").replace("T", " ");
+    if (seconds > 0)
+      tags.DateTimeOriginal = new Date(seconds * 1000).toISOString().slice(0, 19).replace(/-/g, ":").replace("T", " ");
   }
   const focal = shorts(values.get(CIFF.focalLength));
   if (focal?.[1]) tags.FocalLength = focal[1];
@@ -140,7 +156,7 @@ export async function readCiffTags(path: string): Promise<Tags> {
     let at = 2;
     for (let segments = 0; segments < 64; segments++) {
       const header = await readAt(file, at, 4);
-      if (!header || header[0] !== 0xff || header[1] === 0xda || header[1] === 0xd9) return {};
+      if (header?.[0] !== 0xff || header[1] === 0xda || header[1] === 0xd9) return {};
       const length = header.readUInt16BE(2);
       if (header[1] === 0xe0 && length > 16) {
         const segment = await readAt(file, at + 4, length - 2);

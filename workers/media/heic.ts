@@ -25,7 +25,9 @@ interface DecodedImage {
 
 // heic-decode ships no types; this is the part of its API used here.
 interface HeicDecode {
-  all(input: { buffer: Uint8Array }): Promise<Array<{ width: number; height: number; decode(): Promise<DecodedImage> }> & { dispose(): void }>;
+  all(input: {
+    buffer: Uint8Array;
+  }): Promise<Array<{ width: number; height: number; decode(): Promise<DecodedImage> }> & { dispose(): void }>;
 }
 
 const require = createRequire(import.meta.url);
@@ -57,13 +59,16 @@ export function isHeicBrand(head: Uint8Array): boolean {
 
 // The primary image as RGBA. heic-decode decodes libheif's first top-level image; libheif lists
 // them in item order, and in every real file (phones, cameras) that first one is the primary.
-export async function decodeHeic(input: Buffer): Promise<{ data: Uint8ClampedArray | Buffer; width: number; height: number; channels: 4 }> {
+export async function decodeHeic(
+  input: Buffer,
+): Promise<{ data: Uint8ClampedArray | Buffer; width: number; height: number; channels: 4 }> {
   if (!isHeicBrand(input)) throw new Error("Not an HEVC-coded HEIC/HEIF file");
   const images = await (require("heic-decode") as HeicDecode).all({ buffer: input });
   try {
     const primary = images[0];
     if (!primary) throw new Error("The HEIF file holds no image");
-    if (primary.width * primary.height > MAX_PIXELS) throw new Error(`The image is too large to decode (${primary.width}×${primary.height})`);
+    if (primary.width * primary.height > MAX_PIXELS)
+      throw new Error(`The image is too large to decode (${primary.width}×${primary.height})`);
     const { data, width, height } = await primary.decode();
     return { data, width, height, channels: 4 };
   } finally {
@@ -124,7 +129,8 @@ function metaHasTransform(meta: Buffer): boolean {
   const iprp = find("iprp", 12, meta.length);
   const ipco = iprp && find("ipco", iprp.body, iprp.end);
   if (!ipco) return false;
-  for (const property of boxes(meta, ipco.body, ipco.end)) if (property.type === "irot" || property.type === "imir") return true;
+  for (const property of boxes(meta, ipco.body, ipco.end))
+    if (property.type === "irot" || property.type === "imir") return true;
   return false;
 }
 
@@ -159,8 +165,13 @@ export async function isHeifSequence(path: string): Promise<boolean> {
   try {
     const file = { handle, size: (await handle.stat()).size };
     const boxes = await boxesIn(file, 0, file.size);
-    const ftyp = boxes[0]?.type === "ftyp" ? await readAt(file, boxes[0].start, Math.min(boxes[0].end - boxes[0].start, 64)) : null;
-    const brands = ftyp ? Array.from({ length: ftyp.length >> 2 }, (_, i) => ftyp.toString("latin1", i * 4, i * 4 + 4)) : [];
+    const ftyp =
+      boxes[0]?.type === "ftyp"
+        ? await readAt(file, boxes[0].start, Math.min(boxes[0].end - boxes[0].start, 64))
+        : null;
+    const brands = ftyp
+      ? Array.from({ length: ftyp.length >> 2 }, (_, i) => ftyp.toString("latin1", i * 4, i * 4 + 4))
+      : [];
     return brands.includes("msf1") && boxes.some((box) => box.type === "moov");
   } finally {
     await handle.close();

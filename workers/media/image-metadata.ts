@@ -56,7 +56,12 @@ export const heifTypes = new Set(["image/heic", "image/heif", "image/avif"]);
 const text = (value: unknown) => (typeof value === "string" && value.trim() ? value.trim().replace(/\0+$/, "") : null);
 export const number = (value: unknown) => (typeof value === "number" && Number.isFinite(value) ? value : null);
 // The first value not 0 of a list (exifr gives typed arrays for some).
-const firstNumber = (value: unknown) => (Array.isArray(value) || ArrayBuffer.isView(value) ? (Array.from(value as ArrayLike<unknown>).map(number).find(Boolean) ?? null) : null);
+const firstNumber = (value: unknown) =>
+  Array.isArray(value) || ArrayBuffer.isView(value)
+    ? (Array.from(value as ArrayLike<unknown>)
+        .map(number)
+        .find(Boolean) ?? null)
+    : null;
 
 // "1/250" for fast shutters, "2.5" for slow ones, as photographers write them.
 function exposure(value: unknown): string | null {
@@ -138,7 +143,10 @@ function rawProfileExif(chunk: Buffer, type: string): Buffer | undefined {
   const keywordEnd = chunk.indexOf(0);
   if (!/^Raw profile type (exif|APP1)$/i.test(chunk.toString("latin1", 0, keywordEnd))) return undefined;
   // tEXt: the text; zTXt: a compression method byte, then zlib.
-  const text = type === "zTXt" ? inflateSync(chunk.subarray(keywordEnd + 2), { maxOutputLength: 4 * 1024 * 1024 }) : chunk.subarray(keywordEnd + 1);
+  const text =
+    type === "zTXt"
+      ? inflateSync(chunk.subarray(keywordEnd + 2), { maxOutputLength: 4 * 1024 * 1024 })
+      : chunk.subarray(keywordEnd + 1);
   const hex = text.toString("latin1").trim().split("\n").slice(2).join("").replace(/\s+/g, "");
   const block = /^([0-9a-f]{2})+$/i.test(hex) ? Buffer.from(hex, "hex") : undefined;
   return block && tiffPart(block) ? block : undefined;
@@ -187,8 +195,11 @@ export async function readTags(path: string, mimeType: string, embeddedExif?: Bu
   const exifTags = await readExifTags(path, mimeType, embeddedExif);
   // Where a JPEG has both, the camera and its clock come from the CIFF block the camera wrote (EXIF
   // beside it came from software later), the rest from EXIF first: exiftool reads them so.
-  const { Make, Model, DateTimeOriginal, ...ciff } = mimeType === "image/jpeg" ? await readCiffTags(path).catch(() => ({}) as Tags) : {};
-  const identity = Object.fromEntries(Object.entries({ Make, Model, DateTimeOriginal }).filter(([, value]) => value !== undefined));
+  const { Make, Model, DateTimeOriginal, ...ciff } =
+    mimeType === "image/jpeg" ? await readCiffTags(path).catch(() => ({}) as Tags) : {};
+  const identity = Object.fromEntries(
+    Object.entries({ Make, Model, DateTimeOriginal }).filter(([, value]) => value !== undefined),
+  );
   return { ...makerNoteTags(embeddedExif), ...ciff, ...exifTags, ...identity };
 }
 
@@ -198,7 +209,8 @@ async function readExifTags(path: string, mimeType: string, embeddedExif?: Buffe
   const tags = await parseExif(path);
   const embedded = tiffPart(embeddedExif);
   // The embedded block is the fuller one where the file's own parse came back thin.
-  if (embedded && (Object.keys(tags).length === 0 || tags.DateTimeOriginal === undefined)) return { ...tags, ...(await parseExif(embedded)) };
+  if (embedded && (Object.keys(tags).length === 0 || tags.DateTimeOriginal === undefined))
+    return { ...tags, ...(await parseExif(embedded)) };
   if (Object.keys(tags).length > 0) return tags;
   if (rawTypes.has(mimeType)) {
     // Fujifilm RAF and others keep their EXIF in the embedded JPEG.
@@ -226,16 +238,29 @@ const turnsQuarter = (orientation: number | null) => orientation !== null && ori
 
 export async function readImageMetadata(path: string, mimeType: string): Promise<ImageMetadata> {
   const raw = rawTypes.has(mimeType);
-  const pixels = raw ? null : await sharp(path, { limitInputPixels: maxPixels }).metadata().catch(() => null);
+  const pixels = raw
+    ? null
+    : await sharp(path, { limitInputPixels: maxPixels })
+        .metadata()
+        .catch(() => null);
   const tags = await readTags(path, mimeType, pixels?.exif);
   // XMP fills what EXIF leaves out (PNGs and edited files often carry only XMP).
   const xmp = pixels?.xmp ? readXmp(pixels.xmp) : null;
   const orientation = number(tags.Orientation) ?? xmp?.orientation ?? null;
-  const rawSize = raw ? await readRawSize(path).catch(() => null) : mimeType === "image/jxl" ? await jxlSize(path) : null;
+  const rawSize = raw
+    ? await readRawSize(path).catch(() => null)
+    : mimeType === "image/jxl"
+      ? await jxlSize(path)
+      : null;
   // An image sequence's size is its first picture's.
-  const sequence = heifTypes.has(mimeType) && !pixels && (await isHeifSequence(path).catch(() => false)) ? await firstFrameSize(path) : null;
-  const width = rawSize?.width ?? pixels?.width ?? sequence?.width ?? number(tags.ExifImageWidth) ?? number(tags.ImageWidth);
-  const height = rawSize?.height ?? pixels?.height ?? sequence?.height ?? number(tags.ExifImageHeight) ?? number(tags.ImageHeight);
+  const sequence =
+    heifTypes.has(mimeType) && !pixels && (await isHeifSequence(path).catch(() => false))
+      ? await firstFrameSize(path)
+      : null;
+  const width =
+    rawSize?.width ?? pixels?.width ?? sequence?.width ?? number(tags.ExifImageWidth) ?? number(tags.ImageWidth);
+  const height =
+    rawSize?.height ?? pixels?.height ?? sequence?.height ?? number(tags.ExifImageHeight) ?? number(tags.ImageHeight);
   // libheif reports a HEIF's size with its own rotation applied; only a HEIF without one is turned by
   // its EXIF Orientation, like any other image.
   // Files sharp decodes itself are turned by what libvips reads as their orientation (not, say, the
@@ -246,9 +271,14 @@ export async function readImageMetadata(path: string, mimeType: string): Promise
     : turnsQuarter(orientation) && !(heifTypes.has(mimeType) && (await hasHeifTransform(path).catch(() => false)));
   const exifDateTaken = exifDate(tags.DateTimeOriginal);
   const dateTaken = exifDateTaken ?? xmp?.dateTaken ?? exifDate(tags.CreateDate);
-  const dateOffset = exifDateTaken ? (offset(tags.OffsetTimeOriginal) ?? offset(tags.OffsetTime)) : dateTaken === xmp?.dateTaken ? xmp.offset : offset(tags.OffsetTime);
+  const dateOffset = exifDateTaken
+    ? (offset(tags.OffsetTimeOriginal) ?? offset(tags.OffsetTime))
+    : dateTaken === xmp?.dateTaken
+      ? xmp.offset
+      : offset(tags.OffsetTime);
   const exifPlace = coordinates(tags);
-  const place = exifPlace.latitude !== null ? exifPlace : { latitude: xmp?.latitude ?? null, longitude: xmp?.longitude ?? null };
+  const place =
+    exifPlace.latitude !== null ? exifPlace : { latitude: xmp?.latitude ?? null, longitude: xmp?.longitude ?? null };
   return {
     width: turned ? height : width,
     height: turned ? width : height,
@@ -270,4 +300,3 @@ export async function readImageMetadata(path: string, mimeType: string): Promise
     rating: number(tags.Rating) ?? xmp?.rating ?? null,
   };
 }
-

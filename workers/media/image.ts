@@ -46,22 +46,32 @@ async function openUpright(path: string, mimeType: string): Promise<Sharp> {
     if (preview) return orient(sharp(preview, options), number((await readTags(path, mimeType)).Orientation));
     // No preview to show: the sensor data itself, which LibRaw turns upright.
     const decoded = await decodeRaw(path).catch((error: Error) => {
-      throw new UnprocessableMediaError(`This RAW file has no embedded preview, and its sensor data cannot be decoded (${error.message})`);
+      throw new UnprocessableMediaError(
+        `This RAW file has no embedded preview, and its sensor data cannot be decoded (${error.message})`,
+      );
     });
-    return sharp(decoded.data, { raw: { width: decoded.width, height: decoded.height, channels: decoded.channels }, limitInputPixels: maxPixels });
+    return sharp(decoded.data, {
+      raw: { width: decoded.width, height: decoded.height, channels: decoded.channels },
+      limitInputPixels: maxPixels,
+    });
   }
   if (heifTypes.has(mimeType)) {
     // libheif applies a HEIF's own rotation while decoding and sharp reports no EXIF orientation for
     // these files, so the EXIF Orientation is applied by hand only where the HEIF has none of its own.
     const [header, transformed, tags] = await Promise.all([
-      sharp(path, options).metadata().catch(() => null),
+      sharp(path, options)
+        .metadata()
+        .catch(() => null),
       hasHeifTransform(path).catch(() => false),
       readTags(path, mimeType),
     ]);
     const exifOrientation = transformed ? null : number(tags.Orientation);
     // sharp's libvips decodes 8-bit AV1-coded HEIF itself; deeper AV1 (HDR) goes to ffmpeg, HEVC to libheif.
     if (header?.compression === "av1") {
-      return orient((header.bitsPerSample ?? 8) > 8 ? await decodeAvifWithFfmpeg(path) : sharp(path, options), exifOrientation);
+      return orient(
+        (header.bitsPerSample ?? 8) > 8 ? await decodeAvifWithFfmpeg(path) : sharp(path, options),
+        exifOrientation,
+      );
     }
     if (header?.width && header.height && header.width * header.height > maxPixels) {
       throw new UnprocessableMediaError(`The image is too large to decode (${header.width}×${header.height})`);
@@ -97,7 +107,9 @@ export interface ImageDerivatives {
 
 // cos((2x + 1)uπ / 64) for the 8 lowest frequencies u of a 32-point DCT.
 const dctSize = 32;
-const dctCosines = Array.from({ length: 8 }, (_, u) => Float64Array.from({ length: dctSize }, (_, x) => Math.cos(((2 * x + 1) * u * Math.PI) / (2 * dctSize))));
+const dctCosines = Array.from({ length: 8 }, (_, u) =>
+  Float64Array.from({ length: dctSize }, (_, x) => Math.cos(((2 * x + 1) * u * Math.PI) / (2 * dctSize))),
+);
 
 // A 64-bit perceptual hash (pHash) of a picture, as 16 hex digits: its grey levels at 32×32, the
 // 8×8 lowest frequencies of their DCT, one bit each for being above their median. Resizing,
@@ -105,7 +117,12 @@ const dctCosines = Array.from({ length: 8 }, (_, u) => Float64Array.from({ lengt
 // half (common/duplicates.ts compares them). Made from the thumbnail, which is small to decode, so
 // that a thumbnail made earlier hashes as one made now.
 export async function perceptualHash(image: Buffer): Promise<string> {
-  const pixels = await sharp(image).flatten({ background: "#ffffff" }).greyscale().resize(dctSize, dctSize, { fit: "fill" }).raw().toBuffer();
+  const pixels = await sharp(image)
+    .flatten({ background: "#ffffff" })
+    .greyscale()
+    .resize(dctSize, dctSize, { fit: "fill" })
+    .raw()
+    .toBuffer();
   // Rows first (8 frequencies per row), then columns.
   const rows = new Float64Array(dctSize * 8);
   for (let y = 0; y < dctSize; y++) {
@@ -161,7 +178,13 @@ export async function renderDerivatives(upright: Sharp, withFullsize = false): P
     sharp(preview).resize(100, 100, { fit: "inside" }).ensureAlpha().raw().toBuffer({ resolveWithObject: true }),
   ]);
   const hash = rgbaToThumbHash(small.info.width, small.info.height, small.data);
-  return { thumbnail, preview, thumbhash: Buffer.from(hash).toString("base64"), perceptualHash: await perceptualHash(thumbnail), fullsize };
+  return {
+    thumbnail,
+    preview,
+    thumbhash: Buffer.from(hash).toString("base64"),
+    perceptualHash: await perceptualHash(thumbnail),
+    fullsize,
+  };
 }
 
 // The derivatives of an image file; a full-size copy too when browsers cannot show the original.

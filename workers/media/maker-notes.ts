@@ -21,8 +21,8 @@ export function canonIso(settings: number[] | undefined, shot: number[] | undefi
   if (set !== undefined && canonIsoSettings[set]) return canonIsoSettings[set];
   if (set !== undefined && set & 0x4000) return set & 0x3fff;
   if (!shot || shot.length < 3) return undefined;
-  const auto = Math.exp(((shot[1]! << 16) >> 16) / 32 * Math.LN2) * 100;
-  const base = (Math.exp(((shot[2]! << 16) >> 16) / 32 * Math.LN2) * 100) / 32;
+  const auto = Math.exp((((shot[1]! << 16) >> 16) / 32) * Math.LN2) * 100;
+  const base = (Math.exp((((shot[2]! << 16) >> 16) / 32) * Math.LN2) * 100) / 32;
   return Number.isFinite(base * auto) && shot[2] !== 0 ? Math.round((base * auto) / 100) : undefined;
 }
 
@@ -42,11 +42,20 @@ export function canonMakerNote(tiff: Tiff, offset: number): Tags {
 // minutes, hours, month, day, year.
 function reconyxMakerNote(tiff: Tiff, offset: number, length: number): Tags {
   if (length < 34) return {};
-  const word = (n: number) => (tiff.le ? tiff.data.readUInt16LE(offset + n * 2) : tiff.data.readUInt16BE(offset + n * 2));
+  const word = (n: number) =>
+    tiff.le ? tiff.data.readUInt16LE(offset + n * 2) : tiff.data.readUInt16BE(offset + n * 2);
   if (word(0) !== 0xf101) return {};
-  const [second, minute, hour, month, day, year] = [11, 12, 13, 14, 15, 16].map(word) as [number, number, number, number, number, number];
+  const [second, minute, hour, month, day, year] = [11, 12, 13, 14, 15, 16].map(word) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   const two = (n: number) => String(n).padStart(2, "0");
-  if (year < 1900 || month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 59) return {};
+  if (year < 1900 || month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 59)
+    return {};
   return { DateTimeOriginal: `${year}:${two(month)}:${two(day)} ${two(hour)}:${two(minute)}:${two(second)}` };
 }
 
@@ -62,7 +71,9 @@ function nikonMakerNote(tiff: Tiff, offset: number, length: number): Tags {
 
 // The maker note's values of an EXIF block ("Exif\0\0" may come first), if its camera is one of these.
 export function readMakerNote(exif: Buffer): Tags {
-  const start = [exif.indexOf("II*\0", 0, "latin1"), exif.indexOf("MM\0*", 0, "latin1")].filter((i) => i >= 0 && i < 16);
+  const start = [exif.indexOf("II*\0", 0, "latin1"), exif.indexOf("MM\0*", 0, "latin1")].filter(
+    (i) => i >= 0 && i < 16,
+  );
   const tiff = start.length ? openTiff(exif.subarray(Math.min(...start))) : null;
   if (!tiff) return {};
   const ifd0 = readIfd(tiff, tiff.ifd0);

@@ -30,7 +30,7 @@ async function jpegXmp(file: MediaFile): Promise<string | null> {
   let position = 2;
   for (let segments = 0; segments < MAX_SEGMENTS; segments++) {
     const header = await readAt(file, position, 4);
-    if (!header || header[0] !== 0xff) return null;
+    if (header?.[0] !== 0xff) return null;
     const marker = header[1]!;
     if (marker === 0xff) {
       position += 1; // fill byte before a marker
@@ -41,7 +41,8 @@ async function jpegXmp(file: MediaFile): Promise<string | null> {
     if (length < 2) return null;
     if (marker === 0xe1 && length - 2 > XMP_SIGNATURE.length) {
       const payload = await readAt(file, position + 4, length - 2);
-      if (payload?.toString("latin1", 0, XMP_SIGNATURE.length) === XMP_SIGNATURE) return payload.toString("utf8", XMP_SIGNATURE.length);
+      if (payload?.toString("latin1", 0, XMP_SIGNATURE.length) === XMP_SIGNATURE)
+        return payload.toString("utf8", XMP_SIGNATURE.length);
     }
     position += 2 + length;
   }
@@ -206,8 +207,14 @@ async function claimsOf(file: MediaFile, head: Buffer): Promise<(() => Promise<R
   }
   if (head.toString("latin1", 4, 8) !== "ftyp") return [];
   const topLevel = await boxesIn(file, 0, file.size);
-  const mpvd = topLevel.filter((box) => box.type === "mpvd").map((box) => ({ offset: box.start, length: box.end - box.start }));
-  return [async () => xmpClaims((await heifXmp(file, topLevel)) ?? "", file.size), async () => mpvd, () => samsungClaims(file)];
+  const mpvd = topLevel
+    .filter((box) => box.type === "mpvd")
+    .map((box) => ({ offset: box.start, length: box.end - box.start }));
+  return [
+    async () => xmpClaims((await heifXmp(file, topLevel)) ?? "", file.size),
+    async () => mpvd,
+    () => samsungClaims(file),
+  ];
 }
 
 export async function findMotionPhotoVideo(path: string): Promise<{ offset: number; length: number } | null> {

@@ -59,7 +59,9 @@ function load(): Gazetteer {
 }
 
 function validCoordinates(latitude: number, longitude: number): boolean {
-  return Number.isFinite(latitude) && Number.isFinite(longitude) && Math.abs(latitude) <= 90 && Math.abs(longitude) <= 180;
+  return (
+    Number.isFinite(latitude) && Number.isFinite(longitude) && Math.abs(latitude) <= 90 && Math.abs(longitude) <= 180
+  );
 }
 
 export function reverseGeocode(latitude: number, longitude: number): Place {

@@ -14,7 +14,11 @@ interface LibRaw {
 }
 
 type LibRawModule = { LibRaw: new () => LibRaw };
-type LibRawFactory = (options: { wasmBinary: Uint8Array; print?: (text: string) => void; printErr?: (text: string) => void }) => Promise<LibRawModule>;
+type LibRawFactory = (options: {
+  wasmBinary: Uint8Array;
+  print?: (text: string) => void;
+  printErr?: (text: string) => void;
+}) => Promise<LibRawModule>;
 
 const require = createRequire(import.meta.url);
 
@@ -29,13 +33,20 @@ async function loadLibRaw(): Promise<LibRawModule> {
 
 // The picture, demosaiced with the camera's white balance into 8-bit sRGB, turned as the camera
 // says. Throws with LibRaw's reason when it cannot decode the file.
-export async function decodeRaw(path: string): Promise<{ data: Uint8Array; width: number; height: number; channels: 3 }> {
+export async function decodeRaw(
+  path: string,
+): Promise<{ data: Uint8Array; width: number; height: number; channels: 3 }> {
   const [module, bytes] = await Promise.all([loadLibRaw(), readFile(path)]);
   const raw = new module.LibRaw();
   try {
-    raw.open(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), { useCameraWb: true, outputBps: 8, outputColor: 1, userQual: 3 });
+    raw.open(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), {
+      useCameraWb: true,
+      outputBps: 8,
+      outputColor: 1,
+      userQual: 3,
+    });
     const image = raw.imageData();
-    if (!image || image.colors !== 3 || image.bits !== 8 || image.data.length !== image.width * image.height * 3) {
+    if (image?.colors !== 3 || image.bits !== 8 || image.data.length !== image.width * image.height * 3) {
       throw new Error("LibRaw gave no 8-bit RGB picture");
     }
     return { data: image.data, width: image.width, height: image.height, channels: 3 };

@@ -4,7 +4,8 @@
 import { open } from "node:fs/promises";
 import { boxesIn, readAt, type Box, type MediaFile, type Range } from "./media-file";
 
-const inside = (file: MediaFile, range: Range) => range.offset >= 0 && range.length > 0 && range.offset + range.length <= file.size;
+const inside = (file: MediaFile, range: Range) =>
+  range.offset >= 0 && range.length > 0 && range.offset + range.length <= file.size;
 
 // A JPEG that sharp (libjpeg) can decode: its first frame header is 8-bit baseline, extended or
 // progressive Huffman (SOF0–SOF2). That rules out the lossless JPEG (SOF3) that CR2 and many DNGs
@@ -13,11 +14,11 @@ const inside = (file: MediaFile, range: Range) => range.offset >= 0 && range.len
 async function isDecodableJpeg(file: MediaFile, range: Range): Promise<boolean> {
   const end = range.offset + range.length;
   const soi = await readAt(file, range.offset, 2);
-  if (!soi || soi[0] !== 0xff || soi[1] !== 0xd8) return false;
+  if (soi?.[0] !== 0xff || soi[1] !== 0xd8) return false;
   let position = range.offset + 2;
   for (let segments = 0; segments < 64; segments++) {
     const header = position + 5 <= end ? await readAt(file, position, 5) : null;
-    if (!header || header[0] !== 0xff) return false;
+    if (header?.[0] !== 0xff) return false;
     const marker = header[1]!;
     if (marker === 0xff) {
       position += 1; // fill byte before a marker
@@ -49,7 +50,19 @@ const TAG = {
   jpegLength: 0x0202,
   exifIfd: 0x8769,
 };
-const NUMERIC_TAGS = new Set([TAG.newSubfileType, TAG.imageWidth, TAG.imageHeight, TAG.compression, TAG.photometric, TAG.stripOffsets, TAG.stripByteCounts, TAG.subIfds, TAG.jpegOffset, TAG.jpegLength, TAG.exifIfd]);
+const NUMERIC_TAGS = new Set([
+  TAG.newSubfileType,
+  TAG.imageWidth,
+  TAG.imageHeight,
+  TAG.compression,
+  TAG.photometric,
+  TAG.stripOffsets,
+  TAG.stripByteCounts,
+  TAG.subIfds,
+  TAG.jpegOffset,
+  TAG.jpegLength,
+  TAG.exifIfd,
+]);
 
 const SENSOR_PHOTOMETRICS = new Set([32803, 34892]); // CFA, LinearRaw
 
@@ -211,7 +224,8 @@ async function candidatesOf(file: MediaFile): Promise<Range[]> {
   if (head.toString("latin1", 0, 16) === "FUJIFILMCCD-RAW ") return rafCandidates(file);
   if (head.toString("latin1", 4, 12) === "ftypcrx ") return cr3Candidates(file);
   const byteOrder = head.toString("latin1", 0, 2);
-  if ((byteOrder === "II" || byteOrder === "MM") && TIFF_MAGICS.has(head.toString("latin1", 2, 4))) return tiffCandidates(file, head);
+  if ((byteOrder === "II" || byteOrder === "MM") && TIFF_MAGICS.has(head.toString("latin1", 2, 4)))
+    return tiffCandidates(file, head);
   return [];
 }
 
@@ -237,7 +251,12 @@ export async function readRawSize(path: string): Promise<{ width: number; height
   try {
     const file = { handle, size: (await handle.stat()).size };
     const head = await readAt(file, 0, 16);
-    if (!head || !["II", "MM"].includes(head.toString("latin1", 0, 2)) || !TIFF_MAGICS.has(head.toString("latin1", 2, 4))) return null;
+    if (
+      !head ||
+      !["II", "MM"].includes(head.toString("latin1", 0, 2)) ||
+      !TIFF_MAGICS.has(head.toString("latin1", 2, 4))
+    )
+      return null;
     let best: { width: number; height: number } | null = null;
     await walkTiff(file, head, (ifd) => {
       const [width] = ifd.values.get(TAG.imageWidth) ?? [];

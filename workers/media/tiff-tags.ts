@@ -14,7 +14,21 @@ export interface Tiff {
 
 const MAX_ENTRIES = 1024;
 const MAX_NUMBERS = 4096;
-const widths: Record<number, number> = { 1: 1, 2: 1, 3: 2, 4: 4, 5: 8, 6: 1, 7: 1, 8: 2, 9: 4, 10: 8, 11: 4, 12: 8, 13: 4 };
+const widths: Record<number, number> = {
+  1: 1,
+  2: 1,
+  3: 2,
+  4: 4,
+  5: 8,
+  6: 1,
+  7: 1,
+  8: 2,
+  9: 4,
+  10: 8,
+  11: 4,
+  12: 8,
+  13: 4,
+};
 
 // A TIFF header ("II*\0" or "MM\0*") at the start of the buffer, with the offset of IFD0.
 export function openTiff(data: Buffer): Tiff | null {
@@ -72,12 +86,25 @@ export function readIfd(tiff: Tiff, offset: number): Map<number, TagValue> {
     const size = width * items;
     const start = size <= 4 ? entry + 8 : number(tiff, 4, entry + 8);
     if (start + size > data.length) continue;
-    if (type === 2) tags.set(tag, data.toString("latin1", start, start + size).replace(/\0.*$/s, "").trim());
+    if (type === 2)
+      tags.set(
+        tag,
+        data
+          .toString("latin1", start, start + size)
+          .replace(/\0.*$/s, "")
+          .trim(),
+      );
     else if (type === 7) tags.set(tag, { offset: start, length: size });
-    else if (items <= MAX_NUMBERS) tags.set(tag, Array.from({ length: items }, (_, n) => number(tiff, type, start + n * width)));
+    else if (items <= MAX_NUMBERS)
+      tags.set(
+        tag,
+        Array.from({ length: items }, (_, n) => number(tiff, type, start + n * width)),
+      );
   }
   return tags;
 }
 
-export const text = (value: TagValue | undefined): string | undefined => (typeof value === "string" && value ? value : undefined);
-export const first = (value: TagValue | undefined): number | undefined => (Array.isArray(value) && Number.isFinite(value[0]) ? value[0] : undefined);
+export const text = (value: TagValue | undefined): string | undefined =>
+  typeof value === "string" && value ? value : undefined;
+export const first = (value: TagValue | undefined): number | undefined =>
+  Array.isArray(value) && Number.isFinite(value[0]) ? value[0] : undefined;

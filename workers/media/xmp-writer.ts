@@ -24,7 +24,7 @@ export interface XmpFields {
 export const favoriteKeyword = "Favorite";
 
 // XML 1.0 allows no other control characters, even escaped.
-const escape = (text: string) =>
+const escapeXml = (text: string) =>
   text
     .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, "")
     .replace(/&/g, "&amp;")
@@ -40,15 +40,19 @@ function coordinate(value: number, positive: string, negative: string): string {
   return `${degrees},${minutes.toFixed(6)}${value < 0 ? negative : positive}`;
 }
 
-const simple = (name: string, value: string) => `   <${name}>${escape(value)}</${name}>`;
+const simple = (name: string, value: string) => `   <${name}>${escapeXml(value)}</${name}>`;
 const bag = (name: string, items: string[]) =>
-  `   <${name}>\n    <rdf:Bag>\n${items.map((item) => `     <rdf:li>${escape(item)}</rdf:li>`).join("\n")}\n    </rdf:Bag>\n   </${name}>`;
+  `   <${name}>\n    <rdf:Bag>\n${items.map((item) => `     <rdf:li>${escapeXml(item)}</rdf:li>`).join("\n")}\n    </rdf:Bag>\n   </${name}>`;
 
 export function writeXmp(fields: XmpFields): string {
   const lines: string[] = [];
   if (fields.dateTaken) {
     const date = `${fields.dateTaken}${fields.offset ?? ""}`;
-    lines.push(simple("exif:DateTimeOriginal", date), simple("xmp:CreateDate", date), simple("photoshop:DateCreated", date));
+    lines.push(
+      simple("exif:DateTimeOriginal", date),
+      simple("xmp:CreateDate", date),
+      simple("photoshop:DateCreated", date),
+    );
   }
   if (fields.latitude !== null && fields.longitude !== null) {
     lines.push(
@@ -61,13 +65,20 @@ export function writeXmp(fields: XmpFields): string {
   if (fields.state) lines.push(simple("photoshop:State", fields.state));
   if (fields.country) lines.push(simple("photoshop:Country", fields.country));
   if (fields.description) {
-    lines.push(`   <dc:description>\n    <rdf:Alt>\n     <rdf:li xml:lang="x-default">${escape(fields.description)}</rdf:li>\n    </rdf:Alt>\n   </dc:description>`);
+    lines.push(
+      `   <dc:description>\n    <rdf:Alt>\n     <rdf:li xml:lang="x-default">${escapeXml(fields.description)}</rdf:li>\n    </rdf:Alt>\n   </dc:description>`,
+    );
   }
   if (fields.rating !== null) lines.push(simple("xmp:Rating", String(fields.rating)));
   const keywords = [...fields.albums, ...(fields.favorite ? [favoriteKeyword] : [])];
   if (keywords.length) {
     lines.push(bag("dc:subject", keywords));
-    lines.push(bag("lr:hierarchicalSubject", [...fields.albums.map((album) => `${albumSubjectPrefix}${album}`), ...(fields.favorite ? [favoriteKeyword] : [])]));
+    lines.push(
+      bag("lr:hierarchicalSubject", [
+        ...fields.albums.map((album) => `${albumSubjectPrefix}${album}`),
+        ...(fields.favorite ? [favoriteKeyword] : []),
+      ]),
+    );
   }
   if (fields.people.length) lines.push(bag("Iptc4xmpExt:PersonInImage", fields.people));
   return `<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>

@@ -30,7 +30,7 @@ function decodeXmp(bytes: Uint8Array): string {
   return new TextDecoder("utf-8").decode(bytes);
 }
 
-const unescape = (text: string) =>
+const unescapeXml = (text: string) =>
   text
     .replace(/&lt;/g, "<")
     .replace(/&gt;/g, ">")
@@ -59,7 +59,10 @@ function namesOf(xml: string, name: string): string[] {
   const [prefix = "", local] = name.split(":");
   const uri = namespaces[prefix];
   if (!uri) return [name];
-  const declared = [...xml.matchAll(/xmlns:([\w.-]+)\s*=\s*["']([^"']*)["']/g)].map((m) => ({ prefix: m[1]!, uri: m[2]! }));
+  const declared = [...xml.matchAll(/xmlns:([\w.-]+)\s*=\s*["']([^"']*)["']/g)].map((m) => ({
+    prefix: m[1]!,
+    uri: m[2]!,
+  }));
   const bound = declared.filter((d) => d.uri === uri).map((d) => d.prefix);
   // The usual prefix counts unless the document binds it to something else.
   const usual = declared.some((d) => d.prefix === prefix && d.uri !== uri) ? [] : [prefix];
@@ -78,13 +81,15 @@ function property(xml: string, name: string): string | null {
 }
 
 function propertyNamed(xml: string, escaped: string): string | null {
-  const attribute = xml.match(new RegExp(`\\s${escaped}\\s*=\\s*"([^"]*)"`)) ?? xml.match(new RegExp(`\\s${escaped}\\s*=\\s*'([^']*)'`));
-  if (attribute) return unescape(attribute[1]!).trim() || null;
+  const attribute =
+    xml.match(new RegExp(`\\s${escaped}\\s*=\\s*"([^"]*)"`)) ??
+    xml.match(new RegExp(`\\s${escaped}\\s*=\\s*'([^']*)'`));
+  if (attribute) return unescapeXml(attribute[1]!).trim() || null;
   const element = xml.match(new RegExp(`<${escaped}(?:\\s[^>]*)?>([\\s\\S]*?)</${escaped}>`));
   if (!element) return null;
   const inner = element[1]!;
   const item = inner.match(/<rdf:li(?:\s[^>]*)?>([\s\S]*?)<\/rdf:li>/);
-  const value = unescape((item ? item[1]! : inner).replace(/<[^>]+>/g, "")).trim();
+  const value = unescapeXml((item ? item[1]! : inner).replace(/<[^>]+>/g, "")).trim();
   return value || null;
 }
 
@@ -94,7 +99,9 @@ function list(xml: string, name: string): string[] {
     const escaped = escapeName(candidate);
     const element = xml.match(new RegExp(`<${escaped}(?:\\s[^>]*)?>([\\s\\S]*?)</${escaped}>`));
     if (element) {
-      return [...element[1]!.matchAll(/<rdf:li(?:\s[^>]*)?>([\s\S]*?)<\/rdf:li>/g)].map((item) => unescape(item[1]!.replace(/<[^>]+>/g, "")).trim()).filter(Boolean);
+      return [...element[1]!.matchAll(/<rdf:li(?:\s[^>]*)?>([\s\S]*?)<\/rdf:li>/g)]
+        .map((item) => unescapeXml(item[1]!.replace(/<[^>]+>/g, "")).trim())
+        .filter(Boolean);
     }
   }
   return [];
@@ -117,10 +124,16 @@ function coordinate(value: string | null): number | null {
 
 // A date and time, or a date alone (photoshop:DateCreated is often just the day: its midnight).
 function date(value: string | null): { dateTaken: string; offset: string | null; withTime: boolean } | null {
-  const match = value?.match(/^(\d{4})[-:](\d{2})[-:](\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?(Z|[+-]\d{2}:?\d{2})?)?/);
+  const match = value?.match(
+    /^(\d{4})[-:](\d{2})[-:](\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?(Z|[+-]\d{2}:?\d{2})?)?/,
+  );
   if (!match || match[1] === "0000" || match[2] === "00" || match[3] === "00") return null;
   const offset = match[7] === "Z" ? "+00:00" : match[7] ? `${match[7].slice(0, 3)}:${match[7].slice(-2)}` : null;
-  return { dateTaken: `${match[1]}-${match[2]}-${match[3]}T${match[4] ?? "00"}:${match[5] ?? "00"}:${match[6] ?? "00"}`, offset, withTime: match[4] !== undefined };
+  return {
+    dateTaken: `${match[1]}-${match[2]}-${match[3]}T${match[4] ?? "00"}:${match[5] ?? "00"}:${match[6] ?? "00"}`,
+    offset,
+    withTime: match[4] !== undefined,
+  };
 }
 
 function exposure(value: string | null): string | null {
@@ -132,11 +145,18 @@ function exposure(value: string | null): string | null {
 export function readXmp(bytes: Uint8Array): XmpValues {
   const xml = decodeXmp(bytes);
   // The first of these with a time of day, else the first day.
-  const dates = ["exif:DateTimeOriginal", "photoshop:DateCreated", "xmp:CreateDate"].map((name) => date(property(xml, name)));
+  const dates = ["exif:DateTimeOriginal", "photoshop:DateCreated", "xmp:CreateDate"].map((name) =>
+    date(property(xml, name)),
+  );
   const taken = dates.find((d) => d?.withTime) ?? dates.find((d) => d !== null);
   const latitude = coordinate(property(xml, "exif:GPSLatitude"));
   const longitude = coordinate(property(xml, "exif:GPSLongitude"));
-  const valid = latitude !== null && longitude !== null && Math.abs(latitude) <= 90 && Math.abs(longitude) <= 180 && !(latitude === 0 && longitude === 0);
+  const valid =
+    latitude !== null &&
+    longitude !== null &&
+    Math.abs(latitude) <= 90 &&
+    Math.abs(longitude) <= 180 &&
+    !(latitude === 0 && longitude === 0);
   const rating = rational(property(xml, "xmp:Rating"));
   return {
     dateTaken: taken?.dateTaken ?? null,

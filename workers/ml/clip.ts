@@ -28,9 +28,13 @@ export const clipModelFile = (dir: string, part: Part) => join(dir, part, "model
 
 // Checked when the worker starts, so that a wrong path is a clear message rather than failed jobs.
 export function checkClipModelDir(dir: string): void {
-  const missing = (["textual", "visual"] as const).map((part) => clipModelFile(dir, part)).filter((file) => !existsSync(file));
+  const missing = (["textual", "visual"] as const)
+    .map((part) => clipModelFile(dir, part))
+    .filter((file) => !existsSync(file));
   if (missing.length) {
-    throw new ConfigError(`CLIP_MODEL_DIR is ${dir}, but ${missing.join(" and ")} ${missing.length > 1 ? "are" : "is"} missing (the README says how to fetch a model)`);
+    throw new ConfigError(
+      `CLIP_MODEL_DIR is ${dir}, but ${missing.join(" and ")} ${missing.length > 1 ? "are" : "is"} missing (the README says how to fetch a model)`,
+    );
   }
 }
 
@@ -38,17 +42,26 @@ const preprocessing = new Map<string, typeof defaultPreprocess>();
 
 function preprocessOf(dir: string): typeof defaultPreprocess {
   let found = preprocessing.get(dir);
-  if (!found) preprocessing.set(dir, (found = readPreprocess(dir)));
+  if (!found) {
+    found = readPreprocess(dir);
+    preprocessing.set(dir, found);
+  }
   return found;
 }
 
 function readPreprocess(dir: string): typeof defaultPreprocess {
   const file = join(dir, "visual", "preprocess_cfg.json");
   if (!existsSync(file)) return defaultPreprocess;
-  const cfg = JSON.parse(readFileSync(file, "utf8")) as { size?: number | number[]; mean?: number[]; std?: number[]; resize_mode?: string };
+  const cfg = JSON.parse(readFileSync(file, "utf8")) as {
+    size?: number | number[];
+    mean?: number[];
+    std?: number[];
+    resize_mode?: string;
+  };
   const size = Array.isArray(cfg.size) ? cfg.size[0] : cfg.size;
   const resizeMode = cfg.resize_mode ?? "shortest";
-  if (resizeMode !== "shortest" && resizeMode !== "squash") throw new Error(`${file}: resize_mode "${resizeMode}" is not supported`);
+  if (resizeMode !== "shortest" && resizeMode !== "squash")
+    throw new Error(`${file}: resize_mode "${resizeMode}" is not supported`);
   return {
     size: size ?? defaultPreprocess.size,
     mean: cfg.mean?.length === 3 ? cfg.mean : defaultPreprocess.mean,
@@ -68,7 +81,9 @@ function inputType(s: Onnx.InferenceSession): string | undefined {
 function embeddingOf(output: Onnx.Tensor, part: Part): Float32Array {
   const values = output.data as Float32Array;
   if (values.length !== clipDimensions) {
-    throw new Error(`The CLIP ${part} model gives ${values.length} numbers per embedding; Shoebox stores ${clipDimensions} (ViT-B-32 or ViT-B-16 models)`);
+    throw new Error(
+      `The CLIP ${part} model gives ${values.length} numbers per embedding; Shoebox stores ${clipDimensions} (ViT-B-32 or ViT-B-16 models)`,
+    );
   }
   return Float32Array.from(values);
 }

@@ -53,7 +53,8 @@ const iou = (a: Candidate, b: Candidate) => {
 
 export function suppress<T extends Candidate>(candidates: T[], threshold: number): T[] {
   const kept: T[] = [];
-  for (const c of [...candidates].sort((a, b) => b.score - a.score)) if (kept.every((k) => iou(k, c) <= threshold)) kept.push(c);
+  for (const c of [...candidates].sort((a, b) => b.score - a.score))
+    if (kept.every((k) => iou(k, c) <= threshold)) kept.push(c);
   return kept;
 }
 
@@ -81,7 +82,10 @@ const checkScale = 1.3;
 const checkScore = 0.5;
 async function isFace(image: RgbImage, c: Candidate): Promise<boolean> {
   const side = checkScale * Math.max(c.x2 - c.x1, c.y2 - c.y1);
-  const out = await run("faceCheck", toFloat(await cropSquare(image, (c.x1 + c.x2 - side) / 2, (c.y1 + c.y2 - side) / 2, side, checkSize), 1 / 255));
+  const out = await run(
+    "faceCheck",
+    toFloat(await cropSquare(image, (c.x1 + c.x2 - side) / 2, (c.y1 + c.y2 - side) / 2, side, checkSize), 1 / 255),
+  );
   return (out.faceflag!.data as Float32Array)[0]! >= checkScore;
 }
 
@@ -90,7 +94,8 @@ async function landmarksOf(image: RgbImage, c: Candidate): Promise<Point[]> {
   const side = Math.max(c.x2 - c.x1, c.y2 - c.y1);
   const left = (c.x1 + c.x2 - side) / 2;
   const top = (c.y1 + c.y2 - side) / 2;
-  const out = (await run("faceLandmarks", toFloat(await cropSquare(image, left, top, side, landmarkSize)))).landmarks!.data as Float32Array;
+  const out = (await run("faceLandmarks", toFloat(await cropSquare(image, left, top, side, landmarkSize)))).landmarks!
+    .data as Float32Array;
   return Array.from({ length: 68 }, (_, i) => [left + out[2 * i]! * side, top + out[2 * i + 1]! * side] as Point);
 }
 
@@ -112,7 +117,8 @@ export async function detectFaces(input: string | Buffer, options?: FaceDetectio
   return detectFacesInImage(await readRgb(input), options);
 }
 
-const mean = (points: Point[]): Point => points.reduce<Point>((m, p) => [m[0] + p[0] / points.length, m[1] + p[1] / points.length], [0, 0]);
+const mean = (points: Point[]): Point =>
+  points.reduce<Point>((m, p) => [m[0] + p[0] / points.length, m[1] + p[1] / points.length], [0, 0]);
 
 // The five points kept with a face (the centres of the eyes, the tip of the nose, the corners of
 // the mouth): enough to show where it looks, a tenth of the 68.
@@ -130,6 +136,9 @@ export function facesCamera(landmarks: Point[]): boolean {
   const jaw = Math.hypot(landmarks[16]![0] - landmarks[0]![0], landmarks[16]![1] - landmarks[0]![1]);
   const nose = landmarks[30]!;
   // The nose's distance from the eyes' middle, along the line of the eyes.
-  const across = ((right[0] - left[0]) * (nose[0] - (left[0] + right[0]) / 2) + (right[1] - left[1]) * (nose[1] - (left[1] + right[1]) / 2)) / (eyes * eyes);
+  const across =
+    ((right[0] - left[0]) * (nose[0] - (left[0] + right[0]) / 2) +
+      (right[1] - left[1]) * (nose[1] - (left[1] + right[1]) / 2)) /
+    (eyes * eyes);
   return eyes >= 0.35 * jaw && Math.abs(across) <= 0.5;
 }

@@ -13,15 +13,18 @@ const size = 150;
 // dlib's mean face (points 17–67 of its 68, as parts of the face's box; dlib's get_face_chip_details),
 // placed in the chip: a part p of the face lies at (p + 0.25) / 1.5 of it.
 const meanFaceX = [
-  0.000213256, 0.0752622, 0.18113, 0.29077, 0.393397, 0.586856, 0.689483, 0.799124, 0.904991, 0.98004, 0.490127, 0.490127, 0.490127, 0.490127, 0.36688, 0.426036, 0.490127,
-  0.554217, 0.613373, 0.121737, 0.187122, 0.265825, 0.334606, 0.260918, 0.182743, 0.645647, 0.714428, 0.793132, 0.858516, 0.79751, 0.719335, 0.254149, 0.340985, 0.428858,
-  0.490127, 0.551395, 0.639268, 0.726104, 0.642159, 0.556721, 0.490127, 0.423532, 0.338094, 0.290379, 0.428096, 0.490127, 0.552157, 0.689874, 0.553364, 0.490127, 0.42689,
+  0.000213256, 0.0752622, 0.18113, 0.29077, 0.393397, 0.586856, 0.689483, 0.799124, 0.904991, 0.98004, 0.490127,
+  0.490127, 0.490127, 0.490127, 0.36688, 0.426036, 0.490127, 0.554217, 0.613373, 0.121737, 0.187122, 0.265825, 0.334606,
+  0.260918, 0.182743, 0.645647, 0.714428, 0.793132, 0.858516, 0.79751, 0.719335, 0.254149, 0.340985, 0.428858, 0.490127,
+  0.551395, 0.639268, 0.726104, 0.642159, 0.556721, 0.490127, 0.423532, 0.338094, 0.290379, 0.428096, 0.490127,
+  0.552157, 0.689874, 0.553364, 0.490127, 0.42689,
 ];
 const meanFaceY = [
-  0.106454, 0.038915, 0.0187482, 0.0344891, 0.0773906, 0.0773906, 0.0344891, 0.0187482, 0.038915, 0.106454, 0.203352, 0.307009, 0.409805, 0.515625, 0.587326, 0.609345,
-  0.628106, 0.609345, 0.587326, 0.216423, 0.178758, 0.179852, 0.231733, 0.245099, 0.244077, 0.231733, 0.179852, 0.178758, 0.216423, 0.244077, 0.245099, 0.780233, 0.745405,
-  0.727388, 0.742578, 0.727388, 0.745405, 0.780233, 0.864805, 0.902192, 0.909281, 0.902192, 0.864805, 0.784792, 0.778746, 0.785343, 0.778746, 0.784792, 0.824182, 0.831803,
-  0.824182,
+  0.106454, 0.038915, 0.0187482, 0.0344891, 0.0773906, 0.0773906, 0.0344891, 0.0187482, 0.038915, 0.106454, 0.203352,
+  0.307009, 0.409805, 0.515625, 0.587326, 0.609345, 0.628106, 0.609345, 0.587326, 0.216423, 0.178758, 0.179852,
+  0.231733, 0.245099, 0.244077, 0.231733, 0.179852, 0.178758, 0.216423, 0.244077, 0.245099, 0.780233, 0.745405,
+  0.727388, 0.742578, 0.727388, 0.745405, 0.780233, 0.864805, 0.902192, 0.909281, 0.902192, 0.864805, 0.784792,
+  0.778746, 0.785343, 0.778746, 0.784792, 0.824182, 0.831803, 0.824182,
 ];
 const template = meanFaceX.map((x, i) => [((x + 0.25) / 1.5) * size, ((meanFaceY[i]! + 0.25) / 1.5) * size] as Point);
 const toChip = (landmarks: Point[]) => similarity(landmarks.slice(17), template);
@@ -68,9 +71,11 @@ export function alignFace(image: RgbImage, landmarks: Point[], out = new Float32
       const fy = sy - y0;
       const o = 3 * (y * size + x);
       for (let c = 0; c < 3; c++) {
-        const at = (px: number, py: number) => (px < 0 || py < 0 || px >= width || py >= height ? 0 : data[3 * (py * width + px) + c]!);
+        const at = (px: number, py: number) =>
+          px < 0 || py < 0 || px >= width || py >= height ? 0 : data[3 * (py * width + px) + c]!;
         out[o + c] =
-          (1 - fy) * ((1 - fx) * at(x0, y0) + fx * at(x0 + 1, y0)) + fy * ((1 - fx) * at(x0, y0 + 1) + fx * at(x0 + 1, y0 + 1));
+          (1 - fy) * ((1 - fx) * at(x0, y0) + fx * at(x0 + 1, y0)) +
+          fy * ((1 - fx) * at(x0, y0 + 1) + fx * at(x0 + 1, y0 + 1));
       }
     }
   }
@@ -107,9 +112,15 @@ export const minSharpness = 20;
 
 // One embedding per face, in the order given; none for a face too small, too blurred or too far
 // turned from the camera to recognise.
-export async function embedFaces(image: RgbImage, faces: { landmarks: Point[] }[], batch = 4): Promise<(Float32Array | null)[]> {
+export async function embedFaces(
+  image: RgbImage,
+  faces: { landmarks: Point[] }[],
+  batch = 4,
+): Promise<(Float32Array | null)[]> {
   const one = size * size * 3;
-  const chips = faces.map((f) => (faceWidth(f.landmarks) >= minFaceWidth && facesCamera(f.landmarks) ? alignFace(image, f.landmarks) : null));
+  const chips = faces.map((f) =>
+    faceWidth(f.landmarks) >= minFaceWidth && facesCamera(f.landmarks) ? alignFace(image, f.landmarks) : null,
+  );
   const result: (Float32Array | null)[] = chips.map(() => null);
   const recognisable = chips.flatMap((chip, i) => (chip && sharpness(chip) >= minSharpness ? [i] : []));
   // Each face is described twice, as it is and mirrored, and the two descriptors averaged: it
@@ -125,7 +136,8 @@ export async function embedFaces(image: RgbImage, faces: { landmarks: Point[] }[
     const all = out.embedding!.data as Float32Array;
     group.forEach((index, i) => {
       const both = new Float32Array(embeddingSize);
-      for (let k = 0; k < embeddingSize; k++) both[k] = all[2 * i * embeddingSize + k]! + all[(2 * i + 1) * embeddingSize + k]!;
+      for (let k = 0; k < embeddingSize; k++)
+        both[k] = all[2 * i * embeddingSize + k]! + all[(2 * i + 1) * embeddingSize + k]!;
       result[index] = normalize(both);
     });
   }
@@ -134,7 +146,8 @@ export async function embedFaces(image: RgbImage, faces: { landmarks: Point[] }[
 
 function mirror(chip: Float32Array, out: Float32Array): void {
   for (let y = 0; y < size; y++)
-    for (let x = 0; x < size; x++) for (let c = 0; c < 3; c++) out[3 * (y * size + x) + c] = chip[3 * (y * size + (size - 1 - x)) + c]!;
+    for (let x = 0; x < size; x++)
+      for (let c = 0; c < 3; c++) out[3 * (y * size + x) + c] = chip[3 * (y * size + (size - 1 - x)) + c]!;
 }
 
 export function normalize(v: Float32Array): Float32Array {

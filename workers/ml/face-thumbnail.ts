@@ -19,5 +19,9 @@ export async function cropFace(preview: Buffer, box: FaceBox, size = 250): Promi
   const cy = (box.y1 + box.y2) / 2;
   const left = Math.max(0, Math.min(width - side, Math.round(cx - side / 2)));
   const top = Math.max(0, Math.min(height - side, Math.round(cy - side / 2)));
-  return image.extract({ left, top, width: side, height: side }).resize(size, size).jpeg({ quality: 85, mozjpeg: true }).toBuffer();
+  return image
+    .extract({ left, top, width: side, height: side })
+    .resize(size, size)
+    .jpeg({ quality: 85, mozjpeg: true })
+    .toBuffer();
 }

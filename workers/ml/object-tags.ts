@@ -4,14 +4,86 @@
 import { readRgb, resizeStretched, run, toFloat, type RgbImage } from "./runtime";
 
 export const cocoClasses = [
-  "person", "bicycle", "car", "motorcycle", "airplane", "bus", "train", "truck", "boat", "traffic light",
-  "fire hydrant", "stop sign", "parking meter", "bench", "bird", "cat", "dog", "horse", "sheep", "cow",
-  "elephant", "bear", "zebra", "giraffe", "backpack", "umbrella", "handbag", "tie", "suitcase", "frisbee",
-  "skis", "snowboard", "sports ball", "kite", "baseball bat", "baseball glove", "skateboard", "surfboard", "tennis racket", "bottle",
-  "wine glass", "cup", "fork", "knife", "spoon", "bowl", "banana", "apple", "sandwich", "orange",
-  "broccoli", "carrot", "hot dog", "pizza", "donut", "cake", "chair", "couch", "potted plant", "bed",
-  "dining table", "toilet", "tv", "laptop", "mouse", "remote", "keyboard", "cell phone", "microwave", "oven",
-  "toaster", "sink", "refrigerator", "book", "clock", "vase", "scissors", "teddy bear", "hair drier", "toothbrush",
+  "person",
+  "bicycle",
+  "car",
+  "motorcycle",
+  "airplane",
+  "bus",
+  "train",
+  "truck",
+  "boat",
+  "traffic light",
+  "fire hydrant",
+  "stop sign",
+  "parking meter",
+  "bench",
+  "bird",
+  "cat",
+  "dog",
+  "horse",
+  "sheep",
+  "cow",
+  "elephant",
+  "bear",
+  "zebra",
+  "giraffe",
+  "backpack",
+  "umbrella",
+  "handbag",
+  "tie",
+  "suitcase",
+  "frisbee",
+  "skis",
+  "snowboard",
+  "sports ball",
+  "kite",
+  "baseball bat",
+  "baseball glove",
+  "skateboard",
+  "surfboard",
+  "tennis racket",
+  "bottle",
+  "wine glass",
+  "cup",
+  "fork",
+  "knife",
+  "spoon",
+  "bowl",
+  "banana",
+  "apple",
+  "sandwich",
+  "orange",
+  "broccoli",
+  "carrot",
+  "hot dog",
+  "pizza",
+  "donut",
+  "cake",
+  "chair",
+  "couch",
+  "potted plant",
+  "bed",
+  "dining table",
+  "toilet",
+  "tv",
+  "laptop",
+  "mouse",
+  "remote",
+  "keyboard",
+  "cell phone",
+  "microwave",
+  "oven",
+  "toaster",
+  "sink",
+  "refrigerator",
+  "book",
+  "clock",
+  "vase",
+  "scissors",
+  "teddy bear",
+  "hair drier",
+  "toothbrush",
 ] as const;
 
 export type CocoClass = (typeof cocoClasses)[number];
@@ -43,7 +115,18 @@ export const defaultMinScore = 0.45;
 
 // Animals the model mistakes for one another on one animal (a cat for a dog, a squirrel for a bear):
 // where two of them are found in one place, only the surer is kept.
-const animals = new Set<CocoClass>(["bird", "cat", "dog", "horse", "sheep", "cow", "elephant", "bear", "zebra", "giraffe"]);
+const animals = new Set<CocoClass>([
+  "bird",
+  "cat",
+  "dog",
+  "horse",
+  "sheep",
+  "cow",
+  "elephant",
+  "bear",
+  "zebra",
+  "giraffe",
+]);
 
 const overlaps = (a: DetectedObject["box"], b: DetectedObject["box"]) => {
   const w = Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x);
@@ -64,7 +147,10 @@ function withoutSwappedAnimals(tags: ObjectTag[], objects: DetectedObject[]): Ob
   return { tags: tags.filter((t) => !dropped.has(t.label)), objects: objects.filter((o) => !dropped.has(o.label)) };
 }
 
-export async function tagObjectsInImage(image: RgbImage, { minScore = defaultMinScore, maxObjects = 20 } = {}): Promise<ObjectResult> {
+export async function tagObjectsInImage(
+  image: RgbImage,
+  { minScore = defaultMinScore, maxObjects = 20 } = {},
+): Promise<ObjectResult> {
   const pixels = await resizeStretched(image, size);
   const out = await run("objectDetection", toFloat(pixels));
   const heat = out.heatmap!.data as Float32Array; // [128, 128, 80]
@@ -85,7 +171,14 @@ export async function tagObjectsInImage(image: RgbImage, { minScore = defaultMin
           for (let dx = -1; dx <= 1; dx++) {
             const nx = x + dx;
             const ny = y + dy;
-            if ((dx || dy) && nx >= 0 && ny >= 0 && nx < grid && ny < grid && heat[(ny * grid + nx) * classes + c]! > v) {
+            if (
+              (dx || dy) &&
+              nx >= 0 &&
+              ny >= 0 &&
+              nx < grid &&
+              ny < grid &&
+              heat[(ny * grid + nx) * classes + c]! > v
+            ) {
               peak = false;
               break;
             }
@@ -109,6 +202,9 @@ export async function tagObjectsInImage(image: RgbImage, { minScore = defaultMin
   return { tags: result.tags, objects: result.objects.slice(0, maxObjects) };
 }
 
-export async function tagObjects(input: string | Buffer, options?: { minScore?: number; maxObjects?: number }): Promise<ObjectResult> {
+export async function tagObjects(
+  input: string | Buffer,
+  options?: { minScore?: number; maxObjects?: number },
+): Promise<ObjectResult> {
   return tagObjectsInImage(await readRgb(input), options);
 }

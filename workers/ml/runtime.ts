@@ -12,7 +12,8 @@ export type { Onnx };
 // onnxruntime maps some 100 MB of native code: it is loaded by the first model a process opens, so
 // that processes that run none (metadata, thumbnails, the worker without a search) never carry it.
 let onnxModule: typeof Onnx | undefined;
-export const onnx = (): typeof Onnx => (onnxModule ??= createRequire(import.meta.url)("onnxruntime-node") as typeof Onnx);
+export const onnx = (): typeof Onnx =>
+  (onnxModule ??= createRequire(import.meta.url)("onnxruntime-node") as typeof Onnx);
 
 // Pixels as sharp gives them: rows of interleaved R, G, B bytes.
 export interface RgbImage {
@@ -58,7 +59,10 @@ export function keptSession(path: string): Promise<Onnx.InferenceSession> {
   clearTimeout(entry.timer);
   entry.timer = setTimeout(() => {
     sessions.delete(path);
-    void entry.session.then((s) => s.release(), () => undefined);
+    void entry.session.then(
+      (s) => s.release(),
+      () => undefined,
+    );
   }, idleMs).unref();
   return entry.session;
 }
@@ -101,7 +105,13 @@ export async function readRgb(input: string | Buffer): Promise<RgbImage> {
 
 // A square region of an image (which may reach past its edges: that part is black), resized to
 // size×size and returned as RGB bytes.
-export async function cropSquare(image: RgbImage, left: number, top: number, side: number, size: number): Promise<Uint8Array> {
+export async function cropSquare(
+  image: RgbImage,
+  left: number,
+  top: number,
+  side: number,
+  size: number,
+): Promise<Uint8Array> {
   const l = Math.round(left);
   const t = Math.round(top);
   const s = Math.max(1, Math.round(side));
@@ -112,9 +122,13 @@ export async function cropSquare(image: RgbImage, left: number, top: number, sid
   const base = sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } });
   const region =
     x1 > x0 && y1 > y0
-      ? base
-          .extract({ left: x0, top: y0, width: x1 - x0, height: y1 - y0 })
-          .extend({ left: x0 - l, top: y0 - t, right: l + s - x1, bottom: t + s - y1, background: { r: 0, g: 0, b: 0 } })
+      ? base.extract({ left: x0, top: y0, width: x1 - x0, height: y1 - y0 }).extend({
+          left: x0 - l,
+          top: y0 - t,
+          right: l + s - x1,
+          bottom: t + s - y1,
+          background: { r: 0, g: 0, b: 0 },
+        })
       : sharp({ create: { width: s, height: s, channels: 3, background: { r: 0, g: 0, b: 0 } } });
   const out = await sharp(await region.raw().toBuffer(), { raw: { width: s, height: s, channels: 3 } })
     .resize(size, size, { fit: "fill", kernel: "linear" })

@@ -4,5 +4,7 @@ import { createLocalStorage } from "./local";
 import type { WorkerStorage } from "./storage";
 
 export function createWorkerStorage(storage: StorageConfig, scratchRoot: string, workerId: string): WorkerStorage {
-  return storage.kind === "s3" ? createBucketStorage(storage.s3, scratchRoot, workerId) : createLocalStorage(storage.root, scratchRoot, workerId);
+  return storage.kind === "s3"
+    ? createBucketStorage(storage.s3, scratchRoot, workerId)
+    : createLocalStorage(storage.root, scratchRoot, workerId);
 }

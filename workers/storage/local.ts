@@ -93,7 +93,8 @@ export function createLocalStorage(root: string, scratchRoot: string, workerId: 
       const offset = Math.min(range?.offset ?? 0, info.size);
       const length = Math.min(range?.length ?? info.size - offset, info.size - offset);
       if (length === 0) await handle.close();
-      const stream = length > 0 ? handle.createReadStream({ start: offset, end: offset + length - 1 }) : Readable.from([]);
+      const stream =
+        length > 0 ? handle.createReadStream({ start: offset, end: offset + length - 1 }) : Readable.from([]);
       return {
         body: Readable.toWeb(stream) as ReadableStream<Uint8Array>,
         size: info.size,

@@ -38,7 +38,10 @@ export function startSpaceGuard(dataDir: string): SpaceGuard {
     let freeBytes = await free();
     if (freeBytes < minFreeBytes && reserved !== false) {
       await unlink(reservePath).catch(() => undefined);
-      if (reserved) log.warn("the disk is nearly full: gave back the space kept for the database, and uploads are refused", { freeBytes });
+      if (reserved)
+        log.warn("the disk is nearly full: gave back the space kept for the database, and uploads are refused", {
+          freeBytes,
+        });
       reserved = false;
       freeBytes = await free();
     } else if (freeBytes > minFreeBytes + 2 * reserveBytes && reserved !== true) {
@@ -51,7 +54,10 @@ export function startSpaceGuard(dataDir: string): SpaceGuard {
     }
     return { freeBytes, fits: (bytes) => freeBytes - bytes >= minFreeBytes };
   };
-  const timer = setInterval(() => void check().catch((error: unknown) => log.warn("could not read the disk's free space", { error })), checkEveryMs);
+  const timer = setInterval(
+    () => void check().catch((error: unknown) => log.warn("could not read the disk's free space", { error })),
+    checkEveryMs,
+  );
   timer.unref();
   return { check, stop: () => clearInterval(timer) };
 }

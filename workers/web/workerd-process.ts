@@ -9,7 +9,8 @@ import { secretEnvironment } from "./workerd-config";
 // The workerd package exports the path of the binary for this platform (as a CommonJS default).
 const workerdBinary = (createRequire(import.meta.url)("workerd") as { default: string }).default;
 
-const setpriv = process.platform === "linux" ? ["/usr/bin/setpriv", "/bin/setpriv"].find((path) => existsSync(path)) : undefined;
+const setpriv =
+  process.platform === "linux" ? ["/usr/bin/setpriv", "/bin/setpriv"].find((path) => existsSync(path)) : undefined;
 
 export interface WorkerdProcess {
   child: ChildProcess;
@@ -32,7 +33,9 @@ export async function startWorkerd(options: StartWorkerdOptions): Promise<Worker
   const args = ["serve", options.configPath, "--control-fd=3"];
   // Where util-linux's setpriv is at hand (Linux), workerd gets SIGTERM even if the worker is killed
   // outright, so it can never outlive it.
-  const [command, commandArgs] = setpriv ? [setpriv, ["--pdeathsig", "TERM", "--", workerdBinary, ...args]] : [workerdBinary, args];
+  const [command, commandArgs] = setpriv
+    ? [setpriv, ["--pdeathsig", "TERM", "--", workerdBinary, ...args]]
+    : [workerdBinary, args];
   const child = spawn(command, commandArgs, {
     stdio: ["ignore", "inherit", "inherit", "pipe"],
     env: {

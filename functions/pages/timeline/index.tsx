@@ -9,7 +9,16 @@ import type { Asset } from "../../../common/schema";
 import { parseMonthCursor, type TimelineKind } from "../../../common/timeline";
 import type { AppEnv } from "../../env";
 import { authOf, requireViewer, type Viewer } from "../../middleware/pages";
-import { isMonth, monthPageSize, openTimeline, recentLimit, recentlyAdded, timelineMonth, type TimelineOpening, type ViewKind } from "../../services/timeline";
+import {
+  isMonth,
+  monthPageSize,
+  openTimeline,
+  recentLimit,
+  recentlyAdded,
+  timelineMonth,
+  type TimelineOpening,
+  type ViewKind,
+} from "../../services/timeline";
 import { Layout } from "../layout";
 import { Memories, MonthBody, MonthDays, PendingMonthBody, Scrubber, Tile } from "./months";
 import { SelectionTools, TrashControls, UploadControls, UploadPanel } from "./tools";
@@ -54,11 +63,21 @@ function TimelinePage({ viewer, data }: { viewer: Viewer; data: TimelineData }) 
             {months.map((month) => {
               const page = data.loaded.get(month.month);
               return (
-                <section class="month" id={`month-${month.month}`} data-month={month.month} data-count={month.count} aria-labelledby={`month-${month.month}-title`}>
+                <section
+                  class="month"
+                  id={`month-${month.month}`}
+                  data-month={month.month}
+                  data-count={month.count}
+                  aria-labelledby={`month-${month.month}-title`}
+                >
                   <h2 class="month-title" id={`month-${month.month}-title`}>
                     {formatMonth(month.month)}
                   </h2>
-                  {page ? <MonthBody page={page} view={view} viewer={viewer} /> : <PendingMonthBody month={month.month} view={view} count={month.count} />}
+                  {page ? (
+                    <MonthBody page={page} view={view} viewer={viewer} />
+                  ) : (
+                    <PendingMonthBody month={month.month} view={view} count={month.count} />
+                  )}
                 </section>
               );
             })}
@@ -81,7 +100,11 @@ function RecentPage({ viewer, assets }: { viewer: Viewer; assets: Asset[] }) {
         </div>
         {assets.length ? (
           <>
-            <p class="muted">{assets.length === recentLimit ? `The last ${recentLimit} photos and videos added, newest first.` : "Photos and videos by the time they were added, newest first."}</p>
+            <p class="muted">
+              {assets.length === recentLimit
+                ? `The last ${recentLimit} photos and videos added, newest first.`
+                : "Photos and videos by the time they were added, newest first."}
+            </p>
             <div class="day-tiles recent-grid">
               {assets.map((asset) => (
                 <Tile asset={asset} view="recent" viewer={viewer} />
@@ -123,7 +146,16 @@ export const timelinePages = new Hono<AppEnv>()
     const view = c.req.query("view") ?? "timeline";
     if (!isMonth(month) || !isTimelineKind(view)) throw notFound("There is no such month.");
     const after = parseMonthCursor(c.req.query("after"));
-    const page = await timelineMonth(c, authOf(viewer), { kind: view, withPartners: true }, month, { limit: monthPageSize, after });
+    const page = await timelineMonth(c, authOf(viewer), { kind: view, withPartners: true }, month, {
+      limit: monthPageSize,
+      after,
+    });
     // The rest of a month goes into the month's body it continues; a whole month is a body of its own.
-    return c.html(after ? <MonthDays page={page} view={view} viewer={viewer} continues={after} /> : <MonthBody page={page} view={view} viewer={viewer} />);
+    return c.html(
+      after ? (
+        <MonthDays page={page} view={view} viewer={viewer} continues={after} />
+      ) : (
+        <MonthBody page={page} view={view} viewer={viewer} />
+      ),
+    );
   });

@@ -1,7 +1,14 @@
 // A view's months as the timeline pages render them: tiles grouped by day, months not loaded yet
 // (public/timeline.js loads them as they scroll near), the year scrubber and the day's memories.
 import type { Asset } from "../../../common/schema";
-import { formatMonthCursor, type Memory, type MonthCursor, type MonthPage, type TimelineKind, type TimelineMonth } from "../../../common/timeline";
+import {
+  formatMonthCursor,
+  type Memory,
+  type MonthCursor,
+  type MonthPage,
+  type TimelineKind,
+  type TimelineMonth,
+} from "../../../common/timeline";
 import type { Viewer } from "../../middleware/pages";
 import { dayOf, monthOf, type ViewKind } from "../../services/timeline";
 import { countOf, describeAsset, formatDuration, TilePicture } from "../layout";
@@ -19,12 +26,20 @@ export function Tile({ asset, view, viewer }: { asset: Asset; view: ViewKind; vi
   // A file of an external library that was gone at the last scan: still shown, marked.
   if (asset.isOffline) classes.push("is-offline");
   return (
-    <a class={classes.join(" ")} href={photoHref(asset.id, view)} data-th={asset.thumbhash ?? undefined} data-d={asset.type === "VIDEO" ? formatDuration(asset.duration) : undefined}>
-      <TilePicture asset={asset} src={`/api/assets/${asset.id}/thumbnail`} alt={asset.isOffline ? `${describeAsset(asset)}, offline` : describeAsset(asset)} />
+    <a
+      class={classes.join(" ")}
+      href={photoHref(asset.id, view)}
+      data-th={asset.thumbhash ?? undefined}
+      data-d={asset.type === "VIDEO" ? formatDuration(asset.duration) : undefined}
+    >
+      <TilePicture
+        asset={asset}
+        src={`/api/assets/${asset.id}/thumbnail`}
+        alt={asset.isOffline ? `${describeAsset(asset)}, offline` : describeAsset(asset)}
+      />
     </a>
   );
 }
-
 
 interface Day {
   day: string;
@@ -50,12 +65,25 @@ function dayLabel(day: Day): string {
 
 // A page of a month's photos, by day: what GET /timeline/months/:month answers, and the page's
 // first months. A crowded month comes in pages; the rest of it loads like a month not loaded yet.
-export function MonthDays({ page, view, viewer, continues }: { page: MonthPage; view: TimelineKind; viewer: Viewer; continues?: MonthCursor }) {
+export function MonthDays({
+  page,
+  view,
+  viewer,
+  continues,
+}: {
+  page: MonthPage;
+  view: TimelineKind;
+  viewer: Viewer;
+  continues?: MonthCursor;
+}) {
   return (
     <>
       {groupByDay(page.assets).map((day, i) => (
         // The first day may go on from the page before: its title is shown there already.
-        <section class={i === 0 && continues && dayOf(continues.localDateTime) === day.day ? "day is-continued" : "day"} data-day={day.day}>
+        <section
+          class={i === 0 && continues && dayOf(continues.localDateTime) === day.day ? "day is-continued" : "day"}
+          data-day={day.day}
+        >
           <h3 class="day-title">{dayLabel(day)}</h3>
           <div class="day-tiles">
             {day.assets.map((asset) => (
@@ -80,11 +108,29 @@ export function MonthBody({ page, view, viewer }: { page: MonthPage; view: Timel
 
 // A month (or the rest of one) not loaded yet: timeline.js sizes it from its count and triggers
 // the load as it comes near. Without script, a link opens the timeline at that month.
-export function PendingMonthBody({ month, view, count, after }: { month: string; view: TimelineKind; count?: number; after?: MonthCursor }) {
+export function PendingMonthBody({
+  month,
+  view,
+  count,
+  after,
+}: {
+  month: string;
+  view: TimelineKind;
+  count?: number;
+  after?: MonthCursor;
+}) {
   const query = after ? `?view=${view}&after=${formatMonthCursor(after)}` : `?view=${view}`;
   return (
-    <div class="month-body is-pending" hx-get={`/timeline/months/${month}${query}`} hx-trigger="load-month" hx-swap="outerHTML" hx-sync="this:drop">
-      <a class="month-link" href={`${viewPaths[view]}?from=${month}`}>{count === undefined ? "Show more" : `Show ${countOf(count, "item")}`}</a>
+    <div
+      class="month-body is-pending"
+      hx-get={`/timeline/months/${month}${query}`}
+      hx-trigger="load-month"
+      hx-swap="outerHTML"
+      hx-sync="this:drop"
+    >
+      <a class="month-link" href={`${viewPaths[view]}?from=${month}`}>
+        {count === undefined ? "Show more" : `Show ${countOf(count, "item")}`}
+      </a>
     </div>
   );
 }
@@ -128,7 +174,11 @@ export function Memories({ memories, today }: { memories: Memory[]; today: Date 
           const years = thisYear - memory.year;
           return (
             <li>
-              <a class="memory" href={`/photos/${cover.id}?memory=${memory.year}${monthDay}`} data-th={cover.thumbhash ?? undefined}>
+              <a
+                class="memory"
+                href={`/photos/${cover.id}?memory=${memory.year}${monthDay}`}
+                data-th={cover.thumbhash ?? undefined}
+              >
                 <img src={`/api/assets/${cover.id}/thumbnail`} alt="" loading="lazy" />
                 <span class="memory-label">
                   <span class="memory-years">{years === 1 ? "1 year ago" : `${years} years ago`}</span>
@@ -142,4 +192,3 @@ export function Memories({ memories, today }: { memories: Memory[]; today: Date 
     </section>
   );
 }
-

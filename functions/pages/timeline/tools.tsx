@@ -43,8 +43,14 @@ function ActionButton({ action, icon, label }: { action: string; icon: IconName;
 export function SelectionTools({ view }: { view: ViewKind }) {
   return (
     <>
-      <div class="selection-bar" data-selection-bar role="region" aria-label="Selected photos" hidden>
-        <button type="button" class="selection-clear" data-action="clear" aria-label="Clear the selection" title="Clear the selection (Escape)">
+      <section class="selection-bar" data-selection-bar aria-label="Selected photos" hidden>
+        <button
+          type="button"
+          class="selection-clear"
+          data-action="clear"
+          aria-label="Clear the selection"
+          title="Clear the selection (Escape)"
+        >
           <Icon name="close" />
         </button>
         <span class="selection-count" data-selection-count aria-live="polite"></span>
@@ -68,7 +74,7 @@ export function SelectionTools({ view }: { view: ViewKind }) {
             </>
           )}
         </div>
-      </div>
+      </section>
       <dialog class="album-dialog" data-album-dialog aria-labelledby="album-dialog-title">
         <form method="dialog" class="album-dialog-head">
           <h2 id="album-dialog-title">Add to album</h2>
@@ -79,7 +85,15 @@ export function SelectionTools({ view }: { view: ViewKind }) {
         <form class="album-new" data-album-new>
           <label for="album-new-name">New album</label>
           <div class="album-new-row">
-            <input id="album-new-name" type="text" name="albumName" maxlength={200} placeholder="Album name" required autocomplete="off" />
+            <input
+              id="album-new-name"
+              type="text"
+              name="albumName"
+              maxlength={200}
+              placeholder="Album name"
+              required
+              autocomplete="off"
+            />
             <button type="submit" class="button">
               Create
             </button>
@@ -117,4 +131,3 @@ export function UploadPanel() {
     </>
   );
 }
-

@@ -9,7 +9,13 @@ import { CsrfField, formatBytes, formatDuration, FormError } from "../layout";
 import { contextParams, withParams } from "./links";
 import type { ViewerData } from "./page";
 
-const takenFormat = new Intl.DateTimeFormat("en", { weekday: "short", year: "numeric", month: "short", day: "numeric", timeZone: "UTC" });
+const takenFormat = new Intl.DateTimeFormat("en", {
+  weekday: "short",
+  year: "numeric",
+  month: "short",
+  day: "numeric",
+  timeZone: "UTC",
+});
 export const timeFormat = new Intl.DateTimeFormat("en", { hour: "numeric", minute: "2-digit", timeZone: "UTC" });
 
 // Every offset in use on Earth is a multiple of 15 minutes from -12:00 to +14:00.
@@ -27,7 +33,8 @@ function zoneLabel(asset: Asset, exif: Exif | null): string | undefined {
 // The form's choice of zones: the photo's own first (or "Not known"), then the fixed offsets.
 function zoneOptions(exif: Exif | null): Array<{ value: string; label: string }> {
   const own = exif?.timeZone ?? "";
-  const first = own === "" ? [{ value: "", label: "Not known" }] : fixedZones.includes(own) ? [] : [{ value: own, label: own }];
+  const first =
+    own === "" ? [{ value: "", label: "Not known" }] : fixedZones.includes(own) ? [] : [{ value: own, label: own }];
   return [...first, ...fixedZones.map((zone) => ({ value: zone, label: zone }))];
 }
 
@@ -52,7 +59,8 @@ function InfoRow({ label, children }: { label: string; children: unknown }) {
 
 export function Details({ data, viewer }: { data: ViewerData; viewer: Viewer }) {
   const { asset, exif, context } = data;
-  const action = (what: string) => withParams(`/photos/${asset.id}/${what}`, [...contextParams(context), ["info", "1"]]);
+  const action = (what: string) =>
+    withParams(`/photos/${asset.id}/${what}`, [...contextParams(context), ["info", "1"]]);
   const camera = exif && cameraName(exif.make, exif.model);
   const exposure = exif
     ? [
@@ -79,16 +87,32 @@ export function Details({ data, viewer }: { data: ViewerData; viewer: Viewer }) 
         {camera && <InfoRow label="Camera">{camera}</InfoRow>}
         {exif?.lensModel && <InfoRow label="Lens">{exif.lensModel}</InfoRow>}
         {exposure.length > 0 && <InfoRow label="Exposure">{exposure.join(" · ")}</InfoRow>}
-        {asset.type === "VIDEO" && asset.duration && <InfoRow label="Duration">{formatDuration(asset.duration)}</InfoRow>}
-        {asset.isOffline && <InfoRow label="Offline">The file is gone from its library folder: the original cannot be opened until it is back.</InfoRow>}
+        {asset.type === "VIDEO" && asset.duration && (
+          <InfoRow label="Duration">{formatDuration(asset.duration)}</InfoRow>
+        )}
+        {asset.isOffline && (
+          <InfoRow label="Offline">
+            The file is gone from its library folder: the original cannot be opened until it is back.
+          </InfoRow>
+        )}
         <InfoRow label="File">
           <span class="pv-file-name">{asset.originalFileName}</span>
-          <span class="muted">{[formatBytes(asset.fileSizeInByte, { decimal: true }), width && height ? `${width} × ${height}` : "", width && height ? `${((width * height) / 1e6).toFixed(1)} MP` : ""].filter(Boolean).join(" · ")}</span>
+          <span class="muted">
+            {[
+              formatBytes(asset.fileSizeInByte, { decimal: true }),
+              width && height ? `${width} × ${height}` : "",
+              width && height ? `${((width * height) / 1e6).toFixed(1)} MP` : "",
+            ]
+              .filter(Boolean)
+              .join(" · ")}
+          </span>
         </InfoRow>
         {(place || hasCoordinates) && (
           <InfoRow label="Place">
             {place && <span>{place}</span>}
-            {hasCoordinates && <span class="muted">{`${formatCoordinate(exif!.latitude!, "N", "S")}, ${formatCoordinate(exif!.longitude!, "E", "W")}`}</span>}
+            {hasCoordinates && (
+              <span class="muted">{`${formatCoordinate(exif!.latitude!, "N", "S")}, ${formatCoordinate(exif!.longitude!, "E", "W")}`}</span>
+            )}
           </InfoRow>
         )}
         {exif?.description && <InfoRow label="Description">{exif.description}</InfoRow>}
@@ -125,7 +149,14 @@ export function Details({ data, viewer }: { data: ViewerData; viewer: Viewer }) 
             <form method="post" action={action("date")} data-viewer-form>
               <CsrfField viewer={viewer} />
               <label for="pv-date">Date and time taken</label>
-              <input id="pv-date" type="datetime-local" name="dateTime" step={1} required value={new Date(asset.localDateTime).toISOString().slice(0, 19)} />
+              <input
+                id="pv-date"
+                type="datetime-local"
+                name="dateTime"
+                step={1}
+                required
+                value={new Date(asset.localDateTime).toISOString().slice(0, 19)}
+              />
               <label for="pv-zone">Time zone</label>
               <select id="pv-zone" name="timeZone">
                 {zoneOptions(exif).map((option) => (
@@ -146,11 +177,31 @@ export function Details({ data, viewer }: { data: ViewerData; viewer: Viewer }) 
               <div class="pv-coordinates">
                 <div>
                   <label for="pv-latitude">Latitude</label>
-                  <input id="pv-latitude" type="number" name="latitude" step="any" min={-90} max={90} required value={hasCoordinates ? String(exif!.latitude) : undefined} placeholder="48.8584" />
+                  <input
+                    id="pv-latitude"
+                    type="number"
+                    name="latitude"
+                    step="any"
+                    min={-90}
+                    max={90}
+                    required
+                    value={hasCoordinates ? String(exif!.latitude) : undefined}
+                    placeholder="48.8584"
+                  />
                 </div>
                 <div>
                   <label for="pv-longitude">Longitude</label>
-                  <input id="pv-longitude" type="number" name="longitude" step="any" min={-180} max={180} required value={hasCoordinates ? String(exif!.longitude) : undefined} placeholder="2.2945" />
+                  <input
+                    id="pv-longitude"
+                    type="number"
+                    name="longitude"
+                    step="any"
+                    min={-180}
+                    max={180}
+                    required
+                    value={hasCoordinates ? String(exif!.longitude) : undefined}
+                    placeholder="2.2945"
+                  />
                 </div>
               </div>
               <button type="submit" class="button">
@@ -163,4 +214,3 @@ export function Details({ data, viewer }: { data: ViewerData; viewer: Viewer }) 
     </aside>
   );
 }
-

@@ -70,12 +70,15 @@ async function form(c: ViewerContext): Promise<Record<string, string>> {
 const numberOf = (text: string | undefined) => (text?.trim() ? Number(text) : NaN);
 
 export const viewerPages = new Hono<AppEnv>()
-  .get("/:id", requireViewer, async (c) => c.html(<ViewerPage viewer={c.var.viewer} data={await viewerData(c, c.req.param("id"))} />))
+  .get("/:id", requireViewer, async (c) =>
+    c.html(<ViewerPage viewer={c.var.viewer} data={await viewerData(c, c.req.param("id"))} />),
+  )
   .post("/:id/favorite", requireViewer, async (c) => {
     const id = c.req.param("id");
     const isFavorite = (await form(c)).favorite === "true";
     await editAssets(c, authOf(c.var.viewer), [id], { isFavorite });
-    if (isHtmx(c)) return c.html(<FavoriteForm asset={{ id, isFavorite }} viewer={c.var.viewer} context={openedFrom(c)} />);
+    if (isHtmx(c))
+      return c.html(<FavoriteForm asset={{ id, isFavorite }} viewer={c.var.viewer} context={openedFrom(c)} />);
     return backToViewer(c, id);
   })
   .post("/:id/trash", requireViewer, async (c) => {

@@ -28,7 +28,10 @@ export function withParams(path: string, params: Array<[string, string]>): strin
 }
 
 export function viewerHref(id: string, context: OpenedFrom, info = false): string {
-  return withParams(`/photos/${id}`, [...contextParams(context), ...(info ? ([["info", "1"]] as Array<[string, string]>) : [])]);
+  return withParams(`/photos/${id}`, [
+    ...contextParams(context),
+    ...(info ? ([["info", "1"]] as Array<[string, string]>) : []),
+  ]);
 }
 
 // Back to the view, at the photo's month for the timelines.
@@ -38,4 +41,3 @@ export function backHref(context: OpenedFrom, asset: Asset): string {
   if (context.view === "recent") return viewPaths.recent;
   return `${viewPaths[context.view]}?from=${monthOf(asset.localDateTime)}`;
 }
-

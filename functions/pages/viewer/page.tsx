@@ -20,7 +20,8 @@ const mayMove = new Set(["image/gif", "image/webp"]);
 function pictures(asset: Asset): { shown: string; zoom: string } {
   const preview = `/api/assets/${asset.id}/thumbnail?size=preview`;
   const original = `/api/assets/${asset.id}/original`;
-  if (!browserShows(asset.originalMimeType)) return { shown: preview, zoom: `/api/assets/${asset.id}/thumbnail?size=fullsize` };
+  if (!browserShows(asset.originalMimeType))
+    return { shown: preview, zoom: `/api/assets/${asset.id}/thumbnail?size=fullsize` };
   return { shown: mayMove.has(asset.originalMimeType) ? original : preview, zoom: original };
 }
 
@@ -53,24 +54,61 @@ export interface ViewerData extends Pick<AssetDetails, "asset" | "exif" | "owned
   error?: string;
 }
 
-export function FavoriteForm({ asset, viewer, context }: { asset: Pick<Asset, "id" | "isFavorite">; viewer: Viewer; context: OpenedFrom }) {
+export function FavoriteForm({
+  asset,
+  viewer,
+  context,
+}: {
+  asset: Pick<Asset, "id" | "isFavorite">;
+  viewer: Viewer;
+  context: OpenedFrom;
+}) {
   const on = asset.isFavorite;
   const action = withParams(`/photos/${asset.id}/favorite`, contextParams(context));
   const label = on ? "Remove from favorites (f)" : "Add to favorites (f)";
   return (
-    <form class="pv-form" method="post" action={action} hx-post={action} hx-swap="outerHTML" data-favorite-form data-asset={asset.id}>
+    <form
+      class="pv-form"
+      method="post"
+      action={action}
+      hx-post={action}
+      hx-swap="outerHTML"
+      data-favorite-form
+      data-asset={asset.id}
+    >
       <CsrfField viewer={viewer} />
       <input type="hidden" name="favorite" value={on ? "false" : "true"} />
-      <button type="submit" class={on ? "pv-icon is-on" : "pv-icon"} aria-pressed={on ? "true" : "false"} aria-label="Favorite" title={label}>
+      <button
+        type="submit"
+        class={on ? "pv-icon is-on" : "pv-icon"}
+        aria-pressed={on ? "true" : "false"}
+        aria-label="Favorite"
+        title={label}
+      >
         <Icon name={on ? "heart" : "heartOutline"} />
       </button>
     </form>
   );
 }
 
-function ActionForm(props: { asset: Asset; viewer: Viewer; context: OpenedFrom; what: string; icon: "trash" | "restore"; label: string; confirm?: string }) {
+function ActionForm(props: {
+  asset: Asset;
+  viewer: Viewer;
+  context: OpenedFrom;
+  what: string;
+  icon: "trash" | "restore";
+  label: string;
+  confirm?: string;
+}) {
   return (
-    <form class="pv-form" method="post" action={withParams(`/photos/${props.asset.id}/${props.what}`, contextParams(props.context))} data-viewer-form data-removes={props.asset.id} data-confirm={props.confirm}>
+    <form
+      class="pv-form"
+      method="post"
+      action={withParams(`/photos/${props.asset.id}/${props.what}`, contextParams(props.context))}
+      data-viewer-form
+      data-removes={props.asset.id}
+      data-confirm={props.confirm}
+    >
       <CsrfField viewer={props.viewer} />
       <button type="submit" class="pv-icon" aria-label={props.label} title={props.label}>
         <Icon name={props.icon} />
@@ -112,17 +150,38 @@ export function ViewerPage({ viewer, data }: { viewer: Viewer; data: ViewerData 
           <div class="pv-actions">
             {trashed && <span class="pv-flag">In the trash</span>}
             {live && (
-              <button type="button" class="pv-icon" data-live-button aria-pressed="false" aria-label="Play the live photo" title="Play the live photo (l)">
+              <button
+                type="button"
+                class="pv-icon"
+                data-live-button
+                aria-pressed="false"
+                aria-label="Play the live photo"
+                title="Play the live photo (l)"
+              >
                 <Icon name="live" />
               </button>
             )}
             {!isVideo && !broken && (
-              <button type="button" class="pv-icon" data-zoom-button aria-pressed="false" aria-label="Zoom" title="Zoom (z)" hidden>
+              <button
+                type="button"
+                class="pv-icon"
+                data-zoom-button
+                aria-pressed="false"
+                aria-label="Zoom"
+                title="Zoom (z)"
+                hidden
+              >
                 <Icon name="zoom" />
               </button>
             )}
             {data.owned && !trashed && <FavoriteForm asset={asset} viewer={viewer} context={context} />}
-            <a class="pv-icon" href={original} download={asset.originalFileName} aria-label="Download the original" title="Download the original">
+            <a
+              class="pv-icon"
+              href={original}
+              download={asset.originalFileName}
+              aria-label="Download the original"
+              title="Download the original"
+            >
               <Icon name="download" />
             </a>
             <a
@@ -136,10 +195,26 @@ export function ViewerPage({ viewer, data }: { viewer: Viewer; data: ViewerData 
             >
               <Icon name="info" />
             </a>
-            {data.owned && !trashed && <ActionForm asset={asset} viewer={viewer} context={context} what="trash" icon="trash" label="Move to trash" />}
+            {data.owned && !trashed && (
+              <ActionForm
+                asset={asset}
+                viewer={viewer}
+                context={context}
+                what="trash"
+                icon="trash"
+                label="Move to trash"
+              />
+            )}
             {data.owned && trashed && (
               <>
-                <ActionForm asset={asset} viewer={viewer} context={context} what="restore" icon="restore" label="Restore" />
+                <ActionForm
+                  asset={asset}
+                  viewer={viewer}
+                  context={context}
+                  what="restore"
+                  icon="restore"
+                  label="Restore"
+                />
                 <ActionForm
                   asset={asset}
                   viewer={viewer}
@@ -160,19 +235,43 @@ export function ViewerPage({ viewer, data }: { viewer: Viewer; data: ViewerData 
                 <CannotDisplay asset={asset} />
               ) : isVideo ? (
                 // It plays when opened (viewer.js starts it muted where the browser asks for that).
-                <video class="pv-video" src={`/api/assets/${asset.id}/video/playback`} poster={preview} controls autoplay preload="auto" playsinline data-video></video>
+                // biome-ignore lint/a11y/useMediaCaption: people's own videos come with no caption track to offer
+                <video
+                  class="pv-video"
+                  src={`/api/assets/${asset.id}/video/playback`}
+                  poster={preview}
+                  controls
+                  autoplay
+                  preload="auto"
+                  playsinline
+                  data-video
+                ></video>
               ) : (
                 <img class="pv-image" src={pictures(asset).shown} alt={describeAsset(asset)} data-image />
               )}
-              {live && <video class="pv-live" src={live} muted playsinline preload="none" data-live-video hidden></video>}
+              {live && (
+                <video class="pv-live" src={live} muted playsinline preload="none" data-live-video hidden></video>
+              )}
             </div>
             {neighbours.previous && (
-              <a class="pv-step pv-previous" rel="prev" href={viewerHref(neighbours.previous.id, context, data.info)} aria-label="Previous" title="Previous (←)">
+              <a
+                class="pv-step pv-previous"
+                rel="prev"
+                href={viewerHref(neighbours.previous.id, context, data.info)}
+                aria-label="Previous"
+                title="Previous (←)"
+              >
                 <Icon name="previous" />
               </a>
             )}
             {neighbours.next && (
-              <a class="pv-step pv-next" rel="next" href={viewerHref(neighbours.next.id, context, data.info)} aria-label="Next" title="Next (→)">
+              <a
+                class="pv-step pv-next"
+                rel="next"
+                href={viewerHref(neighbours.next.id, context, data.info)}
+                aria-label="Next"
+                title="Next (→)"
+              >
                 <Icon name="next" />
               </a>
             )}
@@ -183,4 +282,3 @@ export function ViewerPage({ viewer, data }: { viewer: Viewer; data: ViewerData 
     </Layout>
   );
 }
-

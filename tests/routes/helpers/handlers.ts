@@ -13,12 +13,22 @@ export interface Handlers {
 export async function startHandlers(library: TestLibrary): Promise<Handlers> {
   // The text bindings as the test library's ServiceContext has them; the services are real ones here.
   const settings = Object.fromEntries(
-    Object.entries(library.env).filter((entry): entry is [string, string | number | boolean] => ["string", "number", "boolean"].includes(typeof entry[1])),
+    Object.entries(library.env).filter((entry): entry is [string, string | number | boolean] =>
+      ["string", "number", "boolean"].includes(typeof entry[1]),
+    ),
   );
-  const mf = new Miniflare(miniflareOptions({ settings, databaseUrl: library.workerUrl, workerUrl: library.workerUrl, storageRoot: library.storageRoot }));
+  const mf = new Miniflare(
+    miniflareOptions({
+      settings,
+      databaseUrl: library.workerUrl,
+      workerUrl: library.workerUrl,
+      storageRoot: library.storageRoot,
+    }),
+  );
   await mf.ready;
   return {
-    fetch: async (path, init) => (await mf.dispatchFetch(`http://localhost${path}`, init as never)) as unknown as Response,
+    fetch: async (path, init) =>
+      (await mf.dispatchFetch(`http://localhost${path}`, init as never)) as unknown as Response,
     dispose: () => mf.dispose(),
   };
 }

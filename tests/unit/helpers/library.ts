@@ -43,7 +43,11 @@ export interface TestLibrary {
   createUser(fields?: Partial<NewUser>): Promise<User>;
   // An asset as an upload leaves it (its jobs queued), its original holding `bytes` in storage.
   createAsset(ownerId: string, fields?: Partial<Asset> & { bytes?: Uint8Array }): Promise<Asset>;
-  createAlbum(ownerId: string, assetIds?: string[], members?: Array<{ userId: string; role: AlbumUser["role"] }>): Promise<Album["id"]>;
+  createAlbum(
+    ownerId: string,
+    assetIds?: string[],
+    members?: Array<{ userId: string; role: AlbumUser["role"] }>,
+  ): Promise<Album["id"]>;
   createSharedLink(userId: string, fields?: Partial<NewSharedLink>, assetIds?: string[]): Promise<KeyedSharedLink>;
   close(): Promise<void>;
 }
@@ -87,7 +91,15 @@ export async function openTestLibrary(): Promise<TestLibrary> {
   const hrana = new HranaServer(embedded);
   const space = startSpaceGuard(dataDir);
   let nudges = 0;
-  const internal = await startInternalServer({ host: "127.0.0.1", port: 0, token, hrana, space, onJobsEnqueued: () => nudges++, ready: () => true });
+  const internal = await startInternalServer({
+    host: "127.0.0.1",
+    port: 0,
+    token,
+    hrana,
+    space,
+    onJobsEnqueued: () => nudges++,
+    ready: () => true,
+  });
   const { client, db } = connectDatabase({ url: internal.url, authToken: token });
   await migrateDatabase(db);
   const storage = createLocalStorage(config.storage.root, config.scratchRoot, "unit-test");
@@ -142,7 +154,12 @@ export async function openTestLibrary(): Promise<TestLibrary> {
     settle,
     createUser: (fields = {}) => {
       made++;
-      return createUser(db, { email: `user${made}@example.com`, name: `User ${made}`, passwordHash: "unit-test-no-password", ...fields });
+      return createUser(db, {
+        email: `user${made}@example.com`,
+        name: `User ${made}`,
+        passwordHash: "unit-test-no-password",
+        ...fields,
+      });
     },
     async createAsset(ownerId, { bytes = new TextEncoder().encode(`asset ${++made}`), ...fields } = {}) {
       const id = crypto.randomUUID();
@@ -164,10 +181,12 @@ export async function openTestLibrary(): Promise<TestLibrary> {
         ...fields,
       };
       await storage.put(asset.originalKey, new Response(bytes).body!);
-      if (!(await addUploadedAsset(db, asset, newAssetJobs(id), []))) throw new Error(`${ownerId} has this file already`);
+      if (!(await addUploadedAsset(db, asset, newAssetJobs(id), [])))
+        throw new Error(`${ownerId} has this file already`);
       return (await getAsset(db, id))!;
     },
-    createAlbum: (ownerId, assetIds = [], members = []) => createAlbum(db, { ownerId, albumName: `Album ${++made}`, description: "" }, assetIds, members),
+    createAlbum: (ownerId, assetIds = [], members = []) =>
+      createAlbum(db, { ownerId, albumName: `Album ${++made}`, description: "" }, assetIds, members),
     createSharedLink: (userId, fields = {}, assetIds = []) =>
       createSharedLink(
         db,

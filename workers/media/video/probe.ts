@@ -29,7 +29,6 @@ export interface VideoInfo {
   isWebPlayable: boolean;
 }
 
-
 interface ProbeStream {
   index: number;
   codec_type?: string;
@@ -133,7 +132,9 @@ interface ParsedDate {
 // (QuickTime's creation_time is UTC by definition) and refused otherwise (a local time that cannot
 // be placed). QuickTime's "no date" (1904-01-01, or the Unix epoch) is no date.
 function parseDate(raw: string | null, zoneless: "utc" | "refuse"): ParsedDate | null {
-  const match = raw?.match(/^(\d{4})[-:](\d{2})[-:](\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i);
+  const match = raw?.match(
+    /^(\d{4})[-:](\d{2})[-:](\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i,
+  );
   if (!match) return null;
   const [, year, month, day, hour, minute, second = "0", fraction = "", zone] = match;
   if (!zone && zoneless === "refuse") return null;
@@ -150,7 +151,15 @@ function parseDate(raw: string | null, zoneless: "utc" | "refuse"): ParsedDate |
     offset = "+00:00";
   }
   const ms =
-    Date.UTC(Number(year), Number(month) - 1, Number(day), Number(hour), Number(minute), Number(second), Math.round(Number(`0${fraction || ".0"}`) * 1000)) -
+    Date.UTC(
+      Number(year),
+      Number(month) - 1,
+      Number(day),
+      Number(hour),
+      Number(minute),
+      Number(second),
+      Math.round(Number(`0${fraction || ".0"}`) * 1000),
+    ) -
     offsetMinutes * 60_000;
   if (!Number.isFinite(ms)) return null;
   const date = new Date(ms);
@@ -223,19 +232,24 @@ const STILL_BRANDS = new Set(["avif", "heic", "heix", "heim", "heis", "hevc", "h
 
 function notAVideo(container: string, brand: string | undefined): string | null {
   if (container === "tty") return "text";
-  if (container === "image2" || container.endsWith("_pipe") || container === "gif" || container === "apng") return "a still image";
+  if (container === "image2" || container.endsWith("_pipe") || container === "gif" || container === "apng")
+    return "a still image";
   if (brand && STILL_BRANDS.has(brand.trim().toLowerCase())) return `an image (brand ${brand.trim()})`;
   return null;
 }
 
 async function probe(path: string): Promise<{ info: VideoInfo; details: StreamDetails }> {
   const step = "probe";
-  const output = await run("ffprobe", ["-hide_banner", "-v", "warning", "-print_format", "json", "-show_format", "-show_streams", fileUrl(path)], {
-    step,
-    file: path,
-    timeoutMs: 60_000,
-    maxStdoutBytes: 16 * 1024 * 1024,
-  });
+  const output = await run(
+    "ffprobe",
+    ["-hide_banner", "-v", "warning", "-print_format", "json", "-show_format", "-show_streams", fileUrl(path)],
+    {
+      step,
+      file: path,
+      timeoutMs: 60_000,
+      maxStdoutBytes: 16 * 1024 * 1024,
+    },
+  );
   let parsed: ProbeOutput;
   try {
     parsed = JSON.parse(output.toString("utf8")) as ProbeOutput;
@@ -246,14 +260,22 @@ async function probe(path: string): Promise<{ info: VideoInfo; details: StreamDe
   const format = parsed.format ?? {};
   const container = format.format_name ?? "unknown";
   const notVideo = notAVideo(container, format.tags?.major_brand);
-  if (notVideo) throw new Error(`Video ${step} failed for ${path}: ffprobe reads it as ${notVideo} (${container}), not a video`);
+  if (notVideo)
+    throw new Error(`Video ${step} failed for ${path}: ffprobe reads it as ${notVideo} (${container}), not a video`);
   // Cover art and thumbnails are video streams too; ffmpeg's "V" stream specifier skips them alike.
-  const video = streams.find((s) => s.codec_type === "video" && !s.disposition?.attached_pic && !s.disposition?.timed_thumbnails);
-  if (!video) throw new Error(`Video ${step} failed for ${path}: ffprobe found no video stream (${streams.map((s) => s.codec_type).join(", ") || "no streams"})`);
+  const video = streams.find(
+    (s) => s.codec_type === "video" && !s.disposition?.attached_pic && !s.disposition?.timed_thumbnails,
+  );
+  if (!video)
+    throw new Error(
+      `Video ${step} failed for ${path}: ffprobe found no video stream (${streams.map((s) => s.codec_type).join(", ") || "no streams"})`,
+    );
   const storedWidth = video.width ?? 0;
   const storedHeight = video.height ?? 0;
   if (storedWidth <= 0 || storedHeight <= 0) {
-    throw new Error(`Video ${step} failed for ${path}: the ${video.codec_name ?? "unknown"} video stream has no picture size (unsupported codec or damaged file)`);
+    throw new Error(
+      `Video ${step} failed for ${path}: the ${video.codec_name ?? "unknown"} video stream has no picture size (unsupported codec or damaged file)`,
+    );
   }
   const audio = streams.find((s) => s.codec_type === "audio");
   const audioCodec = audio ? (text(audio.codec_name) ?? text(audio.codec_tag_string) ?? "unknown") : null;
@@ -263,7 +285,8 @@ async function probe(path: string): Promise<{ info: VideoInfo; details: StreamDe
   const created = creation(tags);
   const { latitude, longitude } = location(tags);
   const info: VideoInfo = {
-    durationSeconds: seconds(format.duration) ?? seconds(video.duration) ?? seconds(video.tags?.DURATION ?? video.tags?.duration) ?? 0,
+    durationSeconds:
+      seconds(format.duration) ?? seconds(video.duration) ?? seconds(video.tags?.DURATION ?? video.tags?.duration) ?? 0,
     width: quarterTurn ? storedHeight : storedWidth,
     height: quarterTurn ? storedWidth : storedHeight,
     rotation,
@@ -334,7 +357,19 @@ export async function implausibleDuration(path: string, info: VideoInfo): Promis
   // Counting packets reads the file without decoding it: a fraction of what the encode would cost.
   const counted = await run(
     "ffprobe",
-    ["-hide_banner", "-v", "error", "-select_streams", "V:0", "-count_packets", "-show_entries", "stream=nb_read_packets", "-of", "csv=p=0", fileUrl(path)],
+    [
+      "-hide_banner",
+      "-v",
+      "error",
+      "-select_streams",
+      "V:0",
+      "-count_packets",
+      "-show_entries",
+      "stream=nb_read_packets",
+      "-of",
+      "csv=p=0",
+      fileUrl(path),
+    ],
     { step: "frame count", file: path, timeoutMs: 5 * 60_000 },
   );
   const frames = Number.parseInt(counted.toString("utf8").trim(), 10) || 0;
@@ -342,4 +377,3 @@ export async function implausibleDuration(path: string, info: VideoInfo): Promis
   const kilobytes = Math.max(1, Math.round(size / 1024));
   return `it claims to last ${formatLength(claimed)} but holds ${frames} frame${frames === 1 ? "" : "s"} in ${kilobytes} KB, so its timestamps cannot be trusted`;
 }
-

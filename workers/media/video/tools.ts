@@ -49,7 +49,9 @@ function fromInstallerPackage(tool: Tool): string {
   } catch (error) {
     // These packages throw plain strings as well as Errors.
     const reason = error instanceof Error ? error.message : String(error);
-    throw new Error(`${tool} is not on PATH and ${name} has no binary for ${process.platform}-${process.arch}: ${reason}`);
+    throw new Error(
+      `${tool} is not on PATH and ${name} has no binary for ${process.platform}-${process.arch}: ${reason}`,
+    );
   }
   if (process.platform !== "win32") {
     const { mode } = statSync(path);
@@ -57,7 +59,9 @@ function fromInstallerPackage(tool: Tool): string {
       try {
         chmodSync(path, mode | 0o100);
       } catch (error) {
-        throw new Error(`${tool} from ${name} (${path}) is not executable and chmod u+x failed: ${(error as Error).message}`);
+        throw new Error(
+          `${tool} from ${name} (${path}) is not executable and chmod u+x failed: ${(error as Error).message}`,
+        );
       }
     }
   }
@@ -108,9 +112,15 @@ function stderrTail(stderr: string): string {
 
 // ffmpeg's own words for the common failures are not always clear to someone reading a log.
 const EXPLANATIONS: Array<[RegExp, (match: RegExpMatchArray) => string]> = [
-  [/Skipped opening external track/, () => "it is a QuickTime reference movie whose frames are in other files, which are never opened"],
+  [
+    /Skipped opening external track/,
+    () => "it is a QuickTime reference movie whose frames are in other files, which are never opened",
+  ],
   [/moov atom not found/, () => "the file is incomplete (no moov atom: a truncated upload or an unfinished recording)"],
-  [/Decoder \(codec (\w+)\) not found|No decoder could be found for codec (\w+)/, (m) => `this ffmpeg has no decoder for ${m[1] ?? m[2]}`],
+  [
+    /Decoder \(codec (\w+)\) not found|No decoder could be found for codec (\w+)/,
+    (m) => `this ffmpeg has no decoder for ${m[1] ?? m[2]}`,
+  ],
   [/No such file or directory/, () => "the file does not exist"],
   [/Permission denied/, () => "the worker may not read or write it"],
   [/Invalid data found when processing input/, () => "it is not a video this ffmpeg can read, or it is damaged"],
@@ -133,7 +143,10 @@ function failure(tool: Tool, options: RunOptions, why: string, stderr = "", time
     return match ? explain(match) : null;
   }).find(Boolean);
   const because = explained ? `; ${explained}` : "";
-  return new ToolError(`Video ${options.step} failed for ${options.file}: ${tool} ${why}${because}${tail ? `. ${tool} said:\n${tail}` : ""}`, timedOut);
+  return new ToolError(
+    `Video ${options.step} failed for ${options.file}: ${tool} ${why}${because}${tail ? `. ${tool} said:\n${tail}` : ""}`,
+    timedOut,
+  );
 }
 
 export function run(tool: Tool, args: string[], options: RunOptions): Promise<Buffer> {
@@ -191,7 +204,8 @@ export function run(tool: Tool, args: string[], options: RunOptions): Promise<Bu
     });
     child.on("close", (code, signal) => {
       if (problem) settle(failure(tool, options, problem, stderr, timedOut));
-      else if (code !== 0) settle(failure(tool, options, signal ? `was killed by ${signal}` : `exited with code ${code}`, stderr));
+      else if (code !== 0)
+        settle(failure(tool, options, signal ? `was killed by ${signal}` : `exited with code ${code}`, stderr));
       else settle(null);
     });
   });
@@ -218,7 +232,16 @@ let capabilities: Promise<Capabilities> | undefined;
 
 // Best first. Hardware encoders are listed by builds that have no such hardware, so they are
 // tried on one frame before being chosen; VAAPI needs a device and upload filters, so it is not used.
-const H264_ENCODERS = ["libx264", "libopenh264", "h264_videotoolbox", "h264_nvenc", "h264_qsv", "h264_amf", "h264_mf", "h264_v4l2m2m"];
+const H264_ENCODERS = [
+  "libx264",
+  "libopenh264",
+  "h264_videotoolbox",
+  "h264_nvenc",
+  "h264_qsv",
+  "h264_amf",
+  "h264_mf",
+  "h264_v4l2m2m",
+];
 const SOFTWARE_ENCODERS = new Set(["libx264", "libopenh264"]);
 
 export function h264EncoderArgs(encoder: string): string[] {
@@ -270,8 +293,21 @@ async function detectCapabilities(): Promise<Capabilities> {
 }
 
 async function encoderWorks(encoder: string): Promise<boolean> {
-  const args = [...COMMON_FFMPEG_ARGS, "-f", "lavfi", "-i", "color=c=black:s=256x256:r=25:d=0.2", "-frames:v", "2",
-    "-vf", "format=yuv420p", ...h264EncoderArgs(encoder), "-f", "null", "-"];
+  const args = [
+    ...COMMON_FFMPEG_ARGS,
+    "-f",
+    "lavfi",
+    "-i",
+    "color=c=black:s=256x256:r=25:d=0.2",
+    "-frames:v",
+    "2",
+    "-vf",
+    "format=yuv420p",
+    ...h264EncoderArgs(encoder),
+    "-f",
+    "null",
+    "-",
+  ];
   try {
     await run("ffmpeg", args, { step: `${encoder} test encode`, file: "(generated frames)", timeoutMs: 20_000 });
     return true;

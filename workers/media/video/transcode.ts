@@ -9,20 +9,34 @@ import { mkdir, rename, rm, stat } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { log } from "../../log";
 import { detailsFor, rate, type StreamDetails, type VideoInfo } from "./probe";
-import { canToneMap, COMMON_FFMPEG_ARGS, ffmpegCapabilities, fileUrl, h264EncoderArgs, run, ToolError, toolPath, type Capabilities } from "./tools";
-
+import {
+  canToneMap,
+  COMMON_FFMPEG_ARGS,
+  ffmpegCapabilities,
+  fileUrl,
+  h264EncoderArgs,
+  run,
+  ToolError,
+  toolPath,
+  type Capabilities,
+} from "./tools";
 
 // PQ (HDR10) looks grey and flat when shown as SDR: map it down. HLG is made to look right on SDR
 // screens as it is, and tone mapping it with zscale tints it, so it is left alone.
 function toneMapFilters(details: StreamDetails, caps: Capabilities): string[] {
   if (details.transfer !== "smpte2084" || !canToneMap(caps)) return [];
-  return ["zscale=t=linear:npl=100", "format=gbrpf32le", "zscale=p=bt709", "tonemap=tonemap=hable:desat=0", "zscale=t=bt709:m=bt709:r=tv"];
+  return [
+    "zscale=t=linear:npl=100",
+    "format=gbrpf32le",
+    "zscale=p=bt709",
+    "tonemap=tonemap=hable:desat=0",
+    "zscale=t=bt709:m=bt709:r=tv",
+  ];
 }
 
 // Short edge to 720 px when larger, never enlarged, both dimensions even. Runs after autorotate,
 // so iw/ih are the upright picture's.
-const WEB_SCALE =
-  "scale=w='if(gte(iw,ih),-2,trunc(min(720,iw)/2)*2)':h='if(gte(iw,ih),trunc(min(720,ih)/2)*2,-2)'";
+const WEB_SCALE = "scale=w='if(gte(iw,ih),-2,trunc(min(720,iw)/2)*2)':h='if(gte(iw,ih),trunc(min(720,ih)/2)*2,-2)'";
 
 // The web copy is constant frame rate: the source's base rate (ffprobe's r_frame_rate) up to 60 fps.
 // Passing variable timestamps through instead breaks the bundled ffmpeg's MP4 durations when
@@ -37,7 +51,9 @@ function outputFrameRate(details: StreamDetails): string {
 }
 
 // AAC's sample rates; others (old cameras' 22255 Hz, say) are resampled.
-const AAC_SAMPLE_RATES = new Set([96000, 88200, 64000, 48000, 44100, 32000, 24000, 22050, 16000, 12000, 11025, 8000, 7350]);
+const AAC_SAMPLE_RATES = new Set([
+  96000, 88200, 64000, 48000, 44100, 32000, 24000, 22050, 16000, 12000, 11025, 8000, 7350,
+]);
 
 // ---------------------------------------------------------------------------------------------
 // Poster frame
@@ -51,12 +67,24 @@ const grabFrame = (path: string, at: number, filters: string[], step = "poster f
     [
       ...COMMON_FFMPEG_ARGS,
       ...(at > 0 ? ["-ss", String(at)] : []),
-      "-i", fileUrl(path),
-      "-map", "0:V:0", "-an", "-sn", "-dn",
-      "-frames:v", "1",
-      "-vf", [...filters, "format=yuvj420p"].join(","),
-      "-c:v", "mjpeg", "-q:v", "2",
-      "-f", "image2pipe", "pipe:1",
+      "-i",
+      fileUrl(path),
+      "-map",
+      "0:V:0",
+      "-an",
+      "-sn",
+      "-dn",
+      "-frames:v",
+      "1",
+      "-vf",
+      [...filters, "format=yuvj420p"].join(","),
+      "-c:v",
+      "mjpeg",
+      "-q:v",
+      "2",
+      "-f",
+      "image2pipe",
+      "pipe:1",
     ],
     { step, file: path, timeoutMs: 120_000 },
   );
@@ -65,7 +93,8 @@ const grabFrame = (path: string, at: number, filters: string[], step = "poster f
 // rightly), as a JPEG.
 export async function extractFirstFrame(path: string): Promise<Buffer> {
   const jpeg = await grabFrame(path, 0, [], "first frame");
-  if (!jpeg.subarray(0, 3).equals(JPEG_MAGIC)) throw new Error(`First frame failed for ${path}: ffmpeg decoded no frame`);
+  if (!jpeg.subarray(0, 3).equals(JPEG_MAGIC))
+    throw new Error(`First frame failed for ${path}: ffmpeg decoded no frame`);
   return jpeg;
 }
 
@@ -98,10 +127,17 @@ export async function extractPosterFrame(path: string, info: VideoInfo): Promise
 
 // `deadline` (ms since the epoch): when the job running this is stopped; ffmpeg's own limits end
 // before it, so that a transcode too long fails with ffmpeg's reason, not a killed process.
-export async function transcodeForWeb(path: string, info: VideoInfo, outPath: string, { deadline = Infinity }: { deadline?: number } = {}): Promise<void> {
+export async function transcodeForWeb(
+  path: string,
+  info: VideoInfo,
+  outPath: string,
+  { deadline = Infinity }: { deadline?: number } = {},
+): Promise<void> {
   const [details, caps] = await Promise.all([detailsFor(path, info), ffmpegCapabilities()]);
   if (!caps.h264Encoder) {
-    throw new Error(`Video web transcode failed for ${path}: this ffmpeg (${toolPath("ffmpeg")}) has no usable H.264 encoder`);
+    throw new Error(
+      `Video web transcode failed for ${path}: this ffmpeg (${toolPath("ffmpeg")}) has no usable H.264 encoder`,
+    );
   }
   const partPath = `${outPath}.part`;
   await mkdir(dirname(resolve(outPath)), { recursive: true });
@@ -109,9 +145,17 @@ export async function transcodeForWeb(path: string, info: VideoInfo, outPath: st
   const audioArgs = (withAudio: boolean) =>
     withAudio
       ? [
-          "-map", "0:a:0?",
-          "-c:a", "aac", "-b:a", "128k", "-ac", "2",
-          ...(details.audioSampleRate !== null && !AAC_SAMPLE_RATES.has(details.audioSampleRate) ? ["-ar", "48000"] : []),
+          "-map",
+          "0:a:0?",
+          "-c:a",
+          "aac",
+          "-b:a",
+          "128k",
+          "-ac",
+          "2",
+          ...(details.audioSampleRate !== null && !AAC_SAMPLE_RATES.has(details.audioSampleRate)
+            ? ["-ar", "48000"]
+            : []),
         ]
       : ["-an"];
   // Long files get time in proportion (a file of unknown length an hour), never past the deadline.
@@ -122,16 +166,29 @@ export async function transcodeForWeb(path: string, info: VideoInfo, outPath: st
     run(
       "ffmpeg",
       [
-        ...COMMON_FFMPEG_ARGS, "-y",
-        "-i", fileUrl(path),
-        "-map", "0:V:0",
-        "-vf", [...toneMap, `fps=${outputFrameRate(details)}`, WEB_SCALE, "format=yuv420p"].join(","),
+        ...COMMON_FFMPEG_ARGS,
+        "-y",
+        "-i",
+        fileUrl(path),
+        "-map",
+        "0:V:0",
+        "-vf",
+        [...toneMap, `fps=${outputFrameRate(details)}`, WEB_SCALE, "format=yuv420p"].join(","),
         ...h264EncoderArgs(caps.h264Encoder!),
         ...audioArgs(withAudio),
-        "-sn", "-dn", "-map_metadata", "-1", "-map_chapters", "-1",
-        "-max_muxing_queue_size", "1024",
-        "-movflags", "+faststart",
-        "-f", "mp4", fileUrl(partPath),
+        "-sn",
+        "-dn",
+        "-map_metadata",
+        "-1",
+        "-map_chapters",
+        "-1",
+        "-max_muxing_queue_size",
+        "1024",
+        "-movflags",
+        "+faststart",
+        "-f",
+        "mp4",
+        fileUrl(partPath),
       ],
       { step: "web transcode", file: path, timeoutMs: timeoutMs() },
     );
@@ -148,7 +205,8 @@ export async function transcodeForWeb(path: string, info: VideoInfo, outPath: st
     for (const [i, attempt] of attempts.entries()) {
       try {
         await encode(attempt.toneMap, attempt.withAudio);
-        if (hasAudio && !attempt.withAudio) log.warn("Web copy made without its audio, which ffmpeg could not convert", { path });
+        if (hasAudio && !attempt.withAudio)
+          log.warn("Web copy made without its audio, which ffmpeg could not convert", { path });
         break;
       } catch (error) {
         if (i === attempts.length - 1 || (error instanceof ToolError && error.timedOut)) throw error;
@@ -173,13 +231,28 @@ export async function remuxWithoutMetadata(path: string, info: VideoInfo, outPat
     await run(
       "ffmpeg",
       [
-        ...COMMON_FFMPEG_ARGS, "-y",
-        "-i", fileUrl(path),
-        "-map", "0:V:0", ...(info.audioCodec !== null ? ["-map", "0:a:0"] : []),
-        "-c", "copy",
-        "-sn", "-dn", "-map_metadata", "-1", "-map_metadata:s", "-1", "-map_chapters", "-1",
-        "-movflags", "+faststart",
-        "-f", "mp4", fileUrl(partPath),
+        ...COMMON_FFMPEG_ARGS,
+        "-y",
+        "-i",
+        fileUrl(path),
+        "-map",
+        "0:V:0",
+        ...(info.audioCodec !== null ? ["-map", "0:a:0"] : []),
+        "-c",
+        "copy",
+        "-sn",
+        "-dn",
+        "-map_metadata",
+        "-1",
+        "-map_metadata:s",
+        "-1",
+        "-map_chapters",
+        "-1",
+        "-movflags",
+        "+faststart",
+        "-f",
+        "mp4",
+        fileUrl(partPath),
       ],
       { step: "copy without metadata", file: path, timeoutMs: Math.max(5 * 60_000, info.durationSeconds * 1000) },
     );

@@ -42,7 +42,12 @@ function graph(manifest: Manifest, shards: Uint8Array[]) {
     constant(name: string, dims: number[], values: Float32Array | BigInt64Array): string {
       const bytes = new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
       const unique = `${name}#${counter++}`;
-      initializers.push({ name: unique, dataType: values instanceof Float32Array ? DataType.FLOAT : DataType.INT64, dims, data: new Uint8Array(bytes) });
+      initializers.push({
+        name: unique,
+        dataType: values instanceof Float32Array ? DataType.FLOAT : DataType.INT64,
+        dims,
+        data: new Uint8Array(bytes),
+      });
       return unique;
     },
     ints: (name: string, values: number[]) => g.constant(name, [values.length], BigInt64Array.from(values.map(BigInt))),
@@ -57,27 +62,55 @@ function graph(manifest: Manifest, shards: Uint8Array[]) {
     },
     // A convolution (TF.js filters [k, k, in, out], or [k, k, in, 1] depthwise) with a bias, "same"
     // padding as TF pads (the odd pixel at the end) unless valid is asked for.
-    conv(x: Tensor, name: string, filters: Constant, bias: Float32Array, stride: 1 | 2, { depthwise = false, valid = false } = {}): Tensor {
+    conv(
+      x: Tensor,
+      name: string,
+      filters: Constant,
+      bias: Float32Array,
+      stride: 1 | 2,
+      { depthwise = false, valid = false } = {},
+    ): Tensor {
       const [k, , ci, co] = filters.shape as [number, number, number, number];
       const out = depthwise ? ci : co;
-      const w = depthwise ? { ...transposeConst(filters, [2, 3, 0, 1]), shape: [ci, 1, k, k] } : transposeConst(filters, [3, 2, 0, 1]);
-      const conv = g.node("Conv", [x.name, g.constant(`${name}/w`, w.shape, Float32Array.from(w.data)), g.constant(`${name}/b`, [out], Float32Array.from(bias))], name, {
-        kernel_shape: [k, k],
-        strides: [stride, stride],
-        group: { int: depthwise ? ci : 1 },
-        ...(valid ? { pads: [0, 0, 0, 0] } : { auto_pad: "SAME_UPPER" }),
-      });
+      const w = depthwise
+        ? { ...transposeConst(filters, [2, 3, 0, 1]), shape: [ci, 1, k, k] }
+        : transposeConst(filters, [3, 2, 0, 1]);
+      const conv = g.node(
+        "Conv",
+        [
+          x.name,
+          g.constant(`${name}/w`, w.shape, Float32Array.from(w.data)),
+          g.constant(`${name}/b`, [out], Float32Array.from(bias)),
+        ],
+        name,
+        {
+          kernel_shape: [k, k],
+          strides: [stride, stride],
+          group: { int: depthwise ? ci : 1 },
+          ...(valid ? { pads: [0, 0, 0, 0] } : { auto_pad: "SAME_UPPER" }),
+        },
+      );
       const size = valid ? Math.floor((x.size - k) / stride) + 1 : Math.ceil(x.size / stride);
       return { name: conv, channels: out, size };
     },
     relu: (x: Tensor, name: string): Tensor => ({ ...x, name: g.node("Relu", [x.name], name) }),
     relu6: (x: Tensor, name: string): Tensor => ({
       ...x,
-      name: g.node("Clip", [x.name, g.constant(`${name}/zero`, [], Float32Array.of(0)), g.constant(`${name}/six`, [], Float32Array.of(6))], name),
+      name: g.node(
+        "Clip",
+        [x.name, g.constant(`${name}/zero`, [], Float32Array.of(0)), g.constant(`${name}/six`, [], Float32Array.of(6))],
+        name,
+      ),
     }),
     add: (a: Tensor, b: Tensor, name: string): Tensor => ({ ...a, name: g.node("Add", [a.name, b.name], name) }),
-    finish(name: string, input: { name: string; size: number }, outputs: { from: string; name: string; dims: (number | string)[] }[], metadata?: Record<string, string>): Uint8Array {
-      for (const o of outputs) nodes.push({ op: "Identity", inputs: [o.from], outputs: [o.name], name: `${o.name}/identity` });
+    finish(
+      name: string,
+      input: { name: string; size: number },
+      outputs: { from: string; name: string; dims: (number | string)[] }[],
+      metadata?: Record<string, string>,
+    ): Uint8Array {
+      for (const o of outputs)
+        nodes.push({ op: "Identity", inputs: [o.from], outputs: [o.name], name: `${o.name}/identity` });
       return encodeModel({
         name,
         producer: "shoebox-face-api-to-onnx",
@@ -103,28 +136,62 @@ const outputName = (options: FaceApiBuildOptions, name: string) => {
 const meanRgb = [122.782, 117.001, 104.298];
 type Graph = ReturnType<typeof graph>;
 const centred = (g: Graph) => (x: string) =>
-  g.node("Div", [g.node("Sub", [x, g.constant("input/mean", [1, 3, 1, 1], Float32Array.from(meanRgb))], "input/centred"), g.constant("input/range", [], Float32Array.of(255))], "input/scaled");
+  g.node(
+    "Div",
+    [
+      g.node("Sub", [x, g.constant("input/mean", [1, 3, 1, 1], Float32Array.from(meanRgb))], "input/centred"),
+      g.constant("input/range", [], Float32Array.of(255)),
+    ],
+    "input/scaled",
+  );
 
 // SSD MobileNet v1 (face-api's SsdMobilenetv1): MobileNet v1's 13 depthwise-separable layers (the
 // depthwise ones batch-normalised, folded in here), 8 more pointwise layers, and six box predictors
 // (on the 32×32, 16×16, 8×8, 4×4, 2×2 and 1×1 maps: 3 anchors each on the first, 6 on the others),
 // each anchor's box decoded against it as TF's object detection API does. Outputs: boxes, scores.
-export function buildSsdMobilenetOnnx(manifest: Manifest, shards: Uint8Array[], options: FaceApiBuildOptions): Uint8Array {
+export function buildSsdMobilenetOnnx(
+  manifest: Manifest,
+  shards: Uint8Array[],
+  options: FaceApiBuildOptions,
+): Uint8Array {
   const g = graph(manifest, shards);
   const size = 512;
   const pointwise = (x: Tensor, prefix: string, stride: 1 | 2): Tensor =>
-    g.relu6(g.conv(x, prefix, g.weight(`${prefix}/weights`), g.weight(`${prefix}/convolution_bn_offset`).data as Float32Array, stride), prefix);
+    g.relu6(
+      g.conv(
+        x,
+        prefix,
+        g.weight(`${prefix}/weights`),
+        g.weight(`${prefix}/convolution_bn_offset`).data as Float32Array,
+        stride,
+      ),
+      prefix,
+    );
   const depthwise = (x: Tensor, prefix: string, stride: 1 | 2): Tensor => {
     const filters = g.weight(`${prefix}/depthwise_weights`);
-    const [gamma, beta, mean, variance] = ["gamma", "beta", "moving_mean", "moving_variance"].map((n) => g.weight(`${prefix}/BatchNorm/${n}`).data);
+    const [gamma, beta, mean, variance] = ["gamma", "beta", "moving_mean", "moving_variance"].map(
+      (n) => g.weight(`${prefix}/BatchNorm/${n}`).data,
+    );
     const channels = filters.shape[2]!;
-    const scale = Float32Array.from({ length: channels }, (_, c) => gamma![c]! / Math.sqrt(variance![c]! + 0.0010000000474974513));
+    const scale = Float32Array.from(
+      { length: channels },
+      (_, c) => gamma![c]! / Math.sqrt(variance![c]! + 0.0010000000474974513),
+    );
     const folded = Float32Array.from(filters.data, (w, i) => w * scale[i % channels]!); // [k, k, C, 1]: the channel is the fastest axis
     const bias = Float32Array.from({ length: channels }, (_, c) => beta![c]! - mean![c]! * scale[c]!);
     return g.relu6(g.conv(x, prefix, { ...filters, data: folded }, bias, stride, { depthwise: true }), prefix);
   };
 
-  let x = g.input(options.inputName, size, (nchw) => g.node("Sub", [g.node("Div", [nchw, g.constant("input/range", [], Float32Array.of(127.5))], "input/half"), g.constant("input/one", [], Float32Array.of(1))], "input/scaled"));
+  let x = g.input(options.inputName, size, (nchw) =>
+    g.node(
+      "Sub",
+      [
+        g.node("Div", [nchw, g.constant("input/range", [], Float32Array.of(127.5))], "input/half"),
+        g.constant("input/one", [], Float32Array.of(1)),
+      ],
+      "input/scaled",
+    ),
+  );
   x = pointwise(x, "MobilenetV1/Conv2d_0_pointwise", 2);
   let conv11 = x;
   for (let i = 1; i <= 13; i++) {
@@ -141,7 +208,12 @@ export function buildSsdMobilenetOnnx(manifest: Manifest, shards: Uint8Array[], 
 
   // Each predictor's NCHW output back to NHWC, then one row per anchor: rows in the order of the
   // map's cells, then of the anchors within a cell (as the anchors are listed).
-  const rows = (t: Tensor, width: number) => g.node("Reshape", [g.node("Transpose", [t.name], "nhwc", { perm: [0, 2, 3, 1] }), g.ints("rows", [0, -1, width])], "rows");
+  const rows = (t: Tensor, width: number) =>
+    g.node(
+      "Reshape",
+      [g.node("Transpose", [t.name], "nhwc", { perm: [0, 2, 3, 1] }), g.ints("rows", [0, -1, width])],
+      "rows",
+    );
   const encodings: string[] = [];
   const classes: string[] = [];
   maps.forEach((map, i) => {
@@ -154,7 +226,11 @@ export function buildSsdMobilenetOnnx(manifest: Manifest, shards: Uint8Array[], 
   });
   const encoding = g.node("Concat", encodings, "encodings", { axis: { int: 1 } }); // [batch, 5118, 4]: dy, dx, dh, dw
   const logits = g.node("Concat", classes, "classes", { axis: { int: 1 } }); // [batch, 5118, 3]: background, face, (unused)
-  const face = g.node("Slice", [logits, g.ints("face/start", [1]), g.ints("face/end", [2]), g.ints("face/axis", [2])], "face");
+  const face = g.node(
+    "Slice",
+    [logits, g.ints("face/start", [1]), g.ints("face/end", [2]), g.ints("face/axis", [2])],
+    "face",
+  );
   const scores = g.node("Sigmoid", [g.node("Squeeze", [face, g.ints("face/squeeze", [2])], "face/squeeze")], "scores");
 
   // Anchors as centres (y, x) and sizes (h, w); boxes = centre ± size / 2, where the centre is moved
@@ -168,32 +244,84 @@ export function buildSsdMobilenetOnnx(manifest: Manifest, shards: Uint8Array[], 
       sizes[2 * a + d] = anchors[4 * a + 2 + d]! - anchors[4 * a + d]!;
       centres[2 * a + d] = anchors[4 * a + d]! + sizes[2 * a + d]! / 2;
     }
-  const half = (from: number) => g.node("Slice", [encoding, g.ints("slice/start", [from]), g.ints("slice/end", [from + 2]), g.ints("slice/axis", [2])], "slice");
+  const half = (from: number) =>
+    g.node(
+      "Slice",
+      [encoding, g.ints("slice/start", [from]), g.ints("slice/end", [from + 2]), g.ints("slice/axis", [2])],
+      "slice",
+    );
   const anchorSizes = g.constant("anchor/sizes", [count, 2], sizes);
-  const centre = g.node("Add", [g.node("Mul", [g.node("Div", [half(0), g.constant("ten", [], Float32Array.of(10))], "shift"), anchorSizes], "shift"), g.constant("anchor/centres", [count, 2], centres)], "centre");
-  const extent = g.node("Mul", [g.node("Exp", [g.node("Div", [half(2), g.constant("five", [], Float32Array.of(5))], "scale")], "scale"), anchorSizes], "extent");
+  const centre = g.node(
+    "Add",
+    [
+      g.node(
+        "Mul",
+        [g.node("Div", [half(0), g.constant("ten", [], Float32Array.of(10))], "shift"), anchorSizes],
+        "shift",
+      ),
+      g.constant("anchor/centres", [count, 2], centres),
+    ],
+    "centre",
+  );
+  const extent = g.node(
+    "Mul",
+    [
+      g.node("Exp", [g.node("Div", [half(2), g.constant("five", [], Float32Array.of(5))], "scale")], "scale"),
+      anchorSizes,
+    ],
+    "extent",
+  );
   const halfExtent = g.node("Div", [extent, g.constant("two", [], Float32Array.of(2))], "half");
-  const boxes = g.node("Concat", [g.node("Sub", [centre, halfExtent], "min"), g.node("Add", [centre, halfExtent], "max")], "boxes", { axis: { int: 2 } });
-  return g.finish("ssd-mobilenet-v1-faces", { name: options.inputName, size }, [
-    { from: boxes, name: outputName(options, "boxes"), dims: ["batch", count, 4] },
-    { from: scores, name: outputName(options, "scores"), dims: ["batch", count] },
-  ], options.metadata);
+  const boxes = g.node(
+    "Concat",
+    [g.node("Sub", [centre, halfExtent], "min"), g.node("Add", [centre, halfExtent], "max")],
+    "boxes",
+    { axis: { int: 2 } },
+  );
+  return g.finish(
+    "ssd-mobilenet-v1-faces",
+    { name: options.inputName, size },
+    [
+      { from: boxes, name: outputName(options, "boxes"), dims: ["batch", count, 4] },
+      { from: scores, name: outputName(options, "scores"), dims: ["batch", count] },
+    ],
+    options.metadata,
+  );
 }
 
 // FaceLandmark68Net: four dense blocks of four convolutions each (the first a plain 3×3 one, the
 // others depthwise-separable; each block halves the size and adds up its layers' outputs), a 7×7
 // mean, and a 256×136 layer. Output: landmarks, 68 (x, y) as parts of the crop.
-export function buildFaceLandmarksOnnx(manifest: Manifest, shards: Uint8Array[], options: FaceApiBuildOptions): Uint8Array {
+export function buildFaceLandmarksOnnx(
+  manifest: Manifest,
+  shards: Uint8Array[],
+  options: FaceApiBuildOptions,
+): Uint8Array {
   const g = graph(manifest, shards);
   const size = 112;
   const separable = (x: Tensor, prefix: string, stride: 1 | 2): Tensor => {
     const pointwise = g.weight(`${prefix}/pointwise_filter`);
-    const depth = g.conv(x, `${prefix}/depthwise`, g.weight(`${prefix}/depthwise_filter`), new Float32Array(x.channels), stride, { depthwise: true });
+    const depth = g.conv(
+      x,
+      `${prefix}/depthwise`,
+      g.weight(`${prefix}/depthwise_filter`),
+      new Float32Array(x.channels),
+      stride,
+      { depthwise: true },
+    );
     return g.conv(depth, `${prefix}/pointwise`, pointwise, g.weight(`${prefix}/bias`).data as Float32Array, 1);
   };
   const dense = (x: Tensor, prefix: string, first: boolean): Tensor => {
     const out1 = g.relu(
-      first ? g.conv(x, `${prefix}/conv0`, g.weight(`${prefix}/conv0/filters`), g.weight(`${prefix}/conv0/bias`).data as Float32Array, 2) : separable(x, `${prefix}/conv0`, 2),
+      first
+        ? g.conv(
+            x,
+            `${prefix}/conv0`,
+            g.weight(`${prefix}/conv0/filters`),
+            g.weight(`${prefix}/conv0/bias`).data as Float32Array,
+            2,
+          )
+        : separable(x, `${prefix}/conv0`, 2),
       prefix,
     );
     const out2 = separable(out1, `${prefix}/conv1`, 1);
@@ -207,15 +335,31 @@ export function buildFaceLandmarksOnnx(manifest: Manifest, shards: Uint8Array[],
   const pooled = g.node("AveragePool", [x.name], "pool", { kernel_shape: [7, 7], strides: [2, 2] });
   const flat = g.node("Flatten", [pooled], "flat");
   const fc = g.weight("fc/weights");
-  const out = g.node("Add", [g.node("MatMul", [flat, g.constant("fc/w", fc.shape, Float32Array.from(fc.data))], "fc"), g.constant("fc/b", [fc.shape[1]!], Float32Array.from(g.weight("fc/bias").data))], "fc");
-  return g.finish("face-landmarks-68", { name: options.inputName, size }, [{ from: out, name: outputName(options, "landmarks"), dims: ["batch", fc.shape[1]!] }], options.metadata);
+  const out = g.node(
+    "Add",
+    [
+      g.node("MatMul", [flat, g.constant("fc/w", fc.shape, Float32Array.from(fc.data))], "fc"),
+      g.constant("fc/b", [fc.shape[1]!], Float32Array.from(g.weight("fc/bias").data)),
+    ],
+    "fc",
+  );
+  return g.finish(
+    "face-landmarks-68",
+    { name: options.inputName, size },
+    [{ from: out, name: outputName(options, "landmarks"), dims: ["batch", fc.shape[1]!] }],
+    options.metadata,
+  );
 }
 
 // FaceRecognitionNet: (x − mean RGB) / 255 → conv 7×7/2 → max pool 3×3/2 → 3 residual blocks of 32
 // channels → a downsampling block and 3 of 64 → one and 2 of 128 → one and 2 of 256 → a last
 // downsampling block → mean over the image → a 256×128 matrix. Each convolution is followed by a
 // per-channel scale and shift, folded into its weights here. Output: embedding.
-export function buildFaceRecognitionOnnx(manifest: Manifest, shards: Uint8Array[], options: FaceApiBuildOptions): Uint8Array {
+export function buildFaceRecognitionOnnx(
+  manifest: Manifest,
+  shards: Uint8Array[],
+  options: FaceApiBuildOptions,
+): Uint8Array {
   const g = graph(manifest, shards);
   const size = 150;
   // Convolution, bias, then the scale layer (x·weights + biases) folded into the convolution;
@@ -242,14 +386,20 @@ export function buildFaceRecognitionOnnx(manifest: Manifest, shards: Uint8Array[
     let shortcut = g.node("AveragePool", [x.name], `${prefix}/pool`, { kernel_shape: [2, 2], strides: [2, 2] });
     const pooledSize = Math.floor(x.size / 2);
     const pads = (c: number, hw: number) => g.ints(`${prefix}/pads`, [0, 0, 0, 0, 0, c, hw, hw]);
-    if (pooledSize !== y.size) y = { ...y, name: g.node("Pad", [y.name, pads(0, pooledSize - y.size)], `${prefix}/grow`), size: pooledSize };
-    if (x.channels !== y.channels) shortcut = g.node("Pad", [shortcut, pads(y.channels - x.channels, 0)], `${prefix}/widen`);
+    if (pooledSize !== y.size)
+      y = { ...y, name: g.node("Pad", [y.name, pads(0, pooledSize - y.size)], `${prefix}/grow`), size: pooledSize };
+    if (x.channels !== y.channels)
+      shortcut = g.node("Pad", [shortcut, pads(y.channels - x.channels, 0)], `${prefix}/widen`);
     return g.relu(g.add(y, { ...y, name: shortcut }, prefix), prefix);
   };
 
   let x = g.input(options.inputName, size, centred(g));
   x = conv(x, "conv32_down", 2, true);
-  x = { ...x, name: g.node("MaxPool", [x.name], "pool", { kernel_shape: [3, 3], strides: [2, 2] }), size: Math.floor((x.size - 3) / 2) + 1 };
+  x = {
+    ...x,
+    name: g.node("MaxPool", [x.name], "pool", { kernel_shape: [3, 3], strides: [2, 2] }),
+    size: Math.floor((x.size - 3) / 2) + 1,
+  };
   for (const block of ["conv32_1", "conv32_2", "conv32_3"]) x = residual(x, block);
   x = residualDown(x, "conv64_down");
   for (const block of ["conv64_1", "conv64_2", "conv64_3"]) x = residual(x, block);
@@ -261,11 +411,19 @@ export function buildFaceRecognitionOnnx(manifest: Manifest, shards: Uint8Array[
   const pooled = g.node("ReduceMean", [x.name], "mean", { axes: [2, 3], keepdims: { int: 0 } });
   const fc = g.weight("fc");
   const product = g.node("MatMul", [pooled, g.constant("fc", fc.shape, Float32Array.from(fc.data))], "fc");
-  return g.finish("face-recognition", { name: options.inputName, size }, [{ from: product, name: outputName(options, "embedding"), dims: ["batch", fc.shape[1]!] }], options.metadata);
+  return g.finish(
+    "face-recognition",
+    { name: options.inputName, size },
+    [{ from: product, name: outputName(options, "embedding"), dims: ["batch", fc.shape[1]!] }],
+    options.metadata,
+  );
 }
 
 // The builder of each face-api network Shoebox runs, by the name of its weights.
-export const faceApiBuilders: Record<string, (manifest: Manifest, shards: Uint8Array[], options: FaceApiBuildOptions) => Uint8Array> = {
+export const faceApiBuilders: Record<
+  string,
+  (manifest: Manifest, shards: Uint8Array[], options: FaceApiBuildOptions) => Uint8Array
+> = {
   ssd_mobilenetv1_model: buildSsdMobilenetOnnx,
   face_landmark_68_model: buildFaceLandmarksOnnx,
   face_recognition_model: buildFaceRecognitionOnnx,

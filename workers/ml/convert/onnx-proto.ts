@@ -128,7 +128,8 @@ function writeValueInfo(w: Writer, info: OnnxValueInfo) {
     type.message(1, (tensor) => {
       tensor.int(1, info.dataType ?? DataType.FLOAT);
       tensor.message(2, (shape) => {
-        for (const dim of info.dims) shape.message(1, (d) => (typeof dim === "number" ? d.int(1, dim) : d.string(2, dim)));
+        for (const dim of info.dims)
+          shape.message(1, (d) => (typeof dim === "number" ? d.int(1, dim) : d.string(2, dim)));
       });
     }),
   );
@@ -149,7 +150,8 @@ export function encodeModel(graph: OnnxGraph): Uint8Array {
         for (const output of node.outputs) n.string(2, output);
         if (node.name) n.string(3, node.name);
         n.string(4, node.op);
-        for (const [name, value] of Object.entries(node.attributes ?? {})) n.message(5, (a) => writeAttribute(a, name, value));
+        for (const [name, value] of Object.entries(node.attributes ?? {}))
+          n.message(5, (a) => writeAttribute(a, name, value));
       });
     }
     g.string(2, graph.name);

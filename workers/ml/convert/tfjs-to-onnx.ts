@@ -93,7 +93,9 @@ export function readWeights(model: TfjsModelJson, shards: Uint8Array[]): Map<str
       const q = spec.quantization;
       const data = spec.dtype === "int32" ? new Int32Array(count) : new Float32Array(count);
       if (!q) {
-        for (let i = 0; i < count; i++) data[i] = spec.dtype === "int32" ? view.getInt32(offset + 4 * i, true) : view.getFloat32(offset + 4 * i, true);
+        for (let i = 0; i < count; i++)
+          data[i] =
+            spec.dtype === "int32" ? view.getInt32(offset + 4 * i, true) : view.getFloat32(offset + 4 * i, true);
         offset += 4 * count;
       } else if (q.dtype === "float16") {
         for (let i = 0; i < count; i++) data[i] = float16ToFloat32(view.getUint16(offset + 2 * i, true));
@@ -197,7 +199,11 @@ export function convertTfjsToOnnx(model: TfjsModelJson, shards: Uint8Array[], op
   };
 
   function resolve(ref: string): Operand {
-    const [nodeName, index] = ref.startsWith("^") ? [ref.slice(1), 0] : ref.includes(":") ? [ref.slice(0, ref.lastIndexOf(":")), Number(ref.slice(ref.lastIndexOf(":") + 1))] : [ref, 0];
+    const [nodeName, index] = ref.startsWith("^")
+      ? [ref.slice(1), 0]
+      : ref.includes(":")
+        ? [ref.slice(0, ref.lastIndexOf(":")), Number(ref.slice(ref.lastIndexOf(":") + 1))]
+        : [ref, 0];
     if (!done.has(nodeName)) done.set(nodeName, convert(nodeName));
     const outs = done.get(nodeName)!;
     const out = outs[index];
@@ -219,7 +225,9 @@ export function convertTfjsToOnnx(model: TfjsModelJson, shards: Uint8Array[], op
         return [c];
       }
       case "Placeholder": {
-        const dims = (attr.shape?.shape?.dim ?? []).map((d, i) => (Number(d.size) > 0 ? Number(d.size) : i === 0 ? "batch" : `d${i}`));
+        const dims = (attr.shape?.shape?.dim ?? []).map((d, i) =>
+          Number(d.size) > 0 ? Number(d.size) : i === 0 ? "batch" : `d${i}`,
+        );
         const inputName = options.inputName ?? fresh(base);
         used.add(inputName);
         inputs.push({ name: inputName, dims });
@@ -232,7 +240,8 @@ export function convertTfjsToOnnx(model: TfjsModelJson, shards: Uint8Array[], op
       case "_FusedConv2D":
       case "DepthwiseConv2dNative":
       case "FusedDepthwiseConv2dNative": {
-        if (text(attr.data_format) && text(attr.data_format) !== "NHWC") throw new Error(`${name}: only NHWC convolutions are converted`);
+        if (text(attr.data_format) && text(attr.data_format) !== "NHWC")
+          throw new Error(`${name}: only NHWC convolutions are converted`);
         const depthwise = node.op.includes("Depthwise");
         const x = inLayout(asValue(resolve(ins[0]!), `${base}/x`), true);
         const kernel = constOf(ins[1]!);
@@ -249,7 +258,8 @@ export function convertTfjsToOnnx(model: TfjsModelJson, shards: Uint8Array[], op
           group: { int: depthwise ? ci : 1 },
         };
         const padding = text(attr.padding);
-        if (padding === "SAME") attributes.auto_pad = "SAME_UPPER"; // TF puts the odd pixel at the end, as SAME_UPPER does
+        if (padding === "SAME")
+          attributes.auto_pad = "SAME_UPPER"; // TF puts the odd pixel at the end, as SAME_UPPER does
         else if (padding === "EXPLICIT") {
           const p = ints(attr.explicit_paddings); // [[n0,n1],[h0,h1],[w0,w1],[c0,c1]]
           attributes.pads = [p[2]!, p[4]!, p[3]!, p[5]!];
@@ -264,8 +274,14 @@ export function convertTfjsToOnnx(model: TfjsModelJson, shards: Uint8Array[], op
         let out = emit("Conv", convInputs, rest.length ? `${base}/conv` : base, attributes);
         for (const op of rest) {
           if (op === "Relu") out = emit("Relu", [out], base);
-          else if (op === "Relu6") out = emit("Clip", [out, initializer(`${base}/zero`, scalar(0)), initializer(`${base}/six`, scalar(6))], base);
-          else if (op === "Prelu") out = emit("PRelu", [out, initializer(`${base}/alpha`, broadcastConst(constOf(ins[3]!)))], base);
+          else if (op === "Relu6")
+            out = emit(
+              "Clip",
+              [out, initializer(`${base}/zero`, scalar(0)), initializer(`${base}/six`, scalar(6))],
+              base,
+            );
+          else if (op === "Prelu")
+            out = emit("PRelu", [out, initializer(`${base}/alpha`, broadcastConst(constOf(ins[3]!)))], base);
           else throw new Error(`${name}: fused ${op}`);
         }
         return [{ kind: "value", name: out, rank: 4, nchw: true }];
@@ -277,7 +293,15 @@ export function convertTfjsToOnnx(model: TfjsModelJson, shards: Uint8Array[], op
       case "RealDiv":
       case "Minimum":
       case "Maximum": {
-        const onnxOp = { Add: "Add", AddV2: "Add", Sub: "Sub", Mul: "Mul", RealDiv: "Div", Minimum: "Min", Maximum: "Max" }[node.op]!;
+        const onnxOp = {
+          Add: "Add",
+          AddV2: "Add",
+          Sub: "Sub",
+          Mul: "Mul",
+          RealDiv: "Div",
+          Minimum: "Min",
+          Maximum: "Max",
+        }[node.op]!;
         const [a, b] = [resolve(ins[0]!), resolve(ins[1]!)];
         if (a.kind === "const" && b.kind === "const") throw new Error(`${name}: ${node.op} of two constants`);
         const values = [a, b].filter((o): o is Value => o.kind === "value");
@@ -287,7 +311,9 @@ export function convertTfjsToOnnx(model: TfjsModelJson, shards: Uint8Array[], op
           return initializer(`${base}/${i ? "y" : "x"}`, nchw ? broadcastConst(o) : o);
         };
         const rank = Math.max(...[a, b].map((o) => (o.kind === "value" ? o.rank : o.shape.length)));
-        return [{ kind: "value", name: emit(onnxOp, [operand(a, 0), operand(b, 1)], base), rank, nchw: nchw && rank === 4 }];
+        return [
+          { kind: "value", name: emit(onnxOp, [operand(a, 0), operand(b, 1)], base), rank, nchw: nchw && rank === 4 },
+        ];
       }
       case "Relu":
       case "Sigmoid":
@@ -296,7 +322,11 @@ export function convertTfjsToOnnx(model: TfjsModelJson, shards: Uint8Array[], op
         const x = asValue(resolve(ins[0]!), `${base}/x`);
         const out =
           node.op === "Relu6"
-            ? emit("Clip", [x.name, initializer(`${base}/zero`, scalar(0)), initializer(`${base}/six`, scalar(6))], base)
+            ? emit(
+                "Clip",
+                [x.name, initializer(`${base}/zero`, scalar(0)), initializer(`${base}/six`, scalar(6))],
+                base,
+              )
             : emit(node.op, [x.name], base);
         return [{ ...x, name: out }];
       }
@@ -320,7 +350,11 @@ export function convertTfjsToOnnx(model: TfjsModelJson, shards: Uint8Array[], op
         const order = x.nchw ? toNchw : [...Array(x.rank).keys()];
         const begins = order.map((d) => paddings.data[2 * d]!);
         const ends = order.map((d) => paddings.data[2 * d + 1]!);
-        const pads = initializer(`${base}/pads`, { kind: "const", shape: [2 * x.rank], data: Int32Array.from([...begins, ...ends]) }, true);
+        const pads = initializer(
+          `${base}/pads`,
+          { kind: "const", shape: [2 * x.rank], data: Int32Array.from([...begins, ...ends]) },
+          true,
+        );
         return [{ ...x, name: emit("Pad", [x.name, pads], base, { mode: "constant" }) }];
       }
       case "Mean": {
@@ -352,10 +386,18 @@ export function convertTfjsToOnnx(model: TfjsModelJson, shards: Uint8Array[], op
           ],
           `${base}/nc`,
         );
-        const sizes = emit("Concat", [nc, initializer(`${base}/hw`, size, true)], `${base}/sizes`, { axis: { int: 0 } });
+        const sizes = emit("Concat", [nc, initializer(`${base}/hw`, size, true)], `${base}/sizes`, {
+          axis: { int: 0 },
+        });
         const out = emit("Resize", [x.name, "", "", sizes], base, {
           mode: bilinear ? "linear" : "nearest",
-          coordinate_transformation_mode: alignCorners ? "align_corners" : halfPixel ? (bilinear ? "half_pixel" : "tf_half_pixel_for_nn") : "asymmetric",
+          coordinate_transformation_mode: alignCorners
+            ? "align_corners"
+            : halfPixel
+              ? bilinear
+                ? "half_pixel"
+                : "tf_half_pixel_for_nn"
+              : "asymmetric",
           ...(bilinear ? {} : { nearest_mode: alignCorners ? "round_prefer_ceil" : "floor" }),
         });
         return [{ kind: "value", name: out, rank: 4, nchw: true }];
