@@ -2,6 +2,6 @@ import { defineConfig } from "drizzle-kit";
 
 export default defineConfig({
   dialect: "sqlite",
-  schema: "./common/schema.ts",
+  schema: "./common/schema/index.ts",
   out: "./migrations",
 });

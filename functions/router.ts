@@ -1,3 +1,4 @@
+// How API routes are declared: a validating router, and route() / publicRoute() saying who may call.
 import { createRoute, OpenAPIHono, type RouteConfig, type z } from "@hono/zod-openapi";
 import { badRequest } from "../common/errors";
 import type { AppEnv } from "./env";

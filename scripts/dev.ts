@@ -8,6 +8,7 @@ import { join, resolve } from "node:path";
 import { context } from "esbuild";
 import { Miniflare } from "miniflare";
 import { parseConfig } from "../common/config";
+import { handlerSecrets, handlerSettings } from "../workers/web/handler-settings";
 import { functionsBuildOptions } from "./functions-bundle";
 import { miniflareOptions, type HandlerServices } from "./miniflare";
 
@@ -37,22 +38,10 @@ const workerUrl = await new Promise<string>((found, failed) => {
 const token = process.env.INTERNAL_TOKEN ?? readFileSync(join(config.dataDir, "internal-token"), "utf8").trim();
 const version = (JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { version: string }).version;
 
-// The plain bindings of functions/env.ts, as workers/web/workerd-config.ts writes them for workerd.
+// The plain bindings of functions/env.ts, made as workers/main.ts makes them for workerd.
 const services: HandlerServices = {
-  settings: {
-    DB_URL: config.databaseUrl ?? workerUrl,
-    DB_AUTH_TOKEN: config.databaseUrl ? (config.databaseAuthToken ?? "") : token,
-    INTERNAL_TOKEN: token,
-    VERSION: `${version}-dev`,
-    LOG_LEVEL: config.logLevel,
-    TRUSTED_PROXIES: config.trustedProxies,
-    MAP_TILE_URL: config.map.tileUrl ?? "",
-    MAP_TILE_ATTRIBUTION: config.map.attribution,
-    ML: config.ml.enabled ? "on" : "off",
-    CLIP: config.ml.clipModelDir ? "on" : "off",
-    STORAGE_KIND: "local",
-  },
-  databaseUrl: config.databaseUrl ?? workerUrl,
+  settings: handlerSettings(config, { workerUrl, version: `${version}-dev` }),
+  secrets: handlerSecrets(config, token),
   workerUrl,
   storageRoot,
   listen: { host: config.host, port: config.port },

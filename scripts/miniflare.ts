@@ -6,15 +6,17 @@ import { mkdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { MiniflareOptions } from "miniflare";
 import { parse as parseToml } from "smol-toml";
+import type { HandlerSecrets, HandlerSettings } from "../workers/web/handler-settings";
 
 const root = resolve(import.meta.dirname, "..");
 export const functionsBundle = join(root, "dist/functions.js");
 
 export interface HandlerServices {
-  // The plain bindings of functions/env.ts: text, numbers and booleans (the services below are set here).
-  settings: Record<string, string | number | boolean>;
-  // Where the database's Hrana endpoint is, and the worker's internal one (often the same).
-  databaseUrl: string;
+  // The plain bindings of functions/env.ts (workers/web/handler-settings.ts), secrets too: Miniflare
+  // keeps them in this process. The database's Hrana endpoint is settings.DB_URL.
+  settings: HandlerSettings;
+  secrets: HandlerSecrets;
+  // The worker's internal endpoint (often the database's too).
   workerUrl: string;
   // The local library folder.
   storageRoot: string;
@@ -40,9 +42,9 @@ export function miniflareOptions(services: HandlerServices): MiniflareOptions {
     scriptPath: functionsBundle,
     compatibilityDate: wrangler.compatibility_date,
     compatibilityFlags: wrangler.compatibility_flags ?? [],
-    bindings: services.settings,
+    bindings: { ...services.settings, ...services.secrets },
     serviceBindings: {
-      DB: external(services.databaseUrl),
+      DB: external(services.settings.DB_URL),
       WORKER: external(services.workerUrl),
       STORAGE: { disk: { path: services.storageRoot, writable: true } },
       ASSETS: { disk: { path: join(root, "public"), writable: false } },

@@ -27,6 +27,7 @@ import { startMaintenance } from "./maintenance";
 import { projectRoot, sourcesNewerThanBuild } from "./paths";
 import { createWorkerStorage } from "./storage";
 import { startSpaceGuard } from "./storage/space";
+import { handlerSecrets, handlerSettings } from "./web/handler-settings";
 import { writeWorkerdConfig } from "./web/workerd-config";
 import { startWorkerd } from "./web/workerd-process";
 
@@ -179,20 +180,10 @@ async function startWeb(config: Config, workerUrl: string, token: string, stoppe
     publicDir: join(projectRoot, "public"),
     storage: config.storage,
     listen: { host: config.host, port: config.port },
-    databaseUrl: config.databaseUrl ?? workerUrl,
     workerUrl,
-    version: version(),
-    logLevel: config.logLevel,
-    trustedProxies: config.trustedProxies,
-    map: config.map,
-    ml: config.ml,
+    settings: handlerSettings(config, { workerUrl, version: version() }),
   });
-  const workerd = await startWorkerd({
-    configPath,
-    dbAuthToken: config.databaseUrl ? (config.databaseAuthToken ?? "") : token,
-    internalToken: token,
-    s3: config.storage.kind === "s3" ? config.storage.s3 : undefined,
-  });
+  const workerd = await startWorkerd({ configPath, secrets: handlerSecrets(config, token) });
   stoppers.push(() => rmSync(configPath, { force: true }));
   stoppers.push(() => workerd.stop());
   const shown = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;

@@ -1,3 +1,4 @@
+// Reading stored objects for a backup, counting one that vanished mid-way as missing.
 import type { WorkerStorage } from "../storage/storage";
 
 // Opens an object and reads its first bytes, or null when there is none. A file of the volume is

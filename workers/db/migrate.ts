@@ -1,3 +1,4 @@
+// Brings a database up to the project's migrations (migrations/) when the server starts.
 import { join } from "node:path";
 import { migrate } from "drizzle-orm/libsql/migrator";
 import type { Database } from "../../common/db";

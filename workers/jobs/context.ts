@@ -1,3 +1,4 @@
+// What a job handler is given, and helpers to read an asset's original and preview.
 import { access } from "node:fs/promises";
 import type { MlConfig } from "../../common/config";
 import type { Database } from "../../common/db";

@@ -1,3 +1,4 @@
+// The job that removes the stored files of assets deleted for good.
 import type { JobContext } from "./context";
 
 // Removes the files of assets deleted for good (the rows went in the same transaction that queued this).

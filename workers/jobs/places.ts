@@ -1,3 +1,4 @@
+// The job that names the place of an asset whose position was set by hand.
 import { getAssetWithExif, savePlaceNames } from "../../common/assets";
 import { reverseGeocode } from "../media/places";
 import type { JobContext } from "./context";

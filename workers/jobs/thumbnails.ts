@@ -1,3 +1,4 @@
+// The jobs that make an asset's thumbnails, preview, thumbhash and perceptual hash.
 import sharp from "sharp";
 import { getAsset, getAssetFile, saveAssetFiles } from "../../common/assets";
 import { queueDuplicateDetection, savePerceptualHash } from "../../common/duplicates";

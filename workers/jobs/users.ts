@@ -1,3 +1,4 @@
+// The job that removes a deleted user's assets and account.
 import { deleteAssetsInBatches } from "../../common/assets";
 import { deleteUserRow, getUser } from "../../common/users";
 import type { JobContext } from "./context";

@@ -1,3 +1,4 @@
+// The job that makes a video's web-playable (or metadata-free) copy.
 import { getAsset, setEncodedVideo } from "../../common/assets";
 import { encodedVideoKey } from "../../common/storage";
 import { implausibleDuration, probeVideo, remuxWithoutMetadata, transcodeForWeb } from "../media/video";

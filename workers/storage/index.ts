@@ -1,3 +1,4 @@
+// The worker's storage: a bucket or a local volume, as the configuration says.
 import type { StorageConfig } from "../../common/config";
 import { createBucketStorage } from "./bucket";
 import { createLocalStorage } from "./local";

@@ -1,13 +1,13 @@
 // Writes the workerd config for the request handlers: one worker (the bundle of functions/) and
 // the services it may reach, each by a named binding. Nothing else is reachable from the handlers.
-// Settings arrive as parseConfig made them, once: numbers and booleans as JSON bindings, so that no
-// handler parses a string again (functions/env.ts has their types).
+// Settings arrive as handler-settings.ts made them from parseConfig's result, once: numbers and
+// booleans as JSON bindings, so that no handler parses a string again (functions/env.ts has their types).
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { projectRoot } from "../paths";
 import { parse as parseToml } from "smol-toml";
-import type { MlConfig, StorageConfig } from "../../common/config";
-import type { LogLevel } from "../../common/log";
+import type { StorageConfig } from "../../common/config";
+import type { HandlerSecrets, HandlerSettings } from "./handler-settings";
 
 export interface WorkerdConfigOptions {
   // Where the generated config goes; embed paths are written relative to it.
@@ -16,22 +16,17 @@ export interface WorkerdConfigOptions {
   publicDir: string;
   storage: StorageConfig;
   listen: { host: string; port: number };
-  databaseUrl: string;
   workerUrl: string;
-  version: string;
-  logLevel: LogLevel;
-  trustedProxies: string;
-  // The map's tile URL template (undefined: no tiles) and the credit shown with the tiles.
-  map: { tileUrl?: string; attribution: string };
-  ml: MlConfig;
+  // The plain bindings (handler-settings.ts); the database is reached at settings.DB_URL.
+  settings: HandlerSettings;
 }
 
 // The values of these bindings come from workerd's environment, so secrets never land in the file.
-export const secretEnvironment = {
-  dbAuthToken: "SHOEBOX_DB_AUTH_TOKEN",
-  internalToken: "SHOEBOX_INTERNAL_TOKEN",
-  s3AccessKeyId: "SHOEBOX_S3_ACCESS_KEY_ID",
-  s3SecretAccessKey: "SHOEBOX_S3_SECRET_ACCESS_KEY",
+export const secretEnvironment: Record<keyof HandlerSecrets, string> = {
+  DB_AUTH_TOKEN: "SHOEBOX_DB_AUTH_TOKEN",
+  INTERNAL_TOKEN: "SHOEBOX_INTERNAL_TOKEN",
+  S3_ACCESS_KEY_ID: "SHOEBOX_S3_ACCESS_KEY_ID",
+  S3_SECRET_ACCESS_KEY: "SHOEBOX_S3_SECRET_ACCESS_KEY",
 };
 
 const wranglerToml = join(projectRoot, "wrangler.toml");
@@ -55,37 +50,31 @@ function externalService(name: string, url: string): string {
   return `(name = ${text(name)}, external = (address = ${text(address)}, ${transport}))`;
 }
 
-// STORAGE is the library folder through workerd's disk service, or the bucket's endpoint; the
-// bucket's settings come as text bindings and its keys from the environment.
-function storageBindings(storage: StorageConfig): { bindings: string[]; service: string } {
-  if (storage.kind === "local") {
-    return {
-      bindings: [`(name = "STORAGE_KIND", text = "local")`],
-      service: `(name = "storage", disk = (path = ${text(resolve(storage.root))}, writable = true))`,
-    };
-  }
-  const { s3 } = storage;
-  return {
-    bindings: [
-      `(name = "STORAGE_KIND", text = "s3")`,
-      `(name = "S3_ENDPOINT", text = ${text(s3.endpoint)})`,
-      `(name = "S3_PUBLIC_ENDPOINT", text = ${text(s3.publicEndpoint ?? s3.endpoint)})`,
-      `(name = "S3_BUCKET", text = ${text(s3.bucket)})`,
-      `(name = "S3_REGION", text = ${text(s3.region)})`,
-      `(name = "S3_FORCE_PATH_STYLE", json = ${text(JSON.stringify(s3.forcePathStyle))})`,
-      `(name = "S3_SERVE", text = ${text(storage.serve)})`,
-      `(name = "S3_ACCESS_KEY_ID", fromEnvironment = ${text(secretEnvironment.s3AccessKeyId)})`,
-      `(name = "S3_SECRET_ACCESS_KEY", fromEnvironment = ${text(secretEnvironment.s3SecretAccessKey)})`,
-    ],
-    service: externalService("storage", s3.endpoint),
-  };
+// STORAGE is the library folder through workerd's disk service, or the bucket's endpoint.
+function storageService(storage: StorageConfig): string {
+  return storage.kind === "local"
+    ? `(name = "storage", disk = (path = ${text(resolve(storage.root))}, writable = true))`
+    : externalService("storage", storage.s3.endpoint);
+}
+
+// Each setting as a text binding, or a JSON one for numbers and booleans; each secret from the environment.
+function settingBindings(settings: HandlerSettings): string[] {
+  return [
+    ...Object.entries(settings).map(([name, value]) =>
+      typeof value === "string"
+        ? `(name = ${text(name)}, text = ${text(value)})`
+        : `(name = ${text(name)}, json = ${text(JSON.stringify(value))})`,
+    ),
+    ...Object.entries(secretEnvironment).map(
+      ([name, variable]) => `(name = ${text(name)}, fromEnvironment = ${text(variable)})`,
+    ),
+  ];
 }
 
 function renderWorkerdConfig(options: WorkerdConfigOptions): string {
   const { compatibilityDate, compatibilityFlags } = readRuntimeSettings();
   const configDir = dirname(options.configPath);
   const bundle = relative(configDir, options.bundlePath);
-  const storage = storageBindings(options.storage);
   const listenHost = options.listen.host.includes(":") ? `[${options.listen.host}]` : options.listen.host;
   return `using Workerd = import "/workerd/workerd.capnp";
 
@@ -100,22 +89,12 @@ const config :Workerd.Config = (
         (name = "WORKER", service = "worker"),
         (name = "STORAGE", service = "storage"),
         (name = "ASSETS", service = "assets"),
-        (name = "DB_URL", text = ${text(options.databaseUrl)}),
-        (name = "VERSION", text = ${text(options.version)}),
-        (name = "LOG_LEVEL", text = ${text(options.logLevel)}),
-        (name = "TRUSTED_PROXIES", text = ${text(options.trustedProxies)}),
-        (name = "MAP_TILE_URL", text = ${text(options.map.tileUrl ?? "")}),
-        (name = "MAP_TILE_ATTRIBUTION", text = ${text(options.map.attribution)}),
-        (name = "ML", text = ${text(options.ml.enabled ? "on" : "off")}),
-        (name = "CLIP", text = ${text(options.ml.clipModelDir ? "on" : "off")}),
-        (name = "DB_AUTH_TOKEN", fromEnvironment = ${text(secretEnvironment.dbAuthToken)}),
-        (name = "INTERNAL_TOKEN", fromEnvironment = ${text(secretEnvironment.internalToken)}),
-        ${storage.bindings.join(",\n        ")},
+        ${settingBindings(options.settings).join(",\n        ")},
       ],
     )),
-    ${externalService("db", options.databaseUrl)},
+    ${externalService("db", options.settings.DB_URL)},
     ${externalService("worker", options.workerUrl)},
-    ${storage.service},
+    ${storageService(options.storage)},
     (name = "assets", disk = (path = ${text(resolve(options.publicDir))}, writable = false)),
   ],
   sockets = [

@@ -4,6 +4,7 @@ import { createInterface } from "node:readline";
 import type { Readable } from "node:stream";
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
+import type { HandlerSecrets } from "./handler-settings";
 import { secretEnvironment } from "./workerd-config";
 
 // The workerd package exports the path of the binary for this platform (as a CommonJS default).
@@ -23,10 +24,8 @@ export interface WorkerdProcess {
 
 export interface StartWorkerdOptions {
   configPath: string;
-  dbAuthToken: string;
-  internalToken: string;
-  // The bucket's keys, when storage is a bucket.
-  s3?: { accessKeyId: string; secretAccessKey: string };
+  // Handed to workerd in its environment, where the config's secret bindings read them.
+  secrets: HandlerSecrets;
 }
 
 export async function startWorkerd(options: StartWorkerdOptions): Promise<WorkerdProcess> {
@@ -40,10 +39,12 @@ export async function startWorkerd(options: StartWorkerdOptions): Promise<Worker
     stdio: ["ignore", "inherit", "inherit", "pipe"],
     env: {
       ...process.env,
-      [secretEnvironment.dbAuthToken]: options.dbAuthToken,
-      [secretEnvironment.internalToken]: options.internalToken,
-      [secretEnvironment.s3AccessKeyId]: options.s3?.accessKeyId ?? "",
-      [secretEnvironment.s3SecretAccessKey]: options.s3?.secretAccessKey ?? "",
+      ...Object.fromEntries(
+        Object.entries(secretEnvironment).map(([name, variable]) => [
+          variable,
+          options.secrets[name as keyof HandlerSecrets],
+        ]),
+      ),
     },
   });
 

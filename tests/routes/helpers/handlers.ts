@@ -11,16 +11,10 @@ export interface Handlers {
 }
 
 export async function startHandlers(library: TestLibrary): Promise<Handlers> {
-  // The text bindings as the test library's ServiceContext has them; the services are real ones here.
-  const settings = Object.fromEntries(
-    Object.entries(library.env).filter((entry): entry is [string, string | number | boolean] =>
-      ["string", "number", "boolean"].includes(typeof entry[1]),
-    ),
-  );
   const mf = new Miniflare(
     miniflareOptions({
-      settings,
-      databaseUrl: library.workerUrl,
+      settings: library.settings,
+      secrets: library.secrets,
       workerUrl: library.workerUrl,
       storageRoot: library.storageRoot,
     }),

@@ -22,6 +22,12 @@ import { startInternalServer } from "../../../workers/internal-server";
 import { newAssetJobs } from "../../../functions/services/upload";
 import { createLocalStorage } from "../../../workers/storage/local";
 import { startSpaceGuard } from "../../../workers/storage/space";
+import {
+  type HandlerSecrets,
+  type HandlerSettings,
+  handlerSecrets,
+  handlerSettings,
+} from "../../../workers/web/handler-settings";
 import type { WorkerStorage } from "../../../workers/storage/storage";
 
 export interface TestLibrary {
@@ -33,6 +39,9 @@ export interface TestLibrary {
   db: Database;
   storage: WorkerStorage;
   env: Bindings;
+  // The plain bindings in env, as workers/web/handler-settings.ts makes them (for Miniflare).
+  settings: HandlerSettings;
+  secrets: HandlerSecrets;
   // What a service is given: these bindings, the database and storage, and an executionCtx whose
   // waitUntil collects its promises (see settle).
   c: ServiceContext;
@@ -104,30 +113,15 @@ export async function openTestLibrary(): Promise<TestLibrary> {
   await migrateDatabase(db);
   const storage = createLocalStorage(config.storage.root, config.scratchRoot, "unit-test");
 
+  const settings = handlerSettings(config, { workerUrl: internal.url, version: "unit-test" });
+  const secrets = handlerSecrets(config, token);
   const env: Bindings = {
     DB: serviceAt(internal.url),
     WORKER: serviceAt(internal.url),
     STORAGE: unbound("STORAGE"),
     ASSETS: unbound("ASSETS"),
-    DB_URL: internal.url,
-    DB_AUTH_TOKEN: token,
-    INTERNAL_TOKEN: token,
-    VERSION: "unit-test",
-    LOG_LEVEL: config.logLevel,
-    TRUSTED_PROXIES: config.trustedProxies,
-    MAP_TILE_URL: config.map.tileUrl ?? "",
-    MAP_TILE_ATTRIBUTION: config.map.attribution,
-    ML: config.ml.enabled ? "on" : "off",
-    CLIP: "off",
-    STORAGE_KIND: "local",
-    S3_ENDPOINT: "",
-    S3_PUBLIC_ENDPOINT: "",
-    S3_BUCKET: "",
-    S3_REGION: "",
-    S3_FORCE_PATH_STYLE: false,
-    S3_SERVE: "proxy",
-    S3_ACCESS_KEY_ID: "",
-    S3_SECRET_ACCESS_KEY: "",
+    ...settings,
+    ...secrets,
   };
 
   const pending: Array<Promise<unknown>> = [];
@@ -149,6 +143,8 @@ export async function openTestLibrary(): Promise<TestLibrary> {
     db,
     storage,
     env,
+    settings,
+    secrets,
     c,
     nudges: () => nudges,
     settle,
