@@ -1,3 +1,4 @@
+// The server as Immich's clients ask about it: ping, version, about, features, config, media types, statistics.
 import { z } from "@hono/zod-openapi";
 import type { UserUsage } from "../../common/assets";
 import { defaults } from "../../common/config";
