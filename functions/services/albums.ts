@@ -26,7 +26,7 @@ import { listMonthAssets, listTimelineMonths } from "../../common/timeline";
 import { getActiveUser, listActiveUsers } from "../../common/users";
 import { albumNotFound, requireAlbumRole, visibleTo } from "./album-access";
 import type { ServiceContext as Ctx } from "./context";
-import { listLinks } from "./shared-links";
+import { hidesMetadata, listLinks } from "./shared-links";
 
 export type Member = { userId: string; role: AlbumUser["role"] };
 
@@ -93,7 +93,7 @@ async function assetsSeen(c: Ctx, auth: Auth, album: Pick<AlbumSummary, "id" | "
 export async function openAlbum(c: Ctx, auth: Auth, id: string, withAssets = true): Promise<AlbumContents> {
   const { album, role } = await albumFor(c, auth, id);
   const assets = withAssets ? await assetsSeen(c, auth, album) : [];
-  return { album, role, assets, stripMetadata: auth.sharedLink ? !auth.sharedLink.showMetadata : false };
+  return { album, role, assets, stripMetadata: hidesMetadata(auth) };
 }
 
 // An album's photos as the caller may see them (see visibleTo), in `order` or else the album's own.

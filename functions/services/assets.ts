@@ -25,7 +25,7 @@ import { atWallClock, dateTakenFromIso, isTimeZone, parseWallClock, type DateTak
 import type { ServiceContext as Ctx } from "./context";
 import { queued } from "./jobs";
 import { originalOf } from "./libraries";
-import { playsOnlyCopies, videoNotReadyForLink } from "./shared-links";
+import { hidesMetadata, playsOnlyCopies, videoNotReadyForLink } from "./shared-links";
 import { normalizeChecksum } from "./upload";
 
 // Another person's asset answers as a missing one would.
@@ -56,7 +56,7 @@ export async function assetDetails(c: Ctx, auth: Auth, id: string): Promise<Asse
   return {
     ...found,
     owned,
-    stripMetadata: auth.sharedLink ? !auth.sharedLink.showMetadata : false,
+    stripMetadata: hidesMetadata(auth),
     faces: owned ? await facesOfAsset(c.var.db, id) : [],
   };
 }

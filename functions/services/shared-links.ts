@@ -29,6 +29,9 @@ import type { ServiceContext as Ctx } from "./context";
 import { queued } from "./jobs";
 import { hashPassword } from "./sign-in";
 
+// Seen through a link that hides metadata: neither the camera nor the place is shown.
+export const hidesMetadata = (auth: Auth): boolean => (auth.sharedLink ? !auth.sharedLink.showMetadata : false);
+
 export const playsOnlyCopies = (link: Pick<SharedLink, "showMetadata" | "allowDownload">) =>
   !link.showMetadata || !link.allowDownload;
 
