@@ -1,7 +1,6 @@
 // People's rules, for the API and the pages alike: people and faces are their owner's alone (anyone
 // else's answers 404), and naming, hiding, merging and moving faces happen within one library.
-import { canReadAsset, type Auth } from "../../common/access";
-import { getAsset } from "../../common/assets";
+import type { Auth } from "../../common/access";
 import { defaults } from "../../common/config";
 import { AppError, badRequest, notFound } from "../../common/errors";
 import {
@@ -145,13 +144,6 @@ export async function facesShownTo(
   asset: Pick<Asset, "id" | "ownerId">,
 ): Promise<FaceWithPerson[]> {
   return ownerOf(auth) === asset.ownerId ? facesOfAsset(c.var.db, asset.id) : [];
-}
-
-// The faces found in an asset the asker may see (none unless it is theirs), or a 404.
-export async function facesOfReadableAsset(c: Ctx, auth: Auth, assetId: string): Promise<FaceWithPerson[]> {
-  const asset = await getAsset(c.var.db, assetId);
-  if (!asset || !(await canReadAsset(c.var.db, auth, assetId))) throw notFound("Asset not found");
-  return facesShownTo(c, auth, asset);
 }
 
 // Moves one of the asker's faces to another of their people, and returns that person.
