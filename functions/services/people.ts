@@ -22,6 +22,7 @@ import {
 } from "../../common/people";
 import type { Asset, Person } from "../../common/schema";
 import type { ServiceContext as Ctx } from "./context";
+import { workerFetch } from "./worker";
 
 export const personNameMaxLength = 200;
 
@@ -168,9 +169,9 @@ export async function personThumbnail(c: Ctx, auth: Auth, id: string): Promise<R
     x2: String(face.boundingBoxX2),
     y2: String(face.boundingBoxY2),
   });
-  const response = await c.env.WORKER.fetch(`http://worker/internal/faces/crop?${query}`, {
+  const response = await workerFetch(c.env, `/internal/faces/crop?${query}`, {
     method: "POST",
-    headers: { authorization: `Bearer ${c.env.INTERNAL_TOKEN}`, "content-type": "image/jpeg" },
+    headers: { "content-type": "image/jpeg" },
     body: await new Response(preview.body).arrayBuffer(),
   });
   if (!response.ok) {
