@@ -11,7 +11,6 @@ import {
   listTimelineMonths,
   monthRange,
   onThisDay,
-  timelineOwnerIds,
   type Memory,
   type MonthCursor,
   type MonthPage,
@@ -23,6 +22,7 @@ import {
 import { albumAssetsSeen } from "./albums";
 import { assetDetails, type AssetDetails } from "./assets";
 import type { ServiceContext as Ctx } from "./context";
+import { timelineOwners } from "./partners";
 
 const monthPattern = /^\d{4}-(0[1-9]|1[0-2])$/;
 export const isMonth = (text: string | undefined): text is string => text !== undefined && monthPattern.test(text);
@@ -39,9 +39,7 @@ export interface TimelineQuery {
 }
 
 async function scopeOf(c: Ctx, auth: Auth, { kind, withPartners }: TimelineQuery): Promise<TimelineScope> {
-  const ownerIds =
-    withPartners && kind === "timeline" ? await timelineOwnerIds(c.var.db, auth.user.id) : [auth.user.id];
-  return { ownerIds, kind };
+  return { ownerIds: await timelineOwners(c, auth, withPartners && kind === "timeline"), kind };
 }
 
 // An album's photos on its timeline and in the viewer: those the albums service shows the asker,
