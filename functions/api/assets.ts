@@ -1,11 +1,6 @@
 // Assets in Immich's shapes (POST /api/assets, GET /api/assets/:id, …): upload, read, edit and delete;
 // the rules are the services' (../services/assets.ts, trash.ts, downloads.ts).
 import { z } from "@hono/zod-openapi";
-import type { Auth } from "../../common/access";
-import { addAssetsToAlbum } from "../../common/albums";
-import type { Database } from "../../common/db";
-import { AppError } from "../../common/errors";
-import { addSharedLinkAssets } from "../../common/shared-links";
 import { boundaryOf, parseMultipart } from "../lib/multipart";
 import { serveStoredFile } from "../lib/serve-file";
 import { createRouter, json, route } from "../router";
@@ -19,9 +14,8 @@ import {
   type AssetEdits,
 } from "../services/assets";
 import { originalFile } from "../services/downloads";
-import { nudgeWorker } from "../services/jobs";
 import { deleteForGood, moveToTrash } from "../services/trash";
-import { acceptUpload, uploadOwnerOf, uploadStore } from "../services/upload";
+import { uploadAsset } from "../services/upload";
 import {
   AssetResponse,
   AssetStatsQuery,
@@ -270,20 +264,6 @@ function toEdits({
   return { ...rest, ...(dateTimeOriginal ? { dateTaken: { iso: dateTimeOriginal } } : {}) };
 }
 
-// Where an upload goes: the asker's library, or, through a link that allows it, the link owner's.
-function uploadOwner(auth: Auth) {
-  if (auth.sharedLink && !auth.sharedLink.allowUpload) throw new AppError(403, "This link does not allow uploads");
-  return uploadOwnerOf(auth.user);
-}
-
-// An upload through a link lands in what the link shares, so that its visitors see it.
-async function addToSharedLink(db: Database, auth: Auth, assetId: string): Promise<void> {
-  const link = auth.sharedLink;
-  if (!link) return;
-  if (link.albumId) await addAssetsToAlbum(db, link.albumId, [assetId], new Set([assetId]));
-  else await addSharedLinkAssets(db, link.id, [assetId]);
-}
-
 export const assetRoutes = createRouter()
   .openapi(updateMany, async (c) => {
     const { ids, ...changes } = c.req.valid("json");
@@ -313,12 +293,9 @@ export const assetRoutes = createRouter()
     return serveStoredFile(c.req.raw, file.storage, file.key, file);
   })
   .openapi(upload, async (c) => {
-    const { auth } = c.var;
-    const { result, jobs } = await acceptUpload(uploadStore(c), uploadOwner(auth), c.req.raw, (body) =>
+    const result = await uploadAsset(c, c.var.auth, c.req.raw, (body) =>
       parseMultipart(body, boundaryOf(c.req.header("content-type"))),
     );
-    await addToSharedLink(c.var.db, auth, result.id);
-    if (jobs) nudgeWorker(c);
     return c.json(result, result.status === "created" ? 201 : 200);
   })
   .openapi(get, async (c) => {

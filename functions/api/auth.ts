@@ -1,9 +1,9 @@
 // Signing up the first admin, signing in and out, and changing one's password.
 import { z } from "@hono/zod-openapi";
-import { deleteSession } from "../../common/credentials";
 import { badRequest } from "../../common/errors";
 import { createRouter, json, publicRoute, route } from "../router";
 import { endSessionCookie, startSession } from "../services/auth";
+import { signOutHere } from "../services/sessions";
 import { checkCredentials } from "../services/sign-in";
 import { AccountEmail, AccountName, changeOwnPassword, NewPassword, signUpFirstAdmin } from "../services/users";
 import { toUserAdminResponse, UserAdminResponse } from "./responses";
@@ -132,8 +132,7 @@ export const authRoutes = createRouter()
     );
   })
   .openapi(logout, async (c) => {
-    const { session, user } = c.var.auth;
-    if (session) await deleteSession(c.var.db, user.id, session.id);
+    await signOutHere(c, c.var.auth);
     endSessionCookie(c);
     return c.json({ successful: true, redirectUri: "/auth/login" }, 200);
   })

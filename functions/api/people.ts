@@ -4,8 +4,8 @@
 import { z } from "@hono/zod-openapi";
 import { badRequest } from "../../common/errors";
 import { createRouter, json, route } from "../router";
+import { assetFaces } from "../services/assets";
 import {
-  facesOfReadableAsset,
   mergePeople,
   mergeSuggestionsFor,
   moveFace,
@@ -215,7 +215,7 @@ const reassign = route(
 
 export const faceRoutes = createRouter()
   .openapi(facesOf, async (c) => {
-    const found = await facesOfReadableAsset(c, c.var.auth, c.req.valid("query").id);
+    const found = await assetFaces(c, c.var.auth, c.req.valid("query").id);
     return c.json(
       found.map(({ face, person }) => ({ ...toFaceResponse(face), person: person ? toPersonResponse(person) : null })),
       200,

@@ -10,6 +10,7 @@ import {
   addLinkAssets,
   createLink,
   deleteLink,
+  hidesMetadata,
   linkContents,
   listLinks,
   ownLink,
@@ -43,10 +44,10 @@ const SharedLinkResponse = z
 
 // What the link shows, as its visitors are allowed to see it.
 function toSharedLinkResponse(
-  { link, album, assets }: LinkContents,
+  { link, visitor, album, assets }: LinkContents,
   token?: string,
 ): z.infer<typeof SharedLinkResponse> {
-  const stripMetadata = !link.showMetadata;
+  const stripMetadata = hidesMetadata(visitor);
   return {
     id: link.id,
     userId: link.userId,

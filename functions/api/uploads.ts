@@ -10,7 +10,7 @@ import { nudgeWorker } from "../services/jobs";
 import { inLargeChunks } from "../lib/chunks";
 import { safeFileName } from "../../common/file-names";
 import { boundaryOf, parseMultipart, type MultipartPart } from "../lib/multipart";
-import { acceptUpload, formUploadParts, rawUploadParts, uploadOwnerOf, uploadStore } from "../services/upload";
+import { formUploadParts, uploadAsset, rawUploadParts, uploadOwnerOf, uploadStore } from "../services/upload";
 
 const DirectUploadTicket = z
   .object({
@@ -156,7 +156,6 @@ export const uploadRoutes = createRouter()
       if (!named) throw badRequest("x-file-name: required: the file's name, e.g. IMG_0001.HEIC");
       parts = (body) => rawUploadParts(inLargeChunks(body), named, createdAt);
     }
-    const { result, jobs } = await acceptUpload(uploadStore(c), uploadOwnerOf(c.var.auth.user), c.req.raw, parts);
-    if (jobs) nudgeWorker(c);
+    const result = await uploadAsset(c, c.var.auth, c.req.raw, parts);
     return c.json(result, result.status === "created" ? 201 : 200);
   });

@@ -2,11 +2,11 @@
 // that they work without JavaScript.
 import { Hono } from "hono";
 import { z } from "zod";
-import { deleteSession } from "../../common/credentials";
 import { AppError } from "../../common/errors";
 import type { AppEnv } from "../env";
-import { findViewer, formText, hasAdmin, requireViewer, safeNext } from "../middleware/pages";
+import { authOf, findViewer, formText, hasAdmin, requireViewer, safeNext } from "../middleware/pages";
 import { endSessionCookie, startSession } from "../services/auth";
+import { signOutHere } from "../services/sessions";
 import { checkCredentials } from "../services/sign-in";
 import { AccountEmail, AccountName, NewPassword, signUpFirstAdmin } from "../services/users";
 import { Field, FormError, Layout } from "./layout";
@@ -115,8 +115,7 @@ export const authPages = new Hono<AppEnv>()
     return c.redirect(next);
   })
   .post("/logout", requireViewer, async (c) => {
-    const { user, sessionId } = c.var.viewer;
-    if (sessionId) await deleteSession(c.var.db, user.id, sessionId);
+    await signOutHere(c, authOf(c.var.viewer));
     endSessionCookie(c);
     return c.redirect("/auth/login");
   });

@@ -8,12 +8,15 @@ import type { KeyedSharedLink } from "../../common/shared-links";
 import type { AppEnv } from "../env";
 import { formText } from "../middleware/pages";
 import { findLinkAccess, linkGrant, rememberLinkGrant } from "../services/auth";
-import { linkAsset, linkContents, type LinkContents } from "../services/shared-links";
+import { mayDownload } from "../services/downloads";
+import { hidesMetadata, linkAsset, linkContents, type LinkContents } from "../services/shared-links";
 import { checkLinkPassword } from "../services/sign-in";
 import { AssetGrid, countOf, describeAsset, Field, FormError, formatDateTaken, Layout, MessagePage } from "./layout";
 
 interface SharedContent {
   link: KeyedSharedLink;
+  mayDownload: boolean;
+  hidesMetadata: boolean;
   owner: User;
   title: string;
   description: string;
@@ -21,9 +24,11 @@ interface SharedContent {
 }
 
 // The link's contents as its page shows them: hidden assets are the video halves of live photos.
-function sharedContent({ link, owner, album, assets }: LinkContents): SharedContent {
+function sharedContent({ link, owner, visitor, album, assets }: LinkContents): SharedContent {
   return {
     link,
+    mayDownload: mayDownload(visitor),
+    hidesMetadata: hidesMetadata(visitor),
     owner,
     title: album?.albumName || link.description || "Shared photos",
     description: album ? link.description || album.description : "",
@@ -143,7 +148,7 @@ function SharedAssetPage(props: { content: SharedContent; asset: Asset; exif: Ex
   const preview = withKeyQuery(link, `/api/assets/${asset.id}/thumbnail?size=preview`);
   const details: Array<[string, string]> = [
     ["Taken", formatDateTaken(asset.localDateTime)],
-    ...(link.showMetadata ? metadataOf(props.exif) : []),
+    ...(content.hidesMetadata ? [] : metadataOf(props.exif)),
   ];
   return (
     <Layout title={describeAsset(asset)}>
@@ -186,7 +191,7 @@ function SharedAssetPage(props: { content: SharedContent; asset: Asset; exif: Ex
             </div>
           ))}
         </dl>
-        {link.allowDownload && (
+        {content.mayDownload && (
           <a class="button" href={withKeyQuery(link, `/api/assets/${asset.id}/original`)} download="">
             Download
           </a>

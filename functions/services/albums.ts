@@ -26,7 +26,7 @@ import { listMonthAssets, listTimelineMonths } from "../../common/timeline";
 import { getActiveUser, listActiveUsers } from "../../common/users";
 import { albumNotFound, requireAlbumRole, visibleTo } from "./album-access";
 import type { ServiceContext as Ctx } from "./context";
-import { listLinks } from "./shared-links";
+import { hidesMetadata, listLinks } from "./shared-links";
 
 export type Member = { userId: string; role: AlbumUser["role"] };
 
@@ -78,13 +78,28 @@ export async function listAlbumsOf(
   });
 }
 
-// The album and the caller's role in it, with its photos unless `withAssets` is false.
-export async function openAlbum(c: Ctx, auth: Auth, id: string, withAssets = true): Promise<AlbumContents> {
+async function albumFor(c: Ctx, auth: Auth, id: string): Promise<{ album: AlbumSummary; role: AlbumRole }> {
   const role = await requireAlbumRole(c, auth, id);
   const album = await getAlbum(c.var.db, id);
   if (!album) throw albumNotFound();
-  const assets = withAssets ? (await albumAssetList(c.var.db, album)).filter((asset) => visibleTo(auth, asset)) : [];
-  return { album, role, assets, stripMetadata: auth.sharedLink ? !auth.sharedLink.showMetadata : false };
+  return { album, role };
+}
+
+async function assetsSeen(c: Ctx, auth: Auth, album: Pick<AlbumSummary, "id" | "order">): Promise<Asset[]> {
+  return (await albumAssetList(c.var.db, album)).filter((asset) => visibleTo(auth, asset));
+}
+
+// The album and the caller's role in it, with its photos unless `withAssets` is false.
+export async function openAlbum(c: Ctx, auth: Auth, id: string, withAssets = true): Promise<AlbumContents> {
+  const { album, role } = await albumFor(c, auth, id);
+  const assets = withAssets ? await assetsSeen(c, auth, album) : [];
+  return { album, role, assets, stripMetadata: hidesMetadata(auth) };
+}
+
+// An album's photos as the caller may see them (see visibleTo), in `order` or else the album's own.
+export async function albumAssetsSeen(c: Ctx, auth: Auth, id: string, order?: "asc" | "desc"): Promise<Asset[]> {
+  const { album } = await albumFor(c, auth, id);
+  return assetsSeen(c, auth, { id, order: order ?? album.order });
 }
 
 export interface AlbumWithSharing extends AlbumContents {

@@ -18,14 +18,15 @@ import {
 } from "../../common/assets";
 import { AppError, badRequest, notFound } from "../../common/errors";
 import { browserShows } from "../../common/media-types";
-import { facesOfAsset, type FaceWithPerson } from "../../common/people";
+import type { FaceWithPerson } from "../../common/people";
 import type { Asset, Exif } from "../../common/schema";
 import type { Storage } from "../../common/storage";
 import { atWallClock, dateTakenFromIso, isTimeZone, parseWallClock, type DateTaken } from "../../common/time-zones";
 import type { ServiceContext as Ctx } from "./context";
 import { queued } from "./jobs";
 import { originalOf } from "./libraries";
-import { playsOnlyCopies, videoNotReadyForLink } from "./shared-links";
+import { facesShownTo } from "./people";
+import { hidesMetadata, playsOnlyCopies, videoNotReadyForLink } from "./shared-links";
 import { normalizeChecksum } from "./upload";
 
 // Another person's asset answers as a missing one would.
@@ -56,9 +57,14 @@ export async function assetDetails(c: Ctx, auth: Auth, id: string): Promise<Asse
   return {
     ...found,
     owned,
-    stripMetadata: auth.sharedLink ? !auth.sharedLink.showMetadata : false,
-    faces: owned ? await facesOfAsset(c.var.db, id) : [],
+    stripMetadata: hidesMetadata(auth),
+    faces: await facesShownTo(c, auth, found.asset),
   };
+}
+
+// The faces found in an asset the asker may see (none unless it is theirs), or a 404.
+export async function assetFaces(c: Ctx, auth: Auth, id: string): Promise<FaceWithPerson[]> {
+  return facesShownTo(c, auth, await readableAsset(c, auth, id));
 }
 
 // Of these ids, all the asker's own (they may change or delete them), or a 404.

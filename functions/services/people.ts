@@ -1,7 +1,6 @@
 // People's rules, for the API and the pages alike: people and faces are their owner's alone (anyone
 // else's answers 404), and naming, hiding, merging and moving faces happen within one library.
-import { canReadAsset, type Auth } from "../../common/access";
-import { getAsset } from "../../common/assets";
+import type { Auth } from "../../common/access";
 import { defaults } from "../../common/config";
 import { AppError, badRequest, notFound } from "../../common/errors";
 import {
@@ -23,6 +22,7 @@ import {
 } from "../../common/people";
 import type { Asset, Person } from "../../common/schema";
 import type { ServiceContext as Ctx } from "./context";
+import { workerFetch } from "./worker";
 
 export const personNameMaxLength = 200;
 
@@ -147,13 +147,6 @@ export async function facesShownTo(
   return ownerOf(auth) === asset.ownerId ? facesOfAsset(c.var.db, asset.id) : [];
 }
 
-// The faces found in an asset the asker may see (none unless it is theirs), or a 404.
-export async function facesOfReadableAsset(c: Ctx, auth: Auth, assetId: string): Promise<FaceWithPerson[]> {
-  const asset = await getAsset(c.var.db, assetId);
-  if (!asset || !(await canReadAsset(c.var.db, auth, assetId))) throw notFound("Asset not found");
-  return facesShownTo(c, auth, asset);
-}
-
 // Moves one of the asker's faces to another of their people, and returns that person.
 export async function moveFace(c: Ctx, auth: Auth, faceId: string, personId: string): Promise<Person> {
   const face = await getFace(c.var.db, faceId);
@@ -176,9 +169,9 @@ export async function personThumbnail(c: Ctx, auth: Auth, id: string): Promise<R
     x2: String(face.boundingBoxX2),
     y2: String(face.boundingBoxY2),
   });
-  const response = await c.env.WORKER.fetch(`http://worker/internal/faces/crop?${query}`, {
+  const response = await workerFetch(c.env, `/internal/faces/crop?${query}`, {
     method: "POST",
-    headers: { authorization: `Bearer ${c.env.INTERNAL_TOKEN}`, "content-type": "image/jpeg" },
+    headers: { "content-type": "image/jpeg" },
     body: await new Response(preview.body).arrayBuffer(),
   });
   if (!response.ok) {

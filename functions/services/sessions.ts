@@ -21,3 +21,9 @@ export async function signOutSession(c: Ctx, auth: Auth, id: string): Promise<vo
 export async function signOutOtherSessions(c: Ctx, auth: Auth): Promise<void> {
   await deleteOtherSessions(c.var.db, auth.user.id, auth.session?.id);
 }
+
+// Signs the asker out here: this session ends (an API key or a link has no session to end).
+export async function signOutHere(c: Ctx, auth: Auth): Promise<void> {
+  const id = auth.session?.id;
+  if (id) await deleteSession(c.var.db, auth.user.id, id);
+}

@@ -29,6 +29,9 @@ import type { ServiceContext as Ctx } from "./context";
 import { queued } from "./jobs";
 import { hashPassword } from "./sign-in";
 
+// Seen through a link that hides metadata: neither the camera nor the place is shown.
+export const hidesMetadata = (auth: Auth): boolean => (auth.sharedLink ? !auth.sharedLink.showMetadata : false);
+
 export const playsOnlyCopies = (link: Pick<SharedLink, "showMetadata" | "allowDownload">) =>
   !link.showMetadata || !link.allowDownload;
 
@@ -211,6 +214,8 @@ export async function removeLinkAssets(c: Ctx, auth: Auth, id: string, assetIds:
 export interface LinkContents {
   link: KeyedSharedLink;
   owner: User;
+  // Who the link's visitors act as, for the rules on what they may do (mayDownload, hidesMetadata).
+  visitor: Auth;
   album?: AlbumSummary;
   // Without trashed and locked ones. An album's assets come without their EXIF.
   assets: Array<{ asset: Asset; exif: Exif | null }>;
@@ -230,7 +235,8 @@ export async function linkContents(c: Ctx, link: KeyedSharedLink): Promise<LinkC
         (row) => row.asset.deletedAt === null,
       );
   const visitor: Auth = { user: owner, sharedLink: link };
-  return { link, owner, ...(album ? { album } : {}), assets: rows.filter((row) => visibleTo(visitor, row.asset)) };
+  const assets = rows.filter((row) => visibleTo(visitor, row.asset));
+  return { link, owner, visitor, ...(album ? { album } : {}), assets };
 }
 
 // One asset the link shows, with its EXIF; anything else is not found.
@@ -240,7 +246,7 @@ export async function linkAsset(
   assetId: string,
 ): Promise<{ contents: LinkContents; asset: Asset; exif: Exif | null }> {
   const contents = await linkContents(c, link);
-  const readable = await canReadAsset(c.var.db, { user: contents.owner, sharedLink: link }, assetId);
+  const readable = await canReadAsset(c.var.db, contents.visitor, assetId);
   const found = readable ? await getAssetWithExif(c.var.db, assetId) : undefined;
   if (!found) throw notFound("There is nothing at this address.");
   return { contents, ...found };

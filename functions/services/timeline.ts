@@ -1,9 +1,8 @@
 // The timeline's rules, for the API and the pages alike: whose photos a view shows (partners' only
 // on the timeline itself), an album's as its members see them, the months and a month's page, and a
 // photo's neighbours in the view it was opened from.
-import { albumRole, type Auth } from "../../common/access";
-import { albumAssetList, getAlbum } from "../../common/albums";
-import { notFound } from "../../common/errors";
+import type { Auth } from "../../common/access";
+import { AppError } from "../../common/errors";
 import type { Asset } from "../../common/schema";
 import {
   adjacentAsset,
@@ -12,7 +11,6 @@ import {
   listTimelineMonths,
   monthRange,
   onThisDay,
-  timelineOwnerIds,
   type Memory,
   type MonthCursor,
   type MonthPage,
@@ -21,8 +19,10 @@ import {
   type TimelineMonth,
   type TimelineScope,
 } from "../../common/timeline";
+import { albumAssetsSeen } from "./albums";
 import { assetDetails, type AssetDetails } from "./assets";
 import type { ServiceContext as Ctx } from "./context";
+import { timelineOwners } from "./partners";
 
 const monthPattern = /^\d{4}-(0[1-9]|1[0-2])$/;
 export const isMonth = (text: string | undefined): text is string => text !== undefined && monthPattern.test(text);
@@ -39,29 +39,26 @@ export interface TimelineQuery {
 }
 
 async function scopeOf(c: Ctx, auth: Auth, { kind, withPartners }: TimelineQuery): Promise<TimelineScope> {
-  const ownerIds =
-    withPartners && kind === "timeline" ? await timelineOwnerIds(c.var.db, auth.user.id) : [auth.user.id];
-  return { ownerIds, kind };
+  return { ownerIds: await timelineOwners(c, auth, withPartners && kind === "timeline"), kind };
 }
 
-// An album's assets as a member sees them: others' locked ones stay private, and the hidden video
-// halves of live photos are not listed. None for an album the asker has no part in.
-async function albumAssetsSeen(
-  c: Ctx,
-  auth: Auth,
-  albumId: string,
-  order?: "asc" | "desc",
-): Promise<Asset[] | undefined> {
-  const album = (await albumRole(c.var.db, auth, albumId)) ? await getAlbum(c.var.db, albumId) : undefined;
-  if (!album) return undefined;
-  const listed = await albumAssetList(c.var.db, { id: albumId, order: order ?? album.order });
-  return listed.filter((a) => a.visibility !== "hidden" && (a.visibility !== "locked" || a.ownerId === auth.user.id));
+// An album's photos on its timeline and in the viewer: those the albums service shows the asker,
+// without the hidden video halves of live photos.
+async function albumPhotos(c: Ctx, auth: Auth, albumId: string, order?: "asc" | "desc"): Promise<Asset[]> {
+  return (await albumAssetsSeen(c, auth, albumId, order)).filter((asset) => asset.visibility !== "hidden");
 }
 
 async function albumTimeline(c: Ctx, auth: Auth, albumId: string): Promise<TimelineAsset[]> {
-  const assets = await albumAssetsSeen(c, auth, albumId, "desc");
-  if (!assets) throw notFound("Album not found");
-  return assets.map((asset) => ({ ...asset, city: null, country: null }));
+  return (await albumPhotos(c, auth, albumId, "desc")).map((asset) => ({ ...asset, city: null, country: null }));
+}
+
+// A photo opened from an album the asker has no part in still opens, without neighbours.
+async function albumNeighbours(c: Ctx, auth: Auth, albumId: string, asset: Asset): Promise<Neighbours> {
+  const photos = await albumPhotos(c, auth, albumId).catch((error: unknown) => {
+    if (error instanceof AppError && error.status === 404) return [];
+    throw error;
+  });
+  return around(photos, asset.id);
 }
 
 // The months that have photos, newest first, with how many.
@@ -180,7 +177,7 @@ async function adjacent(
 // ranges each way (the month list says where the next month with photos is), whatever the
 // library's size. Albums, memories and "Recently added" are short lists read whole.
 async function neighbours(c: Ctx, auth: Auth, from: OpenedFrom, asset: Asset): Promise<Neighbours> {
-  if (from.kind === "album") return around((await albumAssetsSeen(c, auth, from.albumId)) ?? [], asset.id);
+  if (from.kind === "album") return albumNeighbours(c, auth, from.albumId, asset);
   if (from.kind === "view" && from.view === "recent") return around(await recentlyAdded(c, auth), asset.id);
   const kind = from.kind === "memory" ? "timeline" : from.view;
   if (kind === "recent") return {};

@@ -2,7 +2,9 @@
 // whatever its size. An upload that breaks off, is refused or turns out to be a duplicate leaves no
 // file and no asset behind; a web process that dies mid-way leaves a row in uploads_in_progress for
 // the worker to clean up.
-import type { Context } from "hono";
+import type { Auth } from "../../common/access";
+import { addAssetsToAlbum } from "../../common/albums";
+import { addSharedLinkAssets } from "../../common/shared-links";
 import { addUploadedAsset, findAssetByChecksum, getAsset } from "../../common/assets";
 import { durationText } from "../../common/durations";
 import { AppError, badRequest } from "../../common/errors";
@@ -14,7 +16,8 @@ import { finishUploadQuery, startUpload } from "../../common/uploads";
 import type { Database } from "../../common/db";
 import type { Asset, User } from "../../common/schema";
 import type { MultipartPart } from "../lib/multipart";
-import type { AppEnv } from "../env";
+import type { ServiceContext } from "./context";
+import { nudgeWorker } from "./jobs";
 import { peek } from "../lib/peek";
 import { refuseWhenDiskFull } from "./disk-space";
 
@@ -65,7 +68,7 @@ export interface UploadStore {
   checkRoom(bytes: number): Promise<void>;
 }
 
-export function uploadStore(c: Pick<Context<AppEnv>, "env" | "var">): UploadStore {
+export function uploadStore(c: Pick<ServiceContext, "env" | "var">): UploadStore {
   return { db: c.var.db, storage: c.var.storage, checkRoom: (bytes) => refuseWhenDiskFull(c.env, bytes) };
 }
 
@@ -307,7 +310,7 @@ async function receiveUpload(
 // What every upload route does around receiving the file: a checksum the owner's library knows
 // (x-immich-checksum) answers at once, and an upload that cannot fit the quota or the disk is
 // refused before a byte of it is read. `parts` turns the body into the fields and file of an upload.
-export async function acceptUpload(
+async function acceptUpload(
   store: UploadStore,
   owner: UploadOwner,
   request: Request,
@@ -343,6 +346,34 @@ const textPart = (name: string, value: string): MultipartPart => ({
   body: new Response(value).body!,
   text: async () => value,
 });
+
+// Where an upload goes: the asker's library, or, through a link that allows it, the link owner's.
+function uploadOwner(auth: Auth): UploadOwner {
+  if (auth.sharedLink && !auth.sharedLink.allowUpload) throw new AppError(403, "This link does not allow uploads");
+  return uploadOwnerOf(auth.user);
+}
+
+// An upload through a link lands in what the link shares, so that its visitors see it.
+async function addToSharedLink(db: Database, auth: Auth, assetId: string): Promise<void> {
+  const link = auth.sharedLink;
+  if (!link) return;
+  if (link.albumId) await addAssetsToAlbum(db, link.albumId, [assetId], new Set([assetId]));
+  else await addSharedLinkAssets(db, link.id, [assetId]);
+}
+
+// An upload from a route: into the asker's library (or through a link, into what it shares), with
+// the new asset's jobs queued and the worker woken.
+export async function uploadAsset(
+  c: ServiceContext,
+  auth: Auth,
+  request: Request,
+  parts: (body: ReadableStream<Uint8Array>) => AsyncIterable<MultipartPart>,
+): Promise<UploadResult> {
+  const { result, jobs } = await acceptUpload(uploadStore(c), uploadOwner(auth), request, parts);
+  await addToSharedLink(c.var.db, auth, result.id);
+  if (jobs) nudgeWorker(c);
+  return result;
+}
 
 // A raw body (what an iOS Shortcut's "Get Contents of URL" sends) as the parts of an upload.
 export async function* rawUploadParts(
