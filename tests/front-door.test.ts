@@ -16,6 +16,18 @@ function login(url: string, email: string, password: string, headers: Record<str
   });
 }
 
+// A Shoebox with sign-up closed and its admin signed in.
+async function startWithAdmin(env: Record<string, string> = {}): Promise<{ shoebox: Shoebox; admin: Client }> {
+  const shoebox = await startShoebox({ signUp: false, env });
+  const admin = await signIn(shoebox.url, {
+    email: "admin@example.com",
+    password: "admin-password",
+    name: "Admin",
+    admin: true,
+  });
+  return { shoebox, admin };
+}
+
 const tally = (statuses: number[]) => {
   const counts: Record<number, number> = {};
   for (const status of statuses) counts[status] = (counts[status] ?? 0) + 1;
@@ -27,13 +39,7 @@ describe("behind no proxy (the default)", () => {
   let admin: Client;
 
   before(async () => {
-    shoebox = await startShoebox({ signUp: false });
-    admin = await signIn(shoebox.url, {
-      email: "admin@example.com",
-      password: "admin-password",
-      name: "Admin",
-      admin: true,
-    });
+    ({ shoebox, admin } = await startWithAdmin());
   });
   after(() => shoebox?.stop());
 
@@ -177,13 +183,7 @@ describe("behind a trusted proxy", () => {
   let admin: Client;
 
   before(async () => {
-    shoebox = await startShoebox({ signUp: false, env: { TRUSTED_PROXIES: "127.0.0.1/32, ::1" } });
-    admin = await signIn(shoebox.url, {
-      email: "admin@example.com",
-      password: "admin-password",
-      name: "Admin",
-      admin: true,
-    });
+    ({ shoebox, admin } = await startWithAdmin({ TRUSTED_PROXIES: "127.0.0.1/32, ::1" }));
   });
   after(() => shoebox?.stop());
 
